@@ -1,0 +1,55 @@
+// Locations and diagnostics: the one shape for syntax errors, resolution
+// errors and lint findings (see ../shared/design.md, "Errors").
+
+/** A range in a file. Lines and columns are 1-based; the end is exclusive. */
+export interface Span {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  severity: Severity;
+  /** A stable identifier: `syntax`, `undefined-section`, … */
+  rule: string;
+  message: string;
+  span?: Span;
+  /** Other places that explain the finding (the other end of a cycle, …). */
+  related?: { message: string; span?: Span }[];
+  /** The chain that led here, outermost first ("extended by …", "referenced by …"). */
+  chain?: string[];
+  hint?: string;
+}
+
+export function span(file: string, line: number, column: number, endLine: number, endColumn: number): Span {
+  return { file, line, column, endLine, endColumn };
+}
+
+export function formatLocation(s: Span | undefined): string {
+  return s ? `${s.file}:${s.line}:${s.column}` : '';
+}
+
+/**
+ * The error type every stage throws for bad input. It carries one or more
+ * diagnostics; anything else that escapes is a bug.
+ */
+export class BuildoutError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic | Diagnostic[]) {
+    const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics];
+    super(list[0]?.message ?? 'error');
+    this.name = 'BuildoutError';
+    this.diagnostics = list;
+  }
+  get primary(): Diagnostic {
+    return this.diagnostics[0]!;
+  }
+}
+
+export function isBuildoutError(e: unknown): e is BuildoutError {
+  return e instanceof BuildoutError;
+}

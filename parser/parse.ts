@@ -1,0 +1,134 @@
+// Text to syntax tree: lexer, grammar, then located nodes. Pure: no I/O,
+// no condition evaluation. Never throws for any input string.
+import type { IToken } from 'chevrotain';
+import type { Span } from './diagnostic.ts';
+import { profileGrammar, type GrammarItem } from './grammar.ts';
+import { HEADER_RE, OPTION_RE, lexer, releaseLexerCache } from './tokens.ts';
+import type { HeaderNode, LineNode, OptionNode, ProfileTree, TreeNode } from './tree.ts';
+import { isPySpaceCode, pyRstrip, pyRstripChars, pyStrip } from '../python/text.ts';
+
+export function parseProfile(text: string, file: string): ProfileTree {
+  const lexed = lexer.tokenize(text);
+  releaseLexerCache();
+  const grammar = profileGrammar();
+  grammar.input = lexed.tokens;
+  const items = grammar.profile();
+  // The lexer classifies every line and the grammar accepts every token
+  // sequence, so neither reports errors; guard anyway.
+  if (lexed.errors.length || grammar.errors.length) {
+    throw new Error(`internal: parser rejected ${file}: ${lexed.errors[0]?.message ?? grammar.errors[0]?.message}`);
+  }
+  const nodes: TreeNode[] = [];
+  const comments: ProfileTree['comments'] = [];
+  for (const item of items) {
+    switch (item.kind) {
+      case 'header':
+        nodes.push(headerNode(item.token, file));
+        break;
+      case 'option':
+        for (const c of item.comments) comments.push({ text: c.image, line: c.startLine!, span: tokenSpan(c, file) });
+        nodes.push(optionNode(item, file));
+        break;
+      case 'comment':
+        comments.push({ text: item.token.image, line: item.token.startLine!, span: tokenSpan(item.token, file) });
+        break;
+      case 'orphan':
+      case 'junk':
+        nodes.push(lineNode(item.kind, item.token, file));
+        break;
+    }
+  }
+  comments.sort((a, b) => a.line - b.line);
+  return { file, nodes, comments, lineCount: countLines(text) };
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) n++;
+    else if (c === 13) {
+      n++;
+      if (text.charCodeAt(i + 1) === 10) i++;
+    }
+  }
+  return n;
+}
+
+function tokenSpan(t: IToken, file: string): Span {
+  return { file, line: t.startLine!, column: t.startColumn!, endLine: t.startLine!, endColumn: t.startColumn! + t.image.length };
+}
+
+function lineSpan(file: string, line: number, from: number, to: number): Span {
+  // from/to are 0-based offsets in the line
+  return { file, line, column: from + 1, endLine: line, endColumn: to + 1 };
+}
+
+function headerNode(t: IToken, file: string): HeaderNode {
+  const line = t.startLine!;
+  const m = HEADER_RE.exec(t.image)!;
+  const ind = m.indices!;
+  const node: HeaderNode = {
+    kind: 'header',
+    name: m[1]!,
+    line,
+    span: tokenSpan(t, file),
+    nameSpan: lineSpan(file, line, ind[1]![0], ind[1]![1]),
+    tail: m[3]!,
+  };
+  if (m[2] !== undefined) node.condition = { text: m[2], span: lineSpan(file, line, ind[2]![0], ind[2]![1]) };
+  return node;
+}
+
+function optionNode(item: Extract<GrammarItem, { kind: 'option' }>, file: string): OptionNode {
+  const t = item.token;
+  const line = t.startLine!;
+  const partDependencies = t.tokenType.name === 'PartDeps';
+  let key: string;
+  let rawValue: string;
+  let valueStart: number;
+  let keySpan: Span;
+  if (partDependencies) {
+    key = '<part-dependencies>';
+    rawValue = t.image.slice(2);
+    valueStart = 2;
+    keySpan = lineSpan(file, line, 0, 2);
+  } else {
+    const m = OPTION_RE.exec(t.image)!;
+    key = pyRstrip(m[1]!);
+    rawValue = m[2]!;
+    valueStart = m.indices![2]![0];
+    keySpan = lineSpan(file, line, 0, key.length);
+  }
+  let lead = 0;
+  while (lead < rawValue.length && isPySpaceCode(rawValue.charCodeAt(lead))) lead++;
+  const { name, operator } = splitKey(key);
+  return {
+    kind: 'option',
+    key,
+    name,
+    operator,
+    partDependencies,
+    line,
+    text: t.image,
+    span: tokenSpan(t, file),
+    keySpan,
+    first: { text: pyStrip(rawValue), column: valueStart + lead + 1 },
+    continuation: item.lines.map((l) => ({ text: l.token ? l.token.image : '', line: l.line })),
+  };
+}
+
+/**
+ * What an option key means to the merge step: a key ending in `+` or `-`
+ * is an addition or removal for the name left after stripping spaces and
+ * that operator character (zc.buildout's `rstrip(' +')`, `rstrip(' -')`).
+ */
+export function splitKey(key: string): { name: string; operator: OptionNode['operator'] } {
+  if (key.endsWith('+')) return { name: pyRstripChars(key, ' +'), operator: '+=' };
+  if (key.endsWith('-')) return { name: pyRstripChars(key, ' -'), operator: '-=' };
+  return { name: key, operator: '=' };
+}
+
+function lineNode(kind: 'orphan' | 'junk', t: IToken, file: string): LineNode {
+  return { kind, text: t.image, line: t.startLine!, span: tokenSpan(t, file) };
+}

@@ -1,0 +1,240 @@
+// The syntax tree of one file, read the way zc.buildout's configparser
+// reads it: section headers and their conditions, options and their
+// continuation lines, the two whitespace modes, repeated keys, and the
+// errors that depend on state (content before the first header, an
+// indented line that continues nothing). Values keep, line by line, the
+// file position they come from.
+import type { Diagnostic, Span } from './diagnostic.ts';
+import type { HeaderNode, OptionNode, ProfileTree } from './tree.ts';
+import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/text.ts';
+import { describeJunkLine } from './junk.ts';
+
+/** Where each line of a value comes from (1-based line and column). */
+export interface ValuePosition {
+  line: number;
+  column: number;
+}
+
+export interface RawOption {
+  /** The key as stored: `name`, `name +`, `name-`, … */
+  key: string;
+  value: string;
+  file: string;
+  /** The option line that set the value (the last one, for accumulated keys). */
+  node: OptionNode;
+  /** One entry per line of `value`. */
+  positions: ValuePosition[];
+}
+
+export interface FileSection {
+  name: string;
+  options: Map<string, RawOption>;
+  /** The headers (with a true or no condition) that opened this section. */
+  headers: HeaderNode[];
+}
+
+export interface FileSections {
+  file: string;
+  sections: Map<string, FileSection>;
+  /** Headers whose condition was false: their lines were skipped. */
+  skipped: HeaderNode[];
+  errors: Diagnostic[];
+}
+
+export interface SectionReadOptions {
+  /**
+   * How a key that appears twice in one file combines:
+   * `overwrite` (zc.buildout 2.x and 3.0.x: the later line wins) or
+   * `accumulate` (≥ 3.1.1, issue 656: repeated `+=`/`-=` lines add up and a
+   * plain `k =` drops a pending `k +`/`k -`).
+   */
+  repeatedKeys: 'overwrite' | 'accumulate';
+  /** Decides a header's condition; may throw a BuildoutError. */
+  condition: (header: HeaderNode) => boolean;
+}
+
+interface Building {
+  section: FileSection;
+  key: string;
+  block: boolean;
+}
+
+/** Apply zc.buildout's configparser state machine to a parsed file. */
+export function readSections(tree: ProfileTree, options: SectionReadOptions): FileSections {
+  const file = tree.file;
+  const sections = new Map<string, FileSection>();
+  const skipped: HeaderNode[] = [];
+  const errors: Diagnostic[] = [];
+  const values = new Map<RawOption, { text: string; positions: ValuePosition[] }>();
+
+  let current: FileSection | null = null;
+  let conditionTrue = true;
+  let open: Building | null = null;
+  let missingHeaderReported = false;
+
+  const missingHeader = (line: number, s: Span, text: string) => {
+    if (missingHeaderReported) return;
+    missingHeaderReported = true;
+    errors.push({
+      severity: 'error',
+      rule: 'syntax',
+      message: `File contains no section headers: line ${line} ${pyReprLine(text)} comes before any [section] header`,
+      span: s,
+      hint: skipped.length && !sections.size
+        ? `the first header of the file, [${skipped[0]!.name}], has a false condition, so zc.buildout has no current section (a zc.buildout bug, reproduced)`
+        : 'start the file with a section header such as [buildout]',
+    });
+  };
+
+  const appendLine = (b: Building, text: string, line: number, column: number) => {
+    const raw = b.section.options.get(b.key)!;
+    const v = values.get(raw)!;
+    v.text += '\n' + text;
+    v.positions.push({ line, column });
+  };
+
+  for (const node of tree.nodes) {
+    if (node.kind === 'header') {
+      conditionTrue = true;
+      if (node.condition && node.condition.text !== '') {
+        conditionTrue = options.condition(node);
+        if (!conditionTrue) {
+          // zc.buildout keeps the previous section and option current here
+          skipped.push(node);
+          continue;
+        }
+      }
+      let section = sections.get(node.name);
+      if (!section) {
+        section = { name: node.name, options: new Map(), headers: [] };
+        sections.set(node.name, section);
+      }
+      section.headers.push(node);
+      current = section;
+      open = null;
+      continue;
+    }
+
+    if (node.kind === 'junk') {
+      if (current === null) missingHeader(node.line, node.span, node.text);
+      else errors.push(junkError(node.text, node.span));
+      continue;
+    }
+
+    if (node.kind === 'orphan') {
+      if (current !== null && open !== null) {
+        // zc.buildout's continuation branch: the option stays open across
+        // junk lines and false headers (whose lines are skipped)
+        if (conditionTrue) {
+          if (open.block) appendLine(open, pyRstrip(node.text), node.line, 1);
+          else if (pyStrip(node.text) !== '') appendLine(open, pyStrip(node.text), node.line, leadingSpace(node.text) + 1);
+        }
+        continue;
+      }
+      if (pyStrip(node.text) === '') continue;
+      if (current === null) missingHeader(node.line, node.span, node.text);
+      else
+        errors.push({
+          severity: 'error',
+          rule: 'syntax',
+          message: `indented line ${pyReprLine(node.text)} does not continue any option`,
+          span: node.span,
+          hint: 'an option starts in column 0 (`name = value`); indented lines continue the option above them',
+        });
+      continue;
+    }
+
+    // an option line with its continuation lines
+    if (current === null) {
+      missingHeader(node.line, node.span, node.text);
+      continue;
+    }
+    if (!conditionTrue) continue;
+    const raw = startOption(current, node, options, values);
+    open = { section: current, key: raw.key, block: node.first.text === '' };
+    for (const c of node.continuation) {
+      if (open.block) appendLine(open, pyRstrip(c.text), c.line, 1);
+      else {
+        const stripped = pyStrip(c.text);
+        if (stripped === '') continue;
+        appendLine(open, stripped, c.line, leadingSpace(c.text) + 1);
+      }
+    }
+  }
+
+  for (const [raw, v] of values) {
+    const done = finishValue(v.text, v.positions);
+    raw.value = done.text;
+    raw.positions = done.positions;
+  }
+  return { file, sections, skipped, errors };
+}
+
+function startOption(
+  section: FileSection,
+  node: OptionNode,
+  options: SectionReadOptions,
+  values: Map<RawOption, { text: string; positions: ValuePosition[] }>,
+): RawOption {
+  const existing = section.options.get(node.key);
+  const firstPos = { line: node.line, column: node.first.column };
+  if (options.repeatedKeys === 'accumulate') {
+    if (node.operator === '=') {
+      // a plain assignment drops a pending `k +` / `k -` written with one space
+      section.options.delete(node.key + ' +');
+      section.options.delete(node.key + ' -');
+    } else if (existing) {
+      const v = values.get(existing)!;
+      v.text = pyRstrip(v.text);
+      v.positions.length = v.text.split('\n').length;
+      if (node.first.text !== '') {
+        v.text += '\n' + node.first.text;
+        v.positions.push(firstPos);
+      }
+      existing.node = node;
+      return existing;
+    }
+  }
+  const raw: RawOption = { key: node.key, value: '', file: node.span.file, node, positions: [] };
+  if (existing) section.options.delete(node.key);
+  section.options.set(node.key, raw);
+  values.set(raw, { text: node.first.text, positions: [firstPos] });
+  return raw;
+}
+
+/**
+ * The configparser's last step: a value that starts with whitespace (an
+ * empty first line) is right-stripped, dedented, and loses its leading
+ * blank lines.
+ */
+function finishValue(text: string, positions: ValuePosition[]): { text: string; positions: ValuePosition[] } {
+  if (text === '' || !isPySpaceCode(text.charCodeAt(0))) return { text, positions };
+  const stripped = pyRstrip(text);
+  const before = stripped.split('\n');
+  const dedented = dedent(stripped);
+  const after = dedented.split('\n');
+  const pos = before.map((line, i) => ({
+    line: positions[i]!.line,
+    column: positions[i]!.column + (line.length - after[i]!.length),
+  }));
+  const final = removeLeadingBlankLines(dedented);
+  const dropped = after.length - final.split('\n').length;
+  return { text: final, positions: pos.slice(dropped) };
+}
+
+function leadingSpace(text: string): number {
+  let lead = 0;
+  while (lead < text.length && isPySpaceCode(text.charCodeAt(lead))) lead++;
+  return lead;
+}
+
+function junkError(text: string, s: Span): Diagnostic {
+  const { message, hint } = describeJunkLine(text);
+  return { severity: 'error', rule: 'syntax', message, span: s, hint };
+}
+
+/** Python's repr() of a line as the configparser reports it (with its newline). */
+export function pyReprLine(line: string): string {
+  const body = line.replace(/\\/g, '\\\\').replace(/\t/g, '\\t');
+  return body.includes("'") && !body.includes('"') ? `"${body}\\n"` : `'${body.replace(/'/g, "\\'")}\\n'`;
+}
