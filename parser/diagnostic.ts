@@ -23,6 +23,8 @@ export interface Diagnostic {
   /** The chain that led here, outermost first ("extended by …", "referenced by …"). */
   chain?: string[];
   hint?: string;
+  /** zc.buildout's own words for this error, when `message` says more. */
+  buildoutMessage?: string;
 }
 
 export function span(file: string, line: number, column: number, endLine: number, endColumn: number): Span {

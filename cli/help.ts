@@ -1,0 +1,33 @@
+export const VERSION = 'tsbuildout 0.1.0';
+
+export const HELP = `Usage: tsbuildout [options] [assignments] [command [command arguments]]
+
+buildout, as SlapOS uses it, in TypeScript: run, lint and inspect profiles.
+
+Options (as buildout's):
+  -c FILE|URL     configuration file (default: buildout.cfg)
+  -U              ignore ~/.buildout/default.cfg (and $BUILDOUT_HOME/default.cfg)
+  -o / -O         offline mode on / off
+  -n / -N         newest mode on / off
+  -t N            socket timeout in seconds
+  -v / -q         more / less verbose (may be repeated)
+  -h, --help      this help
+  --version       the version
+
+tsbuildout options:
+  --semantics MODE   slapos (default), buildout2 (zc.buildout 2.x/3.0 nested extends)
+                     or upstream (zc.buildout >= 3.1.1 flattened extends)
+  --python PATH      the Python interpreter buildout runs with (default: python3 on PATH)
+  --env K=V,...      target environment for section conditions
+                     (python, implementation, platform, machine, system, release, version, bits, byteorder, os-name)
+  --json             machine-readable output
+
+Assignments:
+  [section:]option=value   set an option (section defaults to buildout); += and -= work
+
+Commands:
+  annotate [SECTION ...]     the merged configuration with the origin of every value
+  query [SECTION:]OPTION     the raw merged value of one option
+  resolve [--all] [--raw]    the parts and the substituted values (--raw: merged values only;
+                             --all: every section, each error kept with its section)
+`;

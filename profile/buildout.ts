@@ -1,0 +1,218 @@
+// Resolution (zc.buildout's Buildout after assembly): sections are
+// initialised lazily, on first access, and a section with a recipe becomes
+// a part when its initialisation finishes — that order is the install
+// order. The trail of what is being done makes errors explain how a value
+// was reached, like zc.buildout's "While:" lines, with locations.
+import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
+import { pyJoin } from './location.ts';
+import { pySplitWhitespace } from '../python/text.ts';
+import type { Assembled } from './assemble.ts';
+import { defaultOptionNames } from './assemble.ts';
+import type { Section } from './entry.ts';
+import { Options } from './options.ts';
+import { didYouMean } from './suggest.ts';
+
+export type TrailFrame =
+  | { kind: 'section'; section: string; via?: Via }
+  | { kind: 'option'; section: string; option: string }
+  | { kind: 'reference'; section: string; option: string; text: string; span?: Span }
+  | { kind: 'macro'; section: string }
+  | { kind: 'step'; text: string };
+
+/** What asked for a section: an option of another section, maybe through a reference. */
+export interface Via {
+  section: string;
+  option: string;
+  ref?: string;
+  span?: Span;
+}
+
+/** Recipes plug in here: a section with a recipe is initialised by it (later issues). */
+export interface RecipeHost {
+  init(options: Options, buildout: Buildout): void;
+}
+
+export interface ErrorInit {
+  rule: string;
+  message: string;
+  /** zc.buildout's own wording, when `message` says more. */
+  buildoutMessage?: string;
+  span?: Span | undefined;
+  hint?: string | undefined;
+}
+
+export class Buildout {
+  /** Sections accessed so far (zc.buildout's _data), in access order. */
+  readonly sections = new Map<string, Options>();
+  /** Sections with a recipe, in the order their initialisation finished. */
+  readonly parts: string[] = [];
+  readonly trail: TrailFrame[] = [];
+
+  constructor(
+    readonly assembled: Assembled,
+    private readonly recipes?: RecipeHost,
+  ) {}
+
+  get semantics() {
+    return this.assembled.semantics;
+  }
+
+  rawSection(name: string): Section | undefined {
+    return this.assembled.raw.get(name);
+  }
+
+  rawSectionNames(): IterableIterator<string> {
+    return this.assembled.raw.keys();
+  }
+
+  /** zc.buildout's Buildout.__getitem__. */
+  section(name: string, via?: Via): Options {
+    const known = this.sections.get(name);
+    if (known) return known;
+    const raw = this.assembled.raw.get(name);
+    if (!raw) {
+      throw this.error({
+        rule: 'undefined-section',
+        message: `The referenced section, '${name}', was not defined.`,
+        span: via?.span,
+        hint: didYouMean(name, this.assembled.raw.keys()),
+      });
+    }
+    const options = new Options(this, name, raw);
+    // registered before initialisation: a failed section stays accessible
+    this.sections.set(name, options);
+    this.trail.push(via ? { kind: 'section', section: name, via } : { kind: 'section', section: name });
+    try {
+      options.initialise();
+      options.initialised = true;
+    } catch (e) {
+      if (e instanceof BuildoutError) options.failed = e;
+      throw e;
+    } finally {
+      this.trail.pop();
+    }
+    return options;
+  }
+
+  recipeInit(options: Options): void {
+    this.recipes?.init(options, this);
+  }
+
+  /** A located error, with the trail that led to it. */
+  error(init: ErrorInit): BuildoutError {
+    const d: Diagnostic = { severity: 'error', rule: init.rule, message: init.message };
+    if (init.span) d.span = init.span;
+    if (init.hint) d.hint = init.hint;
+    if (init.buildoutMessage) d.buildoutMessage = init.buildoutMessage;
+    const chain = this.describeTrail();
+    if (chain.length) d.chain = chain;
+    return new BuildoutError(d);
+  }
+
+  /** The trail as lines, outermost first, in zc.buildout's words. */
+  describeTrail(): string[] {
+    const out: string[] = [];
+    for (const f of this.trail) {
+      switch (f.kind) {
+        case 'step':
+          out.push(f.text);
+          break;
+        case 'section': {
+          const by = f.via ? ` (${f.via.ref ? `referenced as ${f.via.ref}` : `listed in ${f.via.option}`} by [${f.via.section}]${f.via.span ? ` at ${f.via.span.file}:${f.via.span.line}:${f.via.span.column}` : ''})` : '';
+          out.push(`Getting section ${f.section}${by}.`);
+          break;
+        }
+        case 'option':
+          out.push(`Getting option ${f.section}:${f.option}.`);
+          break;
+        case 'macro':
+          out.push(`Loading input sections for '${f.section}'.`);
+          break;
+        case 'reference':
+          break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The end of zc.buildout's Buildout.__init__: initialise [buildout] and
+   * [versions], make directories absolute, validate the options buildout
+   * itself reads. Throws what zc.buildout would raise at that point.
+   */
+  initialise(): void {
+    this.trail.push({ kind: 'step', text: 'Initializing.' });
+    try {
+      const raw = this.assembled.raw.get('buildout')!;
+      const offline = boolOption(this, raw.get('offline')?.value, 'offline');
+      if (!offline) boolOption(this, raw.get('newest')?.value, 'newest');
+      const options = this.section('buildout');
+      const dir = options.require('directory');
+      for (const name of ['bin', 'parts', 'eggs', 'develop-eggs']) {
+        const key = name + '-directory';
+        const v = options.require(key);
+        options.set(key, v.includes('${') ? v : pyJoin(dir, v));
+      }
+      const installed = options.require('installed');
+      if (installed) options.set('installed', pyJoin(options.require('directory'), installed));
+      this.checkLogging(options);
+      const versions = raw.get('versions')?.value;
+      if (versions) this.section(versions, { section: 'buildout', option: 'versions' });
+      options.require('versions');
+      for (const name of ['prefer-final', 'use-dependency-links', 'allow-picked-versions', 'show-picked-versions']) {
+        boolOption(this, options.require(name), name);
+      }
+      options.require('update-versions-file');
+      options.get('download-cache');
+      options.get('extends-cache');
+      if (boolOption(this, options.get('abi-tag-eggs') ?? 'false', 'abi-tag-eggs')) {
+        throw this.error({ rule: 'unsupported', message: 'abi-tag-eggs = true is not supported by tsbuildout' });
+      }
+      if (boolOption(this, options.require('install-from-cache'), 'install-from-cache') && boolOption(this, options.require('offline'), 'offline')) {
+        throw this.error({
+          rule: 'invalid-option',
+          message:
+            "install-from-cache can't be used with offline mode.\nNothing is installed, even from cache, in offline\nmode, which might better be called 'no-install mode'.\n",
+        });
+      }
+      for (const name of defaultOptionNames(this.semantics)) options.require(name);
+    } finally {
+      this.trail.pop();
+    }
+  }
+
+  private checkLogging(options: Options): void {
+    options.require('log-format');
+    const level = options.require('log-level');
+    if (!['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'].includes(level) && !isPyInt(level)) {
+      throw this.error({ rule: 'invalid-option', message: `Invalid logging level ${level}` });
+    }
+    const verbosity = options.get('verbosity');
+    if (verbosity !== undefined && !isPyInt(verbosity)) {
+      throw this.error({ rule: 'invalid-option', message: `Invalid verbosity ${verbosity}` });
+    }
+    const timeout = options.require('socket-timeout');
+    if (timeout !== '' && !isPyInt(timeout)) {
+      // zc.buildout only warns
+    }
+  }
+
+  /** `parts`, evaluated: each listed section is accessed in order (implicit parts join). */
+  evaluateParts(): string[] {
+    const parts = this.section('buildout').require('parts');
+    for (const p of pySplitWhitespace(parts)) this.section(p, { section: 'buildout', option: 'parts' });
+    return [...this.parts];
+  }
+}
+
+/** int() of a string, as Python accepts it. */
+export function isPyInt(s: string): boolean {
+  return /^[\s]*[+-]?(\d+(_\d+)*)[\s]*$/.test(s);
+}
+
+function boolOption(b: Buildout, value: string | undefined, name: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (value === undefined) throw b.error({ rule: 'undefined-option', message: `Missing option: buildout:${name}` });
+  throw b.error({ rule: 'invalid-option', message: `Invalid value for '${name}' option: '${value}'` });
+}

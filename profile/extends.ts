@@ -1,0 +1,268 @@
+// Following `extends`: one file's sections become a layer of annotated
+// entries, and layers are merged in the order of the semantics (spec
+// §2.2–§2.5): nested results (zc.buildout ≤ 3.0.x, with the SlapOS fork
+// applying each file once), or one flattened fold (≥ 3.1.1).
+//
+// Speed: a file's nested result does not depend on the path that reached
+// it, so it is computed once and shared (entries are immutable; a shared
+// result is cloned before it is merged into). Flattened lists are kept per
+// file too. Each file is parsed once (files.ts).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BuildoutError, type Span } from '../parser/diagnostic.ts';
+import { valueSpan } from '../parser/references.ts';
+import type { RawOption } from '../parser/sections.ts';
+import { isPySpaceCode } from '../python/text.ts';
+import { entry, type Config, type Section } from './entry.ts';
+import type { DownloadSettings } from './download.ts';
+import type { Includer, LoadedFile, ProfileFiles } from './files.ts';
+import { locate, type Located } from './location.ts';
+import { cloneConfig, mergeInto, mergeSection } from './merge.ts';
+import type { Semantics } from './semantics.ts';
+
+/** One file, as zc.buildout holds it after reading: annotated sections, extends removed. */
+export interface Layer {
+  file: LoadedFile;
+  config: Config;
+  extends: ExtendsEntry[];
+  optionalExtends: ExtendsEntry[];
+}
+
+export interface ExtendsEntry {
+  name: string;
+  span?: Span;
+}
+
+/** Settings that act while files load; only root files and the command line set them. */
+export interface LoadSettings {
+  /** [buildout] options seen so far (defaults, user defaults, the root file, overrides). */
+  options: Section;
+  /** Command-line [buildout] assignments, applied again at each file (zc.buildout does). */
+  override: Section;
+}
+
+export interface LoadStats {
+  /** Files opened along every path of the extends graph (what zc.buildout would open). */
+  visits: number;
+}
+
+export class ExtendsLoader {
+  /** Files on the current include path, outermost first. */
+  private readonly stack: { located: Located; includer?: Includer }[] = [];
+  /** SlapOS: files already applied in this load. */
+  private readonly applied = new Set<string>();
+  private readonly nestedResults = new Map<string, Config>();
+  private readonly flatResults = new Map<string, Layer[]>();
+  readonly stats: LoadStats = { visits: 0 };
+  /** User defaults waiting for the first leaf (≥ 3.0), if any. */
+  pendingUserDefaults: Config | null = null;
+
+  constructor(
+    private readonly semantics: Semantics,
+    private readonly files: ProfileFiles,
+    private readonly settings: LoadSettings,
+    private readonly cwd: string,
+  ) {}
+
+  /** Load a root file (or a command-line extends file) and everything it extends. */
+  async loadRoot(located: Located, includer?: Includer): Promise<Config> {
+    if (this.semantics.extendsMerge === 'nested') return this.nested(located, includer, true);
+    const layers = await this.flattened(located, includer, true);
+    const result: Config = new Map();
+    for (const layer of layers) mergeInto(result, layer.config, this.semantics);
+    return result;
+  }
+
+  private enter(located: Located, includer: Includer | undefined): void {
+    this.stats.visits++;
+    const cycle = this.stack.findIndex((f) => f.located.key === located.key);
+    if (cycle >= 0) {
+      const path = [...this.stack.slice(cycle).map((f) => f.located.name), located.name];
+      throw new BuildoutError({
+        severity: 'error',
+        rule: 'extends-cycle',
+        message: `Recursive file include: ${path.join(' -> ')}`,
+        span: includer?.span,
+        chain: this.chain(),
+      });
+    }
+    this.stack.push({ located, ...(includer ? { includer } : {}) });
+  }
+
+  /** "extended by" lines for errors, innermost first. */
+  chain(): string[] {
+    const out: string[] = [];
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const inc = this.stack[i]!.includer;
+      if (inc) out.push(`extended by ${inc.file}${inc.span ? `:${inc.span.line}:${inc.span.column}` : ''}`);
+    }
+    return out;
+  }
+
+  private async layer(located: Located, includer: Includer | undefined, root: boolean): Promise<Layer> {
+    const settings = downloadSettings(this.settings, this.semantics);
+    const file = await this.files.load(located, settings, includer, this.chain());
+    const layer = toLayer(file, located, this.semantics);
+    if (root && layer.config.has('buildout')) {
+      // only root files set how the other files are fetched
+      this.settings.options = mergeSection(this.settings.options, layer.config.get('buildout')!);
+    }
+    return layer;
+  }
+
+  private async nested(located: Located, includer: Includer | undefined, root: boolean): Promise<Config> {
+    this.enter(located, includer);
+    try {
+      if (this.semantics.dedupeExtends) {
+        if (this.applied.has(located.key)) return new Map();
+        this.applied.add(located.key);
+      }
+      const known = this.pendingUserDefaults ? undefined : this.nestedResults.get(located.name);
+      if (known) return known;
+      const hadUserDefaults = this.pendingUserDefaults !== null;
+      const layer = await this.layer(located, includer, root);
+      let result: Config;
+      if (layer.extends.length) {
+        const [first, ...rest] = layer.extends;
+        result = cloneConfig(await this.nested(locate(located.base, first!.name, this.semantics.relativeUrlDotDot), this.includer(located, first!), false));
+        for (const e of rest) {
+          mergeInto(result, await this.nested(locate(located.base, e.name, this.semantics.relativeUrlDotDot), this.includer(located, e), false), this.semantics);
+        }
+        mergeInto(result, layer.config, this.semantics);
+      } else if (this.pendingUserDefaults) {
+        result = mergeInto(cloneConfig(this.pendingUserDefaults), layer.config, this.semantics);
+        this.pendingUserDefaults = null;
+      } else {
+        result = layer.config;
+      }
+      // a result that took in the user defaults is not what a later visit gets
+      const tookUserDefaults = hadUserDefaults && this.pendingUserDefaults === null;
+      if (!this.semantics.dedupeExtends && !tookUserDefaults) this.nestedResults.set(located.name, result);
+      return result;
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  private async flattened(located: Located, includer: Includer | undefined, root: boolean): Promise<Layer[]> {
+    this.enter(located, includer);
+    try {
+      const known = this.pendingUserDefaults ? undefined : this.flatResults.get(located.name);
+      if (known) return known;
+      const hadUserDefaults = this.pendingUserDefaults !== null;
+      const layer = await this.layer(located, includer, root);
+      const list: Layer[] = [];
+      for (const e of layer.extends) {
+        list.push(...(await this.flattened(locate(located.base, e.name, this.semantics.relativeUrlDotDot), this.includer(located, e), false)));
+      }
+      let own = layer;
+      if (!layer.extends.length && this.pendingUserDefaults) {
+        own = { ...layer, config: mergeInto(cloneConfig(this.pendingUserDefaults), layer.config, this.semantics) };
+        this.pendingUserDefaults = null;
+      }
+      for (const e of layer.optionalExtends) {
+        // zc.buildout checks existence relative to the working directory but
+        // opens the file relative to the including file (spec §2.4, a bug)
+        if (!existsSync(resolve(this.cwd, e.name))) {
+          process.stderr.write(`optional-extends file not found: ${e.name}\n`);
+          continue;
+        }
+        list.push(...(await this.flattened(locate(located.base, e.name, false), this.includer(located, e), false)));
+      }
+      list.push(own);
+      if (!(hadUserDefaults && this.pendingUserDefaults === null)) this.flatResults.set(located.name, list);
+      return list;
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  private includer(located: Located, e: ExtendsEntry): Includer {
+    return e.span ? { file: located.key, span: e.span } : { file: located.key };
+  }
+}
+
+/** The [buildout] settings in force for a download. */
+export function downloadSettings(settings: LoadSettings, semantics: Semantics): DownloadSettings {
+  const opts = mergeSection(settings.options, settings.override);
+  const get = (k: string) => opts.get(k)?.value;
+  const newest = get('newest') ?? 'false';
+  if (newest !== 'true' && newest !== 'false') {
+    throw new BuildoutError({ severity: 'error', rule: 'invalid-option', message: `Invalid value for 'newest' option: '${newest}'` });
+  }
+  const cache = get('extends-cache');
+  if (cache && cache.includes('${') && semantics.mode !== 'buildout2') {
+    throw new BuildoutError({
+      severity: 'error',
+      rule: 'invalid-option',
+      message: `extends-cache '${cache}' may not contain \${section:variable} to expand.`,
+      span: opts.get('extends-cache')?.history.step.origin?.node.span,
+    });
+  }
+  const timeout = Number(get('socket-timeout'));
+  return {
+    directory: get('directory') ?? '',
+    ...(cache ? { extendsCache: cache } : {}),
+    offline: get('offline') === 'true' || get('install-from-cache') === 'true',
+    newest: newest === 'true',
+    ...(timeout > 0 ? { timeout } : {}),
+  };
+}
+
+/** A file's sections as annotated entries, with its extends taken out. */
+export function toLayer(file: LoadedFile, located: Located, semantics: Semantics): Layer {
+  const config: Config = new Map();
+  const source = located.name;
+  let ext: ExtendsEntry[] = [];
+  let optional: ExtendsEntry[] = [];
+  for (const [name, fs] of file.sections.sections) {
+    const section: Section = new Map();
+    let wantsBase = false;
+    for (const [key, raw] of fs.options) {
+      if (semantics.profileBaseLocation && raw.value.includes('${:_profile_base_location_}')) wantsBase = true;
+      section.set(key, entry(raw.value, source, raw));
+    }
+    if (name === 'buildout') {
+      const e = fs.options.get('extends');
+      if (e) {
+        ext = splitEntries(e);
+        section.delete('extends');
+      }
+      if (semantics.optionalExtends) {
+        const o = fs.options.get('optional-extends');
+        if (o) {
+          optional = splitEntries(o);
+          section.delete('optional-extends');
+        }
+      }
+      const by = fs.options.get('extended-by');
+      if (by) {
+        throw new BuildoutError({
+          severity: 'error',
+          rule: 'extended-by',
+          message: `No-longer supported "extended-by" option found in ${source}.`,
+          span: by.node.keySpan,
+        });
+      }
+    }
+    if (wantsBase) section.set('_profile_base_location_', entry(located.base, source));
+    config.set(name, section);
+  }
+  return { file, config, extends: ext, optionalExtends: optional };
+}
+
+/** Whitespace-separated names of an extends value, each with its span. */
+function splitEntries(raw: RawOption): ExtendsEntry[] {
+  const out: ExtendsEntry[] = [];
+  const v = raw.value;
+  let i = 0;
+  while (i < v.length) {
+    while (i < v.length && isPySpaceCode(v.charCodeAt(i))) i++;
+    if (i >= v.length) break;
+    const start = i;
+    while (i < v.length && !isPySpaceCode(v.charCodeAt(i))) i++;
+    const span = valueSpan(raw.file, v, raw.positions, start, i);
+    out.push(span ? { name: v.slice(start, i), span } : { name: v.slice(start, i) });
+  }
+  return out;
+}

@@ -1,0 +1,142 @@
+// Reading configuration files: each file (local or remote) is read,
+// decoded and parsed once per run, and its sections are built once, with
+// its conditions evaluated once. Everything later works on these.
+import { readFileSync } from 'node:fs';
+import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
+import { parseProfile } from '../parser/parse.ts';
+import { readSections, type FileSections } from '../parser/sections.ts';
+import type { HeaderNode, ProfileTree } from '../parser/tree.ts';
+import type { DownloadSettings, ExtendsDownloader } from './download.ts';
+import { DownloadError } from './download.ts';
+import type { Located } from './location.ts';
+
+/** Who asked for a file: the file and place that names it in `extends`. */
+export interface Includer {
+  file: string;
+  span?: Span;
+}
+
+export interface ConditionEvaluator {
+  /** Decide a header's condition (may throw a BuildoutError). */
+  evaluate(header: HeaderNode): boolean;
+}
+
+export interface LoadedFile {
+  location: Located;
+  tree: ProfileTree;
+  sections: FileSections;
+}
+
+export class ProfileFiles {
+  private readonly loaded = new Map<string, LoadedFile>();
+  /** How many times a file was asked for, and how many distinct files were read. */
+  requests = 0;
+
+  constructor(
+    private readonly repeatedKeys: 'overwrite' | 'accumulate',
+    private readonly conditions: ConditionEvaluator,
+    private readonly downloader: ExtendsDownloader,
+  ) {}
+
+  get files(): ReadonlyMap<string, LoadedFile> {
+    return this.loaded;
+  }
+
+  async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, chain: string[]): Promise<LoadedFile> {
+    this.requests++;
+    const known = this.loaded.get(location.key);
+    if (known) return known;
+    const bytes = location.remote ? await this.download(location, settings, includer, chain) : this.readLocal(location, includer, chain);
+    const text = decode(bytes, location.key, chain);
+    const tree = parseProfile(text, location.key);
+    const sections = readSections(tree, { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
+    if (sections.errors.length) {
+      throw new BuildoutError(sections.errors.map((d): Diagnostic => ({ ...d, chain })));
+    }
+    const file = { location, tree, sections };
+    this.loaded.set(location.key, file);
+    return file;
+  }
+
+  private readLocal(location: Located, includer: Includer | undefined, chain: string[]): Buffer {
+    try {
+      return readFileSync(location.key);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const what = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+      throw new BuildoutError({
+        severity: 'error',
+        rule: includer ? 'missing-extends' : 'missing-file',
+        message: includer ? `extends file ${location.name} ${what}` : `Couldn't open ${location.name} (${what})`,
+        span: includer?.span,
+        chain,
+      });
+    }
+  }
+
+  private async download(location: Located, settings: DownloadSettings, includer: Includer | undefined, chain: string[]): Promise<Buffer> {
+    try {
+      return await this.downloader.get(location.name, settings);
+    } catch (e) {
+      if (!(e instanceof DownloadError)) throw e;
+      throw new BuildoutError({
+        severity: 'error',
+        rule: 'unreachable-extends',
+        message: e.message,
+        span: includer?.span,
+        chain,
+        hint: settings.offline
+          ? 'run online once, or set extends-cache to a directory holding a copy'
+          : 'check the URL, or use extends-cache with -o to work from a cached copy',
+      });
+    }
+  }
+}
+
+/** UTF-8 text, or a located error for binary or mis-encoded content. */
+export function decode(bytes: Buffer, file: string, chain: string[] = []): string {
+  const nul = bytes.indexOf(0);
+  const bad = nul >= 0 ? nul : firstInvalidUtf8(bytes);
+  if (bad < 0) return bytes.toString('utf8');
+  const before = bytes.subarray(0, bad).toString('utf8');
+  const line = before.split(/\r\n|\r|\n/).length;
+  const column = before.length - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+  throw new BuildoutError({
+    severity: 'error',
+    rule: 'syntax',
+    message:
+      nul >= 0
+        ? `${file} is a binary file, not a buildout configuration (NUL byte)`
+        : `${file} is not UTF-8 text (invalid byte 0x${bytes[bad]!.toString(16).padStart(2, '0')})`,
+    span: { file, line, column, endLine: line, endColumn: column + 1 },
+    chain,
+  });
+}
+
+/** The offset of the first byte that is not part of valid UTF-8, or -1. */
+function firstInvalidUtf8(b: Buffer): number {
+  let i = 0;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) (need = 1), (min = 0x80);
+    else if (c >= 0xe0 && c <= 0xef) (need = 2), (min = 0x800);
+    else if (c >= 0xf0 && c <= 0xf4) (need = 3), (min = 0x10000);
+    else return i;
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}

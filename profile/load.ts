@@ -1,0 +1,55 @@
+// The one call later stages use: assemble a profile and prepare its
+// resolution, as zc.buildout's Buildout() does before running a command.
+import { assemble, type Assembled, type Assignment } from './assemble.ts';
+import { Buildout, type RecipeHost } from './buildout.ts';
+import { Conditions } from './conditions.ts';
+import { TargetEnvironment, type EnvKey } from './environment.ts';
+import { semantics, type SemanticsMode } from './semantics.ts';
+
+export interface LoadOptions {
+  config?: string | null;
+  cwd?: string;
+  semantics?: SemanticsMode;
+  userDefaults?: boolean;
+  assignments?: Assignment[];
+  /** The Python interpreter (`${buildout:executable}`, condition facts). */
+  executable: string;
+  env?: Partial<Record<EnvKey, string>>;
+  recipes?: RecipeHost;
+  /** Environment variables; defaults to process.env. */
+  processEnv?: Record<string, string | undefined>;
+}
+
+export interface Loaded {
+  assembled: Assembled;
+  buildout: Buildout;
+  environment: TargetEnvironment;
+}
+
+/**
+ * Assemble the configuration, without initialising anything: what
+ * `annotate`, `query` and `resolve --raw` need. Throws BuildoutError.
+ */
+export async function loadRaw(opts: LoadOptions): Promise<{ assembled: Assembled; environment: TargetEnvironment }> {
+  const environment = new TargetEnvironment(opts.executable, opts.env);
+  const sem = semantics(opts.semantics ?? 'slapos');
+  const assembled = await assemble({
+    ...(opts.config !== undefined ? { config: opts.config } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    semantics: sem.mode,
+    ...(opts.userDefaults !== undefined ? { userDefaults: opts.userDefaults } : {}),
+    ...(opts.assignments ? { assignments: opts.assignments } : {}),
+    executable: opts.executable,
+    conditions: new Conditions(sem, environment),
+    ...(opts.processEnv ? { env: opts.processEnv } : {}),
+  });
+  return { assembled, environment };
+}
+
+/** Assemble, then initialise [buildout] and [versions] as zc.buildout does. Throws BuildoutError. */
+export async function loadBuildout(opts: LoadOptions): Promise<Loaded> {
+  const { assembled, environment } = await loadRaw(opts);
+  const buildout = new Buildout(assembled, opts.recipes);
+  buildout.initialise();
+  return { assembled, buildout, environment };
+}

@@ -1,0 +1,189 @@
+// One section during resolution (zc.buildout's Options): its raw entries
+// after macro expansion, the values substituted when the section was
+// initialised ("cooked"), and the values read or set since ("data").
+// Lookups follow zc.buildout exactly, including its quirks: a cooked value
+// that still contains `${` is substituted again when read; a section whose
+// initialisation failed stays registered.
+import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
+import { scanTemplate, type Reference } from '../parser/references.ts';
+import { pySplitWhitespace } from '../python/text.ts';
+import type { Buildout } from './buildout.ts';
+import type { Entry, Section } from './entry.ts';
+import { expandMacros } from './macros.ts';
+import { sortedPy } from './merge.ts';
+import { entrySpan, referenceSpan } from './provenance.ts';
+import { didYouMean } from './suggest.ts';
+
+export type SeenKey = string;
+/** The options being substituted, innermost last, to detect cycles and show them. */
+export type Seen = { key: SeenKey; section: string; option: string }[];
+
+export class Options {
+  /** Raw entries; macros are expanded at initialisation. */
+  raw: Section;
+  readonly cooked = new Map<string, string>();
+  readonly data = new Map<string, string>();
+  /** Set by a recipe's init through `set`. */
+  readonly recipeSet = new Set<string>();
+  initialised = false;
+  failed: BuildoutError | undefined;
+
+  constructor(
+    readonly buildout: Buildout,
+    readonly name: string,
+    raw: Section,
+  ) {
+    this.raw = raw;
+  }
+
+  /** zc.buildout's Options._initialize. */
+  initialise(): void {
+    const name = this.name;
+    if (this.raw.has('<')) this.raw = expandMacros(this.buildout, name, this.raw);
+    for (const k of sortedPy(this.raw.keys())) {
+      const e = this.raw.get(k)!;
+      if (e.value.includes('${')) this.cook(k, e);
+    }
+    if (name === 'buildout') return;
+    for (const dep of pySplitWhitespace(this.get('<part-dependencies>') ?? '')) {
+      this.buildout.section(dep, { section: name, option: '<part-dependencies>' });
+    }
+    if (this.get('recipe')) {
+      this.buildout.recipeInit(this);
+      this.buildout.parts.push(name);
+    }
+  }
+
+  private cook(option: string, e: Entry): void {
+    this.buildout.trail.push({ kind: 'option', section: this.name, option });
+    try {
+      const seen: Seen = [{ key: this.name + '\0' + option, section: this.name, option }];
+      this.cooked.set(option, this.substitute(e.value, seen, e, option));
+    } finally {
+      this.buildout.trail.pop();
+    }
+  }
+
+  /** zc.buildout's Options.get: the value, or undefined when the option does not exist. */
+  get(option: string, seen?: Seen): string | undefined {
+    const known = this.data.get(option);
+    if (known !== undefined) return known;
+    let v = this.cooked.get(option);
+    const e = this.raw.get(option);
+    if (v === undefined) {
+      if (!e) return undefined;
+      v = e.value;
+    }
+    if (v.includes('${')) {
+      this.buildout.trail.push({ kind: 'option', section: this.name, option });
+      try {
+        const key = this.name + '\0' + option;
+        if (!seen) seen = [{ key, section: this.name, option }];
+        else if (seen.some((s) => s.key === key)) throw this.circular(seen, option);
+        else seen.push({ key, section: this.name, option });
+        v = this.substitute(v, seen, this.cooked.has(option) ? undefined : e, option);
+        seen.pop();
+      } finally {
+        this.buildout.trail.pop();
+      }
+    }
+    this.data.set(option, v);
+    return v;
+  }
+
+  /** zc.buildout's Options.__getitem__: a missing option is an error. */
+  require(option: string): string {
+    const v = this.get(option);
+    if (v === undefined) {
+      throw this.buildout.error({
+        rule: 'undefined-option',
+        message: `Missing option: ${this.name}:${option}`,
+        hint: didYouMean(option, this.keys()),
+      });
+    }
+    return v;
+  }
+
+  /** A recipe setting a value (stored as is, never substituted). */
+  set(option: string, value: string): void {
+    this.data.set(option, value);
+    this.recipeSet.add(option);
+  }
+
+  has(option: string): boolean {
+    return this.raw.has(option) || this.data.has(option);
+  }
+
+  /** Raw keys, then keys only set by recipes (zc.buildout's order). */
+  keys(): string[] {
+    const out = [...this.raw.keys()];
+    for (const k of this.data.keys()) if (!this.raw.has(k)) out.push(k);
+    return out;
+  }
+
+  /**
+   * Substitute the references of one value. `$$` escapes are kept, as
+   * zc.buildout keeps them; `entry` locates references for errors when the
+   * text is the entry's own value.
+   */
+  private substitute(template: string, seen: Seen, entry: Entry | undefined, option: string): string {
+    let out = '';
+    for (const seg of scanTemplate(template)) {
+      if (typeof seg === 'string') {
+        out += seg;
+        continue;
+      }
+      out += this.resolveReference(seg, seen, entry, option);
+    }
+    return out;
+  }
+
+  private resolveReference(ref: Reference, seen: Seen, entry: Entry | undefined, option: string): string {
+    const span = entry ? referenceSpan(entry, ref) : undefined;
+    if (ref.problem) throw this.badReference(ref, span);
+    const section = ref.section || this.name;
+    this.buildout.trail.push({ kind: 'reference', section: this.name, option, text: ref.text, ...(span ? { span } : {}) });
+    try {
+      const target = this.buildout.section(section, { section: this.name, option, ref: ref.text, ...(span ? { span } : {}) });
+      const v = target.get(ref.option, seen);
+      if (v !== undefined) return v;
+      if (ref.option === '_buildout_section_name_') return this.name;
+      throw this.buildout.error({
+        rule: 'undefined-option',
+        message: `Referenced option does not exist: ${section} ${ref.option}`,
+        span,
+        hint: didYouMean(ref.option, target.keys()),
+      });
+    } finally {
+      this.buildout.trail.pop();
+    }
+  }
+
+  private badReference(ref: Reference, span: Diagnostic['span']): BuildoutError {
+    const text = {
+      'no-colon': `The substitution, ${ref.text},\ndoesn't contain a colon.`,
+      'too-many-colons': `The substitution, ${ref.text},\nhas too many colons.`,
+      'bad-section': `The section name in substitution, ${ref.text},\nhas invalid characters.`,
+      'bad-option': `The option name in substitution, ${ref.text},\nhas invalid characters.`,
+    }[ref.problem!];
+    return this.buildout.error({
+      rule: 'invalid-substitution',
+      message: text,
+      span,
+      hint: 'a reference is ${section:option} (or ${:option}); names use letters, digits, space and - . _',
+    });
+  }
+
+  private circular(seen: Seen, option: string): BuildoutError {
+    const key = this.name + '\0' + option;
+    const from = seen.findIndex((s) => s.key === key);
+    const path = [...seen.slice(from), { key, section: this.name, option }].map((s) => `\${${s.section}:${s.option}}`);
+    const e = this.raw.get(option);
+    return this.buildout.error({
+      rule: 'circular-reference',
+      message: `Circular reference in substitutions: ${path.join(' -> ')}`,
+      buildoutMessage: 'Circular reference in substitutions.\n',
+      span: e ? entrySpan(e, 0, Math.min(e.value.length, e.value.indexOf('\n') < 0 ? e.value.length : e.value.indexOf('\n'))) : undefined,
+    });
+  }
+}
