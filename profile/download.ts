@@ -45,7 +45,7 @@ export class ExtendsDownloader {
     if (settings.extendsCache) {
       const cache = resolve(settings.directory, settings.extendsCache);
       if (!existsSync(cache)) {
-        throw new DownloadError(`The directory:\n'${cache}'\nto be used as a download cache doesn't exist.`);
+        throw new DownloadError(`The directory:\n'${cache}'\nto be used as a download cache doesn't exist.\n`);
       }
       const cached = join(realpathSync(cache), md5hex(url));
       if (existsSync(cached)) {

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { BuildoutError, type Span } from '../parser/diagnostic.ts';
 import { valueSpan } from '../parser/references.ts';
 import type { RawOption } from '../parser/sections.ts';
-import { isPySpaceCode } from '../python/text.ts';
+import { isPySpaceCode, pyRepr } from '../python/text.ts';
 import { entry, type Config, type Section } from './entry.ts';
 import type { DownloadSettings } from './download.ts';
 import type { Includer, LoadedFile, ProfileFiles } from './files.ts';
@@ -78,10 +78,12 @@ export class ExtendsLoader {
     const cycle = this.stack.findIndex((f) => f.located.key === located.key);
     if (cycle >= 0) {
       const path = [...this.stack.slice(cycle).map((f) => f.located.name), located.name];
+      const open = this.stack.map((f) => pyRepr(f.located.name)).join(', ');
       throw new BuildoutError({
         severity: 'error',
         rule: 'extends-cycle',
         message: `Recursive file include: ${path.join(' -> ')}`,
+        buildoutMessage: `Recursive file include [${open}] ${located.name}`,
         span: includer?.span,
         chain: this.chain(),
       });
@@ -101,7 +103,8 @@ export class ExtendsLoader {
 
   private async layer(located: Located, includer: Includer | undefined, root: boolean): Promise<Layer> {
     const settings = downloadSettings(this.settings, this.semantics);
-    const file = await this.files.load(located, settings, includer, this.chain());
+    // the innermost "extended by" is the error's own location
+    const file = await this.files.load(located, settings, includer, this.chain().slice(1));
     const layer = toLayer(file, located, this.semantics);
     if (root && layer.config.has('buildout')) {
       // only root files set how the other files are fetched
