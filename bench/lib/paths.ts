@@ -1,0 +1,1 @@
+export { repositoryRoot } from '../../test/helpers/paths.ts';

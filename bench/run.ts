@@ -1,0 +1,68 @@
+// npm run bench: the figures of tsbuildout's speed. Timings are printed,
+// never asserted.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveAll } from '../cli/commands/resolve.ts';
+import { BuildoutError } from '../parser/diagnostic.ts';
+import { loadBuildout } from '../profile/load.ts';
+import { MODES, type SemanticsMode } from '../profile/semantics.ts';
+import { repositoryRoot } from './lib/paths.ts';
+import { median, table } from './lib/stats.ts';
+
+const root = repositoryRoot();
+const corpus = join(root, '..', 'shared', 'corpus', 'slapos');
+const PROFILES = ['software/erp5/software.cfg', 'software/helloworld/software.cfg', 'stack/slapos.cfg'];
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
+
+async function resolveOnce(profile: string, semantics: SemanticsMode): Promise<{ ms: number; files: number; visits: number; sections: number; error?: string }> {
+  const t0 = performance.now();
+  try {
+    const { buildout, assembled } = await loadBuildout({ config: profile, userDefaults: false, semantics, executable: '/usr/bin/python3', env: { python: '3.11' } });
+    const r = resolveAll(buildout, true);
+    return { ms: performance.now() - t0, files: assembled.files.files.size, visits: assembled.stats.visits, sections: Object.keys(r.sections).length };
+  } catch (e) {
+    if (!(e instanceof BuildoutError)) throw e;
+    return { ms: performance.now() - t0, files: 0, visits: 0, sections: 0, error: e.primary.message };
+  }
+}
+
+function cliOnce(profile: string, semantics: SemanticsMode): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'tsbuildout.js'), '-U', '-c', profile, '--python', '/usr/bin/python3', '--env', 'python=3.11', '--semantics', semantics, 'resolve', '--all', '--json'], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`tsbuildout exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+async function resolveBench(): Promise<void> {
+  if (!existsSync(corpus)) {
+    process.stdout.write(`(no corpus at ${corpus}: resolve benchmark skipped)\n`);
+    return;
+  }
+  const rows: string[][] = [];
+  for (const rel of PROFILES) {
+    const profile = join(corpus, rel);
+    for (const mode of MODES) {
+      const first = await resolveOnce(profile, mode);
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) times.push((await resolveOnce(profile, mode)).ms);
+      const cli: number[] = [];
+      for (let i = 0; i < CLI_RUNS; i++) cli.push(cliOnce(profile, mode));
+      rows.push([
+        rel,
+        mode,
+        first.error ? `error: ${first.error.slice(0, 40)}` : `${first.files} files, ${first.visits} visits, ${first.sections} sections`,
+        first.ms.toFixed(1),
+        median(times).toFixed(1),
+        median(cli).toFixed(0),
+      ]);
+    }
+  }
+  process.stdout.write('\nResolve (load + every section, like `resolve --all --json`)\n');
+  process.stdout.write(table(['profile', 'semantics', 'size', 'first run ms', `median of ${RUNS} ms`, `CLI wall ms (median of ${CLI_RUNS})`], rows) + '\n');
+}
+
+process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
+await resolveBench();
