@@ -17,7 +17,8 @@
 // them); without any, every fixture is done. It reports which files are new
 // or changed. --check writes nothing and exits with status 1 when a golden is
 // missing or differs (a way to see that the installed zc.buildout still gives
-// the committed answers).
+// the committed answers). Both also check the shape of case.json and of the
+// hand-written expect.<mode>.json files.
 
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
