@@ -17,7 +17,8 @@
 // them); without any, every fixture is done. It reports which files are new
 // or changed. --check writes nothing and exits with status 1 when a golden is
 // missing or differs (a way to see that the installed zc.buildout still gives
-// the committed answers).
+// the committed answers). Both also check the shape of case.json and of the
+// hand-written expect.<mode>.json files.
 
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
@@ -119,6 +120,34 @@ export function readCase(dir: string): CaseDescription {
   return data as CaseDescription;
 }
 
+const EXPECT_KEYS = new Set(['raw', 'resolved', 'parts', 'error', 'notes']);
+
+/** Checks the shape of the hand-written expect.<mode>.json files of a fixture (they are not generated). */
+export function checkExpectations(dir: string): void {
+  for (const mode of ['slapos', 'upstream']) {
+    const file = join(dir, `expect.${mode}.json`);
+    if (!existsSync(file)) continue;
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const where = `${file}:`;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${where} not an object`);
+    for (const [key, value] of Object.entries(data)) {
+      if (!EXPECT_KEYS.has(key)) throw new Error(`${where} unknown field "${key}"`);
+      if (key === 'raw' || key === 'resolved') {
+        const ok =
+          typeof value === 'object' && value !== null && !Array.isArray(value) &&
+          Object.values(value).every(
+            (sec) => typeof sec === 'object' && sec !== null && !Array.isArray(sec) &&
+              Object.values(sec).every((v) => typeof v === 'string'),
+          );
+        if (!ok) throw new Error(`${where} "${key}" must be {section: {option: string}}`);
+      } else if (key === 'parts') {
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+          throw new Error(`${where} "parts" must be a list of strings`);
+      } else if (typeof value !== 'string') throw new Error(`${where} "${key}" must be a string`);
+    }
+  }
+}
+
 function runOracle(oracle: string, cwd: string, args: string[]): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     execFile(oracle, args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
@@ -141,6 +170,7 @@ type Status = 'new' | 'changed' | 'same';
 
 async function regenerate(oracle: string, dir: string, check: boolean): Promise<Array<{ file: string; status: Status }>> {
   const c = readCase(dir);
+  checkExpectations(dir);
   const root = c.root ?? 'buildout.cfg';
   const results: Array<{ file: string; status: Status }> = [];
   for (const g of GOLDENS) {
