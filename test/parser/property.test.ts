@@ -39,8 +39,9 @@ test('the parser and section reader accept any text without throwing', () => {
 function fixtureTexts(): string[] {
   const root = join(repositoryRoot(), 'fixtures', 'conformance');
   const out: string[] = [];
-  for (const d of readdirSync(root)) {
-    for (const f of readdirSync(join(root, d))) if (f.endsWith('.cfg')) out.push(readFileSync(join(root, d, f), 'utf8'));
+  for (const d of readdirSync(root, { withFileTypes: true })) {
+    if (!d.isDirectory()) continue;
+    for (const f of readdirSync(join(root, d.name))) if (f.endsWith('.cfg')) out.push(readFileSync(join(root, d.name, f), 'utf8'));
   }
   return out;
 }
