@@ -45,6 +45,8 @@ function numeric(v: PyValue): bigint | number | undefined {
 /** a == b */
 export function pyEq(a: PyValue, b: PyValue): boolean {
   if (a === b) return typeof a !== 'number' || !Number.isNaN(a);
+  // a built-in left operand does not know an object: ask the object (reflected __eq__)
+  if (!(a instanceof PyObject) && b instanceof PyObject) return b.pyEq(a);
   const na = numeric(a);
   if (na !== undefined) {
     const nb = numeric(b);
@@ -138,8 +140,18 @@ function applyOp(op: CompareOp, x: bigint | number | string, y: bigint | number 
   }
 }
 
+const REFLECTED: Record<CompareOp, CompareOp> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
 /** a OP b for the four ordering operators. */
 export function pyCompare(op: CompareOp, a: PyValue, b: PyValue): boolean {
+  if (a instanceof PyObject && a.pyOrder) {
+    const r = a.pyOrder(op, b, false);
+    if (r !== undefined) return r;
+  }
+  if (b instanceof PyObject && b.pyOrder) {
+    const r = b.pyOrder(REFLECTED[op], a, true);
+    if (r !== undefined) return r;
+  }
   const na = numeric(a);
   if (na !== undefined) {
     const nb = numeric(b);

@@ -99,6 +99,16 @@ export abstract class PyObject {
   get strValue(): string | undefined {
     return undefined;
   }
+  /** type(v).__module__: 'builtins' for built-in types. */
+  get typeModule(): string {
+    return 'builtins';
+  }
+  /**
+   * Ordering (<, <=, >, >=) against another value; undefined when not
+   * supported (Python's NotImplemented). `reflected` is true when this
+   * object is the right operand.
+   */
+  pyOrder?(op: '<' | '<=' | '>' | '>=', other: PyValue, reflected: boolean): boolean | undefined;
 }
 
 export class PyList extends PyObject {

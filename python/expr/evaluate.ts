@@ -24,10 +24,10 @@ import {
   PyTuple,
   asStr,
   typeName,
-  type Kwargs,
   type PyValue,
 } from '../value.ts';
 import type { CompareOperator, Comprehension, Expr, Parameter } from './ast.ts';
+import { bindPython } from '../signature.ts';
 import { parseExpression } from './parser.ts';
 
 /** Where names come from: a Map, or a function returning undefined for unknown names. */
@@ -100,54 +100,6 @@ export function callName(f: PyValue): string {
     if (typeof n === 'string') return `${n}()`;
   }
   return `${typeName(f)}()`;
-}
-
-/** Binds call arguments to a lambda's parameters, with Python's messages. */
-function bindParameters(
-  name: string,
-  params: Parameter[],
-  args: PyValue[],
-  kwargs: Kwargs,
-  defaults: Map<string, PyValue>,
-  scope: Scope,
-): void {
-  const positional = params.filter((p) => p.kind === 'positional');
-  const varargs = params.find((p) => p.kind === 'varargs');
-  const kwOnly = params.filter((p) => p.kind === 'keyword-only');
-  const varkw = params.find((p) => p.kind === 'kwargs');
-  if (args.length > positional.length && !varargs) {
-    const n = positional.length;
-    const required = positional.filter((p) => !p.default).length;
-    const takes = required === n ? `${n}` : `from ${required} to ${n}`;
-    throw typeError(
-      `${name}() takes ${takes} positional argument${n === 1 && required === n ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`,
-    );
-  }
-  positional.forEach((p, i) => {
-    if (i < args.length) scope.vars.set(p.name, args[i]!);
-  });
-  if (varargs) scope.vars.set(varargs.name, new PyTuple(args.slice(positional.length)));
-  const extra = new PyDict();
-  for (const [k, v] of kwargs) {
-    const p = params.find((q) => q.name === k && (q.kind === 'positional' || q.kind === 'keyword-only'));
-    if (p) {
-      if (scope.vars.has(k)) throw typeError(`${name}() got multiple values for argument '${k}'`);
-      scope.vars.set(k, v);
-    } else if (varkw) extra.set(k, v);
-    else throw typeError(`${name}() got an unexpected keyword argument '${k}'`);
-  }
-  if (varkw) scope.vars.set(varkw.name, extra);
-  const missing = positional.filter((p) => !scope.vars.has(p.name) && !defaults.has(p.name)).map((p) => p.name);
-  if (missing.length) {
-    const list = missing.length === 1 ? `'${missing[0]}'` : missing.slice(0, -1).map((m) => `'${m}'`).join(', ') + ` and '${missing.at(-1)}'`;
-    throw typeError(`${name}() missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${list}`);
-  }
-  const missingKw = kwOnly.filter((p) => !scope.vars.has(p.name) && !defaults.has(p.name)).map((p) => p.name);
-  if (missingKw.length) {
-    const list = missingKw.map((m) => `'${m}'`).join(' and ');
-    throw typeError(`${name}() missing ${missingKw.length} required keyword-only argument${missingKw.length === 1 ? '' : 's'}: ${list}`);
-  }
-  for (const [k, v] of defaults) if (!scope.vars.has(k)) scope.vars.set(k, v);
 }
 
 export class Evaluator {
@@ -376,7 +328,8 @@ export class Evaluator {
     for (const p of params) if (p.default) defaults.set(p.name, this.evaluate(p.default, outer));
     return new PyFunction('<lambda>', (args, kwargs) => {
       const scope = new Scope(outer);
-      bindParameters('<lambda>', params, args, kwargs, defaults, scope);
+      const bound = bindPython('<lambda>', params.map((p) => ({ name: p.name, kind: p.kind, optional: p.default !== null })), args, kwargs);
+      for (const p of params) scope.vars.set(p.name, bound.get(p.name) ?? defaults.get(p.name)!);
       return this.evaluate(body, scope);
     }, 'function');
   }
