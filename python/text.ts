@@ -112,8 +112,8 @@ export function removeLeadingBlankLines(text: string): string {
   return lastNewline < 0 ? text : text.slice(lastNewline + 1);
 }
 
-/** str.splitlines() (no keepends): the line boundaries Python recognises. */
-export function pySplitLines(s: string): string[] {
+/** str.splitlines(keepends): the line boundaries Python recognises. */
+export function pySplitLines(s: string, keepends = false): string[] {
   const out: string[] = [];
   let start = 0;
   for (let i = 0; i < s.length; i++) {
@@ -122,8 +122,9 @@ export function pySplitLines(s: string): string[] {
       c === 10 || c === 13 || c === 11 || c === 12 || c === 0x1c || c === 0x1d || c === 0x1e ||
       c === 0x85 || c === 0x2028 || c === 0x2029
     ) {
-      out.push(s.slice(start, i));
+      const end = i;
       if (c === 13 && s.charCodeAt(i + 1) === 10) i++;
+      out.push(s.slice(start, keepends ? i + 1 : end));
       start = i + 1;
     }
   }

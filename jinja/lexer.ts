@@ -1,0 +1,331 @@
+// Jinja2's lexer, rule for rule: the root state finds the next `{{`, `{%`,
+// `{#` or `{% raw %}`; the tag states read whitespace, numbers, names,
+// strings and operators until their end delimiter. Whitespace control
+// (`-`, `+`, trim_blocks, lstrip_blocks) and the trailing-newline rule
+// behave as in Jinja2 3.1, and tokens are produced lazily so that a lexing
+// error surfaces when the parser reaches it, as in Jinja2.
+
+import { EscapeError, decodeEscapes } from '../python/escapes.ts';
+import { parseIntText } from '../python/numbers.ts';
+import { PY_WS_CLASS, pyRstrip } from '../python/text.ts';
+import type { PyValue } from '../python/value.ts';
+import { TemplateSyntaxError } from './errors.ts';
+
+export type TokenType =
+  | 'add' | 'assign' | 'colon' | 'comma' | 'div' | 'dot' | 'eq' | 'floordiv' | 'gt' | 'gteq'
+  | 'lbrace' | 'lbracket' | 'lparen' | 'lt' | 'lteq' | 'mod' | 'mul' | 'ne' | 'pipe' | 'pow'
+  | 'rbrace' | 'rbracket' | 'rparen' | 'semicolon' | 'sub' | 'tilde'
+  | 'float' | 'integer' | 'name' | 'string' | 'data'
+  | 'block_begin' | 'block_end' | 'variable_begin' | 'variable_end' | 'eof' | 'initial';
+
+export interface Token {
+  lineno: number;
+  type: TokenType;
+  /** The name, the decoded string, the number, the data text, or the operator. */
+  value: PyValue;
+}
+
+export interface LexerOptions {
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
+  keepTrailingNewline?: boolean;
+  /** '\n' (default), '\r\n' or '\r': what newlines in data and strings become. */
+  newlineSequence?: string;
+}
+
+const OPERATORS: Record<string, TokenType> = {
+  '+': 'add', '-': 'sub', '/': 'div', '//': 'floordiv', '*': 'mul', '%': 'mod', '**': 'pow', '~': 'tilde',
+  '[': 'lbracket', ']': 'rbracket', '(': 'lparen', ')': 'rparen', '{': 'lbrace', '}': 'rbrace',
+  '==': 'eq', '!=': 'ne', '>': 'gt', '>=': 'gteq', '<': 'lt', '<=': 'lteq', '=': 'assign', '.': 'dot',
+  ':': 'colon', '|': 'pipe', ',': 'comma', ';': 'semicolon',
+};
+
+const TYPE_DESCRIPTIONS: Record<string, string> = {
+  block_begin: 'begin of statement block',
+  block_end: 'end of statement block',
+  variable_begin: 'begin of print statement',
+  variable_end: 'end of print statement',
+  data: 'template data / text',
+  eof: 'end of template',
+};
+
+const REVERSE_OPERATORS: Record<string, string> = Object.fromEntries(Object.entries(OPERATORS).map(([k, v]) => [v, k]));
+
+/** How Jinja2 names a token type in messages ("end of print statement", ")"). */
+export function describeTokenType(type: string): string {
+  return REVERSE_OPERATORS[type] ?? TYPE_DESCRIPTIONS[type] ?? type;
+}
+
+/** How Jinja2 names a token in messages: a name token by its value. */
+export function describeToken(token: Token): string {
+  if (token.type === 'name') return String(token.value);
+  return describeTokenType(token.type);
+}
+
+/** Describes a token expression such as 'name:endfor' or 'block_end'. */
+export function describeTokenExpr(expr: string): string {
+  const colon = expr.indexOf(':');
+  if (colon >= 0) {
+    const type = expr.slice(0, colon);
+    if (type === 'name') return expr.slice(colon + 1);
+    return describeTokenType(type);
+  }
+  return describeTokenType(expr);
+}
+
+const WS = `[${PY_WS_CLASS}]`;
+const NEWLINE_RE = /\r\n|\r|\n/g;
+const WHITESPACE_FULL = new RegExp(`^${WS}+$`, 'u');
+
+// tag rules (the same order as Jinja2's: whitespace, float, integer, name, string, operator)
+const TAG_WHITESPACE = new RegExp(`${WS}+`, 'uy');
+const TAG_FLOAT = /(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/y;
+const TAG_INTEGER = /(?:0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*)/y;
+// Jinja2's identifier pattern: \w plus the combining marks Python accepts in names
+const TAG_NAME = /[\p{L}\p{N}\p{M}\p{Pc}\u00b7\u0387\u1369-\u1371\u19da\u2118\u212e\u309b\u309c]+/uy;
+const TAG_STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/sy;
+const TAG_OPERATOR = /\/\/|\*\*|==|!=|>=|<=|[+\-/*%~[\](){}><=.:|,;]/y;
+const IDENTIFIER = /^[\p{XID_Start}_][\p{XID_Continue}]*$/u;
+
+type State = 'root' | 'block' | 'variable' | 'comment' | 'raw';
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+interface Rules {
+  root: RegExp;
+  rootData: RegExp;
+  blockEnd: RegExp;
+  variableEnd: RegExp;
+  comment: RegExp;
+  raw: RegExp;
+}
+
+const ruleCache = new Map<string, Rules>();
+
+function rules(trimBlocks: boolean): Rules {
+  const key = trimBlocks ? 'trim' : 'plain';
+  let r = ruleCache.get(key);
+  if (r) return r;
+  const bs = escapeRe('{%');
+  const be = escapeRe('%}');
+  const vs = escapeRe('{{');
+  const ve = escapeRe('}}');
+  const cs = escapeRe('{#');
+  const ce = escapeRe('#}');
+  const suffix = trimBlocks ? '\\n?' : '';
+  r = {
+    // (text)(?: raw | variable | comment | block ), each begin with its -/+ sign
+    root: new RegExp(
+      `([\\s\\S]*?)(?:(?<raw_begin>${bs}(-|\\+|)${WS}*raw${WS}*(?:-${be}${WS}*|${be}))` +
+        `|(?<variable_begin>${vs}(-|\\+|))|(?<comment_begin>${cs}(-|\\+|))|(?<block_begin>${bs}(-|\\+|)))`,
+      'uy',
+    ),
+    rootData: /[\s\S]+/y,
+    blockEnd: new RegExp(`(?:\\+${be}|-${be}${WS}*|${be}${suffix})`, 'uy'),
+    variableEnd: new RegExp(`-${ve}${WS}*|${ve}`, 'uy'),
+    comment: new RegExp(`([\\s\\S]*?)((?:\\+${ce}|-${ce}${WS}*|${ce}${suffix}))`, 'uy'),
+    raw: new RegExp(
+      `([\\s\\S]*?)((?:${bs}(-|\\+|))${WS}*endraw${WS}*(?:\\+${be}|-${be}${WS}*|${be}${suffix}))`,
+      'uy',
+    ),
+  };
+  ruleCache.set(key, r);
+  return r;
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** Splits the source into lines on \r\n, \r and \n and joins them with \n, dropping one final newline unless kept. */
+export function normalizeSource(source: string, keepTrailingNewline: boolean): string {
+  const lines = source.split(NEWLINE_RE);
+  if (!keepTrailingNewline && lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
+}
+
+/**
+ * Yields the tokens of a template (comments and whitespace dropped, values
+ * converted). Errors are TemplateSyntaxError with Jinja2's messages.
+ */
+export function* tokenize(source: string, name: string | null, options: LexerOptions = {}): Generator<Token> {
+  const newlineSequence = options.newlineSequence ?? '\n';
+  const normalizeNewlines = (s: string) => (newlineSequence === '\n' && !s.includes('\r') ? s : s.replace(NEWLINE_RE, newlineSequence));
+  const r = rules(options.trimBlocks ?? false);
+  const lstripBlocks = options.lstripBlocks ?? false;
+  const text = normalizeSource(source, options.keepTrailingNewline ?? false);
+  const fail = (msg: string, lineno: number): never => {
+    throw new TemplateSyntaxError(msg, lineno, name);
+  };
+
+  let pos = 0;
+  let lineno = 1;
+  const stack: State[] = ['root'];
+  const balancing: string[] = [];
+  let lineStarting = true;
+  const n = text.length;
+
+  /** Applies `-` and lstrip_blocks to the text before a tag. */
+  const stripBefore = (data: string, sign: string, isVariable: boolean): [string, number] => {
+    if (sign === '-') {
+      const stripped = pyRstrip(data);
+      return [stripped, countNewlines(data.slice(stripped.length))];
+    }
+    if (sign !== '+' && lstripBlocks && !isVariable) {
+      const lPos = data.lastIndexOf('\n') + 1;
+      if (lPos > 0 || lineStarting) {
+        if (WHITESPACE_FULL.test(data.slice(lPos))) return [data.slice(0, lPos), 0];
+      }
+    }
+    return [data, 0];
+  };
+
+  while (pos < n || stack.length > 1) {
+    const state = stack[stack.length - 1]!;
+    if (state === 'root') {
+      r.root.lastIndex = pos;
+      const m = r.root.exec(text);
+      if (m) {
+        const g = m.groups!;
+        const [data, stripped] = stripBefore(m[1]!, m[3] ?? m[5] ?? m[7] ?? m[9] ?? '', g.variable_begin !== undefined);
+        if (data) yield { lineno, type: 'data', value: normalizeNewlines(data) };
+        lineno += countNewlines(data) + stripped;
+        const kind: State = g.raw_begin !== undefined ? 'raw' : g.variable_begin !== undefined ? 'variable'
+          : g.comment_begin !== undefined ? 'comment' : 'block';
+        const tag = g.raw_begin ?? g.variable_begin ?? g.comment_begin ?? g.block_begin!;
+        if (kind === 'variable') yield { lineno, type: 'variable_begin', value: tag };
+        else if (kind === 'block') yield { lineno, type: 'block_begin', value: tag };
+        lineno += countNewlines(tag);
+        stack.push(kind);
+        lineStarting = m[0].endsWith('\n');
+        pos = r.root.lastIndex;
+        continue;
+      }
+      if (pos >= n) return;
+      r.rootData.lastIndex = pos;
+      const d = r.rootData.exec(text)!;
+      yield { lineno, type: 'data', value: normalizeNewlines(d[0]) };
+      lineno += countNewlines(d[0]);
+      lineStarting = d[0].endsWith('\n');
+      pos = r.rootData.lastIndex;
+      continue;
+    }
+    if (state === 'comment') {
+      r.comment.lastIndex = pos;
+      const m = r.comment.exec(text);
+      if (!m) {
+        if (pos >= n) return;
+        return fail('Missing end of comment tag', lineno);
+      }
+      lineno += countNewlines(m[1]!) + countNewlines(m[2]!);
+      lineStarting = m[0].endsWith('\n');
+      pos = r.comment.lastIndex;
+      stack.pop();
+      continue;
+    }
+    if (state === 'raw') {
+      r.raw.lastIndex = pos;
+      const m = r.raw.exec(text);
+      if (!m) {
+        if (pos >= n) return;
+        return fail('Missing end of raw directive', lineno);
+      }
+      const [data, stripped] = stripBefore(m[1]!, m[3]!, false);
+      if (data) yield { lineno, type: 'data', value: normalizeNewlines(data) };
+      lineno += countNewlines(data) + stripped + countNewlines(m[2]!);
+      lineStarting = m[0].endsWith('\n');
+      pos = r.raw.lastIndex;
+      stack.pop();
+      continue;
+    }
+    // block or variable: the end delimiter first (unless inside brackets), then the tag rules
+    if (balancing.length === 0) {
+      const endRe = state === 'block' ? r.blockEnd : r.variableEnd;
+      endRe.lastIndex = pos;
+      const m = endRe.exec(text);
+      if (m) {
+        yield { lineno, type: state === 'block' ? 'block_end' : 'variable_end', value: m[0] };
+        lineno += countNewlines(m[0]);
+        lineStarting = m[0].endsWith('\n');
+        pos = endRe.lastIndex;
+        stack.pop();
+        continue;
+      }
+    }
+    if (pos >= n) return;
+    let m: RegExpExecArray | null;
+    TAG_WHITESPACE.lastIndex = pos;
+    if ((m = TAG_WHITESPACE.exec(text))) {
+      lineno += countNewlines(m[0]);
+      lineStarting = m[0].endsWith('\n');
+      pos = TAG_WHITESPACE.lastIndex;
+      continue;
+    }
+    TAG_FLOAT.lastIndex = pos;
+    if ((m = TAG_FLOAT.exec(text))) {
+      yield { lineno, type: 'float', value: Number(m[0].replace(/_/g, '')) };
+      lineStarting = false;
+      pos = TAG_FLOAT.lastIndex;
+      continue;
+    }
+    TAG_INTEGER.lastIndex = pos;
+    if ((m = TAG_INTEGER.exec(text))) {
+      yield { lineno, type: 'integer', value: parseIntText(m[0].replace(/_/g, ''), 0) };
+      lineStarting = false;
+      pos = TAG_INTEGER.lastIndex;
+      continue;
+    }
+    TAG_NAME.lastIndex = pos;
+    if ((m = TAG_NAME.exec(text))) {
+      if (!IDENTIFIER.test(m[0])) fail('Invalid character in identifier', lineno);
+      yield { lineno, type: 'name', value: m[0] };
+      lineStarting = false;
+      pos = TAG_NAME.lastIndex;
+      continue;
+    }
+    TAG_STRING.lastIndex = pos;
+    if ((m = TAG_STRING.exec(text))) {
+      const body = normalizeNewlines(m[0].slice(1, -1));
+      let value: string;
+      try {
+        value = decodeEscapes(body);
+      } catch (e) {
+        if (e instanceof EscapeError) return fail(e.message, lineno);
+        throw e;
+      }
+      yield { lineno, type: 'string', value };
+      lineno += countNewlines(m[0]);
+      lineStarting = m[0].endsWith('\n');
+      pos = TAG_STRING.lastIndex;
+      continue;
+    }
+    TAG_OPERATOR.lastIndex = pos;
+    if ((m = TAG_OPERATOR.exec(text))) {
+      const op = m[0];
+      if (op === '{') balancing.push('}');
+      else if (op === '(') balancing.push(')');
+      else if (op === '[') balancing.push(']');
+      else if (op === '}' || op === ')' || op === ']') {
+        if (balancing.length === 0) fail(`unexpected '${op}'`, lineno);
+        const expected = balancing.pop()!;
+        if (expected !== op) fail(`unexpected '${op}', expected '${expected}'`, lineno);
+      }
+      yield { lineno, type: OPERATORS[op]!, value: op };
+      lineStarting = false;
+      pos = TAG_OPERATOR.lastIndex;
+      continue;
+    }
+    const ch = String.fromCodePoint(text.codePointAt(pos)!);
+    fail(`unexpected char ${reprChar(ch)} at ${pos}`, lineno);
+  }
+}
+
+function reprChar(ch: string): string {
+  if (ch === "'") return `"'"`;
+  if (ch === '\\') return "'\\\\'";
+  return `'${ch}'`;
+}

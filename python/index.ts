@@ -1,0 +1,30 @@
+// The Python value model: public entry points.
+
+export * from './value.ts';
+export { PyException, PySyntaxError, isPyException, registerExceptionClass } from './exceptions.ts';
+export { repr, str, ascii, strRepr } from './repr.ts';
+export { truthy, pyEq, pyIs, pyCompare, sortCompare } from './compare.ts';
+export { binaryOp, unaryOp, type BinaryOperator, type UnaryOperator } from './ops.ts';
+export { pyIter, iterate, toArray, pyLen, pyContains, isIterable } from './iter.ts';
+export { getItem, setItem, delItem, sliceIndices } from './subscript.ts';
+export { getAttr, lookupAttr, hasAttr, setAttr, callMethod } from './attributes.ts';
+export { callValue, isCallable } from './call.ts';
+export { bind, intArg, strArg, type Signature } from './args.ts';
+export { keyOf, pyHash } from './hash.ts';
+export { percentFormat } from './percent-format.ts';
+export { strFormat } from './str-format.ts';
+export { formatValue } from './format-spec.ts';
+export { floatRepr } from './float-format.ts';
+export { pySort } from './sort.ts';
+export { builtins, typeOf, pyIterObject } from './builtins.ts';
+export { jsonDumps, jsonLoads, jsonModule, jsonQuote, type DumpsOptions } from './json.ts';
+export { parseLiteral, evaluatePyBang, PY_BANG_CALLS } from './literal.ts';
+export {
+  compileExpression,
+  evaluateExpression,
+  evaluateListDisplayFirst,
+  type CompiledExpression,
+  type EvaluateOptions,
+  type Namespace,
+} from './expr/evaluate.ts';
+export { parseExpression } from './expr/parser.ts';

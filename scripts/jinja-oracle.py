@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""The Python Jinja2 side of the differential tests of jinja/.
+
+  jinja-oracle.py parse < paths        parse each file (jinja2.ext.do and
+                                       jinja2.ext.loopcontrols enabled); print
+                                       {path: "ok" | "!Class: message @line"}
+  jinja-oracle.py render < cases.json  render each case; print {id: answer}
+  jinja-oracle.py --write              regenerate test/jinja/goldens/*.json from
+                                       test/jinja/cases/*.json
+
+A case is {"id", "template", "context"?, "options"?, "templates"?}. The
+context is JSON, with "__py__" values evaluated as Python expressions
+(tuples, sets, floats such as 1.0). Options: undefined ("strict" or
+"default"), extensions, trim_blocks, lstrip_blocks, keep_trailing_newline.
+"templates" are extra named templates for a DictLoader. The answer is the
+rendered text, or "!Class: message" (plus " @line N" for syntax errors).
+"""
+import json
+import os
+import sys
+
+import jinja2
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CASES = os.path.join(ROOT, 'test', 'jinja', 'cases')
+GOLDENS = os.path.join(ROOT, 'test', 'jinja', 'goldens')
+EXTENSIONS = ['jinja2.ext.do', 'jinja2.ext.loopcontrols']
+
+
+def describe(e):
+    text = '!%s: %s' % (type(e).__name__, getattr(e, 'message', None) if isinstance(e, jinja2.TemplateSyntaxError) else e)
+    if isinstance(e, jinja2.TemplateSyntaxError):
+        text += ' @line %s' % e.lineno
+    return text
+
+
+def parse(paths):
+    env = jinja2.Environment(extensions=EXTENSIONS)
+    out = {}
+    for path in paths:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            source = f.read()
+        try:
+            env.parse(source)
+            out[path] = 'ok'
+        except Exception as e:
+            out[path] = describe(e)
+    return out
+
+
+def decode(value):
+    if isinstance(value, dict):
+        if set(value) == {'__py__'}:
+            return eval(value['__py__'])
+        return {k: decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+def render(case):
+    options = case.get('options', {})
+    undefined = jinja2.StrictUndefined if options.get('undefined', 'strict') == 'strict' else jinja2.Undefined
+    env = jinja2.Environment(
+        extensions=options.get('extensions', EXTENSIONS),
+        undefined=undefined,
+        trim_blocks=options.get('trim_blocks', False),
+        lstrip_blocks=options.get('lstrip_blocks', False),
+        keep_trailing_newline=options.get('keep_trailing_newline', False),
+        loader=jinja2.DictLoader(case.get('templates', {})),
+    )
+    env.globals.update(PYTHON_GLOBALS)
+    try:
+        template = env.from_string(case['template'])
+        return template.render(decode(case.get('context', {})))
+    except Exception as e:
+        return describe(e)
+
+
+# the globals slapos.recipe.template gives to templates (Python builtins) and json
+import builtins
+PYTHON_GLOBALS = {name: getattr(builtins, name) for name in (
+    'abs all any bin bool bytes callable chr dict divmod enumerate filter float format frozenset '
+    'hex int isinstance iter len list map max min next oct ord pow range repr reversed round set '
+    'sorted str sum tuple zip').split()}
+PYTHON_GLOBALS['json_module'] = json
+
+
+def cases_of(path):
+    with open(path, encoding='utf-8') as f:
+        return json.load(f)
+
+
+def main():
+    if sys.argv[1:] == ['parse']:
+        paths = [line.rstrip('\n') for line in sys.stdin if line.strip()]
+        json.dump(parse(paths), sys.stdout, ensure_ascii=False, indent=0)
+    elif sys.argv[1:] == ['render']:
+        cases = json.load(sys.stdin)
+        json.dump({c['id']: render(c) for c in cases}, sys.stdout, ensure_ascii=False)
+    elif sys.argv[1:] == ['--write']:
+        os.makedirs(GOLDENS, exist_ok=True)
+        for name in sorted(os.listdir(CASES)):
+            if name.endswith('.json'):
+                answers = {c['id']: render(c) for c in cases_of(os.path.join(CASES, name))}
+                with open(os.path.join(GOLDENS, name), 'w', encoding='utf-8') as f:
+                    json.dump(answers, f, ensure_ascii=False, indent=1)
+                    f.write('\n')
+    else:
+        sys.exit(__doc__)
+
+
+main()

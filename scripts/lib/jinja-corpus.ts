@@ -1,0 +1,93 @@
+// Parsing the SlapOS template corpus with this engine and with Python's
+// Jinja2, for scripts/jinja-parse-corpus.ts and test/jinja/corpus.test.ts.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PyException } from '../../python/exceptions.ts';
+import { TemplateSyntaxError } from '../../jinja/errors.ts';
+import { Parser, EXTENSION_TAGS, type TagParser } from '../../jinja/parser.ts';
+
+/** The repository root: the nearest folder up with tsbuildout's package.json. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'tsbuildout') return dir;
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+export const corpusRoot = () => join(repoRoot(), '..', 'shared', 'corpus', 'slapos');
+
+/**
+ * The corpus templates: files named *.in or *.jinja2 (the set the brief
+ * counts), or with `all`, every file that contains `{{`, `{%` or `{#`.
+ */
+export function corpusTemplates(root = corpusRoot(), all = false): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (all ? /\{[{%#]/.test(readFileSync(path, 'latin1')) : name.endsWith('.in') || name.endsWith('.jinja2')) {
+        out.push(path);
+      }
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return out;
+}
+
+const tags = new Map<string, TagParser>(
+  Object.values(EXTENSION_TAGS).flatMap((t) => Object.entries(t)),
+);
+
+/** 'ok' or '!Class: message @line N', as scripts/jinja-oracle.py writes it. */
+export function parseWithUs(path: string): string {
+  const source = readFileSync(path, 'utf8');
+  try {
+    new Parser(source, null, { extensions: tags }).parse();
+    return 'ok';
+  } catch (e) {
+    if (e instanceof TemplateSyntaxError) return `!${e.pyType}: ${e.message} @line ${e.lineno}`;
+    if (e instanceof PyException) return `!${e.pyType}: ${e.message}`;
+    return `!JavaScript ${(e as Error).stack}`;
+  }
+}
+
+/** Python's answers for the files, or null when /usr/bin/python3 with jinja2 is not there. */
+export function parseWithPython(paths: string[]): Record<string, string> | null {
+  const r = spawnSync('/usr/bin/python3', [join(repoRoot(), 'scripts', 'jinja-oracle.py'), 'parse'], {
+    input: paths.join('\n'),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) return null;
+  return JSON.parse(r.stdout);
+}
+
+export interface CorpusReport {
+  total: number;
+  parsedByJinja2: number;
+  parsedByBoth: number;
+  sameErrors: number;
+  mismatches: { path: string; python: string; ours: string }[];
+}
+
+export function compareCorpus(paths: string[], python: Record<string, string>): CorpusReport {
+  const report: CorpusReport = { total: paths.length, parsedByJinja2: 0, parsedByBoth: 0, sameErrors: 0, mismatches: [] };
+  const root = corpusRoot();
+  for (const path of paths) {
+    const want = python[path] ?? '(missing)';
+    const got = parseWithUs(path);
+    if (want === 'ok') report.parsedByJinja2++;
+    if (want === 'ok' && got === 'ok') report.parsedByBoth++;
+    else if (want === got) report.sameErrors++;
+    else report.mismatches.push({ path: relative(root, path), python: want, ours: got });
+  }
+  return report;
+}
