@@ -12,7 +12,8 @@ import { resolve } from 'node:path';
 import { BuildoutError, type Span } from '../parser/diagnostic.ts';
 import { valueSpan } from '../parser/references.ts';
 import type { RawOption } from '../parser/sections.ts';
-import { isPySpaceCode, pyRepr } from '../python/text.ts';
+import { isPySpaceCode } from '../python/text.ts';
+import { strRepr } from '../python/repr.ts';
 import { entry, type Config, type Section } from './entry.ts';
 import type { DownloadSettings } from './download.ts';
 import type { Includer, LoadedFile, ProfileFiles } from './files.ts';
@@ -78,7 +79,7 @@ export class ExtendsLoader {
     const cycle = this.stack.findIndex((f) => f.located.key === located.key);
     if (cycle >= 0) {
       const path = [...this.stack.slice(cycle).map((f) => f.located.name), located.name];
-      const open = this.stack.map((f) => pyRepr(f.located.name)).join(', ');
+      const open = this.stack.map((f) => strRepr(f.located.name)).join(', ');
       throw new BuildoutError({
         severity: 'error',
         rule: 'extends-cycle',
