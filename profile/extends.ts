@@ -120,7 +120,7 @@ export class ExtendsLoader {
         if (this.applied.has(located.key)) return new Map();
         this.applied.add(located.key);
       }
-      const known = this.pendingUserDefaults ? undefined : this.nestedResults.get(located.name);
+      const known = this.pendingUserDefaults ? undefined : this.nestedResults.get(located.key);
       if (known) return known;
       const hadUserDefaults = this.pendingUserDefaults !== null;
       const layer = await this.layer(located, includer, root);
@@ -140,7 +140,7 @@ export class ExtendsLoader {
       }
       // a result that took in the user defaults is not what a later visit gets
       const tookUserDefaults = hadUserDefaults && this.pendingUserDefaults === null;
-      if (!this.semantics.dedupeExtends && !tookUserDefaults) this.nestedResults.set(located.name, result);
+      if (!this.semantics.dedupeExtends && !tookUserDefaults) this.nestedResults.set(located.key, result);
       return result;
     } finally {
       this.stack.pop();
@@ -150,7 +150,7 @@ export class ExtendsLoader {
   private async flattened(located: Located, includer: Includer | undefined, root: boolean): Promise<Transform> {
     this.enter(located, includer);
     try {
-      const known = this.pendingUserDefaults ? undefined : this.flatResults.get(located.name);
+      const known = this.pendingUserDefaults ? undefined : this.flatResults.get(located.key);
       if (known) return known;
       const hadUserDefaults = this.pendingUserDefaults !== null;
       const layer = await this.layer(located, includer, root);
@@ -174,7 +174,7 @@ export class ExtendsLoader {
       }
       t = compose(t, layerTransform(own, this.semantics.normaliseNewSections));
       // a result that took in the user defaults is not what a later visit gets
-      if (!(hadUserDefaults && this.pendingUserDefaults === null)) this.flatResults.set(located.name, t);
+      if (!(hadUserDefaults && this.pendingUserDefaults === null)) this.flatResults.set(located.key, t);
       return t;
     } finally {
       this.stack.pop();

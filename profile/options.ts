@@ -139,24 +139,20 @@ export class Options {
   }
 
   private resolveReference(ref: Reference, seen: Seen, entry: Entry | undefined, option: string): string {
-    const span = entry ? referenceSpan(entry, ref) : undefined;
-    if (ref.problem) throw this.badReference(ref, span);
+    // spans are computed only for errors: replaying a value's history is not free
+    const locate = () => (entry ? referenceSpan(entry, ref) : undefined);
+    if (ref.problem) throw this.badReference(ref, locate());
     const section = ref.section || this.name;
-    this.buildout.trail.push({ kind: 'reference', section: this.name, option, text: ref.text, ...(span ? { span } : {}) });
-    try {
-      const target = this.buildout.section(section, { section: this.name, option, ref: ref.text, ...(span ? { span } : {}) });
-      const v = target.get(ref.option, seen);
-      if (v !== undefined) return v;
-      if (ref.option === '_buildout_section_name_') return this.name;
-      throw this.buildout.error({
-        rule: 'undefined-option',
-        message: `Referenced option does not exist: ${section} ${ref.option}`,
-        span,
-        hint: didYouMean(ref.option, target.keys()),
-      });
-    } finally {
-      this.buildout.trail.pop();
-    }
+    const target = this.buildout.section(section, { section: this.name, option, ref: ref.text, locate });
+    const v = target.get(ref.option, seen);
+    if (v !== undefined) return v;
+    if (ref.option === '_buildout_section_name_') return this.name;
+    throw this.buildout.error({
+      rule: 'undefined-option',
+      message: `Referenced option does not exist: ${section} ${ref.option}`,
+      span: locate(),
+      hint: didYouMean(ref.option, target.keys()),
+    });
   }
 
   private badReference(ref: Reference, span: Diagnostic['span']): BuildoutError {
