@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The CPython side of the differential tests of python/ (the value model).
 
 Each test/python/cases/*.txt file holds one Python expression per line
