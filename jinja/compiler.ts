@@ -188,6 +188,8 @@ export class CodeGenerator {
   private extendsSoFar = 0;
   private autoescape = false;
   private volatile = false;
+  /** Macro parameters not assigned yet while compiling their defaults. */
+  private readonly paramDefBlock: Set<string>[] = [];
 
   constructor(
     private readonly env: CompileEnv,
@@ -580,10 +582,14 @@ export class CodeGenerator {
     mframe.requireOutputCheck = false;
     mframe.symbols.analyzeNode(node);
     const enter = this.enterFrame(mframe);
-    const defaults: (Expr | null)[] = node.args.map((_, idx) => {
+    this.paramDefBlock.push(mframe.symbols.dumpParamTargets());
+    const defaults: (Expr | null)[] = node.args.map((arg, idx) => {
       const d = node.defaults[idx - node.args.length + node.defaults.length];
-      return idx - node.args.length + node.defaults.length >= 0 && d ? this.expr(d, mframe) : null;
+      const e = idx - node.args.length + node.defaults.length >= 0 && d ? this.expr(d, mframe) : null;
+      this.paramDefBlock[this.paramDefBlock.length - 1]!.delete(mframe.symbols.ref(arg.name));
+      return e;
     });
+    this.paramDefBlock.pop();
     const argNames = node.args.map((a) => a.name);
     const argRefs = argNames.map((name) => mframe.symbols.ref(name));
     const body = this.blockvisit(node.body, mframe);
@@ -1082,6 +1088,10 @@ export class CodeGenerator {
     const ref = frame.symbols.ref(node.name);
     const h = this.hops(frame, ref);
     if (asStored || node.ctx !== 'load') return (a) => lookup(a, ref, h) as PyValue;
+    // parameters are read as they are (they cannot be undefined... except after their loop)
+    const load = frame.symbols.findLoad(ref);
+    const undeclared = this.paramDefBlock.length > 0 && this.paramDefBlock[this.paramDefBlock.length - 1]!.has(ref);
+    if (load?.kind === 'param' && !undeclared) return (a) => lookup(a, ref, h) as PyValue;
     const undef = this.env.undefined;
     const name = node.name;
     if (h === 0) {
@@ -1148,7 +1158,8 @@ export class CodeGenerator {
   private filter(node: n.Filter, frame: Frame, blockValue: Expr | null): Expr {
     const impl = this.env.filters.get(node.name);
     if (!impl && !frame.softFrame) this.fail(`No filter named '${node.name}'.`, node.lineno);
-    const value = node.node ? this.expr(node.node, frame) : blockValue!;
+    // a chain in a filter block: the innermost filter gets the block's output
+    const value = node.node === null ? blockValue! : node.node.type === 'Filter' ? this.filter(node.node, frame, blockValue) : this.expr(node.node, frame);
     const args = this.callArgs(node, frame);
     const name = node.name;
     const env = this.env;

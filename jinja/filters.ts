@@ -15,7 +15,7 @@ import { jsonDumps } from '../python/json.ts';
 import { strJoin, pyCapitalize } from '../python/methods/str.ts';
 import { callMethod } from '../python/attributes.ts';
 import { floatToInt, parseIntText } from '../python/numbers.ts';
-import { binaryOp } from '../python/ops.ts';
+import { binaryOp, inplaceOp } from '../python/ops.ts';
 import { percentFormat } from '../python/percent-format.ts';
 import { repr, str } from '../python/repr.ts';
 import { bindPython, type BoundArguments, type PyParameter } from '../python/signature.ts';
@@ -32,6 +32,7 @@ import {
   PySlice,
   PyTuple,
   asStr,
+  typeName,
   type PyValue,
 } from '../python/value.ts';
 import type { CompileEnv, FilterCall } from './compiler.ts';
@@ -264,8 +265,8 @@ function indent(s: PyValue, width: PyValue, first: boolean, blank: boolean): PyV
   const w = asStr(width);
   const indention: string = w !== undefined ? w : ' '.repeat(Math.max(0, Number(intArg(width))));
   const isMarkup = s instanceof Markup;
-  const text = binaryOp('+', s, '\n');
-  const lines = pySplitLines(str(text));
+  const text = inplaceOp('+', s, '\n');
+  const lines = toArray(callMethod(text, 'splitlines', [], NO_KWARGS)).map((line) => str(line));
   let rv: string;
   if (blank) rv = lines.join('\n' + indention);
   else {
@@ -298,7 +299,7 @@ function truncate(s: PyValue, length: number, killwords: boolean, end: string, l
   if (!(length >= strLen(end))) throw new PyException('AssertionError', `expected length >= ${strLen(end)}, got ${length}`);
   if (!(leeway >= 0)) throw new PyException('AssertionError', `expected leeway >= 0, got ${leeway}`);
   const text = asStr(s);
-  if (text === undefined) throw typeError(`object of type '${s === null ? 'NoneType' : typeof s}' has no len()`);
+  if (text === undefined) throw typeError(`object of type '${typeName(s)}' has no len()`);
   if (strLen(text) <= length + leeway) return s;
   const head = cpSlice(text, 0, length - strLen(end));
   if (killwords) return head + end;
@@ -528,6 +529,12 @@ function urlizeFilter(s: FilterScope, b: BoundArguments): PyValue {
   return s.autoescape ? new Markup(rv) : rv;
 }
 
+const doDefault = pyFunction('do_default', null, [p('value'), p('default_value', true), p('boolean', true)], (b) => {
+  const value = b.get('value')!;
+  if (value instanceof Undefined || (truthy(arg(b, 'boolean', false)) && !truthy(value))) return arg(b, 'default_value', '');
+  return value;
+});
+
 export const DEFAULT_FILTERS: ReadonlyMap<string, FilterCall> = new Map<string, FilterCall>([
   ['abs', builtinFilter('abs')],
   ['attr', pyFunction('do_attr', 'environment', [p('environment'), p('obj'), p('name')], (b, s) => {
@@ -545,15 +552,12 @@ export const DEFAULT_FILTERS: ReadonlyMap<string, FilterCall> = new Map<string, 
   ['center', pyFunction('do_center', null, [p('value'), p('width', true)], (b) =>
     callMethod(softStr(b.get('value')!), 'center', [arg(b, 'width', 80n)], NO_KWARGS))],
   ['count', builtinFilter('len')],
-  ['d', pyFunction('do_default', null, [p('value'), p('default_value', true), p('boolean', true)], (b) => {
-    const value = b.get('value')!;
-    if (value instanceof Undefined || (truthy(arg(b, 'boolean', false)) && !truthy(value))) return arg(b, 'default_value', '');
-    return value;
-  })],
+  ['d', doDefault],
+  ['default', doDefault],
   ['dictsort', pyFunction('do_dictsort', null, [p('value'), p('case_sensitive', true), p('by', true), p('reverse', true)], (b) =>
     dictsort(b.get('value')!, truthy(arg(b, 'case_sensitive', false)), arg(b, 'by', 'key'), truthy(arg(b, 'reverse', false))))],
-  ['e', unary('escape', escape)],
-  ['escape', unary('escape', escape)],
+  ['e', unary('markupsafe._speedups.escape', escape)],
+  ['escape', unary('markupsafe._speedups.escape', escape)],
   ['filesizeformat', pyFunction('do_filesizeformat', null, [p('value'), p('binary', true)], (b) =>
     filesizeformat(b.get('value')!, truthy(arg(b, 'binary', false))))],
   ['first', pyFunction('sync_do_first', 'environment', [p('environment'), p('seq')], (b, s) => {

@@ -15,6 +15,7 @@ import {
 } from './numbers.ts';
 import { percentFormat } from './percent-format.ts';
 import { difference, intersection, symmetricDifference, union } from './set-ops.ts';
+import { toArray } from './iter.ts';
 import {
   PyBytes,
   PyDict,
@@ -220,6 +221,25 @@ export function binaryOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
     }
   }
   throw unsupported(op, a, b);
+}
+
+/**
+ * a OP= b: lists extend in place with `+=`; otherwise the binary operator,
+ * with the in-place operator in error messages.
+ */
+export function inplaceOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
+  if (op === '+' && a instanceof PyList) {
+    a.items.push(...toArray(b));
+    return a;
+  }
+  try {
+    return binaryOp(op, a, b);
+  } catch (e) {
+    if (e instanceof PyException && e.message.startsWith(`unsupported operand type(s) for ${op}:`)) {
+      throw typeError(e.message.replace(`for ${op}:`, `for ${op}=:`));
+    }
+    throw e;
+  }
 }
 
 /** -a, +a, ~a */

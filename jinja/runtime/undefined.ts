@@ -9,9 +9,24 @@ import { repr } from '../../python/repr.ts';
 import { PyObject, type Kwargs, type PyValue } from '../../python/value.ts';
 import { undefinedError } from '../errors.ts';
 
-/** Marks "no object" in an Undefined (Jinja2's `missing`). */
-export const MISSING: unique symbol = Symbol('missing');
-export type Missing = typeof MISSING;
+/**
+ * Jinja2's `missing` sentinel: a name not assigned yet, an argument not
+ * passed. It is an object that can leak into output (printed `missing`),
+ * as it does in Jinja2 for a loop variable read after its loop ended.
+ */
+export class MissingType extends PyObject {
+  get typeName(): string {
+    return 'MissingType';
+  }
+  override get typeModule(): string {
+    return 'jinja2.utils';
+  }
+  override pyRepr(): string {
+    return 'missing';
+  }
+}
+export const MISSING = new MissingType();
+export type Missing = MissingType;
 
 /** Jinja2's object_type_repr: 'None', 'dict object', 'jinja2.utils.Namespace object'. */
 export function objectTypeRepr(obj: PyValue): string {
