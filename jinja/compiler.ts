@@ -22,7 +22,7 @@ import { LoopContext, type LoopRender } from './runtime/loop.ts';
 import { Macro } from './runtime/macro.ts';
 import { Markup, escape } from './runtime/markup.ts';
 import { Namespace, type TemplateModule } from './runtime/objects.ts';
-import { MISSING, Undefined, makeUndefined, type Missing, type UndefinedFactory } from './runtime/undefined.ts';
+import { MISSING, Undefined, type Missing, type UndefinedFactory } from './runtime/undefined.ts';
 import { findUndeclared, Symbols } from './symbols.ts';
 
 // ---- what compiled code needs from the environment ------------------------------------
@@ -165,12 +165,12 @@ function compare(op: n.CompareOp, a: PyValue, b: PyValue): boolean {
 }
 
 /** Context.call(): StopIteration from the callee becomes an Undefined. */
-function contextCall(f: PyValue, args: PyValue[], kwargs: Kwargs): PyValue {
+function contextCall(undefined: UndefinedFactory, f: PyValue, args: PyValue[], kwargs: Kwargs): PyValue {
   try {
     return callValue(f, args, kwargs);
   } catch (e) {
     if (e instanceof PyException && e.pyType === 'StopIteration') {
-      return makeUndefined('value was undefined because a callable raised a StopIteration exception');
+      return undefined('value was undefined because a callable raised a StopIteration exception');
     }
     throw e;
   }
@@ -543,6 +543,12 @@ export class CodeGenerator {
 
   /** Defines a macro or call block body: the function and what Macro() needs. */
   private macroBody(node: n.Macro | n.CallBlock, frame: Frame): { make: (a: Activation) => Macro; args: string[] } {
+    const names = node.args.map((a) => a.name);
+    const dup = names.find((x, i) => names.indexOf(x) !== i);
+    if (dup !== undefined) {
+      // the Python function Jinja2 generates does not compile
+      throw new PyException('SyntaxError', `duplicate argument 'l_${frame.symbols.level + 1}_${dup}' in function definition`);
+    }
     const mframe = frame.inner();
     mframe.fn = { base: mframe.symbols.level, parent: frame.fn };
     mframe.inLoop = false;
@@ -1151,7 +1157,7 @@ export class CodeGenerator {
         if (kwargs.has('caller')) throw typeError(`${callName(f)} got multiple values for keyword argument 'caller'`);
         kwargs.set('caller', a.caller);
       }
-      return contextCall(f, values, kwargs);
+      return contextCall(this.env.undefined, f, values, kwargs);
     };
   }
 

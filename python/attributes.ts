@@ -2,6 +2,7 @@
 // bound methods from their method tables; other objects with pyGetAttr.
 
 import { attributeError } from './exceptions.ts';
+import { typeOf } from './builtins.ts';
 import { bytesMethodTable, floatMethodTable, intMethodTable, numberAttribute } from './methods/scalar.ts';
 import { dictMethodTable, dictViewMethodTable } from './methods/dict.ts';
 import { listMethodTable, tupleMethodTable } from './methods/list.ts';
@@ -55,6 +56,7 @@ function receiver(obj: PyValue): PyValue {
 
 /** getattr(obj, name) or undefined when there is no such attribute. */
 export function lookupAttr(obj: PyValue, name: string): PyValue | undefined {
+  if (name === '__class__') return typeOf(obj);
   const table = tableOf(obj);
   if (table) {
     const m = table.get(name) as Method<PyValue> | undefined;
@@ -72,10 +74,8 @@ export function lookupAttr(obj: PyValue, name: string): PyValue | undefined {
     if (name === 'stop') return obj.stop;
     if (name === 'step') return obj.step;
   }
-  if (obj instanceof PyObject) {
-    if (name === '__class__') return undefined;
-    return obj.pyGetAttr(name);
-  }
+  if (name === '__class__') return typeOf(obj);
+  if (obj instanceof PyObject) return obj.pyGetAttr(name);
   return undefined;
 }
 

@@ -266,12 +266,15 @@ const TYPES = new Map<string, PyType>(
 /** type(v): the built-in type object, or one made for other objects' type names. */
 export function typeOf(v: PyValue): PyType {
   const name = typeName(v);
-  let t = TYPES.get(name);
+  const module = v instanceof PyObject ? v.typeModule : 'builtins';
+  const key = module === 'builtins' ? name : `${module}.${name}`;
+  let t = TYPES.get(key);
   if (!t) {
     t = new PyType(name, () => {
       throw typeError(`cannot create '${name}' instances`);
     }, (x) => typeName(x) === name);
-    TYPES.set(name, t);
+    t.module = module;
+    TYPES.set(key, t);
   }
   return t;
 }

@@ -148,6 +148,8 @@ function setLike(v: PyValue): PySetBase | undefined {
 
 /** a OP b */
 export function binaryOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
+  // str's own % (nb_remainder) runs before any reflected operator of the right operand
+  if (op === '%' && typeof a === 'string') return percentFormat(a, b);
   if (hasHook(a)) {
     const r = a.pyBinary(op, b, false);
     if (r !== undefined) return r;

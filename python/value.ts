@@ -437,11 +437,14 @@ export class PyType extends PyObject {
   override pyCall(args: PyValue[], kwargs: Kwargs): PyValue {
     return this.construct(args, kwargs);
   }
+  /** __module__ of the type: shown in repr when not 'builtins'. */
+  module = 'builtins';
   override pyRepr(): string {
-    return `<class '${this.name}'>`;
+    return this.module === 'builtins' ? `<class '${this.name}'>` : `<class '${this.module}.${this.name}'>`;
   }
   override pyGetAttr(name: string): PyValue | undefined {
     if (name === '__name__' || name === '__qualname__') return this.name;
+    if (name === '__module__') return this.module;
     return this.statics?.get(name);
   }
   /** Class attributes such as dict.fromkeys or str.join. */

@@ -6,7 +6,7 @@
 import { attributeError, typeError } from '../../python/exceptions.ts';
 import type { BinaryOperator, UnaryOperator } from '../../python/ops.ts';
 import { repr } from '../../python/repr.ts';
-import { PyObject, type Kwargs, type PyValue } from '../../python/value.ts';
+import { PyBoundMethod, PyObject, type Kwargs, type PyValue } from '../../python/value.ts';
 import { undefinedError } from '../errors.ts';
 
 /**
@@ -36,6 +36,12 @@ export function objectTypeRepr(obj: PyValue): string {
   const module = t ? t.typeModule : 'builtins';
   return module === 'builtins' ? `${name} object` : `${module}.${name} object`;
 }
+
+const FAILING_DUNDERS = new Set(
+  ('__add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __div__ __rdiv__ __truediv__ __rtruediv__ ' +
+    '__floordiv__ __rfloordiv__ __mod__ __rmod__ __pos__ __neg__ __call__ __getitem__ __lt__ __le__ __gt__ ' +
+    '__ge__ __int__ __float__ __complex__ __pow__ __rpow__').split(' '),
+);
 
 export class Undefined extends PyObject {
   constructor(
@@ -90,7 +96,9 @@ export class Undefined extends PyObject {
     return 'undefined:' + this.constructor.name;
   }
   override pyGetAttr(name: string): PyValue | undefined {
+    // the operators Undefined defines exist (and fail when called); other
     // dunder names raise AttributeError; anything else fails loudly
+    if (FAILING_DUNDERS.has(name)) return new PyBoundMethod(this, name, () => this.fail(), this.typeName);
     if (name.startsWith('__')) throw attributeError(name);
     return this.fail();
   }
