@@ -5,6 +5,9 @@
                                        jinja2.ext.loopcontrols enabled); print
                                        {path: "ok" | "!Class: message @line"}
   jinja-oracle.py render < cases.json  render each case; print {id: answer}
+  jinja-oracle.py render-files < paths render each file with an empty context and
+                                       the default Undefined; print
+                                       {path: sha256 of the output | "!Class: message"}
   jinja-oracle.py --write              regenerate test/jinja/goldens/*.json from
                                        test/jinja/cases/*.json
 
@@ -56,6 +59,23 @@ def parse(paths):
     return out
 
 
+def render_files(paths):
+    """Renders whole templates; outputs are compared by their SHA-256."""
+    import hashlib
+    out = {}
+    for path in paths:
+        env = jinja2.Environment(extensions=EXTENSIONS, undefined=jinja2.Undefined)
+        env.globals.update(PYTHON_GLOBALS)
+        with open(path, encoding='utf-8', errors='replace') as f:
+            source = f.read()
+        try:
+            text = env.from_string(source).render()
+            out[path] = hashlib.sha256(hide_addresses(text).encode('utf-8', 'surrogatepass')).hexdigest()
+        except Exception as e:
+            out[path] = hide_addresses(describe(e))
+    return out
+
+
 def decode(value):
     if isinstance(value, dict):
         if set(value) == {'__py__'}:
@@ -103,6 +123,9 @@ def main():
     if sys.argv[1:] == ['parse']:
         paths = [line.rstrip('\n') for line in sys.stdin if line.strip()]
         json.dump(parse(paths), sys.stdout, ensure_ascii=False, indent=0)
+    elif sys.argv[1:] == ['render-files']:
+        paths = [line.rstrip('\n') for line in sys.stdin if line.strip()]
+        json.dump(render_files(paths), sys.stdout, ensure_ascii=False, indent=0)
     elif sys.argv[1:] == ['render']:
         cases = json.load(sys.stdin)
         json.dump({c['id']: render(c) for c in cases}, sys.stdout, ensure_ascii=False)

@@ -84,11 +84,13 @@ export function addKeywords(kwargs: Map<string, PyValue>, mapping: PyValue, fnam
   }
 }
 
+/** getattr(v, name) or undefined on AttributeError; other errors propagate. */
 function getAttrSafe(v: PyValue, name: string): PyValue | undefined {
   try {
     return getAttr(v, name);
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof PyException && e.isInstance('AttributeError')) return undefined;
+    throw e;
   }
 }
 
