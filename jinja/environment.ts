@@ -16,12 +16,16 @@ import type { Template as TemplateNode } from './nodes.ts';
 import { EXTENSION_TAGS, Parser, type TagParser } from './parser.ts';
 import { newContext, type BlockFn, type Context } from './runtime/context.ts';
 import { TemplateModule } from './runtime/objects.ts';
-import { Undefined, makeStrictUndefined, makeUndefined, type Missing, type UndefinedFactory } from './runtime/undefined.ts';
+import { Undefined, makeChainableUndefined, makeStrictUndefined, makeUndefined, type Missing, type UndefinedFactory } from './runtime/undefined.ts';
 import { DEFAULT_TESTS } from './tests.ts';
 
 export interface EnvironmentOptions {
-  /** 'strict' raises on any use of an undefined value (what SlapOS uses); 'default' prints ''. */
-  undefined?: 'strict' | 'default';
+  /**
+   * 'strict' raises on any use of an undefined value (what SlapOS uses);
+   * 'default' prints ''; 'chainable' also lets attributes and items of an
+   * undefined value be undefined.
+   */
+  undefined?: 'strict' | 'default' | 'chainable';
   /** 'jinja2.ext.do' and 'jinja2.ext.loopcontrols' are known. */
   extensions?: readonly string[];
   trimBlocks?: boolean;
@@ -75,7 +79,9 @@ export class Environment implements CompileEnv {
   private readonly cacheSize: number;
 
   constructor(options: EnvironmentOptions = {}) {
-    this.undefined = options.undefined === 'default' ? makeUndefined : makeStrictUndefined;
+    this.undefined = options.undefined === 'default' ? makeUndefined
+      : options.undefined === 'chainable' ? makeChainableUndefined
+      : makeStrictUndefined;
     this.extensions = options.extensions ?? [];
     for (const ext of this.extensions) {
       const tags = EXTENSION_TAGS[ext];

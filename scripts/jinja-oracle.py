@@ -8,6 +8,7 @@
   jinja-oracle.py render-files < paths render each file with an empty context and
                                        the default Undefined; print
                                        {path: sha256 of the output | "!Class: message"}
+  jinja-oracle.py render-files-chainable < paths   the same with ChainableUndefined
   jinja-oracle.py --write              regenerate test/jinja/goldens/*.json from
                                        test/jinja/cases/*.json
 
@@ -59,12 +60,12 @@ def parse(paths):
     return out
 
 
-def render_files(paths):
+def render_files(paths, undefined=jinja2.Undefined):
     """Renders whole templates; outputs are compared by their SHA-256."""
     import hashlib
     out = {}
     for path in paths:
-        env = jinja2.Environment(extensions=EXTENSIONS, undefined=jinja2.Undefined)
+        env = jinja2.Environment(extensions=EXTENSIONS, undefined=undefined)
         env.globals.update(PYTHON_GLOBALS)
         with open(path, encoding='utf-8', errors='replace') as f:
             source = f.read()
@@ -126,6 +127,9 @@ def main():
     elif sys.argv[1:] == ['render-files']:
         paths = [line.rstrip('\n') for line in sys.stdin if line.strip()]
         json.dump(render_files(paths), sys.stdout, ensure_ascii=False, indent=0)
+    elif sys.argv[1:] == ['render-files-chainable']:
+        paths = [line.rstrip('\n') for line in sys.stdin if line.strip()]
+        json.dump(render_files(paths, jinja2.ChainableUndefined), sys.stdout, ensure_ascii=False, indent=0)
     elif sys.argv[1:] == ['render']:
         cases = json.load(sys.stdin)
         json.dump({c['id']: render(c) for c in cases}, sys.stdout, ensure_ascii=False)

@@ -42,11 +42,24 @@ if (process.argv.includes('--render')) {
     console.log(`  ${m.path}\n    jinja2: ${m.python}\n    ours:   ${m.ours}`);
   }
   failed ||= rr.mismatches.length > 0;
+  const pyChain = parseWithPython(paths, 'render-files-chainable')!;
+  const rc = compareCorpus(paths, pyChain, (path) => renderWithUs(path, 'chainable'));
+  console.log(`rendered with ChainableUndefined by Jinja2: ${rc.parsedByJinja2}`);
+  console.log(`rendered identically by both: ${rc.parsedByBoth}`);
+  console.log(`failing with the same error in both: ${rc.sameErrors}`);
+  console.log(`render disagreements: ${rc.mismatches.length}`);
+  for (const m of rc.mismatches.slice(0, process.argv.includes('--list') ? Infinity : 20)) {
+    console.log(`  ${m.path}\n    jinja2: ${m.python}\n    ours:   ${m.ours}`);
+  }
+  failed ||= rc.mismatches.length > 0;
 }
 if (process.argv.includes('--write-goldens')) {
   const rendered = parseWithPython(paths, 'render-files')!;
-  const files: Record<string, { parse: string; render: string }> = {};
-  for (const path of paths) files[relative(corpusRoot(), path)] = { parse: python[path]!, render: rendered[path]! };
+  const chained = parseWithPython(paths, 'render-files-chainable')!;
+  const files: Record<string, { parse: string; render: string; chainable: string }> = {};
+  for (const path of paths) {
+    files[relative(corpusRoot(), path)] = { parse: python[path]!, render: rendered[path]!, chainable: chained[path]! };
+  }
   const source = readFileSync(join(corpusRoot(), 'SOURCE'), 'utf8').trim();
   const out = join(repoRoot(), 'test', 'jinja', 'corpus-goldens.json');
   writeFileSync(out, JSON.stringify({ source, files }, null, 1) + '\n');

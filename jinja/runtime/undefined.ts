@@ -158,3 +158,21 @@ export type UndefinedFactory = (hint?: string | null, obj?: PyValue | Missing, n
 export const makeUndefined: UndefinedFactory = (hint = null, obj = MISSING, name = null) => new Undefined(hint, obj, name);
 export const makeStrictUndefined: UndefinedFactory = (hint = null, obj = MISSING, name = null) =>
   new StrictUndefined(hint, obj, name);
+
+/** ChainableUndefined: attributes and items of it are itself; other uses fail as Undefined's. */
+export class ChainableUndefined extends Undefined {
+  override get typeName(): string {
+    return 'ChainableUndefined';
+  }
+  override pyGetAttr(name: string): PyValue | undefined {
+    if (name === '__html__') return new PyBoundMethod(this, name, () => '', this.typeName);
+    if (name.startsWith('__') && name !== '__getitem__') return super.pyGetAttr(name);
+    return this;
+  }
+  override pyGetItem(): PyValue | undefined {
+    return this;
+  }
+}
+
+export const makeChainableUndefined: UndefinedFactory = (hint = null, obj = MISSING, name = null) =>
+  new ChainableUndefined(hint, obj, name);

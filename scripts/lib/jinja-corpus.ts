@@ -65,12 +65,12 @@ export function parseWithUs(path: string): string {
 }
 
 /** Renders a whole template with no variables and the default Undefined: the output's SHA-256, or the error. */
-export function renderWithUs(path: string): string {
+export function renderWithUs(path: string, undefined: 'default' | 'chainable' = 'default'): string {
   const source = readFileSync(path, 'utf8');
   const hide = (t: string) => t.replace(/ at 0x[0-9a-f]+>/g, ' at 0x?>').replace(/memory:[0-9a-f]+/g, 'memory:?');
   try {
     const env = new Environment({
-      undefined: 'default',
+      undefined,
       extensions: ['jinja2.ext.do', 'jinja2.ext.loopcontrols'],
       globals: recipeGlobals(),
     });
@@ -96,7 +96,10 @@ function recipeGlobals(): Map<string, PyValue> {
 }
 
 /** Python's answers for the files, or null when /usr/bin/python3 with jinja2 is not there. */
-export function parseWithPython(paths: string[], mode: 'parse' | 'render-files' = 'parse'): Record<string, string> | null {
+export function parseWithPython(
+  paths: string[],
+  mode: 'parse' | 'render-files' | 'render-files-chainable' = 'parse',
+): Record<string, string> | null {
   const r = spawnSync('/usr/bin/python3', [join(repoRoot(), 'scripts', 'jinja-oracle.py'), mode], {
     input: paths.join('\n'),
     encoding: 'utf8',
