@@ -110,10 +110,12 @@ class Frame {
     return new Frame(this, this.fn);
   }
 
+  /**
+   * A copy of the frame. Jinja2 copies the symbols too; by the time code is
+   * generated they are only read, so the copy shares them.
+   */
   copy(): Frame {
-    const rv = Object.assign(Object.create(Frame.prototype) as Frame, this);
-    rv.symbols = this.symbols.copy();
-    return rv;
+    return Object.assign(Object.create(Frame.prototype) as Frame, this);
   }
 
   soft(): Frame {
@@ -258,7 +260,7 @@ export class CodeGenerator {
   // ---- template -------------------------------------------------------------------------
 
   compileTemplate(node: n.Template): CompiledTemplate {
-    const haveExtends = [...n.findAll(node, 'Extends')].length > 0;
+    const haveExtends = n.findAll(node, 'Extends').length > 0;
     for (const block of n.findAll(node, 'Block')) {
       if (this.blockNodes.has(block.name)) this.fail(`block '${block.name}' defined twice`, block.lineno);
       this.blockNodes.set(block.name, block);
@@ -423,7 +425,7 @@ export class CodeGenerator {
     const extended =
       node.recursive ||
       findUndeclared(n.children(node, ['body']), ['loop']).has('loop') ||
-      [...n.findAll(node, 'Block')].some((b) => b.scoped);
+      n.findAll(node, 'Block').some((b) => b.scoped);
     let loopRef: string | null = null;
     if (extended) loopRef = loopFrame.symbols.declareParameter('loop');
     loopFrame.symbols.analyzeNode(node, 'body');
