@@ -392,7 +392,17 @@ function pyNext(args: PyValue[], kwargs: Kwargs): PyValue {
   if (kwargs.size) throw typeError('next() takes no keyword arguments');
   if (args.length < 1 || args.length > 2) throw typeError(`next expected at least 1 argument, got ${args.length}`);
   const it = args[0]!;
-  if (!(it instanceof PyIterator)) throw typeError(`'${typeName(it)}' object is not an iterator`);
+  if (!(it instanceof PyIterator)) {
+    // objects with a __next__ method (Jinja2's cycler)
+    const nextMethod = it instanceof PyObject ? lookupAttr(it, '__next__') : undefined;
+    if (nextMethod === undefined) throw typeError(`'${typeName(it)}' object is not an iterator`);
+    try {
+      return callValue(nextMethod, []);
+    } catch (e) {
+      if (args.length === 2 && e instanceof PyException && e.pyType === 'StopIteration') return args[1]!;
+      throw e;
+    }
+  }
   const r = it.next();
   if (r.done) {
     if (args.length === 2) return args[1]!;
