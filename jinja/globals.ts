@@ -82,3 +82,19 @@ export const DEFAULT_GLOBALS: ReadonlyMap<string, PyValue> = new Map<string, PyV
   ['joiner', joinerClass],
   ['namespace', namespaceClass],
 ]);
+
+/**
+ * The Python builtins slapos.recipe.template:jinja2 puts into templates'
+ * globals (its list, minus `complex`, which the value model does not have).
+ * The recipe also adds `six`, `assert` and `dumps`: they belong to it.
+ */
+export const RECIPE_BUILTIN_NAMES = (
+  'abs all any bin bool bytes callable chr dict divmod enumerate filter float format frozenset hex int ' +
+  'isinstance iter len list map max min next oct ord pow range repr reversed round set sorted str sum tuple zip'
+).split(' ');
+
+export function recipeBuiltinGlobals(): Map<string, PyValue> {
+  const m = new Map<string, PyValue>();
+  for (const name of RECIPE_BUILTIN_NAMES) m.set(name, builtins.get(name)!);
+  return m;
+}

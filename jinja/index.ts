@@ -9,3 +9,4 @@ export { Macro } from './runtime/macro.ts';
 export type { FilterCall } from './compiler.ts';
 export { pyFunction, type FilterScope } from './filters.ts';
 export type { Template as TemplateNode } from './nodes.ts';
+export { RECIPE_BUILTIN_NAMES, recipeBuiltinGlobals } from './globals.ts';

@@ -10,9 +10,8 @@ import { PyException } from '../../python/exceptions.ts';
 import { TemplateSyntaxError } from '../../jinja/errors.ts';
 import { Parser, EXTENSION_TAGS, type TagParser } from '../../jinja/parser.ts';
 import { Environment } from '../../jinja/environment.ts';
-import { builtins } from '../../python/builtins.ts';
+import { recipeBuiltinGlobals } from '../../jinja/globals.ts';
 import { jsonModule } from '../../python/json.ts';
-import type { PyValue } from '../../python/value.ts';
 
 /** The repository root: the nearest folder up with tsbuildout's package.json. */
 export function repoRoot(): string {
@@ -85,12 +84,7 @@ export function renderWithUs(path: string, undefined: 'default' | 'chainable' = 
 
 /** The globals of the oracle: the Python builtins slapos.recipe.template gives, and json_module. */
 function recipeGlobals(): Map<string, PyValue> {
-  const names = (
-    'abs all any bin bool bytes callable chr dict divmod enumerate filter float format frozenset hex int ' +
-    'isinstance iter len list map max min next oct ord pow range repr reversed round set sorted str sum tuple zip'
-  ).split(' ');
-  const m = new Map<string, PyValue>();
-  for (const n of names) if (builtins.has(n)) m.set(n, builtins.get(n)!);
+  const m = recipeBuiltinGlobals();
   m.set('json_module', jsonModule);
   return m;
 }

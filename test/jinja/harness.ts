@@ -2,7 +2,7 @@
 // engine, the way scripts/jinja-oracle.py renders them with Jinja2.
 
 import { readFileSync } from 'node:fs';
-import { builtins } from '../../python/builtins.ts';
+import { recipeBuiltinGlobals } from '../../jinja/globals.ts';
 import { PyException } from '../../python/exceptions.ts';
 import { evaluateExpression } from '../../python/expr/evaluate.ts';
 import { jsonLoads, jsonModule } from '../../python/json.ts';
@@ -26,19 +26,9 @@ export interface Case {
   templates?: Record<string, string>;
 }
 
-const PYTHON_GLOBAL_NAMES = (
-  'abs all any bin bool bytes callable chr dict divmod enumerate filter float format frozenset ' +
-  'hex int isinstance iter len list map max min next oct ord pow range repr reversed round set ' +
-  'sorted str sum tuple zip'
-).split(' ');
-
 /** The globals the oracle gives: the recipe's Python builtins and json_module. */
 export function pythonGlobals(): Map<string, PyValue> {
-  const m = new Map<string, PyValue>();
-  for (const name of PYTHON_GLOBAL_NAMES) {
-    const v = builtins.get(name);
-    if (v !== undefined) m.set(name, v);
-  }
+  const m = recipeBuiltinGlobals();
   m.set('json_module', jsonModule);
   return m;
 }
