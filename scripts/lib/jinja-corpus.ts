@@ -83,7 +83,7 @@ export function renderWithUs(path: string, undefined: 'default' | 'chainable' = 
 }
 
 /** The globals of the oracle: the Python builtins slapos.recipe.template gives, and json_module. */
-function recipeGlobals(): Map<string, PyValue> {
+function recipeGlobals(): ReturnType<typeof recipeBuiltinGlobals> {
   const m = recipeBuiltinGlobals();
   m.set('json_module', jsonModule);
   return m;
