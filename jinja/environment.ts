@@ -6,7 +6,7 @@ import { PyException } from '../python/exceptions.ts';
 import { iterate } from '../python/iter.ts';
 import { str } from '../python/repr.ts';
 import { getItem } from '../python/subscript.ts';
-import { PyDict, PyList, PyTuple, asStr, fromJS, type PyValue } from '../python/value.ts';
+import { PyDict, PyList, PyObject, PyTuple, asStr, fromJS, type PyValue } from '../python/value.ts';
 import { CodeGenerator, type CompileEnv, type FilterCall, type LoadedTemplate } from './compiler.ts';
 import { TemplateNotFound, TemplateSyntaxError } from './errors.ts';
 import { DEFAULT_FILTERS } from './filters.ts';
@@ -233,7 +233,7 @@ export class Environment implements CompileEnv {
 }
 
 /** A compiled template: render it as often as needed. */
-export class Template extends TemplateModule implements LoadedTemplate {
+export class Template extends PyObject implements LoadedTemplate {
   private module: TemplateModule | null = null;
 
   constructor(
@@ -245,11 +245,22 @@ export class Template extends TemplateModule implements LoadedTemplate {
     /** Globals of this template only (over the environment's). */
     readonly globals: Map<string, PyValue>,
   ) {
-    super(name, new Map(), '');
+    super();
   }
 
-  override get typeName(): string {
+  get typeName(): string {
     return 'Template';
+  }
+  override get typeModule(): string {
+    return 'jinja2.environment';
+  }
+
+  /** template.module: the default module (rendered once, then cached). */
+  override pyGetAttr(name: string): PyValue | undefined {
+    if (name === 'module') return this.defaultModule();
+    if (name === 'name') return this.name;
+    if (name === 'filename') return this.filename;
+    return undefined;
   }
 
   private allGlobals(): Map<string, PyValue> {
