@@ -2,7 +2,7 @@
 // cache) and the Template (parse once, render many times).
 
 import { lookupAttr } from '../python/attributes.ts';
-import { PyException } from '../python/exceptions.ts';
+import { PyException, asRecursionError } from '../python/exceptions.ts';
 import { iterate } from '../python/iter.ts';
 import { str } from '../python/repr.ts';
 import { getItem } from '../python/subscript.ts';
@@ -271,7 +271,11 @@ export class Template extends PyObject implements LoadedTemplate {
   /** Renders with the given variables (over the globals). */
   render(vars?: RenderContext): string {
     const out: string[] = [];
-    this.root(this.newContext(contextVars(vars), false, null), out);
+    try {
+      this.root(this.newContext(contextVars(vars), false, null), out);
+    } catch (e) {
+      throw asRecursionError(e);
+    }
     return out.join('');
   }
 

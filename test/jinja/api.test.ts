@@ -115,3 +115,8 @@ test('options: trim_blocks, lstrip_blocks, keep_trailing_newline', () => {
   assert.equal(new Environment({ trimBlocks: true, lstripBlocks: true }).fromString(src).render(), 'x\n');
   assert.equal(new Environment({ keepTrailingNewline: true }).fromString('a\n').render(), 'a\n');
 });
+
+test('unbounded recursion is a RecursionError, not a JavaScript stack overflow', () => {
+  const t = new Environment().fromString('{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}');
+  assert.throws(() => t.render(), (e: unknown) => e instanceof PyException && e.pyType === 'RecursionError');
+});
