@@ -5,7 +5,7 @@ import { bind, intArg, strArg } from './args.ts';
 import { getAttr, hasAttr, lookupAttr, methodTableFor, setAttr } from './attributes.ts';
 import { callValue, isCallable } from './call.ts';
 import { decodeBytes, encodeStr } from './codecs.ts';
-import { pyCompare, truthy } from './compare.ts';
+import { pyCompare, pyEq, truthy } from './compare.ts';
 import { PyException, typeError, valueError } from './exceptions.ts';
 import { roundFloat } from './float-format.ts';
 import { formatValue } from './format-spec.ts';
@@ -340,7 +340,7 @@ function minMax(name: 'min' | 'max', args: PyValue[], kwargs: Kwargs): PyValue {
 }
 
 function pyRound(args: PyValue[], kwargs: Kwargs): PyValue {
-  const [x, nd] = bind({ name: 'round', params: ['number', 'ndigits'], required: 1 }, args, kwargs);
+  const [x, nd] = bind({ name: 'round', params: ['number', 'ndigits'], required: 1, clinicMissing: true }, args, kwargs);
   const v = x!;
   if (typeof v === 'bigint' || typeof v === 'boolean') {
     const n = typeof v === 'boolean' ? (v ? 1n : 0n) : v;
@@ -380,6 +380,7 @@ function radix(name: string, prefix: string, base: number) {
 }
 
 function sum(args: PyValue[], kwargs: Kwargs): PyValue {
+  if (args.length === 0) throw typeError('sum() takes at least 1 positional argument (0 given)');
   const [it, start] = bind({ name: 'sum', params: ['iterable', 'start'], required: 1 }, args, kwargs);
   let acc: PyValue = start ?? 0n;
   if (asStr(acc) !== undefined) throw typeError("sum() can't sum strings [use ''.join(seq) instead]");
@@ -504,6 +505,7 @@ export const builtins: ReadonlyMap<string, PyValue> = new Map<string, PyValue>([
   })],
   ['divmod', fn('divmod', divmod)],
   ['enumerate', fn('enumerate', (a, k) => {
+    if (a.length === 0 && !k.has('iterable')) throw typeError("enumerate() missing required argument 'iterable'");
     const [it, start] = bind({ name: 'enumerate', params: ['iterable', 'start'], required: 1 }, a, k);
     let i = start === undefined ? 0n : intArg(start);
     const src = pyIter(it!);
@@ -552,7 +554,18 @@ export const builtins: ReadonlyMap<string, PyValue> = new Map<string, PyValue>([
     const [o, c] = bind({ name: 'isinstance', params: ['obj', 'class_or_tuple'], positionalOnly: true, clinic: true }, a, k);
     return isInstance(o!, c!);
   })],
-  ['iter', fn('iter', (a, k) => pyIterObject(one('iter', a, k)))],
+  ['iter', fn('iter', (a, k) => {
+    const [obj, sentinel] = bind({ name: 'iter', params: ['object', 'sentinel'], required: 1, positionalOnly: true, clinic: true }, a, k);
+    if (sentinel === undefined) return pyIterObject(obj!);
+    // iter(callable, sentinel): call until the sentinel comes back
+    return new PyIterator((function* () {
+      for (;;) {
+        const v = callValue(obj!, []);
+        if (pyEq(v, sentinel)) return;
+        yield v;
+      }
+    })(), 'callable_iterator');
+  })],
   ['map', fn('map', (a, k) => {
     if (k.size) throw typeError('map() takes no keyword arguments');
     if (a.length < 2) throw typeError('map() must have at least two arguments.');
@@ -589,7 +602,7 @@ export const builtins: ReadonlyMap<string, PyValue> = new Map<string, PyValue>([
     throw typeError(`ord() expected string of length 1, but ${typeName(v)} found`);
   })],
   ['pow', fn('pow', (a, k) => {
-    const [b, e, m] = bind({ name: 'pow', params: ['base', 'exp', 'mod'], required: 2 }, a, k);
+    const [b, e, m] = bind({ name: 'pow', params: ['base', 'exp', 'mod'], required: 2, clinicMissing: true }, a, k);
     if (m === undefined || m === null) return binaryOp('**', b!, e!);
     const bb = intArg(b!);
     let ee = intArg(e!);
@@ -610,6 +623,9 @@ export const builtins: ReadonlyMap<string, PyValue> = new Map<string, PyValue>([
   ['round', fn('round', pyRound)],
   ['sorted', fn('sorted', (a, k) => {
     if (a.length !== 1) throw typeError(`sorted expected 1 argument, got ${a.length}`);
+    for (const key of k.keys()) {
+      if (key !== 'key' && key !== 'reverse') throw typeError(`'${key}' is an invalid keyword argument for sort()`);
+    }
     const [key, reverse] = bind({ name: 'sorted', params: [], keywordOnly: ['key', 'reverse'] }, [], k);
     const items = toArray(a[0]!);
     pySort(items, key ?? null, reverse !== undefined && truthy(reverse));

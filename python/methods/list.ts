@@ -65,8 +65,8 @@ const listMethods: Record<string, Method<PyList>> = {
   },
   pop: (l, a, k) => {
     const [iV] = bind({ name: 'pop', params: ['index'], required: 0, positionalOnly: true, clinic: true }, a, k);
-    if (l.items.length === 0) throw indexError('pop from empty list');
     let i = iV === undefined ? -1 : Number(intArg(iV));
+    if (l.items.length === 0) throw indexError('pop from empty list');
     if (i < 0) i += l.items.length;
     if (i < 0 || i >= l.items.length) throw indexError('pop index out of range');
     return l.items.splice(i, 1)[0]!;
@@ -85,6 +85,9 @@ const listMethods: Record<string, Method<PyList>> = {
   },
   sort: (l, a, k) => {
     if (a.length > 0) throw typeError('sort() takes no positional arguments');
+    for (const key of k.keys()) {
+      if (key !== 'key' && key !== 'reverse') throw typeError(`'${key}' is an invalid keyword argument for sort()`);
+    }
     const [key, reverse] = bind({ name: 'sort', params: [], keywordOnly: ['key', 'reverse'] }, a, k);
     pySort(l.items, key ?? null, reverse !== undefined && truthy(reverse));
     return null;
