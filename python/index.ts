@@ -28,3 +28,4 @@ export {
   type Namespace,
 } from './expr/evaluate.ts';
 export { parseExpression } from './expr/parser.ts';
+export { importModule, knownModules } from './modules/index.ts';
