@@ -113,6 +113,8 @@ PYTHON_GLOBALS = {name: getattr(builtins, name) for name in (
     'hex int isinstance iter len list map max min next oct ord pow range repr reversed round set '
     'sorted str sum tuple zip').split()}
 PYTHON_GLOBALS['json_module'] = json
+import six
+PYTHON_GLOBALS['six'] = six
 
 
 def cases_of(path):

@@ -6,6 +6,7 @@ import { recipeBuiltinGlobals } from '../../jinja/globals.ts';
 import { PyException } from '../../python/exceptions.ts';
 import { evaluateExpression } from '../../python/expr/evaluate.ts';
 import { jsonLoads, jsonModule } from '../../python/json.ts';
+import { importModule } from '../../python/modules/index.ts';
 import { PyDict, PyList, type PyValue } from '../../python/value.ts';
 import { Environment } from '../../jinja/environment.ts';
 import { TemplateSyntaxError } from '../../jinja/errors.ts';
@@ -30,6 +31,7 @@ export interface Case {
 export function pythonGlobals(): Map<string, PyValue> {
   const m = recipeBuiltinGlobals();
   m.set('json_module', jsonModule);
+  m.set('six', importModule('six')!);
   return m;
 }
 
