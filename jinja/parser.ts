@@ -250,24 +250,24 @@ export class Parser {
   }
 
   private parseIf(): n.If {
-    const result: n.If = { type: 'If', test: null as never, body: [], elif_: [], else_: [], lineno: this.stream.expect('name:if').lineno };
-    let node = result;
+    const result = this.ifBranch(this.stream.expect('name:if').lineno);
     for (;;) {
-      node.test = this.parseTuple({ withCondexpr: false });
-      node.body = this.parseStatements(['name:elif', 'name:else', 'name:endif']);
-      node.elif_ = [];
-      node.else_ = [];
       const token = this.stream.next();
       if (test(token, 'name:elif')) {
-        node = { type: 'If', test: null as never, body: [], elif_: [], else_: [], lineno: this.stream.current.lineno };
-        result.elif_.push(node);
+        result.elif_.push(this.ifBranch(this.stream.current.lineno));
         continue;
-      } else if (test(token, 'name:else')) {
-        result.else_ = this.parseStatements(['name:endif'], true);
       }
+      if (test(token, 'name:else')) result.else_ = this.parseStatements(['name:endif'], true);
       break;
     }
     return result;
+  }
+
+  /** The test and body of an if or elif. */
+  private ifBranch(lineno: number): n.If {
+    const testExpr = this.parseTuple({ withCondexpr: false });
+    const body = this.parseStatements(['name:elif', 'name:else', 'name:endif']);
+    return { type: 'If', test: testExpr, body, elif_: [], else_: [], lineno };
   }
 
   private parseWith(): n.With {
