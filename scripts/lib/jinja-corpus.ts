@@ -12,6 +12,7 @@ import { Parser, EXTENSION_TAGS, type TagParser } from '../../jinja/parser.ts';
 import { Environment } from '../../jinja/environment.ts';
 import { recipeBuiltinGlobals } from '../../jinja/globals.ts';
 import { jsonModule } from '../../python/json.ts';
+import { importModule } from '../../python/modules/index.ts';
 
 /** The repository root: the nearest folder up with tsbuildout's package.json. */
 export function repoRoot(): string {
@@ -82,10 +83,11 @@ export function renderWithUs(path: string, undefined: 'default' | 'chainable' = 
   }
 }
 
-/** The globals of the oracle: the Python builtins slapos.recipe.template gives, and json_module. */
+/** The globals of the oracle: the Python builtins and six, as slapos.recipe.template gives them, and json_module. */
 function recipeGlobals(): ReturnType<typeof recipeBuiltinGlobals> {
   const m = recipeBuiltinGlobals();
   m.set('json_module', jsonModule);
+  m.set('six', importModule('six')!);
   return m;
 }
 
