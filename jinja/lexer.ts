@@ -20,6 +20,8 @@ export type TokenType =
 
 export interface Token {
   lineno: number;
+  /** 1-based column of the token's first character in the (normalised) source. */
+  column?: number;
   type: TokenType;
   /** The name, the decoded string, the number, the data text, or the operator. */
   value: PyValue;
@@ -157,8 +159,9 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
   const r = rules(options.trimBlocks ?? false);
   const lstripBlocks = options.lstripBlocks ?? false;
   const text = normalizeSource(source, options.keepTrailingNewline ?? false);
+  const col = (p: number) => p - text.lastIndexOf('\n', p - 1);
   const fail = (msg: string, lineno: number): never => {
-    throw new TemplateSyntaxError(msg, lineno, name);
+    throw new TemplateSyntaxError(msg, lineno, name, null, 'TemplateSyntaxError', col(pos));
   };
 
   let pos = 0;
@@ -208,7 +211,7 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
       if (kind === null) {
         if (pos >= n) return;
         const rest = text.slice(pos);
-        yield { lineno, type: 'data', value: normalizeNewlines(rest) };
+        yield { lineno, column: col(pos), type: 'data', value: normalizeNewlines(rest) };
         lineno += countNewlines(rest);
         lineStarting = rest.endsWith('\n');
         pos = n;
@@ -221,10 +224,10 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
       const tag = text.slice(at, tagEnd);
       const sign = kind === 'raw' ? (tag[2] === '-' || tag[2] === '+' ? tag[2] : '') : tag.length > 2 ? tag[2]! : '';
       const [data, stripped] = stripBefore(text.slice(pos, at), sign, kind === 'variable');
-      if (data) yield { lineno, type: 'data', value: normalizeNewlines(data) };
+      if (data) yield { lineno, column: col(pos), type: 'data', value: normalizeNewlines(data) };
       lineno += countNewlines(data) + stripped;
-      if (kind === 'variable') yield { lineno, type: 'variable_begin', value: tag };
-      else if (kind === 'block') yield { lineno, type: 'block_begin', value: tag };
+      if (kind === 'variable') yield { lineno, column: col(at), type: 'variable_begin', value: tag };
+      else if (kind === 'block') yield { lineno, column: col(at), type: 'block_begin', value: tag };
       lineno += countNewlines(tag);
       stack.push(kind);
       lineStarting = tag.endsWith('\n');
@@ -252,7 +255,7 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
         return fail('Missing end of raw directive', lineno);
       }
       const [data, stripped] = stripBefore(m[1]!, m[3]!, false);
-      if (data) yield { lineno, type: 'data', value: normalizeNewlines(data) };
+      if (data) yield { lineno, column: col(pos), type: 'data', value: normalizeNewlines(data) };
       lineno += countNewlines(data) + stripped + countNewlines(m[2]!);
       lineStarting = m[0].endsWith('\n');
       pos = r.raw.lastIndex;
@@ -265,7 +268,7 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
       endRe.lastIndex = pos;
       const m = endRe.exec(text);
       if (m) {
-        yield { lineno, type: state === 'block' ? 'block_end' : 'variable_end', value: m[0] };
+        yield { lineno, column: col(pos), type: state === 'block' ? 'block_end' : 'variable_end', value: m[0] };
         lineno += countNewlines(m[0]);
         lineStarting = m[0].endsWith('\n');
         pos = endRe.lastIndex;
@@ -287,14 +290,14 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
     if (c0 >= 0x30 && c0 <= 0x39) {
       TAG_FLOAT.lastIndex = pos;
       if ((m = TAG_FLOAT.exec(text))) {
-        yield { lineno, type: 'float', value: Number(m[0].replace(/_/g, '')) };
+        yield { lineno, column: col(pos), type: 'float', value: Number(m[0].replace(/_/g, '')) };
         lineStarting = false;
         pos = TAG_FLOAT.lastIndex;
         continue;
       }
       TAG_INTEGER.lastIndex = pos;
       if ((m = TAG_INTEGER.exec(text))) {
-        yield { lineno, type: 'integer', value: parseIntText(m[0].replace(/_/g, ''), 0) };
+        yield { lineno, column: col(pos), type: 'integer', value: parseIntText(m[0].replace(/_/g, ''), 0) };
         lineStarting = false;
         pos = TAG_INTEGER.lastIndex;
         continue;
@@ -303,7 +306,7 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
     TAG_NAME.lastIndex = pos;
     if ((m = TAG_NAME.exec(text))) {
       if (!IDENTIFIER.test(m[0])) fail('Invalid character in identifier', lineno);
-      yield { lineno, type: 'name', value: m[0] };
+      yield { lineno, column: col(pos), type: 'name', value: m[0] };
       lineStarting = false;
       pos = TAG_NAME.lastIndex;
       continue;
@@ -319,7 +322,7 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
           if (e instanceof EscapeError) return fail(e.message, lineno);
           throw e;
         }
-        yield { lineno, type: 'string', value };
+        yield { lineno, column: col(pos), type: 'string', value };
         lineno += countNewlines(m[0]);
         lineStarting = m[0].endsWith('\n');
         pos = TAG_STRING.lastIndex;
@@ -337,7 +340,7 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
         const expected = balancing.pop()!;
         if (expected !== op) fail(`unexpected '${op}', expected '${expected}'`, lineno);
       }
-      yield { lineno, type: OPERATORS[op]!, value: op };
+      yield { lineno, column: col(pos), type: OPERATORS[op]!, value: op };
       lineStarting = false;
       pos = TAG_OPERATOR.lastIndex;
       continue;

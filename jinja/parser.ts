@@ -90,13 +90,17 @@ export class TokenStream {
   expect(expr: string): Token {
     if (!test(this.current, expr)) {
       const described = describeTokenExpr(expr);
+      const { lineno, column } = this.current;
       if (this.current.type === 'eof') {
-        throw new TemplateSyntaxError(`unexpected end of template, expected '${described}'.`, this.current.lineno, this.name);
+        throw new TemplateSyntaxError(`unexpected end of template, expected '${described}'.`, lineno, this.name);
       }
       throw new TemplateSyntaxError(
         `expected token '${described}', got '${describeToken(this.current)}'`,
-        this.current.lineno,
+        lineno,
         this.name,
+        null,
+        'TemplateSyntaxError',
+        column ?? null,
       );
     }
     return this.next();
@@ -124,7 +128,9 @@ export class Parser {
   }
 
   fail(msg: string, lineno?: number): never {
-    throw new TemplateSyntaxError(msg, lineno ?? this.stream.current.lineno, this.name);
+    const cur = this.stream.current;
+    const line = lineno ?? cur.lineno;
+    throw new TemplateSyntaxError(msg, line, this.name, null, 'TemplateSyntaxError', line === cur.lineno ? cur.column ?? null : null);
   }
 
   private failUnknownTagOrEof(name: string | null, endTokenStack: string[][], lineno: number): never {

@@ -55,8 +55,10 @@ test('syntax errors carry the line and the template name', () => {
     assert.equal(e.templateName, 'profile.cfg.in');
     assert.equal(e.message, "Expected an expression, got 'end of statement block'");
     assert.equal(e.located, `Expected an expression, got 'end of statement block'\n  File "profile.cfg.in", line 2`);
+    assert.equal(e.column, 7);
     return true;
   });
+  assert.throws(() => env.fromString('x {{ a ! b }}'), (e: unknown) => e instanceof TemplateSyntaxError && e.column === 8);
 });
 
 test('the import-list loader: prefixes, bare aliases and folders', () => {
