@@ -8,12 +8,12 @@
 import { callValue } from '../python/call.ts';
 import { pyCompare, pyEq, truthy } from '../python/compare.ts';
 import { PyException, typeError } from '../python/exceptions.ts';
-import { addKeywords, callName, unpack } from '../python/expr/evaluate.ts';
-import { pyContains, pyIter, toArray } from '../python/iter.ts';
+import { addKeywords, unpack } from '../python/expr/evaluate.ts';
+import { isIterable, pyContains, pyIter, toArray } from '../python/iter.ts';
 import { binaryOp, unaryOp, type BinaryOperator } from '../python/ops.ts';
 import { str } from '../python/repr.ts';
 import { getItem } from '../python/subscript.ts';
-import { PyDict, PyIterator, PyList, PySlice, PyTuple, type Kwargs, type PyValue } from '../python/value.ts';
+import { PyDict, PyIterator, PyList, PySlice, PyTuple, typeName, type Kwargs, type PyValue } from '../python/value.ts';
 import { TemplateAssertionError, templateRuntimeError } from './errors.ts';
 import * as n from './nodes.ts';
 import { BlockReference, TemplateReference } from './runtime/blocks.ts';
@@ -29,6 +29,8 @@ import { findUndeclared, Symbols } from './symbols.ts';
 
 export interface FilterCall {
   (env: CompileEnv, ctx: Context, autoescape: boolean, value: PyValue, args: PyValue[], kwargs: Kwargs): PyValue;
+  /** The Python function's qualified name, for messages ('jinja2.filters.do_center'). */
+  qualname?: string;
 }
 
 export interface LoadedTemplate {
@@ -1118,7 +1120,7 @@ export class CodeGenerator {
   private callArgs(
     node: { args: n.Expr[]; kwargs: n.Keyword[]; dyn_args: n.Expr | null; dyn_kwargs: n.Expr | null },
     frame: Frame,
-  ): (a: Activation, fname: () => string) => [PyValue[], Kwargs] {
+  ): (a: Activation, fname: string) => [PyValue[], Kwargs] {
     const args = node.args.map((x) => this.expr(x, frame));
     const seen = new Set<string>();
     for (const k of node.kwargs) {
@@ -1135,16 +1137,10 @@ export class CodeGenerator {
       for (const [k, f] of kwargs) kw.set(k, f(a));
       if (dynArgs) {
         const v = dynArgs(a);
-        try {
-          values.push(...toArray(v));
-        } catch (e) {
-          if (e instanceof PyException && e.pyType === 'TypeError' && e.message.endsWith('is not iterable')) {
-            throw typeError(`${fname()} argument after * must be an iterable, not ${v === null ? 'NoneType' : typeof v === 'object' ? v.typeName : typeof v}`);
-          }
-          throw e;
-        }
+        if (!isIterable(v)) throw typeError(`Value after * must be an iterable, not ${typeName(v)}`);
+        values.push(...toArray(v));
       }
-      if (dynKwargs) addKeywords(kw, dynKwargs(a), fname());
+      if (dynKwargs) addKeywords(kw, dynKwargs(a), fname);
       return [values, kw];
     };
   }
@@ -1154,9 +1150,10 @@ export class CodeGenerator {
     const args = this.callArgs(node, frame);
     return (a) => {
       const f = fn(a);
-      const [values, kwargs] = args(a, () => callName(f));
+      // Jinja2 calls context.call(f, ...): Python names that function in argument errors
+      const [values, kwargs] = args(a, 'jinja2.runtime.Context.call()');
       if (forwardCaller) {
-        if (kwargs.has('caller')) throw typeError(`${callName(f)} got multiple values for keyword argument 'caller'`);
+        if (kwargs.has('caller')) throw typeError(`jinja2.runtime.Context.call() got multiple values for keyword argument 'caller'`);
         kwargs.set('caller', a.caller);
       }
       return contextCall(this.env.undefined, f, values, kwargs);
@@ -1174,7 +1171,7 @@ export class CodeGenerator {
     const autoescape = this.autoescape;
     return (a) => {
       const v = value(a);
-      const [values, kwargs] = args(a, () => `${name}()`);
+      const [values, kwargs] = args(a, `${impl?.qualname ?? name}()`);
       if (!impl) throw templateRuntimeError(`No filter named '${name}' found.`);
       return impl(env, a.ctx, autoescape, v, values, kwargs);
     };
@@ -1189,7 +1186,7 @@ export class CodeGenerator {
     const env = this.env;
     return (a) => {
       const v = value(a);
-      const [values, kwargs] = args(a, () => `${name}()`);
+      const [values, kwargs] = args(a, `${impl?.qualname ?? name}()`);
       if (!impl) throw templateRuntimeError(`No test named '${name}' found.`);
       return impl(env, a.ctx, false, v, values, kwargs);
     };

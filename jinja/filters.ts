@@ -71,17 +71,23 @@ export function pyFunction(
   params: PyParameter[],
   impl: (b: BoundArguments, s: FilterScope) => PyValue,
 ): FilterCall {
-  return (env, ctx, autoescape, value, args, kwargs) => {
+  const f: FilterCall = (env, ctx, autoescape, value, args, kwargs) => {
     const all = pass ? [null, value, ...args] : [value, ...args];
     const b = bindPython(pyName, params, all, kwargs);
     return impl(b, { env: env as FilterScope['env'], ctx, autoescape });
   };
+  // where Jinja2 defines it, for messages
+  f.qualname = pyName.startsWith('test_') ? `jinja2.tests.${pyName}`
+    : /^(sync_)?do_/.test(pyName) ? `jinja2.filters.${pyName}` : pyName;
+  return f;
 }
 
 /** A builtin function used as a filter (abs, len, ...): builtin argument errors. */
 function builtinFilter(name: string): FilterCall {
   const f = builtins.get(name)!;
-  return (_env, _ctx, _ae, value, args, kwargs) => callValue(f, [value, ...args], kwargs);
+  const call: FilterCall = (_env, _ctx, _ae, value, args, kwargs) => callValue(f, [value, ...args], kwargs);
+  call.qualname = name;
+  return call;
 }
 
 /** A one-argument C function (markupsafe's escape, soft_str). */
