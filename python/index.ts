@@ -29,3 +29,4 @@ export {
 } from './expr/evaluate.ts';
 export { parseExpression } from './expr/parser.ts';
 export { importModule, knownModules } from './modules/index.ts';
+export { NamedTuple } from './modules/named-tuple.ts';
