@@ -17,7 +17,8 @@ import { PyDict, PyIterator, PyList, PySlice, PyTuple, typeName, type Kwargs, ty
 import { TemplateAssertionError, templateRuntimeError } from './errors.ts';
 import * as n from './nodes.ts';
 import { BlockReference, TemplateReference } from './runtime/blocks.ts';
-import type { BlockFn, Context } from './runtime/context.ts';
+import { Context, type BlockFn } from './runtime/context.ts';
+import { asConst, freshCopy, nonFiniteName, optimize, type FoldEnv } from './optimizer.ts';
 import { LoopContext, type LoopRender } from './runtime/loop.ts';
 import { Macro } from './runtime/macro.ts';
 import { Markup, escape } from './runtime/markup.ts';
@@ -31,6 +32,8 @@ export interface FilterCall {
   (env: CompileEnv, ctx: Context, autoescape: boolean, value: PyValue, args: PyValue[], kwargs: Kwargs): PyValue;
   /** The Python function's qualified name, for messages ('jinja2.filters.do_center'). */
   qualname?: string;
+  /** Takes the template context (pass_context): never evaluated while compiling. */
+  passContext?: boolean;
 }
 
 export interface LoadedTemplate {
@@ -143,6 +146,12 @@ function lookup(a: Activation, ref: string, hops: number): PyValue | Missing {
   return v === undefined ? MISSING : v;
 }
 
+/** The node types whose visitors Jinja2 decorates with @optimizeconst. */
+const FOLDED = new Set<string>([
+  'Concat', 'Compare', 'Getattr', 'Getitem', 'Filter', 'Test', 'CondExpr', 'Call',
+  'Add', 'Sub', 'Mul', 'Div', 'FloorDiv', 'Mod', 'Pow', 'And', 'Or', 'Not', 'Neg', 'Pos',
+]);
+
 const BINOPS: Partial<Record<n.BinaryNodeType, BinaryOperator>> = {
   Add: '+', Sub: '-', Mul: '*', Div: '/', FloorDiv: '//', Mod: '%', Pow: '**',
 };
@@ -194,11 +203,15 @@ export class CodeGenerator {
   private volatile = false;
   /** Macro parameters not assigned yet while compiling their defaults. */
   private readonly paramDefBlock: Set<string>[] = [];
+  /** The context compile-time folding hands to filters (Jinja2 folds no context filter). */
+  private readonly foldContext: Context;
 
   constructor(
     private readonly env: CompileEnv,
     private readonly name: string | null,
-  ) {}
+  ) {
+    this.foldContext = new Context(new Map(), name, new Map());
+  }
 
   private fail(msg: string, lineno: number): never {
     throw new TemplateAssertionError(msg, lineno, this.name);
@@ -395,6 +408,20 @@ export class CodeGenerator {
         if (typeof last === 'string') parts[parts.length - 1] = last + child.data;
         else parts.push(child.data);
       } else {
+        // Jinja2 evaluates constant output at compile time when it can
+        let text: string | null = null;
+        try {
+          const v = asConst(child, this.fold);
+          text = autoescape ? escape(v).text : str(v);
+        } catch {
+          text = null;
+        }
+        if (text !== null) {
+          const last = parts[parts.length - 1];
+          if (typeof last === 'string') parts[parts.length - 1] = last + text;
+          else parts.push(text);
+          continue;
+        }
         const e = this.expr(child, frame);
         parts.push(autoescape ? (a) => escape(e(a)).text : (a) => str(e(a)));
       }
@@ -949,13 +976,28 @@ export class CodeGenerator {
 
   // ---- expressions ------------------------------------------------------------------------
 
+  private get fold(): FoldEnv {
+    return { env: this.env, ctx: this.foldContext, autoescape: this.autoescape };
+  }
+
+  /** A constant as Jinja2 writes it into its Python source (see nonFiniteName, freshCopy). */
+  private constant(v: PyValue): Expr {
+    const bad = nonFiniteName(v);
+    if (bad) {
+      return () => {
+        throw new PyException('NameError', `name '${bad}' is not defined`);
+      };
+    }
+    if (v instanceof PyList || v instanceof PyTuple || v instanceof PyDict) return () => freshCopy(v);
+    return () => v;
+  }
+
   /** `asStored`: read a target's names without the undefined check (loop filter yields). */
   private expr(node: n.Expr, frame: Frame, asStored = false): Expr {
+    if (FOLDED.has(node.type) && !this.volatile) node = optimize(node, this.fold) as n.Expr;
     switch (node.type) {
-      case 'Const': {
-        const v = node.value;
-        return () => v;
-      }
+      case 'Const':
+        return this.constant(node.value);
       case 'TemplateData': {
         const d = node.data;
         return () => d;

@@ -6,12 +6,12 @@ import { bind, intArg } from '../python/args.ts';
 import { lookupAttr } from '../python/attributes.ts';
 import { builtins, toFloat } from '../python/builtins.ts';
 import { callValue } from '../python/call.ts';
-import { strLen, cpSlice } from '../python/codepoints.ts';
 import { pyEq, truthy } from '../python/compare.ts';
 import { PyException, typeError, valueError } from '../python/exceptions.ts';
 import { formatValue } from '../python/format-spec.ts';
 import { iterate, pyIter, pyLen, toArray } from '../python/iter.ts';
 import { jsonDumps } from '../python/json.ts';
+import { unpack } from '../python/expr/evaluate.ts';
 import { strJoin, pyCapitalize } from '../python/methods/str.ts';
 import { callMethod } from '../python/attributes.ts';
 import { floatToInt, parseIntText } from '../python/numbers.ts';
@@ -32,7 +32,6 @@ import {
   PySlice,
   PyTuple,
   asStr,
-  typeName,
   type PyValue,
 } from '../python/value.ts';
 import type { CompileEnv, FilterCall } from './compiler.ts';
@@ -77,6 +76,7 @@ export function pyFunction(
     return impl(b, { env: env as FilterScope['env'], ctx, autoescape });
   };
   // where Jinja2 defines it, for messages
+  f.passContext = pass === 'context';
   f.qualname = pyName.startsWith('test_') ? `jinja2.tests.${pyName}`
     : /^(sync_)?do_/.test(pyName) ? `jinja2.filters.${pyName}` : pyName;
   return f;
@@ -301,16 +301,16 @@ function filesizeformat(value: PyValue, binary: boolean): string {
   return `${formatValue((base * bytes) / unit, '.1f')} ${prefix}`;
 }
 
-function truncate(s: PyValue, length: number, killwords: boolean, end: string, leeway: number): PyValue {
-  if (!(length >= strLen(end))) throw new PyException('AssertionError', `expected length >= ${strLen(end)}, got ${length}`);
+function truncate(s: PyValue, length: number, killwords: boolean, end: PyValue, leeway: number): PyValue {
+  const endLen = pyLen(end);
+  if (!(length >= endLen)) throw new PyException('AssertionError', `expected length >= ${endLen}, got ${length}`);
   if (!(leeway >= 0)) throw new PyException('AssertionError', `expected leeway >= 0, got ${leeway}`);
-  const text = asStr(s);
-  if (text === undefined) throw typeError(`object of type '${typeName(s)}' has no len()`);
-  if (strLen(text) <= length + leeway) return s;
-  const head = cpSlice(text, 0, length - strLen(end));
-  if (killwords) return head + end;
-  const sp = head.lastIndexOf(' ');
-  return (sp >= 0 ? head.slice(0, sp) : head) + end;
+  if (pyLen(s) <= length + leeway) return s;
+  // s[:length - len(end)], then (unless killwords) up to the last space
+  const head = getItem(s, new PySlice(null, BigInt(length - endLen), null));
+  if (killwords) return binaryOp('+', head, end);
+  const cut = getItem(callMethod(head, 'rsplit', [' ', 1n], NO_KWARGS), 0n);
+  return binaryOp('+', cut, end);
 }
 
 function xmlattr(d: PyValue, autospace: boolean, autoescape: boolean): PyValue {
@@ -363,11 +363,13 @@ class GroupTuple extends PyTuple {
   }
 }
 
+const PAIR = [{ kind: 'Name' }, { kind: 'Name' }];
+
 function urlencode(value: PyValue): string {
   const s = asStr(value);
   const iterable = value instanceof PyObject && (value.pyIter() !== undefined || value instanceof PyList || value instanceof PyTuple || value instanceof PyDict || value instanceof PySet);
   if (s !== undefined || !iterable) return urlQuote(value);
-  const items = value instanceof PyDict ? [...value.entries()] : toArray(value).map((x) => toArray(x) as [PyValue, PyValue]);
+  const items = value instanceof PyDict ? [...value.entries()] : toArray(value).map((x) => unpack(x, PAIR) as [PyValue, PyValue]);
   return items.map(([k, v]) => `${urlQuote(k, true)}=${urlQuote(v, true)}`).join('&');
 }
 
@@ -671,7 +673,7 @@ export const DEFAULT_FILTERS: ReadonlyMap<string, FilterCall> = new Map<string, 
       b.get('s')!,
       Number(intArg(arg(b, 'length', 255n))),
       truthy(arg(b, 'killwords', false)),
-      str(arg(b, 'end', '...')),
+      arg(b, 'end', '...'),
       leeway === null ? 5 : Number(intArg(leeway)),
     );
   })],

@@ -431,7 +431,8 @@ function reversedOf(v: PyValue): PyIterator {
   if (v instanceof PyObject) {
     const m = lookupAttr(v, '__reversed__');
     if (m !== undefined) return pyIterObject(callValue(m, []));
-    if (v.pyLen() !== undefined && v.pyGetItem(0n) !== undefined) {
+    // the sequence protocol: __len__ and __getitem__ (not called before iterating)
+    if (v.pyLen() !== undefined && v.pyGetItem !== PyObject.prototype.pyGetItem) {
       return new PyIterator(toArray(v).reverse()[Symbol.iterator](), 'reversed');
     }
   }

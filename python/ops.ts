@@ -196,6 +196,8 @@ export function binaryOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
         if (typeof n === 'bigint') return repeat(a, n)!;
         throw typeError(`can't multiply sequence by non-int of type '${typeName(b)}'`);
       }
+      // the right operand's sequence repetition, with the left as the count
+      if (isSequence(b)) throw typeError(`can't multiply sequence by non-int of type '${typeName(a)}'`);
       break;
     case '%': {
       const s = asStr(a);

@@ -3,11 +3,12 @@
 // visible: the escape filter, `+` and `%` with a Markup operand (they escape
 // the other side), and repr.
 
-import { callMethod } from '../../python/attributes.ts';
+import { callMethod, lookupAttr } from '../../python/attributes.ts';
 import { percentFormat } from '../../python/percent-format.ts';
 import { strRepr, str } from '../../python/repr.ts';
 import type { BinaryOperator } from '../../python/ops.ts';
-import { PyBoundMethod, PyDict, PyList, PyObject, PyTuple, asStr, type PyValue } from '../../python/value.ts';
+import { PyBoundMethod, PyDict, PyList, PyObject, PyTuple, asStr, typeName, type PyValue } from '../../python/value.ts';
+import { typeError } from '../../python/exceptions.ts';
 import { iterate } from '../../python/iter.ts';
 
 /** Objects with __html__: Markup itself. */
@@ -80,12 +81,16 @@ export class Markup extends PyObject {
   }
   override pyContains(v: PyValue): boolean {
     const s = asStr(v);
-    return s !== undefined && this.text.includes(s);
+    if (s === undefined) throw typeError(`'in <string>' requires string as left operand, not ${typeName(v)}`);
+    return this.text.includes(s);
   }
   pyBinary(op: BinaryOperator, other: PyValue, reflected: boolean): PyValue | undefined {
     if (op === '+') {
       const o = asStr(other);
-      if (o === undefined) return undefined;
+      if (o === undefined) {
+        if (reflected) return undefined;
+        throw typeError(`unsupported operand type(s) for +: 'Markup' and '${typeName(other)}'`);
+      }
       const escaped = other instanceof Markup ? o : escapeText(o);
       return new Markup(reflected ? escaped + this.text : this.text + escaped);
     }
@@ -117,6 +122,7 @@ export class Markup extends PyObject {
       }, 'Markup');
     }
     // str methods, with str arguments escaped and str results made Markup
+    if (lookupAttr(this.text, name) === undefined) return undefined;
     return new PyBoundMethod(this, name, (args, kwargs) => wrap(callMethod(this.text, name, args.map(escapeArg), kwargs)), 'Markup');
   }
 }

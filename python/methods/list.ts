@@ -7,7 +7,7 @@ import { pyContains, toArray } from '../iter.ts';
 import { repr } from '../repr.ts';
 import { pySort } from '../sort.ts';
 import { delItem, getItem, setItem } from '../subscript.ts';
-import { PyList, PyTuple, type Kwargs, type PyValue } from '../value.ts';
+import { PyList, PyRange, PyTuple, type Kwargs, type PyValue } from '../value.ts';
 import { methodTable, type Method } from './table.ts';
 
 const one = (name: string): Signature => ({ name, params: ['x'], positionalOnly: true });
@@ -113,3 +113,19 @@ const tupleMethods: Record<string, Method<PyTuple>> = {
 
 export const listMethodTable = methodTable(listMethods);
 export const tupleMethodTable = methodTable(tupleMethods);
+
+const rangeMethods: Record<string, Method<PyRange>> = {
+  count: (r, a, k) => {
+    const [x] = bind(one('range.count'), a, k);
+    return pyContains(r, x!) ? 1n : 0n;
+  },
+  index: (r, a, k) => {
+    const [x] = bind(one('range.index'), a, k);
+    if (!(typeof x === 'bigint' || typeof x === 'boolean') || !pyContains(r, x)) {
+      throw valueError(`${repr(x!)} is not in range`);
+    }
+    return ((typeof x === 'boolean' ? (x ? 1n : 0n) : x) - r.start) / r.step;
+  },
+};
+
+export const rangeMethodTable = methodTable(rangeMethods);
