@@ -82,6 +82,13 @@ export function toFloat(v: PyValue): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
   const s = asStr(v);
   if (s !== undefined) return parseFloatText(s);
+  if (v instanceof PyBytes) {
+    try {
+      return parseFloatText(v.toLatin1());
+    } catch {
+      throw valueError(`could not convert string to float: ${repr(v)}`);
+    }
+  }
   if (v instanceof PyObject) {
     const m = lookupAttr(v, '__float__');
     if (m !== undefined) {
@@ -501,6 +508,7 @@ export const builtins: ReadonlyMap<string, PyValue> = new Map<string, PyValue>([
   ['callable', fn('callable', (a, k) => isCallable(one('callable', a, k)))],
   ['chr', fn('chr', (a, k) => {
     const n = intArg(one('chr', a, k));
+    if (n > 2147483647n || n < -2147483648n) throw new PyException('OverflowError', 'Python int too large to convert to C int');
     if (n < 0n || n > 0x10ffffn) throw valueError('chr() arg not in range(0x110000)');
     return String.fromCodePoint(Number(n));
   })],

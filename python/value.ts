@@ -15,6 +15,7 @@
 // hooks of PyObject.
 
 import { keyOf } from './hash.ts';
+import { PyException as PyExceptionForValue } from './exceptions.ts';
 import { SetTable } from './set-table.ts';
 
 export type PyValue = string | bigint | number | boolean | null | PyObject;
@@ -449,6 +450,10 @@ export class PyType extends PyObject {
   }
   /** Class attributes such as dict.fromkeys or str.join. */
   statics?: Map<string, PyValue>;
+  override pyGetItem(): PyValue | undefined {
+    // list[int] and the like (generic aliases) are not supported: CPython's message for the others
+    throw new PyExceptionForValue('TypeError', `type '${this.name}' is not subscriptable`);
+  }
 }
 
 // ---- guards -----------------------------------------------------------------
