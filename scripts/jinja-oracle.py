@@ -23,6 +23,11 @@ import json
 import os
 import sys
 
+if os.environ.get('PYTHONHASHSEED') != '0':
+    # str hashes (and so the order of sets of strings) as this engine has them
+    os.environ['PYTHONHASHSEED'] = '0'
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
 import jinja2
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
