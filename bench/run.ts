@@ -10,6 +10,7 @@ import { MODES, type SemanticsMode } from '../profile/semantics.ts';
 import { repositoryRoot } from './lib/paths.ts';
 import { median, table } from './lib/stats.ts';
 import { measure } from './lib/measure.ts';
+import { installBench } from './install.ts';
 
 const root = repositoryRoot();
 const corpus = join(root, '..', 'shared', 'corpus', 'slapos');
@@ -76,3 +77,4 @@ async function resolveBench(): Promise<void> {
 
 process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
 await resolveBench();
+if (!process.env.BENCH_SKIP_INSTALL) process.stdout.write(installBench(root, Number(process.env.BENCH_INSTALL_RUNS ?? 3)) + '\n');

@@ -72,8 +72,19 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
 
     const installedPath = b.require('installed');
     const state: InstalledState = installedPath ? readInstalled(installedPath) : { parts: [], installedDevelopEggs: '', options: new Map() };
+    // The record is written when it changed: at the end (even on failure)
+    // and, during a long run, at most every second, so an interrupted run
+    // loses little and a large run does not rewrite the file per part.
+    let dirty = false;
+    let lastSave = Date.now();
     const save = () => {
-      if (!dry && installedPath) writeInstalled(installedPath, state);
+      if (dirty && !dry && installedPath) writeInstalled(installedPath, state);
+      dirty = false;
+      lastSave = Date.now();
+    };
+    const changed = () => {
+      dirty = true;
+      if (Date.now() - lastSave > 1000) save();
     };
 
     const args = opts.installArgs ?? [];
@@ -103,7 +114,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         }
         state.parts = state.parts.filter((p) => p !== u.part);
         state.options.delete(u.part);
-        save();
+        changed();
       }
       warnUnused(buildout, 'buildout', log);
 
@@ -134,6 +145,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
               // zc.buildout forgets the part and removes its files: the next run installs it afresh
               state.parts = state.parts.filter((p) => p !== part);
               state.options.delete(part);
+              dirty = true;
               removePaths(directory, old);
               throw asBuildoutError(buildout, e);
             }
@@ -155,11 +167,13 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         }
         saved.set('__buildout_installed__', files.join('\n'));
         saved.set('__buildout_signature__', signature);
+        const before = state.options.get(part);
+        const order = state.parts.join(' ');
         state.options.set(part, saved);
         if (!state.parts.includes(part)) state.parts.push(part);
         else if (!buildout.semantics.stableInstalledOrder) state.parts = [...state.parts.filter((p) => p !== part), part];
         warnUnused(buildout, part, log);
-        save();
+        if (!before || !sameOptions(before, saved) || order !== state.parts.join(' ')) changed();
       }
       return report;
     } finally {
@@ -168,6 +182,12 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
   } finally {
     buildout.trail.pop();
   }
+}
+
+function sameOptions(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 /** A recipe call, run from the buildout directory (zc.buildout's Options._call). */
