@@ -2,9 +2,9 @@
 // `$${` for a literal `${`) in a text and write the result.
 //
 // slapos.recipe.template (default entry, spec §2.2): `url` (a path or URL,
-// checked against `md5sum` when given) or `inline`; the text is substituted
-// when the section is initialised, so every reference is a dependency of the
-// part. Install creates missing parent directories and writes `output`; a
+// checked against `md5sum` when given), whose text is substituted when the
+// section is initialised (every reference is a dependency of the part), or
+// `inline`, an option value buildout already substituted. Install creates missing parent directories and writes `output`; a
 // file that already has those bytes is left alone and only gets its mode
 // fixed. Mode: `mode` (octal), else 0666, or 0777 when the text starts with
 // `#!`, less the umask. Returns [output]; update writes again (a no-op when
@@ -74,8 +74,8 @@ export const slaposTemplate: RecipeModule = {
     const inline = options.get('inline');
     const md5sum = options.get('md5sum') || undefined;
     if ((url === undefined) === (inline === undefined)) throw new RecipeError(`[${name}] exactly one of url and inline is required`);
-    const text = inline ?? fetchText(url!, md5sum, name, buildout);
-    const rendered = render(options, text);
+    // buildout already substituted an inline text (the value of an option)
+    const rendered = inline ?? render(options, fetchText(url!, md5sum, name, buildout));
     const output = options.require('output');
     const mode = modeOption(options, name);
     const install = () => [writeOutput(output, rendered, mode)];
