@@ -14,7 +14,7 @@
 // `inline:` followed by the text) or `url` (with `md5sum`), `output`,
 // `mode`; without `mode` a file input's mode is copied. Substituted at init
 // too; update = install.
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pyLstrip } from '../python/text.ts';
 import { RecipeError, type BuildoutView, type PartOptions, type RecipeModule } from './api.ts';
@@ -111,11 +111,7 @@ export const collectiveTemplate: RecipeModule = {
     }
     const rendered = render(options, text);
     const output = options.require('output');
-    const install = () => {
-      const path = writeOutput(output, rendered, mode);
-      if (mode !== undefined) chmodSync(path, mode);
-      return [path];
-    };
+    const install = () => [writeOutput(output, rendered, mode)];
     return { install, update: install };
   },
 };
