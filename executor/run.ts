@@ -124,7 +124,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         options.remove('__buildout_signature__');
         const saved = savedOptions(buildout, options);
         const { recipe } = runtime.parts.get(part)!;
-        const updating = state.parts.includes(part);
+        const updating = state.options.has(part);
         const verb = updating ? 'Updating' : 'Installing';
         log.info(`${verb} ${part}.`);
         (updating ? report.updated : report.installed).push(part);
@@ -168,12 +168,15 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         saved.set('__buildout_installed__', files.join('\n'));
         saved.set('__buildout_signature__', signature);
         const before = state.options.get(part);
-        const order = state.parts.join(' ');
         state.options.set(part, saved);
-        if (!state.parts.includes(part)) state.parts.push(part);
-        else if (!buildout.semantics.stableInstalledOrder) state.parts = [...state.parts.filter((p) => p !== part), part];
+        if (!before) {
+          state.parts.push(part);
+          changed();
+        } else if (!buildout.semantics.stableInstalledOrder && state.parts[state.parts.length - 1] !== part) {
+          state.parts = [...state.parts.filter((p) => p !== part), part];
+          changed();
+        } else if (!sameOptions(before, saved)) changed();
         warnUnused(buildout, part, log);
-        if (!before || !sameOptions(before, saved) || order !== state.parts.join(' ')) changed();
       }
       return report;
     } finally {
