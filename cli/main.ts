@@ -6,6 +6,7 @@ import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
 import { installCommand } from './commands/install.ts';
+import { planCommand } from './commands/plan.ts';
 import { queryCommand } from './commands/query.ts';
 import { resolveCommand } from './commands/resolve.ts';
 import type { CommandContext } from './context.ts';
@@ -16,6 +17,7 @@ import { HELP, VERSION } from './help.ts';
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
   install: installCommand,
+  plan: planCommand,
   query: queryCommand,
   resolve: resolveCommand,
 };
