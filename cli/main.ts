@@ -5,6 +5,7 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
+import { graphCommand } from './commands/graph.ts';
 import { installCommand } from './commands/install.ts';
 import { planCommand } from './commands/plan.ts';
 import { queryCommand } from './commands/query.ts';
@@ -16,6 +17,7 @@ import { HELP, VERSION } from './help.ts';
 
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
+  graph: graphCommand,
   install: installCommand,
   plan: planCommand,
   query: queryCommand,

@@ -79,7 +79,7 @@ export function originOf(insp: Inspection, section: string, option: string): Ori
     const e = insp.assembled.raw.get(section)?.get(option);
     return e ? stepOrigin(e) : undefined;
   }
-  if (opts.recipeSet.has(option) && option !== '__buildout_signature__') {
+  if (opts.recipeSet.has(option) && option !== '__buildout_signature__' && section !== 'buildout') {
     const recipe = insp.host.parts.get(section)?.recipe;
     return recipe ? { kind: 'recipe', recipe } : { kind: 'recipe' };
   }
