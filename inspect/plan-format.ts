@@ -82,8 +82,9 @@ function reasonText(r: Reason, cwd: string): string[] {
       lines.push(`${how} [${r.dependency}]${v ? ` via ${v}` : ''}${r.uncertain ? ' (uncertain)' : ''}`);
       if (r.path && r.path.length > 1) lines.push(`  chain: ${r.path.map((p) => `[${p}]`).join(' → ')} (its reasons are listed under [${r.path[r.path.length - 1]}])`);
       else if (r.dependencyAction && r.change === 'changed') lines.push(`  [${r.dependency}] is a part: ${r.dependencyAction} (see its entry)`);
+      for (const c of r.changes ?? []) lines.push(...changeText(c, cwd).map((l) => `  [${r.dependency}] ${l}`));
       for (const s of r.suspects ?? []) lines.push(`  likely: option ${s.option} (${showOrigin(s.origin, cwd)}: the file changed since the last run)`);
-      if (r.change === 'changed' && !r.dependencyAction && !r.suspects?.length && !r.uncertain) {
+      if (r.change === 'changed' && !r.dependencyAction && !r.suspects?.length && !r.changes?.length && !r.uncertain) {
         lines.push(`  [${r.dependency}] is not a part: its previous values are not recorded, only their hash`);
       }
       return lines;

@@ -67,6 +67,8 @@ export type Reason =
       path?: string[];
       /** The dependency is not a part (not recorded): its options written in files changed since the last run. */
       suspects?: Suspect[];
+      /** The dependency's values that changed, when the previous ones are known (diff). */
+      changes?: ValueChange[];
       uncertain?: string;
     }
   | { kind: 'files-missing'; files: string[] }
@@ -105,6 +107,8 @@ export interface PlanOptions {
   parts?: string[];
   /** Compare against this state instead of the buildout's .installed.cfg (diff). */
   state?: InstalledState;
+  /** The previous values of sections that are not parts, when known (diff). */
+  previousSections?: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 /**
@@ -312,7 +316,7 @@ export function plan(insp: Inspection, opts: PlanOptions = {}): Plan {
       item.action = 'reinstall';
       item.reasons.push({ kind: 'files-missing', files: u.reason.files });
     } else if (u && u.reason.kind === 'options-changed') {
-      explainChanges(insp, item, part, u.reason.changes, uncertainty, recordedAt);
+      explainChanges(insp, item, part, u.reason.changes, uncertainty, recordedAt, opts.previousSections);
     } else {
       item.action = 'unchanged';
       if (!checkSignature) {
@@ -345,9 +349,9 @@ export function plan(insp: Inspection, opts: PlanOptions = {}): Plan {
     for (const r of item.reasons) {
       if (r.kind !== 'dependency-changed') continue;
       const dep = items.get(r.dependency);
-      if (dep) r.dependencyAction = dep.action;
-      const path = rootPath(items, item.part);
-      if (path.length > 1) r.path = path;
+      if (!dep) continue;
+      r.dependencyAction = dep.action;
+      if (r.change === 'changed' && (dep.action === 'reinstall' || dep.action === 'install')) r.path = [item.part, ...rootPath(items, r.dependency)];
     }
   }
 
@@ -365,7 +369,15 @@ export function plan(insp: Inspection, opts: PlanOptions = {}): Plan {
   };
 }
 
-function explainChanges(insp: Inspection, item: PlanItem, part: string, changes: OptionChange[], uncertainty: Uncertainty, recordedAt: number | undefined): void {
+function explainChanges(
+  insp: Inspection,
+  item: PlanItem,
+  part: string,
+  changes: OptionChange[],
+  uncertainty: Uncertainty,
+  recordedAt: number | undefined,
+  previous: PlanOptions['previousSections'],
+): void {
   const info = insp.host.parts.get(part)!;
   const notRun = info.init === 'not-run';
   const certain: Reason[] = [];
@@ -414,8 +426,15 @@ function explainChanges(insp: Inspection, item: PlanItem, part: string, changes:
         continue;
       }
       if (change === 'changed' && !insp.buildout.parts.includes(dep)) {
-        const s = suspects(insp, dep, recordedAt);
-        if (s.length) r.suspects = s;
+        const before = previous?.get(dep);
+        if (before) {
+          const now = savedOptions(insp.buildout, insp.buildout.section(dep));
+          const diffs = optionChanges(before, now, false).map((c) => valueChange(insp, dep, c, false));
+          if (diffs.length) r.changes = diffs;
+        } else {
+          const s = suspects(insp, dep, recordedAt);
+          if (s.length) r.suspects = s;
+        }
       }
       certain.push(r);
     }

@@ -5,7 +5,9 @@
 // in.
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { didYouMean } from '../profile/suggest.ts';
-import { edgesTo, type Edge, type Inspection } from './model.ts';
+import { edgeLabel, edgeSpan, edgesTo, type Edge, type Inspection } from './model.ts';
+import { spanJson } from './origin.ts';
+import { showPath } from './text.ts';
 
 export interface WhyResult {
   section: string;
@@ -67,4 +69,36 @@ export function firstChain(insp: Inspection, section: string): Edge[] | undefine
   } catch {
     return undefined;
   }
+}
+
+/** `why` as text: one chain per line, each hop with its reference and where it is written. */
+export function formatWhy(insp: Inspection, w: WhyResult, cwd: string): string {
+  const out: string[] = [];
+  if (w.section === 'buildout') return '[buildout] is the root of the build';
+  const part = insp.host.parts.get(w.section);
+  out.push(`[${w.section}] ${w.isPart ? `is part ${insp.buildout.parts.indexOf(w.section) + 1} of ${insp.buildout.parts.length}${part ? ` (${part.recipe})` : ''}` : 'is a section the build reads'}; ${w.chains.length} chain${w.chains.length === 1 ? '' : 's'} from [buildout]${w.truncated ? ' (more exist)' : ''}:`);
+  w.chains.forEach((chain, i) => {
+    out.push(`  ${i + 1}. [buildout]`);
+    for (const e of chain) {
+      const at = edgeSpan(insp, e);
+      const what = e.kind === 'reference' ? `${edgeLabel(e)} in ${e.option}` : edgeLabel(e);
+      out.push(`       → [${e.to}]  ${what}${at ? `  (${showPath(at.file, cwd)}:${at.line})` : ''}`);
+    }
+  });
+  if (!w.chains.length) out.push('  (none: it is reached only while buildout initialises)');
+  return out.join('\n');
+}
+
+export function whyJson(insp: Inspection, w: WhyResult): unknown {
+  return {
+    section: w.section,
+    isPart: w.isPart,
+    truncated: w.truncated,
+    chains: w.chains.map((c) =>
+      c.map((e) => {
+        const at = spanJson(edgeSpan(insp, e));
+        return { from: e.from, to: e.to, kind: e.kind, label: edgeLabel(e), option: e.option, ...(at ? { at } : {}) };
+      }),
+    ),
+  };
 }
