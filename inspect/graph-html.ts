@@ -255,10 +255,12 @@ const SCRIPT = String.raw`
   }
 
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); }
-  function where(at) { return at ? ' <span class="where">' + esc(at.file.split('/').slice(-3).join('/')) + ':' + at.line + '</span>' : ''; }
+  var base = data.profile && data.profile.indexOf('/') >= 0 ? data.profile.slice(0, data.profile.lastIndexOf('/') + 1) : '';
+  function short(f) { return base && f.indexOf(base) === 0 ? f.slice(base.length) : f.split('/').slice(-3).join('/'); }
+  function where(at) { return at ? ' <span class="where">' + esc(short(at.file)) + ':' + at.line + '</span>' : ''; }
   function origin(o) {
     if (!o) return '';
-    var s = o.kind === 'file' ? o.file.split('/').slice(-3).join('/') + ':' + o.line : o.kind === 'recipe' ? 'set by ' + (o.recipe || 'its recipe') : o.kind.replace('-', ' ');
+    var s = o.kind === 'file' ? short(o.file) + ':' + o.line : o.kind === 'recipe' ? 'set by ' + (o.recipe || 'its recipe') : o.kind.replace('-', ' ');
     return '<span class="where">' + esc(s) + (o.macro ? ', macro [' + esc(o.macro) + ']' : '') + '</span>';
   }
   function link(id) { return '<a data-goto="' + esc(id) + '">[' + esc(id) + ']</a>'; }
