@@ -35,4 +35,17 @@ Commands:
   query [SECTION:]OPTION     the raw merged value of one option
   resolve [--all] [--raw]    the parts and the substituted values (--raw: merged values only;
                              --all: every section, each error kept with its section)
+
+Inspection (no recipe install code runs, nothing is fetched by recipes):
+  plan [--all] [PART ...]    what a run would do to each part (install, update, reinstall,
+                             uninstall, unchanged) and why, against .installed.cfg
+  plan --inventory           downloads (md5sums, duplicates), remote extends, shared parts
+  graph [--format F] [--output FILE] [PART ...]
+                             parts, the sections they depend on, every edge labelled with
+                             the reference creating it; F: text, json, dot, mermaid, html
+  why PART                   the chains of references from [buildout] parts to PART
+  explain [SECTION:]OPTION   the value and, step by step, the files, lines, +=/-=, macros and
+                             command-line steps that built it, and the references it expands
+  diff [--against REV] [--semantics A --semantics B] [--env ...] [section:option=value ...]
+                             two variants side by side and what the difference rebuilds
 `;

@@ -126,9 +126,13 @@ export function prepareRun(insp: Inspection, args: string[] = []): { installPart
   if (!args.length) installParts = [...buildout.parts];
   installParts = installParts.filter((p) => host.parts.has(p));
   const checkSignature = b.get('check-signature') !== 'false';
+  // as executor/run.ts computes them, with section hashes kept until a part's signature changes its section
+  const hashes = new Map<string, string>();
   for (const part of installParts) {
     const options = buildout.section(part);
-    if (!options.data.has('__buildout_signature__')) options.set('__buildout_signature__', partSignature(buildout, options, host.parts.get(part)!.spec));
+    if (options.data.has('__buildout_signature__')) continue;
+    options.set('__buildout_signature__', partSignature(buildout, options, host.parts.get(part)!.spec, hashes));
+    hashes.delete(part);
   }
   return { installParts, checkSignature };
 }

@@ -71,6 +71,7 @@ export function append(dir: string, file: string, text: string): void {
   writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8') + text);
 }
 
-export function runCli(dir: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [cli, '-U', '--python', '/usr/bin/python3', '--env', 'python=3.11', ...args], { cwd: dir, encoding: 'utf8' });
+/** The command line in `dir` (`-U`, a fixed Python, and `--env python=3.11` unless `env` is false). */
+export function runCli(dir: string, args: string[], env = true): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [cli, '-U', '--python', '/usr/bin/python3', ...(env ? ['--env', 'python=3.11'] : []), ...args], { cwd: dir, encoding: 'utf8' });
 }
