@@ -30,4 +30,8 @@ Commands:
   query [SECTION:]OPTION     the raw merged value of one option
   resolve [--all] [--raw]    the parts and the substituted values (--raw: merged values only;
                              --all: every section, each error kept with its section)
+  lint [PATH ...]            lint profiles (default: the -c file; a directory: every profile in it)
+                             --format stylish|json|sarif|github, --rule ID=off|info|warning|error,
+                             --baseline FILE [--update-baseline], --list-rules;
+                             exit 0 without errors, 1 with errors, 2 when lint cannot run
 `;

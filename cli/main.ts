@@ -5,6 +5,7 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
+import { lintCommand } from './commands/lint.ts';
 import { queryCommand } from './commands/query.ts';
 import { resolveCommand } from './commands/resolve.ts';
 import type { CommandContext } from './context.ts';
@@ -14,6 +15,7 @@ import { HELP, VERSION } from './help.ts';
 
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
+  lint: lintCommand,
   query: queryCommand,
   resolve: resolveCommand,
 };
