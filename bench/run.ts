@@ -12,7 +12,8 @@ import { median, table } from './lib/stats.ts';
 
 const root = repositoryRoot();
 const corpus = join(root, '..', 'shared', 'corpus', 'slapos');
-const PROFILES = ['software/erp5/software.cfg', 'software/helloworld/software.cfg', 'stack/slapos.cfg'];
+const PROFILES = ['software/erp5/software.cfg', 'software/helloworld/software.cfg', 'stack/slapos.cfg'].filter((p) => p.includes(process.env.BENCH_ONLY ?? ''));
+const BENCH_MODES = MODES.filter((m) => (process.env.BENCH_MODES ?? m).split(',').includes(m));
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
 
@@ -44,7 +45,7 @@ async function resolveBench(): Promise<void> {
   const rows: string[][] = [];
   for (const rel of PROFILES) {
     const profile = join(corpus, rel);
-    for (const mode of MODES) {
+    for (const mode of BENCH_MODES) {
       const first = await resolveOnce(profile, mode);
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) times.push((await resolveOnce(profile, mode)).ms);

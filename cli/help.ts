@@ -1,4 +1,6 @@
-export const VERSION = 'tsbuildout 0.1.0';
+import { VERSION as V } from '../version.ts';
+
+export const VERSION = `tsbuildout ${V}`;
 
 export const HELP = `Usage: tsbuildout [options] [assignments] [command [command arguments]]
 
@@ -26,6 +28,9 @@ Assignments:
   [section:]option=value   set an option (section defaults to buildout); += and -= work
 
 Commands:
+  install [PART ...]         (the default) uninstall what left or changed, install or update
+                             the rest; --dry-run only says what it would do;
+                             --stub-software: software-side recipes create their location only
   annotate [SECTION ...]     the merged configuration with the origin of every value
   query [SECTION:]OPTION     the raw merged value of one option
   resolve [--all] [--raw]    the parts and the substituted values (--raw: merged values only;

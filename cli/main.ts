@@ -5,6 +5,7 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
+import { installCommand } from './commands/install.ts';
 import { lintCommand } from './commands/lint.ts';
 import { queryCommand } from './commands/query.ts';
 import { resolveCommand } from './commands/resolve.ts';
@@ -15,6 +16,7 @@ import { HELP, VERSION } from './help.ts';
 
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
+  install: installCommand,
   lint: lintCommand,
   query: queryCommand,
   resolve: resolveCommand,

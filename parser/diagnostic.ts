@@ -43,7 +43,12 @@ export class BuildoutError extends Error {
   readonly diagnostics: Diagnostic[];
   constructor(diagnostics: Diagnostic | Diagnostic[]) {
     const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics];
+    // bad input, not a bug: no stack trace to capture (resolving every
+    // section of a large profile may raise hundreds of these)
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(list[0]?.message ?? 'error');
+    Error.stackTraceLimit = limit;
     this.name = 'BuildoutError';
     this.diagnostics = list;
   }

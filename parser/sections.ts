@@ -8,6 +8,7 @@ import type { Diagnostic, Span } from './diagnostic.ts';
 import type { HeaderNode, OptionNode, ProfileTree } from './tree.ts';
 import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/text.ts';
 import { describeJunkLine } from './junk.ts';
+import { strRepr } from '../python/repr.ts';
 
 /** Where each line of a value comes from (1-based line and column). */
 export interface ValuePosition {
@@ -235,6 +236,5 @@ function junkError(text: string, s: Span): Diagnostic {
 
 /** Python's repr() of a line as the configparser reports it (with its newline). */
 export function pyReprLine(line: string): string {
-  const body = line.replace(/\\/g, '\\\\').replace(/\t/g, '\\t');
-  return body.includes("'") && !body.includes('"') ? `"${body}\\n"` : `'${body.replace(/'/g, "\\'")}\\n'`;
+  return strRepr(line + '\n');
 }

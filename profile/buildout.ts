@@ -15,7 +15,6 @@ import { didYouMean } from './suggest.ts';
 export type TrailFrame =
   | { kind: 'section'; section: string; via?: Via }
   | { kind: 'option'; section: string; option: string }
-  | { kind: 'reference'; section: string; option: string; text: string; span?: Span }
   | { kind: 'macro'; section: string }
   | { kind: 'step'; text: string };
 
@@ -24,7 +23,8 @@ export interface Via {
   section: string;
   option: string;
   ref?: string;
-  span?: Span;
+  /** Where the reference is written; computed only when an error needs it. */
+  locate?: () => Span | undefined;
 }
 
 /** Recipes plug in here: a section with a recipe is initialised by it (later issues). */
@@ -74,7 +74,7 @@ export class Buildout {
       throw this.error({
         rule: 'undefined-section',
         message: `The referenced section, '${name}', was not defined.`,
-        span: via?.span,
+        span: via?.locate?.(),
         hint: didYouMean(name, this.assembled.raw.keys()),
       });
     }
@@ -118,7 +118,8 @@ export class Buildout {
           out.push(f.text);
           break;
         case 'section': {
-          const by = f.via ? ` (${f.via.ref ? `referenced as ${f.via.ref}` : `listed in ${f.via.option}`} by [${f.via.section}]${f.via.span ? ` at ${f.via.span.file}:${f.via.span.line}:${f.via.span.column}` : ''})` : '';
+          const at = f.via?.locate?.();
+          const by = f.via ? ` (${f.via.ref ? `referenced as ${f.via.ref}` : `listed in ${f.via.option}`} by [${f.via.section}]${at ? ` at ${at.file}:${at.line}:${at.column}` : ''})` : '';
           out.push(`Getting section ${f.section}${by}.`);
           break;
         }
@@ -127,8 +128,6 @@ export class Buildout {
           break;
         case 'macro':
           out.push(`Loading input sections for '${f.section}'.`);
-          break;
-        case 'reference':
           break;
       }
     }

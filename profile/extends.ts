@@ -6,18 +6,21 @@
 // Speed: a file's nested result does not depend on the path that reached
 // it, so it is computed once and shared (entries are immutable; a shared
 // result is cloned before it is merged into). Flattened lists are kept per
-// file too. Each file is parsed once (files.ts).
+// file too, as one composed transform (flatten.ts). Each file is parsed
+// once (files.ts).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BuildoutError, type Span } from '../parser/diagnostic.ts';
 import { valueSpan } from '../parser/references.ts';
 import type { RawOption } from '../parser/sections.ts';
-import { isPySpaceCode, pyRepr } from '../python/text.ts';
+import { isPySpaceCode } from '../python/text.ts';
+import { strRepr } from '../python/repr.ts';
 import { entry, type Config, type Section } from './entry.ts';
 import type { DownloadSettings } from './download.ts';
 import type { Includer, LoadedFile, ProfileFiles } from './files.ts';
 import { locate, type Located } from './location.ts';
 import { cloneConfig, mergeInto, mergeSection } from './merge.ts';
+import { compose, layerTransform, materialise, type Transform } from './flatten.ts';
 import type { Semantics } from './semantics.ts';
 
 /** One file, as zc.buildout holds it after reading: annotated sections, extends removed. */
@@ -52,7 +55,7 @@ export class ExtendsLoader {
   /** SlapOS: files already applied in this load. */
   private readonly applied = new Set<string>();
   private readonly nestedResults = new Map<string, Config>();
-  private readonly flatResults = new Map<string, Layer[]>();
+  private readonly flatResults = new Map<string, Transform>();
   readonly stats: LoadStats = { visits: 0 };
   /** User defaults waiting for the first leaf (≥ 3.0), if any. */
   pendingUserDefaults: Config | null = null;
@@ -67,10 +70,7 @@ export class ExtendsLoader {
   /** Load a root file (or a command-line extends file) and everything it extends. */
   async loadRoot(located: Located, includer?: Includer): Promise<Config> {
     if (this.semantics.extendsMerge === 'nested') return this.nested(located, includer, true);
-    const layers = await this.flattened(located, includer, true);
-    const result: Config = new Map();
-    for (const layer of layers) mergeInto(result, layer.config, this.semantics);
-    return result;
+    return materialise(await this.flattened(located, includer, true));
   }
 
   private enter(located: Located, includer: Includer | undefined): void {
@@ -78,7 +78,7 @@ export class ExtendsLoader {
     const cycle = this.stack.findIndex((f) => f.located.key === located.key);
     if (cycle >= 0) {
       const path = [...this.stack.slice(cycle).map((f) => f.located.name), located.name];
-      const open = this.stack.map((f) => pyRepr(f.located.name)).join(', ');
+      const open = this.stack.map((f) => strRepr(f.located.name)).join(', ');
       throw new BuildoutError({
         severity: 'error',
         rule: 'extends-cycle',
@@ -120,7 +120,7 @@ export class ExtendsLoader {
         if (this.applied.has(located.key)) return new Map();
         this.applied.add(located.key);
       }
-      const known = this.pendingUserDefaults ? undefined : this.nestedResults.get(located.name);
+      const known = this.pendingUserDefaults ? undefined : this.nestedResults.get(located.key);
       if (known) return known;
       const hadUserDefaults = this.pendingUserDefaults !== null;
       const layer = await this.layer(located, includer, root);
@@ -140,27 +140,27 @@ export class ExtendsLoader {
       }
       // a result that took in the user defaults is not what a later visit gets
       const tookUserDefaults = hadUserDefaults && this.pendingUserDefaults === null;
-      if (!this.semantics.dedupeExtends && !tookUserDefaults) this.nestedResults.set(located.name, result);
+      if (!this.semantics.dedupeExtends && !tookUserDefaults) this.nestedResults.set(located.key, result);
       return result;
     } finally {
       this.stack.pop();
     }
   }
 
-  private async flattened(located: Located, includer: Includer | undefined, root: boolean): Promise<Layer[]> {
+  private async flattened(located: Located, includer: Includer | undefined, root: boolean): Promise<Transform> {
     this.enter(located, includer);
     try {
-      const known = this.pendingUserDefaults ? undefined : this.flatResults.get(located.name);
+      const known = this.pendingUserDefaults ? undefined : this.flatResults.get(located.key);
       if (known) return known;
       const hadUserDefaults = this.pendingUserDefaults !== null;
       const layer = await this.layer(located, includer, root);
-      const list: Layer[] = [];
+      let t: Transform = new Map();
       for (const e of layer.extends) {
-        list.push(...(await this.flattened(locate(located.base, e.name, this.semantics.relativeUrlDotDot), this.includer(located, e), false)));
+        t = compose(t, await this.flattened(locate(located.base, e.name, this.semantics.relativeUrlDotDot), this.includer(located, e), false));
       }
-      let own = layer;
+      let own = layer.config;
       if (!layer.extends.length && this.pendingUserDefaults) {
-        own = { ...layer, config: mergeInto(cloneConfig(this.pendingUserDefaults), layer.config, this.semantics) };
+        own = mergeInto(cloneConfig(this.pendingUserDefaults), layer.config, this.semantics);
         this.pendingUserDefaults = null;
       }
       for (const e of layer.optionalExtends) {
@@ -170,11 +170,12 @@ export class ExtendsLoader {
           process.stderr.write(`optional-extends file not found: ${e.name}\n`);
           continue;
         }
-        list.push(...(await this.flattened(locate(located.base, e.name, false), this.includer(located, e), false)));
+        t = compose(t, await this.flattened(locate(located.base, e.name, false), this.includer(located, e), false));
       }
-      list.push(own);
-      if (!(hadUserDefaults && this.pendingUserDefaults === null)) this.flatResults.set(located.name, list);
-      return list;
+      t = compose(t, layerTransform(own, this.semantics.normaliseNewSections));
+      // a result that took in the user defaults is not what a later visit gets
+      if (!(hadUserDefaults && this.pendingUserDefaults === null)) this.flatResults.set(located.key, t);
+      return t;
     } finally {
       this.stack.pop();
     }

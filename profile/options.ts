@@ -25,6 +25,14 @@ export class Options {
   readonly data = new Map<string, string>();
   /** Set by a recipe's init through `set`. */
   readonly recipeSet = new Set<string>();
+  /** Values neither saved in .installed.cfg nor compared between runs. */
+  readonly volatile = new Set<string>();
+  /**
+   * Sections this one depends on, other than itself and [buildout]: those
+   * its values reference and those its recipe read (the SlapOS fork hashes
+   * them into the part's signature, spec §8.5).
+   */
+  readonly dependencies = new Set<string>();
   initialised = false;
   failed: BuildoutError | undefined;
 
@@ -110,6 +118,25 @@ export class Options {
     this.recipeSet.add(option);
   }
 
+  /** zc.buildout's Options.__delitem__ (pop). */
+  remove(option: string): void {
+    this.raw.delete(option);
+    this.cooked.delete(option);
+    this.data.delete(option);
+  }
+
+  /**
+   * The options as zc.buildout's Options.copy() gives them: raw values
+   * updated by the substituted ones and by what was read or set since.
+   */
+  copy(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [k, e] of this.raw) out.set(k, e.value);
+    for (const [k, v] of this.cooked) out.set(k, v);
+    for (const [k, v] of this.data) out.set(k, v);
+    return out;
+  }
+
   has(option: string): boolean {
     return this.raw.has(option) || this.data.has(option);
   }
@@ -119,6 +146,11 @@ export class Options {
     const out = [...this.raw.keys()];
     for (const k of this.data.keys()) if (!this.raw.has(k)) out.push(k);
     return out;
+  }
+
+  /** Substitute `${…}` in any text in the context of this section (template recipes). */
+  substituteText(text: string): string {
+    return text.includes('${') ? this.substitute(text, [], undefined, '(template)') : text;
   }
 
   /**
@@ -139,24 +171,21 @@ export class Options {
   }
 
   private resolveReference(ref: Reference, seen: Seen, entry: Entry | undefined, option: string): string {
-    const span = entry ? referenceSpan(entry, ref) : undefined;
-    if (ref.problem) throw this.badReference(ref, span);
+    // spans are computed only for errors: replaying a value's history is not free
+    const locate = () => (entry ? referenceSpan(entry, ref) : undefined);
+    if (ref.problem) throw this.badReference(ref, locate());
     const section = ref.section || this.name;
-    this.buildout.trail.push({ kind: 'reference', section: this.name, option, text: ref.text, ...(span ? { span } : {}) });
-    try {
-      const target = this.buildout.section(section, { section: this.name, option, ref: ref.text, ...(span ? { span } : {}) });
-      const v = target.get(ref.option, seen);
-      if (v !== undefined) return v;
-      if (ref.option === '_buildout_section_name_') return this.name;
-      throw this.buildout.error({
-        rule: 'undefined-option',
-        message: `Referenced option does not exist: ${section} ${ref.option}`,
-        span,
-        hint: didYouMean(ref.option, target.keys()),
-      });
-    } finally {
-      this.buildout.trail.pop();
-    }
+    const target = this.buildout.section(section, { section: this.name, option, ref: ref.text, locate });
+    if (section !== this.name && section !== 'buildout') this.dependencies.add(section);
+    const v = target.get(ref.option, seen);
+    if (v !== undefined) return v;
+    if (ref.option === '_buildout_section_name_') return this.name;
+    throw this.buildout.error({
+      rule: 'undefined-option',
+      message: `Referenced option does not exist: ${section} ${ref.option}`,
+      span: locate(),
+      hint: didYouMean(ref.option, target.keys()),
+    });
   }
 
   private badReference(ref: Reference, span: Diagnostic['span']): BuildoutError {

@@ -36,6 +36,12 @@ export interface Semantics {
   markers: boolean;
   /** The highest `pythonXY` condition global (python36 in 2.x, python315 in 3.x). */
   pythonGlobals: readonly string[];
+  /** Part signatures include hashes of the sections a part depends on (SlapOS fork, spec §8.5). */
+  dependencySignatures: boolean;
+  /** An updated part keeps its place in .installed.cfg (fork) or moves to the end (upstream). */
+  stableInstalledOrder: boolean;
+  /** Paths an update returns join the recorded ones as a sorted union (fork) or are appended. */
+  updatePathsUnion: boolean;
   /** The running buildout version, pinned as `zc.buildout = >=…` in [versions]. */
   buildoutVersion: string;
   /** Extra [buildout] defaults of this flavour. */
@@ -62,6 +68,9 @@ const slapos: Semantics = {
   relativeUrlDotDot: true,
   markers: true,
   pythonGlobals: [...py2, ...py3old, ...py3new],
+  dependencySignatures: true,
+  stableInstalledOrder: true,
+  updatePathsUnion: true,
   buildoutVersion: '3.0.1+slapos010',
   extraDefaults: { 'dry-run': 'false', 'check-signature': 'true' },
 };
@@ -82,6 +91,9 @@ const buildout2: Semantics = {
   relativeUrlDotDot: false,
   markers: false,
   pythonGlobals: [...py2, ...py3old],
+  dependencySignatures: false,
+  stableInstalledOrder: false,
+  updatePathsUnion: false,
   buildoutVersion: '2.13.2',
   extraDefaults: {},
 };
@@ -102,6 +114,9 @@ const upstream: Semantics = {
   relativeUrlDotDot: false,
   markers: true,
   pythonGlobals: [...py2, ...py3old, ...py3new],
+  dependencySignatures: false,
+  stableInstalledOrder: false,
+  updatePathsUnion: false,
   buildoutVersion: '3.3',
   extraDefaults: {},
 };

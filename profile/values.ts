@@ -1,8 +1,44 @@
-// The value a consumer (a recipe, a saved .installed.cfg, the resolve
-// output) receives. In the SlapOS fork `$${` stands for a literal `${` and
-// is unescaped only here, at the end (spec §8.3); elsewhere `$$` stays.
+// The value a consumer (a recipe, a template context, a saved
+// .installed.cfg, the resolve output) receives.
+// - In the SlapOS fork `$${` stands for a literal `${` and is unescaped only
+//   here, at the end (spec §8.3); elsewhere `$$` stays.
+// - The fork's typed values (spec §8.4): a value written `!py!EXPR` (or
+//   `!py3!EXPR`) is a Python expression evaluated after substitution, with
+//   few builtins; a recipe's non-string value is saved as `!py!` + repr.
+import { PyException } from '../python/exceptions.ts';
+import { evaluatePyBang } from '../python/literal.ts';
+import { repr } from '../python/repr.ts';
+import type { PyValue } from '../python/value.ts';
 import type { Semantics } from './semantics.ts';
 
 export function consumerValue(semantics: Semantics, value: string): string {
   return semantics.unescapeDollar && value.includes('$${') ? value.replaceAll('$${', '${') : value;
+}
+
+const TYPED = /^!py\d*!([\s\S]*)$/;
+
+export function isTypedText(value: string): boolean {
+  return TYPED.test(value);
+}
+
+/** The value as a recipe of the SlapOS fork gets it: a string, or the object a `!py!` value stands for. */
+export function typedValue(semantics: Semantics, value: string): PyValue {
+  const text = consumerValue(semantics, value);
+  if (!semantics.typedValues) return text;
+  const m = TYPED.exec(text);
+  if (!m) return text;
+  try {
+    return evaluatePyBang(m[1]!);
+  } catch (e) {
+    if (e instanceof PyException) throw new TypedValueError(`${e.pyType}: ${e.message}`);
+    throw e;
+  }
+}
+
+export class TypedValueError extends Error {}
+
+/** How the fork stores a value: strings as they are, anything else as `!py!` + repr with `$` and `;` escaped. */
+export function dumps(value: PyValue): string {
+  if (typeof value === 'string') return value;
+  return '!py!' + repr(value).replaceAll('$', '\\x24').replaceAll(';', '\\x3b');
 }

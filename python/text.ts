@@ -131,27 +131,3 @@ export function pySplitLines(s: string, keepends = false): string[] {
   if (start < s.length) out.push(s.slice(start));
   return out;
 }
-
-/** repr() of a str: quotes and escapes as CPython chooses them. */
-export function pyRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === quote || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if (!isPrintable(c)) out += c <= 0xff ? '\\x' + c.toString(16).padStart(2, '0') : c <= 0xffff ? '\\u' + c.toString(16).padStart(4, '0') : '\\U' + c.toString(16).padStart(8, '0');
-    else out += ch;
-  }
-  return out + quote;
-}
-
-/** str.isprintable() for one code point (approximated by Unicode categories). */
-function isPrintable(c: number): boolean {
-  if (c === 0x20) return true;
-  const ch = String.fromCodePoint(c);
-  return !/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u.test(ch);
-}

@@ -1,0 +1,234 @@
+// A run: zc.buildout's `install` command (spec §6.1) with the SlapOS
+// fork's lifecycle (§8.6). Every selected recipe constructor runs before
+// anything is uninstalled; parts that left the profile or changed are
+// uninstalled in reverse recorded order; then parts are installed or
+// updated in order. .installed.cfg is rewritten atomically whenever the
+// record changes, and at the end even on failure, so a run interrupted at
+// any point leaves a record the next run converges from.
+import { mkdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import type { Buildout } from '../profile/buildout.ts';
+import { loadBuildout, type LoadOptions } from '../profile/load.ts';
+import { pyJoin } from '../profile/location.ts';
+import { sortedPy } from '../profile/merge.ts';
+import { pySplitWhitespace } from '../python/text.ts';
+import type { InstalledPaths, Logger } from '../recipes/api.ts';
+import { defaultRegistry } from '../recipes/index.ts';
+import { parseRecipeSpec, type RecipeRegistry } from '../recipes/registry.ts';
+import { readInstalled, writeInstalled, type InstalledState } from './installed.ts';
+import { lockDirectory } from './lock.ts';
+import { savedOptions } from './options.ts';
+import { uninstalls, type Uninstall } from './plan.ts';
+import { asBuildoutError, RecipeRuntime } from './runtime.ts';
+import { partSignature } from './signature.ts';
+
+export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
+  /** `install PART …`: only these parts. */
+  installArgs?: string[];
+  dryRun?: boolean;
+  stubSoftware?: boolean;
+  logger: Logger;
+  registry?: RecipeRegistry;
+  /** Seconds to wait for another run's lock (default: wait). */
+  lockTimeout?: number;
+}
+
+export interface RunReport {
+  uninstalled: Uninstall[];
+  installed: string[];
+  updated: string[];
+}
+
+export async function runBuildout(opts: RunOptions): Promise<RunReport> {
+  const runtime = new RecipeRuntime(opts.registry ?? defaultRegistry(), { stubSoftware: opts.stubSoftware ?? false, offline: false }, opts.logger);
+  const { buildout } = await loadBuildout({ ...opts, recipes: runtime });
+  const b = buildout.section('buildout');
+  runtime.flags.offline = b.require('offline') === 'true';
+  const directory = b.require('directory');
+  const log = opts.logger;
+  const lock = opts.dryRun ? undefined : await lockDirectory(directory, { ...(opts.lockTimeout !== undefined ? { timeoutSeconds: opts.lockTimeout } : {}), say: (m) => log.info(m) });
+  try {
+    return await run(buildout, runtime, opts, directory);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions, directory: string): Promise<RunReport> {
+  const log = opts.logger;
+  const b = buildout.section('buildout');
+  const dry = opts.dryRun ?? false;
+  buildout.trail.push({ kind: 'step', text: 'Installing.' });
+  try {
+    if (!dry) {
+      for (const name of ['bin', 'parts', 'develop-eggs']) {
+        const d = b.require(name + '-directory');
+        if (!existsSync(d)) {
+          log.info(`Creating directory '${d}'.`);
+          mkdirSync(d);
+        }
+      }
+    }
+    if (b.get('develop')) log.warning('tsbuildout does not develop eggs: the develop option is ignored.');
+
+    const installedPath = b.require('installed');
+    const state: InstalledState = installedPath ? readInstalled(installedPath) : { parts: [], installedDevelopEggs: '', options: new Map() };
+    const save = () => {
+      if (!dry && installedPath) writeInstalled(installedPath, state);
+    };
+
+    const args = opts.installArgs ?? [];
+    const confParts = pySplitWhitespace(b.require('parts'));
+    let installParts = args.length ? args : confParts;
+    for (const part of installParts) buildout.section(part, { section: 'buildout', option: args.length ? 'install arguments' : 'parts' }).require('recipe');
+    if (!args.length) installParts = [...buildout.parts];
+    installParts = installParts.filter((p) => runtime.parts.has(p));
+
+    const checkSignature = b.get('check-signature') !== 'false';
+    for (const part of installParts) {
+      const options = buildout.section(part);
+      options.set('__buildout_signature__', partSignature(buildout, options, runtime.parts.get(part)!.spec));
+    }
+
+    const report: RunReport = { uninstalled: [], installed: [], updated: [] };
+    try {
+      for (const u of uninstalls(buildout, state, installParts, !args.length, checkSignature)) {
+        log.info(`Uninstalling ${u.part}.`);
+        report.uninstalled.push(u);
+        if (dry) continue;
+        buildout.trail.push({ kind: 'step', text: `Uninstalling ${u.part}.` });
+        try {
+          await uninstallPart(u.part, state, runtime, directory, log);
+        } finally {
+          buildout.trail.pop();
+        }
+        state.parts = state.parts.filter((p) => p !== u.part);
+        state.options.delete(u.part);
+        save();
+      }
+      warnUnused(buildout, 'buildout', log);
+
+      for (const part of installParts) {
+        const options = buildout.section(part);
+        const signature = options.data.get('__buildout_signature__')!;
+        options.remove('__buildout_signature__');
+        const saved = savedOptions(buildout, options);
+        const { recipe } = runtime.parts.get(part)!;
+        const updating = state.parts.includes(part);
+        const verb = updating ? 'Updating' : 'Installing';
+        log.info(`${verb} ${part}.`);
+        (updating ? report.updated : report.installed).push(part);
+        if (dry) continue;
+        buildout.trail.push({ kind: 'step', text: `${verb} ${part}.` });
+        let files: string[];
+        try {
+          if (updating) {
+            const old = (state.options.get(part)!.get('__buildout_installed__') ?? '').split('\n').filter(Boolean);
+            let result: InstalledPaths;
+            try {
+              if (recipe.update) result = await call(directory, () => recipe.update!());
+              else {
+                log.warning(`The recipe for ${part} doesn't define an update method. Using its install method.`);
+                result = await call(directory, () => recipe.install());
+              }
+            } catch (e) {
+              // zc.buildout forgets the part and removes its files: the next run installs it afresh
+              state.parts = state.parts.filter((p) => p !== part);
+              state.options.delete(part);
+              removePaths(directory, old);
+              throw asBuildoutError(buildout, e);
+            }
+            files = mergePaths(old, result, buildout.semantics.updatePathsUnion);
+          } else {
+            let result: InstalledPaths;
+            try {
+              result = await call(directory, () => recipe.install());
+            } catch (e) {
+              throw asBuildoutError(buildout, e);
+            }
+            if (result === null || result === undefined) {
+              log.warning(`The ${part} install returned None.  A path or iterable os paths should be returned.`);
+              files = [];
+            } else files = typeof result === 'string' ? [result] : [...result];
+          }
+        } finally {
+          buildout.trail.pop();
+        }
+        saved.set('__buildout_installed__', files.join('\n'));
+        saved.set('__buildout_signature__', signature);
+        state.options.set(part, saved);
+        if (!state.parts.includes(part)) state.parts.push(part);
+        else if (!buildout.semantics.stableInstalledOrder) state.parts = [...state.parts.filter((p) => p !== part), part];
+        warnUnused(buildout, part, log);
+        save();
+      }
+      return report;
+    } finally {
+      save();
+    }
+  } finally {
+    buildout.trail.pop();
+  }
+}
+
+/** A recipe call, run from the buildout directory (zc.buildout's Options._call). */
+async function call<T>(directory: string, f: () => T | Promise<T>): Promise<T> {
+  const here = process.cwd();
+  process.chdir(directory);
+  try {
+    return await f();
+  } finally {
+    process.chdir(here);
+  }
+}
+
+function mergePaths(old: string[], result: InstalledPaths, union: boolean): string[] {
+  if (result === null || result === undefined) return old;
+  const now = typeof result === 'string' ? [result] : [...result];
+  if (union) return sortedPy(new Set([...old, ...now]));
+  const added = now.filter((p) => !old.includes(p));
+  // zc.buildout ≥2: an update that returns no new path replaces the list (a quirk kept in these semantics)
+  return added.length ? [...old, ...added] : now;
+}
+
+async function uninstallPart(part: string, state: InstalledState, runtime: RecipeRuntime, directory: string, log: Logger): Promise<void> {
+  const saved = state.options.get(part)!;
+  const spec = saved.get('recipe');
+  const parsed = spec ? parseRecipeSpec(spec) : null;
+  const module = parsed ? runtime.registry.find(parsed) : undefined;
+  if (module?.uninstall) {
+    log.info('Running uninstall recipe.');
+    await call(directory, () => module.uninstall!({ name: part, options: saved, directory, logger: log }));
+  }
+  removePaths(directory, (saved.get('__buildout_installed__') ?? '').split('\n').filter(Boolean));
+}
+
+/** Remove recorded paths: directories recursively, files; missing ones are ignored. */
+export function removePaths(directory: string, paths: string[]): void {
+  for (const p of paths) {
+    const path = pyJoin(directory, p);
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      try {
+        rmSync(path, { force: true });
+      } catch {
+        // nothing there
+      }
+      continue;
+    }
+    rmSync(path, { recursive: isDir, force: true });
+  }
+}
+
+/** Options a part's recipe never read: maybe a typo (zc.buildout's warning). */
+function warnUnused(buildout: Buildout, section: string, log: Logger): void {
+  const options = buildout.section(section);
+  const unused = sortedPy(options.raw.keys()).filter((k) => !options.data.has(k));
+  if (unused.length) {
+    log.warning(
+      `Section \`${section}\` contains unused option(s): ${unused.map((u) => `'${u}'`).join(' ')}.\nThis may be an indication for either a typo in the option's name or a bug in the used recipe.`,
+    );
+  }
+}
+

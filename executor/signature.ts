@@ -1,0 +1,33 @@
+// Part signatures (__buildout_signature__, spec §6.3 and §8.5). zc.buildout
+// lists the recipe's distributions; tsbuildout's recipes are its own code,
+// so the entry is `<project>-tsbuildout-<version>`: a new tsbuildout that
+// may install differently reinstalls. The SlapOS fork appends
+// `<section>:<md5>` for every section the part depends on, so a change in a
+// dependency reinstalls the part.
+import { createHash } from 'node:crypto';
+import type { Buildout } from '../profile/buildout.ts';
+import type { Options } from '../profile/options.ts';
+import { sortedPy } from '../profile/merge.ts';
+import type { RecipeSpec } from '../recipes/registry.ts';
+import { VERSION } from '../version.ts';
+import { savedOptions } from './options.ts';
+
+export function recipeEntry(spec: RecipeSpec): string {
+  return `${spec.project}-tsbuildout-${VERSION}`;
+}
+
+/** md5 of a section's options (sorted, volatile ones left out). */
+export function sectionHash(buildout: Buildout, options: Options): string {
+  const items = savedOptions(buildout, options);
+  const h = createHash('md5');
+  for (const k of sortedPy(items.keys())) h.update(JSON.stringify([k, items.get(k)]));
+  return h.digest('hex');
+}
+
+export function partSignature(buildout: Buildout, options: Options, spec: RecipeSpec): string {
+  const parts = [recipeEntry(spec)];
+  if (buildout.semantics.dependencySignatures) {
+    for (const dep of sortedPy(options.dependencies)) parts.push(`${dep}:${sectionHash(buildout, buildout.section(dep))}`);
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,179 @@
+// Flattened extends (zc.buildout ≥ 3.1.1, spec §2.4) without the cost of
+// the flat list. zc.buildout folds merge_config over the post-order list
+// of every file visit: 176,680 visits for SlapOS's ERP5 profile. A fold is
+// a composition of functions, so each file's whole subtree is turned once
+// into one composed transform ("what this list does to any config"), and
+// a file reached again reuses it.
+//
+// A transform maps each section it touches to what the section becomes
+// when the input lacks it (a concrete section) and, when the input has it,
+// a program per option: either an absolute value (`=`, with the `+=`/`-=`
+// of later layers already applied) or a list of line additions and
+// removals to apply to the input's value. Histories are kept as ropes and
+// turned into entries' histories only when someone reads them.
+import { entry, type Config, type Entry, type History, type Section, type Step } from './entry.ts';
+import { mergeInto, mergeSection } from './merge.ts';
+
+type Rope = { step: Step } | { left: Rope; right: Rope };
+
+function concat(a: Rope | null, b: Rope | null): Rope | null {
+  if (!a) return b;
+  if (!b) return a;
+  return { left: a, right: b };
+}
+
+function forEachStep(r: Rope | null, f: (s: Step) => void): void {
+  const stack: Rope[] = r ? [r] : [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if ('step' in n) f(n.step);
+    else stack.push(n.right, n.left);
+  }
+}
+
+
+/**
+ * What a layer does to one option of a section that exists.
+ * abs: the value is set. With `keepsOld`, the history continues the old
+ *      one: `lead` (additions made before), then `first` recorded as an
+ *      OVERRIDE, then `rest`; without, the history is `first` and `rest`
+ *      (a `+=` onto a value of the same file replaces the old history).
+ * rel: `ops` (ADD/REMOVE steps) apply to the old value ('' when missing).
+ */
+type Abs = { kind: 'abs'; value: string; keepsOld: boolean; lead: Rope | null; first: Step; rest: Rope | null };
+type Rel = { kind: 'rel'; ops: Rope };
+type Program = Abs | Rel;
+
+interface SectionTransform {
+  /** What the section becomes from nothing, or why zc.buildout would crash making it. */
+  absent: Section | Error;
+  present: Map<string, Program>;
+}
+
+export type Transform = Map<string, SectionTransform>;
+
+class LazyEntry implements Entry {
+  private cached: History | undefined;
+  constructor(
+    readonly value: string,
+    private readonly base: History | null,
+    private readonly steps: Rope | null,
+  ) {}
+  get history(): History {
+    if (!this.cached) {
+      let h = this.base;
+      forEachStep(this.steps, (s) => (h = { step: s, prev: h }));
+      this.cached = h!;
+    }
+    return this.cached;
+  }
+}
+
+function applyOps(value: string, ops: Rope): string {
+  let v = value;
+  forEachStep(ops, (s) => {
+    if (s.op === 'ADD') v = v + '\n' + s.value;
+    else {
+      const drop = new Set(s.value.split('\n'));
+      v = v
+        .split('\n')
+        .filter((l) => !drop.has(l))
+        .join('\n');
+    }
+  });
+  return v;
+}
+
+const override = (s: Step): Rope => ({ step: { ...s, op: 'OVERRIDE' } });
+
+function run(p: Program, old: Entry | undefined): Entry {
+  if (p.kind === 'rel') {
+    const base = old ?? entry('', 'IMPLICIT_VALUE');
+    return new LazyEntry(applyOps(base.value, p.ops), base.history, p.ops);
+  }
+  if (!p.keepsOld) return new LazyEntry(p.value, null, concat({ step: p.first }, p.rest));
+  if (old) return new LazyEntry(p.value, old.history, concat(p.lead, concat(override(p.first), p.rest)));
+  if (p.lead) return new LazyEntry(p.value, entry('', 'IMPLICIT_VALUE').history, concat(p.lead, concat(override(p.first), p.rest)));
+  return new LazyEntry(p.value, null, concat({ step: p.first }, p.rest));
+}
+
+/** p2 after p1, as one program. */
+function then(p1: Program, p2: Program): Program {
+  if (p2.kind === 'abs') {
+    if (!p2.keepsOld) return p2;
+    if (p1.kind === 'abs') return { ...p1, value: p2.value, rest: concat(p1.rest, concat(p2.lead, concat(override(p2.first), p2.rest))) };
+    return { ...p2, lead: concat(p1.ops, p2.lead) };
+  }
+  if (p1.kind === 'abs') return { ...p1, value: applyOps(p1.value, p2.ops), rest: concat(p1.rest, p2.ops) };
+  return { kind: 'rel', ops: concat(p1.ops, p2.ops)! };
+}
+
+/** The program of one option of a raw layer, from merge_section onto an empty base. */
+function programOf(e: Entry): Program {
+  const steps: Step[] = [];
+  for (let h: History | null = e.history; h; h = h.prev) steps.unshift(h.step);
+  const [first, ...later] = steps;
+  let rest: Rope | null = null;
+  for (const s of later) rest = concat(rest, { step: s });
+  if (first!.source === 'IMPLICIT_VALUE' && first!.op === 'SET' && rest) return { kind: 'rel', ops: rest };
+  // a value of the layer itself: with later +=/-= it replaces the old history
+  return { kind: 'abs', value: e.value, keepsOld: later.length === 0, lead: null, first: first!, rest };
+}
+
+/** A raw layer's transform (merge_config(·, layer) as a function). */
+export function layerTransform(layer: Config, normaliseNewSections: boolean): Transform {
+  const t: Transform = new Map();
+  for (const [name, section] of layer) {
+    let absent: Section | Error;
+    try {
+      absent = mergeInto(new Map(), new Map([[name, section]]), { normaliseNewSections }).get(name)!;
+    } catch (e) {
+      // only an error if the section is new when this layer applies
+      absent = e as Error;
+    }
+    const present = new Map<string, Program>();
+    // merge_section against a base that has every key: only the layer's own
+    // keys and additions decide, so merge onto an empty base and read off
+    // which options are absolute and which are additions to the old value
+    for (const [k, e] of mergeSection(new Map(), section)) present.set(k, programOf(e));
+    t.set(name, { absent, present });
+  }
+  return t;
+}
+
+function applyPresent(section: Section, present: Map<string, Program>): Section {
+  const out: Section = new Map(section);
+  for (const [k, p] of present) out.set(k, run(p, section.get(k)));
+  return out;
+}
+
+/** t2 after t1. */
+export function compose(t1: Transform, t2: Transform): Transform {
+  if (!t1.size) return t2;
+  if (!t2.size) return t1;
+  const out: Transform = new Map(t1);
+  for (const [name, s2] of t2) {
+    const s1 = t1.get(name);
+    if (!s1) {
+      out.set(name, s2);
+      continue;
+    }
+    const present = new Map(s1.present);
+    for (const [k, p2] of s2.present) {
+      const p1 = present.get(k);
+      present.set(k, p1 ? then(p1, p2) : p2);
+    }
+    out.set(name, { absent: s1.absent instanceof Error ? s1.absent : applyPresent(s1.absent, s2.present), present });
+  }
+  return out;
+}
+
+/** The config a transform makes from an empty start (the root's fold). */
+export function materialise(t: Transform): Config {
+  const c: Config = new Map();
+  for (const [name, s] of t) {
+    if (s.absent instanceof Error) throw s.absent;
+    c.set(name, s.absent);
+  }
+  return c;
+}

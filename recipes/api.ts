@@ -1,0 +1,82 @@
+// The recipe API: how a recipe written in TypeScript plugs into a run.
+// It mirrors zc.buildout's protocol (constructor, install, update, an
+// optional uninstall entry point) with typed option values as the SlapOS
+// fork has them.
+import type { PyValue } from '../python/value.ts';
+import type { RecipeSchema } from './schema.ts';
+
+/** The options of one section, as a recipe sees them. */
+export interface PartOptions {
+  readonly name: string;
+  /** The substituted value (`$${` unescaped in slapos semantics), or undefined. */
+  get(key: string): string | undefined;
+  /** Like get, but a missing option is zc.buildout's "Missing option" error. */
+  require(key: string): string;
+  /** The value as the SlapOS fork gives it: `!py!` values become Python objects. */
+  typed(key: string): PyValue | undefined;
+  has(key: string): boolean;
+  keys(): string[];
+  /** Buildout substitution of a text in this section's context (`$${` stays, as in option values). */
+  substitute(text: string): string;
+  /** Set a value (kept as is: never substituted); non-strings are stored as `!py!` values. */
+  set(key: string, value: PyValue): void;
+  /** Set a value that is neither saved in .installed.cfg nor compared between runs (a password). */
+  setVolatile(key: string, value: PyValue): void;
+}
+
+/** The run, as a recipe sees it. */
+export interface BuildoutView {
+  /** Another section; reading it makes the current part depend on it. */
+  section(name: string): PartOptions;
+  /** [buildout] directory, absolute. */
+  readonly directory: string;
+  readonly semantics: import('../profile/semantics.ts').Semantics;
+  /** `--stub-software`: software-side recipes create their location instead of building. */
+  readonly stubSoftware: boolean;
+  readonly offline: boolean;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}
+
+export interface RecipeContext {
+  /** The part (section) name. */
+  name: string;
+  options: PartOptions;
+  buildout: BuildoutView;
+  logger: Logger;
+}
+
+/** What install/update return: the paths buildout removes on uninstall. */
+export type InstalledPaths = string | string[] | null | undefined;
+
+export interface Recipe {
+  install(): InstalledPaths | Promise<InstalledPaths>;
+  /** Absent: zc.buildout calls install (and warns). `undefined` result: keep the recorded paths. */
+  update?(): InstalledPaths | Promise<InstalledPaths>;
+}
+
+export interface UninstallContext {
+  name: string;
+  /** The options saved in .installed.cfg. */
+  options: ReadonlyMap<string, string>;
+  directory: string;
+  logger: Logger;
+}
+
+export interface RecipeModule {
+  /** `egg:entry` names this module serves; `egg` alone is the default entry. */
+  names: readonly string[];
+  /** Option schema, as data (lint reads it). */
+  schema?: RecipeSchema;
+  /** The constructor: runs when the section is initialised (every run, before anything is installed). */
+  init(ctx: RecipeContext): Recipe;
+  /** zc.buildout.uninstall entry point: runs before the part's files are removed. */
+  uninstall?(ctx: UninstallContext): void | Promise<void>;
+}
+
+/** A recipe refused for a reason the user can act on (zc.buildout's UserError). */
+export class RecipeError extends Error {}

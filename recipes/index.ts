@@ -1,0 +1,14 @@
+// Every recipe tsbuildout implements.
+import type { RecipeModule } from './api.ts';
+import { mkdirectory } from './mkdirectory.ts';
+import { ploneCommand } from './plone-command.ts';
+import { RecipeRegistry } from './registry.ts';
+
+export const RECIPES: readonly RecipeModule[] = [mkdirectory, ploneCommand];
+
+let registry: RecipeRegistry | undefined;
+
+export function defaultRegistry(): RecipeRegistry {
+  registry ??= new RecipeRegistry(RECIPES);
+  return registry;
+}

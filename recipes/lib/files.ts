@@ -1,0 +1,51 @@
+// File helpers with the semantics of slapos.cookbook's librecipe: a file
+// that already holds the content only gets its mode fixed, otherwise it is
+// replaced (atomically here: a reader never sees half a file).
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export function createFile(path: string, content: string | Buffer, mode = 0o600): string {
+  const abs = resolve(path);
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  if (existsSync(abs)) {
+    try {
+      if (readFileSync(abs).equals(data)) {
+        if ((statSync(abs).mode & 0o7777) !== mode) chmodSync(abs, mode);
+        return abs;
+      }
+    } catch {
+      // unreadable: replace it
+    }
+  }
+  const tmp = `${abs}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(tmp, mode);
+  renameSync(tmp, abs);
+  return abs;
+}
+
+export function createExecutable(path: string, content: string, mode = 0o700): string {
+  return createFile(path, content, mode);
+}
+
+/** slapos.cookbook's boolean options: y yes 1 true / n no 0 false, any case. */
+export function isTrue(value: string | undefined, fallback = false): boolean {
+  if (value === undefined) return fallback;
+  const v = value.trim().toLowerCase();
+  if (['y', 'yes', '1', 'true', 'on'].includes(v)) return true;
+  if (['n', 'no', '0', 'false', 'off', ''].includes(v)) return v === '' ? fallback : false;
+  return fallback;
+}
+
+/** An octal mode string ('700', '0644', '0o755'). */
+export function parseMode(text: string): number {
+  const t = text.trim().replace(/^0o/i, '');
+  if (!/^[0-7]+$/.test(t)) throw new Error(`invalid mode '${text}'`);
+  return Number.parseInt(t, 8);
+}

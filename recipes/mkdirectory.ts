@@ -1,0 +1,42 @@
+// slapos.cookbook:mkdirectory (spec §2.5): every option but `recipe` and
+// `mode` is a directory to create (sorted order). Nothing is returned:
+// directories may hold user data and are never removed.
+import { mkdirSync, statSync } from 'node:fs';
+import { RecipeError, type RecipeModule } from './api.ts';
+import { parseMode } from './lib/files.ts';
+
+export const mkdirectory: RecipeModule = {
+  names: ['slapos.cookbook:mkdirectory'],
+  schema: {
+    options: { mode: { description: 'octal mode of the directories created (default 0777, masked by the umask)', default: '0777' } },
+    freeOptions: true,
+  },
+  init({ options }) {
+    const modeText = options.get('mode') ?? '0777';
+    let mode: number;
+    try {
+      mode = parseMode(modeText);
+    } catch (e) {
+      throw new RecipeError(`[${options.name}] mode: ${(e as Error).message}`);
+    }
+    const paths = options
+      .keys()
+      .filter((k) => k !== 'recipe' && k !== 'mode')
+      .sort()
+      .map((k) => options.require(k));
+    const install = () => {
+      for (const path of paths) {
+        if (!path) continue;
+        let isDir = false;
+        try {
+          isDir = statSync(path).isDirectory();
+        } catch {
+          // missing
+        }
+        if (!isDir) mkdirSync(path, { recursive: true, mode });
+      }
+      return [];
+    };
+    return { install, update: install };
+  },
+};

@@ -1,0 +1,49 @@
+// plone.recipe.command (spec §2.6): `command` runs at install,
+// `update-command` at update, through the shell from the buildout
+// directory; `location` lists paths buildout removes on uninstall;
+// `stop-on-error` makes a failing command fail the run.
+import { spawnSync } from 'node:child_process';
+import { RecipeError, type RecipeModule } from './api.ts';
+import { pySplitWhitespace } from '../python/text.ts';
+
+function truthy(v: string | undefined): boolean {
+  return ['yes', 'true', 'on'].includes((v ?? '').trim().toLowerCase());
+}
+
+export const ploneCommand: RecipeModule = {
+  names: ['plone.recipe.command'],
+  schema: {
+    options: {
+      command: { description: 'shell command run at install' },
+      'update-command': { description: 'shell command run at update (empty: nothing)' },
+      location: { description: 'paths (whitespace separated) removed on uninstall' },
+      'stop-on-error': { description: 'yes/true/on: a failing command fails the run' },
+    },
+    freeOptions: true,
+  },
+  init({ options, logger, buildout }) {
+    const stop = truthy(options.get('stop-on-error'));
+    const location = pySplitWhitespace(options.get('location') ?? '');
+    // read at init, as zc.buildout counts unread options as unused
+    const command = options.get('command');
+    const updateCommand = options.get('update-command');
+    const execute = (command: string | undefined) => {
+      if (!command) return;
+      logger.info(`Running '${command}'`);
+      const r = spawnSync('/bin/sh', ['-c', command], { cwd: buildout.directory, stdio: 'inherit' });
+      if ((r.status !== 0 || r.error) && stop) {
+        throw new RecipeError(`Error executing command: ${command} (exit status ${r.status ?? r.error?.message})`);
+      }
+    };
+    return {
+      install() {
+        execute(command);
+        return location;
+      },
+      update() {
+        execute(updateCommand);
+        return undefined;
+      },
+    };
+  },
+};
