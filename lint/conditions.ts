@@ -1,9 +1,8 @@
-// Section conditions as the linter sees them: decided against the target
-// environment (`--env`) like the loader does, each outcome recorded with
-// what went wrong, and never fatal: a condition zc.buildout could not
-// evaluate is reported and its section skipped, so that the rest of the
-// file is still linted.
-import { existsSync, readFileSync, statSync, accessSync } from 'node:fs';
+// Section conditions as the linter sees them: decided by the loader's own
+// evaluator against the target environment (`--env`), each outcome recorded
+// with the global names it reads that zc.buildout does not define and what
+// went wrong, and never fatal: a condition zc.buildout could not evaluate is
+// reported and its section skipped, so that the rest of the file is linted.
 import { BuildoutError } from '../parser/diagnostic.ts';
 import type { HeaderNode } from '../parser/tree.ts';
 import { Conditions } from '../profile/conditions.ts';
@@ -11,11 +10,8 @@ import type { TargetEnvironment } from '../profile/environment.ts';
 import type { ConditionEvaluator } from '../profile/files.ts';
 import { parseMarker } from '../profile/markers.ts';
 import type { Semantics } from '../profile/semantics.ts';
-import { evaluateListDisplayFirst } from '../python/expr/evaluate.ts';
 import { parseExpression } from '../python/expr/parser.ts';
-import { PyException, PySyntaxError } from '../python/exceptions.ts';
-import { truthy } from '../python/compare.ts';
-import { PyDict, PyModule, hostFunction, pyTuple, type PyValue } from '../python/value.ts';
+import { PySyntaxError } from '../python/exceptions.ts';
 import { freeNames, PYTHON_BUILTIN_NAMES } from './python-names.ts';
 import { hasPlaceholder } from './template.ts';
 
@@ -42,7 +38,6 @@ export class LintConditions implements ConditionEvaluator {
   readonly outcomes = new Map<HeaderNode, ConditionOutcome>();
   private readonly base: Conditions;
   private readonly globals: Set<string>;
-  private namespace: Map<string, PyValue> | undefined;
 
   constructor(
     private readonly semantics: Semantics,
@@ -88,136 +83,12 @@ export class LintConditions implements ConditionEvaluator {
     }
     try {
       outcome.value = this.base.evaluate(header);
-      return outcome;
     } catch (e) {
       if (!(e instanceof BuildoutError)) throw e;
-      if (!/not supported yet/.test(e.primary.message)) {
-        outcome.error = e.primary.message.replace(/^cannot evaluate the condition of \[[^\]]*\]: /, '');
-        markRaised(outcome, outcome.error);
-        return outcome;
-      }
-    }
-    // the loader cannot evaluate Python yet: evaluate it here
-    try {
-      outcome.value = truthy(evaluateListDisplayFirst(text, this.pythonNamespace()));
-    } catch (e) {
-      if (!(e instanceof PyException)) throw e;
-      outcome.error = e.toString();
+      outcome.error = e.primary.message.replace(/^cannot evaluate the condition of \[[^\]]*\]: /, '');
       markRaised(outcome, outcome.error);
     }
     return outcome;
-  }
-
-  /** zc.buildout's condition globals, for the target environment. */
-  private pythonNamespace(): Map<string, PyValue> {
-    if (this.namespace) return this.namespace;
-    const env = this.environment;
-    const py = env.pythonFacts();
-    const ns = new Map<string, PyValue>();
-    const [major, minor] = py.version;
-    ns.set('python2', major === 2);
-    ns.set('python3', major === 3);
-    for (const v of this.semantics.pythonGlobals) ns.set('python' + v, `${major}${minor}` === v);
-    const impl = py.implementation;
-    ns.set('pypy', impl === 'pypy');
-    ns.set('jython', impl === 'jython');
-    ns.set('ironpython', impl === 'ironpython');
-    ns.set('cpython', !['pypy', 'jython', 'ironpython'].includes(impl));
-    const plat = env.sysPlatform().toLowerCase();
-    ns.set('linux', plat.includes('linux'));
-    ns.set('windows', plat.includes('win32'));
-    ns.set('cygwin', plat.includes('cygwin'));
-    ns.set('solaris', plat.includes('sunos'));
-    ns.set('macosx', plat.includes('darwin'));
-    ns.set('posix', env.osName().toLowerCase().includes('posix'));
-    ns.set('bits32', env.bits() === 32);
-    ns.set('bits64', env.bits() === 64);
-    ns.set('little_endian', env.byteorder() === 'little');
-    ns.set('big_endian', env.byteorder() === 'big');
-    const versionInfo = pyTuple([BigInt(py.version[0]), BigInt(py.version[1]), BigInt(py.version[2]), py.releaseLevel, BigInt(py.serial)]);
-    ns.set(
-      'sys',
-      new PyModule('sys', {
-        version_info: versionInfo,
-        version: py.versionText,
-        platform: env.sysPlatform(),
-        byteorder: env.byteorder(),
-        maxsize: env.bits() === 64 ? 2n ** 63n - 1n : 2n ** 31n - 1n,
-      }),
-    );
-    const str = (f: () => string) => hostFunction('f', () => f());
-    ns.set(
-      'platform',
-      new PyModule('platform', {
-        machine: str(() => env.machine()),
-        system: str(() => env.system()),
-        release: str(() => env.release()),
-        version: str(() => env.version()),
-        python_version: str(() => py.version.join('.')),
-        python_implementation: str(() => (impl === 'cpython' ? 'CPython' : impl === 'pypy' ? 'PyPy' : impl)),
-        python_version_tuple: hostFunction('python_version_tuple', () => pyTuple(py.version.map(String))),
-        freedesktop_os_release: hostFunction('freedesktop_os_release', () => {
-          try {
-            return new PyDict(Object.entries(env.freedesktopOsRelease()));
-          } catch {
-            throw new PyException('OSError', 'freedesktop_os_release: no os-release file');
-          }
-        }),
-      }),
-    );
-    const pathArg = (args: PyValue[]) => (typeof args[0] === 'string' ? args[0] : '');
-    const path = new PyModule('os.path', {
-      isdir: hostFunction('isdir', (a) => isKind(pathArg(a), 'dir')),
-      isfile: hostFunction('isfile', (a) => isKind(pathArg(a), 'file')),
-      exists: hostFunction('exists', (a) => existsSync(pathArg(a))),
-      sep: '/',
-    });
-    ns.set(
-      'os',
-      new PyModule('os', {
-        name: env.osName(),
-        sep: '/',
-        path,
-        F_OK: 0n,
-        R_OK: 4n,
-        W_OK: 2n,
-        X_OK: 1n,
-        access: hostFunction('access', (a) => {
-          try {
-            accessSync(pathArg(a), Number(a[1] ?? 0n));
-            return true;
-          } catch {
-            return false;
-          }
-        }),
-        environ: new PyDict(Object.entries(process.env).filter((kv): kv is [string, string] => kv[1] !== undefined)),
-      }),
-    );
-    ns.set('re', new PyModule('re', {}));
-    ns.set(
-      'open',
-      hostFunction('open', (a) => {
-        const p = pathArg(a);
-        let content: string;
-        try {
-          content = readFileSync(p, 'utf8');
-        } catch {
-          throw new PyException('FileNotFoundError', `[Errno 2] No such file or directory: '${p}'`);
-        }
-        return new PyModule('file', { read: hostFunction('read', () => content) }, 'TextIOWrapper');
-      }),
-    );
-    this.namespace = ns;
-    return ns;
-  }
-}
-
-function isKind(p: string, kind: 'dir' | 'file'): boolean {
-  try {
-    const s = statSync(p);
-    return kind === 'dir' ? s.isDirectory() : s.isFile();
-  } catch {
-    return false;
   }
 }
 
