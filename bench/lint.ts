@@ -57,3 +57,4 @@ export async function lintBench(runs = Number(process.env.BENCH_RUNS ?? 7)): Pro
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await lintBench();
+

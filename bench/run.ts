@@ -67,3 +67,6 @@ async function resolveBench(): Promise<void> {
 
 process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
 await resolveBench();
+
+// lint (bench/lint.ts): a cold lint of software/erp5/software.cfg and of the whole corpus
+await (await import('./lint.ts')).lintBench();

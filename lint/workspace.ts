@@ -34,9 +34,9 @@ export interface LintFile {
   /** Why the file could not be read as text (binary, not UTF-8). */
   decodeError?: Diagnostic;
   /** Lines of the original text, for suppression comments and code frames. */
-  lines: string[];
+  readonly lines: string[];
   /** Lines of the masked text. */
-  maskedLines: string[];
+  readonly maskedLines: string[];
   /** A template of something else than a buildout profile (an nginx or haproxy configuration named *.cfg.in). */
   notProfile?: boolean;
 }
@@ -111,8 +111,7 @@ export class Workspace {
       info = m.info;
     }
     const tree = parseProfile(masked, path);
-    const lines = text.split(/\r\n|\r|\n/);
-    const f: LintFile = { path, kind: template ? 'template' : 'cfg', text, masked, tree, lines, maskedLines: template ? masked.split(/\r\n|\r|\n/) : lines };
+    const f = new File(path, template ? 'template' : 'cfg', text, masked, tree);
     if (info) {
       f.template = info;
       if (!looksLikeProfile(masked)) f.notProfile = true;
@@ -137,6 +136,29 @@ export class Workspace {
   /** A loader for one profile of this workspace. */
   loader(mode: SemanticsMode): LintFiles {
     return new LintFiles(this, semanticsOf(mode));
+  }
+}
+
+/** A LintFile whose line tables are made when first asked for. */
+class File implements LintFile {
+  template?: TemplateInfo;
+  decodeError?: Diagnostic;
+  notProfile?: boolean;
+  private lineCache: string[] | undefined;
+  private maskedCache: string[] | undefined;
+  constructor(
+    readonly path: string,
+    readonly kind: 'cfg' | 'template',
+    readonly text: string,
+    readonly masked: string,
+    readonly tree: ProfileTree,
+  ) {}
+  get lines(): string[] {
+    return (this.lineCache ??= this.text.split(/\r\n|\r|\n/));
+  }
+  get maskedLines(): string[] {
+    if (this.masked === this.text) return this.lines;
+    return (this.maskedCache ??= this.masked.split(/\r\n|\r|\n/));
   }
 }
 

@@ -60,7 +60,7 @@ function parseLintArgs(ctx: CommandContext): LintArgs {
 
 function listRules(): string {
   const w = Math.max(...RULES.map((r) => r.meta.id.length));
-  return RULES.map((r) => `${r.meta.id.padEnd(w)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.description}`).join('\n');
+  return RULES.map((r) => `${r.meta.id.padEnd(w)}  ${(r.meta.offByDefault ? 'off' : r.meta.defaultSeverity).padEnd(7)}  ${r.meta.description}`).join('\n');
 }
 
 export async function lintCommand(ctx: CommandContext): Promise<number> {

@@ -6,6 +6,7 @@ import type { ModelReference, ProfileModel } from '../model.ts';
 import { pyStrip } from '../../python/text.ts';
 
 function isShared(model: ProfileModel, section: string): boolean {
+  if (!model.expanded(section)?.section.has('shared')) return false;
   const v = model.value(section, 'shared');
   return v !== undefined && ['true', 'yes', '1', 'on'].includes(pyStrip(v).toLowerCase());
 }
