@@ -75,10 +75,18 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
         const known = findings.get(key);
         if (known) {
           if (ORDER.indexOf(severity) > ORDER.indexOf(known.severity)) known.severity = severity;
-          if (currentProfile && !known.profiles?.includes(currentProfile)) (known.profiles ??= []).push(currentProfile);
+          if (currentProfile) {
+            if (!known.profiles?.includes(currentProfile)) (known.profiles ??= []).push(currentProfile);
+            const by = (known.severityByProfile ??= {});
+            const was = by[currentProfile];
+            if (!was || ORDER.indexOf(severity) > ORDER.indexOf(was)) by[currentProfile] = severity;
+          }
           return;
         }
-        if (currentProfile) f.profiles = [currentProfile];
+        if (currentProfile) {
+          f.profiles = [currentProfile];
+          f.severityByProfile = { [currentProfile]: severity };
+        }
         findings.set(key, f);
       },
     };

@@ -83,4 +83,10 @@ export interface LintOptions {
 export interface LintFinding extends Diagnostic {
   /** The profiles (root files) whose lint produced it. */
   profiles?: string[];
+  /**
+   * The severity for each of those profiles: a finding in a shared file may
+   * be definite for a profile that evaluates it and weaker for another; the
+   * finding shows the highest.
+   */
+  severityByProfile?: Record<string, Severity>;
 }

@@ -66,7 +66,9 @@ if (flag('--oracle-cache')) {
     // not the corpus
   }
   const errorsByProfile = new Map<string, number>();
-  for (const f of result.findings) if (f.severity === 'error') for (const p of f.profiles ?? []) errorsByProfile.set(p, (errorsByProfile.get(p) ?? 0) + 1);
+  for (const f of result.findings) {
+    for (const [p, sev] of Object.entries(f.severityByProfile ?? {})) if (sev === 'error') errorsByProfile.set(p, (errorsByProfile.get(p) ?? 0) + 1);
+  }
   let ok = 0;
   let clean = 0;
   let unknown = 0;
