@@ -166,6 +166,10 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
       baselined++;
       continue;
     }
+    if (f.span) {
+      const line = workspace.peek(f.span.file)?.lines[f.span.line - 1];
+      if (line !== undefined) f.sourceLine = line;
+    }
     out.push(f);
   }
   out.sort(compareFindings);

@@ -89,4 +89,6 @@ export interface LintFinding extends Diagnostic {
    * finding shows the highest.
    */
   severityByProfile?: Record<string, Severity>;
+  /** The text of the finding's first line, for code frames. */
+  sourceLine?: string;
 }

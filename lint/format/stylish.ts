@@ -32,6 +32,12 @@ export function formatStylish(findings: LintFinding[], cwd: string, profiles: nu
     }
     const pos = f.span ? `${f.span.line}:${f.span.column}` : '';
     out.push(`  ${pos.padEnd(8)} ${f.severity.padEnd(7)} ${oneLine(f.message)}  ${f.rule}`);
+    if (f.span && f.sourceLine !== undefined && f.severity !== 'info') {
+      const text = f.sourceLine.replace(/\t/g, ' ');
+      const width = f.span.endLine === f.span.line ? Math.max(1, f.span.endColumn - f.span.column) : Math.max(1, text.length - f.span.column + 1);
+      out.push(`           | ${text}`);
+      out.push(`           | ${' '.repeat(Math.max(0, f.span.column - 1))}${'^'.repeat(Math.min(width, 200))}`);
+    }
     if (f.hint) out.push(`           hint: ${oneLine(f.hint)}`);
     for (const r of f.related ?? []) out.push(`           ${r.span ? at(r.span, cwd) + ': ' : ''}${oneLine(r.message)}`);
     for (const c of f.chain ?? []) out.push(`           ${c.replace(/(\/[^\s:()]+)(?=:\d+:\d+)/g, (p) => displayPath(p, cwd))}`);
