@@ -144,7 +144,6 @@ export function referenceCycles(model: ProfileModel): Cycle[] {
   const node = (s: string, o: string) => s + '\0' + o;
   for (const r of model.references()) {
     if (r.wildcard || r.ref.problem) continue;
-    if (model.optionExistence(r.target, r.ref.option).status !== 'defined') continue;
     if (!model.expanded(r.target)?.section.has(r.ref.option)) continue;
     const from = node(r.owner, r.option);
     let l = edges.get(from);
