@@ -44,7 +44,12 @@ for (const f of result.findings) {
   byRule.set(f.rule, r);
 }
 const out: string[] = [];
-out.push(`${roots.length} profiles, ${result.files} files, ${result.findings.length} findings, ${total.toFixed(0)} ms (semantics ${semantics})`);
+const withErrors = new Set<string>();
+for (const f of result.findings) for (const [p, sev] of Object.entries(f.severityByProfile ?? {})) if (sev === 'error') withErrors.add(p);
+out.push(
+  `${roots.length} files found: ${result.profiles.length} profiles linted, ${result.skipped.length} templates of other formats skipped; ` +
+    `${result.files} files read, ${result.findings.length} findings, ${withErrors.size} profiles with an error finding; ${total.toFixed(0)} ms (semantics ${semantics})`,
+);
 out.push('rule                         error  warning  info');
 for (const [rule, c] of [...byRule].sort()) out.push(`${rule.padEnd(28)} ${String(c.error).padStart(5)}  ${String(c.warning).padStart(7)}  ${String(c.info).padStart(4)}`);
 const slow = Number(opt('--slowest') ?? 5);
