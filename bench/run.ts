@@ -9,6 +9,8 @@ import { loadBuildout } from '../profile/load.ts';
 import { MODES, type SemanticsMode } from '../profile/semantics.ts';
 import { repositoryRoot } from './lib/paths.ts';
 import { median, table } from './lib/stats.ts';
+import { measure } from './lib/measure.ts';
+import { installBench } from './install.ts';
 
 const root = repositoryRoot();
 const corpus = join(root, '..', 'shared', 'corpus', 'slapos');
@@ -17,16 +19,18 @@ const BENCH_MODES = MODES.filter((m) => (process.env.BENCH_MODES ?? m).split(','
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 5);
 
-async function resolveOnce(profile: string, semantics: SemanticsMode): Promise<{ ms: number; files: number; visits: number; sections: number; error?: string }> {
-  const t0 = performance.now();
-  try {
-    const { buildout, assembled } = await loadBuildout({ config: profile, userDefaults: false, semantics, executable: '/usr/bin/python3', env: { python: '3.11' } });
-    const r = resolveAll(buildout, true);
-    return { ms: performance.now() - t0, files: assembled.files.files.size, visits: assembled.stats.visits, sections: Object.keys(r.sections).length };
-  } catch (e) {
-    if (!(e instanceof BuildoutError)) throw e;
-    return { ms: performance.now() - t0, files: 0, visits: 0, sections: 0, error: e.primary.message };
-  }
+async function resolveOnce(profile: string, semantics: SemanticsMode): Promise<{ ms: number; cpu: number; files: number; visits: number; sections: number; error?: string }> {
+  const m = await measure(async () => {
+    try {
+      const { buildout, assembled } = await loadBuildout({ config: profile, userDefaults: false, semantics, executable: '/usr/bin/python3', env: { python: '3.11' } });
+      const r = resolveAll(buildout, true);
+      return { files: assembled.files.files.size, visits: assembled.stats.visits, sections: Object.keys(r.sections).length };
+    } catch (e) {
+      if (!(e instanceof BuildoutError)) throw e;
+      return { files: 0, visits: 0, sections: 0, error: e.primary.message };
+    }
+  });
+  return { ms: m.wall, cpu: m.cpu, ...m.value };
 }
 
 function cliOnce(profile: string, semantics: SemanticsMode): number {
@@ -48,7 +52,12 @@ async function resolveBench(): Promise<void> {
     for (const mode of BENCH_MODES) {
       const first = await resolveOnce(profile, mode);
       const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) times.push((await resolveOnce(profile, mode)).ms);
+      const cpus: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const r = await resolveOnce(profile, mode);
+        times.push(r.ms);
+        cpus.push(r.cpu);
+      }
       const cli: number[] = [];
       for (let i = 0; i < CLI_RUNS; i++) cli.push(cliOnce(profile, mode));
       rows.push([
@@ -57,16 +66,18 @@ async function resolveBench(): Promise<void> {
         first.error ? `error: ${first.error.slice(0, 40)}` : `${first.files} files, ${first.visits} visits, ${first.sections} sections`,
         first.ms.toFixed(1),
         median(times).toFixed(1),
+        median(cpus).toFixed(1),
         median(cli).toFixed(0),
       ]);
     }
   }
   process.stdout.write('\nResolve (load + every section, like `resolve --all --json`)\n');
-  process.stdout.write(table(['profile', 'semantics', 'size', 'first run ms', `median of ${RUNS} ms`, `CLI wall ms (median of ${CLI_RUNS})`], rows) + '\n');
+  process.stdout.write(table(['profile', 'semantics', 'size', 'first run ms', `median of ${RUNS} ms`, 'median CPU ms', `CLI wall ms (median of ${CLI_RUNS})`], rows) + '\n');
 }
 
 process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
 await resolveBench();
+if (!process.env.BENCH_SKIP_INSTALL) process.stdout.write(installBench(root, Number(process.env.BENCH_INSTALL_RUNS ?? 3)) + '\n');
 
 // lint (bench/lint.ts): a cold lint of software/erp5/software.cfg and of the whole corpus
 await (await import('./lint.ts')).lintBench();

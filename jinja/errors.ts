@@ -21,6 +21,8 @@ export class TemplateSyntaxError extends PyException {
     readonly templateName: string | null = null,
     readonly filename: string | null = null,
     pyType = 'TemplateSyntaxError',
+    /** 1-based column where the problem was found, when known (Jinja2 has none). */
+    readonly column: number | null = null,
   ) {
     super(pyType, message);
   }

@@ -20,6 +20,8 @@ export type TokenType =
 
 export interface Token {
   lineno: number;
+  /** 1-based column of the token's first character in the (normalised) source. */
+  column?: number;
   type: TokenType;
   /** The name, the decoded string, the number, the data text, or the operator. */
   value: PyValue;
@@ -76,6 +78,13 @@ export function describeTokenExpr(expr: string): string {
 const WS = `[${PY_WS_CLASS}]`;
 const NEWLINE_RE = /\r\n|\r|\n/g;
 const WHITESPACE_FULL = new RegExp(`^${WS}+$`, 'u');
+const TAG_SPACE_TEST = new RegExp(`^${WS}$`, 'u');
+
+/** Whether a UTF-16 unit starts whitespace in a tag (Python's \\s). */
+function isTagSpace(c: number): boolean {
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  return c >= 0x1c && (c <= 0x1f || c >= 0x85) && TAG_SPACE_TEST.test(String.fromCharCode(c));
+}
 
 // tag rules (the same order as Jinja2's: whitespace, float, integer, name, string, operator)
 const TAG_WHITESPACE = new RegExp(`${WS}+`, 'uy');
@@ -94,8 +103,7 @@ function escapeRe(s: string): string {
 }
 
 interface Rules {
-  root: RegExp;
-  rootData: RegExp;
+  rawBegin: RegExp;
   blockEnd: RegExp;
   variableEnd: RegExp;
   comment: RegExp;
@@ -110,19 +118,12 @@ function rules(trimBlocks: boolean): Rules {
   if (r) return r;
   const bs = escapeRe('{%');
   const be = escapeRe('%}');
-  const vs = escapeRe('{{');
   const ve = escapeRe('}}');
-  const cs = escapeRe('{#');
   const ce = escapeRe('#}');
   const suffix = trimBlocks ? '\\n?' : '';
   r = {
-    // (text)(?: raw | variable | comment | block ), each begin with its -/+ sign
-    root: new RegExp(
-      `([\\s\\S]*?)(?:(?<raw_begin>${bs}(-|\\+|)${WS}*raw${WS}*(?:-${be}${WS}*|${be}))` +
-        `|(?<variable_begin>${vs}(-|\\+|))|(?<comment_begin>${cs}(-|\\+|))|(?<block_begin>${bs}(-|\\+|)))`,
-      'uy',
-    ),
-    rootData: /[\s\S]+/y,
+    // {% raw %}, {%- raw -%}: the raw block begins (its end tag never takes trim_blocks' newline)
+    rawBegin: new RegExp(`${bs}(-|\\+|)${WS}*raw${WS}*(?:-${be}${WS}*|${be})`, 'uy'),
     blockEnd: new RegExp(`(?:\\+${be}|-${be}${WS}*|${be}${suffix})`, 'uy'),
     variableEnd: new RegExp(`-${ve}${WS}*|${ve}`, 'uy'),
     comment: new RegExp(`([\\s\\S]*?)((?:\\+${ce}|-${ce}${WS}*|${ce}${suffix}))`, 'uy'),
@@ -158,8 +159,9 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
   const r = rules(options.trimBlocks ?? false);
   const lstripBlocks = options.lstripBlocks ?? false;
   const text = normalizeSource(source, options.keepTrailingNewline ?? false);
+  const col = (p: number) => p - text.lastIndexOf('\n', p - 1);
   const fail = (msg: string, lineno: number): never => {
-    throw new TemplateSyntaxError(msg, lineno, name);
+    throw new TemplateSyntaxError(msg, lineno, name, null, 'TemplateSyntaxError', col(pos));
   };
 
   let pos = 0;
@@ -187,31 +189,49 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
   while (pos < n || stack.length > 1) {
     const state = stack[stack.length - 1]!;
     if (state === 'root') {
-      r.root.lastIndex = pos;
-      const m = r.root.exec(text);
-      if (m) {
-        const g = m.groups!;
-        const [data, stripped] = stripBefore(m[1]!, m[3] ?? m[5] ?? m[7] ?? m[9] ?? '', g.variable_begin !== undefined);
-        if (data) yield { lineno, type: 'data', value: normalizeNewlines(data) };
-        lineno += countNewlines(data) + stripped;
-        const kind: State = g.raw_begin !== undefined ? 'raw' : g.variable_begin !== undefined ? 'variable'
-          : g.comment_begin !== undefined ? 'comment' : 'block';
-        const tag = g.raw_begin ?? g.variable_begin ?? g.comment_begin ?? g.block_begin!;
-        if (kind === 'variable') yield { lineno, type: 'variable_begin', value: tag };
-        else if (kind === 'block') yield { lineno, type: 'block_begin', value: tag };
-        lineno += countNewlines(tag);
-        stack.push(kind);
-        lineStarting = m[0].endsWith('\n');
-        pos = r.root.lastIndex;
+      // the next tag start: {{, {# or {% (a {% raw %} is a {% of its own kind)
+      let at = pos;
+      let kind: State | null = null;
+      let tagEnd = 0;
+      while ((at = text.indexOf('{', at)) >= 0 && at + 1 < n) {
+        const c = text.charCodeAt(at + 1);
+        if (c === 0x7b /* { */) kind = 'variable';
+        else if (c === 0x23 /* # */) kind = 'comment';
+        else if (c === 0x25 /* % */) {
+          r.rawBegin.lastIndex = at;
+          const raw = r.rawBegin.exec(text);
+          if (raw) {
+            kind = 'raw';
+            tagEnd = r.rawBegin.lastIndex;
+          } else kind = 'block';
+        }
+        if (kind) break;
+        at++;
+      }
+      if (kind === null) {
+        if (pos >= n) return;
+        const rest = text.slice(pos);
+        yield { lineno, column: col(pos), type: 'data', value: normalizeNewlines(rest) };
+        lineno += countNewlines(rest);
+        lineStarting = rest.endsWith('\n');
+        pos = n;
         continue;
       }
-      if (pos >= n) return;
-      r.rootData.lastIndex = pos;
-      const d = r.rootData.exec(text)!;
-      yield { lineno, type: 'data', value: normalizeNewlines(d[0]) };
-      lineno += countNewlines(d[0]);
-      lineStarting = d[0].endsWith('\n');
-      pos = r.rootData.lastIndex;
+      if (kind !== 'raw') {
+        const s2 = text[at + 2];
+        tagEnd = at + 2 + (s2 === '-' || s2 === '+' ? 1 : 0);
+      }
+      const tag = text.slice(at, tagEnd);
+      const sign = kind === 'raw' ? (tag[2] === '-' || tag[2] === '+' ? tag[2] : '') : tag.length > 2 ? tag[2]! : '';
+      const [data, stripped] = stripBefore(text.slice(pos, at), sign, kind === 'variable');
+      if (data) yield { lineno, column: col(pos), type: 'data', value: normalizeNewlines(data) };
+      lineno += countNewlines(data) + stripped;
+      if (kind === 'variable') yield { lineno, column: col(at), type: 'variable_begin', value: tag };
+      else if (kind === 'block') yield { lineno, column: col(at), type: 'block_begin', value: tag };
+      lineno += countNewlines(tag);
+      stack.push(kind);
+      lineStarting = tag.endsWith('\n');
+      pos = tagEnd;
       continue;
     }
     if (state === 'comment') {
@@ -235,7 +255,7 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
         return fail('Missing end of raw directive', lineno);
       }
       const [data, stripped] = stripBefore(m[1]!, m[3]!, false);
-      if (data) yield { lineno, type: 'data', value: normalizeNewlines(data) };
+      if (data) yield { lineno, column: col(pos), type: 'data', value: normalizeNewlines(data) };
       lineno += countNewlines(data) + stripped + countNewlines(m[2]!);
       lineStarting = m[0].endsWith('\n');
       pos = r.raw.lastIndex;
@@ -248,7 +268,7 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
       endRe.lastIndex = pos;
       const m = endRe.exec(text);
       if (m) {
-        yield { lineno, type: state === 'block' ? 'block_end' : 'variable_end', value: m[0] };
+        yield { lineno, column: col(pos), type: state === 'block' ? 'block_end' : 'variable_end', value: m[0] };
         lineno += countNewlines(m[0]);
         lineStarting = m[0].endsWith('\n');
         pos = endRe.lastIndex;
@@ -258,50 +278,56 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
     }
     if (pos >= n) return;
     let m: RegExpExecArray | null;
-    TAG_WHITESPACE.lastIndex = pos;
-    if ((m = TAG_WHITESPACE.exec(text))) {
+    const c0 = text.charCodeAt(pos);
+    if (isTagSpace(c0)) {
+      TAG_WHITESPACE.lastIndex = pos;
+      m = TAG_WHITESPACE.exec(text)!;
       lineno += countNewlines(m[0]);
       lineStarting = m[0].endsWith('\n');
       pos = TAG_WHITESPACE.lastIndex;
       continue;
     }
-    TAG_FLOAT.lastIndex = pos;
-    if ((m = TAG_FLOAT.exec(text))) {
-      yield { lineno, type: 'float', value: Number(m[0].replace(/_/g, '')) };
-      lineStarting = false;
-      pos = TAG_FLOAT.lastIndex;
-      continue;
-    }
-    TAG_INTEGER.lastIndex = pos;
-    if ((m = TAG_INTEGER.exec(text))) {
-      yield { lineno, type: 'integer', value: parseIntText(m[0].replace(/_/g, ''), 0) };
-      lineStarting = false;
-      pos = TAG_INTEGER.lastIndex;
-      continue;
+    if (c0 >= 0x30 && c0 <= 0x39) {
+      TAG_FLOAT.lastIndex = pos;
+      if ((m = TAG_FLOAT.exec(text))) {
+        yield { lineno, column: col(pos), type: 'float', value: Number(m[0].replace(/_/g, '')) };
+        lineStarting = false;
+        pos = TAG_FLOAT.lastIndex;
+        continue;
+      }
+      TAG_INTEGER.lastIndex = pos;
+      if ((m = TAG_INTEGER.exec(text))) {
+        yield { lineno, column: col(pos), type: 'integer', value: parseIntText(m[0].replace(/_/g, ''), 0) };
+        lineStarting = false;
+        pos = TAG_INTEGER.lastIndex;
+        continue;
+      }
     }
     TAG_NAME.lastIndex = pos;
     if ((m = TAG_NAME.exec(text))) {
       if (!IDENTIFIER.test(m[0])) fail('Invalid character in identifier', lineno);
-      yield { lineno, type: 'name', value: m[0] };
+      yield { lineno, column: col(pos), type: 'name', value: m[0] };
       lineStarting = false;
       pos = TAG_NAME.lastIndex;
       continue;
     }
-    TAG_STRING.lastIndex = pos;
-    if ((m = TAG_STRING.exec(text))) {
-      const body = normalizeNewlines(m[0].slice(1, -1));
-      let value: string;
-      try {
-        value = decodeEscapes(body);
-      } catch (e) {
-        if (e instanceof EscapeError) return fail(e.message, lineno);
-        throw e;
+    if (c0 === 0x22 || c0 === 0x27) {
+      TAG_STRING.lastIndex = pos;
+      if ((m = TAG_STRING.exec(text))) {
+        const body = normalizeNewlines(m[0].slice(1, -1));
+        let value: string;
+        try {
+          value = decodeEscapes(body);
+        } catch (e) {
+          if (e instanceof EscapeError) return fail(e.message, lineno);
+          throw e;
+        }
+        yield { lineno, column: col(pos), type: 'string', value };
+        lineno += countNewlines(m[0]);
+        lineStarting = m[0].endsWith('\n');
+        pos = TAG_STRING.lastIndex;
+        continue;
       }
-      yield { lineno, type: 'string', value };
-      lineno += countNewlines(m[0]);
-      lineStarting = m[0].endsWith('\n');
-      pos = TAG_STRING.lastIndex;
-      continue;
     }
     TAG_OPERATOR.lastIndex = pos;
     if ((m = TAG_OPERATOR.exec(text))) {
@@ -314,7 +340,7 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
         const expected = balancing.pop()!;
         if (expected !== op) fail(`unexpected '${op}', expected '${expected}'`, lineno);
       }
-      yield { lineno, type: OPERATORS[op]!, value: op };
+      yield { lineno, column: col(pos), type: OPERATORS[op]!, value: op };
       lineStarting = false;
       pos = TAG_OPERATOR.lastIndex;
       continue;

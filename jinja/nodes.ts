@@ -397,9 +397,14 @@ export function children(node: Node, only?: readonly string[], exclude?: readonl
 }
 
 /** Every node below (and including) `node`, depth first, of the given type. */
-export function* findAll<T extends Node['type']>(node: Node, type: T): Generator<Extract<Node, { type: T }>> {
-  if (node.type === type) yield node as Extract<Node, { type: T }>;
-  for (const c of children(node)) yield* findAll(c, type);
+export function findAll<T extends Node['type']>(node: Node, type: T): Extract<Node, { type: T }>[] {
+  const out: Extract<Node, { type: T }>[] = [];
+  const walk = (x: Node) => {
+    if (x.type === type) out.push(x as Extract<Node, { type: T }>);
+    for (const c of children(x)) walk(c);
+  };
+  walk(node);
+  return out;
 }
 
 /** Whether an assignment target can be assigned to (Jinja2's can_assign). */

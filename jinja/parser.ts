@@ -90,13 +90,17 @@ export class TokenStream {
   expect(expr: string): Token {
     if (!test(this.current, expr)) {
       const described = describeTokenExpr(expr);
+      const { lineno, column } = this.current;
       if (this.current.type === 'eof') {
-        throw new TemplateSyntaxError(`unexpected end of template, expected '${described}'.`, this.current.lineno, this.name);
+        throw new TemplateSyntaxError(`unexpected end of template, expected '${described}'.`, lineno, this.name);
       }
       throw new TemplateSyntaxError(
         `expected token '${described}', got '${describeToken(this.current)}'`,
-        this.current.lineno,
+        lineno,
         this.name,
+        null,
+        'TemplateSyntaxError',
+        column ?? null,
       );
     }
     return this.next();
@@ -124,7 +128,9 @@ export class Parser {
   }
 
   fail(msg: string, lineno?: number): never {
-    throw new TemplateSyntaxError(msg, lineno ?? this.stream.current.lineno, this.name);
+    const cur = this.stream.current;
+    const line = lineno ?? cur.lineno;
+    throw new TemplateSyntaxError(msg, line, this.name, null, 'TemplateSyntaxError', line === cur.lineno ? cur.column ?? null : null);
   }
 
   private failUnknownTagOrEof(name: string | null, endTokenStack: string[][], lineno: number): never {
@@ -250,24 +256,24 @@ export class Parser {
   }
 
   private parseIf(): n.If {
-    const result: n.If = { type: 'If', test: null as never, body: [], elif_: [], else_: [], lineno: this.stream.expect('name:if').lineno };
-    let node = result;
+    const result = this.ifBranch(this.stream.expect('name:if').lineno);
     for (;;) {
-      node.test = this.parseTuple({ withCondexpr: false });
-      node.body = this.parseStatements(['name:elif', 'name:else', 'name:endif']);
-      node.elif_ = [];
-      node.else_ = [];
       const token = this.stream.next();
       if (test(token, 'name:elif')) {
-        node = { type: 'If', test: null as never, body: [], elif_: [], else_: [], lineno: this.stream.current.lineno };
-        result.elif_.push(node);
+        result.elif_.push(this.ifBranch(this.stream.current.lineno));
         continue;
-      } else if (test(token, 'name:else')) {
-        result.else_ = this.parseStatements(['name:endif'], true);
       }
+      if (test(token, 'name:else')) result.else_ = this.parseStatements(['name:endif'], true);
       break;
     }
     return result;
+  }
+
+  /** The test and body of an if or elif. */
+  private ifBranch(lineno: number): n.If {
+    const testExpr = this.parseTuple({ withCondexpr: false });
+    const body = this.parseStatements(['name:elif', 'name:else', 'name:endif']);
+    return { type: 'If', test: testExpr, body, elif_: [], else_: [], lineno };
   }
 
   private parseWith(): n.With {

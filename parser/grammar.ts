@@ -4,7 +4,7 @@
 // An indented line that no option owns is an "orphan": zc.buildout skips
 // it, or rejects it, depending on state (see sections.ts).
 import { EmbeddedActionsParser, type IToken } from 'chevrotain';
-import { Comment, Header, Indent, Junk, Newline, Option, PartDeps, allTokens } from './tokens.ts';
+import { Blank, Comment, Header, Indent, Junk, Option, PartDeps, allTokens } from './tokens.ts';
 
 export type GrammarItem =
   | { kind: 'header'; token: IToken }
@@ -21,7 +21,7 @@ export type GrammarItem =
 
 class ProfileGrammar extends EmbeddedActionsParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 2 });
+    super(allTokens, { recoveryEnabled: false, maxLookahead: 1, skipValidations: true });
     this.performSelfAnalysis();
   }
 
@@ -34,7 +34,7 @@ class ProfileGrammar extends EmbeddedActionsParser {
         { ALT: () => { items.push({ kind: 'comment', token: this.CONSUME(Comment) }); } },
         { ALT: () => { items.push({ kind: 'orphan', token: this.CONSUME(Indent) }); } },
         { ALT: () => { items.push({ kind: 'junk', token: this.CONSUME(Junk) }); } },
-        { ALT: () => { this.CONSUME(Newline); } },
+        { ALT: () => { this.CONSUME(Blank); } },
       ]);
     });
     return items;
@@ -44,22 +44,12 @@ class ProfileGrammar extends EmbeddedActionsParser {
     const token = this.OR([{ ALT: () => this.CONSUME(Option) }, { ALT: () => this.CONSUME(PartDeps) }]);
     const lines: { token: IToken | null; line: number }[] = [];
     const comments: IToken[] = [];
-    // Each iteration ends the current line and reads what the next line
-    // holds: an indented line, a comment, or nothing (a blank line when
-    // another newline follows at once).
     this.MANY(() => {
-      const nl = this.CONSUME(Newline);
-      let content = false;
-      this.OPTION(() => {
-        content = true;
-        this.OR2([
-          { ALT: () => { const t = this.CONSUME(Indent); lines.push({ token: t, line: t.startLine ?? 0 }); } },
-          { ALT: () => { comments.push(this.CONSUME(Comment)); } },
-        ]);
-      });
-      if (!content && !this.RECORDING_PHASE && this.LA(1).tokenType === Newline) {
-        lines.push({ token: null, line: (nl.startLine ?? 0) + 1 });
-      }
+      this.OR2([
+        { ALT: () => { const t = this.CONSUME(Indent); lines.push({ token: t, line: t.startLine ?? 0 }); } },
+        { ALT: () => { const t = this.CONSUME(Blank); lines.push({ token: null, line: t.startLine ?? 0 }); } },
+        { ALT: () => { comments.push(this.CONSUME(Comment)); } },
+      ]);
     });
     return { kind: 'option', token, lines, comments };
   });

@@ -3,13 +3,12 @@
 import type { IToken } from 'chevrotain';
 import type { Span } from './diagnostic.ts';
 import { profileGrammar, type GrammarItem } from './grammar.ts';
-import { HEADER_RE, OPTION_RE, lexer, releaseLexerCache } from './tokens.ts';
+import { HEADER_RE, lexer, lineText } from './tokens.ts';
 import type { HeaderNode, LineNode, OptionNode, ProfileTree, TreeNode } from './tree.ts';
 import { isPySpaceCode, pyRstrip, pyRstripChars, pyStrip } from '../python/text.ts';
 
 export function parseProfile(text: string, file: string): ProfileTree {
   const lexed = lexer.tokenize(text);
-  releaseLexerCache();
   const grammar = profileGrammar();
   grammar.input = lexed.tokens;
   const items = grammar.profile();
@@ -26,11 +25,11 @@ export function parseProfile(text: string, file: string): ProfileTree {
         nodes.push(headerNode(item.token, file));
         break;
       case 'option':
-        for (const c of item.comments) comments.push({ text: c.image, line: c.startLine!, span: tokenSpan(c, file) });
+        for (const c of item.comments) comments.push({ text: lineText(c.image), line: c.startLine!, span: tokenSpan(c, file) });
         nodes.push(optionNode(item, file));
         break;
       case 'comment':
-        comments.push({ text: item.token.image, line: item.token.startLine!, span: tokenSpan(item.token, file) });
+        comments.push({ text: lineText(item.token.image), line: item.token.startLine!, span: tokenSpan(item.token, file) });
         break;
       case 'orphan':
       case 'junk':
@@ -39,24 +38,19 @@ export function parseProfile(text: string, file: string): ProfileTree {
     }
   }
   comments.sort((a, b) => a.line - b.line);
-  return { file, nodes, comments, lineCount: countLines(text) };
+  return { file, nodes, comments, lineCount: countLines(text, lexed.tokens) };
 }
 
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13) {
-      n++;
-      if (text.charCodeAt(i + 1) === 10) i++;
-    }
-  }
-  return n;
+/** Lines of the text: the last token's line, plus one if the text ends with a line break. */
+function countLines(text: string, tokens: IToken[]): number {
+  const last = tokens[tokens.length - 1];
+  if (!last) return 1;
+  const c = text.charCodeAt(text.length - 1);
+  return last.startLine! + (c === 10 || c === 13 ? 1 : 0);
 }
 
 function tokenSpan(t: IToken, file: string): Span {
-  return { file, line: t.startLine!, column: t.startColumn!, endLine: t.startLine!, endColumn: t.startColumn! + t.image.length };
+  return { file, line: t.startLine!, column: t.startColumn!, endLine: t.startLine!, endColumn: t.startColumn! + lineText(t.image).length };
 }
 
 function lineSpan(file: string, line: number, from: number, to: number): Span {
@@ -66,7 +60,7 @@ function lineSpan(file: string, line: number, from: number, to: number): Span {
 
 function headerNode(t: IToken, file: string): HeaderNode {
   const line = t.startLine!;
-  const m = HEADER_RE.exec(t.image)!;
+  const m = HEADER_RE.exec(lineText(t.image))!;
   const ind = m.indices!;
   const node: HeaderNode = {
     kind: 'header',
@@ -84,20 +78,22 @@ function optionNode(item: Extract<GrammarItem, { kind: 'option' }>, file: string
   const t = item.token;
   const line = t.startLine!;
   const partDependencies = t.tokenType.name === 'PartDeps';
+  const image = lineText(t.image);
   let key: string;
   let rawValue: string;
   let valueStart: number;
   let keySpan: Span;
   if (partDependencies) {
     key = '<part-dependencies>';
-    rawValue = t.image.slice(2);
+    rawValue = image.slice(2);
     valueStart = 2;
     keySpan = lineSpan(file, line, 0, 2);
   } else {
-    const m = OPTION_RE.exec(t.image)!;
-    key = pyRstrip(m[1]!);
-    rawValue = m[2]!;
-    valueStart = m.indices![2]![0];
+    // the lexer matched OPTION_RE: the name cannot hold `=`, so the first `=` separates
+    const eq = image.indexOf('=');
+    key = pyRstrip(image.slice(0, eq));
+    rawValue = image.slice(eq + 1);
+    valueStart = eq + 1;
     keySpan = lineSpan(file, line, 0, key.length);
   }
   let lead = 0;
@@ -110,11 +106,11 @@ function optionNode(item: Extract<GrammarItem, { kind: 'option' }>, file: string
     operator,
     partDependencies,
     line,
-    text: t.image,
+    text: image,
     span: tokenSpan(t, file),
     keySpan,
     first: { text: pyStrip(rawValue), column: valueStart + lead + 1 },
-    continuation: item.lines.map((l) => ({ text: l.token ? l.token.image : '', line: l.line })),
+    continuation: item.lines.map((l) => ({ text: l.token ? lineText(l.token.image) : '', line: l.line })),
   };
 }
 
@@ -130,5 +126,5 @@ export function splitKey(key: string): { name: string; operator: OptionNode['ope
 }
 
 function lineNode(kind: 'orphan' | 'junk', t: IToken, file: string): LineNode {
-  return { kind, text: t.image, line: t.startLine!, span: tokenSpan(t, file) };
+  return { kind, text: lineText(t.image), line: t.startLine!, span: tokenSpan(t, file) };
 }

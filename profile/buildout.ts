@@ -38,7 +38,8 @@ export interface ErrorInit {
   /** zc.buildout's own wording, when `message` says more. */
   buildoutMessage?: string;
   span?: Span | undefined;
-  hint?: string | undefined;
+  /** A hint, or a function computing it (did-you-mean is only worth computing for errors shown). */
+  hint?: string | (() => string | undefined) | undefined;
 }
 
 export class Buildout {
@@ -75,7 +76,7 @@ export class Buildout {
         rule: 'undefined-section',
         message: `The referenced section, '${name}', was not defined.`,
         span: via?.locate?.(),
-        hint: didYouMean(name, this.assembled.raw.keys()),
+        hint: () => didYouMean(name, this.assembled.raw.keys()),
       });
     }
     const options = new Options(this, name, raw);
@@ -102,7 +103,15 @@ export class Buildout {
   error(init: ErrorInit): BuildoutError {
     const d: Diagnostic = { severity: 'error', rule: init.rule, message: init.message };
     if (init.span) d.span = init.span;
-    if (init.hint) d.hint = init.hint;
+    if (typeof init.hint === 'function') {
+      const compute = init.hint;
+      let cached: string | undefined | null = null;
+      Object.defineProperty(d, 'hint', {
+        enumerable: true,
+        configurable: true,
+        get: () => (cached === null ? (cached = compute()) : cached),
+      });
+    } else if (init.hint) d.hint = init.hint;
     if (init.buildoutMessage) d.buildoutMessage = init.buildoutMessage;
     const chain = this.describeTrail();
     if (chain.length) d.chain = chain;
@@ -118,8 +127,7 @@ export class Buildout {
           out.push(f.text);
           break;
         case 'section': {
-          const at = f.via?.locate?.();
-          const by = f.via ? ` (${f.via.ref ? `referenced as ${f.via.ref}` : `listed in ${f.via.option}`} by [${f.via.section}]${at ? ` at ${at.file}:${at.line}:${at.column}` : ''})` : '';
+          const by = f.via ? ` (${f.via.ref ? `referenced as ${f.via.ref} in ${f.via.option}` : `listed in ${f.via.option}`} by [${f.via.section}])` : '';
           out.push(`Getting section ${f.section}${by}.`);
           break;
         }

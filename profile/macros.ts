@@ -43,7 +43,7 @@ function expand(buildout: Buildout, name: string, data: Section, doing: string[]
           rule: 'undefined-section',
           message: `No section named '${input}'`,
           span: entrySpan(macro, start, start + line.length),
-          hint: didYouMean(input, buildout.rawSectionNames()),
+          hint: () => didYouMean(input, buildout.rawSectionNames()),
         });
       }
       // a plain dict update: later macros win, keys are not merged

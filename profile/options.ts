@@ -106,7 +106,7 @@ export class Options {
       throw this.buildout.error({
         rule: 'undefined-option',
         message: `Missing option: ${this.name}:${option}`,
-        hint: didYouMean(option, this.keys()),
+        hint: () => didYouMean(option, this.keys()),
       });
     }
     return v;
@@ -184,7 +184,7 @@ export class Options {
       rule: 'undefined-option',
       message: `Referenced option does not exist: ${section} ${ref.option}`,
       span: locate(),
-      hint: didYouMean(ref.option, target.keys()),
+      hint: () => didYouMean(ref.option, target.keys()),
     });
   }
 

@@ -3,7 +3,7 @@
 // Used for error locations and `explain`; computed only when asked.
 import type { Span } from '../parser/diagnostic.ts';
 import type { Reference } from '../parser/references.ts';
-import { steps, type Entry } from './entry.ts';
+import type { Entry, History, Step } from './entry.ts';
 
 export interface LineOrigin {
   file: string;
@@ -15,7 +15,13 @@ export interface LineOrigin {
 export function lineOrigins(e: Entry): (LineOrigin | undefined)[] {
   let lines: string[] = [];
   let origins: (LineOrigin | undefined)[] = [];
-  for (const step of steps(e)) {
+  // only the steps since the last plain value matter: walk back to it
+  const recent: Step[] = [];
+  for (let h: History | null = e.history; h; h = h.prev) {
+    recent.push(h.step);
+    if (h.step.op !== 'ADD' && h.step.op !== 'REMOVE') break;
+  }
+  for (const step of recent.reverse()) {
     const stepLines = step.value.split('\n');
     const o = step.origin;
     const stepOrigins = stepLines.map((_, i): LineOrigin | undefined =>

@@ -20,6 +20,11 @@ export interface Signature {
    * arguments, got 1") instead of "f() takes exactly 2 arguments (1 given)".
    */
   clinic?: boolean;
+  /**
+   * Argument Clinic wording for a missing argument of a function that also
+   * takes keywords: "round() missing required argument 'number' (pos 1)".
+   */
+  clinicMissing?: boolean;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -65,6 +70,9 @@ export function bind(sig: Signature, args: readonly PyValue[], kwargs: Kwargs): 
     }
   }
   for (let i = 0; i < required; i++) {
+    if (out[i] === undefined && sig.clinicMissing) {
+      throw typeError(`${name}() missing required argument '${params[i]}' (pos ${i + 1})`);
+    }
     if (out[i] === undefined) {
       if (params.length === 1) throw typeError(`${name}() takes exactly one argument (0 given)`);
       throw typeError(

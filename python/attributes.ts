@@ -1,10 +1,11 @@
 // Attribute access: `x.name` on every value. Built-in types answer with
 // bound methods from their method tables; other objects with pyGetAttr.
 
-import { attributeError } from './exceptions.ts';
+import { PyException, attributeError } from './exceptions.ts';
+import { typeOf } from './builtins.ts';
 import { bytesMethodTable, floatMethodTable, intMethodTable, numberAttribute } from './methods/scalar.ts';
 import { dictMethodTable, dictViewMethodTable } from './methods/dict.ts';
-import { listMethodTable, tupleMethodTable } from './methods/list.ts';
+import { listMethodTable, rangeMethodTable, tupleMethodTable } from './methods/list.ts';
 import { frozenSetMethodTable, setMethodTable } from './methods/set.ts';
 import { strMethods } from './methods/str.ts';
 import type { Method, MethodTable } from './methods/table.ts';
@@ -45,6 +46,7 @@ function tableOf(obj: PyValue): MethodTable<never> | undefined {
   if (obj instanceof PyFrozenSet) return frozenSetMethodTable as MethodTable<never>;
   if (obj instanceof PyBytes) return bytesMethodTable as MethodTable<never>;
   if (obj instanceof PyDictView) return dictViewMethodTable as MethodTable<never>;
+  if (obj instanceof PyRange) return rangeMethodTable as MethodTable<never>;
   return undefined;
 }
 
@@ -55,6 +57,7 @@ function receiver(obj: PyValue): PyValue {
 
 /** getattr(obj, name) or undefined when there is no such attribute. */
 export function lookupAttr(obj: PyValue, name: string): PyValue | undefined {
+  if (name === '__class__') return typeOf(obj);
   const table = tableOf(obj);
   if (table) {
     const m = table.get(name) as Method<PyValue> | undefined;
@@ -72,9 +75,15 @@ export function lookupAttr(obj: PyValue, name: string): PyValue | undefined {
     if (name === 'stop') return obj.stop;
     if (name === 'step') return obj.step;
   }
+  if (name === '__class__') return typeOf(obj);
   if (obj instanceof PyObject) {
-    if (name === '__class__') return undefined;
-    return obj.pyGetAttr(name);
+    // an AttributeError raised by the object means "no such attribute"
+    try {
+      return obj.pyGetAttr(name);
+    } catch (e) {
+      if (e instanceof PyException && e.isInstance('AttributeError')) return undefined;
+      throw e;
+    }
   }
   return undefined;
 }

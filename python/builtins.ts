@@ -5,7 +5,7 @@ import { bind, intArg, strArg } from './args.ts';
 import { getAttr, hasAttr, lookupAttr, methodTableFor, setAttr } from './attributes.ts';
 import { callValue, isCallable } from './call.ts';
 import { decodeBytes, encodeStr } from './codecs.ts';
-import { pyCompare, truthy } from './compare.ts';
+import { pyCompare, pyEq, truthy } from './compare.ts';
 import { PyException, typeError, valueError } from './exceptions.ts';
 import { roundFloat } from './float-format.ts';
 import { formatValue } from './format-spec.ts';
@@ -82,6 +82,13 @@ export function toFloat(v: PyValue): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
   const s = asStr(v);
   if (s !== undefined) return parseFloatText(s);
+  if (v instanceof PyBytes) {
+    try {
+      return parseFloatText(v.toLatin1());
+    } catch {
+      throw valueError(`could not convert string to float: ${repr(v)}`);
+    }
+  }
   if (v instanceof PyObject) {
     const m = lookupAttr(v, '__float__');
     if (m !== undefined) {
@@ -266,12 +273,15 @@ const TYPES = new Map<string, PyType>(
 /** type(v): the built-in type object, or one made for other objects' type names. */
 export function typeOf(v: PyValue): PyType {
   const name = typeName(v);
-  let t = TYPES.get(name);
+  const module = v instanceof PyObject ? v.typeModule : 'builtins';
+  const key = module === 'builtins' ? name : `${module}.${name}`;
+  let t = TYPES.get(key);
   if (!t) {
     t = new PyType(name, () => {
       throw typeError(`cannot create '${name}' instances`);
     }, (x) => typeName(x) === name);
-    TYPES.set(name, t);
+    t.module = module;
+    TYPES.set(key, t);
   }
   return t;
 }
@@ -337,7 +347,7 @@ function minMax(name: 'min' | 'max', args: PyValue[], kwargs: Kwargs): PyValue {
 }
 
 function pyRound(args: PyValue[], kwargs: Kwargs): PyValue {
-  const [x, nd] = bind({ name: 'round', params: ['number', 'ndigits'], required: 1 }, args, kwargs);
+  const [x, nd] = bind({ name: 'round', params: ['number', 'ndigits'], required: 1, clinicMissing: true }, args, kwargs);
   const v = x!;
   if (typeof v === 'bigint' || typeof v === 'boolean') {
     const n = typeof v === 'boolean' ? (v ? 1n : 0n) : v;
@@ -377,6 +387,7 @@ function radix(name: string, prefix: string, base: number) {
 }
 
 function sum(args: PyValue[], kwargs: Kwargs): PyValue {
+  if (args.length === 0) throw typeError('sum() takes at least 1 positional argument (0 given)');
   const [it, start] = bind({ name: 'sum', params: ['iterable', 'start'], required: 1 }, args, kwargs);
   let acc: PyValue = start ?? 0n;
   if (asStr(acc) !== undefined) throw typeError("sum() can't sum strings [use ''.join(seq) instead]");
@@ -389,7 +400,17 @@ function pyNext(args: PyValue[], kwargs: Kwargs): PyValue {
   if (kwargs.size) throw typeError('next() takes no keyword arguments');
   if (args.length < 1 || args.length > 2) throw typeError(`next expected at least 1 argument, got ${args.length}`);
   const it = args[0]!;
-  if (!(it instanceof PyIterator)) throw typeError(`'${typeName(it)}' object is not an iterator`);
+  if (!(it instanceof PyIterator)) {
+    // objects with a __next__ method (Jinja2's cycler)
+    const nextMethod = it instanceof PyObject ? lookupAttr(it, '__next__') : undefined;
+    if (nextMethod === undefined) throw typeError(`'${typeName(it)}' object is not an iterator`);
+    try {
+      return callValue(nextMethod, []);
+    } catch (e) {
+      if (args.length === 2 && e instanceof PyException && e.pyType === 'StopIteration') return args[1]!;
+      throw e;
+    }
+  }
   const r = it.next();
   if (r.done) {
     if (args.length === 2) return args[1]!;
@@ -417,7 +438,8 @@ function reversedOf(v: PyValue): PyIterator {
   if (v instanceof PyObject) {
     const m = lookupAttr(v, '__reversed__');
     if (m !== undefined) return pyIterObject(callValue(m, []));
-    if (v.pyLen() !== undefined && v.pyGetItem(0n) !== undefined) {
+    // the sequence protocol: __len__ and __getitem__ (not called before iterating)
+    if (v.pyLen() !== undefined && v.pyGetItem !== PyObject.prototype.pyGetItem) {
       return new PyIterator(toArray(v).reverse()[Symbol.iterator](), 'reversed');
     }
   }
@@ -486,11 +508,13 @@ export const builtins: ReadonlyMap<string, PyValue> = new Map<string, PyValue>([
   ['callable', fn('callable', (a, k) => isCallable(one('callable', a, k)))],
   ['chr', fn('chr', (a, k) => {
     const n = intArg(one('chr', a, k));
+    if (n > 2147483647n || n < -2147483648n) throw new PyException('OverflowError', 'Python int too large to convert to C int');
     if (n < 0n || n > 0x10ffffn) throw valueError('chr() arg not in range(0x110000)');
     return String.fromCodePoint(Number(n));
   })],
   ['divmod', fn('divmod', divmod)],
   ['enumerate', fn('enumerate', (a, k) => {
+    if (a.length === 0 && !k.has('iterable')) throw typeError("enumerate() missing required argument 'iterable'");
     const [it, start] = bind({ name: 'enumerate', params: ['iterable', 'start'], required: 1 }, a, k);
     let i = start === undefined ? 0n : intArg(start);
     const src = pyIter(it!);
@@ -539,7 +563,18 @@ export const builtins: ReadonlyMap<string, PyValue> = new Map<string, PyValue>([
     const [o, c] = bind({ name: 'isinstance', params: ['obj', 'class_or_tuple'], positionalOnly: true, clinic: true }, a, k);
     return isInstance(o!, c!);
   })],
-  ['iter', fn('iter', (a, k) => pyIterObject(one('iter', a, k)))],
+  ['iter', fn('iter', (a, k) => {
+    const [obj, sentinel] = bind({ name: 'iter', params: ['object', 'sentinel'], required: 1, positionalOnly: true, clinic: true }, a, k);
+    if (sentinel === undefined) return pyIterObject(obj!);
+    // iter(callable, sentinel): call until the sentinel comes back
+    return new PyIterator((function* () {
+      for (;;) {
+        const v = callValue(obj!, []);
+        if (pyEq(v, sentinel)) return;
+        yield v;
+      }
+    })(), 'callable_iterator');
+  })],
   ['map', fn('map', (a, k) => {
     if (k.size) throw typeError('map() takes no keyword arguments');
     if (a.length < 2) throw typeError('map() must have at least two arguments.');
@@ -576,7 +611,7 @@ export const builtins: ReadonlyMap<string, PyValue> = new Map<string, PyValue>([
     throw typeError(`ord() expected string of length 1, but ${typeName(v)} found`);
   })],
   ['pow', fn('pow', (a, k) => {
-    const [b, e, m] = bind({ name: 'pow', params: ['base', 'exp', 'mod'], required: 2 }, a, k);
+    const [b, e, m] = bind({ name: 'pow', params: ['base', 'exp', 'mod'], required: 2, clinicMissing: true }, a, k);
     if (m === undefined || m === null) return binaryOp('**', b!, e!);
     const bb = intArg(b!);
     let ee = intArg(e!);
@@ -597,6 +632,9 @@ export const builtins: ReadonlyMap<string, PyValue> = new Map<string, PyValue>([
   ['round', fn('round', pyRound)],
   ['sorted', fn('sorted', (a, k) => {
     if (a.length !== 1) throw typeError(`sorted expected 1 argument, got ${a.length}`);
+    for (const key of k.keys()) {
+      if (key !== 'key' && key !== 'reverse') throw typeError(`'${key}' is an invalid keyword argument for sort()`);
+    }
     const [key, reverse] = bind({ name: 'sorted', params: [], keywordOnly: ['key', 'reverse'] }, [], k);
     const items = toArray(a[0]!);
     pySort(items, key ?? null, reverse !== undefined && truthy(reverse));

@@ -92,3 +92,14 @@ export class PySyntaxError extends PyException {
     return this.column + 1;
   }
 }
+
+/**
+ * JavaScript's stack overflow as Python's RecursionError (deep recursion in
+ * a lambda or a template macro); other errors are returned unchanged.
+ */
+export function asRecursionError(e: unknown): unknown {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new PyException('RecursionError', 'maximum recursion depth exceeded');
+  }
+  return e;
+}

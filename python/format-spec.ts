@@ -31,6 +31,7 @@ function parseSpec(spec: string): Spec {
     throw valueError('Invalid format specifier');
   }
   const [, fill, align, sign, z, alt, zero, width, grouping, precision, type] = m;
+  if (type === '.') throw valueError('Format specifier missing precision');
   return {
     fill: fill ?? '',
     align: align ?? '',
@@ -136,6 +137,7 @@ function formatInt(n: bigint, s: Spec, typeLabel: string): string {
   if ('eEfFgG%'.includes(t)) return formatFloat(intToFloat(n), s, typeLabel);
   if (!'bcdoxXn'.includes(t)) throw valueError(`Unknown format code '${t}' for object of type '${typeLabel}'`);
   if (s.precision >= 0) throw valueError('Precision not allowed in integer format specifier');
+  if (s.z) throw valueError('Negative zero coercion (z) not allowed in integer format specifier');
   if (s.grouping === ',' && t !== 'd') throw valueError(`Cannot specify ',' with '${t}'.`);
   if (s.grouping === '_' && !'bdoxX'.includes(t)) throw valueError(`Cannot specify '_' with '${t}'.`);
   if (t === 'c') {

@@ -2,12 +2,13 @@
 //  - keyOf(v): a string equal for values Python considers equal keys
 //    (1, 1.0 and True; equal tuples; equal frozensets); dict and set use it
 //    for lookups. Unhashable values raise TypeError as Python does.
-//  - pyHash(v): CPython 3.11's hash() as a signed 64-bit bigint, for the
-//    values whose hash is deterministic (numbers, tuples of them). The set
-//    table uses it to iterate in CPython's order. str hashes are randomised
-//    per process in CPython, so any fixed hash is as good as another there.
+//  - pyHash(v): CPython 3.11's hash() as a signed 64-bit bigint. The set
+//    table uses it to iterate in CPython's order. str and bytes hash as in
+//    CPython with PYTHONHASHSEED=0 (siphash.ts); CPython randomises them
+//    per process otherwise.
 
 import { PyException } from './exceptions.ts';
+import { hashBytes, hashStr } from './siphash.ts';
 import { PyBytes, PyFrozenSet, PyObject, PyTuple, type PyValue } from './value.ts';
 
 export function keyOf(v: PyValue): string {
@@ -123,23 +124,11 @@ function hashFrozenSet(s: PyFrozenSet): bigint {
   return BigInt.asIntN(64, h);
 }
 
-/** A fixed 64-bit FNV-1a hash standing in for CPython's randomised str hash. */
-function hashString(s: string): bigint {
-  let lo = 0x811c9dc5;
-  let hi = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    lo = Math.imul(lo ^ c, 0x01000193);
-    hi = Math.imul(hi ^ (c + i), 0x5bd1e995);
-  }
-  return BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
-}
-
-/** CPython's hash() where it is deterministic; raises for unhashable values. */
+/** CPython's hash() (str and bytes as under PYTHONHASHSEED=0); raises for unhashable values. */
 export function pyHash(v: PyValue): bigint {
   switch (typeof v) {
     case 'string':
-      return v === '' ? 0n : hashString(v);
+      return hashStr(v);
     case 'bigint':
       return hashInt(v);
     case 'boolean':
@@ -150,13 +139,13 @@ export function pyHash(v: PyValue): bigint {
   if (v === null) return 0x7d2f3a10n; // an address in CPython
   if (v instanceof PyTuple) return hashTuple(v.items);
   if (v instanceof PyFrozenSet) return hashFrozenSet(v);
-  if (v instanceof PyBytes) return v.data.length === 0 ? 0n : hashString(v.toLatin1());
+  if (v instanceof PyBytes) return hashBytes(v.data);
   keyOf(v); // raises for unhashable types
   if (v instanceof PyObject) {
     const k = v.pyHashKey();
     if (k.startsWith('o')) return BigInt(v.objectId) * 16n;
     // objects that hash like a str (Markup) keep the str's hash
-    return k.startsWith('s') ? pyHash(k.slice(1)) : hashString(k);
+    return k.startsWith('s') ? pyHash(k.slice(1)) : hashStr(k);
   }
   return 0n;
 }

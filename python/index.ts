@@ -28,3 +28,5 @@ export {
   type Namespace,
 } from './expr/evaluate.ts';
 export { parseExpression } from './expr/parser.ts';
+export { importModule, knownModules } from './modules/index.ts';
+export { NamedTuple } from './modules/named-tuple.ts';

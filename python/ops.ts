@@ -15,6 +15,7 @@ import {
 } from './numbers.ts';
 import { percentFormat } from './percent-format.ts';
 import { difference, intersection, symmetricDifference, union } from './set-ops.ts';
+import { toArray } from './iter.ts';
 import {
   PyBytes,
   PyDict,
@@ -57,7 +58,10 @@ function unsupported(op: BinaryOperator, a: PyValue, b: PyValue): PyException {
 
 const MAX_REPEAT = 1 << 28;
 
+const MAX_SSIZE = (1n << 63n) - 1n;
+
 function repeatCount(n: bigint, unitLength: number): number {
+  if (n > MAX_SSIZE || n < -MAX_SSIZE - 1n) throw new PyException('OverflowError', "cannot fit 'int' into an index-sized integer");
   if (n <= 0n || unitLength === 0) return 0;
   if (n * BigInt(unitLength) > BigInt(MAX_REPEAT)) throw new PyException('MemoryError', '');
   return Number(n);
@@ -140,13 +144,17 @@ function numeric(op: BinaryOperator, x: bigint | number, y: bigint | number, a: 
 }
 
 function setLike(v: PyValue): PySetBase | undefined {
-  if (v instanceof PySetBase) return v;
-  if (v instanceof PyDictView && v.kind !== 'values') return new PySet(v.elements());
-  return undefined;
+  return v instanceof PySetBase ? v : undefined;
+}
+
+function isSetView(v: PyValue): boolean {
+  return v instanceof PyDictView && v.kind !== 'values';
 }
 
 /** a OP b */
 export function binaryOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
+  // str's own % (nb_remainder) runs before any reflected operator of the right operand
+  if (op === '%' && typeof a === 'string') return percentFormat(a, b);
   if (hasHook(a)) {
     const r = a.pyBinary(op, b, false);
     if (r !== undefined) return r;
@@ -154,6 +162,15 @@ export function binaryOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
   if (hasHook(b)) {
     const r = b.pyBinary(op, a, true);
     if (r !== undefined) return r;
+  }
+  // dict views (keys, items) combine with any iterable, iterating it
+  if ((op === '&' || op === '|' || op === '^' || op === '-') && (isSetView(a) || isSetView(b))) {
+    const sa = new PySet(toArray(a));
+    const sb = new PySet(toArray(b));
+    if (op === '|') return union(sa, [sb]);
+    if (op === '&') return intersection(sa, sb);
+    if (op === '-') return difference(sa, sb);
+    return symmetricDifference(sa, sb);
   }
   const x = num(a);
   if (x !== undefined) {
@@ -179,7 +196,8 @@ export function binaryOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
         if (!(b instanceof PyTuple)) throw typeError(`can only concatenate tuple (not "${typeName(b)}") to tuple`);
         return new PyTuple(a.items.concat(b.items));
       }
-      if (a instanceof PyBytes && b instanceof PyBytes) {
+      if (a instanceof PyBytes) {
+        if (!(b instanceof PyBytes)) throw typeError(`can't concat ${typeName(b)} to ${typeName(a)}`);
         const out = new Uint8Array(a.data.length + b.data.length);
         out.set(a.data);
         out.set(b.data, a.data.length);
@@ -193,6 +211,8 @@ export function binaryOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
         if (typeof n === 'bigint') return repeat(a, n)!;
         throw typeError(`can't multiply sequence by non-int of type '${typeName(b)}'`);
       }
+      // the right operand's sequence repetition, with the left as the count
+      if (isSequence(b)) throw typeError(`can't multiply sequence by non-int of type '${typeName(a)}'`);
       break;
     case '%': {
       const s = asStr(a);
@@ -220,6 +240,25 @@ export function binaryOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
     }
   }
   throw unsupported(op, a, b);
+}
+
+/**
+ * a OP= b: lists extend in place with `+=`; otherwise the binary operator,
+ * with the in-place operator in error messages.
+ */
+export function inplaceOp(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
+  if (op === '+' && a instanceof PyList) {
+    a.items.push(...toArray(b));
+    return a;
+  }
+  try {
+    return binaryOp(op, a, b);
+  } catch (e) {
+    if (e instanceof PyException && e.message.startsWith(`unsupported operand type(s) for ${op}:`)) {
+      throw typeError(e.message.replace(`for ${op}:`, `for ${op}=:`));
+    }
+    throw e;
+  }
 }
 
 /** -a, +a, ~a */

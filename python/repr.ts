@@ -116,6 +116,8 @@ export function repr(v: PyValue): string {
   if (v === null) return 'None';
   if (v instanceof PyList) return guarded(v, '[', ']', () => '[' + joinRepr(v.items) + ']');
   if (v instanceof PyTuple) {
+    // tuple subclasses with their own repr (named tuples)
+    if (v.pyRepr !== PyObject.prototype.pyRepr) return v.pyRepr();
     if (v.items.length === 1) return guarded(v, '(', ')', () => '(' + repr(v.items[0]!) + ',)');
     return guarded(v, '(', ')', () => '(' + joinRepr(v.items) + ')');
   }

@@ -26,11 +26,54 @@ function nameList(names: string[]): string {
   return quoted.slice(0, -1).join(', ') + ', and ' + quoted.at(-1);
 }
 
+interface Shape {
+  positional: PyParameter[];
+  varargs: PyParameter | undefined;
+  kwOnly: PyParameter[];
+  varkw: PyParameter | undefined;
+}
+
+/** Parameter lists are declared once (filters, lambdas): their shape is computed once. */
+const shapes = new WeakMap<readonly PyParameter[], Shape>();
+
+function shapeOf(params: readonly PyParameter[]): Shape {
+  let s = shapes.get(params);
+  if (!s) {
+    s = {
+      positional: params.filter((p) => (p.kind ?? 'positional') === 'positional'),
+      varargs: params.find((p) => p.kind === 'varargs'),
+      kwOnly: params.filter((p) => p.kind === 'keyword-only'),
+      varkw: params.find((p) => p.kind === 'kwargs'),
+    };
+    shapes.set(params, s);
+  }
+  return s;
+}
+
 export function bindPython(name: string, params: readonly PyParameter[], args: readonly PyValue[], kwargs: Kwargs): BoundArguments {
-  const positional = params.filter((p) => (p.kind ?? 'positional') === 'positional');
-  const varargs = params.find((p) => p.kind === 'varargs');
-  const kwOnly = params.filter((p) => p.kind === 'keyword-only');
-  const varkw = params.find((p) => p.kind === 'kwargs');
+  const { positional, varargs, kwOnly, varkw } = shapeOf(params);
+  const bound: BoundArguments = new Map();
+  if (args.length <= positional.length && kwargs.size === 0 && !varargs && !varkw && kwOnly.length === 0) {
+    // the common call: positional arguments only
+    for (let i = 0; i < args.length; i++) bound.set(positional[i]!.name, args[i]!);
+    for (let i = args.length; i < positional.length; i++) {
+      if (!positional[i]!.optional) return bindSlow(name, positional, varargs, kwOnly, varkw, args, kwargs);
+    }
+    return bound;
+  }
+  return bindSlow(name, positional, varargs, kwOnly, varkw, args, kwargs);
+}
+
+function bindSlow(
+  name: string,
+  positional: PyParameter[],
+  varargs: PyParameter | undefined,
+  kwOnly: PyParameter[],
+  varkw: PyParameter | undefined,
+  args: readonly PyValue[],
+  kwargs: Kwargs,
+): BoundArguments {
+  const params = [...positional, ...(varargs ? [varargs] : []), ...kwOnly, ...(varkw ? [varkw] : [])];
   const bound: BoundArguments = new Map();
   if (args.length > positional.length && !varargs) {
     const n = positional.length;

@@ -15,6 +15,7 @@
 // hooks of PyObject.
 
 import { keyOf } from './hash.ts';
+import { PyException as PyExceptionForValue } from './exceptions.ts';
 import { SetTable } from './set-table.ts';
 
 export type PyValue = string | bigint | number | boolean | null | PyObject;
@@ -437,15 +438,22 @@ export class PyType extends PyObject {
   override pyCall(args: PyValue[], kwargs: Kwargs): PyValue {
     return this.construct(args, kwargs);
   }
+  /** __module__ of the type: shown in repr when not 'builtins'. */
+  module = 'builtins';
   override pyRepr(): string {
-    return `<class '${this.name}'>`;
+    return this.module === 'builtins' ? `<class '${this.name}'>` : `<class '${this.module}.${this.name}'>`;
   }
   override pyGetAttr(name: string): PyValue | undefined {
     if (name === '__name__' || name === '__qualname__') return this.name;
+    if (name === '__module__') return this.module;
     return this.statics?.get(name);
   }
   /** Class attributes such as dict.fromkeys or str.join. */
   statics?: Map<string, PyValue>;
+  override pyGetItem(): PyValue | undefined {
+    // list[int] and the like (generic aliases) are not supported: CPython's message for the others
+    throw new PyExceptionForValue('TypeError', `type '${this.name}' is not subscriptable`);
+  }
 }
 
 // ---- guards -----------------------------------------------------------------

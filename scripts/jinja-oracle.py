@@ -1,10 +1,14 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The Python Jinja2 side of the differential tests of jinja/.
 
   jinja-oracle.py parse < paths        parse each file (jinja2.ext.do and
                                        jinja2.ext.loopcontrols enabled); print
                                        {path: "ok" | "!Class: message @line"}
   jinja-oracle.py render < cases.json  render each case; print {id: answer}
+  jinja-oracle.py render-files < paths render each file with an empty context and
+                                       the default Undefined; print
+                                       {path: sha256 of the output | "!Class: message"}
+  jinja-oracle.py render-files-chainable < paths   the same with ChainableUndefined
   jinja-oracle.py --write              regenerate test/jinja/goldens/*.json from
                                        test/jinja/cases/*.json
 
@@ -19,12 +23,25 @@ import json
 import os
 import sys
 
+if os.environ.get('PYTHONHASHSEED') != '0':
+    # str hashes (and so the order of sets of strings) as this engine has them
+    os.environ['PYTHONHASHSEED'] = '0'
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
 import jinja2
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = os.path.join(ROOT, 'test', 'jinja', 'cases')
 GOLDENS = os.path.join(ROOT, 'test', 'jinja', 'goldens')
 EXTENSIONS = ['jinja2.ext.do', 'jinja2.ext.loopcontrols']
+
+
+import re
+
+
+def hide_addresses(text):
+    """Object addresses differ between runs: '<… at 0x7f…>' becomes '<… at 0x?>'."""
+    return re.sub(r'memory:[0-9a-f]+', 'memory:?', re.sub(r' at 0x[0-9a-f]+>', ' at 0x?>', text))
 
 
 def describe(e):
@@ -45,6 +62,23 @@ def parse(paths):
             out[path] = 'ok'
         except Exception as e:
             out[path] = describe(e)
+    return out
+
+
+def render_files(paths, undefined=jinja2.Undefined):
+    """Renders whole templates; outputs are compared by their SHA-256."""
+    import hashlib
+    out = {}
+    for path in paths:
+        env = jinja2.Environment(extensions=EXTENSIONS, undefined=undefined)
+        env.globals.update(PYTHON_GLOBALS)
+        with open(path, encoding='utf-8', errors='replace') as f:
+            source = f.read()
+        try:
+            text = env.from_string(source).render()
+            out[path] = hashlib.sha256(hide_addresses(text).encode('utf-8', 'surrogatepass')).hexdigest()
+        except Exception as e:
+            out[path] = hide_addresses(describe(e))
     return out
 
 
@@ -72,9 +106,9 @@ def render(case):
     env.globals.update(PYTHON_GLOBALS)
     try:
         template = env.from_string(case['template'])
-        return template.render(decode(case.get('context', {})))
+        return hide_addresses(template.render(decode(case.get('context', {}))))
     except Exception as e:
-        return describe(e)
+        return hide_addresses(describe(e))
 
 
 # the globals slapos.recipe.template gives to templates (Python builtins) and json
@@ -84,6 +118,8 @@ PYTHON_GLOBALS = {name: getattr(builtins, name) for name in (
     'hex int isinstance iter len list map max min next oct ord pow range repr reversed round set '
     'sorted str sum tuple zip').split()}
 PYTHON_GLOBALS['json_module'] = json
+import six
+PYTHON_GLOBALS['six'] = six
 
 
 def cases_of(path):
@@ -95,6 +131,12 @@ def main():
     if sys.argv[1:] == ['parse']:
         paths = [line.rstrip('\n') for line in sys.stdin if line.strip()]
         json.dump(parse(paths), sys.stdout, ensure_ascii=False, indent=0)
+    elif sys.argv[1:] == ['render-files']:
+        paths = [line.rstrip('\n') for line in sys.stdin if line.strip()]
+        json.dump(render_files(paths), sys.stdout, ensure_ascii=False, indent=0)
+    elif sys.argv[1:] == ['render-files-chainable']:
+        paths = [line.rstrip('\n') for line in sys.stdin if line.strip()]
+        json.dump(render_files(paths, jinja2.ChainableUndefined), sys.stdout, ensure_ascii=False, indent=0)
     elif sys.argv[1:] == ['render']:
         cases = json.load(sys.stdin)
         json.dump({c['id']: render(c) for c in cases}, sys.stdout, ensure_ascii=False)

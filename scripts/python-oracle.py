@@ -1,10 +1,11 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The CPython side of the differential tests of python/ (the value model).
 
 Each test/python/cases/*.txt file holds one Python expression per line
 (blank lines and lines starting with '#' are skipped). Files named
 literal-*.txt are read with ast.literal_eval; pybang-*.txt are eval()ed with
-only the builtins the SlapOS buildout fork gives to `!py!` values; the others
+only the builtins the SlapOS buildout fork gives to `!py!` values;
+modules-*.txt with the modules of python/modules in the namespace; the others
 with eval() and the namespace {'json': json}. The answer for a case is repr(result), or
 '!ExceptionClass: message' (just '!SyntaxError' for syntax errors, whose
 wording differs between parsers).
@@ -37,6 +38,10 @@ def cases(path):
                 yield line
 
 
+import base64, functools, hashlib, itertools, operator, six, urllib.parse
+MODULES = {'json': json, 'six': six, 'urllib': urllib, 'itertools': itertools, 'functools': functools,
+           'operator': operator, 'hashlib': hashlib, 'base64': base64}
+
 PYBANG_BUILTINS = {
     'bytearray': bytearray, 'complex': complex, 'frozenset': frozenset, 'set': set,
     'dict': dict, 'list': list, 'str': str, 'tuple': tuple, 'True': True, 'False': False,
@@ -49,6 +54,8 @@ def answer(expr, mode):
             value = ast.literal_eval(expr)
         elif mode == 'pybang':
             value = eval(expr, {'__builtins__': PYBANG_BUILTINS})
+        elif mode == 'modules':
+            value = eval(expr, dict(MODULES))
         else:
             value = eval(expr, {'json': json})
         return hide_addresses(repr(value))
@@ -65,7 +72,7 @@ def hide_addresses(text):
 
 def answers(path):
     name = os.path.basename(path)
-    mode = name.split('-')[0] if name.startswith(('literal-', 'pybang-')) else 'eval'
+    mode = name.split('-')[0] if name.startswith(('literal-', 'pybang-', 'modules-')) else 'eval'
     return {expr: answer(expr, mode) for expr in cases(path)}
 
 

@@ -7,7 +7,7 @@ import { getAttr } from '../attributes.ts';
 import { builtins as defaultBuiltins } from '../builtins.ts';
 import { callValue } from '../call.ts';
 import { pyCompare, pyEq, pyIs, truthy } from '../compare.ts';
-import { PyException, PySyntaxError, typeError, valueError } from '../exceptions.ts';
+import { PyException, PySyntaxError, asRecursionError, typeError, valueError } from '../exceptions.ts';
 import { iterate, pyContains, pyIter, toArray } from '../iter.ts';
 import { makeSet, updateSet } from '../set-ops.ts';
 import { getItem, setItem } from '../subscript.ts';
@@ -84,11 +84,13 @@ export function addKeywords(kwargs: Map<string, PyValue>, mapping: PyValue, fnam
   }
 }
 
+/** getattr(v, name) or undefined on AttributeError; other errors propagate. */
 function getAttrSafe(v: PyValue, name: string): PyValue | undefined {
   try {
     return getAttr(v, name);
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof PyException && e.isInstance('AttributeError')) return undefined;
+    throw e;
   }
 }
 
@@ -378,7 +380,13 @@ export function compileExpression(source: string): CompiledExpression {
   return {
     source,
     tree,
-    evaluate: (namespace = EMPTY, options = {}) => new Evaluator(namespace, options).evaluate(tree, new Scope(null)),
+    evaluate: (namespace = EMPTY, options = {}) => {
+      try {
+        return new Evaluator(namespace, options).evaluate(tree, new Scope(null));
+      } catch (e) {
+        throw asRecursionError(e);
+      }
+    },
   };
 }
 

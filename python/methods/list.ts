@@ -7,7 +7,7 @@ import { pyContains, toArray } from '../iter.ts';
 import { repr } from '../repr.ts';
 import { pySort } from '../sort.ts';
 import { delItem, getItem, setItem } from '../subscript.ts';
-import { PyList, PyTuple, type Kwargs, type PyValue } from '../value.ts';
+import { PyList, PyRange, PyTuple, type Kwargs, type PyValue } from '../value.ts';
 import { methodTable, type Method } from './table.ts';
 
 const one = (name: string): Signature => ({ name, params: ['x'], positionalOnly: true });
@@ -65,8 +65,8 @@ const listMethods: Record<string, Method<PyList>> = {
   },
   pop: (l, a, k) => {
     const [iV] = bind({ name: 'pop', params: ['index'], required: 0, positionalOnly: true, clinic: true }, a, k);
-    if (l.items.length === 0) throw indexError('pop from empty list');
     let i = iV === undefined ? -1 : Number(intArg(iV));
+    if (l.items.length === 0) throw indexError('pop from empty list');
     if (i < 0) i += l.items.length;
     if (i < 0 || i >= l.items.length) throw indexError('pop index out of range');
     return l.items.splice(i, 1)[0]!;
@@ -85,6 +85,9 @@ const listMethods: Record<string, Method<PyList>> = {
   },
   sort: (l, a, k) => {
     if (a.length > 0) throw typeError('sort() takes no positional arguments');
+    for (const key of k.keys()) {
+      if (key !== 'key' && key !== 'reverse') throw typeError(`'${key}' is an invalid keyword argument for sort()`);
+    }
     const [key, reverse] = bind({ name: 'sort', params: [], keywordOnly: ['key', 'reverse'] }, a, k);
     pySort(l.items, key ?? null, reverse !== undefined && truthy(reverse));
     return null;
@@ -110,3 +113,19 @@ const tupleMethods: Record<string, Method<PyTuple>> = {
 
 export const listMethodTable = methodTable(listMethods);
 export const tupleMethodTable = methodTable(tupleMethods);
+
+const rangeMethods: Record<string, Method<PyRange>> = {
+  count: (r, a, k) => {
+    const [x] = bind(one('range.count'), a, k);
+    return pyContains(r, x!) ? 1n : 0n;
+  },
+  index: (r, a, k) => {
+    const [x] = bind(one('range.index'), a, k);
+    if (!(typeof x === 'bigint' || typeof x === 'boolean') || !pyContains(r, x)) {
+      throw valueError(`${repr(x!)} is not in range`);
+    }
+    return ((typeof x === 'boolean' ? (x ? 1n : 0n) : x) - r.start) / r.step;
+  },
+};
+
+export const rangeMethodTable = methodTable(rangeMethods);

@@ -4,7 +4,8 @@ import { bind, intArg, noArgs } from '../args.ts';
 import { decodeBytes } from '../codecs.ts';
 import { PyException, overflowError, valueError } from '../exceptions.ts';
 import { floatToInt } from '../numbers.ts';
-import { PyBytes, PyList, PyTuple, asStr, type PyValue } from '../value.ts';
+import { PyBytes, PyList, PyTuple, asStr, typeName, type PyValue } from '../value.ts';
+import { toArray } from '../iter.ts';
 import { methodTable, type Method } from './table.ts';
 
 /** Data attributes (not methods) of numbers. */
@@ -102,10 +103,38 @@ const floatMethods: Record<string, Method<number>> = {
 
 function bytesArg(v: PyValue, what: string): PyBytes {
   if (v instanceof PyBytes) return v;
-  throw new PyException('TypeError', `${what}a bytes-like object is required, not '${typeof v === 'string' ? 'str' : 'object'}'`);
+  throw new PyException('TypeError', `${what}${typeName(v)}`);
+}
+
+/** A bytes argument of bytes.join/count/find: bytes, or TypeError. */
+function bytesLike(v: PyValue, message: (t: string) => string): string {
+  if (v instanceof PyBytes) return v.toLatin1();
+  throw new PyException('TypeError', message(typeName(v)));
 }
 
 const bytesMethods: Record<string, Method<PyBytes>> = {
+  count: (b, a, k) => {
+    const [sub] = bind({ name: 'count', params: ['sub'], positionalOnly: true }, a, k);
+    const s = typeof sub === 'bigint' ? String.fromCharCode(Number(sub)) : bytesLike(sub!, (t) => `argument should be integer or bytes-like object, not '${t}'`);
+    const text = b.toLatin1();
+    return BigInt(s === '' ? text.length + 1 : text.split(s).length - 1);
+  },
+  find: (b, a, k) => {
+    const [sub] = bind({ name: 'find', params: ['sub'], positionalOnly: true }, a, k);
+    const s = typeof sub === 'bigint' ? String.fromCharCode(Number(sub)) : bytesLike(sub!, (t) => `argument should be integer or bytes-like object, not '${t}'`);
+    return BigInt(b.toLatin1().indexOf(s));
+  },
+  join: (b, a, k) => {
+    const [it] = bind({ name: 'join', params: ['iterable_of_bytes'], positionalOnly: true }, a, k);
+    const parts = toArray(it!).map((x, i) => bytesLike(x, (t) => `sequence item ${i}: expected a bytes-like object, ${t} found`));
+    return PyBytes.fromLatin1(parts.join(b.toLatin1()));
+  },
+  replace: (b, a, k) => {
+    const [o, n] = bind({ name: 'replace', params: ['old', 'new'], positionalOnly: true, clinic: true }, a, k);
+    const old = bytesLike(o!, (t) => `a bytes-like object is required, not '${t}'`);
+    const nw = bytesLike(n!, (t) => `a bytes-like object is required, not '${t}'`);
+    return PyBytes.fromLatin1(b.toLatin1().split(old).join(nw));
+  },
   decode: (b, a, k) => {
     const [enc, errors] = bind({ name: 'decode', params: ['encoding', 'errors'], required: 0 }, a, k);
     return decodeBytes(b, enc === undefined ? 'utf-8' : asStr(enc) ?? 'utf-8', errors === undefined ? 'strict' : asStr(errors) ?? 'strict');

@@ -41,8 +41,8 @@ function adjust(len: number, startArg: PyValue | undefined, endArg: PyValue | un
   return [start, end];
 }
 
-function sig(name: string, params: string[], required = params.length): Signature {
-  return { name, params, required, positionalOnly: true };
+function sig(name: string, params: string[], required = params.length, clinic = false): Signature {
+  return { name, params, required, positionalOnly: true, clinic };
 }
 
 function subArg(v: PyValue): string {
@@ -64,7 +64,7 @@ function findIn(self: string, name: string, args: PyValue[], kwargs: Map<string,
 }
 
 function stripChars(self: string, name: string, args: PyValue[], kwargs: Map<string, PyValue>, left: boolean, right: boolean): string {
-  const [charsV] = bind(sig(name, ['chars'], 0), args, kwargs);
+  const [charsV] = bind(sig(name, ['chars'], 0, true), args, kwargs);
   let test: (ch: string) => boolean;
   if (charsV === undefined || charsV === null) test = (ch) => ch.length === 1 && isPySpaceCode(ch.charCodeAt(0));
   else {
@@ -264,7 +264,7 @@ function fillArg(v: PyValue | undefined): string {
 }
 
 function justify(self: string, name: string, args: PyValue[], kwargs: Map<string, PyValue>): [number, string, number] {
-  const [widthV, fillV] = bind(sig(name, ['width', 'fillchar'], 1), args, kwargs);
+  const [widthV, fillV] = bind(sig(name, ['width', 'fillchar'], 1, true), args, kwargs);
   const width = Number(intArg(widthV!));
   return [width, fillArg(fillV), strLen(self)];
 }
@@ -503,7 +503,7 @@ const m: Record<string, Method<string>> = {
     return suf !== '' && s.endsWith(suf) ? s.slice(0, s.length - suf.length) : s;
   },
   replace: (s, a, k) => {
-    const [oldV, newV, countV] = bind(sig('replace', ['old', 'new', 'count'], 2), a, k);
+    const [oldV, newV, countV] = bind(sig('replace', ['old', 'new', 'count'], 2, true), a, k);
     const old = strArg(oldV!, (t) => `replace() argument 1 must be str, not ${t}`);
     const repl = strArg(newV!, (t) => `replace() argument 2 must be str, not ${t}`);
     return strReplace(s, old, repl, countV === undefined ? -1 : Number(intArg(countV)));

@@ -13,6 +13,7 @@ import { evaluateExpression } from '../../python/expr/evaluate.ts';
 import { jsonModule } from '../../python/json.ts';
 import { evaluatePyBang, parseLiteral } from '../../python/literal.ts';
 import { repr } from '../../python/repr.ts';
+import { importModule } from '../../python/modules/index.ts';
 import type { PyValue } from '../../python/value.ts';
 import { repoRoot } from './repo.ts';
 
@@ -20,6 +21,9 @@ const root = repoRoot();
 const casesDir = join(root, 'test', 'python', 'cases');
 const live = process.env.PYTHON_LIVE === '1';
 const namespace = new Map<string, PyValue>([['json', jsonModule]]);
+const moduleNamespace = new Map<string, PyValue>(
+  ['json', 'six', 'urllib', 'itertools', 'functools', 'operator', 'hashlib', 'base64'].map((m) => [m, importModule(m)!]),
+);
 
 function readCases(file: string): string[] {
   return readFileSync(join(casesDir, file), 'utf8')
@@ -47,7 +51,9 @@ function answer(expr: string, mode: string): string {
 
 function rawAnswer(expr: string, mode: string): string {
   try {
-    const v = mode === 'literal' ? parseLiteral(expr, { calls: false }) : mode === 'pybang' ? evaluatePyBang(expr) : evaluateExpression(expr, namespace);
+    const v = mode === 'literal' ? parseLiteral(expr, { calls: false })
+      : mode === 'pybang' ? evaluatePyBang(expr)
+      : evaluateExpression(expr, mode === 'modules' ? moduleNamespace : namespace);
     return repr(v);
   } catch (e) {
     if (e instanceof PySyntaxError) return '!SyntaxError';
@@ -57,7 +63,8 @@ function rawAnswer(expr: string, mode: string): string {
 }
 
 for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.txt')).sort()) {
-  const mode = file.startsWith('literal-') ? 'literal' : file.startsWith('pybang-') ? 'pybang' : 'eval';
+  const mode = file.startsWith('literal-') ? 'literal' : file.startsWith('pybang-') ? 'pybang'
+    : file.startsWith('modules-') ? 'modules' : 'eval';
   test(`python differential: ${file}`, () => {
     const want = expected(file);
     const cases = readCases(file);

@@ -1,0 +1,85 @@
+// The template context (Jinja2's Context): the variables given to a
+// render and the globals (`parent`), the names the template sets at its top
+// level (`vars`, of which `exportedVars` become module attributes), and the
+// blocks for template inheritance.
+
+import type { PyValue } from '../../python/value.ts';
+import { MISSING, type Missing } from './undefined.ts';
+
+export type BlockFn = (ctx: Context, out: string[]) => void;
+
+export class Context {
+  readonly vars = new Map<string, PyValue>();
+  readonly exportedVars = new Set<string>();
+  readonly blocks = new Map<string, BlockFn[]>();
+
+  constructor(
+    readonly parent: ReadonlyMap<string, PyValue>,
+    readonly name: string | null,
+    blocks: ReadonlyMap<string, BlockFn>,
+    /** The names that were globals when the context was made. */
+    readonly globalsKeys: ReadonlySet<string> = new Set(),
+  ) {
+    for (const [k, v] of blocks) this.blocks.set(k, [v]);
+  }
+
+  resolveOrMissing(key: string): PyValue | Missing {
+    const v = this.vars.get(key);
+    if (v !== undefined) return v;
+    const p = this.parent.get(key);
+    return p !== undefined ? p : MISSING;
+  }
+
+  /** get_all(): the parent with the template's own variables over it. */
+  getAll(): ReadonlyMap<string, PyValue> {
+    if (this.vars.size === 0) return this.parent;
+    if (this.parent.size === 0) return this.vars;
+    const all = new Map(this.parent);
+    for (const [k, v] of this.vars) all.set(k, v);
+    return all;
+  }
+
+  getExported(): Map<string, PyValue> {
+    const out = new Map<string, PyValue>();
+    for (const k of this.exportedVars) out.set(k, this.vars.get(k)!);
+    return out;
+  }
+
+  /** A context for the same template with extra local names (scoped blocks). */
+  derived(locals: ReadonlyMap<string, PyValue | Missing>): Context {
+    const parent = new Map(this.getAll());
+    for (const [k, v] of locals) if (v !== MISSING) parent.set(k, v);
+    const ctx = new Context(parent, this.name, new Map());
+    for (const [k, v] of this.blocks) ctx.blocks.set(k, [...v]);
+    return ctx;
+  }
+}
+
+/**
+ * new_context(): the context a template renders in. Without `shared`, the
+ * globals come first and the variables over them; locals that are not
+ * MISSING are added last.
+ */
+export function newContext(
+  name: string | null,
+  blocks: ReadonlyMap<string, BlockFn>,
+  vars: ReadonlyMap<string, PyValue> | null,
+  shared: boolean,
+  globals: ReadonlyMap<string, PyValue> | null,
+  locals: ReadonlyMap<string, PyValue | Missing> | null,
+): Context {
+  const v = vars ?? new Map<string, PyValue>();
+  let parent: Map<string, PyValue> | ReadonlyMap<string, PyValue>;
+  if (shared) parent = v;
+  else {
+    const p = new Map(globals ?? []);
+    for (const [k, x] of v) p.set(k, x);
+    parent = p;
+  }
+  if (locals && locals.size) {
+    const p = new Map(parent);
+    for (const [k, x] of locals) if (x !== MISSING) p.set(k, x);
+    parent = p;
+  }
+  return new Context(parent, name, blocks, new Set(globals?.keys() ?? []));
+}
