@@ -6,7 +6,7 @@ import { PyException } from '../python/exceptions.ts';
 import type { PyValue } from '../python/value.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
-import { consumerValue, dumps, typedValue, TypedValueError } from '../profile/values.ts';
+import { consumerValue, storedValue, typedValue, TypedValueError } from '../profile/values.ts';
 import { RecipeError, type BuildoutView, type Logger, type PartOptions, type Recipe, type RecipeModule } from '../recipes/api.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
 
@@ -88,9 +88,9 @@ export function partOptions(options: Options, buildout: Buildout): PartOptions {
     has: (key) => options.has(key),
     substitute: (text) => options.substituteText(text),
     keys: () => options.keys(),
-    set: (key, value: PyValue) => options.set(key, dumps(value)),
+    set: (key, value: PyValue) => options.set(key, storedValue(value)),
     setVolatile: (key, value: PyValue) => {
-      options.set(key, dumps(value));
+      options.set(key, storedValue(value));
       options.volatile.add(key);
     },
   };
