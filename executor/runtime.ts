@@ -97,7 +97,7 @@ export function partOptions(options: Options, buildout: Buildout): PartOptions {
   return view;
 }
 
-function buildoutView(buildout: Buildout, part: Options, flags: RunFlags): BuildoutView {
+export function buildoutView(buildout: Buildout, part: Options, flags: RunFlags): BuildoutView {
   return {
     section(name: string) {
       const s = buildout.section(name, { section: part.name, option: '(recipe)' });

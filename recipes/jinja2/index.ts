@@ -91,7 +91,7 @@ export function prepareJinja2(name: string, options: PartOptions, buildout: Buil
 }
 
 /** The template text and the file it came from (null for inline templates). */
-export async function templateSource(part: Jinja2Part, offline = false): Promise<{ source: string; filename: string | null }> {
+export async function templateSource(part: Jinja2Part, offline = false, cwd = process.cwd()): Promise<{ source: string; filename: string | null }> {
   const t = part.template;
   if (t.kind === 'inline') return { source: t.text, filename: null };
   let data: Buffer;
@@ -103,7 +103,7 @@ export async function templateSource(part: Jinja2Part, offline = false): Promise
     data = Buffer.from(await r.arrayBuffer());
     filename = t.url;
   } else {
-    filename = t.url.startsWith('file://') ? fileURLToPath(t.url) : resolve(t.url);
+    filename = t.url.startsWith('file://') ? fileURLToPath(t.url) : resolve(cwd, t.url);
     try {
       data = readFileSync(filename);
     } catch (e) {
