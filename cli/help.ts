@@ -35,4 +35,10 @@ Commands:
   query [SECTION:]OPTION     the raw merged value of one option
   resolve [--all] [--raw]    the parts and the substituted values (--raw: merged values only;
                              --all: every section, each error kept with its section)
+  render-template TEMPLATE --context-json FILE [--extension NAME ...] [--import NAME=FILE ...]
+                             [--output FILE]
+                             render a Jinja2 template as slapos.recipe.template:jinja2 does;
+                             the JSON object's values are variables ({"__py__": "EXPR"}: a Python
+                             literal, {"__import__": "MODULE"}: a module); --import names a file
+                             or folder for {% import %}
 `;

@@ -7,6 +7,7 @@ import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
 import { installCommand } from './commands/install.ts';
 import { queryCommand } from './commands/query.ts';
+import { renderTemplateCommand } from './commands/render-template.ts';
 import { resolveCommand } from './commands/resolve.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
   install: installCommand,
   query: queryCommand,
+  'render-template': renderTemplateCommand,
   resolve: resolveCommand,
 };
 
