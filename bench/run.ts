@@ -76,3 +76,7 @@ async function resolveBench(): Promise<void> {
 
 process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
 await resolveBench();
+if (!process.env.BENCH_ONLY || 'jinja'.includes(process.env.BENCH_ONLY)) {
+  const { recipeBenchReport } = await import('./jinja.ts');
+  process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');
+}
