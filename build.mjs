@@ -19,7 +19,6 @@ function walk(dir, keep, out = []) {
 }
 
 const entryPoints = [
-  'cli/main.ts',
   ...walk('test', (p) => p.endsWith('.test.ts')),
   ...walk('bench', (p) => p.endsWith('.ts') && !p.includes('/lib/')),
   ...walk('scripts', (p) => p.endsWith('.ts') && !p.includes('/lib/')),
@@ -44,4 +43,18 @@ await build({
   banner: {
     js: "import { createRequire as __tsbCreateRequire } from 'node:module'; const require = __tsbCreateRequire(import.meta.url);",
   },
+});
+
+// The command: one CommonJS file, so bin/tsbuildout.js can run it through
+// vm.Script with V8's code cache (Node 20 has no module compile cache).
+await build({
+  entryPoints: [join(root, 'cli/main.ts')],
+  outfile: join(root, 'dist/cli.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['better-sqlite3'],
+  logLevel: 'warning',
 });

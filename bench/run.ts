@@ -10,6 +10,7 @@ import { MODES, type SemanticsMode } from '../profile/semantics.ts';
 import { repositoryRoot } from './lib/paths.ts';
 import { median, table } from './lib/stats.ts';
 import { measure } from './lib/measure.ts';
+import { installBench } from './install.ts';
 
 const root = repositoryRoot();
 const corpus = join(root, '..', 'shared', 'corpus', 'slapos');
@@ -76,6 +77,7 @@ async function resolveBench(): Promise<void> {
 
 process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
 await resolveBench();
+if (!process.env.BENCH_SKIP_INSTALL) process.stdout.write(installBench(root, Number(process.env.BENCH_INSTALL_RUNS ?? 3)) + '\n');
 if (!process.env.BENCH_ONLY || 'jinja'.includes(process.env.BENCH_ONLY)) {
   const { recipeBenchReport } = await import('./jinja.ts');
   process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');

@@ -72,8 +72,19 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
 
     const installedPath = b.require('installed');
     const state: InstalledState = installedPath ? readInstalled(installedPath) : { parts: [], installedDevelopEggs: '', options: new Map() };
+    // The record is written when it changed: at the end (even on failure)
+    // and, during a long run, at most every second, so an interrupted run
+    // loses little and a large run does not rewrite the file per part.
+    let dirty = false;
+    let lastSave = Date.now();
     const save = () => {
-      if (!dry && installedPath) writeInstalled(installedPath, state);
+      if (dirty && !dry && installedPath) writeInstalled(installedPath, state);
+      dirty = false;
+      lastSave = Date.now();
+    };
+    const changed = () => {
+      dirty = true;
+      if (Date.now() - lastSave > 1000) save();
     };
 
     const args = opts.installArgs ?? [];
@@ -103,7 +114,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         }
         state.parts = state.parts.filter((p) => p !== u.part);
         state.options.delete(u.part);
-        save();
+        changed();
       }
       warnUnused(buildout, 'buildout', log);
 
@@ -113,7 +124,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         options.remove('__buildout_signature__');
         const saved = savedOptions(buildout, options);
         const { recipe } = runtime.parts.get(part)!;
-        const updating = state.parts.includes(part);
+        const updating = state.options.has(part);
         const verb = updating ? 'Updating' : 'Installing';
         log.info(`${verb} ${part}.`);
         (updating ? report.updated : report.installed).push(part);
@@ -134,6 +145,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
               // zc.buildout forgets the part and removes its files: the next run installs it afresh
               state.parts = state.parts.filter((p) => p !== part);
               state.options.delete(part);
+              dirty = true;
               removePaths(directory, old);
               throw asBuildoutError(buildout, e);
             }
@@ -155,11 +167,16 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         }
         saved.set('__buildout_installed__', files.join('\n'));
         saved.set('__buildout_signature__', signature);
+        const before = state.options.get(part);
         state.options.set(part, saved);
-        if (!state.parts.includes(part)) state.parts.push(part);
-        else if (!buildout.semantics.stableInstalledOrder) state.parts = [...state.parts.filter((p) => p !== part), part];
+        if (!before) {
+          state.parts.push(part);
+          changed();
+        } else if (!buildout.semantics.stableInstalledOrder && state.parts[state.parts.length - 1] !== part) {
+          state.parts = [...state.parts.filter((p) => p !== part), part];
+          changed();
+        } else if (!sameOptions(before, saved)) changed();
         warnUnused(buildout, part, log);
-        save();
       }
       return report;
     } finally {
@@ -168,6 +185,12 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
   } finally {
     buildout.trail.pop();
   }
+}
+
+function sameOptions(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 /** A recipe call, run from the buildout directory (zc.buildout's Options._call). */

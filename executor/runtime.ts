@@ -9,6 +9,7 @@ import type { Options } from '../profile/options.ts';
 import { consumerValue, storedValue, typedValue, TypedValueError } from '../profile/values.ts';
 import { RecipeError, type BuildoutView, type Logger, type PartOptions, type Recipe, type RecipeModule } from '../recipes/api.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
+import { readInstalled, type InstalledState } from './installed.ts';
 
 export interface RunFlags {
   stubSoftware: boolean;
@@ -109,6 +110,25 @@ export function buildoutView(buildout: Buildout, part: Options, flags: RunFlags)
     },
     semantics: buildout.semantics,
     stubSoftware: flags.stubSoftware,
-    offline: flags.offline,
+    // read from [buildout] rather than the flags: recipes initialise while the profile loads, before the run sets them
+    get offline() {
+      return flags.offline || buildout.section('buildout').get('offline') === 'true';
+    },
+    previous() {
+      return previousRecord(buildout)?.options.get(part.name);
+    },
   };
+}
+
+const records = new WeakMap<Buildout, InstalledState | null>();
+
+/** The .installed.cfg of the run's buildout, read once per run (null: none configured). */
+function previousRecord(buildout: Buildout): InstalledState | null {
+  let state = records.get(buildout);
+  if (state === undefined) {
+    const path = buildout.section('buildout').get('installed');
+    state = path ? readInstalled(path) : null;
+    records.set(buildout, state);
+  }
+  return state;
 }

@@ -55,8 +55,8 @@ export interface SectionReadOptions {
 }
 
 interface Building {
-  section: FileSection;
-  key: string;
+  /** The option being read: its value accumulates in place until the end of the file. */
+  raw: RawOption;
   block: boolean;
 }
 
@@ -66,7 +66,8 @@ export function readSections(tree: ProfileTree, options: SectionReadOptions): Fi
   const sections = new Map<string, FileSection>();
   const skipped: HeaderNode[] = [];
   const errors: Diagnostic[] = [];
-  const values = new Map<RawOption, { text: string; positions: ValuePosition[] }>();
+  /** Every option started, so their values are finished once at the end. */
+  const started: RawOption[] = [];
 
   let current: FileSection | null = null;
   let conditionTrue = true;
@@ -88,10 +89,8 @@ export function readSections(tree: ProfileTree, options: SectionReadOptions): Fi
   };
 
   const appendLine = (b: Building, text: string, line: number, column: number) => {
-    const raw = b.section.options.get(b.key)!;
-    const v = values.get(raw)!;
-    v.text += '\n' + text;
-    v.positions.push({ line, column });
+    b.raw.value += '\n' + text;
+    b.raw.positions.push({ line, column });
   };
 
   for (const node of tree.nodes) {
@@ -151,8 +150,8 @@ export function readSections(tree: ProfileTree, options: SectionReadOptions): Fi
       continue;
     }
     if (!conditionTrue) continue;
-    const raw = startOption(current, node, options, values);
-    open = { section: current, key: raw.key, block: node.first.text === '' };
+    const raw = startOption(current, node, options, started);
+    open = { raw, block: node.first.text === '' };
     for (const c of node.continuation) {
       if (open.block) appendLine(open, pyRstrip(c.text), c.line, 1);
       else {
@@ -163,11 +162,7 @@ export function readSections(tree: ProfileTree, options: SectionReadOptions): Fi
     }
   }
 
-  for (const [raw, v] of values) {
-    const done = finishValue(v.text, v.positions);
-    raw.value = done.text;
-    raw.positions = done.positions;
-  }
+  for (const raw of started) finishValue(raw);
   return { file, sections, skipped, errors };
 }
 
@@ -175,7 +170,7 @@ function startOption(
   section: FileSection,
   node: OptionNode,
   options: SectionReadOptions,
-  values: Map<RawOption, { text: string; positions: ValuePosition[] }>,
+  started: RawOption[],
 ): RawOption {
   const existing = section.options.get(node.key);
   const firstPos = { line: node.line, column: node.first.column };
@@ -185,21 +180,20 @@ function startOption(
       section.options.delete(node.key + ' +');
       section.options.delete(node.key + ' -');
     } else if (existing) {
-      const v = values.get(existing)!;
-      v.text = pyRstrip(v.text);
-      v.positions.length = v.text.split('\n').length;
+      existing.value = pyRstrip(existing.value);
+      existing.positions.length = existing.value.split('\n').length;
       if (node.first.text !== '') {
-        v.text += '\n' + node.first.text;
-        v.positions.push(firstPos);
+        existing.value += '\n' + node.first.text;
+        existing.positions.push(firstPos);
       }
       existing.node = node;
       return existing;
     }
   }
-  const raw: RawOption = { key: node.key, value: '', file: node.span.file, node, positions: [] };
+  const raw: RawOption = { key: node.key, value: node.first.text, file: node.span.file, node, positions: [firstPos] };
   if (existing) section.options.delete(node.key);
   section.options.set(node.key, raw);
-  values.set(raw, { text: node.first.text, positions: [firstPos] });
+  started.push(raw);
   return raw;
 }
 
@@ -208,19 +202,22 @@ function startOption(
  * empty first line) is right-stripped, dedented, and loses its leading
  * blank lines.
  */
-function finishValue(text: string, positions: ValuePosition[]): { text: string; positions: ValuePosition[] } {
-  if (text === '' || !isPySpaceCode(text.charCodeAt(0))) return { text, positions };
+function finishValue(raw: RawOption): void {
+  const text = raw.value;
+  if (text === '' || !isPySpaceCode(text.charCodeAt(0))) return;
+  const positions = raw.positions;
   const stripped = pyRstrip(text);
   const before = stripped.split('\n');
   const dedented = dedent(stripped);
   const after = dedented.split('\n');
-  const pos = before.map((line, i) => ({
-    line: positions[i]!.line,
-    column: positions[i]!.column + (line.length - after[i]!.length),
-  }));
   const final = removeLeadingBlankLines(dedented);
   const dropped = after.length - final.split('\n').length;
-  return { text: final, positions: pos.slice(dropped) };
+  const pos: ValuePosition[] = [];
+  for (let i = dropped; i < before.length; i++) {
+    pos.push({ line: positions[i]!.line, column: positions[i]!.column + (before[i]!.length - after[i]!.length) });
+  }
+  raw.value = final;
+  raw.positions = pos;
 }
 
 function leadingSpace(text: string): number {

@@ -17,8 +17,19 @@ export class Conditions implements ConditionEvaluator {
     readonly environment: TargetEnvironment,
   ) {}
 
+  /** Conditions repeat across files (`python2`, `bits32`, …) and depend only on the environment. */
+  private readonly known = new Map<string, boolean>();
+
   evaluate(header: HeaderNode): boolean {
     const text = header.condition!.text.replaceAll('\\x23', '#').replaceAll('\\x3b', ';');
+    const known = this.known.get(text);
+    if (known !== undefined) return known;
+    const value = this.decide(text, header);
+    this.known.set(text, value);
+    return value;
+  }
+
+  private decide(text: string, header: HeaderNode): boolean {
     try {
       if (this.semantics.markers) {
         const marker = parseMarker(text);

@@ -33,7 +33,14 @@ export interface BuildoutView {
   readonly semantics: import('../profile/semantics.ts').Semantics;
   /** `--stub-software`: software-side recipes create their location instead of building. */
   readonly stubSoftware: boolean;
+  /** `[buildout] offline = true`: nothing may be fetched from the network. */
   readonly offline: boolean;
+  /**
+   * The options the previous run recorded for this part in .installed.cfg
+   * (undefined when it was not installed): slapos.cookbook:free_port keeps
+   * the port it picked before.
+   */
+  previous(): ReadonlyMap<string, string> | undefined;
 }
 
 export interface Logger {

@@ -1,11 +1,52 @@
 // Every recipe tsbuildout implements.
 import type { RecipeModule } from './api.ts';
+import { download, downloadUnpacked } from './build/download.ts';
+import { cronD } from './cookbook/cron.ts';
+import { freePort } from './cookbook/free-port.ts';
+import { checkPortListening, checkUrlAvailable } from './cookbook/legacy-promises.ts';
+import { password } from './cookbook/password.ts';
+import { promisePlugin } from './cookbook/promise-plugin.ts';
+import { publish, publishSerialised } from './cookbook/publish.ts';
+import { symbolicLink } from './cookbook/symlink.ts';
+import { userinfo } from './cookbook/userinfo.ts';
+import { wrapper } from './cookbook/wrapper.ts';
 import { mkdirectory } from './mkdirectory.ts';
 import { ploneCommand } from './plone-command.ts';
 import { templateJinja2 } from './jinja2/index.ts';
 import { RecipeRegistry } from './registry.ts';
+import { build, cmmi, eggEggs, eggScripts, gitclone, hexagonitDownload } from './software.ts';
+import { collectiveTemplate, slaposTemplate } from './template.ts';
 
-export const RECIPES: readonly RecipeModule[] = [mkdirectory, ploneCommand, templateJinja2];
+export const RECIPES: readonly RecipeModule[] = [
+  // slapos.cookbook
+  mkdirectory,
+  wrapper,
+  password,
+  symbolicLink,
+  freePort,
+  cronD,
+  userinfo,
+  checkPortListening,
+  checkUrlAvailable,
+  promisePlugin,
+  publish,
+  publishSerialised,
+  // templates
+  slaposTemplate,
+  templateJinja2,
+  collectiveTemplate,
+  // commands and downloads
+  ploneCommand,
+  download,
+  downloadUnpacked,
+  // software side
+  cmmi,
+  eggScripts,
+  eggEggs,
+  build,
+  hexagonitDownload,
+  gitclone,
+];
 
 let registry: RecipeRegistry | undefined;
 

@@ -2,6 +2,7 @@
 // that already holds the content only gets its mode fixed, otherwise it is
 // replaced (atomically here: a reader never sees half a file).
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 
 export function createFile(path: string, content: string | Buffer, mode = 0o600): string {
@@ -48,4 +49,48 @@ export function parseMode(text: string): number {
   const t = text.trim().replace(/^0o/i, '');
   if (!/^[0-7]+$/.test(t)) throw new Error(`invalid mode '${text}'`);
   return Number.parseInt(t, 8);
+}
+
+/**
+ * Write a file as Python's open(path, 'w') would (mode 0666 less the umask
+ * on creation), but only when its content differs: a re-run rewrites
+ * nothing. Returns the absolute path.
+ */
+export function writeIfChanged(path: string, content: string | Buffer, mode?: number): string {
+  const abs = resolve(path);
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  let same = false;
+  try {
+    same = readFileSync(abs).equals(data);
+  } catch {
+    // missing or unreadable: write it
+  }
+  if (!same) {
+    const tmp = `${abs}.tmp-${process.pid}`;
+    const fd = openSync(tmp, 'w', mode ?? 0o666);
+    try {
+      writeSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (mode !== undefined) chmodSync(tmp, mode);
+    renameSync(tmp, abs);
+  } else if (mode !== undefined && (statSync(abs).mode & 0o7777) !== mode) chmodSync(abs, mode);
+  return abs;
+}
+
+/** md5 of files as librecipe's generateHashFromFiles: for each, "<size>\n" then its bytes. */
+export function hashFiles(paths: readonly string[]): string {
+  const h = createHash('md5');
+  for (const p of paths) {
+    const data = readFileSync(p);
+    h.update(`${data.length}\n`);
+    h.update(data);
+  }
+  return h.digest('hex');
+}
+
+export function md5Hex(data: Buffer | string): string {
+  return createHash('md5').update(data).digest('hex');
 }

@@ -1,0 +1,40 @@
+// Installing a generated profile of 200 parts, and a no-op re-run of it,
+// as whole CLI calls.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { median, table } from './lib/stats.ts';
+
+export function generatedProfile(parts: number): string {
+  const lines = ['[buildout]', 'parts =', ...Array.from({ length: parts }, (_, i) => `  part${i}`), '', '[base]', 'etc = ${buildout:directory}/etc', ''];
+  for (let i = 0; i < parts; i++) {
+    if (i % 2 === 0) lines.push(`[part${i}]`, 'recipe = slapos.cookbook:mkdirectory', `dir = \${base:etc}/d${i}`, `log = \${buildout:directory}/var/log/d${i}`, '');
+    else lines.push(`[part${i}]`, 'recipe = plone.recipe.command', 'stop-on-error = true', `command = echo ${i} > \${part${i - 1}:dir}/file`, `location = \${part${i - 1}:dir}/file`, 'update-command =', '');
+  }
+  return lines.join('\n');
+}
+
+function cli(cwd: string, root: string): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'tsbuildout.js'), '-U', '--python', '/usr/bin/python3', '--env', 'python=3.11'], { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`install failed: ${r.stderr}`);
+  return performance.now() - t0;
+}
+
+export function installBench(root: string, runs: number): string {
+  const first: number[] = [];
+  const noop: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'tsbuildout-bench-'));
+    try {
+      writeFileSync(join(dir, 'buildout.cfg'), generatedProfile(200));
+      first.push(cli(dir, root));
+      noop.push(cli(dir, root));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return '\nInstall (generated profile of 200 parts: 100 mkdirectory, 100 plone.recipe.command), whole CLI calls\n' +
+    table(['run', `median wall ms (${runs} runs)`], [['first install', median(first).toFixed(0)], ['no-op re-run', median(noop).toFixed(0)]]);
+}

@@ -1,0 +1,170 @@
+// slapos.recipe.build:download and :download-unpacked (spec §2.7).
+//
+// :download fetches `url` (checked against `md5sum`) at install. Without
+// `destination`, init writes back `location` = `${buildout:parts-directory}/
+// <part>` and `target` = `<location>/<filename or the URL's base name>`, and
+// install returns the location; with `destination`, that file is `target`.
+// `mode` (octal) sets the file's mode.
+//
+// :download-unpacked extracts the archive into `destination` (default the
+// `location` written back at init, `${buildout:parts-directory}/<part>`),
+// with the `tar` package: tar, tar.gz/tgz (other formats are refused). An
+// entry that would land outside the destination (an absolute path, `..`, a
+// hard link out of it) is refused. `strip-top-level-dir`: true strips the
+// single top-level directory, false keeps it, unset strips it when it is the
+// only entry. Install returns the destination; update does nothing.
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, normalize, posix } from 'node:path';
+import * as tar from 'tar';
+import { strRepr } from '../../python/repr.ts';
+import { RecipeError, type PartOptions, type RecipeModule } from '../api.ts';
+import { fetchBytes } from '../lib/download.ts';
+import { parseMode, writeIfChanged } from '../lib/files.ts';
+
+function mode(options: PartOptions, name: string): number | undefined {
+  const text = options.get('mode');
+  if (!text) return undefined;
+  try {
+    return parseMode(text);
+  } catch (e) {
+    throw new RecipeError(`[${name}] mode: ${(e as Error).message}`);
+  }
+}
+
+/** The base name of a URL's path (or of a path). */
+export function urlBasename(url: string): string {
+  const path = url.replace(/[?#].*$/, '');
+  return posix.basename(path.replace(/\/+$/, ''));
+}
+
+export const download: RecipeModule = {
+  names: ['slapos.recipe.build:download'],
+  schema: {
+    options: {
+      url: { description: 'the file to download (a path or URL)', required: true },
+      md5sum: { description: 'its expected md5' },
+      filename: { description: 'the name of the file in location (default: the URL\'s base name)' },
+      destination: { description: 'the file to write, instead of <location>/<filename>' },
+      mode: { description: 'octal mode of the file' },
+      location: { description: '${buildout:parts-directory}/<part> (written back at init, without destination)', generated: true },
+      target: { description: 'the downloaded file (written back at init)', generated: true },
+    },
+  },
+  init({ name, options, buildout }) {
+    const url = options.require('url');
+    const md5sum = options.get('md5sum') || undefined;
+    const filename = options.get('filename');
+    const destination = options.get('destination');
+    if (filename !== undefined && destination !== undefined) throw new RecipeError('Parameters filename and destination are exclusive.');
+    let location: string | undefined;
+    let target: string;
+    if (destination) target = destination;
+    else {
+      location = options.get('location') || join(buildout.section('buildout').require('parts-directory'), name);
+      options.set('location', location);
+      target = join(location, filename || urlBasename(url));
+    }
+    options.set('target', target);
+    const fileMode = mode(options, name);
+    return {
+      install() {
+        const data = fetchBytes(url, { directory: buildout.directory, offline: buildout.offline, part: name }, md5sum);
+        if (location) mkdirSync(location, { recursive: true });
+        writeIfChanged(target, data, fileMode);
+        return [location ?? target];
+      },
+      update: () => undefined,
+    };
+  },
+};
+
+/** The archive format from its first bytes. */
+function sniff(file: string): 'tar' | 'gzip' | string {
+  const head = Buffer.alloc(512);
+  const fd = openSync(file, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, 512, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (n >= 3 && head.subarray(0, 3).toString('latin1') === 'BZh') return 'bzip2';
+  if (n >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
+  if (n >= 4 && head.subarray(0, 4).toString('latin1') === 'PK\x03\x04') return 'zip';
+  if (n >= 4 && head.readUInt32BE(0) === 0x28b52ffd) return 'zstd';
+  if (n >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
+  return 'unknown';
+}
+
+/** Is this archive path inside the extraction directory? */
+function inside(path: string): boolean {
+  if (isAbsolute(path) || /^[a-zA-Z]:/.test(path)) return false;
+  const n = normalize(path);
+  return n !== '..' && !n.startsWith('../');
+}
+
+/** Extract a tar archive (gzip-compressed or not) into `into`, refusing entries that escape it. */
+export function extractTar(archive: string, into: string, part: string): void {
+  const format = sniff(archive);
+  if (format !== 'tar' && format !== 'gzip') {
+    throw new RecipeError(`[${part}] unsupported archive format (${format}): tsbuildout extracts tar and gzip-compressed tar archives`);
+  }
+  const bad: string[] = [];
+  tar.t({
+    file: archive,
+    sync: true,
+    onReadEntry(entry) {
+      if (!inside(entry.path)) bad.push(entry.path);
+      else if (entry.type === 'Link' && entry.linkpath && !inside(entry.linkpath)) bad.push(`${entry.path} (hard link to ${entry.linkpath})`);
+    },
+  });
+  if (bad.length) throw new RecipeError(`[${part}] the archive has entries outside its destination, refused: ${bad.map((b) => strRepr(b)).join(', ')}`);
+  tar.x({ file: archive, cwd: into, sync: true, strict: true, preserveOwner: false });
+}
+
+export const downloadUnpacked: RecipeModule = {
+  names: ['slapos.recipe.build:download-unpacked'],
+  schema: {
+    options: {
+      url: { description: 'the archive to download (a path or URL)', required: true },
+      md5sum: { description: 'its expected md5' },
+      destination: { description: 'where the archive is extracted (default: location)' },
+      'strip-top-level-dir': { description: 'true/false: strip the top-level directory (unset: when it is the only entry)' },
+      location: { description: '${buildout:parts-directory}/<part> (written back at init)', generated: true },
+    },
+  },
+  init({ name, options, buildout }) {
+    const url = options.require('url');
+    const md5sum = options.get('md5sum') || undefined;
+    const location = options.get('location') || join(buildout.section('buildout').require('parts-directory'), name);
+    options.set('location', location);
+    const destination = options.get('destination') || location;
+    const stripText = (options.get('strip-top-level-dir') ?? '').trim().toLowerCase();
+    if (!['', 'true', 'false'].includes(stripText)) throw new RecipeError(`[${name}] strip-top-level-dir: expected true or false, got '${stripText}'`);
+    return {
+      install() {
+        const data = fetchBytes(url, { directory: buildout.directory, offline: buildout.offline, part: name }, md5sum);
+        mkdirSync(dirname(destination), { recursive: true });
+        const work = mkdtempSync(join(dirname(destination), `.${basename(destination)}-`));
+        try {
+          const archive = join(work, 'archive');
+          writeFileSync(archive, data);
+          const tree = join(work, 'tree');
+          mkdirSync(tree);
+          extractTar(archive, tree, name);
+          const top = readdirSync(tree);
+          const single = top.length === 1 && statSync(join(tree, top[0]!)).isDirectory();
+          if (stripText === 'true' && !single) throw new RecipeError(`[${name}] strip-top-level-dir: the archive has no single top-level directory`);
+          const strip = stripText === 'true' || (stripText === '' && single);
+          if (existsSync(destination)) rmSync(destination, { recursive: true, force: true });
+          renameSync(strip ? join(tree, top[0]!) : tree, destination);
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
+        return [destination];
+      },
+      update: () => undefined,
+    };
+  },
+};

@@ -1,0 +1,118 @@
+// slapos.cookbook:generate.password (spec §2.10): a password generated once
+// and kept in `storage-path` (default `${buildout:parts-directory}/<part>`,
+// written back at init), so that it is the same on every run.
+//
+// Storage: JSON `{"": "<password>"}` (Python's json.dumps with sorted keys,
+// mode 0600); an old plain-text file (the password, maybe followed by a
+// newline) is read and rewritten as JSON. Init reads the storage, or takes
+// `passwd` when the profile forces one, or generates `bytes` characters
+// (default 16) of [A-Za-z0-9] from a cryptographic source, and sets `passwd`
+// as a volatile option: it never goes into .installed.cfg, so a password
+// never causes a reinstall. Install writes the storage if its content
+// changed; with `create-once` (the default) the file is not returned, so it
+// survives an uninstall and the next install finds the same password.
+// `storage-path =` (empty) keeps nothing.
+//
+// Not implemented: the lazily computed `passwd-<scheme>` hashes of passlib.
+import { randomInt } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { jsonDumps, jsonLoads } from '../../python/json.ts';
+import { PyDict } from '../../python/value.ts';
+import { RecipeError, type RecipeModule } from '../api.ts';
+import { createFile, isTrue } from '../lib/files.ts';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export function generatePassword(length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  return out;
+}
+
+interface Stored {
+  passwd: string;
+  /** Other keys of a JSON storage (cached hashes), kept while the password is unchanged. */
+  extra: Map<string, string>;
+}
+
+/** Read a storage file: JSON with key "", or the old plain format. Missing: undefined. */
+export function readStorage(path: string): Stored | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new RecipeError(`cannot read the password storage ${path}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+  try {
+    const d = jsonLoads(text);
+    if (d instanceof PyDict && typeof d.get('') === 'string') {
+      const extra = new Map<string, string>();
+      for (const [k, v] of d.entries()) if (k !== '' && typeof k === 'string' && typeof v === 'string') extra.set(k, v);
+      return { passwd: d.get('') as string, extra };
+    }
+  } catch {
+    // the old plain format
+  }
+  const passwd = text.replace(/\r?\n$/, '');
+  return passwd ? { passwd, extra: new Map() } : undefined;
+}
+
+export function storageText(passwd: string, extra: ReadonlyMap<string, string> = new Map()): string {
+  return jsonDumps(new PyDict([['', passwd], ...extra]), { sortKeys: true });
+}
+
+export const password: RecipeModule = {
+  names: ['slapos.cookbook:generate.password'],
+  schema: {
+    options: {
+      bytes: { description: 'the length of a generated password', default: '16' },
+      'storage-path': {
+        description: 'where the password is kept (JSON, mode 0600); empty: nowhere. Written back at init',
+        default: '${buildout:parts-directory}/<part>',
+        generated: true,
+      },
+      'create-once': { description: 'true (default): the storage file survives an uninstall', default: 'true' },
+      passwd: { description: 'the password (set by the recipe, volatile); given in the profile, it is forced', generated: true },
+    },
+    freeOptions: true,
+  },
+  init({ name, options, buildout }) {
+    let storagePath = options.get('storage-path');
+    if (storagePath === undefined) {
+      storagePath = join(buildout.section('buildout').require('parts-directory'), name);
+      options.set('storage-path', storagePath);
+    }
+    const createOnce = isTrue(options.get('create-once'), true);
+    const bytesText = options.get('bytes') ?? '16';
+    if (!/^\s*\d+\s*$/.test(bytesText)) throw new RecipeError(`[${name}] bytes: invalid length '${bytesText}'`);
+    const forced = options.get('passwd');
+    const stored = storagePath ? readStorage(storagePath) : undefined;
+    let generated = false;
+    let passwd: string;
+    if (forced) passwd = forced;
+    else if (stored) passwd = stored.passwd;
+    else {
+      passwd = generatePassword(Number(bytesText));
+      generated = true;
+    }
+    options.setVolatile('passwd', passwd);
+    const extra = stored && stored.passwd === passwd ? stored.extra : new Map<string, string>();
+    const path = storagePath;
+
+    const install = () => {
+      if (!path) return [];
+      mkdirSync(dirname(path), { recursive: true });
+      createFile(path, storageText(passwd, extra), 0o600);
+      return createOnce ? [] : [path];
+    };
+    return {
+      install,
+      update() {
+        // a password generated in this run (its storage was lost) must be stored
+        return generated || (forced && stored?.passwd !== forced) ? install() : undefined;
+      },
+    };
+  },
+};

@@ -1,0 +1,104 @@
+// slapos.cookbook:publish and publish.serialised (spec §2.8): the
+// connection parameters of the instance are every option of the part but
+// `recipe` and those starting with `-`, plus the options of the sections
+// named by `-extends` (recursively; in an extended section, `-publish`
+// limits which keys are taken).
+//
+// With no SlapOS master (tsbuildout has none yet), they are written to
+// `.published-parameters.json` in the buildout directory: one entry per
+// publishing part, `{"parameters": {...}, "serialised": bool,
+// "slave-reference": str|null}`, keys sorted, two-space indent. The
+// `serialised` flag says the master would receive them as JSON-in-XML
+// (`{"_": json.dumps(parameters)}`). Typed option values are written as the
+// JSON of the Python value. The file is rewritten only when it changes; an
+// uninstalled part's entry is removed (buildout's record of the part is
+// gone, so is what it published). Returns [] (the file is shared).
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsonDumps, jsonLoads } from '../../python/json.ts';
+import { pySplitWhitespace } from '../../python/text.ts';
+import { PyDict, type PyValue } from '../../python/value.ts';
+import { RecipeError, type PartOptions, type RecipeModule } from '../api.ts';
+import { writeIfChanged } from '../lib/files.ts';
+
+export const PUBLISHED_FILE = '.published-parameters.json';
+
+function readPublished(path: string): PyDict {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return new PyDict();
+  }
+  try {
+    const d = jsonLoads(text);
+    if (d instanceof PyDict) return d;
+  } catch {
+    // damaged: start again
+  }
+  throw new RecipeError(`${path} is not a JSON object: remove it and run again`);
+}
+
+function writePublished(path: string, d: PyDict): void {
+  writeIfChanged(path, jsonDumps(d, { indent: 2, sortKeys: true, ensureAscii: false }) + '\n', 0o600);
+}
+
+function publishable(options: PartOptions, only?: readonly string[]): [string, PyValue][] {
+  const keys = only ?? options.keys().filter((k) => k !== 'recipe' && !k.startsWith('-'));
+  return keys.map((k) => [k, options.typed(k) ?? options.require(k)]);
+}
+
+function makePublish(names: string[], serialised: boolean): RecipeModule {
+  return {
+    names,
+    schema: {
+      options: {
+        '-extends': { description: 'sections whose options are published too (recursively)' },
+        '-slave-reference': { description: 'publish for this shared instance rather than for the partition' },
+        '-error-status-file': { description: '(failsafe variants) a file removed when publishing succeeds' },
+      },
+      freeOptions: true,
+    },
+    init({ name, options, buildout }) {
+      // read every section at init: buildout records them as dependencies
+      const parameters = new PyDict(publishable(options));
+      const done = new Set([name]);
+      const todo = pySplitWhitespace(options.get('-extends') ?? '');
+      const extended = todo.length > 0;
+      while (todo.length) {
+        const section = todo.pop()!;
+        if (done.has(section)) continue;
+        done.add(section);
+        const s = buildout.section(section);
+        const only = s.get('-publish');
+        for (const [k, v] of publishable(s, only === undefined ? undefined : pySplitWhitespace(only))) parameters.set(k, v);
+        todo.push(...pySplitWhitespace(s.get('-extends') ?? '').filter((x) => !done.has(x)));
+      }
+      const slave = options.get('-slave-reference');
+      const file = join(buildout.directory, PUBLISHED_FILE);
+      const errorFile = options.get('-error-status-file');
+      const install = () => {
+        if (errorFile) rmSync(errorFile, { force: true });
+        const all = readPublished(file);
+        all.set(name, new PyDict([
+          ['parameters', parameters],
+          ['serialised', serialised],
+          ['slave-reference', slave ?? null],
+        ]));
+        writePublished(file, all);
+        return [];
+      };
+      return { install, update: () => (extended ? install() : undefined) };
+    },
+    uninstall({ name, directory }) {
+      const file = join(directory, PUBLISHED_FILE);
+      const all = readPublished(file);
+      if (all.get(name) === undefined) return;
+      all.delete(name);
+      writePublished(file, all);
+    },
+  };
+}
+
+export const publish = makePublish(['slapos.cookbook:publish', 'slapos.cookbook:publish_failsafe'], false);
+export const publishSerialised = makePublish(['slapos.cookbook:publish.serialised', 'slapos.cookbook:publish.serialised_failsafe'], true);

@@ -1,0 +1,48 @@
+// slapos.cookbook:symbolic.link (spec §2.16): for each path of
+// `link-binary`, a symbolic link `<target-directory>/<basename>` → path. An
+// existing link is replaced (left alone when it already points there); any
+// other file in the way is an error. Returns the links; update = install.
+import { lstatSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { strRepr } from '../../python/repr.ts';
+import { pySplitWhitespace } from '../../python/text.ts';
+import { RecipeError, type RecipeModule } from '../api.ts';
+
+export const symbolicLink: RecipeModule = {
+  names: ['slapos.cookbook:symbolic.link'],
+  schema: {
+    options: {
+      'target-directory': { description: 'the directory where the links are made', required: true },
+      'link-binary': { description: 'the paths to link to (whitespace separated)', required: true },
+    },
+  },
+  init({ options, logger }) {
+    const target = options.require('target-directory');
+    const paths = pySplitWhitespace(options.require('link-binary'));
+    const install = () => {
+      const links: string[] = [];
+      for (const path of paths) {
+        const link = join(target, basename(path));
+        let stat;
+        try {
+          stat = lstatSync(link);
+        } catch {
+          // nothing there
+        }
+        if (stat) {
+          if (!stat.isSymbolicLink()) throw new RecipeError(`Target link already ${strRepr(link)} exists but it is not link`);
+          if (readlinkSync(link) !== path) unlinkSync(link);
+          else {
+            links.push(link);
+            continue;
+          }
+        }
+        symlinkSync(path, link);
+        logger.debug(`Created link ${strRepr(link)} -> ${strRepr(path)}`);
+        links.push(link);
+      }
+      return links;
+    };
+    return { install, update: install };
+  },
+};

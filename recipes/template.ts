@@ -1,0 +1,117 @@
+// Template recipes that expand buildout substitutions (`${section:option}`,
+// `$${` for a literal `${`) in a text and write the result.
+//
+// slapos.recipe.template (default entry, spec §2.2): `url` (a path or URL,
+// checked against `md5sum` when given), whose text is substituted when the
+// section is initialised (every reference is a dependency of the part), or
+// `inline`, an option value buildout already substituted. Install creates missing parent directories and writes `output`; a
+// file that already has those bytes is left alone and only gets its mode
+// fixed. Mode: `mode` (octal), else 0666, or 0777 when the text starts with
+// `#!`, less the umask. Returns [output]; update writes again (a no-op when
+// nothing changed), or does nothing at all when `md5sum` pins the template.
+//
+// collective.recipe.template (spec §2.14): `input` (a path or URL, or
+// `inline:` followed by the text) or `url` (with `md5sum`), `output`,
+// `mode`; without `mode` a file input's mode is copied. Substituted at init
+// too; update = install.
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pyLstrip } from '../python/text.ts';
+import { RecipeError, type BuildoutView, type PartOptions, type RecipeModule } from './api.ts';
+import { fetchBytes, localPath } from './lib/download.ts';
+import { parseMode, writeIfChanged } from './lib/files.ts';
+
+function modeOption(options: PartOptions, name: string): number | undefined {
+  const text = options.get('mode');
+  if (!text) return undefined;
+  try {
+    return parseMode(text);
+  } catch (e) {
+    throw new RecipeError(`[${name}] mode: ${(e as Error).message}`);
+  }
+}
+
+/** Substitute a template's text in the part's context; `$${` gives `${`. */
+function render(options: PartOptions, text: string): string {
+  return options.substitute(text).replaceAll('$${', '${');
+}
+
+function fetchText(location: string, md5sum: string | undefined, name: string, buildout: BuildoutView): string {
+  return fetchBytes(location, { directory: buildout.directory, offline: buildout.offline, part: name }, md5sum).toString('utf8');
+}
+
+/** Write `text` to `output` (parents created); mode as described above. */
+function writeOutput(output: string, text: string, mode: number | undefined): string {
+  mkdirSync(dirname(output), { recursive: true });
+  if (mode !== undefined) return writeIfChanged(output, text, mode);
+  return writeIfChanged(output, text, text.startsWith('#!') ? 0o777 & ~currentUmask() : undefined);
+}
+
+let umask: number | undefined;
+/** The process umask (read once: setting it back and forth is the only way to read it). */
+function currentUmask(): number {
+  if (umask === undefined) {
+    umask = process.umask(0o022);
+    process.umask(umask);
+  }
+  return umask;
+}
+
+export const slaposTemplate: RecipeModule = {
+  names: ['slapos.recipe.template'],
+  schema: {
+    options: {
+      url: { description: 'the template: a path or URL' },
+      inline: { description: 'the template text' },
+      md5sum: { description: 'md5 of the template fetched from url; when given, update does nothing' },
+      output: { description: 'the file written', required: true },
+      mode: { description: 'octal mode of the output (default 0666, or 0777 for a #! script, less the umask)' },
+    },
+    oneOf: [['url', 'inline']],
+  },
+  init({ name, options, buildout }) {
+    const url = options.get('url');
+    const inline = options.get('inline');
+    const md5sum = options.get('md5sum') || undefined;
+    if ((url === undefined) === (inline === undefined)) throw new RecipeError(`[${name}] exactly one of url and inline is required`);
+    // buildout already substituted an inline text (the value of an option)
+    const rendered = inline ?? render(options, fetchText(url!, md5sum, name, buildout));
+    const output = options.require('output');
+    const mode = modeOption(options, name);
+    const install = () => [writeOutput(output, rendered, mode)];
+    return { install, update: () => (md5sum ? undefined : install()) };
+  },
+};
+
+export const collectiveTemplate: RecipeModule = {
+  names: ['collective.recipe.template'],
+  schema: {
+    options: {
+      input: { description: 'the template: a path or URL, or `inline:` followed by the text' },
+      url: { description: 'the template URL' },
+      md5sum: { description: 'md5 of the template fetched from url' },
+      output: { description: 'the file written', required: true },
+      mode: { description: 'octal mode of the output (default: a file input\'s mode)' },
+    },
+    oneOf: [['input', 'url']],
+  },
+  init({ name, options, buildout }) {
+    const input = options.get('input');
+    const url = options.get('url');
+    const md5sum = options.get('md5sum') || undefined;
+    if ((input === undefined) === (url === undefined)) throw new RecipeError(`[${name}] exactly one of input and url is required`);
+    let text: string;
+    let mode = modeOption(options, name);
+    if (input !== undefined && input.startsWith('inline:')) text = pyLstrip(input.slice('inline:'.length));
+    else {
+      const location = (input ?? url)!;
+      text = fetchText(location, md5sum, name, buildout);
+      const path = localPath(location, buildout.directory);
+      if (mode === undefined && path !== undefined) mode = statSync(path).mode & 0o7777;
+    }
+    const rendered = render(options, text);
+    const output = options.require('output');
+    const install = () => [writeOutput(output, rendered, mode)];
+    return { install, update: install };
+  },
+};

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { withTree } from '../helpers/files.ts';
+import { installedOptions, profile, read, run, writeProfile } from './run.ts';
+
+const SOFTWARE =
+  '[zlib]\nrecipe = slapos.recipe.cmmi\nurl = https://example.invalid/zlib.tar.gz\nmd5sum = 0\nconfigure-options = --shared\n' +
+  '[eggs]\nrecipe = zc.recipe.egg\neggs = slapos.toolbox\nscripts = x\n' +
+  '[custom]\nrecipe = zc.recipe.egg:custom\negg = foo\n' +
+  '[dl]\nrecipe = hexagonit.recipe.download\nurl = https://example.invalid/a.tgz\n' +
+  '[git]\nrecipe = slapos.recipe.build:gitclone\nrepository = https://example.invalid/repo.git\nbranch = master\n' +
+  '[built]\nrecipe = slapos.recipe.build\ninstall =\n  import os\n  os.mkdir(location)\n' +
+  '[data]\nrecipe = slapos.recipe.build\nanything = 1\n' +
+  '[template]\nrecipe = slapos.recipe.template\ninline =\n  zlib=${zlib:location}\n  eggs=${eggs:eggs-directory} ${eggs:_d} ${eggs:bin-directory}\n  dl=${dl:location} git=${git:location} built=${built:location}\noutput = ${buildout:directory}/rendered\n';
+
+const PARTS = ['zlib', 'eggs', 'custom', 'dl', 'git', 'built', 'data', 'template'];
+
+test('software-side recipes: a software profile resolves; with --stub-software, locations with an empty bin/', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(dir, profile(PARTS, SOFTWARE));
+    const { warnings } = await run(dir, { stubSoftware: true });
+    assert.deepEqual(warnings, []);
+    const p = (x: string) => join(dir, 'parts', x);
+    assert.equal(
+      read(join(dir, 'rendered')),
+      `zlib=${p('zlib')}\neggs=${join(dir, 'eggs')} ${join(dir, 'develop-eggs')} ${join(dir, 'bin')}\ndl=${p('dl')} git=${p('git')} built=${p('built')}`,
+    );
+    for (const x of ['zlib', 'dl', 'git', 'built']) {
+      assert.deepEqual(readdirSync(p(x)), ['bin']);
+      assert.equal(installedOptions(dir, x)!.get('__buildout_installed__'), p(x));
+    }
+    assert.equal(existsSync(p('data')), false);
+    assert.equal(installedOptions(dir, 'eggs')!.get('__buildout_installed__'), '');
+    const again = await run(dir, { stubSoftware: true });
+    assert.deepEqual(again.report.uninstalled, []);
+  });
+});
+
+test('software-side recipes: install is refused without --stub-software', async () => {
+  for (const part of ['zlib', 'eggs', 'dl', 'git']) {
+    await withTree({}, async (dir) => {
+      writeProfile(dir, profile([part], SOFTWARE.replace(/\[built\][^[]*/, '')));
+      await assert.rejects(run(dir), new RegExp(`\\[${part}\\] .* builds software, which tsbuildout does not do: .*--stub-software`));
+    });
+  }
+  await withTree({}, async (dir) => {
+    writeProfile(dir, profile(['built'], SOFTWARE));
+    await assert.rejects(run(dir), /\[built\] slapos.recipe.build: Python code in 'install' is unsupported/);
+  });
+  await withTree({}, async (dir) => {
+    writeProfile(dir, profile(['x'], "[x]\nrecipe = slapos.recipe.build\ninit = options['a'] = 'b'\n"));
+    await assert.rejects(run(dir, { stubSoftware: true }), /\[x\] slapos.recipe.build: Python code in 'init' is unsupported/);
+  });
+});
