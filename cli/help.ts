@@ -39,4 +39,10 @@ Commands:
                              --format stylish|json|sarif|github, --rule ID=off|info|warning|error,
                              --baseline FILE [--update-baseline], --list-rules;
                              exit 0 without errors, 1 with errors, 2 when lint cannot run
+  render-template TEMPLATE --context-json FILE [--extension NAME ...] [--import NAME=FILE ...]
+                             [--output FILE]
+                             render a Jinja2 template as slapos.recipe.template:jinja2 does;
+                             the JSON object's values are variables ({"__py__": "EXPR"}: a Python
+                             literal, {"__import__": "MODULE"}: a module); --import names a file
+                             or folder for {% import %}
 `;

@@ -8,6 +8,7 @@ import { annotateCommand } from './commands/annotate.ts';
 import { installCommand } from './commands/install.ts';
 import { lintCommand } from './commands/lint.ts';
 import { queryCommand } from './commands/query.ts';
+import { renderTemplateCommand } from './commands/render-template.ts';
 import { resolveCommand } from './commands/resolve.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   install: installCommand,
   lint: lintCommand,
   query: queryCommand,
+  'render-template': renderTemplateCommand,
   resolve: resolveCommand,
 };
 
