@@ -9,8 +9,10 @@ import { diffCommand } from './commands/diff.ts';
 import { explainCommand } from './commands/explain.ts';
 import { graphCommand } from './commands/graph.ts';
 import { installCommand } from './commands/install.ts';
+import { lintCommand } from './commands/lint.ts';
 import { planCommand } from './commands/plan.ts';
 import { queryCommand } from './commands/query.ts';
+import { renderTemplateCommand } from './commands/render-template.ts';
 import { resolveCommand } from './commands/resolve.ts';
 import { whyCommand } from './commands/why.ts';
 import type { CommandContext } from './context.ts';
@@ -24,8 +26,10 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   explain: explainCommand,
   graph: graphCommand,
   install: installCommand,
+  lint: lintCommand,
   plan: planCommand,
   query: queryCommand,
+  'render-template': renderTemplateCommand,
   resolve: resolveCommand,
   why: whyCommand,
 };

@@ -40,6 +40,8 @@ export const SAFE_INIT: ReadonlySet<string> = new Set([
   'slapos.cookbook:publish',
   'slapos.cookbook:publish.serialised',
   'slapos.recipe.template:default',
+  // reads options and the sections its context names; renders at install
+  'slapos.recipe.template:jinja2',
   'collective.recipe.template:default',
   'plone.recipe.command:default',
   'slapos.recipe.build:download',
@@ -65,7 +67,6 @@ const WOULD_RUN: Readonly<Record<string, string>> = {
   'slapos.cookbook:slapconfiguration.serialised': 'its init reads the partition configuration from the SlapOS master',
   'slapos.cookbook:slapconfiguration.jsonschema': 'its init reads the partition configuration from the SlapOS master',
   'slapos.cookbook:publish-early': 'its init reads and publishes parameters through the SlapOS master',
-  'slapos.recipe.template:jinja2': 'its init resolves a template context (not reviewed for inspection yet)',
 };
 
 export function recipeKey(spec: RecipeSpec): string {
@@ -206,7 +207,7 @@ export class InspectHost implements RecipeHost {
     }
   }
 
-  /** The run as a constructor sees it: offline, never stubbing software. */
+  /** The run as a constructor sees it: offline, and never installing anything. */
   private view(buildout: Buildout, part: Options): BuildoutView {
     const host = this;
     return {
@@ -219,7 +220,9 @@ export class InspectHost implements RecipeHost {
         return buildout.section('buildout').require('directory');
       },
       semantics: buildout.semantics,
-      stubSoftware: false,
+      // nothing is installed here: software-side recipes that refuse at init
+      // unless stubbing (slapos.recipe.build install code) compute their options
+      stubSoftware: true,
       offline: true,
       previous() {
         return host.previous(buildout).options.get(part.name);
