@@ -76,6 +76,10 @@ function edgeLabels(edges: GraphEdge[]): string[] {
 /** Graphviz: parts as boxes (dashed when their init was not run), data sections as ellipses, macros as notes. */
 export function graphDot(g: Graph): string {
   const out = ['digraph buildout {', '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=8, color="#555555"];'];
+  // a large graph (software/erp5: ~400 sections, ~1,800 edges) takes dot
+  // minutes with its default effort; fewer crossing-minimisation and
+  // network-simplex passes make it seconds, at some cost in crossings
+  if (g.nodes.length > 150 || g.edges.length > 400) out.push('  mclimit=0.1; nslimit=1; nslimit1=1; searchsize=10;');
   for (const n of g.nodes) {
     const attrs: string[] = [];
     switch (n.kind) {
