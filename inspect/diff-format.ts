@@ -1,7 +1,7 @@
 // `diff` as text for people. (`--json` prints the DiffResult itself.)
 import type { DiffResult } from './diff.ts';
 import { formatPlan } from './plan-format.ts';
-import { showOrigin, showValue } from './text.ts';
+import { showChange, showOrigin, showValue } from './text.ts';
 
 export function formatDiff(d: DiffResult, cwd: string): string {
   const out: string[] = [`A: ${d.a}`, `B: ${d.b}`, ''];
@@ -21,7 +21,7 @@ export function formatDiff(d: DiffResult, cwd: string): string {
     out.push(`  [${s.section}]`);
     for (const o of s.options) {
       const where = o.origin ? `  (${showOrigin(o.origin, cwd)})` : '';
-      out.push(`    ${o.option}: ${showValue(o.a)} → ${showValue(o.b)}${where}`);
+      out.push(`    ${o.option}: ${o.a?.includes('\n') || o.b?.includes('\n') ? `${showValue(o.a)} → ${showValue(o.b)}` : showChange(o.a, o.b)}${where}`);
     }
   }
   out.push('', 'What B would rebuild over an install of A:', '');

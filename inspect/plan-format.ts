@@ -1,6 +1,6 @@
 // The plan as text for people. (`--json` prints the Plan object itself.)
 import type { Action, EdgeRef, Plan, PlanItem, Reason, ValueChange } from './plan.ts';
-import { pad, showOrigin, showPath, showValue } from './text.ts';
+import { pad, showChange, showOrigin, showPath, showValue } from './text.ts';
 
 const ORDER: Action[] = ['install', 'reinstall', 'uninstall', 'update', 'unchanged'];
 
@@ -71,7 +71,7 @@ function reasonText(r: Reason, cwd: string): string[] {
       return ['kept: its signature changed, but check-signature = false'];
     case 'recipe-changed':
       return r.what === 'recipe'
-        ? [`recipe changed: ${showValue(r.old)} → ${showValue(r.new)}${r.origin ? `  (${showOrigin(r.origin, cwd)})` : ''}`]
+        ? [`recipe changed: ${showChange(r.old, r.new)}${r.origin ? `  (${showOrigin(r.origin, cwd)})` : ''}`]
         : [`recipe version changed: ${r.old ?? '(none)'} → ${r.new ?? '(none)'}`];
     case 'options-changed':
       return r.changes.flatMap((c) => changeText(c, cwd));
@@ -97,7 +97,7 @@ function changeText(c: ValueChange, cwd: string): string[] {
   const doubt = c.uncertain ? ' (uncertain)' : '';
   if (c.old === undefined) return [`option ${c.option} added: ${showValue(c.new)}${where}${doubt}`, ...refLines(c, cwd)];
   if (c.new === undefined) return [`option ${c.option} removed (was ${showValue(c.old)})${doubt}`];
-  if (!c.old.includes('\n') && !c.new.includes('\n')) return [`option ${c.option}: ${showValue(c.old)} → ${showValue(c.new)}${where}${doubt}`, ...refLines(c, cwd)];
+  if (!c.old.includes('\n') && !c.new.includes('\n')) return [`option ${c.option}: ${showChange(c.old, c.new)}${where}${doubt}`, ...refLines(c, cwd)];
   const oldLines = c.old.split('\n');
   const newLines = c.new.split('\n');
   const gone = oldLines.filter((l) => !newLines.includes(l));

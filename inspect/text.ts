@@ -46,3 +46,22 @@ export function showValue(v: string | undefined, max = 70): string {
 export function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
+
+/**
+ * Two single-line values, old → new, showing where they differ: when they
+ * are long, their common beginning and end are cut down to a little context.
+ */
+export function showChange(a: string | undefined, b: string | undefined, max = 70): string {
+  if (a === undefined || b === undefined || (a.length <= max && b.length <= max)) return `${showValue(a, max)} → ${showValue(b, max)}`;
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const context = 12;
+  const cut = (v: string) => {
+    const start = Math.max(0, pre - context);
+    const end = Math.min(v.length, v.length - suf + context);
+    return (start > 0 ? '…' : '') + v.slice(start, end) + (end < v.length ? '…' : '');
+  };
+  return `${showValue(cut(a), max)} → ${showValue(cut(b), max)}`;
+}
