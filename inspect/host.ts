@@ -120,7 +120,15 @@ export class InspectHost implements RecipeHost {
   readonly parts = new Map<string, InspectedPart>();
   private previousState: InstalledState | undefined;
 
-  constructor(readonly registry: RecipeRegistry = defaultRegistry()) {}
+  private readonly safe: ReadonlySet<string>;
+
+  /** `safeInit`: more `egg:entry` names whose constructors may run (recipes of a custom registry). */
+  constructor(
+    readonly registry: RecipeRegistry = defaultRegistry(),
+    safeInit: Iterable<string> = [],
+  ) {
+    this.safe = new Set([...SAFE_INIT, ...safeInit]);
+  }
 
   /** The record of the previous run (.installed.cfg), read once. */
   previous(buildout: Buildout): InstalledState {
@@ -151,7 +159,7 @@ export class InspectHost implements RecipeHost {
       this.markGenerated(options, part);
       return;
     }
-    if (!SAFE_INIT.has(key)) {
+    if (!this.safe.has(key)) {
       part.note = WOULD_RUN[key] ?? `its init has not been reviewed for side effects`;
       this.markGenerated(options, part);
       return;

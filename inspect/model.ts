@@ -42,6 +42,8 @@ export interface Inspection {
 
 export interface InspectOptions extends Omit<LoadOptions, 'recipes'> {
   registry?: RecipeRegistry;
+  /** More recipes (`egg:entry`) whose constructors may run, for a custom registry. */
+  safeInit?: string[];
   /** Evaluate `[buildout] parts` (default true). */
   evaluateParts?: boolean;
 }
@@ -102,9 +104,9 @@ export class EdgeRecorder {
 
 /** Load and resolve a profile for inspection. Throws BuildoutError when the profile cannot be assembled. */
 export async function inspectProfile(opts: InspectOptions): Promise<Inspection> {
-  const { registry, evaluateParts, ...load } = opts;
+  const { registry, safeInit, evaluateParts, ...load } = opts;
   const { assembled, environment } = await loadRaw(load);
-  const host = new InspectHost(registry);
+  const host = new InspectHost(registry, safeInit);
   const buildout = new Buildout(assembled, host);
   const recorder = new EdgeRecorder();
   buildout.observe = recorder.observe;

@@ -9,6 +9,7 @@ import { inspectProfile, type Inspection } from '../../inspect/model.ts';
 import type { Plan } from '../../inspect/plan.ts';
 import type { SemanticsMode } from '../../profile/semantics.ts';
 import type { Assignment } from '../../profile/assemble.ts';
+import type { RecipeRegistry } from '../../recipes/registry.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
 
 export const cli = join(repositoryRoot(), 'bin', 'tsbuildout.js');
@@ -28,6 +29,9 @@ export interface Load {
   semantics?: SemanticsMode;
   assignments?: Assignment[];
   config?: string;
+  /** A custom registry, and the recipes of it whose constructors inspection may run. */
+  registry?: RecipeRegistry;
+  safeInit?: string[];
 }
 
 export function inspectIn(dir: string, o: Load = {}): Promise<Inspection> {
@@ -39,6 +43,8 @@ export function inspectIn(dir: string, o: Load = {}): Promise<Inspection> {
     env: { python: '3.11' },
     ...(o.semantics ? { semantics: o.semantics } : {}),
     ...(o.assignments ? { assignments: o.assignments } : {}),
+    ...(o.registry ? { registry: o.registry } : {}),
+    ...(o.safeInit ? { safeInit: o.safeInit } : {}),
   });
 }
 
@@ -50,6 +56,7 @@ export function runIn(dir: string, o: Load = {}): Promise<RunReport> {
     executable: '/usr/bin/python3',
     env: { python: '3.11' },
     ...(o.semantics ? { semantics: o.semantics } : {}),
+    ...(o.registry ? { registry: o.registry } : {}),
     logger: { info: () => undefined, warning: () => undefined, debug: () => undefined },
   });
 }

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plan, stateOf, type Plan, type PlanItem, type Reason } from '../../inspect/plan.ts';
+import { RECIPES } from '../../recipes/index.ts';
+import { RecipeRegistry } from '../../recipes/registry.ts';
+import type { RecipeModule } from '../../recipes/api.ts';
 import { actualRun, append, expectedRun, inspectIn, runCli, runIn, withFixture, type Load } from './helpers.ts';
 
 async function planIn(dir: string, o: Load = {}): Promise<Plan> {
@@ -214,5 +217,65 @@ test('plan: recipes whose init is not run here: outputs unknown, decisions marke
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout) as { plan: Plan };
     assert.equal(j.plan.items.find((i) => i.part === 'frontend')?.action, 'install');
+  });
+});
+
+/** A recipe without an update method: zc.buildout runs its install again on every run. */
+const once: RecipeModule = {
+  names: ['test.recipe:once'],
+  init({ options }) {
+    const path = options.require('path');
+    return {
+      install() {
+        writeFileSync(path, 'x');
+        return path;
+      },
+    };
+  },
+};
+
+test('plan: update — a recipe without update method, a signature change with check-signature = false', async () => {
+  await withFixture('plan', async (dir) => {
+    const o: Load = { registry: new RecipeRegistry([...RECIPES, once]), safeInit: ['test.recipe:once'] };
+    append(dir, 'buildout.cfg', '\n[buildout]\nparts += stamp\n[stamp]\nrecipe = test.recipe:once\npath = ${buildout:directory}/stamp\n');
+    await runIn(dir, o);
+    let p = await planThenRun(dir, o);
+    assert.equal(item(p, 'stamp').action, 'update');
+    assert.equal(reason(item(p, 'stamp'), 'no-update-method').kind, 'no-update-method');
+    // a change only the signature sees ([ports] admin), signatures not checked
+    append(dir, 'buildout.cfg', '\n[buildout]\ncheck-signature = false\n[ports]\nadmin = 1\n');
+    p = await planThenRun(dir, o);
+    assert.equal(p.checkSignature, false);
+    assert.equal(item(p, 'config').action, 'update');
+    assert.equal(reason(item(p, 'config'), 'signature-not-checked').kind, 'signature-not-checked');
+    assert.equal(item(p, 'dirs').action, 'unchanged');
+  });
+});
+
+test('plan: the text for people', async () => {
+  await withFixture('plan', async (dir) => {
+    await runIn(dir);
+    // [dirs] leaves parts, but [config] reads it: an implicit part, kept
+    append(dir, 'buildout.cfg', '\n[config]\ninline +=\n  timeout = 5\n[buildout]\nparts = config service\n');
+    const r = runCli(dir, ['plan']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      [
+        'Plan against .installed.cfg, slapos semantics',
+        '',
+        'reinstall  config   slapos.recipe.template',
+        '    option inline changed  (buildout.cfg:5):',
+        "      + 'timeout = 5'  (buildout.cfg:6)",
+        "      ${ports:app} = '8080'  (base.cfg:13)",
+        'reinstall  service  slapos.cookbook:wrapper',
+        '    dependency changed: [config] via ${config:output} in command-line (base.cfg:25)',
+        '      chain: [service] → [config] (its reasons are listed under [config])',
+        '(1 unchanged part not listed: --all lists them)',
+        '',
+        '3 parts: 2 reinstall, 1 unchanged',
+        '',
+      ].join('\n'),
+    );
   });
 });
