@@ -10,7 +10,9 @@ import type { Assembled } from '../profile/assemble.ts';
 import { Buildout, type Via } from '../profile/buildout.ts';
 import type { TargetEnvironment } from '../profile/environment.ts';
 import { loadRaw, type LoadOptions } from '../profile/load.ts';
-import { entrySpan } from '../profile/provenance.ts';
+import { entrySpan, lineOrigins } from '../profile/provenance.ts';
+import type { Entry } from '../profile/entry.ts';
+import { findReferences } from '../parser/references.ts';
 import { pyStrip } from '../python/text.ts';
 import type { RecipeRegistry } from '../recipes/registry.ts';
 import { InspectHost } from './host.ts';
@@ -162,30 +164,77 @@ export function edgesFrom(insp: Inspection): Map<string, Edge[]> {
   return out;
 }
 
-/** Edges by their target section. */
+const byTarget = new WeakMap<Inspection, { count: number; map: Map<string, Edge[]> }>();
+
+/** Edges by their target section (kept while no edge is added). */
 export function edgesTo(insp: Inspection): Map<string, Edge[]> {
+  const known = byTarget.get(insp);
+  if (known && known.count === insp.edges.length) return known.map;
   const out = new Map<string, Edge[]>();
   for (const e of insp.edges) {
     let list = out.get(e.to);
     if (!list) out.set(e.to, (list = []));
     list.push(e);
   }
+  byTarget.set(insp, { count: insp.edges.length, map: out });
   return out;
 }
 
 const spanCache = new WeakMap<Edge, Span | null>();
+
+interface EntryIndex {
+  origins: ReturnType<typeof lineOrigins>;
+  /** Offset of each line's start in the value. */
+  starts: number[];
+  /** First offset of each reference text. */
+  refs: Map<string, number>;
+}
+
+const entryIndexes = new WeakMap<Entry, EntryIndex>();
+
+/** Line origins and reference offsets of an entry, computed once (a value's history is replayed once, not per reference). */
+function entryIndex(e: Entry): EntryIndex {
+  let x = entryIndexes.get(e);
+  if (x) return x;
+  const starts = [0];
+  for (let i = e.value.indexOf('\n'); i >= 0; i = e.value.indexOf('\n', i + 1)) starts.push(i + 1);
+  const refs = new Map<string, number>();
+  for (const r of findReferences(e.value)) if (!refs.has(r.text)) refs.set(r.text, r.start);
+  x = { origins: lineOrigins(e), starts, refs };
+  entryIndexes.set(e, x);
+  return x;
+}
+
+function spanAt(e: Entry, start: number, end: number): Span | undefined {
+  const { origins, starts } = entryIndex(e);
+  const at = (offset: number) => {
+    let line = 0;
+    while (line + 1 < starts.length && starts[line + 1]! <= offset) line++;
+    const o = origins[line];
+    return o ? { file: o.file, line: o.line, column: o.column + (offset - starts[line]!) } : undefined;
+  };
+  const a = at(start);
+  const b = at(end);
+  if (!a) return undefined;
+  return { file: a.file, line: a.line, column: a.column, endLine: b?.line ?? a.line, endColumn: b?.column ?? a.column };
+}
 
 /** Where an edge is written: the reference, the `<` line, or the name in `parts` / `<part-dependencies>`. */
 export function edgeSpan(insp: Inspection, e: Edge): Span | undefined {
   const known = spanCache.get(e);
   if (known !== undefined) return known ?? undefined;
   let span: Span | undefined;
-  if (e.locate) span = e.locate();
-  else if (e.kind === 'parts' || e.kind === 'part-dependencies') {
+  if (e.kind === 'reference' && e.ref) {
+    const entry = insp.buildout.sections.get(e.from)?.raw.get(e.option);
+    const start = entry ? entryIndex(entry).refs.get(e.ref) : undefined;
+    if (entry && start !== undefined) span = spanAt(entry, start, start + e.ref.length);
+  }
+  if (!span && e.locate) span = e.locate();
+  else if (!span && (e.kind === 'parts' || e.kind === 'part-dependencies')) {
     const entry = insp.buildout.sections.get(e.from)?.raw.get(e.kind === 'parts' ? 'parts' : '<part-dependencies>');
     if (entry) {
       const m = new RegExp(`(^|\\s)(${e.to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?=\\s|$)`).exec(entry.value);
-      if (m) span = entrySpan(entry, m.index + m[1]!.length, m.index + m[0].length);
+      if (m) span = spanAt(entry, m.index + m[1]!.length, m.index + m[0].length);
     }
   }
   spanCache.set(e, span ?? null);

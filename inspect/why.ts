@@ -62,13 +62,49 @@ export function why(insp: Inspection, section: string, limit = 10): WhyResult {
   return result;
 }
 
-/** The first (shortest) chain to a section, if any. */
-export function firstChain(insp: Inspection, section: string): Edge[] | undefined {
-  try {
-    return why(insp, section, 1).chains[0];
-  } catch {
-    return undefined;
+const trees = new WeakMap<Inspection, { count: number; parent: Map<string, Edge> }>();
+
+/** One shortest chain from [buildout] to every section: the edge that first reaches each (breadth-first). */
+function shortestTree(insp: Inspection): Map<string, Edge> {
+  const known = trees.get(insp);
+  if (known && known.count === insp.edges.length) return known.parent;
+  const parent = new Map<string, Edge>();
+  const from = new Map<string, Edge[]>();
+  for (const e of insp.edges) {
+    if (e.kind === 'macro') continue;
+    let l = from.get(e.from);
+    if (!l) from.set(e.from, (l = []));
+    l.push(e);
   }
+  let frontier = ['buildout'];
+  const seen = new Set(frontier);
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const n of frontier) {
+      for (const e of from.get(n) ?? []) {
+        if (seen.has(e.to)) continue;
+        seen.add(e.to);
+        parent.set(e.to, e);
+        next.push(e.to);
+      }
+    }
+    frontier = next;
+  }
+  trees.set(insp, { count: insp.edges.length, parent });
+  return parent;
+}
+
+/** The first (shortest) chain from [buildout] to a section, if any. */
+export function firstChain(insp: Inspection, section: string): Edge[] | undefined {
+  const parent = shortestTree(insp);
+  const chain: Edge[] = [];
+  for (let n = section; n !== 'buildout'; ) {
+    const e = parent.get(n);
+    if (!e) return undefined;
+    chain.unshift(e);
+    n = e.from;
+  }
+  return chain.length ? chain : undefined;
 }
 
 /** `why` as text: one chain per line, each hop with its reference and where it is written. */
