@@ -34,6 +34,12 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   why: whyCommand,
 };
 
+// output piped into a reader that stops early (`| head`) is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 export async function main(argv: string[]): Promise<number> {
   const out = (t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n');
   const err = (t: string) => process.stderr.write(t.endsWith('\n') ? t : t + '\n');
