@@ -96,7 +96,8 @@ export class ProfileFiles {
 /** UTF-8 text, or a located error for binary or mis-encoded content. */
 export function decode(bytes: Buffer, file: string, chain: string[] = []): string {
   const nul = bytes.indexOf(0);
-  const bad = nul >= 0 ? nul : firstInvalidUtf8(bytes);
+  const invalid = firstInvalidUtf8(bytes);
+  const bad = nul >= 0 && (invalid < 0 || nul < invalid) ? nul : invalid;
   if (bad < 0) return bytes.toString('utf8');
   const before = bytes.subarray(0, bad).toString('utf8');
   const line = before.split(/\r\n|\r|\n/).length;
@@ -105,9 +106,9 @@ export function decode(bytes: Buffer, file: string, chain: string[] = []): strin
     severity: 'error',
     rule: 'syntax',
     message:
-      nul >= 0
-        ? `${file} is a binary file, not a buildout configuration (NUL byte)`
-        : `${file} is not UTF-8 text (invalid byte 0x${bytes[bad]!.toString(16).padStart(2, '0')})`,
+      bad === nul
+        ? 'a binary file, not a buildout configuration (NUL byte)'
+        : `not UTF-8 text (invalid byte 0x${bytes[bad]!.toString(16).padStart(2, '0')})`,
     span: { file, line, column, endLine: line, endColumn: column + 1 },
     chain,
   });

@@ -7,7 +7,7 @@ import { sortedPy } from '../../profile/merge.ts';
 import { loadBuildout } from '../../profile/load.ts';
 import { consumerValue } from '../../profile/values.ts';
 import { type CommandContext, sortedJson } from '../context.ts';
-import { formatSpan } from '../report.ts';
+import { formatError, formatSpan } from '../report.ts';
 
 export type SectionResult = Record<string, string> | { __error__: string };
 
@@ -80,7 +80,11 @@ export async function resolveCommand(ctx: CommandContext): Promise<number> {
     text[name] = d ? { __error__: describe(d) } : s;
   }
   ctx.out(head + '\n' + formatConfig(text));
-  return result.parts ? 0 : 1;
+  if (!result.parts) {
+    ctx.err(formatError(errors.get('')!, ctx.cwd));
+    return 1;
+  }
+  return 0;
 }
 
 /** Sections as .cfg text: continuation lines indented so the text reads back the same. */
