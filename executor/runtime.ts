@@ -105,6 +105,9 @@ function buildoutView(buildout: Buildout, part: Options, flags: RunFlags): Build
       if (name !== part.name && name !== 'buildout') part.dependencies.add(name);
       return partOptions(s, buildout);
     },
+    hasSection(name: string) {
+      return buildout.rawSection(name) !== undefined;
+    },
     get directory() {
       return buildout.section('buildout').require('directory');
     },

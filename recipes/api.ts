@@ -28,6 +28,8 @@ export interface PartOptions {
 export interface BuildoutView {
   /** Another section; reading it makes the current part depend on it. */
   section(name: string): PartOptions;
+  /** Whether the profile has this section (without initialising it). */
+  hasSection(name: string): boolean;
   /** [buildout] directory, absolute. */
   readonly directory: string;
   readonly semantics: import('../profile/semantics.ts').Semantics;

@@ -13,6 +13,10 @@ import { wrapper } from './cookbook/wrapper.ts';
 import { mkdirectory } from './mkdirectory.ts';
 import { ploneCommand } from './plone-command.ts';
 import { RecipeRegistry } from './registry.ts';
+import { publishEarly } from './slap/publish-early.ts';
+import { request, requestOptional, requestOptionalSerialised, requestSerialised } from './slap/request.ts';
+import { slapconfiguration, slapconfigurationJsonschema, slapconfigurationSerialised, switchSoftwaretypeNoop } from './slap/slapconfiguration.ts';
+import { switchSoftwaretype } from './slap/switch-softwaretype.ts';
 import { build, cmmi, eggEggs, eggScripts, gitclone, hexagonitDownload } from './software.ts';
 import { collectiveTemplate, slaposTemplate } from './template.ts';
 
@@ -30,6 +34,17 @@ export const RECIPES: readonly RecipeModule[] = [
   promisePlugin,
   publish,
   publishSerialised,
+  // slapos.cookbook, talking to the master
+  slapconfiguration,
+  slapconfigurationSerialised,
+  slapconfigurationJsonschema,
+  switchSoftwaretypeNoop,
+  publishEarly,
+  request,
+  requestOptional,
+  requestSerialised,
+  requestOptionalSerialised,
+  switchSoftwaretype,
   // templates
   slaposTemplate,
   collectiveTemplate,
