@@ -6,18 +6,28 @@ import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
 import { installCommand } from './commands/install.ts';
+import { masterCommand } from './commands/master.ts';
+import { nodeCommand } from './commands/node.ts';
+import { requestCommand } from './commands/request.ts';
+import { showCommand } from './commands/show.ts';
 import { queryCommand } from './commands/query.ts';
 import { resolveCommand } from './commands/resolve.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
+import { MasterError } from '../slapos/master/local.ts';
+import { NodeError } from '../slapos/node/config.ts';
 import { diagnosticJson, formatErrors } from './report.ts';
 import { HELP, VERSION } from './help.ts';
 
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
   install: installCommand,
+  master: masterCommand,
+  node: nodeCommand,
   query: queryCommand,
+  request: requestCommand,
   resolve: resolveCommand,
+  show: showCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -58,6 +68,11 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof UsageError || (e instanceof Error && e.message.startsWith('--env'))) {
+      if (json) out(JSON.stringify({ ok: false, error: { message: e.message } }, null, 1));
+      err(`Error: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof MasterError || e instanceof NodeError) {
       if (json) out(JSON.stringify({ ok: false, error: { message: e.message } }, null, 1));
       err(`Error: ${e.message}`);
       return 1;
