@@ -6,11 +6,13 @@ import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
 import { installCommand } from './commands/install.ts';
+import { lintCommand } from './commands/lint.ts';
 import { masterCommand } from './commands/master.ts';
 import { nodeCommand } from './commands/node.ts';
 import { requestCommand } from './commands/request.ts';
 import { showCommand } from './commands/show.ts';
 import { queryCommand } from './commands/query.ts';
+import { renderTemplateCommand } from './commands/render-template.ts';
 import { resolveCommand } from './commands/resolve.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
@@ -22,9 +24,11 @@ import { HELP, VERSION } from './help.ts';
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
   install: installCommand,
+  lint: lintCommand,
   master: masterCommand,
   node: nodeCommand,
   query: queryCommand,
+  'render-template': renderTemplateCommand,
   request: requestCommand,
   resolve: resolveCommand,
   show: showCommand,

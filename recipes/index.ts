@@ -12,6 +12,7 @@ import { userinfo } from './cookbook/userinfo.ts';
 import { wrapper } from './cookbook/wrapper.ts';
 import { mkdirectory } from './mkdirectory.ts';
 import { ploneCommand } from './plone-command.ts';
+import { templateJinja2 } from './jinja2/index.ts';
 import { RecipeRegistry } from './registry.ts';
 import { publishEarly } from './slap/publish-early.ts';
 import { request, requestOptional, requestOptionalSerialised, requestSerialised } from './slap/request.ts';
@@ -47,6 +48,7 @@ export const RECIPES: readonly RecipeModule[] = [
   switchSoftwaretype,
   // templates
   slaposTemplate,
+  templateJinja2,
   collectiveTemplate,
   // commands and downloads
   ploneCommand,
