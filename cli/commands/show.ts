@@ -39,7 +39,16 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
   line('partition', info.partition ? `${info.partition} on ${info.computer}` : undefined);
   line('hosted by', info['hosted-by']);
   for (const [title, key] of [['parameters', 'parameters'], ['connection parameters', 'connection']] as const) {
-    const d = (info[key] ?? {}) as Record<string, unknown>;
+    let d = (info[key] ?? {}) as Record<string, unknown>;
+    // JSON-in-XML (the `_` key of .serialised recipes and json-in-xml software releases): shown decoded
+    if (Object.keys(d).length === 1 && typeof d._ === 'string') {
+      try {
+        const inner = JSON.parse(d._) as unknown;
+        if (inner && typeof inner === 'object' && !Array.isArray(inner)) d = inner as Record<string, unknown>;
+      } catch {
+        // shown as it is
+      }
+    }
     const keys = Object.keys(d).sort();
     ctx.out(`${title}:${keys.length ? '' : ' (none)'}`);
     for (const k of keys) ctx.out(`  ${k} = ${typeof d[k] === 'string' ? d[k] : JSON.stringify(d[k])}`);

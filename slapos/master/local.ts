@@ -118,7 +118,8 @@ export class LocalMaster {
   }
 
   static async open(path: string): Promise<LocalMaster> {
-    const { default: Database } = await import('better-sqlite3');
+    // loaded on first use (a native module; the bundles keep it external and every bundle has a require)
+    const Database = require('better-sqlite3') as typeof BetterSqlite3;
     return new LocalMaster(new Database(path));
   }
 

@@ -22,6 +22,9 @@ import { type Address, preparePartition, runPartitionBuildout } from './partitio
 import { runPromises, type PromiseResult } from './promises.ts';
 import { ensureSupervisord, startPartition, stopPartition } from './supervisord.ts';
 
+/** How long failing promises are retried right after the services started. */
+export const PROMISE_GRACE_MS = 10_000;
+
 export interface InstanceOptions {
   say: (line: string) => void;
   /** Process every partition, even up to date ones. */
@@ -159,7 +162,7 @@ async function processPartition(paths: NodePaths, settings: NodeSettings, api: M
   let promises: PromiseResult[] | undefined;
   if (state === 'started') {
     await startPartition(paths, pid, dir);
-    promises = await runPromises(dir);
+    promises = await runPromises(dir, PROMISE_GRACE_MS);
     const bad = promises.find((p) => p.failed);
     if (bad) return fail(`Promise '${bad.name}' failed with output: ${bad.message}`, 'promise-failed', promises);
     await api.reportState(settings.computer, pid, 'started');

@@ -134,6 +134,28 @@ export interface BuildoutResult {
   errors: string;
 }
 
+/**
+ * The error of a failed run: with --json, tsbuildout prints it last on
+ * standard output with its message intact (several lines, as the
+ * recipe raised it); the chain of `while:` lines comes from standard error.
+ */
+export function errorOf(stdout: string, errors: string): string {
+  const output = stdout;
+  const i = output.lastIndexOf('\n{\n "ok": false');
+  if (i >= 0 || output.startsWith('{\n "ok": false')) {
+    try {
+      const j = JSON.parse(output.slice(i + 1)) as { error?: { message?: string } };
+      if (j.error?.message) {
+        const chain = errors.split('\n').filter((l) => /^\s+(while|hint|also):/.test(l));
+        return ['Error: ' + j.error.message, ...chain].join('\n');
+      }
+    } catch {
+      // not the JSON error
+    }
+  }
+  return errors.trim() || output.trim();
+}
+
 /** `tsbuildout -U install` in the partition, umask 027; output appended to .slapgrid/log/instance.log. */
 export function runPartitionBuildout(instanceRoot: string, dir: string, extraArgs: string[] = []): Promise<BuildoutResult> {
   const logDir = join(dir, '.slapgrid', 'log');
@@ -142,11 +164,13 @@ export function runPartitionBuildout(instanceRoot: string, dir: string, extraArg
   appendFileSync(log, `\n${new Date().toISOString()} Running buildout in ${dir}\n`);
   const [cmd, ...args] = tsbuildoutCommand();
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', 'umask 027 && exec "$@"', 'sh', cmd!, ...args, '-U', ...extraArgs, 'install'], { cwd: dir, env: buildoutEnvironment(instanceRoot, dir), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', 'umask 027 && exec "$@"', 'sh', cmd!, ...args, '-U', '--json', ...extraArgs, 'install'], { cwd: dir, env: buildoutEnvironment(instanceRoot, dir), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    let stdout = '';
     let errors = '';
     child.stdout.on('data', (d: Buffer) => {
       output += d.toString();
+      stdout += d.toString();
       appendFileSync(log, d);
     });
     child.stderr.on('data', (d: Buffer) => {
@@ -155,6 +179,6 @@ export function runPartitionBuildout(instanceRoot: string, dir: string, extraArg
       appendFileSync(log, d);
     });
     child.on('error', (e) => resolve({ ok: false, output: e.message, errors: e.message }));
-    child.on('close', (code) => resolve({ ok: code === 0, output, errors: errors.trim() || output.trim() }));
+    child.on('close', (code) => resolve({ ok: code === 0, output, errors: errorOf(stdout, errors) }));
   });
 }

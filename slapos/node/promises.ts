@@ -172,8 +172,26 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
-/** Every promise of a partition, run (plugins concurrently, then legacy ones); results recorded. */
-export async function runPromises(dir: string): Promise<PromiseResult[]> {
+/**
+ * Every promise of a partition, run (plugins concurrently, then legacy
+ * ones); results recorded. `graceMs`: right after services were started,
+ * failing promises are run again every half second for that long before
+ * they count (services need a moment to listen; slapgrid would report the
+ * failure and succeed on its next run).
+ */
+export async function runPromises(dir: string, graceMs = 0): Promise<PromiseResult[]> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const results = await runPromisesOnce(dir);
+    if (!results.some((r) => r.failed) || Date.now() >= deadline) {
+      recordResults(dir, results);
+      return results;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function runPromisesOnce(dir: string): Promise<PromiseResult[]> {
   const results: PromiseResult[] = [];
   const list = (d: string) => {
     try {
@@ -211,7 +229,6 @@ export async function runPromises(dir: string): Promise<PromiseResult[]> {
     const message = r.timedOut ? `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds` : r.output.trim() || (r.code === 0 ? 'OK' : `exited with status ${r.code}`);
     results.push({ name: f, path, kind: 'legacy', failed: r.code !== 0 || r.timedOut, message, date: date(), 'execution-time': (Date.now() - started) / 1000 });
   }
-  recordResults(dir, results);
   return results;
 }
 

@@ -6,7 +6,10 @@
 // template.cfg) and the parts they reference — and every other recipe
 // (compilation, eggs, and recipes tsbuildout does not implement) is
 // stubbed: its location is created, empty, and its options are not
-// evaluated when its own recipe cannot run. `--stub-bin DIR` then copies the
+// evaluated when its own recipe cannot run (`location` and, when missing,
+// `prefix` — what init code commonly computes — are then the stand-in's
+// location; any other computed option can be given as an assignment,
+// `section:option=value`). `--stub-bin DIR` then copies the
 // tree DIR into the software release (`bin/x` lands in <sr>/bin/x,
 // `parts/nginx/sbin/nginx` in <sr>/parts/nginx/sbin/nginx): the stand-ins
 // for the executables the instances run.
@@ -43,6 +46,9 @@ function stub(name: string, real: RecipeModule | undefined): RecipeModule {
       }
       const location = ctx.options.get('location') || join(ctx.buildout.section('buildout').require('parts-directory'), ctx.name);
       ctx.options.set('location', location);
+      // what init code commonly computes (gcc's prefix): the stand-in's own location
+      if (!ctx.options.has('prefix')) ctx.options.set('prefix', location);
+      for (const k of ctx.options.keys()) ctx.options.get(k); // substituted already: not unused
       return {
         install: () => {
           mkdirSync(join(location, 'bin'), { recursive: true });
