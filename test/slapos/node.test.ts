@@ -1,0 +1,123 @@
+// The node with the bundled example (examples/slapos-hello): the README's
+// two commands, then what happens to a running instance — a service that
+// dies is banged and restarted by the next run; invalid parameters give
+// slapconfiguration.jsonschema's error, shown by `show`, and the partition
+// keeps its files; fixing them brings the instance back.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { repositoryRoot } from '../helpers/paths.ts';
+import { cli, get, hasSupervisord, ok, show, status } from '../helpers/node.ts';
+
+const skip = hasSupervisord() ? false : "no supervisord (Debian's supervisor)";
+const SOFTWARE = join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg');
+const URL = 'http://[::1]:18181/';
+
+/** Files of the partition (but slapgrid's and buildout's bookkeeping) with their mtimes. */
+function files(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const rel = relative(dir, p);
+      if (rel === '.slapgrid' || rel === '.installed.cfg' || rel.startsWith('.slapgrid-') || rel === '.slapos-resource' || rel.startsWith('.slappart') || rel === '.tsbuildout.lock') continue;
+      const s = lstatSync(p);
+      if (s.isDirectory()) walk(p);
+      else out.set(rel, s.mtimeMs);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+async function waitFor<T>(f: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () => {
+  let root = '';
+  const node = () => join(root, 'node');
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'tsbuildout-node-'));
+  });
+  after(async () => {
+    if (root) {
+      await cli(['node', 'stop', '--root', node()]);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('request, then node: the instance serves its greeting, publishes its URL, its promise passes', async () => {
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "Node", "port": "18181"}']);
+    const run = await ok(['node', '--root', node()]);
+    assert.match(run.stdout, /Processing partition slappart0 \(hello, started\)\./);
+    const info = await show(node(), 'hello');
+    assert.deepEqual(JSON.parse(info.connection._!), { url: URL, name: 'Node' });
+    assert.equal(info['reported-state'], 'started');
+    const [p] = await status(node());
+    assert.deepEqual(p!.services.map((s) => [s.name, s.state]), [['hello-server-on-watch', 'RUNNING']]);
+    assert.deepEqual(p!.promises['hello-server-listening.py']!.failed, false);
+    assert.match(await get(URL), /<h1>Hello Node!<\/h1>/);
+    const text = (await cli(['show', 'hello', '--root', node()])).stdout;
+    assert.match(text, /connection parameters:\n {2}name = Node\n {2}url = http:\/\/\[::1\]:18181\/\n/);
+  });
+
+  it('a service that dies: the watchdog bangs the master, the next node instance starts it again', async () => {
+    const [before] = await status(node());
+    const pid = before!.services[0]!.pid;
+    process.kill(pid, 'SIGKILL');
+    const info = await waitFor(async () => {
+      const i = await show(node(), 'hello');
+      return i.bang ? i : undefined;
+    }, 'the bang');
+    assert.match(String(info.bang), /hello-server-on-watch process in partition slappart0 exited/);
+    const run = await ok(['node', 'instance', '--root', node()]);
+    assert.match(run.stdout, /Processing partition slappart0/);
+    const [after] = await status(node());
+    assert.equal(after!.services[0]!.state, 'RUNNING');
+    assert.notEqual(after!.services[0]!.pid, pid);
+    assert.match(await get(URL), /Hello Node!/);
+    // once per deployment: a second death is not banged again until the partition is deployed anew
+    assert.equal((await cli(['node', 'instance', '--root', node()])).stdout.trim(), 'Every partition is up to date.');
+  });
+
+  it('invalid parameters: the jsonschema error reaches the master, the partition keeps its files and service', async () => {
+    const dir = join(node(), 'instance', 'slappart0');
+    const kept = files(dir);
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "Node", "prot": "18181"}']);
+    const run = await cli(['node', 'instance', '--root', node()]);
+    assert.equal(run.code, 1);
+    const info = await show(node(), 'hello');
+    assert.equal(info['reported-state'], 'error');
+    assert.match(String(info.error), /^Error: Invalid parameters:\n {2}\$: Additional properties are not allowed \('prot' was unexpected\)\n/);
+    const text = (await cli(['show', 'hello', '--root', node()])).stdout;
+    assert.match(text, /error:\n {2}Error: Invalid parameters:\n {4}\$: Additional properties are not allowed \('prot' was unexpected\)/);
+    assert.deepEqual(files(dir), kept);
+    assert.match(readFileSync(join(dir, '.slapgrid-slappart0-error.log'), 'utf8'), /Invalid parameters/);
+    assert.match(await get(URL), /Hello Node!/);
+
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "again", "port": "18181"}']);
+    await ok(['node', 'instance', '--root', node()]);
+    const fixed = await show(node(), 'hello');
+    assert.equal(fixed['reported-state'], 'started');
+    assert.equal(fixed.error, null);
+    assert.match(await get(URL), /Hello again!/);
+  });
+
+  it('a value of the wrong type is refused with jsonschema\'s message and path', async () => {
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": ["a"], "port": "80"}']);
+    assert.equal((await cli(['node', 'instance', '--root', node()])).code, 1);
+    const info = await show(node(), 'hello');
+    assert.equal(String(info.error).split('\n').slice(0, 3).join('\n'), "Error: Invalid parameters:\n  $.name: ['a'] is not of type 'string'\n  $.port: '80' does not match '^[1-9][0-9]{3,4}$'");
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "again", "port": "18181"}']);
+    await ok(['node', 'instance', '--root', node()]);
+  });
+});
