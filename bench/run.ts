@@ -89,3 +89,7 @@ if (!skip.has('jinja')) {
   const { recipeBenchReport } = await import('./jinja.ts');
   process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');
 }
+if (!skip.has('node')) {
+  // `node instance` for software/helloworld: first run and no-op re-run (bench/node.ts)
+  process.stdout.write((await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3)) + '\n');
+}
