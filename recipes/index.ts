@@ -14,6 +14,8 @@ import { mkdirectory } from './mkdirectory.ts';
 import { ploneCommand } from './plone-command.ts';
 import { templateJinja2 } from './jinja2/index.ts';
 import { RecipeRegistry } from './registry.ts';
+import { certificateAuthority, certificateAuthorityRequest } from './slap/certificate-authority.ts';
+import { cron, simplelogger } from './slap/logging.ts';
 import { publishEarly } from './slap/publish-early.ts';
 import { request, requestOptional, requestOptionalSerialised, requestSerialised } from './slap/request.ts';
 import { slapconfiguration, slapconfigurationJsonschema, slapconfigurationSerialised, switchSoftwaretypeNoop } from './slap/slapconfiguration.ts';
@@ -46,6 +48,10 @@ export const RECIPES: readonly RecipeModule[] = [
   requestSerialised,
   requestOptionalSerialised,
   switchSoftwaretype,
+  certificateAuthority,
+  certificateAuthorityRequest,
+  simplelogger,
+  cron,
   // templates
   slaposTemplate,
   templateJinja2,

@@ -56,8 +56,6 @@ export function syncFetch(url: string, init: { method: string; headers?: Record<
 
 /** slapos.slap's connection, as recipes use it. */
 export class SyncSlap {
-  private static registered = new Map<string, SlapObject>();
-
   constructor(readonly url: string) {}
 
   send(call: SlapCall): HttpAnswer {
@@ -69,15 +67,9 @@ export class SyncSlap {
     return answerValue(call, this.send(call));
   }
 
-  /** registerComputerPartition, cached per process as slapos.slap caches it. */
-  register(computer: string, partition: string, fresh = false): SlapObject {
-    const key = `${this.url}\0${computer}\0${partition}`;
-    let o = fresh ? undefined : SyncSlap.registered.get(key);
-    if (!o) {
-      o = asSlapObject(this.value(calls.register(computer, partition)), 'ComputerPartition');
-      SyncSlap.registered.set(key, o);
-    }
-    return o;
+  /** registerComputerPartition (not cached: a process may run several buildouts, tests do). */
+  register(computer: string, partition: string): SlapObject {
+    return asSlapObject(this.value(calls.register(computer, partition)), 'ComputerPartition');
   }
 
   /** requestComputerPartition: undefined when the master answers 408 (not ready). */
