@@ -364,6 +364,7 @@ export class LocalMaster {
 
   reportState(computer: string, reference: string, state: 'started' | 'stopped' | 'destroyed'): void {
     this.partition(computer, reference);
+    if (state === 'destroyed') return this.free(computer, reference);
     this.db.prepare('UPDATE partition SET reported_state = ?, error_text = NULL, error_at = NULL WHERE computer_reference = ? AND reference = ?').run(state, computer, reference);
   }
 

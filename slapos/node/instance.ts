@@ -84,7 +84,10 @@ export async function runInstances(paths: NodePaths, settings: NodeSettings, o: 
   const report: InstanceReport = { exitCode: 0, passes: 0, processed: [] };
   try {
     await ensureSupervisord(paths, [...tsbuildoutCommand(), 'node', 'watchdog', '--root', paths.root]);
-    const failed = new Set<string>();
+    // a partition that failed is retried in a later pass only when the master changed it
+    // since (a child it requested published, say): that is how one run converges
+    const failedAt = new Map<string, string>();
+    const last = new Map<string, PartitionOutcome>();
     const maxPasses = o.maxPasses ?? 10;
     for (let pass = 0; pass < maxPasses; pass++) {
       report.passes = pass + 1;
@@ -94,21 +97,21 @@ export async function runInstances(paths: NodePaths, settings: NodeSettings, o: 
       for (const cp of list instanceof PyList ? (list.items as SlapObject[]) : []) {
         const pid = str(cp.attr('_partition_id'));
         if (o.only && !o.only.includes(pid)) continue;
-        if (failed.has(pid)) continue;
+        const params = cp.attr('_parameter_dict');
+        const stamp = params instanceof PyDict ? str(params.get('timestamp')) : '';
+        if (failedAt.get(pid) === stamp) continue;
         const outcome = await processPartition(paths, settings, opened.api, url, cp, o, pass === 0 && !!o.force);
         if (!outcome) continue;
         changed = true;
         report.processed.push(outcome);
-        if (outcome.status === 'failed') {
-          failed.add(pid);
-          report.exitCode = 1;
-        } else if (outcome.status === 'promise-failed') {
-          failed.add(pid);
-          if (report.exitCode === 0) report.exitCode = 2;
-        }
+        last.set(pid, outcome);
+        if (outcome.status === 'failed' || outcome.status === 'promise-failed') failedAt.set(pid, stamp);
+        else failedAt.delete(pid);
       }
       if (!changed) break;
     }
+    const outcomes = [...last.values()];
+    report.exitCode = outcomes.some((x) => x.status === 'failed') ? 1 : outcomes.some((x) => x.status === 'promise-failed') ? 2 : 0;
   } finally {
     await serving?.close();
     opened.close();

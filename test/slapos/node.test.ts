@@ -121,3 +121,30 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
     await ok(['node', 'instance', '--root', node()]);
   });
 });
+
+describe('a root instance that requests a child', { skip, timeout: 120_000 }, () => {
+  it('one node instance run converges: the child is allocated and deployed, the root publishes its answer', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tsbuildout-node-'));
+    const node = join(root, 'node');
+    const software = join(repositoryRoot(), 'fixtures', 'slapos', 'tree', 'software.cfg');
+    try {
+      await ok(['request', 'tree', software, '--root', node, '--parameters', '{"greeting": "hi"}']);
+      const run = await cli(['node', '--root', node]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const child = await show(node, 'tree child');
+      assert.equal(child['software-type'], 'child');
+      assert.equal(child['requested-by'], 'slappart0');
+      assert.deepEqual(child.connection, { answer: 'hi from tree child (root: tree)' });
+      assert.deepEqual((await show(node, 'tree')).connection, { 'child-answer': 'hi from tree child (root: tree)' });
+      assert.match(run.stdout, /Processing partition slappart1 \(tree child, started\)/);
+      assert.equal((await cli(['node', 'instance', '--root', node])).stdout.trim(), 'Every partition is up to date.');
+      // the root no longer requests it: the child is destroyed and its partition freed
+      await ok(['request', 'tree', join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg'), '--root', node, '--parameters', '{"port": "18282"}']);
+      await ok(['node', '--root', node]);
+      assert.equal((await cli(['show', 'tree child', '--root', node])).code, 1);
+    } finally {
+      await cli(['node', 'stop', '--root', node]);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
