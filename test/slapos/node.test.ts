@@ -112,6 +112,18 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
     assert.match(await get(URL), /Hello again!/);
   });
 
+  it('requested stopped: the services leave supervisord, the master hears stopped; started again, they come back', async () => {
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "again", "port": "18181"}', '--state', 'stopped']);
+    await ok(['node', 'instance', '--root', node()]);
+    assert.equal((await show(node(), 'hello'))['reported-state'], 'stopped');
+    assert.deepEqual((await status(node()))[0]!.services, []);
+    assert.match(await get(URL), /^ERROR/);
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "again", "port": "18181"}']);
+    await ok(['node', 'instance', '--root', node()]);
+    assert.equal((await status(node()))[0]!.services[0]!.state, 'RUNNING');
+    assert.match(await get(URL), /Hello again!/);
+  });
+
   it('a value of the wrong type is refused with jsonschema\'s message and path', async () => {
     await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": ["a"], "port": "80"}']);
     assert.equal((await cli(['node', 'instance', '--root', node()])).code, 1);

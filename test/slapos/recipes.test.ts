@@ -234,6 +234,35 @@ wrapper = \${buildout:directory}/apache-service
     assert.match(read(join(dir, 'log.txt')), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d: one\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d: two\n$/);
   });
 
+  it('publish-early: a value generated on the first run is published at init and kept by later runs', async () => {
+    const dir = partition('slappart0');
+    writeProfile(
+      dir,
+      `[buildout]\nparts = publish\n\n${connection('slappart0')}
+[secret]
+recipe = slapos.cookbook:generate.password
+storage-path =
+[publish-early]
+recipe = slapos.cookbook:publish-early
+-init =
+  password secret:passwd
+fixed = yes
+[publish]
+recipe = slapos.cookbook:publish.serialised
+-extends = publish-early
+url = http://p
+`,
+    );
+    await run(dir);
+    const first = JSON.parse(((await http.instanceInformation('main'))!.connection as Record<string, string>)._!) as Record<string, string>;
+    assert.equal(first.fixed, 'yes');
+    assert.equal(first.url, 'http://p');
+    assert.match(first.password!, /^[A-Za-z0-9]{16}$/);
+    await run(dir);
+    const second = JSON.parse(((await http.instanceInformation('main'))!.connection as Record<string, string>)._!) as Record<string, string>;
+    assert.equal(second.password, first.password, 'the published password is kept though generate.password (with no storage) made a new one');
+  });
+
   it('the master over HTTP answers what the proxy answers to registerComputerPartition', async () => {
     const cp = await http.register('local', 'slappart0');
     const params = pyToJs(cp.attr('_parameter_dict')!) as Record<string, unknown>;
