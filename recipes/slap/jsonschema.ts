@@ -135,8 +135,12 @@ export class Validator {
     if (s === true || s === null) return [];
     if (s === false) return [{ path, message: `False schema does not allow ${repr(instance)}` }];
     if (!isObject(s)) return [];
-    const errors: SchemaError[] = [];
-    const err = (message: string, p = path) => errors.push({ path: p, message });
+    // errors come out in the order of the schema's keywords, as jsonschema iterates them
+    const tagged: [string, SchemaError[]][] = [];
+    const err = (keyword: string, message: string) => tagged.push([keyword, [{ path, message }]]);
+    const add = (keyword: string, list: SchemaError[]) => {
+      if (list.length) tagged.push([keyword, list]);
+    };
     const sub = (schema: PyValue): Loaded => ({ schema, file: node.file });
     const marks = () => [this.conversions.length, this.defaults.length] as const;
     const rollback = (m: readonly [number, number]) => {
@@ -146,65 +150,65 @@ export class Validator {
 
     const ref = s.get('$ref');
     if (typeof ref === 'string') {
-      errors.push(...this.check(this.store.ref(ref, node), instance, path, collect, at));
+      add('$ref', this.check(this.store.ref(ref, node), instance, path, collect, at));
       // draft 7: $ref alone; later drafts: siblings apply too (checked below either way)
     }
     const type = s.get('type');
     if (type !== undefined) {
       const types = type instanceof PyList ? type.items.map(String) : [String(type)];
       if (!types.some((t) => this.isType(instance, t, at))) {
-        err(`${repr(instance)} is not of type ${types.map((t) => repr(t)).join(', ')}`);
-        return errors;
+        err('type', `${repr(instance)} is not of type ${types.map((t) => repr(t)).join(', ')}`);
+        return ordered(s, tagged);
       }
     }
     const en = s.get('enum');
-    if (en instanceof PyList && !en.items.some((e) => jsonEqual(e, instance))) err(`${repr(instance)} is not one of ${repr(en)}`);
-    if (s.has('const') && !jsonEqual(s.get('const')!, instance)) err(`${repr(s.get('const')!)} was expected`);
+    if (en instanceof PyList && !en.items.some((e) => jsonEqual(e, instance))) err('enum', `${repr(instance)} is not one of ${repr(en)}`);
+    if (s.has('const') && !jsonEqual(s.get('const')!, instance)) err('const', `${repr(s.get('const')!)} was expected`);
 
     if (isNumber(instance) && typeof instance !== 'boolean') {
       const n = asNumber(instance);
       const min = s.get('minimum');
-      if (min !== undefined && isNumber(min) && n < asNumber(min)) err(`${repr(instance)} is less than the minimum of ${repr(min)}`);
+      if (min !== undefined && isNumber(min) && n < asNumber(min)) err('minimum', `${repr(instance)} is less than the minimum of ${repr(min)}`);
       const max = s.get('maximum');
-      if (max !== undefined && isNumber(max) && n > asNumber(max)) err(`${repr(instance)} is greater than the maximum of ${repr(max)}`);
+      if (max !== undefined && isNumber(max) && n > asNumber(max)) err('maximum', `${repr(instance)} is greater than the maximum of ${repr(max)}`);
       const emin = s.get('exclusiveMinimum');
-      if (emin !== undefined && isNumber(emin) && n <= asNumber(emin)) err(`${repr(instance)} is less than or equal to the minimum of ${repr(emin)}`);
+      if (emin !== undefined && isNumber(emin) && n <= asNumber(emin)) err('exclusiveMinimum', `${repr(instance)} is less than or equal to the minimum of ${repr(emin)}`);
       const emax = s.get('exclusiveMaximum');
-      if (emax !== undefined && isNumber(emax) && n >= asNumber(emax)) err(`${repr(instance)} is greater than or equal to the maximum of ${repr(emax)}`);
+      if (emax !== undefined && isNumber(emax) && n >= asNumber(emax)) err('exclusiveMaximum', `${repr(instance)} is greater than or equal to the maximum of ${repr(emax)}`);
       const mult = s.get('multipleOf');
-      if (mult !== undefined && isNumber(mult) && n % asNumber(mult) !== 0) err(`${repr(instance)} is not a multiple of ${repr(mult)}`);
+      if (mult !== undefined && isNumber(mult) && n % asNumber(mult) !== 0) err('multipleOf', `${repr(instance)} is not a multiple of ${repr(mult)}`);
     }
     if (typeof instance === 'string') {
       const len = [...instance].length;
       const minL = s.get('minLength');
-      if (minL !== undefined && isNumber(minL) && len < asNumber(minL)) err(`${repr(instance)} is too short`);
+      if (minL !== undefined && isNumber(minL) && len < asNumber(minL)) err('minLength', `${repr(instance)} is too short`);
       const maxL = s.get('maxLength');
-      if (maxL !== undefined && isNumber(maxL) && len > asNumber(maxL)) err(`${repr(instance)} is too long`);
+      if (maxL !== undefined && isNumber(maxL) && len > asNumber(maxL)) err('maxLength', `${repr(instance)} is too long`);
       const pattern = s.get('pattern');
-      if (typeof pattern === 'string' && !new RegExp(pattern, 'u').test(instance)) err(`${repr(instance)} does not match ${repr(pattern)}`);
+      if (typeof pattern === 'string' && !new RegExp(pattern, 'u').test(instance)) err('pattern', `${repr(instance)} does not match ${repr(pattern)}`);
     }
     if (instance instanceof PyList) {
       const minI = s.get('minItems');
-      if (minI !== undefined && isNumber(minI) && instance.items.length < asNumber(minI)) err(`${repr(instance)} is too short`);
+      if (minI !== undefined && isNumber(minI) && instance.items.length < asNumber(minI)) err('minItems', `${repr(instance)} is too short`);
       const maxI = s.get('maxItems');
-      if (maxI !== undefined && isNumber(maxI) && instance.items.length > asNumber(maxI)) err(`${repr(instance)} is too long`);
+      if (maxI !== undefined && isNumber(maxI) && instance.items.length > asNumber(maxI)) err('maxItems', `${repr(instance)} is too long`);
       if (s.get('uniqueItems') === true) {
         const seen: PyValue[] = [];
-        if (instance.items.some((v) => (seen.some((x) => jsonEqual(x, v)) ? true : (seen.push(v), false)))) err(`${repr(instance)} has non-unique elements`);
+        if (instance.items.some((v) => (seen.some((x) => jsonEqual(x, v)) ? true : (seen.push(v), false)))) err('uniqueItems', `${repr(instance)} has non-unique elements`);
       }
       const items = s.get('items');
       if (items instanceof PyList) {
         items.items.forEach((schema, i) => {
-          if (i < instance.items.length) errors.push(...this.check(sub(schema), instance.items[i]!, [...path, i], collect, [instance, i]));
+          if (i < instance.items.length) add('items', this.check(sub(schema), instance.items[i]!, [...path, i], collect, [instance, i]));
         });
       } else if (items !== undefined) {
-        instance.items.forEach((v, i) => errors.push(...this.check(sub(items), v, [...path, i], collect, [instance, i])));
+        instance.items.forEach((v, i) => add('items', this.check(sub(items), v, [...path, i], collect, [instance, i])));
       }
     }
     if (instance instanceof PyDict) {
       const props = s.get('properties');
       const required = s.get('required');
-      if (required instanceof PyList) for (const r of required.items) if (!instance.has(r)) err(`${repr(r)} is a required property`);
+      if (required instanceof PyList) for (const r of required.items) if (!instance.has(r)) err('required', `${repr(r)} is a required property`);
       const patterns = s.get('patternProperties');
       const additional = s.get('additionalProperties');
       const extras: PyValue[] = [];
@@ -213,22 +217,22 @@ export class Validator {
         let matched = false;
         if (isObject(props!) && props.has(key)) {
           matched = true;
-          errors.push(...this.check(sub(props.get(key)!), v, [...path, key], collect, [instance, key]));
+          add('properties', this.check(sub(props.get(key)!), v, [...path, key], collect, [instance, key]));
         }
         if (isObject(patterns!)) {
           for (const [p, schema] of patterns.entries()) {
             if (new RegExp(String(p), 'u').test(key)) {
               matched = true;
-              errors.push(...this.check(sub(schema), v, [...path, key], collect, [instance, key]));
+              add('patternProperties', this.check(sub(schema), v, [...path, key], collect, [instance, key]));
             }
           }
         }
         if (!matched && additional !== undefined) {
           if (additional === false) extras.push(k);
-          else if (isObject(additional)) errors.push(...this.check(sub(additional), v, [...path, key], collect, [instance, key]));
+          else if (isObject(additional)) add('additionalProperties', this.check(sub(additional), v, [...path, key], collect, [instance, key]));
         }
       }
-      if (extras.length) err(`Additional properties are not allowed (${extras.map((e) => repr(e)).join(', ')} ${extras.length === 1 ? 'was' : 'were'} unexpected)`);
+      if (extras.length) err('additionalProperties', `Additional properties are not allowed (${extras.map((e) => repr(e)).join(', ')} ${extras.length === 1 ? 'was' : 'were'} unexpected)`);
       if (collect && this.options.setDefaults && isObject(props!)) {
         for (const [k, schema] of props.entries()) {
           const d = isObject(schema) ? defaultOf(schema, (r) => this.store.ref(r, node).schema) : undefined;
@@ -237,7 +241,7 @@ export class Validator {
       }
     }
     const allOf = s.get('allOf');
-    if (allOf instanceof PyList) for (const schema of allOf.items) errors.push(...this.check(sub(schema), instance, path, collect, at));
+    if (allOf instanceof PyList) for (const schema of allOf.items) add('allOf', this.check(sub(schema), instance, path, collect, at));
     const anyOf = s.get('anyOf');
     if (anyOf instanceof PyList) {
       let ok = false;
@@ -249,7 +253,7 @@ export class Validator {
         }
         rollback(m);
       }
-      if (!ok) err(`${repr(instance)} is not valid under any of the given schemas`);
+      if (!ok) err('anyOf', `${repr(instance)} is not valid under any of the given schemas`);
     }
     const oneOf = s.get('oneOf');
     if (oneOf instanceof PyList) {
@@ -259,13 +263,13 @@ export class Validator {
         if (!this.check(sub(schema), instance, path, collect, at).length) valid.push(schema);
         else rollback(m);
       }
-      if (!valid.length) err(`${repr(instance)} is not valid under any of the given schemas`);
-      else if (valid.length > 1) err(`${repr(instance)} is valid under each of ${valid.map((v) => repr(v)).join(', ')}`);
+      if (!valid.length) err('oneOf', `${repr(instance)} is not valid under any of the given schemas`);
+      else if (valid.length > 1) err('oneOf', `${repr(instance)} is valid under each of ${valid.map((v) => repr(v)).join(', ')}`);
     }
     const not = s.get('not');
     if (not !== undefined) {
       const m = marks();
-      if (!this.check(sub(not), instance, path, false, at).length) err(`${repr(instance)} should not be valid under ${repr(not)}`);
+      if (!this.check(sub(not), instance, path, false, at).length) err('not', `${repr(instance)} should not be valid under ${repr(not)}`);
       rollback(m);
     }
     const cond = s.get('if');
@@ -274,10 +278,22 @@ export class Validator {
       const holds = !this.check(sub(cond), instance, path, collect, at).length;
       if (!holds) rollback(m);
       const branch = s.get(holds ? 'then' : 'else');
-      if (branch !== undefined) errors.push(...this.check(sub(branch), instance, path, collect, at));
+      if (branch !== undefined) add('if', this.check(sub(branch), instance, path, collect, at));
     }
-    return errors;
+    return ordered(s, tagged);
   }
+}
+
+function ordered(schema: PyDict, tagged: [string, SchemaError[]][]): SchemaError[] {
+  const keys = [...schema.keys()].map(String);
+  const rank = (k: string) => {
+    const i = keys.indexOf(k);
+    return i < 0 ? keys.length : i;
+  };
+  return tagged
+    .map((t, i) => [t, i] as const)
+    .sort((a, b) => rank(a[0][0]) - rank(b[0][0]) || a[1] - b[1])
+    .flatMap(([t]) => t[1]);
 }
 
 function defaultOf(schema: PyDict, deref: (ref: string) => PyValue): PyValue | undefined {
