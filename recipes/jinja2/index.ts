@@ -11,8 +11,6 @@ import { closeSync, existsSync, fchmodSync, fstatSync, mkdirSync, openSync, read
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TemplateSyntaxError } from '../../jinja/errors.ts';
-import { callValue } from '../../python/call.ts';
-import { intType } from '../../python/builtins.ts';
 import { encodeStr } from '../../python/codecs.ts';
 import { PyException } from '../../python/exceptions.ts';
 import type { PyValue } from '../../python/value.ts';
@@ -20,6 +18,7 @@ import { RecipeError, type BuildoutView, type PartOptions, type RecipeContext, t
 import { parseContext, parseImportList, type ContextEntry, type ImportEntry } from './context.ts';
 import { parseExtensions, RECIPE_DEFAULT_NAMES, recipeDefaults, recipeEnvironment } from './environment.ts';
 import { decodeText, importLoader } from './loader.ts';
+import { modeOption } from '../lib/files.ts';
 
 export type TemplateLocation = { kind: 'inline'; text: string } | { kind: 'url'; url: string; md5sum?: string };
 
@@ -66,12 +65,6 @@ function templateLocation(options: PartOptions): TemplateLocation {
   return md5sum ? { kind: 'url', url, md5sum } : { kind: 'url', url };
 }
 
-/** `int(mode, 8)`, None when empty. */
-function parseMode(part: string, text: string | undefined): number | null {
-  if (!text) return null;
-  return refuse(part, 'mode', () => Number(callValue(intType, [text, 8n]) as bigint));
-}
-
 /** The recipe's constructor, without the side effects: what the differential tests and `render-template` reuse. */
 export function prepareJinja2(name: string, options: PartOptions, buildout: BuildoutView): Jinja2Part {
   const encoding = options.get('encoding') ?? 'utf-8';
@@ -83,7 +76,7 @@ export function prepareJinja2(name: string, options: PartOptions, buildout: Buil
   if (output === undefined) options.require('output'); // buildout's "Missing option"
   const extensions = parseExtensions(options.get('extensions'));
   const context = refuse(name, 'context', () => parseContext(options.get('context') ?? '', RECIPE_DEFAULT_NAMES, buildout, options));
-  const mode = parseMode(name, options.get('mode'));
+  const mode = modeOption(options, name) ?? null;
   const once = options.get('once');
   const part: Jinja2Part = { name, template, output: output!, mode, encoding, extensions, importDelimiter, imports, context };
   if (once) part.once = once;

@@ -9,19 +9,8 @@ import type { Loader, TemplateSource } from '../../jinja/loaders.ts';
 import { decodeBytes } from '../../python/codecs.ts';
 import { PyBytes } from '../../python/value.ts';
 import type { ImportEntry } from './context.ts';
+import { normpath } from '../../python/modules/os.ts';
 
-/** Python's os.path.normpath for POSIX paths (the empty path is '.'). */
-export function normpath(path: string): string {
-  if (path === '') return '.';
-  const initial = path.startsWith('/') ? (path.startsWith('//') && !path.startsWith('///') ? '//' : '/') : '';
-  const out: string[] = [];
-  for (const c of path.split('/')) {
-    if (c === '' || c === '.') continue;
-    if (c !== '..' || (!initial && !out.length) || (out.length && out[out.length - 1] === '..')) out.push(c);
-    else if (out.length) out.pop();
-  }
-  return initial + out.join('/') || '.';
-}
 
 /** A file's text decoded as Python's `f.read().decode(encoding)` does. */
 export function readText(path: string, encoding: string): string {
