@@ -123,6 +123,14 @@ async function instance(ctx: CommandContext, paths: NodePaths, settings: Awaited
   const report = await runInstances(paths, settings, { say: (l) => ctx.out(l), force: o.flags.has('--force'), ...(only ? { only: only.split(',') } : {}) });
   if (ctx.args.json) ctx.out(JSON.stringify(report, null, 1));
   else if (!report.processed.length) ctx.out('Every partition is up to date.');
+  else {
+    // the last outcome of each partition processed
+    const last = new Map(report.processed.map((p) => [p.partition, p]));
+    for (const p of last.values()) {
+      const promises = p.promises ? `, ${p.promises.filter((x) => !x.failed).length}/${p.promises.length} promises ok` : '';
+      ctx.out(`${p.partition} (${p.title}): ${p.status === 'ok' ? p.state : p.status}${promises}`);
+    }
+  }
   return report.exitCode;
 }
 
