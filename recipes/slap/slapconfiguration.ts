@@ -16,7 +16,9 @@
 // (validate-parameters), completed with the schema's defaults (set-default)
 // and integers unstringified (unstringify), each for `main` and/or `shared`
 // instances; invalid parameters fail the run with "Invalid parameters:"
-// and jsonschema's messages, which slapgrid reports to the master.
+// and jsonschema's messages, which slapgrid reports to the master; an
+// invalid shared instance goes to invalid-shared-instance-list and its
+// error is reported to the master for it (report-error, default shared).
 //
 // switch-softwaretype.noop (the [slap-configuration] of switch-softwaretype's
 // sub-buildout) sets the options its parent computed, without the master.
@@ -27,7 +29,7 @@ import { jsonLoads } from '../../python/json.ts';
 import { repr } from '../../python/repr.ts';
 import { PyDict, PyList, PySet, PyTuple, type PyValue } from '../../python/value.ts';
 import { RecipeError, type PartOptions, type RecipeContext, type RecipeModule } from '../api.ts';
-import { masterCall, targetFrom, unwrap } from './connection.ts';
+import { masterCall, type SlapTarget, targetFrom, unwrap } from './connection.ts';
 import { formatErrors, SchemaStore, Validator } from './jsonschema.ts';
 
 const SPELLINGS = { url: ['server-url', 'url'], computer: ['computer-id', 'computer'], partition: ['partition-id', 'partition'] };
@@ -125,7 +127,7 @@ function fetchParameters(ctx: RecipeContext, variant: Variant): PyValue {
     const data = jsonLoads(readFileSync(resource, 'utf8'));
     if (data instanceof PyDict) for (const [k, v] of flattenDict(data)) if (!options.has(k)) options.set(k, v);
   }
-  return expand(ctx, variant, params);
+  return expand(ctx, variant, params, target);
 }
 
 function lexists(p: string): boolean {
@@ -137,7 +139,7 @@ function lexists(p: string): boolean {
   }
 }
 
-function expand(ctx: RecipeContext, variant: Variant, params: PyDict): PyValue {
+function expand(ctx: RecipeContext, variant: Variant, params: PyDict, target: SlapTarget): PyValue {
   const { options } = ctx;
   if (variant === 'plain') {
     options.set('configuration', params);
@@ -148,7 +150,7 @@ function expand(ctx: RecipeContext, variant: Variant, params: PyDict): PyValue {
     options.set('configuration', d);
     return d instanceof PyDict ? d : new PyDict();
   }
-  return validated(ctx, params);
+  return validated(ctx, params, target);
 }
 
 const ACCEPTED = ['none', 'main', 'shared', 'all'];
@@ -159,11 +161,12 @@ function parseOption(options: PartOptions, key: string, fallback: string): { mai
   return { main: (i & 1) !== 0, shared: (i & 2) !== 0 };
 }
 
-function validated(ctx: RecipeContext, raw: PyDict): PyValue {
+function validated(ctx: RecipeContext, raw: PyDict, target: SlapTarget): PyValue {
   const { options } = ctx;
   const validate = parseOption(options, 'validate-parameters', 'all');
   const setDefault = parseOption(options, 'set-default', 'none');
   const unstringify = parseOption(options, 'unstringify', 'none');
+  const reportError = parseOption(options, 'report-error', 'shared');
   let path = options.require('jsonschema');
   if (path.startsWith('file://')) path = path.slice(7);
   if (!isAbsolute(path)) path = resolve(ctx.buildout.directory, path);
@@ -206,6 +209,11 @@ function validated(ctx: RecipeContext, raw: PyDict): PyValue {
         const errors = new Validator(store, { setDefaults: setDefault.shared, unstringify: unstringify.shared }).validate(resolve(dirname(path), sharedSchema), instance);
         if (errors.length) {
           entry.set('errors', new PyList(errors.map((e) => `${e.message}`)));
+          // the shared instance's requester sees why it is not served
+          if (reportError.shared && typeof reference === 'string') {
+            const text = 'Invalid parameters:\n' + formatErrors(errors, 2);
+            masterCall(`[${ctx.name}] cannot report the error of ${reference}`, () => target.slap.error(target.computer, target.partition, text, reference));
+          }
           invalid.items.push(entry);
           continue;
         }
@@ -273,6 +281,7 @@ export const slapconfigurationJsonschema = module(['slapos.cookbook:slapconfigur
   'validate-parameters': { description: 'none|main|shared|all (default all)' },
   'set-default': { description: 'none|main|shared|all (default none)' },
   unstringify: { description: 'none|main|shared|all (default none)' },
+  'report-error': { description: 'none|main|shared|all: report invalid shared instances to the master (default shared)' },
   'unwrap-shared': { description: 'unwrap JSON-in-XML shared parameters (default true)' },
 });
 

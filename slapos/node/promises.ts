@@ -187,7 +187,7 @@ export async function runPromises(dir: string, graceMs = 0): Promise<PromiseResu
       recordResults(dir, results);
       return results;
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

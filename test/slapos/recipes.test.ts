@@ -148,7 +148,11 @@ return = url secret
   it('slapconfiguration.jsonschema: validation, defaults, unstringify; the error message of jsonschema', async () => {
     const sr = join(root, 'sr');
     mkdirSync(sr, { recursive: true });
-    writeFileSync(join(sr, 'software.cfg.json'), JSON.stringify({ name: 'x', serialisation: 'xml', 'software-type': { default: { request: 'input.json', response: 'output.json' } } }));
+    writeFileSync(
+      join(sr, 'software.cfg.json'),
+      JSON.stringify({ name: 'x', serialisation: 'xml', 'software-type': { default: { request: 'input.json', response: 'output.json' }, 'default-shared': { 'software-type': 'default', shared: true, request: 'shared.json', response: 'output.json' } } }),
+    );
+    writeFileSync(join(sr, 'shared.json'), JSON.stringify({ type: 'object', properties: { domain: { type: 'string', pattern: '^[a-z.]+$' } }, required: ['domain'] }));
     writeFileSync(
       join(sr, 'input.json'),
       JSON.stringify({ type: 'object', properties: { name: { type: 'string', default: 'x' }, n: { type: 'integer', default: 5 }, m: { $ref: '#/definitions/m' } }, definitions: { m: { type: 'integer', minimum: 2, default: 3 } } }),
@@ -179,6 +183,22 @@ inline = {{ conf | tojson }}
     await http.request({ softwareRelease: '/sr/s.cfg', title: 'schema', parameters: PyDict.fromObject({ m: '1' }) });
     writeProfile(dir, text('unstringify = all\n'));
     await assert.rejects(run(dir), /\$\.m: 1 is less than the minimum of 2/);
+
+    // shared instances: validated apart, the invalid ones listed and reported to the master for their requester
+    await http.request({ softwareRelease: '/sr/s.cfg', title: 'schema', parameters: PyDict.fromObject({ n: '12' }) });
+    await http.request({ softwareRelease: '/sr/s.cfg', title: 'front-ok', shared: true, parameters: PyDict.fromObject({ domain: 'a.example' }) });
+    await http.request({ softwareRelease: '/sr/s.cfg', title: 'front-bad', shared: true, parameters: PyDict.fromObject({ domain: 'A!' }) });
+    writeProfile(
+      dir,
+      text('unstringify = main\n') +
+        `[lists]\nrecipe = slapos.recipe.template:jinja2\noutput = \${buildout:directory}/lists.json\ncontext =\n  key valid conf:valid-shared-instance-list\n  key invalid conf:invalid-shared-instance-list\ninline = {{ [valid, invalid] | tojson }}\n`,
+    );
+    await run(dir, { installArgs: ['show', 'lists'] });
+    assert.deepEqual(JSON.parse(read(join(dir, 'lists.json'))), [
+      [{ reference: 'front-ok', parameters: { domain: 'a.example', slave_title: 'front-ok', slap_software_type: 'default' } }],
+      [{ reference: 'front-bad', parameters: { domain: 'A!', slave_title: 'front-bad', slap_software_type: 'default' }, errors: ["'A!' does not match '^[a-z.]+$'"] }],
+    ]);
+    assert.equal((await http.instanceInformation('front-bad'))!.error, "Invalid parameters:\n  $.domain: 'A!' does not match '^[a-z.]+$'");
   });
 
   it('certificate_authority: the CA service issues the certificate a request asks for (openssl)', { skip: !existsSync('/usr/bin/openssl') && 'no openssl' }, async () => {
