@@ -175,7 +175,7 @@ function isExecutableFile(path: string): boolean {
 /**
  * Every promise of a partition, run (plugins concurrently, then legacy
  * ones); results recorded. `graceMs`: right after services were started,
- * failing promises are run again every half second for that long before
+ * failing promises are run again every 0.2 s for that long before
  * they count (services need a moment to listen; slapgrid would report the
  * failure and succeed on its next run).
  */
