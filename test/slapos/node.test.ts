@@ -160,3 +160,35 @@ describe('a root instance that requests a child', { skip, timeout: 120_000 }, ()
     }
   });
 });
+
+describe('a node whose master is elsewhere (--master-url)', { skip, timeout: 120_000 }, () => {
+  it('request, node and show all go through the SLAP protocol to a tsbuildout master', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tsbuildout-node-'));
+    const node = join(root, 'node');
+    const { spawn } = await import('node:child_process');
+    const master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'remote.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'master-side')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        master.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = / at (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        master.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
+      });
+      await ok(['request', 'remote', SOFTWARE, '--root', node, '--master-url', url, '--parameters', '{"name": "remote", "port": "18383"}']);
+      const run = await ok(['node', '--root', node]);
+      assert.match(run.stdout, /slappart0 \(remote\): started, 1\/1 promises ok/);
+      assert.equal(JSON.parse(readFileSync(join(node, 'node.json'), 'utf8'))['master-url'], url);
+      const info = await show(node, 'remote');
+      assert.deepEqual(JSON.parse(info.connection._!), { url: 'http://[::1]:18383/', name: 'remote' });
+      assert.match(readFileSync(join(node, 'instance', 'slappart0', 'buildout.cfg'), 'utf8'), new RegExp(`\\nserver-url = ${url.replace(/[.:/]/g, '\\$&')}\\n`));
+      assert.match(await get('http://[::1]:18383/'), /Hello remote!/);
+    } finally {
+      await cli(['node', 'stop', '--root', node]);
+      master.kill();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
