@@ -6,6 +6,7 @@ import { PyException } from '../python/exceptions.ts';
 import type { PyValue } from '../python/value.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
+import { entry } from '../profile/entry.ts';
 import { consumerValue, isTypedText, storedValue, typedValue, TypedValueError } from '../profile/values.ts';
 import { RecipeError, type BuildoutView, type Logger, type PartOptions, type Recipe, type RecipeModule } from '../recipes/api.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
@@ -125,6 +126,12 @@ export function buildoutView(buildout: Buildout, part: Options, flags: RunFlags)
     },
     hasSection(name: string) {
       return buildout.rawSection(name) !== undefined;
+    },
+    presetOption(section: string, key: string, value: string) {
+      const raw = buildout.rawSection(section);
+      if (!raw || buildout.sections.has(section)) return false;
+      raw.set(key, entry(value, `(set by the recipe of [${part.name}])`));
+      return true;
     },
     get directory() {
       return buildout.section('buildout').require('directory');

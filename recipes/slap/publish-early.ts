@@ -8,10 +8,8 @@
 // written back as a volatile option of this section (`${publish-early:key}`)
 // and `-publish` lists them, so `[publish] -extends = publish-early`
 // publishes them again with the rest. install = update = nothing.
-//
-// Unlike the original, the published value is not injected into the target
-// section before it initialises: a recipe that generates a value there
-// (generate.password) must keep it itself (it does, in its storage file).
+// A value already published is injected into its target section before
+// that section initialises (generate.password then keeps it as `passwd`).
 import { pySplitLines, pySplitWhitespace, pyStrip } from '../../python/text.ts';
 import { PyDict } from '../../python/value.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
@@ -35,7 +33,11 @@ export const publishEarly: RecipeModule = {
       const [key, ref] = pySplitWhitespace(line);
       if (!key || !ref || !ref.includes(':')) throw new RecipeError(`[${name}] -init: expected '<key> <section>:<option>', got ${JSON.stringify(line)}`);
       const i = ref.indexOf(':');
-      const value = published.get(key) ?? buildout.section(ref.slice(0, i)).typed(ref.slice(i + 1)) ?? '';
+      const [section, option] = [ref.slice(0, i), ref.slice(i + 1)];
+      const before = published.get(key);
+      // an already published value is injected into its section before that initialises (a password kept)
+      if (typeof before === 'string') buildout.presetOption(section, option, before.replaceAll('${', () => '$${'));
+      const value = before ?? buildout.section(section).typed(option) ?? '';
       if (!published.has(key)) fresh.set(key, value);
       values.set(key, value);
     }

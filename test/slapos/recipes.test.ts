@@ -258,7 +258,12 @@ wrapper = \${buildout:directory}/apache-service
     const dir = partition('slappart0');
     writeProfile(
       dir,
-      `[buildout]\nparts = publish\n\n${connection('slappart0')}
+      `[buildout]\nparts = publish echo\n\n${connection('slappart0')}
+[echo]
+recipe = slapos.recipe.template:jinja2
+output = \${buildout:directory}/secret.txt
+context = key p secret:passwd
+inline = {{ p }}
 [secret]
 recipe = slapos.cookbook:generate.password
 storage-path =
@@ -280,7 +285,8 @@ url = http://p
     assert.match(first.password!, /^[A-Za-z0-9]{16}$/);
     await run(dir);
     const second = JSON.parse(((await http.instanceInformation('main'))!.connection as Record<string, string>)._!) as Record<string, string>;
-    assert.equal(second.password, first.password, 'the published password is kept though generate.password (with no storage) made a new one');
+    assert.equal(second.password, first.password, 'the published password is kept though generate.password has no storage');
+    assert.equal(read(join(dir, 'secret.txt')), first.password, 'and injected into its section before it initialised');
   });
 
   it('the master over HTTP answers what the proxy answers to registerComputerPartition', async () => {
