@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lockDirectory } from '../executor/lock.ts';
 import { median, table } from './lib/stats.ts';
 
 function tsbuildout(root: string, args: string[]): number {
@@ -17,12 +18,23 @@ function tsbuildout(root: string, args: string[]): number {
   return performance.now() - t0;
 }
 
-export function nodeBench(root: string, runs: number): string {
+export async function nodeBench(root: string, runs: number): Promise<string> {
   const corpus = join(root, '..', 'shared', 'corpus', 'slapos');
   if (!existsSync(corpus)) return '\n(no corpus: node benchmark skipped)';
   if (spawnSync('supervisord', ['--version']).status !== 0) return "\n(no supervisord, Debian's supervisor: node benchmark skipped)";
   const software = join(corpus, 'software', 'helloworld', 'software.cfg');
   const stub = `#!/bin/sh\nshift 2\nip=$1 port=$2\nshift 2\nexec node ${JSON.stringify(join(root, 'fixtures', 'slapos', 'stub-server.mjs'))} --body "Hello $*!" "[$ip]:$port"\n`;
+  // helloworld listens on fixed ports: take turns with tests of other checkouts (test/helpers/node.ts)
+  mkdirSync(join(tmpdir(), 'tsbuildout-fixed-ports'), { recursive: true });
+  const lock = await lockDirectory(join(tmpdir(), 'tsbuildout-fixed-ports'), { say: (m) => process.stderr.write(m + '\n') });
+  try {
+    return measureNode(root, runs, software, stub);
+  } finally {
+    lock.release();
+  }
+}
+
+function measureNode(root: string, runs: number, software: string, stub: string): string {
   const first: number[] = [];
   const forced: number[] = [];
   const upToDate: number[] = [];

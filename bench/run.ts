@@ -91,5 +91,5 @@ if (!skip.has('jinja')) {
 }
 if (!skip.has('node')) {
   // `node instance` for software/helloworld: first run and no-op re-run (bench/node.ts)
-  process.stdout.write((await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3)) + '\n');
+  process.stdout.write((await (await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3))) + '\n');
 }

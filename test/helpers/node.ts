@@ -2,7 +2,10 @@
 // person would (the bundled command in a child process).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { lockDirectory, type Lock } from '../../executor/lock.ts';
 import { repositoryRoot } from './paths.ts';
 
 export interface Ran {
@@ -81,4 +84,28 @@ export async function get(url: string): Promise<string> {
 export function lastRun(log: string): string {
   const i = log.lastIndexOf(' Running buildout in ');
   return i < 0 ? '' : log.slice(i);
+}
+
+/** A TCP port free on ::1 now (the example's instances listen there). */
+export function freeV6Port(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '::1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The software releases of the corpus listen on fixed ports (helloworld on
+ * 7777-7779, html5as on 8081…): runs of these tests or benchmarks from two
+ * checkouts on one machine take turns, through a lock in the temporary
+ * directory (a lock whose process is gone is taken over).
+ */
+export async function fixedPortsLock(): Promise<Lock> {
+  const dir = join(tmpdir(), 'tsbuildout-fixed-ports');
+  mkdirSync(dir, { recursive: true });
+  return lockDirectory(dir, { say: (m) => process.stderr.write(m + '\n') });
 }

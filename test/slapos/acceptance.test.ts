@@ -14,7 +14,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corpusRoot, repositoryRoot } from '../helpers/paths.ts';
-import { cli, get, hasSupervisord, lastRun, ok, show, status, stubServer, writeStubs, type Status } from '../helpers/node.ts';
+import { cli, fixedPortsLock, get, hasSupervisord, lastRun, ok, show, status, stubServer, writeStubs, type Status } from '../helpers/node.ts';
+import type { Lock } from '../../executor/lock.ts';
 
 const corpus = corpusRoot();
 const skip = !corpus ? 'no ../shared/corpus/slapos' : !hasSupervisord() ? "no supervisord (Debian's supervisor)" : false;
@@ -55,9 +56,11 @@ describe('acceptance: helloworld, osie-coupler, html5as-base and caucase on one 
   let root = '';
   let first = { code: -1, stdout: '', stderr: '' };
   let states: Status[] = [];
+  let lock: Lock | undefined;
   const partitionOf = (title: string) => states.find((s) => s.title === title)!;
 
   before(async () => {
+    lock = await fixedPortsLock();
     root = mkdtempSync(join(tmpdir(), 'tsbuildout-node-'));
     for (const [, software] of INSTANCES) {
       const stubs = writeStubs(join(root, 'stubs', software), STUBS[software]!);
@@ -73,6 +76,7 @@ describe('acceptance: helloworld, osie-coupler, html5as-base and caucase on one 
       await cli(['node', 'stop', '--root', join(root, 'node')]);
       rmSync(root, { recursive: true, force: true });
     }
+    lock?.release();
   });
 
   it('one node instance run deploys the four instances', () => {

@@ -9,11 +9,10 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repositoryRoot } from '../helpers/paths.ts';
-import { cli, get, hasSupervisord, ok, show, status } from '../helpers/node.ts';
+import { cli, freeV6Port, get, hasSupervisord, ok, show, status } from '../helpers/node.ts';
 
 const skip = hasSupervisord() ? false : "no supervisord (Debian's supervisor)";
 const SOFTWARE = join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg');
-const URL = 'http://[::1]:18181/';
 
 /** Files of the partition (but slapgrid's and buildout's bookkeeping) with their mtimes. */
 function files(dir: string): Map<string, number> {
@@ -44,9 +43,14 @@ async function waitFor<T>(f: () => Promise<T | undefined>, what: string, ms = 15
 
 describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () => {
   let root = '';
+  let port = 0;
+  let URL = '';
   const node = () => join(root, 'node');
-  before(() => {
+  const params = (name: string, extra = '') => `{"name": "${name}", "port": "${port}"${extra}}`;
+  before(async () => {
     root = mkdtempSync(join(tmpdir(), 'tsbuildout-node-'));
+    port = await freeV6Port();
+    URL = `http://[::1]:${port}/`;
   });
   after(async () => {
     if (root) {
@@ -56,7 +60,7 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
   });
 
   it('request, then node: the instance serves its greeting, publishes its URL, its promise passes', async () => {
-    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "Node", "port": "18181"}']);
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', params('Node')]);
     const run = await ok(['node', '--root', node()]);
     assert.match(run.stdout, /Processing partition slappart0 \(hello, started\)\./);
     const info = await show(node(), 'hello');
@@ -67,7 +71,7 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
     assert.deepEqual(p!.promises['hello-server-listening.py']!.failed, false);
     assert.match(await get(URL), /<h1>Hello Node!<\/h1>/);
     const text = (await cli(['show', 'hello', '--root', node()])).stdout;
-    assert.match(text, /connection parameters:\n {2}name = Node\n {2}url = http:\/\/\[::1\]:18181\/\n/);
+    assert.ok(text.includes(`connection parameters:\n  name = Node\n  url = ${URL}\n`), text);
   });
 
   it('a service that dies: the watchdog bangs the master, the next node instance starts it again', async () => {
@@ -92,7 +96,7 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
   it('invalid parameters: the jsonschema error reaches the master, the partition keeps its files and service', async () => {
     const dir = join(node(), 'instance', 'slappart0');
     const kept = files(dir);
-    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "Node", "prot": "18181"}']);
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', `{"name": "Node", "prot": "${port}"}`]);
     const run = await cli(['node', 'instance', '--root', node()]);
     assert.equal(run.code, 1);
     const info = await show(node(), 'hello');
@@ -104,7 +108,7 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
     assert.match(readFileSync(join(dir, '.slapgrid-slappart0-error.log'), 'utf8'), /Invalid parameters/);
     assert.match(await get(URL), /Hello Node!/);
 
-    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "again", "port": "18181"}']);
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', params('again')]);
     await ok(['node', 'instance', '--root', node()]);
     const fixed = await show(node(), 'hello');
     assert.equal(fixed['reported-state'], 'started');
@@ -113,12 +117,12 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
   });
 
   it('requested stopped: the services leave supervisord, the master hears stopped; started again, they come back', async () => {
-    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "again", "port": "18181"}', '--state', 'stopped']);
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', params('again'), '--state', 'stopped']);
     await ok(['node', 'instance', '--root', node()]);
     assert.equal((await show(node(), 'hello'))['reported-state'], 'stopped');
     assert.deepEqual((await status(node()))[0]!.services, []);
     assert.match(await get(URL), /^ERROR/);
-    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "again", "port": "18181"}']);
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', params('again')]);
     await ok(['node', 'instance', '--root', node()]);
     assert.equal((await status(node()))[0]!.services[0]!.state, 'RUNNING');
     assert.match(await get(URL), /Hello again!/);
@@ -129,7 +133,7 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
     assert.equal((await cli(['node', 'instance', '--root', node()])).code, 1);
     const info = await show(node(), 'hello');
     assert.equal(String(info.error).split('\n').slice(0, 3).join('\n'), "Error: Invalid parameters:\n  $.name: ['a'] is not of type 'string'\n  $.port: '80' does not match '^[1-9][0-9]{3,4}$'");
-    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', '{"name": "again", "port": "18181"}']);
+    await ok(['request', 'hello', SOFTWARE, '--root', node(), '--parameters', params('again')]);
     await ok(['node', 'instance', '--root', node()]);
   });
 });
@@ -139,6 +143,7 @@ describe('a root instance that requests a child', { skip, timeout: 120_000 }, ()
     const root = mkdtempSync(join(tmpdir(), 'tsbuildout-node-'));
     const node = join(root, 'node');
     const software = join(repositoryRoot(), 'fixtures', 'slapos', 'tree', 'software.cfg');
+    const port = await freeV6Port();
     try {
       await ok(['request', 'tree', software, '--root', node, '--parameters', '{"greeting": "hi"}']);
       const run = await cli(['node', '--root', node]);
@@ -151,7 +156,7 @@ describe('a root instance that requests a child', { skip, timeout: 120_000 }, ()
       assert.match(run.stdout, /Processing partition slappart1 \(tree child, started\)/);
       assert.equal((await cli(['node', 'instance', '--root', node])).stdout.trim(), 'Every partition is up to date.');
       // the root no longer requests it: the child is destroyed and its partition freed
-      await ok(['request', 'tree', join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg'), '--root', node, '--parameters', '{"port": "18282"}']);
+      await ok(['request', 'tree', join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg'), '--root', node, '--parameters', `{"port": "${port}"}`]);
       await ok(['node', '--root', node]);
       assert.equal((await cli(['show', 'tree child', '--root', node])).code, 1);
     } finally {
@@ -166,6 +171,7 @@ describe('a node whose master is elsewhere (--master-url)', { skip, timeout: 120
     const root = mkdtempSync(join(tmpdir(), 'tsbuildout-node-'));
     const node = join(root, 'node');
     const { spawn } = await import('node:child_process');
+    const port = await freeV6Port();
     const master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'remote.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'master-side')], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -177,14 +183,14 @@ describe('a node whose master is elsewhere (--master-url)', { skip, timeout: 120
         });
         master.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
       });
-      await ok(['request', 'remote', SOFTWARE, '--root', node, '--master-url', url, '--parameters', '{"name": "remote", "port": "18383"}']);
+      await ok(['request', 'remote', SOFTWARE, '--root', node, '--master-url', url, '--parameters', `{"name": "remote", "port": "${port}"}`]);
       const run = await ok(['node', '--root', node]);
       assert.match(run.stdout, /slappart0 \(remote\): started, 1\/1 promises ok/);
       assert.equal(JSON.parse(readFileSync(join(node, 'node.json'), 'utf8'))['master-url'], url);
       const info = await show(node, 'remote');
-      assert.deepEqual(JSON.parse(info.connection._!), { url: 'http://[::1]:18383/', name: 'remote' });
+      assert.deepEqual(JSON.parse(info.connection._!), { url: `http://[::1]:${port}/`, name: 'remote' });
       assert.match(readFileSync(join(node, 'instance', 'slappart0', 'buildout.cfg'), 'utf8'), new RegExp(`\\nserver-url = ${url.replace(/[.:/]/g, '\\$&')}\\n`));
-      assert.match(await get('http://[::1]:18383/'), /Hello remote!/);
+      assert.match(await get(`http://[::1]:${port}/`), /Hello remote!/);
     } finally {
       await cli(['node', 'stop', '--root', node]);
       master.kill();
