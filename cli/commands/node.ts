@@ -1,13 +1,14 @@
 // `tsbuildout node [software|instance|status|stop|watchdog]`: a SlapOS node
 // on this machine (slapos/node/). `node` alone installs every software
-// release the master wants here, then processes the instances.
+// release the master wants here that is not installed yet (all of them
+// with --force), then processes the instances.
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import { consoleLogger } from '../logger.ts';
 import { findPython } from '../python.ts';
 import { type NodePaths, nodePaths, nodeSettings, openMaster } from '../../slapos/node/config.ts';
 import { runInstances } from '../../slapos/node/instance.ts';
-import { installSoftware, softwareUrl } from '../../slapos/node/software.ts';
+import { installSoftware, softwareCompleted, softwareUrl } from '../../slapos/node/software.ts';
 import { lastResults } from '../../slapos/node/promises.ts';
 import { processes, shutdownSupervisord } from '../../slapos/node/supervisord.ts';
 import { watch } from '../../slapos/node/watchdog.ts';
@@ -100,6 +101,7 @@ export async function nodeCommand(ctx: CommandContext): Promise<number> {
         master.close();
       }
       for (const url of urls) {
+        if (softwareCompleted(paths, url) && !o.flags.has('--force')) continue;
         say(`Installing software release ${url}.`);
         await installSoftware(paths, url, { stubSoftware: o.flags.has('--stub-software'), ...(o.values.has('--stub-bin') ? { stubBin: o.values.get('--stub-bin')! } : {}), assignments: o.assignments, executable, logger });
       }

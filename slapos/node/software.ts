@@ -13,7 +13,7 @@
 // tree DIR into the software release (`bin/x` lands in <sr>/bin/x,
 // `parts/nginx/sbin/nginx` in <sr>/parts/nginx/sbin/nginx): the stand-ins
 // for the executables the instances run.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { runBuildout } from '../../executor/run.ts';
 import type { Assignment } from '../../profile/assemble.ts';
@@ -119,6 +119,12 @@ function overlay(from: string, to: string): string[] {
   return copied;
 }
 
+export const COMPLETED = '.completed';
+
+export function softwareCompleted(paths: NodePaths, url: string): boolean {
+  return existsSync(join(paths.software(url), COMPLETED));
+}
+
 export interface SoftwareOptions {
   stubSoftware: boolean;
   stubBin?: string;
@@ -130,6 +136,7 @@ export interface SoftwareOptions {
 export async function installSoftware(paths: NodePaths, url: string, o: SoftwareOptions): Promise<{ directory: string; parts: string[] }> {
   const dir = paths.software(url);
   mkdirSync(dir, { recursive: true });
+  rmSync(join(dir, COMPLETED), { force: true });
   const config = join(dir, 'buildout.cfg');
   writeFileSync(config, `[buildout]\nextends = ${url}\n`);
   const assignments = o.assignments ?? [];
@@ -152,5 +159,7 @@ export async function installSoftware(paths: NodePaths, url: string, o: Software
     if (!existsSync(o.stubBin)) throw new NodeError(`--stub-bin ${o.stubBin}: no such directory`);
     overlay(o.stubBin, dir);
   }
+  // slapgrid-sr's marker: `node` alone does not build a completed software release again
+  writeFileSync(join(dir, COMPLETED), new Date().toISOString() + '\n');
   return { directory: dir, parts };
 }
