@@ -5,15 +5,20 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
+import { diffCommand } from './commands/diff.ts';
+import { explainCommand } from './commands/explain.ts';
+import { graphCommand } from './commands/graph.ts';
 import { installCommand } from './commands/install.ts';
 import { lintCommand } from './commands/lint.ts';
 import { masterCommand } from './commands/master.ts';
 import { nodeCommand } from './commands/node.ts';
-import { requestCommand } from './commands/request.ts';
-import { showCommand } from './commands/show.ts';
+import { planCommand } from './commands/plan.ts';
 import { queryCommand } from './commands/query.ts';
 import { renderTemplateCommand } from './commands/render-template.ts';
+import { requestCommand } from './commands/request.ts';
 import { resolveCommand } from './commands/resolve.ts';
+import { showCommand } from './commands/show.ts';
+import { whyCommand } from './commands/why.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
 import { MasterError } from '../slapos/master/local.ts';
@@ -23,16 +28,27 @@ import { HELP, VERSION } from './help.ts';
 
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
+  diff: diffCommand,
+  explain: explainCommand,
+  graph: graphCommand,
   install: installCommand,
   lint: lintCommand,
   master: masterCommand,
   node: nodeCommand,
+  plan: planCommand,
   query: queryCommand,
   'render-template': renderTemplateCommand,
   request: requestCommand,
   resolve: resolveCommand,
   show: showCommand,
+  why: whyCommand,
 };
+
+// output piped into a reader that stops early (`| head`) is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 export async function main(argv: string[]): Promise<number> {
   const out = (t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n');

@@ -6,8 +6,7 @@
 // when the content changes.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { BuildoutError } from '../parser/diagnostic.ts';
-import { parseProfile } from '../parser/parse.ts';
-import { readSections } from '../parser/sections.ts';
+import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/text.ts';
 import { decode } from '../profile/files.ts';
 import { comparePy } from '../profile/merge.ts';
 
@@ -62,43 +61,70 @@ export function encodeValue(value: string): string {
 /** Read .installed.cfg; a missing file is an empty state, an unreadable one an error. */
 export function readInstalled(path: string): InstalledState & { exists: boolean } {
   if (!existsSync(path)) return { ...emptyState(), exists: false };
-  const text = decode(readFileSync(path), path);
-  const tree = parseProfile(text, path);
-  const sections = readSections(tree, {
-    repeatedKeys: 'overwrite',
-    condition: () => {
-      throw new BuildoutError({ severity: 'error', rule: 'installed-cfg', message: `${path}: unexpected section condition` });
-    },
-  });
-  if (sections.errors.length) {
-    throw new BuildoutError(
-      sections.errors.map((d) => ({
-        ...d,
-        rule: 'installed-cfg',
-        message: `cannot read ${path}: ${d.message}`,
-        hint: 'the record of installed parts is damaged; fix or remove it (removing it makes the next run reinstall every part)',
-      })),
-    );
-  }
-  const options = new Map<string, Map<string, string>>();
-  for (const [name, s] of sections.sections) {
-    const m = new Map<string, string>();
-    for (const [k, o] of s.options) m.set(k, decodeValue(o.value));
-    options.set(name, m);
-  }
+  const options = parseInstalled(decode(readFileSync(path), path), path);
   const buildout = options.get('buildout') ?? new Map<string, string>();
   options.delete('buildout');
   const parts = (buildout.get('parts') ?? '').split(/\s+/).filter(Boolean);
   for (const p of parts) {
-    if (!options.has(p)) {
-      throw new BuildoutError({
-        severity: 'error',
-        rule: 'installed-cfg',
-        message: `cannot read ${path}: part ${p} is listed in [buildout] parts but has no section`,
-      });
-    }
+    if (!options.has(p)) throw damaged(path, `part ${p} is listed in [buildout] parts but has no section`);
   }
   return { parts, installedDevelopEggs: buildout.get('installed_develop_eggs') ?? '', options, exists: true };
+}
+
+function damaged(path: string, what: string, line?: number): BuildoutError {
+  return new BuildoutError({
+    severity: 'error',
+    rule: 'installed-cfg',
+    message: `cannot read ${path}: ${what}`,
+    ...(line ? { span: { file: path, line, column: 1, endLine: line, endColumn: 1 } } : {}),
+    hint: 'the record of installed parts is damaged; fix or remove it (removing it makes the next run reinstall every part)',
+  });
+}
+
+/**
+ * The record's own reader: configparser's rules (continuation lines,
+ * repeated sections merged, the last value winning), except that an option
+ * name is everything before the first `=`. zc.buildout writes an option
+ * named `k +` (a `+=` kept in a section new to the merge) as `k + = …` and
+ * then cannot read its own file (zc.buildout issue 63); this reads it.
+ */
+export function parseInstalled(text: string, path: string): Map<string, Map<string, string>> {
+  const sections = new Map<string, Map<string, string>>();
+  let current: Map<string, string> | null = null;
+  let key: string | null = null;
+  const lines = text.split(/\r\n|\r|\n/);
+  lines.forEach((line, i) => {
+    if (line === '' && i === lines.length - 1) return;
+    const c = line.charCodeAt(0);
+    if (c === 35 || c === 59) return; // comment
+    if (line === '' || isPySpaceCode(c)) {
+      if (current && key !== null) {
+        const v = current.get(key)!;
+        const block = v === '' || isPySpaceCode(v.charCodeAt(0));
+        const piece = block ? pyRstrip(line) : pyStrip(line);
+        if (block || piece !== '') current.set(key, v + '\n' + piece);
+      } else if (pyStrip(line) !== '') throw damaged(path, `unexpected indented line ${JSON.stringify(line)}`, i + 1);
+      return;
+    }
+    const header = /^\[([^\]]+)\]\s*$/.exec(line);
+    if (header) {
+      current = sections.get(header[1]!) ?? new Map();
+      sections.set(header[1]!, current);
+      key = null;
+      return;
+    }
+    const eq = line.indexOf('=');
+    if (!current || eq <= 0) throw damaged(path, `invalid line ${JSON.stringify(line)}`, i + 1);
+    key = pyRstrip(line.slice(0, eq));
+    current.set(key, pyStrip(line.slice(eq + 1)));
+  });
+  for (const s of sections.values()) {
+    for (const [k, v] of s) {
+      const finished = v !== '' && isPySpaceCode(v.charCodeAt(0)) ? removeLeadingBlankLines(dedent(pyRstrip(v))) : v;
+      s.set(k, decodeValue(finished));
+    }
+  }
+  return sections;
 }
 
 export function formatInstalled(state: InstalledState): string {

@@ -231,3 +231,13 @@ print(json.dumps(d))`;
     for (const p of ours.parts) assert.deepEqual(theirs[p], Object.fromEntries(ours.options.get(p)!));
   });
 });
+
+test('an option named `k +` survives the record (zc.buildout issue 63 made readable)', async () => {
+  await withTree({ 'buildout.cfg': '[buildout]\nparts = n\n[n]\nrecipe = test.recipe:file\npath = ${buildout:directory}/n\npatches += one\n' }, async (dir) => {
+    await runIn(dir, { semantics: 'buildout2' });
+    assert.match(readFileSync(join(dir, '.installed.cfg'), 'utf8'), /^patches \+ = one$/m);
+    assert.equal(readInstalled(join(dir, '.installed.cfg')).options.get('n')!.get('patches +'), 'one');
+    const again = await runIn(dir, { semantics: 'buildout2' });
+    assert.deepEqual(again.report.updated, ['n']);
+  });
+});
