@@ -67,8 +67,9 @@ const NODE_VALUES = ['--root', '--partitions', '--master-url', '--stub-bin', '--
 const NODE_FLAGS = ['--stub-software', '--force'];
 
 export async function nodeCommand(ctx: CommandContext): Promise<number> {
-  const [sub, ...args] = ctx.args.args[0] && !ctx.args.args[0].startsWith('--') ? ctx.args.args : ['all', ...ctx.args.args];
-  const o = commandOptions(args, NODE_VALUES, NODE_FLAGS);
+  const o = commandOptions(ctx.args.args, NODE_VALUES, NODE_FLAGS);
+  // the subcommand is the first positional argument, wherever the options are
+  const sub = o.positional.length ? o.positional.shift()! : 'all';
   const { paths, settings } = await nodeFrom(o);
   const logger = consoleLogger(ctx.args.verbosity, ctx.out);
   const executable = findPython(ctx.args.python);
