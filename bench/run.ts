@@ -94,3 +94,7 @@ if (!skip.has('inspect')) {
   // plan and graph of software/erp5/software.cfg as CLI calls (bench/inspect.ts)
   process.stdout.write((await inspectBench(root, corpus, Number(process.env.BENCH_INSPECT_RUNS ?? 5))) + '\n');
 }
+if (!skip.has('node')) {
+  // `node instance` for software/helloworld: first run and no-op re-run (bench/node.ts)
+  process.stdout.write((await (await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3))) + '\n');
+}

@@ -33,6 +33,17 @@ Commands:
                              --stub-software: software-side recipes create their location only
   annotate [SECTION ...]     the merged configuration with the origin of every value
   query [SECTION:]OPTION     the raw merged value of one option
+  master [--db FILE] [--listen HOST:PORT] [--partitions N]
+                             serve the local master (SQLite) with the SLAP protocol, as slapos proxy
+  request NAME SOFTWARE-URL [--type T] [--parameters JSON] [--shared] [--state S]
+                             ask the master for an instance; prints its connection parameters
+  show NAME                  an instance as the master knows it (parameters, connection
+                             parameters, state, last error or bang)
+  node [software URL|instance|status|stop] [--root DIR] [--master-url URL]
+                             a SlapOS node on this machine: software URL [--stub-software]
+                             [--stub-bin DIR] installs a software release; instance processes
+                             the partitions (buildout, supervisord, promises); status shows them;
+                             node alone installs every software release, then the instances
   resolve [--all] [--raw]    the parts and the substituted values (--raw: merged values only;
                              --all: every section, each error kept with its section)
   lint [PATH ...]            lint profiles (default: the -c file; a directory: every profile in it)

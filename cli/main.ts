@@ -10,13 +10,19 @@ import { explainCommand } from './commands/explain.ts';
 import { graphCommand } from './commands/graph.ts';
 import { installCommand } from './commands/install.ts';
 import { lintCommand } from './commands/lint.ts';
+import { masterCommand } from './commands/master.ts';
+import { nodeCommand } from './commands/node.ts';
 import { planCommand } from './commands/plan.ts';
 import { queryCommand } from './commands/query.ts';
 import { renderTemplateCommand } from './commands/render-template.ts';
+import { requestCommand } from './commands/request.ts';
 import { resolveCommand } from './commands/resolve.ts';
+import { showCommand } from './commands/show.ts';
 import { whyCommand } from './commands/why.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
+import { MasterError } from '../slapos/master/local.ts';
+import { NodeError } from '../slapos/node/config.ts';
 import { diagnosticJson, formatErrors } from './report.ts';
 import { HELP, VERSION } from './help.ts';
 
@@ -27,10 +33,14 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   graph: graphCommand,
   install: installCommand,
   lint: lintCommand,
+  master: masterCommand,
+  node: nodeCommand,
   plan: planCommand,
   query: queryCommand,
   'render-template': renderTemplateCommand,
+  request: requestCommand,
   resolve: resolveCommand,
+  show: showCommand,
   why: whyCommand,
 };
 
@@ -78,6 +88,11 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof UsageError || (e instanceof Error && e.message.startsWith('--env'))) {
+      if (json) out(JSON.stringify({ ok: false, error: { message: e.message } }, null, 1));
+      err(`Error: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof MasterError || e instanceof NodeError) {
       if (json) out(JSON.stringify({ ok: false, error: { message: e.message } }, null, 1));
       err(`Error: ${e.message}`);
       return 1;

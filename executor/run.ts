@@ -30,6 +30,15 @@ export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   registry?: RecipeRegistry;
   /** Seconds to wait for another run's lock (default: wait). */
   lockTimeout?: number;
+  /** false: take no lock (a sub-buildout run by a recipe of a run that holds it). */
+  lock?: boolean;
+  /**
+   * With install arguments: also install the parts they reference (the
+   * parts their initialisation reached), in order — what `node software
+   * --stub-software` needs to render a software release's instance profile
+   * without its other parts.
+   */
+  withReferencedParts?: boolean;
 }
 
 export interface RunReport {
@@ -45,7 +54,7 @@ export async function runBuildout(opts: RunOptions): Promise<RunReport> {
   runtime.flags.offline = b.require('offline') === 'true';
   const directory = b.require('directory');
   const log = opts.logger;
-  const lock = opts.dryRun ? undefined : await lockDirectory(directory, { ...(opts.lockTimeout !== undefined ? { timeoutSeconds: opts.lockTimeout } : {}), say: (m) => log.info(m) });
+  const lock = opts.dryRun || opts.lock === false ? undefined : await lockDirectory(directory, { ...(opts.lockTimeout !== undefined ? { timeoutSeconds: opts.lockTimeout } : {}), say: (m) => log.info(m) });
   try {
     return await run(buildout, runtime, opts, directory);
   } finally {
@@ -91,7 +100,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     const confParts = pySplitWhitespace(b.require('parts'));
     let installParts = args.length ? args : confParts;
     for (const part of installParts) buildout.section(part, { section: 'buildout', option: args.length ? 'install arguments' : 'parts' }).require('recipe');
-    if (!args.length) installParts = [...buildout.parts];
+    if (!args.length || opts.withReferencedParts) installParts = [...buildout.parts];
     installParts = installParts.filter((p) => runtime.parts.has(p));
 
     const checkSignature = b.get('check-signature') !== 'false';

@@ -6,7 +6,8 @@ import { PyException } from '../python/exceptions.ts';
 import type { PyValue } from '../python/value.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
-import { consumerValue, storedValue, typedValue, TypedValueError } from '../profile/values.ts';
+import { entry } from '../profile/entry.ts';
+import { consumerValue, isTypedText, storedValue, typedValue, TypedValueError } from '../profile/values.ts';
 import { RecipeError, type BuildoutView, type Logger, type PartOptions, type Recipe, type RecipeModule } from '../recipes/api.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
 import { readInstalled, type InstalledState } from './installed.ts';
@@ -73,15 +74,33 @@ export function asBuildoutError(buildout: Buildout, e: unknown): unknown {
   return e;
 }
 
+/**
+ * A value as a string: a typed value that is a Python str (`!py!'…'`, what
+ * the fork's dumps writes for a string, e.g. through a template's dumps())
+ * is that str, as `options[key]` gives it in the fork; anything else is the
+ * consumer's text.
+ */
+function stringValue(sem: Buildout['semantics'], v: string): string {
+  if (sem.typedValues && isTypedText(v)) {
+    try {
+      const t = typedValue(sem, v);
+      if (typeof t === 'string') return t;
+    } catch {
+      // not a valid expression: the text, as before
+    }
+  }
+  return consumerValue(sem, v);
+}
+
 export function partOptions(options: Options, buildout: Buildout): PartOptions {
   const sem = buildout.semantics;
   const view: PartOptions = {
     name: options.name,
     get: (key) => {
       const v = options.get(key);
-      return v === undefined ? undefined : consumerValue(sem, v);
+      return v === undefined ? undefined : stringValue(sem, v);
     },
-    require: (key) => consumerValue(sem, options.require(key)),
+    require: (key) => stringValue(sem, options.require(key)),
     typed: (key) => {
       const v = options.get(key);
       return v === undefined ? undefined : typedValue(sem, v);
@@ -104,6 +123,15 @@ export function buildoutView(buildout: Buildout, part: Options, flags: RunFlags)
       const s = buildout.section(name, { section: part.name, option: '(recipe)' });
       if (name !== part.name && name !== 'buildout') part.dependencies.add(name);
       return partOptions(s, buildout);
+    },
+    hasSection(name: string) {
+      return buildout.rawSection(name) !== undefined;
+    },
+    presetOption(section: string, key: string, value: string) {
+      const raw = buildout.rawSection(section);
+      if (!raw || buildout.sections.has(section)) return false;
+      raw.set(key, entry(value, `(set by the recipe of [${part.name}])`));
+      return true;
     },
     get directory() {
       return buildout.section('buildout').require('directory');

@@ -224,6 +224,13 @@ export class InspectHost implements RecipeHost {
         if (name !== part.name && name !== 'buildout') part.dependencies.add(name);
         return partOptions(s, buildout);
       },
+      hasSection(name: string) {
+        return buildout.rawSection(name) !== undefined;
+      },
+      // an inspection changes no section
+      presetOption() {
+        return false;
+      },
       get directory() {
         return buildout.section('buildout').require('directory');
       },

@@ -28,6 +28,14 @@ export interface PartOptions {
 export interface BuildoutView {
   /** Another section; reading it makes the current part depend on it. */
   section(name: string): PartOptions;
+  /** Whether the profile has this section (without initialising it). */
+  hasSection(name: string): boolean;
+  /**
+   * Set an option of a section that is not initialised yet, as if the
+   * profile said it (slapos.cookbook:publish-early injects published values
+   * this way). False when the section is missing or already initialised.
+   */
+  presetOption(section: string, key: string, value: string): boolean;
   /** [buildout] directory, absolute. */
   readonly directory: string;
   readonly semantics: import('../profile/semantics.ts').Semantics;

@@ -14,6 +14,12 @@ import { mkdirectory } from './mkdirectory.ts';
 import { ploneCommand } from './plone-command.ts';
 import { templateJinja2 } from './jinja2/index.ts';
 import { RecipeRegistry } from './registry.ts';
+import { certificateAuthority, certificateAuthorityRequest } from './slap/certificate-authority.ts';
+import { cron, simplelogger } from './slap/logging.ts';
+import { publishEarly } from './slap/publish-early.ts';
+import { request, requestOptional, requestOptionalSerialised, requestSerialised } from './slap/request.ts';
+import { slapconfiguration, slapconfigurationJsonschema, slapconfigurationSerialised, switchSoftwaretypeNoop } from './slap/slapconfiguration.ts';
+import { switchSoftwaretype } from './slap/switch-softwaretype.ts';
 import { build, cmmi, eggEggs, eggScripts, gitclone, hexagonitDownload } from './software.ts';
 import { collectiveTemplate, slaposTemplate } from './template.ts';
 
@@ -31,6 +37,21 @@ export const RECIPES: readonly RecipeModule[] = [
   promisePlugin,
   publish,
   publishSerialised,
+  // slapos.cookbook, talking to the master
+  slapconfiguration,
+  slapconfigurationSerialised,
+  slapconfigurationJsonschema,
+  switchSoftwaretypeNoop,
+  publishEarly,
+  request,
+  requestOptional,
+  requestSerialised,
+  requestOptionalSerialised,
+  switchSoftwaretype,
+  certificateAuthority,
+  certificateAuthorityRequest,
+  simplelogger,
+  cron,
   // templates
   slaposTemplate,
   templateJinja2,

@@ -4,7 +4,11 @@
 // named by `-extends` (recursively; in an extended section, `-publish`
 // limits which keys are taken).
 //
-// With no SlapOS master (tsbuildout has none yet), they are written to
+// With a master (a [slap-connection] section with a server-url, as slapgrid
+// writes it), they are sent to it: setComputerPartitionConnectionXml, the
+// dict itself or, for .serialised, `{'_': json.dumps(dict)}`; the failsafe
+// variants write the error to `-error-status-file` instead of failing.
+// With no master, they are written to
 // `.published-parameters.json` in the buildout directory: one entry per
 // publishing part, `{"parameters": {...}, "serialised": bool,
 // "slave-reference": str|null}`, keys sorted, two-space indent. The
@@ -20,6 +24,7 @@ import { pySplitWhitespace } from '../../python/text.ts';
 import { PyDict, type PyValue } from '../../python/value.ts';
 import { RecipeError, type PartOptions, type RecipeModule } from '../api.ts';
 import { writeIfChanged } from '../lib/files.ts';
+import { masterCall, slapConnection, wrap } from '../slap/connection.ts';
 
 export const PUBLISHED_FILE = '.published-parameters.json';
 
@@ -48,7 +53,7 @@ function publishable(options: PartOptions, only?: readonly string[]): [string, P
   return keys.map((k) => [k, options.typed(k) ?? options.require(k)]);
 }
 
-function makePublish(names: string[], serialised: boolean): RecipeModule {
+function makePublish(names: string[], serialised: boolean, failsafe: readonly string[] = []): RecipeModule {
   return {
     names,
     schema: {
@@ -77,7 +82,20 @@ function makePublish(names: string[], serialised: boolean): RecipeModule {
       const slave = options.get('-slave-reference');
       const file = join(buildout.directory, PUBLISHED_FILE);
       const errorFile = options.get('-error-status-file');
+      const master = slapConnection(buildout);
+      const isFailsafe = failsafe.includes((options.get('recipe') ?? '').trim());
       const install = () => {
+        if (master) {
+          try {
+            masterCall(`[${name}] cannot publish the connection parameters`, () => master.slap.setConnection(master.computer, master.partition, serialised ? wrap(parameters) : parameters, slave ?? null));
+          } catch (e) {
+            if (!isFailsafe || !errorFile) throw e;
+            writeIfChanged(errorFile, `${(e as Error).message}\n`, 0o600);
+            return [];
+          }
+          if (errorFile) rmSync(errorFile, { force: true });
+          return [];
+        }
         if (errorFile) rmSync(errorFile, { force: true });
         const all = readPublished(file);
         all.set(name, new PyDict([
@@ -91,6 +109,7 @@ function makePublish(names: string[], serialised: boolean): RecipeModule {
       return { install, update: () => (extended ? install() : undefined) };
     },
     uninstall({ name, directory }) {
+      // with a master, what was published stays published (the master keeps the last dict)
       const file = join(directory, PUBLISHED_FILE);
       const all = readPublished(file);
       if (all.get(name) === undefined) return;
@@ -100,5 +119,5 @@ function makePublish(names: string[], serialised: boolean): RecipeModule {
   };
 }
 
-export const publish = makePublish(['slapos.cookbook:publish', 'slapos.cookbook:publish_failsafe'], false);
-export const publishSerialised = makePublish(['slapos.cookbook:publish.serialised', 'slapos.cookbook:publish.serialised_failsafe'], true);
+export const publish = makePublish(['slapos.cookbook:publish', 'slapos.cookbook:publish_failsafe'], false, ['slapos.cookbook:publish_failsafe']);
+export const publishSerialised = makePublish(['slapos.cookbook:publish.serialised', 'slapos.cookbook:publish.serialised_failsafe'], true, ['slapos.cookbook:publish.serialised_failsafe']);

@@ -1,0 +1,178 @@
+// `tsbuildout node [software|instance|status|stop|watchdog]`: a SlapOS node
+// on this machine (slapos/node/). `node` alone installs every software
+// release the master wants here that is not installed yet (all of them
+// with --force), then processes the instances.
+import { UsageError } from '../args.ts';
+import type { CommandContext } from '../context.ts';
+import { consoleLogger } from '../logger.ts';
+import { findPython } from '../python.ts';
+import { type NodePaths, nodePaths, nodeSettings, openMaster } from '../../slapos/node/config.ts';
+import { runInstances } from '../../slapos/node/instance.ts';
+import { installSoftware, softwareCompleted, softwareUrl } from '../../slapos/node/software.ts';
+import { lastResults } from '../../slapos/node/promises.ts';
+import { processes, shutdownSupervisord } from '../../slapos/node/supervisord.ts';
+import { watch } from '../../slapos/node/watchdog.ts';
+import { PyList } from '../../python/value.ts';
+import type { SlapObject } from '../../slapos/marshal.ts';
+import type { Assignment } from '../../profile/assemble.ts';
+
+export interface CommandOptions {
+  values: Map<string, string>;
+  flags: Set<string>;
+  positional: string[];
+  assignments: Assignment[];
+}
+
+/** `--name value`, `--name=value`, flags and positional arguments of a command. */
+export function commandOptions(args: string[], valueNames: string[], flagNames: string[]): CommandOptions {
+  const out: CommandOptions = { values: new Map(), flags: new Set(), positional: [], assignments: [] };
+  const rest = [...args];
+  while (rest.length) {
+    const a = rest.shift()!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a : a.slice(0, eq);
+      if (valueNames.includes(name)) {
+        const v = eq < 0 ? rest.shift() : a.slice(eq + 1);
+        if (v === undefined) throw new UsageError(`option ${name} needs a value`);
+        out.values.set(name, v);
+      } else if (flagNames.includes(name) && eq < 0) out.flags.add(name);
+      else throw new UsageError(`unknown option ${a}`);
+      continue;
+    }
+    const m = /^([^:=\s]+):([^=\s]+)=(.*)$/s.exec(a);
+    if (m) out.assignments.push({ section: m[1]!, option: m[2]!, value: m[3]! });
+    else out.positional.push(a);
+  }
+  return out;
+}
+
+function intOption(o: CommandOptions, name: string): number | undefined {
+  const v = o.values.get(name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`${name}: expected a number, got '${v}'`);
+  return Number(v);
+}
+
+/** The node's settings, with --partitions / --master-url applied (and kept). */
+export async function nodeFrom(o: CommandOptions): Promise<{ paths: NodePaths; settings: Awaited<ReturnType<typeof nodeSettings>> }> {
+  const paths = nodePaths(o.values.get('--root'));
+  const partitions = intOption(o, '--partitions');
+  const url = o.values.get('--master-url');
+  const settings = await nodeSettings(paths, { ...(partitions !== undefined ? { partitions } : {}), ...(url !== undefined ? { 'master-url': url } : {}) });
+  return { paths, settings };
+}
+
+const NODE_VALUES = ['--root', '--partitions', '--master-url', '--stub-bin', '--partition'];
+const NODE_FLAGS = ['--stub-software', '--force'];
+
+export async function nodeCommand(ctx: CommandContext): Promise<number> {
+  const o = commandOptions(ctx.args.args, NODE_VALUES, NODE_FLAGS);
+  // the subcommand is the first positional argument, wherever the options are
+  const sub = o.positional.length ? o.positional.shift()! : 'all';
+  const { paths, settings } = await nodeFrom(o);
+  const logger = consoleLogger(ctx.args.verbosity, ctx.out);
+  const executable = findPython(ctx.args.python);
+  const say = (line: string) => ctx.out(line);
+  switch (sub) {
+    case 'software': {
+      const [url] = o.positional;
+      if (!url || o.positional.length > 1) throw new UsageError('usage: tsbuildout node software SOFTWARE-URL [--stub-software] [--stub-bin DIR] [section:option=value …]');
+      const sr = softwareUrl(url, ctx.cwd);
+      const r = await installSoftware(paths, sr, { stubSoftware: o.flags.has('--stub-software'), ...(o.values.has('--stub-bin') ? { stubBin: o.values.get('--stub-bin')! } : {}), assignments: o.assignments, executable, logger });
+      const master = await openMaster(paths, settings);
+      try {
+        await master.api.supply(sr, settings.computer);
+      } finally {
+        master.close();
+      }
+      say(`Software release ${sr} installed in ${r.directory}.`);
+      return 0;
+    }
+    case 'instance':
+      return instance(ctx, paths, settings, o);
+    case 'all': {
+      const master = await openMaster(paths, settings);
+      let urls: string[];
+      try {
+        const info = await master.api.computerInformation(settings.computer);
+        const list = info.attr('_software_release_list');
+        urls = list instanceof PyList ? (list.items as SlapObject[]).map((s) => String(s.attr('_software_release'))) : [];
+      } finally {
+        master.close();
+      }
+      for (const url of urls) {
+        if (softwareCompleted(paths, url) && !o.flags.has('--force')) continue;
+        say(`Installing software release ${url}.`);
+        await installSoftware(paths, url, { stubSoftware: o.flags.has('--stub-software'), ...(o.values.has('--stub-bin') ? { stubBin: o.values.get('--stub-bin')! } : {}), assignments: o.assignments, executable, logger });
+      }
+      return instance(ctx, paths, settings, o);
+    }
+    case 'status':
+      return status(ctx, paths, settings);
+    case 'stop':
+      say((await shutdownSupervisord(paths)) ? 'supervisord stopped.' : 'supervisord was not running.');
+      return 0;
+    case 'watchdog':
+      await watch(paths);
+      return 0;
+    default:
+      throw new UsageError(`unknown node command ${sub} (software, instance, status, stop)`);
+  }
+}
+
+async function instance(ctx: CommandContext, paths: NodePaths, settings: Awaited<ReturnType<typeof nodeSettings>>, o: CommandOptions): Promise<number> {
+  const only = o.values.get('--partition');
+  const report = await runInstances(paths, settings, { say: (l) => ctx.out(l), force: o.flags.has('--force'), ...(only ? { only: only.split(',') } : {}) });
+  if (ctx.args.json) ctx.out(JSON.stringify(report, null, 1));
+  else if (!report.processed.length) ctx.out('Every partition is up to date.');
+  else {
+    // the last outcome of each partition processed
+    const last = new Map(report.processed.map((p) => [p.partition, p]));
+    for (const p of last.values()) {
+      const promises = p.promises ? `, ${p.promises.filter((x) => !x.failed).length}/${p.promises.length} promises ok` : '';
+      ctx.out(`${p.partition} (${p.title}): ${p.status === 'ok' ? p.state : p.status}${promises}`);
+    }
+  }
+  return report.exitCode;
+}
+
+async function status(ctx: CommandContext, paths: NodePaths, settings: Awaited<ReturnType<typeof nodeSettings>>): Promise<number> {
+  const master = await openMaster(paths, settings);
+  const rows: Record<string, unknown>[] = [];
+  try {
+    const info = await master.api.computerInformation(settings.computer);
+    const procs = await processes(paths);
+    const list = info.attr('_computer_partition_list');
+    for (const cp of list instanceof PyList ? (list.items as SlapObject[]) : []) {
+      const pid = String(cp.attr('_partition_id'));
+      const params = cp.attr('_parameter_dict') as import('../../python/value.ts').PyDict;
+      const sr = cp.attr('_software_release_document') as SlapObject | null;
+      if (!sr) continue;
+      rows.push({
+        partition: pid,
+        title: params.get('instance_title'),
+        'software-release': sr.attr('_software_release'),
+        'software-type': params.get('slap_software_type'),
+        state: cp.attr('_requested_state'),
+        status: cp.attr('_access_status'),
+        services: procs.filter((p) => p.group === pid).map((p) => ({ name: p.name, state: p.statename, pid: p.pid })),
+        promises: lastResults(paths.partition(pid)),
+      });
+    }
+  } finally {
+    master.close();
+  }
+  if (ctx.args.json) {
+    ctx.out(JSON.stringify(rows, null, 1));
+    return 0;
+  }
+  if (!rows.length) ctx.out('No partition is in use.');
+  for (const r of rows) {
+    ctx.out(`${r.partition}  ${r.title}  (${r['software-type']}, ${r.state}${r.status ? `, ${String(r.status).split('\n')[0]}` : ''})`);
+    ctx.out(`  software: ${r['software-release']}`);
+    for (const s of r.services as { name: string; state: string; pid: number }[]) ctx.out(`  service ${s.name}: ${s.state}${s.pid ? ` (pid ${s.pid})` : ''}`);
+    for (const [name, p] of Object.entries(r.promises as Record<string, { failed: boolean; message: string }>)) ctx.out(`  promise ${name}: ${p.failed ? 'FAILED' : 'ok'}${p.failed ? ` — ${p.message}` : ''}`);
+  }
+  return 0;
+}

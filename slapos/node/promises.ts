@@ -1,0 +1,250 @@
+// Promises (spec §3.7), run after a started partition's services:
+// - legacy ones: every regular executable file of etc/promise, run from the
+//   partition directory; exit status ≠ 0 is a failure, the output its
+//   message ("Bad promise file" for anything else in the folder);
+// - plugins: the etc/plugin/*.py files promise.plugin writes. tsbuildout
+//   reads the module they import and their extra_config_dict and runs the
+//   four plugins of slapos.toolbox that instance profiles use natively:
+//   check_socket_listening, check_url_available, check_command_execute,
+//   check_file_state. Any other plugin fails with a message saying so.
+// Each promise has 20 s. Results are written as
+// .slapgrid/promise/result/<name>.status.json and promise_status.json.
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { basename, join } from 'node:path';
+import { parseLiteral } from '../../python/literal.ts';
+import { PyDict, type PyValue } from '../../python/value.ts';
+
+export const PROMISE_TIMEOUT_MS = 20_000;
+
+export interface PromiseResult {
+  name: string;
+  path: string;
+  kind: 'legacy' | 'plugin';
+  failed: boolean;
+  message: string;
+  date: string;
+  'execution-time': number;
+}
+
+export interface Plugin {
+  module: string;
+  config: Record<string, string>;
+}
+
+/** The module and configuration of a plugin file written by promise.plugin. */
+export function readPlugin(text: string): Plugin | undefined {
+  const m = /^from ([\w.]+) import (\w+)(?: as RunPromise)?\s*$/m.exec(text);
+  const c = /^extra_config_dict = ([\s\S]*?)\n\n/m.exec(text);
+  if (!m || !c) return undefined;
+  let config: PyValue;
+  try {
+    config = parseLiteral(c[1]!);
+  } catch {
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  if (config instanceof PyDict) for (const [k, v] of config.entries()) out[String(k)] = v === null ? '' : String(v);
+  return { module: m[1]!, config: out };
+}
+
+function run(command: string, args: string[], cwd: string, shell = false): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, shell, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, PROMISE_TIMEOUT_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: 127, output: e.message, timedOut });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, timedOut });
+    });
+  });
+}
+
+const ERRNO_TEXT: Record<string, [string, number, string]> = {
+  ECONNREFUSED: ['ConnectionRefusedError', 111, 'Connection refused'],
+  ETIMEDOUT: ['TimeoutError', 110, 'Connection timed out'],
+  ENOENT: ['FileNotFoundError', 2, 'No such file or directory'],
+  EHOSTUNREACH: ['OSError', 113, 'No route to host'],
+  EADDRNOTAVAIL: ['OSError', 99, 'Cannot assign requested address'],
+};
+
+function socketCheck(c: Record<string, string>): Promise<[boolean, string]> {
+  const host = c.host ?? '';
+  const port = Number(c.port);
+  const path = c.pathname || (c.abstract ? '\0' + c.abstract : '');
+  const addr = path ? `'${c.pathname || c.abstract}'` : `('${host}', ${port})`;
+  return new Promise((resolve) => {
+    const s = path ? connect({ path }) : connect({ host, port });
+    s.setTimeout(PROMISE_TIMEOUT_MS);
+    s.once('connect', () => {
+      s.destroy();
+      resolve([true, `socket connection OK ${addr}`]);
+    });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve([false, 'TimeoutError: timed out']);
+    });
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      const t = ERRNO_TEXT[e.code ?? ''];
+      resolve([false, t ? `${t[0]}: [Errno ${t[1]}] ${t[2]}` : `${e.code ?? 'OSError'}: ${e.message}`]);
+    });
+  });
+}
+
+async function urlCheck(c: Record<string, string>): Promise<[boolean, string]> {
+  const url = c.url ?? '';
+  const expected = Number(c['http-code'] ?? c.http_code ?? 200);
+  const timeout = Number(c.timeout ?? 20) * 1000;
+  try {
+    const headers: Record<string, string> = {};
+    if (c.username) headers.authorization = 'Basic ' + Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64');
+    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeout), headers });
+    await res.arrayBuffer().catch(() => undefined);
+    if (c['ignore-code'] === '1') return [true, `${JSON.stringify(url)} is available`];
+    if (res.status === expected) return [true, `'${url}' is available`];
+    return [false, `'${url}' is not available (returned ${res.status}, expected ${expected}).`];
+  } catch (e) {
+    return [false, `ERROR connection not possible while accessing '${url}': ${(e as Error).cause ?? (e as Error).message}`];
+  }
+}
+
+async function commandCheck(c: Record<string, string>, cwd: string): Promise<[boolean, string]> {
+  const r = await run(c.command ?? 'false', [], cwd, true);
+  if (r.timedOut) return [false, `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds`];
+  return r.code === 0 ? [true, 'OK'] : [false, r.output.trim() || `Command ${JSON.stringify(c.command)} exited with status ${r.code}`];
+}
+
+function fileCheck(c: Record<string, string>): [boolean, string] {
+  const file = c.filename ?? '';
+  const state = c.state ?? '';
+  let size: number;
+  try {
+    const s = statSync(file);
+    if (!s.isFile()) return [false, `ERROR ${file} is not a file`];
+    size = s.size;
+  } catch (e) {
+    return [false, `ERROR ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'FileNotFoundError' : 'OSError'} during opening file ${file}`];
+  }
+  if (state === 'empty') return size === 0 ? [true, `OK ${file} state ${state}`] : [false, `ERROR ${file} not empty${size ? `, content: ${readFileSync(file, 'utf8').slice(0, 200)}` : ''}`];
+  if (state === 'not-empty') return size > 0 ? [true, `OK ${file} state ${state}`] : [false, `ERROR ${file} empty`];
+  return [false, `ERROR unsupported state ${state}`];
+}
+
+const NATIVE: Record<string, (c: Record<string, string>, cwd: string) => Promise<[boolean, string]> | [boolean, string]> = {
+  'slapos.promise.plugin.check_socket_listening': socketCheck,
+  'slapos.promise.plugin.check_url_available': urlCheck,
+  'slapos.promise.plugin.check_command_execute': commandCheck,
+  'slapos.promise.plugin.check_file_state': fileCheck,
+};
+
+async function withTimeout<T>(p: Promise<T> | T, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<T>((res) => (timer = setTimeout(() => res(fallback), PROMISE_TIMEOUT_MS + 1000)));
+  try {
+    return await Promise.race([Promise.resolve(p), t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every promise of a partition, run (plugins concurrently, then legacy
+ * ones); results recorded. `graceMs`: right after services were started,
+ * failing promises are run again every 0.2 s for that long before
+ * they count (services need a moment to listen; slapgrid would report the
+ * failure and succeed on its next run).
+ */
+export async function runPromises(dir: string, graceMs = 0): Promise<PromiseResult[]> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const results = await runPromisesOnce(dir);
+    if (!results.some((r) => r.failed) || Date.now() >= deadline) {
+      recordResults(dir, results);
+      return results;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function runPromisesOnce(dir: string): Promise<PromiseResult[]> {
+  const results: PromiseResult[] = [];
+  const list = (d: string) => {
+    try {
+      return readdirSync(d).sort();
+    } catch {
+      return [];
+    }
+  };
+  const date = () => new Date().toISOString();
+  const pluginDir = join(dir, 'etc', 'plugin');
+  const plugins = list(pluginDir).filter((f) => f.endsWith('.py') && !f.startsWith('__init__'));
+  const pluginResults = await Promise.all(
+    plugins.map(async (f): Promise<PromiseResult> => {
+      const path = join(pluginDir, f);
+      const started = Date.now();
+      const plugin = readPlugin(readFileSync(path, 'utf8'));
+      let ok: boolean;
+      let message: string;
+      if (!plugin) [ok, message] = [false, `Error: ${f} is not a promise plugin tsbuildout can read`];
+      else if (!NATIVE[plugin.module]) [ok, message] = [false, `Error: the promise plugin module ${plugin.module} is not one tsbuildout runs (check_socket_listening, check_url_available, check_command_execute, check_file_state)`];
+      else [ok, message] = await withTimeout(NATIVE[plugin.module]!(plugin.config, dir), [false, `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds`] as [boolean, string]);
+      return { name: f, path, kind: 'plugin', failed: !ok, message, date: date(), 'execution-time': (Date.now() - started) / 1000 };
+    }),
+  );
+  results.push(...pluginResults);
+  const legacyDir = join(dir, 'etc', 'promise');
+  for (const f of list(legacyDir)) {
+    const path = join(legacyDir, f);
+    const started = Date.now();
+    if (!isExecutableFile(path)) {
+      results.push({ name: f, path, kind: 'legacy', failed: true, message: `Bad promise file at ${JSON.stringify(path)}.`, date: date(), 'execution-time': 0 });
+      continue;
+    }
+    const r = await run(path, [], dir);
+    const message = r.timedOut ? `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds` : r.output.trim() || (r.code === 0 ? 'OK' : `exited with status ${r.code}`);
+    results.push({ name: f, path, kind: 'legacy', failed: r.code !== 0 || r.timedOut, message, date: date(), 'execution-time': (Date.now() - started) / 1000 });
+  }
+  return results;
+}
+
+export function recordResults(dir: string, results: PromiseResult[]): void {
+  const base = join(dir, '.slapgrid', 'promise');
+  const resultDir = join(base, 'result');
+  mkdirSync(resultDir, { recursive: true });
+  for (const r of results) {
+    const title = basename(r.name).replace(/\.py$/, '');
+    writeFileSync(join(resultDir, `${title}.status.json`), JSON.stringify({ name: r.name, title, path: r.path, 'execution-time': r['execution-time'], result: { failed: r.failed, message: r.message, date: r.date } }, null, 2) + '\n');
+  }
+  writeFileSync(join(base, 'promise_status.json'), JSON.stringify(Object.fromEntries(results.map((r) => [r.name, { failed: r.failed, message: r.message, date: r.date }])), null, 2) + '\n');
+}
+
+/** The last recorded results of a partition. */
+export function lastResults(dir: string): Record<string, { failed: boolean; message: string; date: string }> {
+  const f = join(dir, '.slapgrid', 'promise', 'promise_status.json');
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, { failed: boolean; message: string; date: string }>) : {};
+}

@@ -1,0 +1,165 @@
+// `node software URL`: a software release installed into the software root
+// (<root>/software/<md5 of url>/), as slapgrid-sr does, by running its
+// software.cfg there. tsbuildout builds no software: with --stub-software
+// it installs only what the instances need — the parts that render the
+// instance profile (those whose `output` is <directory>/instance.cfg or
+// template.cfg) and the parts they reference — and every other recipe
+// (compilation, eggs, and recipes tsbuildout does not implement) is
+// stubbed: its location is created, empty, and its options are not
+// evaluated when its own recipe cannot run (`location` and, when missing,
+// `prefix` — what init code commonly computes — are then the stand-in's
+// location; any other computed option can be given as an assignment,
+// `section:option=value`). `--stub-bin DIR` then copies the
+// tree DIR into the software release (`bin/x` lands in <sr>/bin/x,
+// `parts/nginx/sbin/nginx` in <sr>/parts/nginx/sbin/nginx): the stand-ins
+// for the executables the instances run.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { runBuildout } from '../../executor/run.ts';
+import type { Assignment } from '../../profile/assemble.ts';
+import { loadRaw } from '../../profile/load.ts';
+import type { Logger, Recipe, RecipeContext, RecipeModule } from '../../recipes/api.ts';
+import { RECIPES } from '../../recipes/index.ts';
+import { RecipeRegistry, type RecipeSpec } from '../../recipes/registry.ts';
+import { NodeError, type NodePaths } from './config.ts';
+
+/** Recipes that really run under --stub-software: they render or copy what instances read. */
+const RENDERERS = new Set([
+  'slapos.recipe.template:default',
+  'slapos.recipe.template:jinja2',
+  'collective.recipe.template:default',
+  'slapos.recipe.build:download',
+  'slapos.recipe.build:download-unpacked',
+]);
+
+/** A recipe replaced by its location. */
+function stub(name: string, real: RecipeModule | undefined): RecipeModule {
+  return {
+    names: real?.names ?? [name],
+    init(ctx: RecipeContext): Recipe {
+      if (real) {
+        try {
+          return real.init(ctx);
+        } catch {
+          // its options need what tsbuildout does not build: stand in for it
+        }
+      }
+      const location = ctx.options.get('location') || join(ctx.buildout.section('buildout').require('parts-directory'), ctx.name);
+      ctx.options.set('location', location);
+      // what init code commonly computes (gcc's prefix): the stand-in's own location
+      if (!ctx.options.has('prefix')) ctx.options.set('prefix', location);
+      for (const k of ctx.options.keys()) ctx.options.get(k); // substituted already: not unused
+      return {
+        install: () => {
+          mkdirSync(join(location, 'bin'), { recursive: true });
+          return [location];
+        },
+        update: () => undefined,
+      };
+    },
+  };
+}
+
+export class StubSoftwareRegistry extends RecipeRegistry {
+  private readonly stubs = new Map<string, RecipeModule>();
+
+  constructor() {
+    super(RECIPES);
+  }
+
+  override find(spec: RecipeSpec): RecipeModule | undefined {
+    const key = `${spec.project}:${spec.entry}`;
+    const real = super.find(spec);
+    if (real && RENDERERS.has(key)) return real;
+    let s = this.stubs.get(key);
+    if (!s) this.stubs.set(key, (s = stub(spec.text, real)));
+    return s;
+  }
+}
+
+/** A software URL as the node keys it: local paths made absolute. */
+export function softwareUrl(url: string, cwd = process.cwd()): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
+  return isAbsolute(url) ? url : resolve(cwd, url);
+}
+
+/** The parts of a software profile that write the instance profile. */
+export async function instanceProfileParts(config: string, executable: string, assignments: Assignment[]): Promise<string[]> {
+  const { assembled } = await loadRaw({ config, userDefaults: false, executable, assignments });
+  const raw = (section: string, key: string, depth = 0): string | undefined => {
+    const s = assembled.raw.get(section);
+    if (!s || depth > 20) return undefined;
+    const e = s.get(key);
+    if (e) return e.value;
+    for (const macro of (s.get('<')?.value ?? '').split(/\s+/).filter(Boolean)) {
+      const v = raw(macro, key, depth + 1);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+  const parts = (raw('buildout', 'parts') ?? '').split(/\s+/).filter(Boolean);
+  return parts.filter((p) => /\/(instance|template)\.cfg$/.test((raw(p, 'output') ?? raw(p, 'rendered') ?? '').trim()));
+}
+
+function overlay(from: string, to: string): string[] {
+  const copied: string[] = [];
+  for (const name of readdirSync(from)) {
+    const src = join(from, name);
+    const dst = join(to, name);
+    const st = statSync(src);
+    if (st.isDirectory()) {
+      mkdirSync(dst, { recursive: true });
+      copied.push(...overlay(src, dst));
+    } else {
+      copyFileSync(src, dst);
+      chmodSync(dst, st.mode & 0o7777);
+      copied.push(dst);
+    }
+  }
+  return copied;
+}
+
+export const COMPLETED = '.completed';
+
+export function softwareCompleted(paths: NodePaths, url: string): boolean {
+  return existsSync(join(paths.software(url), COMPLETED));
+}
+
+export interface SoftwareOptions {
+  stubSoftware: boolean;
+  stubBin?: string;
+  assignments?: Assignment[];
+  executable: string;
+  logger: Logger;
+}
+
+export async function installSoftware(paths: NodePaths, url: string, o: SoftwareOptions): Promise<{ directory: string; parts: string[] }> {
+  const dir = paths.software(url);
+  mkdirSync(dir, { recursive: true });
+  rmSync(join(dir, COMPLETED), { force: true });
+  const config = join(dir, 'buildout.cfg');
+  writeFileSync(config, `[buildout]\nextends = ${url}\n`);
+  const assignments = o.assignments ?? [];
+  let parts: string[] = [];
+  if (o.stubSoftware) {
+    parts = await instanceProfileParts(url, o.executable, assignments);
+    if (!parts.length) throw new NodeError(`${url}: no part writes instance.cfg or template.cfg; nothing to stub the software release with`);
+  }
+  await runBuildout({
+    config,
+    cwd: dir,
+    userDefaults: false,
+    assignments,
+    executable: o.executable,
+    logger: o.logger,
+    stubSoftware: o.stubSoftware,
+    ...(o.stubSoftware ? { installArgs: parts, withReferencedParts: true, registry: new StubSoftwareRegistry() } : {}),
+  });
+  if (o.stubBin) {
+    if (!existsSync(o.stubBin)) throw new NodeError(`--stub-bin ${o.stubBin}: no such directory`);
+    overlay(o.stubBin, dir);
+  }
+  // slapgrid-sr's marker: `node` alone does not build a completed software release again
+  writeFileSync(join(dir, COMPLETED), new Date().toISOString() + '\n');
+  return { directory: dir, parts };
+}
