@@ -3,6 +3,7 @@
 // optional uninstall entry point) with typed option values as the SlapOS
 // fork has them.
 import type { PyValue } from '../python/value.ts';
+import type { BridgeSession } from '../pybridge/session.ts';
 import type { RecipeSchema } from './schema.ts';
 
 /** The options of one section, as a recipe sees them. */
@@ -55,12 +56,16 @@ export interface RecipeContext {
   options: PartOptions;
   buildout: BuildoutView;
   logger: Logger;
+  /** The run's Python bridge, started on first use (slapos.recipe.build code, Python recipe eggs); absent where no run is. */
+  python?: () => BridgeSession;
 }
 
 /** What install/update return: the paths buildout removes on uninstall. */
 export type InstalledPaths = string | string[] | null | undefined;
 
 export interface Recipe {
+  /** How the part runs when not natively (`-v` shows it): "Python bridge (init, install)", a recipe egg… */
+  via?: string;
   install(): InstalledPaths | Promise<InstalledPaths>;
   /** Absent: zc.buildout calls install (and warns). `undefined` result: keep the recorded paths. */
   update?(): InstalledPaths | Promise<InstalledPaths>;
@@ -72,6 +77,8 @@ export interface UninstallContext {
   options: ReadonlyMap<string, string>;
   directory: string;
   logger: Logger;
+  /** The run's Python bridge (Python recipe eggs' uninstall entry points). */
+  python?: () => BridgeSession;
 }
 
 export interface RecipeModule {

@@ -1,6 +1,7 @@
 // Every recipe tsbuildout implements.
 import type { RecipeModule } from './api.ts';
 import { download, downloadUnpacked } from './build/download.ts';
+import { buildScript } from './build/script.ts';
 import { cronD } from './cookbook/cron.ts';
 import { freePort } from './cookbook/free-port.ts';
 import { checkPortListening, checkUrlAvailable } from './cookbook/legacy-promises.ts';
@@ -13,7 +14,7 @@ import { wrapper } from './cookbook/wrapper.ts';
 import { mkdirectory } from './mkdirectory.ts';
 import { ploneCommand } from './plone-command.ts';
 import { RecipeRegistry } from './registry.ts';
-import { build, cmmi, eggEggs, eggScripts, gitclone, hexagonitDownload } from './software.ts';
+import { cmmi, eggEggs, eggScripts, gitclone, hexagonitDownload } from './software.ts';
 import { collectiveTemplate, slaposTemplate } from './template.ts';
 
 export const RECIPES: readonly RecipeModule[] = [
@@ -41,7 +42,7 @@ export const RECIPES: readonly RecipeModule[] = [
   cmmi,
   eggScripts,
   eggEggs,
-  build,
+  buildScript,
   hexagonitDownload,
   gitclone,
 ];
