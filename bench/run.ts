@@ -11,6 +11,7 @@ import { repositoryRoot } from './lib/paths.ts';
 import { median, table } from './lib/stats.ts';
 import { measure } from './lib/measure.ts';
 import { installBench } from './install.ts';
+import { pybridgeBench } from './pybridge.ts';
 
 const root = repositoryRoot();
 const corpus = join(root, '..', 'shared', 'corpus', 'slapos');
@@ -78,3 +79,4 @@ async function resolveBench(): Promise<void> {
 process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
 await resolveBench();
 if (!process.env.BENCH_SKIP_INSTALL) process.stdout.write(installBench(root, Number(process.env.BENCH_INSTALL_RUNS ?? 3)) + '\n');
+if (!process.env.BENCH_SKIP_PYBRIDGE) process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n');

@@ -51,10 +51,10 @@ export function codeLineSpan(buildout: Buildout, part: string, option: string, l
   return { file: o.file, line: o.line, column, endLine: o.line, endColumn: column };
 }
 
-function frameText(f: PythonFrame): string {
+function frameText(f: PythonFrame, located: boolean): string {
   const code = inlineCode(f.file);
-  const where = code ? `[${code.part}] ${code.option}, line ${f.line}` : `File "${f.file}", line ${f.line}`;
-  return `${where}, in ${f.name}${f.text ? `: ${f.text}` : ''}`;
+  const where = code ? `[${code.part}] ${code.option}, line ${f.line}, in` : located ? 'in' : `File "${f.file}", line ${f.line}, in`;
+  return `${where} ${f.name}${f.text ? `: ${f.text}` : ''}`;
 }
 
 function frameSpan(buildout: Buildout, f: PythonFrame): Span | undefined {
@@ -93,7 +93,7 @@ export function pythonError(buildout: Buildout, d: PythonErrorDetail, part: stri
       related.push({ message: 'Traceback (most recent call last):' });
       for (const f of frames) {
         const s = frameSpan(buildout, f);
-        related.push({ message: frameText(f), ...(s ? { span: s } : {}) });
+        related.push({ message: frameText(f, s !== undefined), ...(s ? { span: s } : {}) });
       }
     }
   }

@@ -11,6 +11,7 @@
 // Python, answers it and sleeps again until the answer to its own call
 // comes. Calls nest both ways (Python → resolver → another part's Python
 // code → …); the protocol is strictly nested, so no ids are needed.
+import { writeSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import bridgeSource from './tsbuildout_bridge.py';
 
@@ -32,6 +33,9 @@ try {
   post({ failed: String((e && e.message) || e) });
 }
 if (child) {
+  // the main thread writes to the child's standard input itself (one thread hop less per message)
+  const fd = child.stdin._handle && child.stdin._handle.fd;
+  post({ stdinFd: typeof fd === 'number' && fd >= 0 ? fd : null });
   let buf = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {
@@ -53,7 +57,7 @@ if (child) {
 
 const BOOT = "import sys; s = sys.argv.pop(1); exec(compile(s, '<tsbuildout-bridge>', 'exec'))";
 
-type FromWorker = { line: string } | { failed: string; code?: string } | { exit: { code: number | null; signal: string | null } };
+type FromWorker = { line: string } | { stdinFd: number | null } | { failed: string; code?: string } | { exit: { code: number | null; signal: string | null } };
 
 /** The process is gone: a crash, a kill, an interpreter that cannot run the bridge. */
 export class BridgeCrash extends Error {}
@@ -115,6 +119,9 @@ export class PythonProcess {
   readonly startMs: number;
   private readonly flag: Int32Array;
   private dead: string | undefined;
+  /** The child's standard input, written from this thread (null: through the worker). */
+  private stdinFd: number | null = null;
+  private readonly pause = new Int32Array(new SharedArrayBuffer(4));
   /** Errors thrown by callbacks, by token: Python sends the token back and the original error is rethrown. */
   private readonly thrown = new Map<number, unknown>();
   private nextToken = 1;
@@ -169,6 +176,10 @@ export class PythonProcess {
   private waitReady(): PythonInfo {
     for (;;) {
       const m = this.next()!;
+      if ('stdinFd' in m) {
+        this.stdinFd = m.stdinFd;
+        continue;
+      }
       if ('line' in m) {
         const msg = JSON.parse(m.line) as { ready?: PythonInfo };
         if (msg.ready) return msg.ready;
@@ -180,7 +191,22 @@ export class PythonProcess {
   }
 
   private send(obj: unknown): void {
-    this.port.postMessage(JSON.stringify(obj) + '\n');
+    const text = JSON.stringify(obj) + '\n';
+    if (this.stdinFd === null) {
+      this.port.postMessage(text);
+      return;
+    }
+    // the pipe is non-blocking: a full pipe (a long message Python has not read yet) is waited out
+    const data = Buffer.from(text);
+    for (let off = 0; off < data.length; ) {
+      try {
+        off += writeSync(this.stdinFd, data, off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EAGAIN') throw new BridgeCrash(`the Python bridge (${this.python}) cannot be written to: ${code ?? String(e)}`);
+        Atomics.wait(this.pause, 0, 0, 1);
+      }
+    }
   }
 
   /**
@@ -202,6 +228,7 @@ export class PythonProcess {
   private answer(method: string, onCallback: CallbackHandler): unknown {
     for (;;) {
       const m = this.next()!;
+      if ('stdinFd' in m) continue;
       if (!('line' in m)) {
         this.dead = describeEnd(m);
         throw new BridgeCrash(`the Python bridge (${this.python}) ${this.dead} during ${method}`);
@@ -238,7 +265,7 @@ export class PythonProcess {
       while (!this.dead) {
         const m = this.next(Math.max(1, deadline - performance.now()));
         if (!m) break;
-        if (!('line' in m)) this.dead = describeEnd(m);
+        if ('exit' in m || 'failed' in m) this.dead = describeEnd(m);
       }
       this.dead ??= 'closed';
     }
@@ -248,6 +275,7 @@ export class PythonProcess {
 }
 
 function describeEnd(m: FromWorker): string {
+  if ('stdinFd' in m || 'line' in m) return 'ended';
   if ('failed' in m) return m.code === 'ENOENT' ? 'no such interpreter' : m.failed;
   if ('exit' in m) return m.exit.signal ? `was killed by ${m.exit.signal}` : `exited with code ${m.exit.code}`;
   return 'ended';

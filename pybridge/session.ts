@@ -70,7 +70,15 @@ export class BridgeSession {
 
   /** slapos.recipe.build's constructor: runs `init` code. */
   buildInit(part: string): RecipeHandle {
-    return { handle: this.call(part, 'init', 'build.init', [part]) as number, part };
+    // the options the recipe's constructor reads go along with the call
+    const options = this.buildout.section(part);
+    const read: [string, Wire][] = [];
+    for (const k of ['init', 'install', 'update', 'location', 'keep-on-error']) {
+      const v = options.get(k);
+      if (v !== undefined) read.push([k, this.typed(v)]);
+    }
+    read.push(['parts-directory', this.buildout.section('buildout').require('parts-directory')]);
+    return { handle: this.call(part, 'init', 'build.init', [part, read]) as number, part };
   }
 
   install(h: RecipeHandle, option = 'install'): string[] | null {

@@ -127,8 +127,9 @@ def dec(v):
 
 # ------------------------------------------------------------------ errors
 
-class _ShimUserError(Exception):
-    """zc.buildout.UserError, when zc.buildout cannot be imported."""
+class UserError(Exception):
+    """zc.buildout.UserError, when zc.buildout is not imported (the shims
+    have zc.buildout's names: tracebacks print them)."""
 
     def __str__(self):
         return ' '.join(map(str, self.args))
@@ -140,7 +141,7 @@ def _buildout_module():
 
 def _user_error_class():
     m = sys.modules.get('zc.buildout')
-    return getattr(m, 'UserError', _ShimUserError) if m else _ShimUserError
+    return getattr(m, 'UserError', UserError) if m else UserError
 
 
 def _missing(kind, message):
@@ -152,15 +153,38 @@ def _missing(kind, message):
     return cls(message)
 
 
-class _ShimMissingOption(_ShimUserError, KeyError):
+class MissingOption(UserError, KeyError):
     pass
 
 
-class _ShimMissingSection(_ShimUserError, KeyError):
+class MissingSection(UserError, KeyError):
     pass
 
 
-_SHIM_MISSING = {'MissingOption': _ShimMissingOption, 'MissingSection': _ShimMissingSection}
+_SHIM_MISSING = {'MissingOption': MissingOption, 'MissingSection': MissingSection}
+
+
+class _ShimFinder(object):
+    """`import zc.buildout` where the interpreter has no zc.buildout: a
+    module with UserError, MissingOption and MissingSection (last on
+    sys.meta_path, so a real zc.buildout always wins)."""
+
+    NAMES = ('zc', 'zc.buildout', 'zc.buildout.buildout')
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.NAMES:
+            return None
+        import importlib.util
+        return importlib.util.spec_from_loader(name, self, is_package=name != 'zc.buildout.buildout')
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        if module.__name__ != 'zc':
+            module.UserError = UserError
+            module.MissingOption = MissingOption
+            module.MissingSection = MissingSection
 
 
 class TsbuildoutError(Exception):
@@ -326,15 +350,10 @@ class Buildout(MutableMapping):
     """The buildout as a recipe sees it: sections are initialised by
     tsbuildout's resolver on first access, as zc.buildout does."""
 
-    def __init__(self):
-        self._sections = {}
-
     def __getitem__(self, name):
-        s = self._sections.get(name)
-        if s is None:
-            callback('section', name)
-            s = self._sections[name] = Options(self, name)
-        return s
+        # asked every time: the part whose code reads it depends on it
+        callback('section', name)
+        return Options(self, name)
 
     def __setitem__(self, name, data):
         raise TypeError('adding a section this way is not supported; use buildout.parse()')
@@ -460,7 +479,10 @@ class Script(object):
     section initialisation), `install` must create `location`, `update`
     runs on every later run; without `install`, install runs `update`."""
 
-    def __init__(self, buildout, name, options):
+    def __init__(self, buildout, name, options, _read=None):
+        # _read: the values of the options read here, when tsbuildout
+        # passed them along with the call (saves a round trip each)
+        get = options.get if _read is None else _read.get
         self.cleanup_list = []
         self.buildout = buildout
         self.name = name
@@ -469,14 +491,14 @@ class Script(object):
         self._environ = None
         code = {}
         for option in ('init', 'install', 'update'):
-            text = options.get(option)
+            text = get(option)
             if text and text.strip():
                 code[option] = _Code(name, option, text)
         self._code = code
-        location = options.get('location')
+        location = get('location')
         options['location'] = location.strip() if location else os.path.join(
-            buildout['buildout']['parts-directory'], name)
-        self.keep_on_error = is_true(options.get('keep-on-error', ''))
+            get('parts-directory') or buildout['buildout']['parts-directory'], name)
+        self.keep_on_error = is_true(get('keep-on-error') or '')
         if 'init' in code:
             self._exec('init')
 
@@ -760,9 +782,10 @@ def h_hello():
     return {'protocol': PROTOCOL, 'python': list(sys.version_info[:3]), 'executable': sys.executable}
 
 
-def h_build_init(part):
-    options = BUILDOUT[part]
-    return _keep((Script(BUILDOUT, part, options), options))
+def h_build_init(part, read):
+    options = Options(BUILDOUT, part)
+    read = dict((k, dec(v)) for k, v in read)
+    return _keep((Script(BUILDOUT, part, options, read), options))
 
 
 def h_egg_init(part, paths, entry_value):
@@ -836,6 +859,7 @@ def main():
             else:
                 os.environ[k] = v
     T = _Transport()
+    sys.meta_path.append(_ShimFinder())
     root = logging.getLogger()
     root.handlers[:] = [_Handler()]
     root.setLevel(logging.DEBUG)

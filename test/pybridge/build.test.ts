@@ -1,0 +1,154 @@
+// slapos.recipe.build through the Python bridge: init computing options
+// that other sections read (typed values included), install writing files,
+// update, compared with the real zc.buildout where the profile is plain
+// zc.buildout (string values).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withTree } from '../helpers/files.ts';
+import { installedOptions, profile, read, run, writeProfile } from '../recipes/run.ts';
+import { copyFixture, realBuildout, realBuildoutAvailable, record, scriptAsDevelopEgg, tree } from './harness.ts';
+
+test('fixtures/pybridge/build: init, install and update code give what the real zc.buildout gives', async () => {
+  await withTree({}, async (ts) => {
+    copyFixture('build', ts);
+    const first = await run(ts);
+    // [report] reads [settings] through a reference, [files] reads [computed] (which reads [settings] in its init)
+    assert.deepEqual(first.report.installed, ['settings', 'report', 'computed', 'files']);
+    assert.equal(read(join(ts, 'report.txt')), "7d793037 settings 'default'\n");
+    assert.equal(read(join(ts, 'parts', 'files', 'words.txt')), 'WORLD WORLD WORLD\n');
+    const second = await run(ts);
+    assert.deepEqual(second.report.updated, ['settings', 'report', 'computed', 'files']);
+    assert.equal(read(join(ts, 'parts', 'files', 'updates.txt')), 'updated files\n');
+    // the reading part depends on what it read: a change there reinstalls it
+    assert.match(installedOptions(ts, 'computed')!.get('__buildout_signature__')!, / settings:[0-9a-f]{32}$/);
+
+    if (!realBuildoutAvailable()) return;
+    await withTree({}, async (zc) => {
+      copyFixture('build', zc);
+      scriptAsDevelopEgg(zc);
+      for (let i = 0; i < 2; i++) {
+        const r = realBuildout(zc);
+        assert.equal(r.status, 0, r.output);
+      }
+      assert.deepEqual(tree(ts), tree(zc));
+      assert.equal(read(join(ts, 'report.txt')), read(join(zc, 'report.txt')));
+      const a = record(ts);
+      const b = record(zc);
+      // zc.buildout 2.13 moves updated parts to the end; the SlapOS fork keeps the order
+      assert.deepEqual([...a.parts].sort(), [...b.parts].sort());
+      assert.deepEqual(a.options, b.options);
+    });
+  });
+});
+
+test('typed values: init stores Python objects, other sections read them back as objects (SlapOS fork)', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(
+      dir,
+      profile(
+        ['consumer', 'text'],
+        `[typed]
+recipe = slapos.recipe.build
+init =
+  options['list'] = [1, 'two', 3.5, None, True]
+  options['dict'] = {'a': (1, 2), 'b': {'x'}, 3: b'\\x00bytes'}
+  options['int'] = 2 ** 70
+  options['float'] = 0.1 + 0.2
+  options['none'] = None
+  options['frozen'] = frozenset(['only'])
+  options['str'] = 'plain $ text'
+
+[consumer]
+recipe = slapos.recipe.build
+list = \${typed:list}
+dict = \${typed:dict}
+int = \${typed:int}
+fexpr = !py!f"{1 + 1}-{'x'}"
+install =
+  import os
+  lines = []
+  for k in ('list', 'dict', 'int', 'fexpr'):
+      v = options[k]
+      lines.append('%s %s %r' % (k, type(v).__name__, v))
+  v = self.buildout['typed']
+  lines.append('float %r none %r frozen %r str %r' % (v['float'], v['none'], v['frozen'], v['str']))
+  with open(location, 'w') as f:
+      f.write('\\n'.join(lines) + '\\n')
+
+[text]
+recipe = slapos.recipe.template
+inline = \${typed:list} / \${typed:str}
+output = \${buildout:directory}/text
+`,
+      ),
+    );
+    await run(dir);
+    assert.equal(
+      read(join(dir, 'parts', 'consumer')),
+      "list list [1, 'two', 3.5, None, True]\n" +
+        "dict dict {'a': (1, 2), 'b': {'x'}, 3: b'\\x00bytes'}\n" +
+        'int int 1180591620717411303424\n' +
+        "fexpr str '2-x'\n" +
+        "float 0.30000000000000004 none None frozen frozenset({'only'}) str 'plain $ text'\n",
+    );
+    assert.equal(read(join(dir, 'text')), "!py![1, 'two', 3.5, None, True] / plain $ text");
+    const saved = installedOptions(dir, 'consumer')!;
+    assert.equal(saved.get('dict'), "!py!{'a': (1, 2), 'b': {'x'}, 3: b'\\x00bytes'}");
+    assert.equal(saved.get('int'), '!py!1180591620717411303424');
+  });
+});
+
+test('install without install code runs update; location is then not created nor recorded', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(
+      dir,
+      profile(['u'], "[u]\nrecipe = slapos.recipe.build\nupdate =\n  open(self.buildout['buildout']['directory'] + '/ran', 'a').write('x')\n"),
+    );
+    await run(dir);
+    await run(dir);
+    assert.equal(read(join(dir, 'ran')), 'xx');
+    assert.equal(existsSync(join(dir, 'parts', 'u')), false);
+    assert.equal(installedOptions(dir, 'u')!.get('__buildout_installed__'), '');
+  });
+});
+
+test('install replaces an existing location, and a failing install leaves nothing behind', async () => {
+  await withTree({}, async (dir) => {
+    const part = (fail: boolean) =>
+      profile(['p'], `[p]\nrecipe = slapos.recipe.build\nfail = ${fail}\ninstall =\n  import os\n  os.makedirs(os.path.join(location, 'sub'))\n  if options['fail'] == 'true': raise RuntimeError('asked to fail')\n`);
+    writeProfile(dir, part(true));
+    await assert.rejects(run(dir), /\[p\] install, line 3: RuntimeError: asked to fail/);
+    assert.equal(existsSync(join(dir, 'parts', 'p')), false);
+    writeFileSync(join(dir, 'parts', 'p'), 'in the way');
+    writeProfile(dir, part(false));
+    const r = await run(dir);
+    assert.ok(r.lines.some((l) => /p: Removing already existing path '.*parts\/p'/.test(l)), r.lines.join('\n'));
+    assert.deepEqual(readdirSync(join(dir, 'parts', 'p')), ['sub']);
+  });
+});
+
+test('-v shows which path runs each part', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(
+      dir,
+      profile(['code', 'data', 'native'], '[code]\nrecipe = slapos.recipe.build\ninit = options["x"] = "1"\n[data]\nrecipe = slapos.recipe.build\n[native]\nrecipe = slapos.cookbook:mkdirectory\n'),
+    );
+    const debug: string[] = [];
+    await run(dir, { logger: { info: () => undefined, warning: () => undefined, debug: (m) => debug.push(m) } });
+    assert.ok(debug.includes('Part code: recipe slapos.recipe.build, runs through the Python bridge (init).'), debug.join('\n'));
+    assert.ok(debug.includes('Part data: recipe slapos.recipe.build, native.'));
+    assert.ok(debug.includes('Part native: recipe slapos.cookbook:mkdirectory, native.'));
+    assert.ok(debug.some((l) => /^Python bridge: started .* \(Python 3\.\d+\.\d+\) in \d+ ms$/.test(l)));
+  });
+});
+
+test('no bridge process when no part needs Python', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(dir, profile(['data'], '[data]\nrecipe = slapos.recipe.build\nx = 1\n'));
+    const debug: string[] = [];
+    await run(dir, { logger: { info: () => undefined, warning: () => undefined, debug: (m) => debug.push(m) } });
+    assert.ok(!debug.some((l) => l.startsWith('Python bridge')));
+  });
+});
