@@ -5,7 +5,7 @@
 // initialisation, typed values and implicit dependencies behave alike.
 import { existsSync } from 'node:fs';
 import { BuildoutError } from '../parser/diagnostic.ts';
-import type { Buildout } from '../profile/buildout.ts';
+import { SectionExistsError, type Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { dumps, typedValue } from '../profile/values.ts';
 import type { PyValue } from '../python/value.ts';
@@ -163,8 +163,16 @@ export class BridgeSession {
       }
       case 'buildout.keys':
         return [...new Set([...this.buildout.rawSectionNames(), ...this.buildout.sections.keys()])];
-      case 'buildout.parse':
-        throw new CallbackRefusal('NotImplementedError', 'buildout.parse() is not supported by tsbuildout yet');
+      case 'buildout.parse': {
+        const current = this.running[this.running.length - 1];
+        try {
+          this.buildout.parse(s(0), `<buildout.parse() in [${current ?? '?'}]>`);
+        } catch (e) {
+          if (e instanceof SectionExistsError) throw new CallbackRefusal('SectionExists', e.section);
+          throw e;
+        }
+        return null;
+      }
       case 'log': {
         const [level, name, message] = args as [number, string, string];
         const text = `${name}: ${message}`;

@@ -252,6 +252,8 @@ def callback(method, *args):
             kind = err.get('kind')
             if kind in ('MissingOption', 'MissingSection'):
                 raise _missing(kind, err['message'])
+            if kind == 'SectionExists':
+                raise KeyError('Section already exists', err['message'])
             if kind in _REFUSALS:
                 raise _REFUSALS[kind](err['message'])
             raise TsbuildoutError(err.get('message', ''), err.get('token'))
@@ -383,7 +385,8 @@ class Buildout(MutableMapping):
 
     def parse(self, data):
         """Add the sections of a configuration text, then initialise them."""
-        callback('buildout.parse', data)
+        import textwrap
+        callback('buildout.parse', textwrap.dedent(data))
 
 
 class _Handler(logging.Handler):

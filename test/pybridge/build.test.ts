@@ -152,3 +152,41 @@ test('no bridge process when no part needs Python', async () => {
     assert.ok(!debug.some((l) => l.startsWith('Python bridge')));
   });
 });
+
+test('self.buildout.parse(): sections added and initialised (their recipes become parts), as the monitor stack does', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(
+      dir,
+      profile(
+        ['macro'],
+        `[macro]
+recipe = slapos.recipe.build
+name = generated
+init =
+  def parse_section(section):
+      self.buildout.parse(section % options)
+  parse_section("""
+  [%(name)s-dir]
+  recipe = slapos.cookbook:mkdirectory
+  path = \${buildout:directory}/%(name)s
+  [%(name)s-data]
+  value = $\${%(name)s-dir:path}/file
+  """)
+  options['generated'] = self.buildout['generated-data']['value']
+  try:
+      self.buildout.parse('[macro]\\nx = 1\\n')
+  except KeyError as e:
+      options['again'] = repr(e.args)
+`,
+      ),
+    );
+    const r = await run(dir);
+    assert.deepEqual(r.report.installed, ['generated-dir', 'macro']);
+    assert.ok(existsSync(join(dir, 'generated')));
+    const saved = installedOptions(dir, 'macro')!;
+    assert.equal(saved.get('generated'), join(dir, 'generated', 'file'));
+    assert.equal(saved.get('again'), "('Section already exists', 'macro')");
+    const again = await run(dir);
+    assert.deepEqual(again.report.uninstalled, []);
+  });
+});
