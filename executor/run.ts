@@ -103,7 +103,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     const checkSignature = b.get('check-signature') !== 'false';
     for (const part of installParts) {
       const options = buildout.section(part);
-      options.set('__buildout_signature__', partSignature(buildout, options, runtime.parts.get(part)!.spec));
+      const { spec, module } = runtime.parts.get(part)!;
+      options.set('__buildout_signature__', partSignature(buildout, options, spec, module));
     }
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };

@@ -12,7 +12,7 @@ import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipe
 import { readInstalled, type InstalledState } from './installed.ts';
 import { BridgeCrash } from '../pybridge/process.ts';
 import { BridgeSession } from '../pybridge/session.ts';
-import { findRecipeEgg, normalise, pythonEggRecipe } from '../recipes/python-egg.ts';
+import { eggDirectories, findRecipeEgg, pythonEggRecipe } from '../recipes/python-egg.ts';
 
 export interface RunFlags {
   stubSoftware: boolean;
@@ -74,12 +74,7 @@ export class RecipeRuntime implements RecipeHost {
     const key = `${spec.project}:${spec.entry}`;
     let module = this.eggModules.get(key);
     if (module === undefined) {
-      const b = buildout.section('buildout');
-      const pins = new Map<string, string>();
-      const versions = b.get('versions');
-      const v = versions ? buildout.rawSection(versions) : undefined;
-      for (const [k, e] of v ?? []) pins.set(normalise(k), e.value.trim());
-      const egg = findRecipeEgg({ develop: b.require('develop-eggs-directory'), eggs: b.require('eggs-directory'), pins }, spec);
+      const egg = findRecipeEgg(eggDirectories(buildout), spec);
       module = egg ? pythonEggRecipe(spec, egg) : null;
       this.eggModules.set(key, module);
     }

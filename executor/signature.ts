@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { sortedPy } from '../profile/merge.ts';
+import type { RecipeModule } from '../recipes/api.ts';
 import type { RecipeSpec } from '../recipes/registry.ts';
 import { VERSION } from '../version.ts';
 import { savedOptions } from './options.ts';
@@ -24,8 +25,8 @@ export function sectionHash(buildout: Buildout, options: Options): string {
   return h.digest('hex');
 }
 
-export function partSignature(buildout: Buildout, options: Options, spec: RecipeSpec): string {
-  const parts = [recipeEntry(spec)];
+export function partSignature(buildout: Buildout, options: Options, spec: RecipeSpec, module?: RecipeModule): string {
+  const parts = [module?.signature ? module.signature() : recipeEntry(spec)];
   if (buildout.semantics.dependencySignatures) {
     for (const dep of sortedPy(options.dependencies)) parts.push(`${dep}:${sectionHash(buildout, buildout.section(dep))}`);
   }

@@ -10,6 +10,7 @@ import type { Options } from '../profile/options.ts';
 import { dumps, typedValue } from '../profile/values.ts';
 import type { PyValue } from '../python/value.ts';
 import type { Logger } from '../recipes/api.ts';
+import { eggDirectories } from '../recipes/python-egg.ts';
 import { CodecError, decode, encode, type Wire } from './codec.ts';
 import { pythonError } from './errors.ts';
 import { CallbackRefusal, PythonFailure, PythonProcess } from './process.ts';
@@ -48,6 +49,8 @@ export class BridgeSession {
       const python = this.interpreter();
       const cwd = this.buildout.section('buildout').require('directory');
       this.proc = PythonProcess.start({ python, cwd: existsSync(cwd) ? cwd : process.cwd() });
+      const eggs = eggDirectories(this.buildout);
+      this.proc.call('setup', [eggs.develop, eggs.eggs, [...eggs.pins]], () => null);
       const v = this.proc.info.python.join('.');
       this.logger.debug(`Python bridge: started ${this.proc.info.executable} (Python ${v}) in ${this.proc.startMs.toFixed(0)} ms`);
     }

@@ -187,6 +187,87 @@ class _ShimFinder(object):
             module.MissingSection = MissingSection
 
 
+class _EggFinder(object):
+    """Imports of modules the interpreter does not have come from the
+    software release's eggs, as in zc.buildout, where the eggs of the
+    recipes loaded so far are on sys.path: a top-level module is looked up
+    in develop-eggs-directory and eggs-directory (their top_level.txt, the
+    newest version or the [versions] pin) and its egg joins sys.path. Last
+    on sys.meta_path: what the interpreter has wins."""
+
+    def __init__(self):
+        self.develop = self.eggs = None
+        self.pins = {}
+        self.index = None
+
+    def configure(self, develop, eggs, pins):
+        self.develop, self.eggs, self.pins, self.index = develop, eggs, dict(pins), None
+
+    def _add(self, index, name, version, location, metadata):
+        try:
+            with open(os.path.join(metadata, 'top_level.txt')) as f:
+                tops = [l.strip() for l in f if l.strip()]
+        except OSError:
+            tops = []
+        project = re.sub(r'[-_.]+', '-', name).lower()
+        for top in tops or [name.replace('-', '_')]:
+            index.setdefault(top, []).append((project, version, location))
+
+    def _build(self):
+        index = {}
+        if self.develop and os.path.isdir(self.develop):
+            for entry in sorted(os.listdir(self.develop)):
+                if not entry.endswith('.egg-link'):
+                    continue
+                with open(os.path.join(self.develop, entry)) as f:
+                    lines = [l.strip() for l in f if l.strip()]
+                if not lines:
+                    continue
+                location = os.path.join(self.develop, lines[0])
+                try:
+                    infos = [e for e in os.listdir(location) if e.endswith('.egg-info')]
+                except OSError:
+                    continue
+                for info in infos:
+                    self._add(index, entry[:-9], '~develop', location, os.path.join(location, info))
+        if self.eggs and os.path.isdir(self.eggs):
+            for entry in sorted(os.listdir(self.eggs)):
+                if entry.endswith('.egg') and entry.count('-') >= 1:
+                    name, version = entry[:-4].split('-')[:2]
+                    location = os.path.join(self.eggs, entry)
+                    self._add(index, name, version, location, os.path.join(location, 'EGG-INFO'))
+        self.index = index
+
+    def _choose(self, candidates):
+        develop = [c for c in candidates if c[1] == '~develop']
+        if develop:
+            return develop[0]
+        pinned = [c for c in candidates if self.pins.get(c[0]) == c[1]]
+        if pinned:
+            return pinned[0]
+
+        def key(c):
+            return [int(x) if x.isdigit() else -1 for x in re.split(r'[.+-]', c[1])]
+        return max(candidates, key=key)
+
+    def find_spec(self, name, path=None, target=None):
+        if path is not None or '.' in name or (self.develop is None and self.eggs is None):
+            return None
+        if self.index is None:
+            self._build()
+        candidates = self.index.get(name)
+        if not candidates:
+            return None
+        location = self._choose(candidates)[2]
+        if location not in sys.path:
+            sys.path.append(location)
+        import importlib.machinery
+        return importlib.machinery.PathFinder.find_spec(name, [location])
+
+
+EGGS = _EggFinder()
+
+
 class TsbuildoutError(Exception):
     """An error raised by tsbuildout while answering a callback (a reference
     that does not resolve, a failing section): it goes back unchanged."""
@@ -781,6 +862,11 @@ def _call_recipe(handle, method):
     return [str(p) for p in result]
 
 
+def h_setup(develop, eggs, pins):
+    """The release's egg directories (imports the interpreter cannot satisfy look there)."""
+    EGGS.configure(develop, eggs, pins)
+
+
 def h_hello():
     return {'protocol': PROTOCOL, 'python': list(sys.version_info[:3]), 'executable': sys.executable}
 
@@ -838,6 +924,7 @@ def h_exec(source, filename):
 
 HANDLERS = {
     'hello': h_hello,
+    'setup': h_setup,
     'build.init': h_build_init,
     'egg.init': h_egg_init,
     'egg.uninstall': h_egg_uninstall,
@@ -862,6 +949,7 @@ def main():
             else:
                 os.environ[k] = v
     T = _Transport()
+    sys.meta_path.append(EGGS)
     sys.meta_path.append(_ShimFinder())
     root = logging.getLogger()
     root.handlers[:] = [_Handler()]

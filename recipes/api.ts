@@ -84,6 +84,11 @@ export interface UninstallContext {
 export interface RecipeModule {
   /** `egg:entry` names this module serves; `egg` alone is the default entry. */
   names: readonly string[];
+  /**
+   * The recipe entry of part signatures when it is not tsbuildout's own
+   * code (a Python recipe egg: its distributions, as zc.buildout lists them).
+   */
+  signature?: () => string;
   /** Option schema, as data (lint reads it). */
   schema?: RecipeSchema;
   /** The constructor: runs when the section is initialised (every run, before anything is installed). */

@@ -8,14 +8,19 @@
 // directories with their `EGG-INFO`). The distribution's `requires.txt`
 // dependencies found there join `sys.path` too; others are expected in the
 // interpreter's own site-packages.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { compare, valid } from '@renovatebot/pep440';
 import { RecipeError, type RecipeModule } from './api.ts';
+import type { Buildout } from '../profile/buildout.ts';
 import type { RecipeSpec } from './registry.ts';
 
 export interface Distribution {
+  /** Normalised (PEP 503). */
   project: string;
+  /** As the distribution spells it (PKG-INFO's Name). */
+  name: string;
   version: string;
   /** The sys.path entry. */
   location: string;
@@ -28,6 +33,8 @@ export interface RecipeEgg {
   dist: Distribution;
   /** sys.path entries: the distribution, then the dependencies found. */
   paths: string[];
+  /** The distribution and the dependencies found. */
+  dists: Distribution[];
   /** `module:attr` of the `zc.buildout` entry point, and of `zc.buildout.uninstall` when there is one. */
   entry: string;
   uninstall?: string;
@@ -54,9 +61,9 @@ function read(p: string): string | undefined {
   }
 }
 
-function metadataVersion(metadata: string): string {
-  const m = /^Version:\s*(.+)$/m.exec(read(join(metadata, 'PKG-INFO')) ?? '');
-  return m ? m[1]!.trim() : '0';
+function metadataField(metadata: string, field: string): string | undefined {
+  const m = new RegExp(`^${field}:\\s*(.+)$`, 'm').exec(read(join(metadata, 'PKG-INFO')) ?? '');
+  return m ? m[1]!.trim() : undefined;
 }
 
 /** The distributions of `project` in a develop-eggs directory. */
@@ -82,7 +89,7 @@ function developDists(dir: string, project: string): Distribution[] {
     const info = entries.find((e) => e.endsWith('.egg-info') && normalise(e.slice(0, -9).split('-')[0]!) === project);
     if (!info) continue;
     const metadata = join(location, info);
-    out.push({ project, version: metadataVersion(metadata), location, metadata, develop: true });
+    out.push({ project, name: metadataField(metadata, 'Name') ?? name.slice(0, -9), version: metadataField(metadata, 'Version') ?? '0', location, metadata, develop: true });
   }
   return out;
 }
@@ -102,7 +109,7 @@ function eggDists(dir: string, project: string): Distribution[] {
     if (!n || !version || normalise(n) !== project) continue;
     const location = join(dir, name);
     const metadata = join(location, 'EGG-INFO');
-    if (isDir(metadata)) out.push({ project, version, location, metadata, develop: false });
+    if (isDir(metadata)) out.push({ project, name: n, version, location, metadata, develop: false });
   }
   return out;
 }
@@ -166,6 +173,7 @@ export function findRecipeEgg(dirs: EggDirectories, spec: RecipeSpec): RecipeEgg
   const entry = points.get('zc.buildout')?.get(spec.entry);
   if (!entry) return undefined;
   const paths = [dist.location];
+  const dists = [dist];
   const seen = new Set([dist.project]);
   const queue = requirements(dist);
   while (queue.length) {
@@ -174,18 +182,58 @@ export function findRecipeEgg(dirs: EggDirectories, spec: RecipeSpec): RecipeEgg
     seen.add(name);
     const dep = findDistribution(dirs, name);
     if (!dep) continue;
-    if (!paths.includes(dep.location)) paths.push(dep.location);
+    if (!paths.includes(dep.location)) {
+      paths.push(dep.location);
+      dists.push(dep);
+    }
     queue.push(...requirements(dep));
   }
   const uninstall = points.get('zc.buildout.uninstall')?.get(spec.entry);
-  return { dist, paths, entry, ...(uninstall ? { uninstall } : {}) };
+  return { dist, paths, dists, entry, ...(uninstall ? { uninstall } : {}) };
+}
+
+/**
+ * zc.buildout's signature entry of a distribution: the egg's file name, or
+ * for a develop egg `<project>-<md5 of its source tree>` (tsbuildout's hash:
+ * paths and contents, version-control directories and bytecode left out),
+ * so that editing a develop recipe reinstalls its parts.
+ */
+export function distributionSignature(dist: Distribution): string {
+  if (!dist.develop) return basename(dist.location);
+  const h = createHash('md5');
+  const walk = (dir: string, rel: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (['.git', '.svn', 'CVS', '__pycache__'].includes(name) || /\.py[co]$/.test(name)) continue;
+      const path = join(dir, name);
+      if (isDir(path)) walk(path, `${rel}${name}/`);
+      else {
+        h.update(`${rel}${name}\0`);
+        h.update(read(path) ?? '');
+        h.update('\0');
+      }
+    }
+  };
+  walk(dist.location, '');
+  return `${dist.name}-${h.digest('hex')}`;
 }
 
 /** A recipe module that runs the egg's recipe through the bridge. */
 export function pythonEggRecipe(spec: RecipeSpec, egg: RecipeEgg): RecipeModule {
-  const where = `${egg.dist.project} ${egg.dist.version}${egg.dist.develop ? ' (develop)' : ''} from ${egg.dist.location}`;
+  const where = `${egg.dist.name} ${egg.dist.version}${egg.dist.develop ? ' (develop)' : ''} from ${egg.dist.location}`;
+  let signature: string | undefined;
   return {
     names: [spec.text],
+    signature: () => {
+      // the recipe and the dependencies found, sorted, as zc.buildout lists its working set
+      signature ??= egg.dists.map(distributionSignature).sort().join(' ');
+      return signature;
+    },
     init(ctx) {
       if (!ctx.python) throw new RecipeError(`[${ctx.name}] ${spec.text}: a Python recipe egg needs the Python bridge, which only runs with a run of the profile`);
       const session = ctx.python();
@@ -208,7 +256,12 @@ export function pythonEggRecipe(spec: RecipeSpec, egg: RecipeEgg): RecipeModule 
   };
 }
 
-/** Egg directories of a run ([buildout] options) that exist. */
-export function eggDirectoriesExist(dirs: EggDirectories): boolean {
-  return existsSync(dirs.develop) || existsSync(dirs.eggs);
+/** The egg directories of a run: [buildout] develop-eggs-directory, eggs-directory, and the [versions] pins. */
+export function eggDirectories(buildout: Buildout): EggDirectories {
+  const b = buildout.section('buildout');
+  const pins = new Map<string, string>();
+  const versions = b.get('versions');
+  const v = versions ? buildout.rawSection(versions) : undefined;
+  for (const [k, e] of v ?? []) pins.set(normalise(k), e.value.trim());
+  return { develop: b.require('develop-eggs-directory'), eggs: b.require('eggs-directory'), pins };
 }

@@ -4,7 +4,7 @@
 // zc.buildout (string values).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withTree } from '../helpers/files.ts';
 import { installedOptions, profile, read, run, writeProfile } from '../recipes/run.ts';
@@ -188,5 +188,25 @@ init =
     assert.equal(saved.get('again'), "('Section already exists', 'macro')");
     const again = await run(dir);
     assert.deepEqual(again.report.uninstalled, []);
+  });
+});
+
+test('inline code imports modules of the release eggs (newest or pinned), as buildout has its eggs on sys.path', async () => {
+  await withTree({}, async (dir) => {
+    for (const version of ['1.0', '2.0']) {
+      const egg = join(dir, 'eggs', `tsbtest_helper-${version}-py3.11.egg`);
+      mkdirSync(join(egg, 'EGG-INFO'), { recursive: true });
+      mkdirSync(join(egg, 'tsbtest_helper'));
+      writeFileSync(join(egg, 'EGG-INFO', 'top_level.txt'), 'tsbtest_helper\n');
+      writeFileSync(join(egg, 'tsbtest_helper', '__init__.py'), `VERSION = '${version}'\n`);
+    }
+    const text = (pin: string) =>
+      profile(['x'], `[buildout]\nversions = versions\n[versions]\n${pin}\n[x]\nrecipe = slapos.recipe.build\ninit =\n  import tsbtest_helper, json\n  options['v'] = tsbtest_helper.VERSION\n`).replace('[buildout]\nparts = x\n\n[buildout]\n', '[buildout]\nparts = x\n');
+    writeProfile(dir, text(''));
+    await run(dir);
+    assert.equal(installedOptions(dir, 'x')!.get('v'), '2.0');
+    writeProfile(dir, text('tsbtest-helper = 1.0'));
+    await run(dir);
+    assert.equal(installedOptions(dir, 'x')!.get('v'), '1.0');
   });
 });

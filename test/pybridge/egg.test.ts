@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withTree } from '../helpers/files.ts';
+import { readInstalled } from '../../executor/installed.ts';
 import { findRecipeEgg, parseEntryPoints } from '../../recipes/python-egg.ts';
 import { parseRecipeSpec } from '../../recipes/registry.ts';
 import { read, run } from '../recipes/run.ts';
@@ -95,5 +96,20 @@ test('a failing egg recipe install: created paths removed, traceback in the egg,
     });
     assert.equal(existsSync(join(ts, 'parts', 'hello')), false);
     assert.equal(existsSync(join(ts, '.installed.cfg')), false);
+  });
+});
+
+test('a develop recipe egg signs its parts with its source tree: editing the recipe reinstalls them', async () => {
+  await withTree({}, async (ts) => {
+    copyFixture('egg', ts);
+    await run(ts);
+    const before = readInstalled(join(ts, '.installed.cfg')).options.get('hello')!.get('__buildout_signature__')!;
+    assert.match(before, /^tsbtest\.recipe-[0-9a-f]{32} source:[0-9a-f]{32}$/);
+    assert.deepEqual((await run(ts)).report.uninstalled, []);
+    const source = join(ts, 'src', 'tsbtest_recipe', '__init__.py');
+    writeFileSync(source, readFileSync(source, 'utf8') + '# edited\n');
+    const r = await run(ts);
+    assert.deepEqual(r.report.uninstalled.map((u) => u.part).sort(), ['hello', 'plain']);
+    assert.deepEqual(r.report.installed, ['hello', 'plain']);
   });
 });
