@@ -78,5 +78,16 @@ async function resolveBench(): Promise<void> {
 
 process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
 await resolveBench();
-if (!process.env.BENCH_SKIP_INSTALL) process.stdout.write(installBench(root, Number(process.env.BENCH_INSTALL_RUNS ?? 3)) + '\n');
-if (!process.env.BENCH_SKIP_PYBRIDGE) process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n');
+if (!(process.env.BENCH_SKIP ?? '').split(',').includes('install')) process.stdout.write(installBench(root, Number(process.env.BENCH_INSTALL_RUNS ?? 3)) + '\n');
+
+// each section can be skipped: BENCH_SKIP=lint,jinja
+const skip = new Set((process.env.BENCH_SKIP ?? '').split(','));
+if (!skip.has('lint')) {
+  // a cold lint of software/erp5/software.cfg and of the whole corpus (bench/lint.ts)
+  await (await import('./lint.ts')).lintBench();
+}
+if (!skip.has('jinja')) {
+  const { recipeBenchReport } = await import('./jinja.ts');
+  process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');
+}
+if (!skip.has('pybridge')) process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n');

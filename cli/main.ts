@@ -6,7 +6,9 @@ import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
 import { installCommand } from './commands/install.ts';
+import { lintCommand } from './commands/lint.ts';
 import { queryCommand } from './commands/query.ts';
+import { renderTemplateCommand } from './commands/render-template.ts';
 import { resolveCommand } from './commands/resolve.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
@@ -16,7 +18,9 @@ import { HELP, VERSION } from './help.ts';
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
   install: installCommand,
+  lint: lintCommand,
   query: queryCommand,
+  'render-template': renderTemplateCommand,
   resolve: resolveCommand,
 };
 

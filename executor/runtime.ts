@@ -6,7 +6,7 @@ import { PyException } from '../python/exceptions.ts';
 import type { PyValue } from '../python/value.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
-import { consumerValue, dumps, typedValue, TypedValueError, type PyBangFallback } from '../profile/values.ts';
+import { consumerValue, storedValue, typedValue, TypedValueError, type PyBangFallback } from '../profile/values.ts';
 import { RecipeError, type BuildoutView, type Logger, type PartOptions, type Recipe, type RecipeModule } from '../recipes/api.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
 import { readInstalled, type InstalledState } from './installed.ts';
@@ -133,16 +133,16 @@ export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBan
     has: (key) => options.has(key),
     substitute: (text) => options.substituteText(text),
     keys: () => options.keys(),
-    set: (key, value: PyValue) => options.set(key, dumps(value)),
+    set: (key, value: PyValue) => options.set(key, storedValue(value)),
     setVolatile: (key, value: PyValue) => {
-      options.set(key, dumps(value));
+      options.set(key, storedValue(value));
       options.volatile.add(key);
     },
   };
   return view;
 }
 
-function buildoutView(buildout: Buildout, part: Options, flags: RunFlags): BuildoutView {
+export function buildoutView(buildout: Buildout, part: Options, flags: RunFlags): BuildoutView {
   return {
     section(name: string) {
       const s = buildout.section(name, { section: part.name, option: '(recipe)' });

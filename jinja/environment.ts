@@ -60,7 +60,9 @@ function contextVars(vars: RenderContext | undefined): Map<string, PyValue> {
     }
     return m;
   }
-  return toMap(vars as ReadonlyMap<string, PyValue> | Record<string, PyValue>);
+  // a Map is only read (new_context copies it into the context's parent)
+  if (vars instanceof Map) return vars as Map<string, PyValue>;
+  return toMap(vars as Record<string, PyValue>);
 }
 
 export class Environment implements CompileEnv {
@@ -118,7 +120,7 @@ export class Environment implements CompileEnv {
   private compileTemplate(source: string, name: string | null, filename: string | null, globals?: RenderContext): Template {
     const tree = this.parse(source, name);
     const compiled = new CodeGenerator(this, name).compileTemplate(tree);
-    return new Template(this, compiled.root, compiled.blocks, name, filename, contextVars(globals));
+    return new Template(this, compiled.root, compiled.blocks, name, filename, new Map(contextVars(globals)));
   }
 
   /** environment.getattr: the attribute, else the item, else an Undefined. */

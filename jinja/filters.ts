@@ -36,7 +36,7 @@ import {
 } from '../python/value.ts';
 import type { CompileEnv, FilterCall } from './compiler.ts';
 import { filterArgumentError } from './errors.ts';
-import { pformat } from './pprint.ts';
+import { pformat } from '../python/pprint.ts';
 import type { Context } from './runtime/context.ts';
 import { Markup, escape, hasHtml, softStr, striptags } from './runtime/markup.ts';
 import { Undefined } from './runtime/undefined.ts';

@@ -35,6 +35,12 @@ export interface AssembleOptions {
   conditions: ConditionEvaluator;
   /** Environment variables (BUILDOUT_HOME, HOME); defaults to process.env. */
   env?: Record<string, string | undefined>;
+  /**
+   * The file reader to use (default: a new ProfileFiles). The linter passes
+   * one that keeps parsed files across profiles and records errors instead
+   * of stopping at the first.
+   */
+  files?: ProfileFiles;
 }
 
 export interface Assembled {
@@ -82,7 +88,7 @@ export async function assemble(opts: AssembleOptions): Promise<Assembled> {
   const sem = semanticsOf(opts.semantics ?? 'slapos');
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
-  const files = new ProfileFiles(sem.repeatedKeys, opts.conditions, new ExtendsDownloader());
+  const files = opts.files ?? new ProfileFiles(sem.repeatedKeys, opts.conditions, new ExtendsDownloader());
   const stats: LoadStats = { visits: 0 };
 
   const defaults: Section = new Map();

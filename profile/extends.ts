@@ -20,7 +20,7 @@ import type { DownloadSettings } from './download.ts';
 import type { Includer, LoadedFile, ProfileFiles } from './files.ts';
 import { locate, type Located } from './location.ts';
 import { cloneConfig, mergeInto, mergeSection } from './merge.ts';
-import { compose, layerTransform, materialise, type Transform } from './flatten.ts';
+import { layerTransform, materialise, TransformBuilder, type Transform } from './flatten.ts';
 import type { Semantics } from './semantics.ts';
 
 /** One file, as zc.buildout holds it after reading: annotated sections, extends removed. */
@@ -154,9 +154,9 @@ export class ExtendsLoader {
       if (known) return known;
       const hadUserDefaults = this.pendingUserDefaults !== null;
       const layer = await this.layer(located, includer, root);
-      let t: Transform = new Map();
+      const t = new TransformBuilder();
       for (const e of layer.extends) {
-        t = compose(t, await this.flattened(locate(located.base, e.name, this.semantics.relativeUrlDotDot), this.includer(located, e), false));
+        t.then(await this.flattened(locate(located.base, e.name, this.semantics.relativeUrlDotDot), this.includer(located, e), false));
       }
       let own = layer.config;
       if (!layer.extends.length && this.pendingUserDefaults) {
@@ -170,12 +170,12 @@ export class ExtendsLoader {
           process.stderr.write(`optional-extends file not found: ${e.name}\n`);
           continue;
         }
-        t = compose(t, await this.flattened(locate(located.base, e.name, false), this.includer(located, e), false));
+        t.then(await this.flattened(locate(located.base, e.name, false), this.includer(located, e), false));
       }
-      t = compose(t, layerTransform(own, this.semantics.normaliseNewSections));
+      const result = t.then(layerTransform(own, this.semantics.normaliseNewSections)).result();
       // a result that took in the user defaults is not what a later visit gets
-      if (!(hadUserDefaults && this.pendingUserDefaults === null)) this.flatResults.set(located.key, t);
-      return t;
+      if (!(hadUserDefaults && this.pendingUserDefaults === null)) this.flatResults.set(located.key, result);
+      return result;
     } finally {
       this.stack.pop();
     }

@@ -40,13 +40,43 @@ function forEachStep(r: Rope | null, f: (s: Step) => void): void {
  *      (a `+=` onto a value of the same file replaces the old history).
  * rel: `ops` (ADD/REMOVE steps) apply to the old value ('' when missing).
  */
-type Abs = { kind: 'abs'; value: string; keepsOld: boolean; lead: Rope | null; first: Step; rest: Rope | null };
+type Abs = { kind: 'abs'; value: Lazy<string>; keepsOld: boolean; lead: Rope | null; first: Step; rest: Rope | null; firstOverride: Rope };
+
+function abs(value: Lazy<string>, keepsOld: boolean, lead: Rope | null, first: Step, rest: Rope | null, firstOverride?: Rope): Abs {
+  return { kind: 'abs', value, keepsOld, lead, first, rest, firstOverride: firstOverride ?? { step: { op: 'OVERRIDE', value: first.value, source: first.source, ...(first.origin ? { origin: first.origin } : {}) } } };
+}
+
+/**
+ * A value computed when first read. Compositions build on each other, but
+ * only the results on the way to the final configuration are ever needed:
+ * computing the others (a long `+=` value re-applied at every level) would
+ * make a large tree quadratic.
+ */
+class Lazy<T> {
+  private done = false;
+  private value: T | undefined;
+  constructor(private compute: (() => T) | null) {}
+  static of<T>(v: T): Lazy<T> {
+    const l = new Lazy<T>(null);
+    l.done = true;
+    l.value = v;
+    return l;
+  }
+  get(): T {
+    if (!this.done) {
+      this.value = this.compute!();
+      this.done = true;
+      this.compute = null;
+    }
+    return this.value as T;
+  }
+}
 type Rel = { kind: 'rel'; ops: Rope };
 type Program = Abs | Rel;
 
 interface SectionTransform {
   /** What the section becomes from nothing, or why zc.buildout would crash making it. */
-  absent: Section | Error;
+  absent: Lazy<Section | Error>;
   present: Map<string, Program>;
 }
 
@@ -55,13 +85,17 @@ export type Transform = Map<string, SectionTransform>;
 class LazyEntry implements Entry {
   private cached: History | undefined;
   constructor(
-    readonly value: string,
-    private readonly base: History | null,
+    private readonly lazyValue: Lazy<string>,
+    /** The entry this one continues (its history is read only when this one's is). */
+    private readonly base: Entry | null,
     private readonly steps: Rope | null,
   ) {}
+  get value(): string {
+    return this.lazyValue.get();
+  }
   get history(): History {
     if (!this.cached) {
-      let h = this.base;
+      let h: History | null = this.base ? this.base.history : null;
       forEachStep(this.steps, (s) => (h = { step: s, prev: h }));
       this.cached = h!;
     }
@@ -84,16 +118,15 @@ function applyOps(value: string, ops: Rope): string {
   return v;
 }
 
-const override = (s: Step): Rope => ({ step: { ...s, op: 'OVERRIDE' } });
 
 function run(p: Program, old: Entry | undefined): Entry {
   if (p.kind === 'rel') {
     const base = old ?? entry('', 'IMPLICIT_VALUE');
-    return new LazyEntry(applyOps(base.value, p.ops), base.history, p.ops);
+    return new LazyEntry(new Lazy(() => applyOps(base.value, p.ops)), base, p.ops);
   }
   if (!p.keepsOld) return new LazyEntry(p.value, null, concat({ step: p.first }, p.rest));
-  if (old) return new LazyEntry(p.value, old.history, concat(p.lead, concat(override(p.first), p.rest)));
-  if (p.lead) return new LazyEntry(p.value, entry('', 'IMPLICIT_VALUE').history, concat(p.lead, concat(override(p.first), p.rest)));
+  if (old) return new LazyEntry(p.value, old, concat(p.lead, concat(p.firstOverride, p.rest)));
+  if (p.lead) return new LazyEntry(p.value, entry('', 'IMPLICIT_VALUE'), concat(p.lead, concat(p.firstOverride, p.rest)));
   return new LazyEntry(p.value, null, concat({ step: p.first }, p.rest));
 }
 
@@ -101,10 +134,13 @@ function run(p: Program, old: Entry | undefined): Entry {
 function then(p1: Program, p2: Program): Program {
   if (p2.kind === 'abs') {
     if (!p2.keepsOld) return p2;
-    if (p1.kind === 'abs') return { ...p1, value: p2.value, rest: concat(p1.rest, concat(p2.lead, concat(override(p2.first), p2.rest))) };
-    return { ...p2, lead: concat(p1.ops, p2.lead) };
+    if (p1.kind === 'abs') return abs(p2.value, p1.keepsOld, p1.lead, p1.first, concat(p1.rest, concat(p2.lead, concat(p2.firstOverride, p2.rest))), p1.firstOverride);
+    return abs(p2.value, true, concat(p1.ops, p2.lead), p2.first, p2.rest, p2.firstOverride);
   }
-  if (p1.kind === 'abs') return { ...p1, value: applyOps(p1.value, p2.ops), rest: concat(p1.rest, p2.ops) };
+  if (p1.kind === 'abs') {
+    const before = p1.value;
+    return abs(new Lazy(() => applyOps(before.get(), p2.ops)), p1.keepsOld, p1.lead, p1.first, concat(p1.rest, p2.ops), p1.firstOverride);
+  }
   return { kind: 'rel', ops: concat(p1.ops, p2.ops)! };
 }
 
@@ -117,20 +153,21 @@ function programOf(e: Entry): Program {
   for (const s of later) rest = concat(rest, { step: s });
   if (first!.source === 'IMPLICIT_VALUE' && first!.op === 'SET' && rest) return { kind: 'rel', ops: rest };
   // a value of the layer itself: with later +=/-= it replaces the old history
-  return { kind: 'abs', value: e.value, keepsOld: later.length === 0, lead: null, first: first!, rest };
+  return abs(Lazy.of(e.value), later.length === 0, null, first!, rest);
 }
 
 /** A raw layer's transform (merge_config(·, layer) as a function). */
 export function layerTransform(layer: Config, normaliseNewSections: boolean): Transform {
   const t: Transform = new Map();
   for (const [name, section] of layer) {
-    let absent: Section | Error;
-    try {
-      absent = mergeInto(new Map(), new Map([[name, section]]), { normaliseNewSections }).get(name)!;
-    } catch (e) {
-      // only an error if the section is new when this layer applies
-      absent = e as Error;
-    }
+    const absent = new Lazy<Section | Error>(() => {
+      try {
+        return mergeInto(new Map(), new Map([[name, section]]), { normaliseNewSections }).get(name)!;
+      } catch (e) {
+        // only an error if the section is new when this layer applies
+        return e as Error;
+      }
+    });
     const present = new Map<string, Program>();
     // merge_section against a base that has every key: only the layer's own
     // keys and additions decide, so merge onto an empty base and read off
@@ -147,33 +184,63 @@ function applyPresent(section: Section, present: Map<string, Program>): Section 
   return out;
 }
 
-/** t2 after t1. */
+/** t2 after t1, as a new transform (neither argument changes). */
 export function compose(t1: Transform, t2: Transform): Transform {
-  if (!t1.size) return t2;
-  if (!t2.size) return t1;
-  const out: Transform = new Map(t1);
-  for (const [name, s2] of t2) {
-    const s1 = t1.get(name);
-    if (!s1) {
-      out.set(name, s2);
-      continue;
-    }
-    const present = new Map(s1.present);
-    for (const [k, p2] of s2.present) {
-      const p1 = present.get(k);
-      present.set(k, p1 ? then(p1, p2) : p2);
-    }
-    out.set(name, { absent: s1.absent instanceof Error ? s1.absent : applyPresent(s1.absent, s2.present), present });
+  return new TransformBuilder(t1).then(t2).result();
+}
+
+/**
+ * Composes transforms one after the other into one, changing in place
+ * only what it made itself: the transforms it is given may be shared (a
+ * file's result is reused wherever the file is extended again).
+ */
+export class TransformBuilder {
+  private readonly t: Transform;
+  private readonly own = new Set<SectionTransform>();
+
+  constructor(start: Transform = new Map()) {
+    this.t = new Map(start);
   }
-  return out;
+
+  then(t2: Transform): this {
+    for (const [name, s2] of t2) {
+      const s1 = this.t.get(name);
+      if (!s1) {
+        this.t.set(name, s2);
+        continue;
+      }
+      const present = this.own.has(s1) ? s1.present : new Map(s1.present);
+      for (const [k, p2] of s2.present) {
+        const p1 = present.get(k);
+        present.set(k, p1 ? then(p1, p2) : p2);
+      }
+      const before = s1.absent;
+      const made: SectionTransform = {
+        absent: new Lazy(() => {
+          const a = before.get();
+          return a instanceof Error ? a : applyPresent(a, s2.present);
+        }),
+        present,
+      };
+      this.own.add(made);
+      this.t.set(name, made);
+    }
+    return this;
+  }
+
+  /** The composed transform; the builder must not be used afterwards. */
+  result(): Transform {
+    return this.t;
+  }
 }
 
 /** The config a transform makes from an empty start (the root's fold). */
 export function materialise(t: Transform): Config {
   const c: Config = new Map();
   for (const [name, s] of t) {
-    if (s.absent instanceof Error) throw s.absent;
-    c.set(name, s.absent);
+    const a = s.absent.get();
+    if (a instanceof Error) throw a;
+    c.set(name, a);
   }
   return c;
 }

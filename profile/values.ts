@@ -50,8 +50,17 @@ export function isUnsupported(e: unknown): boolean {
 
 export class TypedValueError extends Error {}
 
-/** How the fork stores a value: strings as they are, anything else as `!py!` + repr with `$` and `;` escaped. */
+/**
+ * The fork's `zc.buildout.buildout.dumps` (the `dumps` global of jinja2
+ * templates): any value, strings included, as `!py!` + repr with `$` and
+ * `;` escaped, so that it reads back as the same object whatever it holds
+ * (newlines, `${`, comment characters).
+ */
 export function dumps(value: PyValue): string {
-  if (typeof value === 'string') return value;
   return '!py!' + repr(value).replaceAll('$', '\\x24').replaceAll(';', '\\x3b');
+}
+
+/** How the fork stores a value a recipe sets (Options.__setitem__): strings as they are, anything else dumped. */
+export function storedValue(value: PyValue): string {
+  return typeof value === 'string' ? value : dumps(value);
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { SectionExistsError, type Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
-import { dumps, typedValue } from '../profile/values.ts';
+import { storedValue, typedValue } from '../profile/values.ts';
 import type { PyValue } from '../python/value.ts';
 import type { Logger } from '../recipes/api.ts';
 import { eggDirectories } from '../recipes/python-egg.ts';
@@ -155,7 +155,7 @@ export class BridgeSession {
         if (typeof value !== 'string' && !this.buildout.semantics.typedValues) {
           throw new CallbackRefusal('TypeError', `Option values must be strings (${this.buildout.semantics.mode} semantics)`);
         }
-        this.known(s(0)).set(s(1), dumps(value));
+        this.known(s(0)).set(s(1), storedValue(value));
         return null;
       }
       case 'opt.del': {

@@ -13,6 +13,7 @@ import { userinfo } from './cookbook/userinfo.ts';
 import { wrapper } from './cookbook/wrapper.ts';
 import { mkdirectory } from './mkdirectory.ts';
 import { ploneCommand } from './plone-command.ts';
+import { templateJinja2 } from './jinja2/index.ts';
 import { RecipeRegistry } from './registry.ts';
 import { cmmi, eggEggs, eggScripts, gitclone, hexagonitDownload } from './software.ts';
 import { collectiveTemplate, slaposTemplate } from './template.ts';
@@ -33,6 +34,7 @@ export const RECIPES: readonly RecipeModule[] = [
   publishSerialised,
   // templates
   slaposTemplate,
+  templateJinja2,
   collectiveTemplate,
   // commands and downloads
   ploneCommand,

@@ -2,8 +2,8 @@
 // `mode` is a directory to create (sorted order). Nothing is returned:
 // directories may hold user data and are never removed.
 import { mkdirSync, statSync } from 'node:fs';
-import { RecipeError, type RecipeModule } from './api.ts';
-import { parseMode } from './lib/files.ts';
+import type { RecipeModule } from './api.ts';
+import { modeOption } from './lib/files.ts';
 
 export const mkdirectory: RecipeModule = {
   names: ['slapos.cookbook:mkdirectory'],
@@ -12,13 +12,7 @@ export const mkdirectory: RecipeModule = {
     freeOptions: true,
   },
   init({ options }) {
-    const modeText = options.get('mode') ?? '0777';
-    let mode: number;
-    try {
-      mode = parseMode(modeText);
-    } catch (e) {
-      throw new RecipeError(`[${options.name}] mode: ${(e as Error).message}`);
-    }
+    const mode = modeOption(options, options.name, '0777')!;
     const paths = options
       .keys()
       .filter((k) => k !== 'recipe' && k !== 'mode')

@@ -19,17 +19,8 @@ import { dirname } from 'node:path';
 import { pyLstrip } from '../python/text.ts';
 import { RecipeError, type BuildoutView, type PartOptions, type RecipeModule } from './api.ts';
 import { fetchBytes, localPath } from './lib/download.ts';
-import { parseMode, writeIfChanged } from './lib/files.ts';
+import { modeOption, writeIfChanged } from './lib/files.ts';
 
-function modeOption(options: PartOptions, name: string): number | undefined {
-  const text = options.get('mode');
-  if (!text) return undefined;
-  try {
-    return parseMode(text);
-  } catch (e) {
-    throw new RecipeError(`[${name}] mode: ${(e as Error).message}`);
-  }
-}
 
 /** Substitute a template's text in the part's context; `$${` gives `${`. */
 function render(options: PartOptions, text: string): string {

@@ -71,15 +71,69 @@ export function newContext(
   const v = vars ?? new Map<string, PyValue>();
   let parent: Map<string, PyValue> | ReadonlyMap<string, PyValue>;
   if (shared) parent = v;
-  else {
-    const p = new Map(globals ?? []);
-    for (const [k, x] of v) p.set(k, x);
-    parent = p;
-  }
+  else if (!globals || globals.size === 0) parent = v;
+  else if (v.size === 0) parent = globals;
+  else parent = new Layered(globals, v);
   if (locals && locals.size) {
     const p = new Map(parent);
     for (const [k, x] of locals) if (x !== MISSING) p.set(k, x);
     parent = p;
   }
-  return new Context(parent, name, blocks, new Set(globals?.keys() ?? []));
+  return new Context(parent, name, blocks, globals ? keysOf(globals) : NO_KEYS);
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+const globalsKeys = new WeakMap<ReadonlyMap<string, PyValue>, { size: number; keys: ReadonlySet<string> }>();
+
+/** The key set of a globals map, computed once per map (and again if it grew or shrank). */
+function keysOf(globals: ReadonlyMap<string, PyValue>): ReadonlySet<string> {
+  const known = globalsKeys.get(globals);
+  if (known && known.size === globals.size) return known.keys;
+  const keys = new Set(globals.keys());
+  globalsKeys.set(globals, { size: globals.size, keys });
+  return keys;
+}
+
+/**
+ * `{**globals, **vars}` without copying: both maps are only read while the
+ * context lives (a render's variables and the environment's globals).
+ * Iteration follows the dict's order: the globals' keys, then the others.
+ */
+class Layered implements ReadonlyMap<string, PyValue> {
+  private count = -1;
+  constructor(
+    private readonly base: ReadonlyMap<string, PyValue>,
+    private readonly top: ReadonlyMap<string, PyValue>,
+  ) {}
+  get(key: string): PyValue | undefined {
+    const v = this.top.get(key);
+    return v !== undefined ? v : this.base.get(key);
+  }
+  has(key: string): boolean {
+    return this.top.has(key) || this.base.has(key);
+  }
+  get size(): number {
+    if (this.count < 0) {
+      let n = this.base.size;
+      for (const k of this.top.keys()) if (!this.base.has(k)) n++;
+      this.count = n;
+    }
+    return this.count;
+  }
+  *entries(): MapIterator<[string, PyValue]> {
+    for (const [k, v] of this.base) yield [k, this.top.has(k) ? this.top.get(k)! : v];
+    for (const [k, v] of this.top) if (!this.base.has(k)) yield [k, v];
+  }
+  *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+  *values(): MapIterator<PyValue> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  forEach(f: (value: PyValue, key: string, map: ReadonlyMap<string, PyValue>) => void): void {
+    for (const [k, v] of this.entries()) f(v, k, this);
+  }
+  [Symbol.iterator](): MapIterator<[string, PyValue]> {
+    return this.entries();
+  }
 }

@@ -1,13 +1,15 @@
 // Host implementations of the Python modules SlapOS templates import
 // (`import json_module json` in a jinja2 recipe's context, `six` in its
 // globals): json, six, urllib.parse, itertools, functools, operator,
-// hashlib, base64.
+// hashlib, base64, os and os.path, pwd, re.
 
 import { jsonModule } from '../json.ts';
 import { PyModule } from '../value.ts';
 import { functoolsModule, operatorModule } from './functools.ts';
 import { base64Module, hashlibModule } from './hashlib.ts';
 import { itertoolsModule } from './itertools.ts';
+import { osModule, osPathModule, pwdModule } from './os.ts';
+import { reModule } from './re.ts';
 import { sixModule } from './six.ts';
 import { urllibParseModule } from './urllib-parse.ts';
 
@@ -26,6 +28,11 @@ const MODULES = new Map<string, PyModule>([
   ['operator', operatorModule],
   ['hashlib', hashlibModule],
   ['base64', base64Module],
+  ['os', osModule],
+  ['os.path', osPathModule],
+  ['posixpath', osPathModule],
+  ['pwd', pwdModule],
+  ['re', reModule],
 ]);
 
 /**

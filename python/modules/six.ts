@@ -32,6 +32,13 @@ const ensureStr = (name: string) =>
     return s;
   });
 
+/** shlex.quote: the string as one shell word. */
+export function shlexQuote(s: string): string {
+  if (!s) return "''";
+  if (!/[^\w@%+=:,./-]/.test(s)) return s;
+  return "'" + s.replaceAll("'", `'"'"'`) + "'";
+}
+
 const urllib = new PyModule('six.moves.urllib', { parse: urllibParseModule });
 
 export const sixModule = new PyModule('six', {
@@ -56,6 +63,12 @@ export const sixModule = new PyModule('six', {
   ensure_text: ensureStr('ensure_text'),
   moves: new PyModule('six.moves', {
     urllib,
+    shlex_quote: fn('quote', (a, k) => {
+      const [s] = bind({ name: 'quote', params: ['s'] }, a, k);
+      return shlexQuote(asStr(s!) ?? (() => {
+        throw typeError(`expected string or bytes-like object, got '${typeName(s!)}'`);
+      })());
+    }),
     range: builtins.get('range')!,
     map: builtins.get('map')!,
     zip: builtins.get('zip')!,

@@ -17,19 +17,10 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { basename, dirname, isAbsolute, join, normalize, posix } from 'node:path';
 import * as tar from 'tar';
 import { strRepr } from '../../python/repr.ts';
-import { RecipeError, type PartOptions, type RecipeModule } from '../api.ts';
+import { RecipeError, type RecipeModule } from '../api.ts';
 import { fetchBytes } from '../lib/download.ts';
-import { parseMode, writeIfChanged } from '../lib/files.ts';
+import { modeOption, writeIfChanged } from '../lib/files.ts';
 
-function mode(options: PartOptions, name: string): number | undefined {
-  const text = options.get('mode');
-  if (!text) return undefined;
-  try {
-    return parseMode(text);
-  } catch (e) {
-    throw new RecipeError(`[${name}] mode: ${(e as Error).message}`);
-  }
-}
 
 /** The base name of a URL's path (or of a path). */
 export function urlBasename(url: string): string {
@@ -65,7 +56,7 @@ export const download: RecipeModule = {
       target = join(location, filename || urlBasename(url));
     }
     options.set('target', target);
-    const fileMode = mode(options, name);
+    const fileMode = modeOption(options, name);
     return {
       install() {
         const data = fetchBytes(url, { directory: buildout.directory, offline: buildout.offline, part: name }, md5sum);

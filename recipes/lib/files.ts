@@ -4,6 +4,10 @@
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { intType } from '../../python/builtins.ts';
+import { callValue } from '../../python/call.ts';
+import { PyException } from '../../python/exceptions.ts';
+import { RecipeError, type PartOptions } from '../api.ts';
 
 export function createFile(path: string, content: string | Buffer, mode = 0o600): string {
   const abs = resolve(path);
@@ -44,11 +48,25 @@ export function isTrue(value: string | undefined, fallback = false): boolean {
   return fallback;
 }
 
-/** An octal mode string ('700', '0644', '0o755'). */
+/** An octal mode string, read as the recipes do: Python's `int(text, 8)` ('700', '0644', '0o755'). */
 export function parseMode(text: string): number {
-  const t = text.trim().replace(/^0o/i, '');
-  if (!/^[0-7]+$/.test(t)) throw new Error(`invalid mode '${text}'`);
-  return Number.parseInt(t, 8);
+  try {
+    return Number(callValue(intType, [text, 8n]) as bigint);
+  } catch (e) {
+    if (e instanceof PyException) throw new Error(e.message);
+    throw e;
+  }
+}
+
+/** The `mode` option (or another) as a number; undefined when unset or empty; a bad value is the recipe's error. */
+export function modeOption(options: PartOptions, part: string, fallback?: string, key = 'mode'): number | undefined {
+  const text = options.get(key) || fallback;
+  if (!text) return undefined;
+  try {
+    return parseMode(text);
+  } catch (e) {
+    throw new RecipeError(`[${part}] ${key}: ${(e as Error).message}`);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dumps, typedValue } from '../../profile/values.ts';
+import { dumps, storedValue, typedValue } from '../../profile/values.ts';
 import { semantics } from '../../profile/semantics.ts';
 import { repr } from '../../python/repr.ts';
 import { PyDict, pyInt, PyList } from '../../python/value.ts';
@@ -25,5 +25,9 @@ test('dumps round-trips non-strings through !py! with $ and ; escaped', () => {
   const text = dumps(d);
   assert.equal(text, "!py!{'k\\x24\\x3b': [1, 'a\\x3bb\\x24c']}");
   assert.equal(repr(typedValue(slapos, text)), repr(d));
-  assert.equal(dumps('str stays'), 'str stays');
+  assert.equal(storedValue('str stays'), 'str stays');
+  assert.equal(storedValue(pyInt(2)), '!py!2');
+  // the template global serialises strings too (multi-line contents, `${`)
+  assert.equal(dumps('a\nb${x};'), "!py!'a\\nb\\x24{x}\\x3b'");
+  assert.equal(typedValue(slapos, dumps('a\nb${x};')), 'a\nb${x};');
 });

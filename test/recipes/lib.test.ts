@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { shellQuote, shlexSplit } from '../../recipes/lib/shlex.ts';
-import { pformat } from '../../recipes/lib/pprint.ts';
+import { pformat } from '../../python/pprint.ts';
 import { PyDict, PyTuple, type PyValue } from '../../python/value.ts';
 
 /** Python's answers for a batch of calls (python3 is a test dependency: .ci/run installs it). */

@@ -1,13 +1,14 @@
-// pprint.pformat (Python 3.11, width 80, sorted dicts), for the pprint
-// filter: a repr when it fits, else one item per line with the layout
-// rules of PrettyPrinter for dicts, lists, tuples, sets and long strings.
+// pprint.pformat (Python 3.11, width 80, sorted dicts, any indent): a repr
+// when it fits, else one item per line with the layout rules of
+// PrettyPrinter for dicts, lists, tuples, sets and long strings. Used by
+// Jinja2's pprint filter and by recipes that write Python files.
 
-import { pyCompare } from '../python/compare.ts';
-import { PyException } from '../python/exceptions.ts';
-import { repr } from '../python/repr.ts';
-import { PY_WS_CLASS, pySplitLines } from '../python/text.ts';
-import { strLen } from '../python/codepoints.ts';
-import { PyDict, PyList, PyObject, PySet, PySetBase, PyTuple, typeName, type PyValue } from '../python/value.ts';
+import { pyCompare } from './compare.ts';
+import { PyException } from './exceptions.ts';
+import { repr } from './repr.ts';
+import { PY_WS_CLASS, pySplitLines } from './text.ts';
+import { strLen } from './codepoints.ts';
+import { PyDict, PyList, PyObject, PySet, PySetBase, PyTuple, typeName, type PyValue } from './value.ts';
 
 const WIDTH = 80;
 const RUNS = new RegExp(`[^${PY_WS_CLASS}]*[${PY_WS_CLASS}]*`, 'gu');
@@ -69,6 +70,7 @@ function safeRepr(v: PyValue, context: Set<PyObject>): string {
 
 class Printer {
   private out: string[] = [];
+  constructor(private readonly perLevel: number) {}
 
   format(obj: PyValue, indent: number, allowance: number, context: Set<PyObject>, level: number): void {
     if (obj instanceof PyObject && context.has(obj)) {
@@ -94,6 +96,7 @@ class Printer {
   private dispatch(obj: PyValue, indent: number, allowance: number, context: Set<PyObject>, level: number): void {
     if (obj instanceof PyDict) {
       this.out.push('{');
+      if (this.perLevel > 1) this.out.push(' '.repeat(this.perLevel - 1));
       if (obj.size) this.dictItems(sortedItems(obj), indent, allowance + 1, context, level);
       this.out.push('}');
     } else if (obj instanceof PyList) {
@@ -126,7 +129,7 @@ class Printer {
   }
 
   private dictItems(items: [PyValue, PyValue][], indent: number, allowance: number, context: Set<PyObject>, level: number): void {
-    indent += 1;
+    indent += this.perLevel;
     const delim = ',\n' + ' '.repeat(indent);
     items.forEach(([k, v], i) => {
       const last = i === items.length - 1;
@@ -138,7 +141,8 @@ class Printer {
   }
 
   private items(items: readonly PyValue[], indent: number, allowance: number, context: Set<PyObject>, level: number): void {
-    indent += 1;
+    indent += this.perLevel;
+    if (this.perLevel > 1) this.out.push(' '.repeat(this.perLevel - 1));
     const delimnl = ',\n' + ' '.repeat(indent);
     let delim = '';
     items.forEach((v, i) => {
@@ -201,9 +205,9 @@ class Printer {
   }
 }
 
-/** pprint.pformat(value) */
-export function pformat(value: PyValue): string {
-  const p = new Printer();
+/** pprint.pformat(value, indent) */
+export function pformat(value: PyValue, indent = 1): string {
+  const p = new Printer(indent);
   p.format(value, 0, 0, new Set(), 0);
   return p.result();
 }

@@ -1,0 +1,449 @@
+// One linted profile: its files, its merged configuration (assembled by
+// the foundation's loader, exactly as buildout runs assemble it), and what
+// the rules ask of it: the sections after macro expansion, the references
+// with their file positions, which sections buildout would evaluate
+// (reached from [buildout] and its parts, as zc.buildout initialises them),
+// and whether an option exists, does not, or cannot be known statically.
+import { dirname } from 'node:path';
+import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
+import { scanTemplate, type Reference } from '../parser/references.ts';
+import { assemble, type Assembled } from '../profile/assemble.ts';
+import { Buildout } from '../profile/buildout.ts';
+import type { Entry, Section } from '../profile/entry.ts';
+import { expandMacros } from '../profile/macros.ts';
+import { entrySpan, referenceSpan } from '../profile/provenance.ts';
+import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '../profile/semantics.ts';
+import { pySplitWhitespace, pyStrip } from '../python/text.ts';
+import { recipeSchema, type RecipeSchema } from './recipe-schemas/index.ts';
+import { hasPlaceholder, wildcardPattern } from './template.ts';
+import type { Certainty } from './types.ts';
+import type { LintFile, LoadEvent, Workspace } from './workspace.ts';
+
+/** The sections slapgrid appends to an instance profile (slapos.core's buildout-tail.cfg.in). */
+export const SLAPGRID_TAIL: Readonly<Record<string, readonly string[]>> = {
+  'slap-connection': ['computer-id', 'partition-id', 'server-url', 'software-release-url', 'key-file', 'cert-file', 'shared-part-list', 'build-time-part-list', 'requested-state'],
+  slap_connection: ['computer_id', 'partition_id', 'server_url', 'software_release_url', 'key_file', 'cert_file'],
+  'storage-configuration': ['storage-home'],
+  'network-information': ['global-ipv4-network'],
+};
+
+export interface ModelReference {
+  /** The section whose option holds the reference (after macro expansion). */
+  owner: string;
+  option: string;
+  entry: Entry;
+  ref: Reference;
+  readonly span: Span | undefined;
+  /** The target section (the owner for `${:x}`). */
+  target: string;
+  /** The value came from a macro (`<=`) rather than the owner's own lines. */
+  viaMacro: boolean;
+  /** A part of the reference is computed by a template. */
+  wildcard: boolean;
+}
+
+class LazyReference implements ModelReference {
+  readonly target: string;
+  private located: Span | undefined | null = null;
+  constructor(
+    readonly owner: string,
+    readonly option: string,
+    readonly entry: Entry,
+    readonly ref: Reference,
+    readonly viaMacro: boolean,
+    readonly wildcard: boolean,
+  ) {
+    this.target = ref.section || owner;
+  }
+  get span(): Span | undefined {
+    if (this.located === null) this.located = referenceSpan(this.entry, this.ref);
+    return this.located;
+  }
+}
+
+export interface Expanded {
+  section: Section;
+  error?: Diagnostic;
+}
+
+export type Existence =
+  | { status: 'defined' }
+  | { status: 'missing'; certainty: Certainty; why?: string }
+  | { status: 'unknown'; why: string };
+
+export class ProfileModel {
+  readonly semantics: Semantics;
+  assembled: Assembled | undefined;
+  buildout: Buildout | undefined;
+  /** Errors that stopped the loader (an extends cycle, …): the merged configuration is missing. */
+  loadErrors: Diagnostic[] = [];
+  events: LoadEvent[] = [];
+  /** The files of this profile, in the order they were opened. */
+  files: LintFile[] = [];
+  /** Why some checks cannot be sure (missing or remote extends, computed extends). */
+  incomplete: string[] = [];
+  /** The file and extends entry that brought each file in. */
+  includedBy = new Map<string, import('../profile/files.ts').Includer>();
+  private readonly expandedCache = new Map<string, Expanded>();
+  private readonly valueCache = new Map<string, string | undefined>();
+  private reachedCache: Set<string> | undefined;
+  private referencesCache: ModelReference[] | undefined;
+  private wildcards: RegExp[] | undefined;
+  private macroBasesCache: Set<string> | undefined;
+
+  constructor(
+    readonly workspace: Workspace,
+    readonly root: LintFile,
+    readonly mode: SemanticsMode,
+  ) {
+    this.semantics = semanticsOf(mode);
+  }
+
+  /** How a file was reached from the root: `extended by FILE:LINE:COL` lines, innermost first. */
+  extendsChain(file: string): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (let inc = this.includedBy.get(file); inc && !seen.has(inc.file); inc = this.includedBy.get(inc.file)) {
+      seen.add(inc.file);
+      out.push(`extended by ${inc.file}${inc.span ? `:${inc.span.line}:${inc.span.column}` : ''}`);
+    }
+    return out;
+  }
+
+  get isTemplate(): boolean {
+    return this.root.kind === 'template';
+  }
+
+  /** A template whose rendering may add any section (computed extends, `{{ }}` lines, includes). */
+  get open(): boolean {
+    return this.files.some((f) => (f.template?.openLines.size ?? 0) > 0) || this.incomplete.length > 0;
+  }
+
+  get complete(): boolean {
+    return this.incomplete.length === 0 && this.loadErrors.length === 0;
+  }
+
+  /** The merged raw configuration (empty when the loader stopped). */
+  get raw(): Map<string, Section> {
+    return this.assembled?.raw ?? new Map();
+  }
+
+  sectionNames(): string[] {
+    return [...this.raw.keys()];
+  }
+
+  /** Sections named by a template expression (`[x-{{ k }}]`). */
+  wildcardSections(): RegExp[] {
+    this.wildcards ??= this.sectionNames().filter(hasPlaceholder).map(wildcardPattern);
+    return this.wildcards;
+  }
+
+  /** The section after `<=` macro expansion (what zc.buildout initialises). */
+  expanded(name: string): Expanded | undefined {
+    const known = this.expandedCache.get(name);
+    if (known) return known;
+    const raw = this.raw.get(name);
+    if (!raw) return undefined;
+    let result: Expanded;
+    if (!raw.has('<') || !this.buildout) result = { section: raw };
+    else if (hasPlaceholder(raw.get('<')!.value)) {
+      result = { section: raw, error: { severity: 'info', rule: 'unknown', message: 'its <= macro is computed by the template' } };
+    } else {
+      try {
+        result = { section: expandMacros(this.buildout, name, raw) };
+      } catch (e) {
+        if (!(e instanceof BuildoutError)) throw e;
+        this.buildout.trail.length = 0;
+        result = { section: raw, error: e.primary };
+      }
+    }
+    this.expandedCache.set(name, result);
+    return result;
+  }
+
+  /** Sections some other section uses as a macro (`<= name`). */
+  macroBases(): Set<string> {
+    if (this.macroBasesCache) return this.macroBasesCache;
+    const out = new Set<string>();
+    for (const s of this.raw.values()) {
+      const m = s.get('<');
+      if (m) for (const line of m.value.split('\n')) if (pyStrip(line)) out.add(pyStrip(line));
+    }
+    return (this.macroBasesCache = out);
+  }
+
+  private readonly abstractCache = new Map<string, boolean>();
+
+  /**
+   * A section written to be completed by others, that nothing evaluates as
+   * is: a macro base, or a section reading its own options that it does
+   * not set (`${:version}`, filled in by whoever extends it). The sections
+   * that use it are checked instead.
+   */
+  isAbstract(name: string): boolean {
+    const known = this.abstractCache.get(name);
+    if (known !== undefined) return known;
+    let abstract = false;
+    if (!this.reached().has(name)) {
+      if (this.macroBases().has(name)) abstract = true;
+      else {
+        const section = this.expanded(name)?.section;
+        if (section) {
+          outer: for (const e of section.values()) {
+            if (!e.value.includes('${')) continue;
+            for (const seg of scanTemplate(e.value)) {
+              if (typeof seg === 'string' || seg.problem || (seg.section && seg.section !== name)) continue;
+              if (!section.has(seg.option) && seg.option !== '_buildout_section_name_' && seg.option !== '_profile_base_location_') {
+                abstract = true;
+                break outer;
+              }
+            }
+          }
+        }
+      }
+    }
+    this.abstractCache.set(name, abstract);
+    return abstract;
+  }
+
+  private readonly recipeCache = new Map<string, string | null | undefined>();
+
+  /** The recipe of a section: its value, '' when empty, undefined when absent, null when computed. */
+  recipe(name: string): string | null | undefined {
+    if (this.recipeCache.has(name)) return this.recipeCache.get(name);
+    const r = this.computeRecipe(name);
+    this.recipeCache.set(name, r);
+    return r;
+  }
+
+  private computeRecipe(name: string): string | null | undefined {
+    const e = this.expanded(name)?.section.get('recipe');
+    if (!e) return undefined;
+    const v = pyStrip(e.value);
+    if (v.includes('${') || hasPlaceholder(v)) {
+      const sub = this.value(name, 'recipe');
+      return sub === undefined ? null : pyStrip(sub);
+    }
+    return v;
+  }
+
+  schema(name: string): RecipeSchema | undefined {
+    const r = this.recipe(name);
+    return r ? recipeSchema(r) : undefined;
+  }
+
+  /**
+   * The substituted value of an option as buildout would compute it
+   * without running recipes; undefined when it depends on something
+   * unknown (a value a recipe sets, a template expression, an error).
+   */
+  value(section: string, option: string, seen: string[] = []): string | undefined {
+    const key = section + '\0' + option;
+    if (!seen.length && this.valueCache.has(key)) return this.valueCache.get(key);
+    const ex = this.expanded(section);
+    let out: string | undefined;
+    const e = ex?.section.get(option);
+    if (!ex) out = undefined;
+    else if (!e) out = option === '_buildout_section_name_' ? section : undefined;
+    else if (seen.includes(key)) out = undefined;
+    else out = this.substitute(e.value, section, [...seen, key]);
+    if (!seen.length) this.valueCache.set(key, out);
+    return out;
+  }
+
+  substitute(text: string, section: string, seen: string[] = []): string | undefined {
+    if (hasPlaceholder(text)) return undefined;
+    if (!text.includes('${')) return text;
+    let out = '';
+    for (const seg of scanTemplate(text)) {
+      if (typeof seg === 'string') {
+        out += seg;
+        continue;
+      }
+      if (seg.problem) return undefined;
+      const v = this.value(seg.section || section, seg.option, seen);
+      if (v === undefined) return undefined;
+      out += v;
+    }
+    return out;
+  }
+
+  /** Every `${…}` of every section (after macro expansion), located. */
+  references(): ModelReference[] {
+    if (this.referencesCache) return this.referencesCache;
+    const out: ModelReference[] = [];
+    for (const [name, raw] of this.raw) {
+      const ex = this.expanded(name);
+      const section = ex?.section ?? raw;
+      for (const [option, entry] of section) {
+        if (!entry.value.includes('${')) continue;
+        const viaMacro = raw.get(option) !== entry && section !== raw;
+        for (const seg of scanTemplate(entry.value)) {
+          if (typeof seg === 'string') continue;
+          out.push(new LazyReference(name, option, entry, seg, viaMacro, hasPlaceholder(seg.text) || hasPlaceholder(name)));
+        }
+      }
+    }
+    return (this.referencesCache = out);
+  }
+
+  /** The sections zc.buildout initialises for this profile: [buildout], the versions section, the parts and everything they reference. */
+  reached(): Set<string> {
+    if (this.reachedCache) return this.reachedCache;
+    const reached = new Set<string>();
+    const queue: string[] = [];
+    const add = (name: string) => {
+      if (hasPlaceholder(name)) {
+        const re = wildcardPattern(name);
+        for (const s of this.raw.keys()) if (re.test(s) && !reached.has(s)) {
+          reached.add(s);
+          queue.push(s);
+        }
+        return;
+      }
+      if (reached.has(name) || !this.raw.has(name)) return;
+      reached.add(name);
+      queue.push(name);
+    };
+    add('buildout');
+    const versions = this.value('buildout', 'versions');
+    if (versions) add(pyStrip(versions));
+    for (const p of this.parts()) add(p);
+    const byOwner = new Map<string, ModelReference[]>();
+    for (const r of this.references()) {
+      let l = byOwner.get(r.owner);
+      if (!l) byOwner.set(r.owner, (l = []));
+      l.push(r);
+    }
+    while (queue.length) {
+      const name = queue.pop()!;
+      for (const r of byOwner.get(name) ?? []) if (!r.ref.problem) add(r.target);
+      const deps = this.value(name, '<part-dependencies>') ?? this.expanded(name)?.section.get('<part-dependencies>')?.value ?? '';
+      for (const d of pySplitWhitespace(deps)) add(d);
+      const schema = this.schema(name);
+      if (schema) {
+        for (const s of schema.sectionReferences(this.optionReader(name))) {
+          if (s.kind === undefined || s.kind === 'key' || s.kind === 'jsonkey' || s.kind === 'section') add(s.section || name);
+        }
+      }
+    }
+    return (this.reachedCache = reached);
+  }
+
+  /** The entries of `[buildout] parts`, as far as they are known. */
+  parts(): string[] {
+    const v = this.value('buildout', 'parts') ?? this.raw.get('buildout')?.get('parts')?.value ?? '';
+    return pySplitWhitespace(v).filter((p) => !p.includes('${'));
+  }
+
+  /** The entries of `[buildout] parts`, each located where it was written (when the value has no ${…}). */
+  partEntries(): { name: string; span?: Span }[] {
+    const e = this.raw.get('buildout')?.get('parts');
+    if (!e) return [];
+    if (e.value.includes('${')) return this.parts().map((name) => ({ name }));
+    const out: { name: string; span?: Span }[] = [];
+    const re = /\S+/g;
+    for (let m = re.exec(e.value); m; m = re.exec(e.value)) {
+      const span = entrySpan(e, m.index, m.index + m[0].length);
+      out.push(span ? { name: m[0], span } : { name: m[0] });
+    }
+    return out;
+  }
+
+  /** Read a section's options for a recipe schema (substituted where known). */
+  optionReader(section: string): (option: string) => { value: string | undefined; raw: string | undefined; entry: Entry | undefined } {
+    return (option) => {
+      const entry = this.expanded(section)?.section.get(option);
+      return { value: this.value(section, option), raw: entry?.value, entry };
+    };
+  }
+
+  /** How sure a finding located in a section can be: does buildout evaluate that section? */
+  certaintyIn(section: string): Certainty {
+    if (this.isTemplate) return 'weaker';
+    return this.reached().has(section) ? 'definite' : 'weaker';
+  }
+
+  /** Does a section exist (or may it, in a template or an incomplete profile)? */
+  sectionExistence(name: string): Existence {
+    if (this.raw.has(name)) return { status: 'defined' };
+    if (hasPlaceholder(name)) return { status: 'unknown', why: 'the section name is computed by the template' };
+    if (this.wildcardSections().some((re) => re.test(name))) return { status: 'unknown', why: 'a section named by a template expression may be this one' };
+    if (name in SLAPGRID_TAIL) return { status: 'unknown', why: `slapgrid appends [${name}] to instance profiles` };
+    if (this.incomplete.length) return { status: 'unknown', why: this.incomplete[0]! };
+    if (this.isTemplate) return { status: 'unknown', why: 'a template may rely on sections of the profile that includes or extends it' };
+    return { status: 'missing', certainty: 'definite' };
+  }
+
+  /** Is a position in a maybe-present block of a template? */
+  isMaybe(span: Span | undefined): boolean {
+    if (!span) return false;
+    return this.workspace.peek(span.file)?.template?.maybeLines.has(span.line) ?? false;
+  }
+
+  /** Does `${section:option}` exist once the section is initialised? */
+  optionExistence(section: string, option: string): Existence {
+    const ex = this.expanded(section);
+    if (!ex) {
+      const tail = SLAPGRID_TAIL[section];
+      if (tail) return tail.includes(option) ? { status: 'defined' } : { status: 'missing', certainty: 'weaker', why: `slapgrid's [${section}] has no such option` };
+      return { status: 'unknown', why: 'the section is not defined' };
+    }
+    if (ex.section.has(option) || option === '_buildout_section_name_') return { status: 'defined' };
+    const tail = SLAPGRID_TAIL[section];
+    if (tail?.includes(option)) return { status: 'defined' };
+    if (ex.error) return { status: 'unknown', why: `[${section}] cannot be expanded: ${ex.error.message}` };
+    for (const k of ex.section.keys()) if (hasPlaceholder(k) && wildcardPattern(k).test(option)) return { status: 'unknown', why: 'an option name is computed by the template' };
+    if (hasPlaceholder(section)) return { status: 'unknown', why: 'the section name is computed by the template' };
+    if (this.wildcardSections().some((re) => re.test(section))) return { status: 'unknown', why: 'a section named by a template expression may define it' };
+    if (section === 'buildout') {
+      const ext = this.value('buildout', 'extensions') ?? ex.section.get('extensions')?.value ?? '';
+      if (pyStrip(ext)) return { status: 'unknown', why: `buildout extensions (${pySplitWhitespace(ext).join(', ')}) may set [buildout] options` };
+    }
+    const recipe = this.recipe(section);
+    if (recipe === null) return { status: 'unknown', why: `the recipe of [${section}] is computed` };
+    if (recipe) {
+      const schema = recipeSchema(recipe);
+      if (!schema) return { status: 'unknown', why: `[${section}] uses the recipe ${recipe}, whose options tsbuildout does not know; it may set ${option}` };
+      const gen = schema.generates(option, this.optionReader(section));
+      if (gen === true) return { status: 'defined' };
+      if (gen !== false) return { status: 'unknown', why: gen };
+    }
+    if (this.incomplete.length) return { status: 'unknown', why: this.incomplete[0]! };
+    if (this.isTemplate && this.open) return { status: 'unknown', why: 'the template may produce more lines' };
+    return { status: 'missing', certainty: 'definite' };
+  }
+}
+
+/** Assemble one profile with the foundation's loader, tolerantly. */
+export async function buildModel(workspace: Workspace, root: LintFile, mode: SemanticsMode): Promise<ProfileModel> {
+  const model = new ProfileModel(workspace, root, mode);
+  const files = workspace.loader(mode);
+  try {
+    model.assembled = await assemble({
+      config: root.path,
+      cwd: dirname(root.path),
+      semantics: mode,
+      userDefaults: false,
+      assignments: [],
+      executable: workspace.options.executable,
+      conditions: workspace.conditions(model.semantics),
+      files,
+      env: {},
+    });
+    model.buildout = new Buildout(model.assembled);
+  } catch (e) {
+    if (!(e instanceof BuildoutError)) throw e;
+    model.loadErrors = e.diagnostics;
+  }
+  model.events = files.events;
+  model.files = files.opened;
+  model.includedBy = files.includedBy;
+  for (const ev of files.events) {
+    if (ev.location.name.includes('\uE000')) model.incomplete.push('the template computes its extends');
+    else if (ev.kind === 'missing') model.incomplete.push(`the extends file ${ev.location.name} is missing`);
+    else if (ev.kind === 'remote') model.incomplete.push(`the remote extends file ${ev.location.name} was not fetched (lint works offline)`);
+    else model.incomplete.push(`${ev.location.name} cannot be read`);
+  }
+  return model;
+}

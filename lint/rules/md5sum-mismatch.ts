@@ -1,0 +1,89 @@
+// md5sum-mismatch: a `md5sum` that does not match the file it checks: in a
+// file that keeps `filename` and `md5sum` side by side (buildout.hash.cfg,
+// maintained by update-hash), the file named relative to it; in a profile,
+// the local file its section's `url` resolves to.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { valueSpan } from '../../parser/references.ts';
+import { entrySpan } from '../../profile/provenance.ts';
+import { isUrl } from '../../profile/location.ts';
+import { pyStrip } from '../../python/text.ts';
+import type { Rule } from '../types.ts';
+import { hasPlaceholder } from '../template.ts';
+
+const hashes = new Map<string, string | null>();
+
+export function md5Of(path: string): string | null {
+  if (hashes.has(path)) return hashes.get(path)!;
+  let h: string | null;
+  try {
+    h = createHash('md5').update(readFileSync(path)).digest('hex');
+  } catch {
+    h = null;
+  }
+  hashes.set(path, h);
+  return h;
+}
+
+function show(path: string, cwd: string): string {
+  const r = relative(cwd, path);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : path;
+}
+
+export const md5sumMismatch: Rule = {
+  meta: {
+    id: 'md5sum-mismatch',
+    description: 'A md5sum that does not match the local file it checks (buildout.hash.cfg entries, local url downloads).',
+    defaultSeverity: 'error',
+    scope: 'file',
+    details: 'Run update-hash (SlapOS) to refresh buildout.hash.cfg. Remote URLs are not downloaded.',
+  },
+  create(context) {
+    const cwd = context.options.cwd;
+    const mismatch = (path: string, expected: string, actual: string) =>
+      `md5sum ${expected} does not match ${show(path, cwd)} (its MD5 is ${actual})`;
+    return {
+      file(file, facts) {
+        for (const [, section] of facts.sections.sections) {
+          const fn = section.options.get('filename');
+          const md5 = section.options.get('md5sum');
+          if (!fn || !md5 || fn.value.includes('${') || md5.value.includes('${') || hasPlaceholder(fn.value + md5.value)) continue;
+          const path = join(dirname(file.path), pyStrip(fn.value));
+          const actual = md5Of(path);
+          const expected = pyStrip(md5.value).toLowerCase();
+          if (actual === null || actual === expected) continue;
+          context.report({
+            message: mismatch(path, expected, actual),
+            span: valueSpan(md5.file, md5.value, md5.positions, 0, md5.value.length),
+            hint: 'update the md5sum (update-hash), or check that the file is the one intended',
+          });
+        }
+      },
+      profile(model) {
+        for (const name of model.sectionNames()) {
+          if (hasPlaceholder(name)) continue;
+          const ex = model.expanded(name)!;
+          const md5 = ex.section.get('md5sum');
+          if (!md5 || !ex.section.has('url') || !model.recipe(name)) continue;
+          const url = model.value(name, 'url');
+          const expected = model.value(name, 'md5sum');
+          if (url === undefined || expected === undefined) continue;
+          const target = pyStrip(url);
+          if (isUrl(target) && !target.startsWith('file://')) continue;
+          const path = target.startsWith('file://') ? fileURLToPath(target) : target;
+          if (!isAbsolute(path)) continue;
+          const actual = md5Of(path);
+          if (actual === null || actual === pyStrip(expected).toLowerCase()) continue;
+          context.report({
+            message: mismatch(path, pyStrip(expected).toLowerCase(), actual),
+            span: entrySpan(md5, 0, md5.value.length),
+            certainty: model.certaintyIn(name),
+            hint: 'update the md5sum (update-hash), or check that the file is the one intended',
+          });
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,47 @@
+// missing-recipe-option: a section whose recipe requires an option it does
+// not set (or none of a group such as url | inline | template).
+import type { Rule } from '../types.ts';
+import { hasPlaceholder } from '../template.ts';
+import { entryKeySpan } from '../../profile/provenance.ts';
+import { sectionSpan } from '../reference-check.ts';
+
+export const missingRecipeOption: Rule = {
+  meta: {
+    id: 'missing-recipe-option',
+    description: 'A section does not set an option its recipe requires (or none of a required group).',
+    defaultSeverity: 'error',
+    scope: 'profile',
+    details:
+      'Required options and one-of groups come from the recipe schemas (lint/recipe-schemas/); aliases count (template for url, ' +
+      'rendered for output). Error when buildout initialises the section (it is reached from parts), warning otherwise.',
+  },
+  create(context) {
+    return {
+      profile(model) {
+        if (!model.assembled) return;
+        for (const name of model.sectionNames()) {
+          if (hasPlaceholder(name)) continue;
+          const schema = model.schema(name);
+          if (!schema) continue;
+          const ex = model.expanded(name)!;
+          if (ex.error || [...ex.section.keys()].some(hasPlaceholder)) continue;
+          // a macro base nobody evaluates is completed by the sections that use it
+          if (model.isAbstract(name)) continue;
+          const has = (o: string) => ex.section.has(o) || Object.entries(schema.spec.aliases ?? {}).some(([a, b]) => b === o && ex.section.has(a));
+          const missing: string[] = [];
+          for (const r of schema.spec.required ?? []) if (!has(r)) missing.push(`'${r}'`);
+          for (const g of schema.spec.oneOf ?? []) if (!g.some(has)) missing.push(`one of ${g.map((o) => `'${o}'`).join(', ')}`);
+          if (!missing.length) continue;
+          const recipe = ex.section.get('recipe');
+          const span = (recipe && entryKeySpan(recipe)) ?? sectionSpan(model, name);
+          context.report({
+            message: `[${name}] uses ${model.recipe(name)} but does not set ${missing.join(' and ')}`,
+            span,
+            certainty: model.isTemplate && model.open ? 'unverifiable' : model.certaintyIn(name),
+            hint: schema.spec.doc,
+          });
+        }
+      },
+    };
+  },
+};

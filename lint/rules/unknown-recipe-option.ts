@@ -1,0 +1,76 @@
+// unknown-recipe-option: an option its section's recipe does not read and
+// nothing references: most often a typo (`comand-line`), which buildout
+// only reports at run time as "Unused options".
+import type { Rule } from '../types.ts';
+import { hasPlaceholder } from '../template.ts';
+import { entryKeySpan } from '../../profile/provenance.ts';
+import { nearest } from '../../profile/suggest.ts';
+import { jinja2Context } from '../recipe-schemas/index.ts';
+import type { ProfileModel } from '../model.ts';
+
+const INTERNAL = new Set(['recipe', '<', '<part-dependencies>']);
+
+/** Every `section:option` something reads (references, jinja2 contexts), and every option name read anywhere. */
+export function usedOptions(model: ProfileModel): Set<string> {
+  const used = new Set<string>();
+  for (const r of model.references()) {
+    used.add(r.target + '\0' + r.ref.option);
+    used.add(r.ref.option);
+  }
+  for (const name of model.sectionNames()) {
+    const ctx = model.raw.get(name)?.get('context');
+    if (!ctx) continue;
+    for (const u of jinja2Context(ctx.value, undefined, 'context')) {
+      if (u.option === undefined) continue;
+      used.add((u.section || name) + '\0' + u.option);
+      used.add(u.option);
+    }
+    // `${:x}` inside context lines are references already
+  }
+  return used;
+}
+
+export const unknownRecipeOption: Rule = {
+  meta: {
+    id: 'unknown-recipe-option',
+    description: 'An option the section\'s recipe does not read and nothing references (a likely typo).',
+    defaultSeverity: 'warning',
+    scope: 'profile',
+    details:
+      'Only for recipes whose options the schemas list (not for recipes that take any option, such as slapos.recipe.build or ' +
+      'mkdirectory). An option other sections reference is data, not a mistake. Warning when the name is close to an option of the ' +
+      'recipe; otherwise info (the schema may not know every option).',
+  },
+  create(context) {
+    return {
+      profile(model) {
+        if (!model.assembled) return;
+        let used: Set<string> | undefined;
+        for (const name of model.sectionNames()) {
+          if (hasPlaceholder(name) || model.isAbstract(name)) continue;
+          const schema = model.schema(name);
+          if (!schema || schema.spec.anyOptions) continue;
+          const ex = model.expanded(name)!;
+          if (ex.error) continue;
+          for (const [key, entry] of ex.section) {
+            if (INTERNAL.has(key) || key.startsWith('_') || hasPlaceholder(key) || /[+-]$/.test(key) || schema.knows(key)) continue;
+            if (schema.spec.generated?.includes(key)) continue;
+            used ??= usedOptions(model);
+            // read by name somewhere (this section, or a section using it as a macro)
+            if (used.has(name + '\0' + key) || used.has(key)) continue;
+            const near = nearest(key, Object.keys(schema.spec.options).concat(schema.spec.required ?? []));
+            // a value with references is there for them (`depends = ${x:y}` orders parts);
+            // a template may read any option of its section
+            if (!near.length && (entry.value.includes('${') || schema.spec.templateReadsOptions)) continue;
+            context.report({
+              message: `[${name}] sets '${key}', which ${model.recipe(name)} does not read and nothing references`,
+              span: entryKeySpan(entry),
+              certainty: near.length ? 'definite' : 'unverifiable',
+              hint: near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined,
+            });
+          }
+        }
+      },
+    };
+  },
+};
