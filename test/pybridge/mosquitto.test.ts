@@ -1,14 +1,14 @@
 // End to end: the corpus's software/mosquitto instance profile, unchanged,
-// installed into a partition as slapgrid would (its software-time values
-// filled in, slapgrid's tail appended, stub executables in place of the
-// built mosquitto). Its [mosquitto-config-file] is slapos.recipe.build
+// rendered by the software release's jinja2 part, installed into a
+// partition as slapgrid would (slapgrid's tail appended, stub executables
+// in place of the built mosquitto). Its [mosquitto-config-file] is slapos.recipe.build
 // install code (the Python bridge); slapos.cookbook:slapconfiguration,
 // which tsbuildout does not implement yet, is a stand-in recipe egg in the
 // release's develop-eggs (fixtures/pybridge/slapconfiguration), run by the
 // bridge's generic fallback; every other recipe is native.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { corpusRoot } from '../helpers/paths.ts';
 import { withTree } from '../helpers/files.ts';
@@ -67,15 +67,31 @@ test('software/mosquitto instance profile installs unchanged, end to end', { ski
     cpSync(fixture('slapconfiguration'), sr, { recursive: true });
     mkdirSync(join(sr, 'eggs'));
 
-    // the instance profile as the software release renders it (instance.cfg.in's only Jinja2 are these values)
-    const template = readFileSync(join(corpus!, 'software', 'mosquitto', 'instance.cfg.in'), 'utf8');
-    const values: Record<string, string> = {
-      'buildout["eggs-directory"]': join(sr, 'eggs'),
-      'buildout["develop-eggs-directory"]': join(sr, 'develop-eggs'),
-      mosquitto_location: mosquitto,
-    };
-    const rendered = template.replace(/\{\{\s*(.*?)\s*\}\}/g, (m, expr: string) => values[expr] ?? m);
-    assert.doesNotMatch(rendered, /\{\{|\{%/, 'instance.cfg.in uses Jinja2 beyond the values filled here');
+    // the instance profile rendered as the software release renders it: its
+    // software.cfg's [instance-profile] part (slapos.recipe.template:jinja2)
+    writeFileSync(
+      join(sr, 'buildout.cfg'),
+      [
+        '[buildout]',
+        'parts = instance-profile',
+        'eggs-directory = ${buildout:directory}/eggs',
+        'develop-eggs-directory = ${buildout:directory}/develop-eggs',
+        'offline = true',
+        '[mosquitto]',
+        `location = ${mosquitto}`,
+        '[instance-profile]',
+        'recipe = slapos.recipe.template:jinja2',
+        `url = ${join(corpus!, 'software', 'mosquitto', 'instance.cfg.in')}`,
+        'output = ${buildout:directory}/instance.cfg',
+        'context =',
+        '  section buildout buildout',
+        '  key mosquitto_location mosquitto:location',
+        '',
+      ].join('\n'),
+    );
+    await run(sr);
+    const rendered = read(join(sr, 'instance.cfg'));
+    assert.ok(rendered.includes(`eggs-directory = ${join(sr, 'eggs')}\n`), rendered);
 
     const partition = join(dir, 'slappart0');
     mkdirSync(partition);
