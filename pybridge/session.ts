@@ -50,11 +50,20 @@ export class BridgeSession {
       const cwd = this.buildout.section('buildout').require('directory');
       this.proc = PythonProcess.start({ python, cwd: existsSync(cwd) ? cwd : process.cwd() });
       const eggs = eggDirectories(this.buildout);
-      this.proc.call('setup', [eggs.develop, eggs.eggs, [...eggs.pins]], () => null);
+      this.proc.call('setup', [eggs.develop, eggs.eggs, [...eggs.pins], this.logLevel()], () => null);
       const v = this.proc.info.python.join('.');
       this.logger.debug(`Python bridge: started ${this.proc.info.executable} (Python ${v}) in ${this.proc.startMs.toFixed(0)} ms`);
     }
     return this.proc;
+  }
+
+  /** zc.buildout's level: [buildout] log-level (a name or a number) less [buildout] verbosity (-v adds 10). */
+  private logLevel(): number {
+    const b = this.buildout.section('buildout');
+    const names: Record<string, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+    const text = (b.get('log-level') ?? 'INFO').trim();
+    const level = names[text] ?? (Number.parseInt(text, 10) || 20);
+    return Math.max(1, level - (Number.parseInt(b.get('verbosity') ?? '0', 10) || 0));
   }
 
   /** A call for a part (its code runs; reads of other sections are its dependencies). */
@@ -133,6 +142,14 @@ export class BridgeSession {
         const v = this.known(s(0)).get(s(1));
         if (v === undefined) throw new CallbackRefusal('MissingOption', `Missing option: ${s(0)}:${s(1)}`);
         return this.typed(v);
+      }
+      case 'opt.deps':
+        return [...this.known(s(0)).dependencies];
+      case 'opt.setdeps': {
+        const deps = this.known(s(0)).dependencies;
+        deps.clear();
+        for (const d of args[1] as string[]) if (d !== s(0) && d !== 'buildout') deps.add(d);
+        return null;
       }
       case 'opt.has':
         return this.known(s(0)).has(s(1));

@@ -169,13 +169,13 @@ class _ShimFinder(object):
     module with UserError, MissingOption and MissingSection (last on
     sys.meta_path, so a real zc.buildout always wins)."""
 
-    NAMES = ('zc', 'zc.buildout', 'zc.buildout.buildout')
+    NAMES = ('zc', 'zc.buildout', 'zc.buildout.buildout', 'zc.buildout.easy_install')
 
     def find_spec(self, name, path=None, target=None):
         if name not in self.NAMES:
             return None
         import importlib.util
-        return importlib.util.spec_from_loader(name, self, is_package=name != 'zc.buildout.buildout')
+        return importlib.util.spec_from_loader(name, self, is_package=name in ('zc', 'zc.buildout'))
 
     def create_module(self, spec):
         return None
@@ -185,6 +185,26 @@ class _ShimFinder(object):
             module.UserError = UserError
             module.MissingOption = MissingOption
             module.MissingSection = MissingSection
+        if module.__name__ == 'zc.buildout.easy_install':
+            module.default_versions = _default_versions
+            module.install = module.working_set = module.build = module.develop = _no_install
+
+
+_versions = [{}]
+
+
+def _default_versions(versions=None):
+    """zc.buildout.easy_install.default_versions: tsbuildout installs no
+    eggs, the versions are only kept."""
+    old = _versions[0]
+    if versions is not None:
+        _versions[0] = dict(versions)
+    return old
+
+
+def _no_install(*args, **kw):
+    raise UserError('zc.buildout.easy_install.install: tsbuildout does not install eggs'
+                    ' (run the software release with zc.buildout)')
 
 
 class _EggFinder(object):
@@ -425,6 +445,22 @@ class Options(MutableMapping):
         self._created.extend(paths)
         return self._created
 
+    @property
+    def depends(self):
+        """The SlapOS fork's Options.depends: the sections this one depends
+        on (its signature hashes them). A copy: assign a set to change it,
+        as component/pypy does to read a section without depending on it."""
+        return set(callback('opt.deps', self.name))
+
+    @depends.setter
+    def depends(self, value):
+        callback('opt.setdeps', self.name, sorted(value))
+
+    def barrier(self):
+        """The SlapOS fork's Options.barrier() (component/defaults.cfg's
+        [python]): its source was not available; a no-op here, so the
+        dependencies read so far stay in the part's signature."""
+
     def query(self, question, default=None):
         raise _user_error_class()('query() needs a terminal; tsbuildout runs without one')
 
@@ -498,15 +534,18 @@ def rmtree(path):
         os.remove(path)
         return
 
-    def onerror(func, p, exc):
+    def onexc(func, p, exc):
         if func in (os.remove, os.unlink, os.rmdir) and os.path.isdir(os.path.dirname(p)):
             os.chmod(os.path.dirname(p), 0o700)
             if os.path.isdir(p) and not os.path.islink(p):
                 os.chmod(p, 0o700)
             func(p)
         else:
-            raise exc[1]
-    shutil.rmtree(path, onerror=onerror)
+            raise exc
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=onexc)
+    else:
+        shutil.rmtree(path, onerror=lambda func, p, info: onexc(func, p, info[1]))
 
 
 def guessworkdir(path):
@@ -862,9 +901,11 @@ def _call_recipe(handle, method):
     return [str(p) for p in result]
 
 
-def h_setup(develop, eggs, pins):
-    """The release's egg directories (imports the interpreter cannot satisfy look there)."""
+def h_setup(develop, eggs, pins, level):
+    """The release's egg directories (imports the interpreter cannot satisfy
+    look there) and the log level (buildout's log-level and verbosity)."""
     EGGS.configure(develop, eggs, pins)
+    logging.getLogger().setLevel(level)
 
 
 def h_hello():
@@ -937,8 +978,19 @@ HANDLERS = {
 BUILDOUT = Buildout()
 
 
+def _compat():
+    """zc.buildout < 2.13.4 (Debian's, a release's old one) imports the
+    abstract classes from collections, which Python 3.10 removed."""
+    import collections
+    import collections.abc
+    for name in ('MutableMapping', 'Mapping', 'Sequence', 'MutableSet', 'Callable'):
+        if not hasattr(collections, name):
+            setattr(collections, name, getattr(collections.abc, name))
+
+
 def main():
     global T
+    _compat()
     if sys.path and sys.path[0] in ('', '.'):
         del sys.path[0]
     restore = os.environ.pop('TSBUILDOUT_BRIDGE_RESTORE', None)
@@ -953,7 +1005,7 @@ def main():
     sys.meta_path.append(_ShimFinder())
     root = logging.getLogger()
     root.handlers[:] = [_Handler()]
-    root.setLevel(logging.DEBUG)
+    root.setLevel(logging.INFO)
     T.send({'ready': h_hello()})
     try:
         while True:

@@ -58,7 +58,8 @@ export const buildScript: RecipeModule = {
     return {
       via,
       install: () => session.install(handle, code.includes('install') ? 'install' : 'update'),
-      update: () => session.update(handle),
+      // no update code: nothing to run (the recipe's update does nothing then)
+      update: code.includes('update') ? () => session.update(handle) : () => undefined,
     };
   },
 };

@@ -210,3 +210,53 @@ test('inline code imports modules of the release eggs (newest or pinned), as bui
     assert.equal(installedOptions(dir, 'x')!.get('v'), '1.0');
   });
 });
+
+test('the ZODB component pattern: parse() versions, update [versions], zc.buildout.easy_install.default_versions()', async () => {
+  for (const executable of ['/usr/bin/python3', 'python3']) {
+    await withTree({}, async (dir) => {
+      writeProfile(
+        dir,
+        profile(
+          ['ZODB'],
+          `[buildout]
+versions = versions
+[versions]
+[ZODB6]
+egg-versions =
+  ZODB = 6.0
+  transaction = 4.0
+[ZODB]
+recipe = slapos.recipe.build
+major = 6
+init =
+  zodb_x = self.buildout['ZODB' + options['major']]
+  self.buildout.parse('[_ZODB-versions]\\n' + zodb_x['egg-versions'])
+  versions = self.buildout['versions']
+  versions.update(self.buildout['_ZODB-versions'])
+  import zc.buildout.easy_install
+  zc.buildout.easy_install.default_versions(versions)
+  options['pinned'] = versions['ZODB']
+`,
+        ).replace('[buildout]\nparts = ZODB\n\n[buildout]\n', '[buildout]\nparts = ZODB\n'),
+      );
+      await run(dir, { executable });
+      assert.equal(installedOptions(dir, 'ZODB')!.get('pinned'), '6.0', executable);
+    });
+  }
+});
+
+test('Options.depends (SlapOS fork): reading a section without depending on it, as component/pypy does', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(
+      dir,
+      profile(
+        ['p'],
+        `[other]\nx = 1\n[kept]\ny = 2\n[p]\nrecipe = slapos.recipe.build\ninit =\n  options['y'] = self.buildout['kept']['y']\n  depends = options.depends\n  options.depends = set(depends)\n  options['x'] = self.buildout['other']['x']\n  options.depends = depends\n  options['deps'] = ' '.join(sorted(options.depends))\n`,
+      ),
+    );
+    await run(dir);
+    const saved = installedOptions(dir, 'p')!;
+    assert.equal(saved.get('deps'), 'kept');
+    assert.match(saved.get('__buildout_signature__')!, / kept:[0-9a-f]{32}$/);
+  });
+});
