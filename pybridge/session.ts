@@ -47,10 +47,12 @@ export class BridgeSession {
   private process(): PythonProcess {
     if (!this.proc) {
       const python = this.interpreter();
-      const cwd = this.buildout.section('buildout').require('directory');
-      this.proc = PythonProcess.start({ python, cwd: existsSync(cwd) ? cwd : process.cwd() });
+      const directory = this.buildout.section('buildout').require('directory');
+      // zc.buildout runs from the buildout directory
+      const cwd = existsSync(directory) ? directory : process.cwd();
+      this.proc = PythonProcess.start({ python, cwd });
       const eggs = eggDirectories(this.buildout);
-      this.proc.call('setup', [eggs.develop, eggs.eggs, [...eggs.pins], this.logLevel()], () => null);
+      this.proc.call('setup', [cwd, eggs.develop, eggs.eggs, [...eggs.pins], this.logLevel()], () => null);
       const v = this.proc.info.python.join('.');
       this.logger.debug(`Python bridge: started ${this.proc.info.executable} (Python ${v}) in ${this.proc.startMs.toFixed(0)} ms`);
     }

@@ -880,20 +880,26 @@ def _keep(recipe):
     return h
 
 
+_DIRECTORY = [None]
+
+
 def _call_recipe(handle, method):
+    """zc.buildout's Options._call: run from the buildout directory (and
+    back there after), the paths given to options.created() removed if the
+    call fails."""
     recipe, options = _recipes[handle]
     del options._created[:]
-    here = os.getcwd()
+    directory = _DIRECTORY[0] or os.getcwd()
     try:
-        f = getattr(recipe, method)
-        result = f()
+        os.chdir(directory)
+        result = getattr(recipe, method)()
     except BaseException:
         for path in options._created:
             if os.path.lexists(path):
                 rmtree(path)
         raise
     finally:
-        os.chdir(here)
+        os.chdir(directory)
     if result is None:
         return None
     if isinstance(result, str):
@@ -901,9 +907,11 @@ def _call_recipe(handle, method):
     return [str(p) for p in result]
 
 
-def h_setup(develop, eggs, pins, level):
-    """The release's egg directories (imports the interpreter cannot satisfy
-    look there) and the log level (buildout's log-level and verbosity)."""
+def h_setup(directory, develop, eggs, pins, level):
+    """The buildout directory, the release's egg directories (imports the
+    interpreter cannot satisfy look there) and the log level (buildout's
+    log-level and verbosity)."""
+    _DIRECTORY[0] = directory
     EGGS.configure(develop, eggs, pins)
     logging.getLogger().setLevel(level)
 
@@ -958,7 +966,7 @@ def h_eval(expr):
 
 def h_exec(source, filename):
     """Run code in a fresh namespace (tests and benchmarks)."""
-    g = {'__name__': '__tsbuildout__', 'buildout': BUILDOUT, 'callback': callback}
+    g = {'__name__': '__tsbuildout__', 'buildout': BUILDOUT, 'callback': callback, 'enc': enc, 'dec': dec}
     exec(compile(source, filename, 'exec'), g)
     return enc(g.get('result'))
 
