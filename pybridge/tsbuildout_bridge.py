@@ -435,7 +435,9 @@ class Options(MutableMapping):
     __hash__ = object.__hash__
 
     def __eq__(self, other):
-        return self is other
+        if self is other:
+            return True
+        return MutableMapping.__eq__(self, other)
 
     def __repr__(self):
         return repr(dict(self.items()))
@@ -469,10 +471,16 @@ class Buildout(MutableMapping):
     """The buildout as a recipe sees it: sections are initialised by
     tsbuildout's resolver on first access, as zc.buildout does."""
 
+    def __init__(self):
+        self._sections = {}
+
     def __getitem__(self, name):
         # asked every time: the part whose code reads it depends on it
         callback('section', name)
-        return Options(self, name)
+        s = self._sections.get(name)
+        if s is None:
+            s = self._sections[name] = Options(self, name)
+        return s
 
     def __setitem__(self, name, data):
         raise TypeError('adding a section this way is not supported; use buildout.parse()')
@@ -921,7 +929,8 @@ def h_hello():
 
 
 def h_build_init(part, read):
-    options = Options(BUILDOUT, part)
+    # the section is being initialised: no need to ask for it
+    options = BUILDOUT._sections.setdefault(part, Options(BUILDOUT, part))
     read = dict((k, dec(v)) for k, v in read)
     return _keep((Script(BUILDOUT, part, options, read), options))
 
@@ -1009,6 +1018,8 @@ def main():
             else:
                 os.environ[k] = v
     T = _Transport()
+    # nested initialisations (a section's code reading another's…) go deep
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
     sys.meta_path.append(EGGS)
     sys.meta_path.append(_ShimFinder())
     root = logging.getLogger()

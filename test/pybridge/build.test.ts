@@ -260,3 +260,17 @@ test('Options.depends (SlapOS fork): reading a section without depending on it, 
     assert.match(saved.get('__buildout_signature__')!, / kept:[0-9a-f]{32}$/);
   });
 });
+
+test('sections from Python are zc.buildout-like mappings (identity, equality, iteration, copy)', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(
+      dir,
+      profile(
+        ['p'],
+        `[data]\na = 1\nb = \${:a}2\n[p]\nrecipe = slapos.recipe.build\ninit =\n  d = self.buildout['data']\n  checks = [self.buildout['p'] is options, d is self.buildout['data'], d == {'a': '1', 'b': '12'}, sorted(d) == ['a', 'b'], len(d), dict(d.items()), 'data' in self.buildout, 'nope' in self.buildout, isinstance(d.copy(), dict)]\n  options['checks'] = repr(checks)\n`,
+      ),
+    );
+    await run(dir);
+    assert.equal(installedOptions(dir, 'p')!.get('checks'), "[True, True, True, True, 2, {'a': '1', 'b': '12'}, True, False, True]");
+  });
+});
