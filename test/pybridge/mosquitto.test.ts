@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { corpusRoot } from '../helpers/paths.ts';
 import { withTree } from '../helpers/files.ts';
 import { read, run } from '../recipes/run.ts';
+import { RECIPES } from '../../recipes/index.ts';
+import { RecipeRegistry } from '../../recipes/registry.ts';
 import { fixture } from './harness.ts';
 
 const corpus = corpusRoot();
@@ -98,7 +100,9 @@ test('software/mosquitto instance profile installs unchanged, end to end', { ski
     writeFileSync(join(partition, 'buildout.cfg'), rendered + '\n\n' + tail(sr));
     writeFileSync(join(partition, '.partition.json'), JSON.stringify({ 'ip-list': ['10.0.0.2', '10.0.0.1', 'fd00::2', 'fd00::1'], parameters: {} }));
 
-    const first = await run(partition);
+    // the stand-in, even once tsbuildout has its own slapconfiguration (which asks a master)
+    const registry = new RecipeRegistry(RECIPES.filter((m) => !m.names.some((n) => n.startsWith('slapos.cookbook:slapconfiguration'))));
+    const first = await run(partition, { registry });
     // as zc.buildout warns: the profile's `output` is read by no recipe
     assert.deepEqual(first.warnings.map((w) => w.split('\n')[0]), ["Section `mosquitto-service` contains unused option(s): 'output'."]);
     const etc = join(partition, 'etc');
@@ -116,7 +120,7 @@ test('software/mosquitto instance profile installs unchanged, end to end', { ski
     assert.ok(first.report.installed.includes('mosquitto-config-file'));
 
     // a second run changes nothing
-    const second = await run(partition);
+    const second = await run(partition, { registry });
     assert.deepEqual(second.report.uninstalled, []);
     assert.deepEqual(second.report.installed, []);
     assert.equal(JSON.parse(read(join(partition, '.published-parameters.json')))['publish-connection-parameter'].parameters.password, published.password);
