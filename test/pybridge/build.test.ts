@@ -274,3 +274,11 @@ test('sections from Python are zc.buildout-like mappings (identity, equality, it
     assert.equal(installedOptions(dir, 'p')!.get('checks'), "[True, True, True, True, 2, {'a': '1', 'b': '12'}, True, False, True]");
   });
 });
+
+test('upstream zc.buildout semantics: option values must be strings', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(dir, profile(['p'], "[p]\nrecipe = slapos.recipe.build\ninit =\n  try:\n      options['x'] = [1]\n  except TypeError as e:\n      options['x'] = str(e)\n"));
+    await run(dir, { semantics: 'buildout2' });
+    assert.equal(installedOptions(dir, 'p')!.get('x'), 'Option values must be strings (buildout2 semantics)');
+  });
+});
