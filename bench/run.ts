@@ -11,6 +11,7 @@ import { repositoryRoot } from './lib/paths.ts';
 import { median, table } from './lib/stats.ts';
 import { measure } from './lib/measure.ts';
 import { installBench } from './install.ts';
+import { inspectBench } from './inspect.ts';
 import { pybridgeBench } from './pybridge.ts';
 
 const root = repositoryRoot();
@@ -89,5 +90,9 @@ if (!skip.has('lint')) {
 if (!skip.has('jinja')) {
   const { recipeBenchReport } = await import('./jinja.ts');
   process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');
+}
+if (!skip.has('inspect')) {
+  // plan and graph of software/erp5/software.cfg as CLI calls (bench/inspect.ts)
+  process.stdout.write((await inspectBench(root, corpus, Number(process.env.BENCH_INSPECT_RUNS ?? 5))) + '\n');
 }
 if (!skip.has('pybridge')) process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n');

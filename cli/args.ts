@@ -13,6 +13,8 @@ export interface CliArgs {
   assignments: Assignment[];
   verbosity: number;
   semantics: SemanticsMode;
+  /** Every --semantics given, in order (`diff --semantics A --semantics B`). */
+  semanticsList: SemanticsMode[];
   json: boolean;
   python?: string;
   env: string[];
@@ -36,6 +38,7 @@ export function parseArgs(argv: string[]): CliArgs {
     assignments: [],
     verbosity: 0,
     semantics: 'slapos',
+    semanticsList: [],
     json: false,
     env: [],
     help: false,
@@ -92,6 +95,7 @@ function global(out: CliArgs, name: string, value: string | undefined): boolean 
     case '--semantics':
       if (!isMode(value!)) throw new UsageError(`--semantics: expected slapos, buildout2 or upstream, got '${value}'`);
       out.semantics = value;
+      out.semanticsList.push(value);
       return true;
     case '--json':
       out.json = true;

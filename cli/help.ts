@@ -45,4 +45,17 @@ Commands:
                              the JSON object's values are variables ({"__py__": "EXPR"}: a Python
                              literal, {"__import__": "MODULE"}: a module); --import names a file
                              or folder for {% import %}
+
+Inspection (no recipe install code runs, nothing is fetched by recipes):
+  plan [--all] [PART ...]    what a run would do to each part (install, update, reinstall,
+                             uninstall, unchanged) and why, against .installed.cfg
+  plan --inventory           downloads (md5sums, duplicates), remote extends, shared parts
+  graph [--format F] [--output FILE] [PART ...]
+                             parts, the sections they depend on, every edge labelled with
+                             the reference creating it; F: text, json, dot, mermaid, html
+  why PART                   the chains of references from [buildout] parts to PART
+  explain [SECTION:]OPTION   the value and, step by step, the files, lines, +=/-=, macros and
+                             command-line steps that built it, and the references it expands
+  diff [--against REV] [--semantics A --semantics B] [--env ...] [section:option=value ...]
+                             two variants side by side and what the difference rebuilds
 `;

@@ -5,11 +5,16 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { annotateCommand } from './commands/annotate.ts';
+import { diffCommand } from './commands/diff.ts';
+import { explainCommand } from './commands/explain.ts';
+import { graphCommand } from './commands/graph.ts';
 import { installCommand } from './commands/install.ts';
 import { lintCommand } from './commands/lint.ts';
+import { planCommand } from './commands/plan.ts';
 import { queryCommand } from './commands/query.ts';
 import { renderTemplateCommand } from './commands/render-template.ts';
 import { resolveCommand } from './commands/resolve.ts';
+import { whyCommand } from './commands/why.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
 import { diagnosticJson, formatErrors } from './report.ts';
@@ -17,11 +22,16 @@ import { HELP, VERSION } from './help.ts';
 
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   annotate: annotateCommand,
+  diff: diffCommand,
+  explain: explainCommand,
+  graph: graphCommand,
   install: installCommand,
   lint: lintCommand,
+  plan: planCommand,
   query: queryCommand,
   'render-template': renderTemplateCommand,
   resolve: resolveCommand,
+  why: whyCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

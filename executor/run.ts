@@ -104,7 +104,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     for (const part of installParts) {
       const options = buildout.section(part);
       const { spec, module } = runtime.parts.get(part)!;
-      options.set('__buildout_signature__', partSignature(buildout, options, spec, module));
+      options.set('__buildout_signature__', partSignature(buildout, options, spec, undefined, module));
     }
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };

@@ -25,10 +25,23 @@ export function sectionHash(buildout: Buildout, options: Options): string {
   return h.digest('hex');
 }
 
-export function partSignature(buildout: Buildout, options: Options, spec: RecipeSpec, module?: RecipeModule): string {
+/**
+ * `hashes` (optional) keeps section hashes between calls: the caller must
+ * drop a section's entry when its options change (a part's signature set).
+ * `module`: a recipe that is not tsbuildout's own code (a Python recipe
+ * egg) gives its entry itself.
+ */
+export function partSignature(buildout: Buildout, options: Options, spec: RecipeSpec, hashes?: Map<string, string>, module?: RecipeModule): string {
   const parts = [module?.signature ? module.signature() : recipeEntry(spec)];
   if (buildout.semantics.dependencySignatures) {
-    for (const dep of sortedPy(options.dependencies)) parts.push(`${dep}:${sectionHash(buildout, buildout.section(dep))}`);
+    for (const dep of sortedPy(options.dependencies)) {
+      let hash = hashes?.get(dep);
+      if (hash === undefined) {
+        hash = sectionHash(buildout, buildout.section(dep));
+        hashes?.set(dep, hash);
+      }
+      parts.push(`${dep}:${hash}`);
+    }
   }
   return parts.join(' ');
 }

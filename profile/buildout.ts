@@ -30,6 +30,12 @@ export interface Via {
 /** Recipes plug in here: a section with a recipe is initialised by it (later issues). */
 export interface RecipeHost {
   init(options: Options, buildout: Buildout): void;
+  /**
+   * A value for an option a section does not have, when its recipe's init
+   * was not run (dry inspection: what it would set is unknown). Undefined:
+   * the option is missing, as usual.
+   */
+  unknownOption?(options: Options, option: string): string | undefined;
 }
 
 export interface ErrorInit {
@@ -48,6 +54,8 @@ export class Buildout {
   /** Sections with a recipe, in the order their initialisation finished. */
   readonly parts: string[] = [];
   readonly trail: TrailFrame[] = [];
+  /** Told of every section access and what asked for it (inspection records dependency edges). */
+  observe: ((name: string, via: Via | undefined) => void) | undefined;
 
   constructor(
     readonly assembled: Assembled,
@@ -68,6 +76,7 @@ export class Buildout {
 
   /** zc.buildout's Buildout.__getitem__. */
   section(name: string, via?: Via): Options {
+    this.observe?.(name, via);
     const known = this.sections.get(name);
     if (known) return known;
     const raw = this.assembled.raw.get(name);
@@ -117,6 +126,11 @@ export class Buildout {
 
   recipeInit(options: Options): void {
     this.recipes?.init(options, this);
+  }
+
+  /** See RecipeHost.unknownOption. */
+  unknownOption(options: Options, option: string): string | undefined {
+    return this.recipes?.unknownOption?.(options, option);
   }
 
   /** A located error, with the trail that led to it. */

@@ -101,7 +101,7 @@ export class Options {
 
   /** zc.buildout's Options.__getitem__: a missing option is an error. */
   require(option: string): string {
-    const v = this.get(option);
+    const v = this.get(option) ?? this.buildout.unknownOption(this, option);
     if (v === undefined) {
       throw this.buildout.error({
         rule: 'undefined-option',
@@ -180,6 +180,8 @@ export class Options {
     const v = target.get(ref.option, seen);
     if (v !== undefined) return v;
     if (ref.option === '_buildout_section_name_') return this.name;
+    const unknown = this.buildout.unknownOption(target, ref.option);
+    if (unknown !== undefined) return unknown;
     throw this.buildout.error({
       rule: 'undefined-option',
       message: `Referenced option does not exist: ${section} ${ref.option}`,

@@ -1,0 +1,240 @@
+// Recipe initialisation for dry inspection (plan, graph, why, explain,
+// diff). A section with a recipe is initialised as a run initialises it,
+// so options recipes compute (`location`, `port`, a template's references)
+// and the dependencies they create are those a run sees. But nothing may
+// reach the network, call a SlapOS master or run foreign code: only
+// constructors known to be free of such effects run (SAFE_INIT), with a
+// view of the run that is offline. Any other constructor "would run": it
+// is not called, and what it would compute is unknown — an option it would
+// set reads as an UNKNOWN marker, which flows into the values that use it,
+// so every decision that depends on it can say so.
+import { existsSync } from 'node:fs';
+import { BuildoutError } from '../parser/diagnostic.ts';
+import { PyException } from '../python/exceptions.ts';
+import type { Buildout, RecipeHost } from '../profile/buildout.ts';
+import type { Options } from '../profile/options.ts';
+import { consumerValue, TypedValueError } from '../profile/values.ts';
+import { RecipeError, type BuildoutView, type Logger, type Recipe, type RecipeModule } from '../recipes/api.ts';
+import { defaultRegistry } from '../recipes/index.ts';
+import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
+import { partOptions } from '../executor/runtime.ts';
+import { emptyState, readInstalled, type InstalledState } from '../executor/installed.ts';
+
+/**
+ * Recipes whose constructor only computes options from other options and
+ * reads local files (each reviewed; a recipe added to the registry is not
+ * here until someone checks its init). `free_port` probes ports when it
+ * has no previous port: it runs only when it has one.
+ */
+export const SAFE_INIT: ReadonlySet<string> = new Set([
+  'slapos.cookbook:mkdirectory',
+  'slapos.cookbook:wrapper',
+  'slapos.cookbook:generate.password',
+  'slapos.cookbook:symbolic.link',
+  'slapos.cookbook:free_port',
+  'slapos.cookbook:cron.d',
+  'slapos.cookbook:userinfo',
+  'slapos.cookbook:check_port_listening',
+  'slapos.cookbook:check_url_available',
+  'slapos.cookbook:promise.plugin',
+  'slapos.cookbook:publish',
+  'slapos.cookbook:publish.serialised',
+  'slapos.recipe.template:default',
+  // reads options and the sections its context names; renders at install
+  'slapos.recipe.template:jinja2',
+  'collective.recipe.template:default',
+  'plone.recipe.command:default',
+  'slapos.recipe.build:download',
+  'slapos.recipe.build:download-unpacked',
+  'slapos.recipe.cmmi:default',
+  'zc.recipe.egg:default',
+  'zc.recipe.egg:scripts',
+  'zc.recipe.egg:eggs',
+  'zc.recipe.egg:custom',
+  'zc.recipe.egg:develop',
+  'slapos.recipe.build:default',
+  'hexagonit.recipe.download:default',
+  'slapos.recipe.build:gitclone',
+]);
+
+/** What a constructor that is never run here would do (spec slapos-recipes §2.17). */
+const WOULD_RUN: Readonly<Record<string, string>> = {
+  'slapos.cookbook:request': 'its init requests an instance from the SlapOS master',
+  'slapos.cookbook:requestoptional': 'its init requests an instance from the SlapOS master',
+  'slapos.cookbook:request.serialised': 'its init requests an instance from the SlapOS master',
+  'slapos.cookbook:requestoptional.serialised': 'its init requests an instance from the SlapOS master',
+  'slapos.cookbook:slapconfiguration': 'its init reads the partition configuration from the SlapOS master',
+  'slapos.cookbook:slapconfiguration.serialised': 'its init reads the partition configuration from the SlapOS master',
+  'slapos.cookbook:slapconfiguration.jsonschema': 'its init reads the partition configuration from the SlapOS master',
+  'slapos.cookbook:publish-early': 'its init reads and publishes parameters through the SlapOS master',
+};
+
+export function recipeKey(spec: RecipeSpec): string {
+  return `${spec.project}:${spec.entry}`;
+}
+
+/** The text standing for a value a recipe would compute. */
+export function unknownMarker(recipe: string, section: string): string {
+  return `⟨computed by ${recipe} in [${section}]⟩`;
+}
+
+const MARKER = /⟨computed by [^⟩\n]*⟩/;
+const MARKERS = /⟨computed by [^⟩\n]*⟩/g;
+
+export function hasUnknown(value: string | undefined): boolean {
+  return value !== undefined && MARKER.test(value);
+}
+
+/** The sections whose recipes compute the unknown parts of a value. */
+export function unknownSources(value: string): string[] {
+  const out = new Set<string>();
+  for (const m of value.matchAll(MARKERS)) {
+    const s = /in \[([^\]]*)\]⟩$/.exec(m[0]);
+    if (s) out.add(s[1]!);
+  }
+  return [...out];
+}
+
+/** Could `known` be what `pattern` (a value with unknown parts) turns into? */
+export function couldBe(pattern: string, known: string): boolean {
+  const pieces = pattern.split(MARKERS).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${pieces.join('[\\s\\S]*')}$`).test(known);
+}
+
+export interface InspectedPart {
+  name: string;
+  /** The recipe as written. */
+  recipe: string;
+  spec: RecipeSpec;
+  /** Whether its constructor ran here. */
+  init: 'ran' | 'not-run';
+  /** Why it did not run (the recipe is unknown, its init would call a master, …). */
+  note?: string;
+  module?: RecipeModule;
+  recipeObject?: Recipe;
+}
+
+const silent: Logger = { info: () => undefined, warning: () => undefined, debug: () => undefined };
+
+export class InspectHost implements RecipeHost {
+  readonly parts = new Map<string, InspectedPart>();
+  private previousState: InstalledState | undefined;
+
+  private readonly safe: ReadonlySet<string>;
+
+  /** `safeInit`: more `egg:entry` names whose constructors may run (recipes of a custom registry). */
+  constructor(
+    readonly registry: RecipeRegistry = defaultRegistry(),
+    safeInit: Iterable<string> = [],
+  ) {
+    this.safe = new Set([...SAFE_INIT, ...safeInit]);
+  }
+
+  /** The record of the previous run (.installed.cfg), read once. */
+  previous(buildout: Buildout): InstalledState {
+    if (!this.previousState) {
+      const path = buildout.section('buildout').get('installed');
+      try {
+        this.previousState = path ? readInstalled(path) : emptyState();
+      } catch {
+        this.previousState = emptyState();
+      }
+    }
+    return this.previousState;
+  }
+
+  init(options: Options, buildout: Buildout): void {
+    const text = consumerValue(buildout.semantics, options.require('recipe'));
+    const spec = parseRecipeSpec(text);
+    if (!spec) {
+      throw buildout.error({ rule: 'invalid-recipe', message: `The recipe of [${options.name}], '${text}', has more than one ':'` });
+    }
+    const key = recipeKey(spec);
+    const module = this.registry.find(spec);
+    const part: InspectedPart = { name: options.name, recipe: text, spec, init: 'not-run' };
+    if (module) part.module = module;
+    this.parts.set(options.name, part);
+    if (!module) {
+      part.note = WOULD_RUN[key] ?? `tsbuildout does not implement ${text}: what its init computes is unknown`;
+      this.markGenerated(options, part);
+      return;
+    }
+    if (!this.safe.has(key)) {
+      part.note = WOULD_RUN[key] ?? `its init has not been reviewed for side effects`;
+      this.markGenerated(options, part);
+      return;
+    }
+    if (key === 'slapos.recipe.build:default' && options.get('init') !== undefined) {
+      part.note = 'its init runs Python code (the init option)';
+      this.markGenerated(options, part);
+      return;
+    }
+    if (key === 'slapos.cookbook:free_port') {
+      const previous = this.previous(buildout).options.get(options.name)?.get('port');
+      if (previous === undefined || previous === '0') {
+        part.note = 'its init probes for a free port';
+        this.markGenerated(options, part);
+        return;
+      }
+    }
+    try {
+      part.recipeObject = module.init({
+        name: options.name,
+        options: partOptions(options, buildout),
+        buildout: this.view(buildout, options),
+        logger: silent,
+      });
+      part.init = 'ran';
+    } catch (e) {
+      if (e instanceof BuildoutError) throw e;
+      if (!(e instanceof RecipeError || e instanceof TypedValueError || e instanceof PyException)) throw e;
+      part.note = `its init would run: ${e instanceof PyException ? e.toString() : e.message}`;
+      this.markGenerated(options, part);
+      return;
+    }
+    if (key === 'slapos.cookbook:generate.password') {
+      // a password generated now is not the one a run would store
+      const storage = options.data.get('storage-path');
+      if (!options.raw.has('passwd') && (!storage || !existsSync(storage))) {
+        options.data.set('passwd', unknownMarker(text, options.name));
+      }
+    }
+  }
+
+  unknownOption(options: Options, _option: string): string | undefined {
+    const part = this.parts.get(options.name);
+    return part && part.init === 'not-run' ? unknownMarker(part.recipe, options.name) : undefined;
+  }
+
+  /** The options a recipe's schema says it computes, as unknown (unless the profile gives them). */
+  private markGenerated(options: Options, part: InspectedPart): void {
+    const schema = part.module?.schema;
+    if (!schema) return;
+    for (const [name, spec] of Object.entries(schema.options)) {
+      if (spec.generated && !options.has(name)) options.set(name, unknownMarker(part.recipe, options.name));
+    }
+  }
+
+  /** The run as a constructor sees it: offline, and never installing anything. */
+  private view(buildout: Buildout, part: Options): BuildoutView {
+    const host = this;
+    return {
+      section(name: string) {
+        const s = buildout.section(name, { section: part.name, option: '(recipe)' });
+        if (name !== part.name && name !== 'buildout') part.dependencies.add(name);
+        return partOptions(s, buildout);
+      },
+      get directory() {
+        return buildout.section('buildout').require('directory');
+      },
+      semantics: buildout.semantics,
+      // nothing is installed here: software-side recipes that refuse at init
+      // unless stubbing (slapos.recipe.build install code) compute their options
+      stubSoftware: true,
+      offline: true,
+      previous() {
+        return host.previous(buildout).options.get(part.name);
+      },
+    };
+  }
+}
