@@ -21,6 +21,8 @@ const { workerData } = require('node:worker_threads');
 const { spawn } = require('node:child_process');
 const { python, args, env, cwd, signal, port } = workerData;
 const flag = new Int32Array(signal);
+// whatever goes wrong here must wake the main thread, which sleeps until a message comes
+process.on('uncaughtException', (e) => post({ failed: 'bridge worker: ' + String((e && e.stack) || e) }));
 function post(m) {
   port.postMessage(m);
   Atomics.add(flag, 0, 1);
@@ -36,14 +38,18 @@ if (child) {
   // the main thread writes to the child's standard input itself (one thread hop less per message)
   const fd = child.stdin._handle && child.stdin._handle.fd;
   post({ stdinFd: typeof fd === 'number' && fd >= 0 ? fd : null });
-  let buf = '';
+  // a line may come in many chunks: only the new chunk is searched for its end
+  let parts = [];
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => {
-    buf += chunk;
-    for (let i = buf.indexOf('\\n'); i >= 0; i = buf.indexOf('\\n')) {
-      post({ line: buf.slice(0, i) });
-      buf = buf.slice(i + 1);
+    let start = 0;
+    for (let i = chunk.indexOf('\\n'); i >= 0; i = chunk.indexOf('\\n', start)) {
+      parts.push(chunk.slice(start, i));
+      post({ line: parts.join('') });
+      parts = [];
+      start = i + 1;
     }
+    if (start < chunk.length) parts.push(chunk.slice(start));
   });
   child.stdin.on('error', () => {});
   child.on('error', (e) => post({ failed: e.message, code: e.code }));

@@ -24,6 +24,7 @@ import linecache
 import logging
 import os
 import re
+import select
 import shlex
 import shutil
 import subprocess
@@ -54,19 +55,33 @@ class _Transport(object):
         self.buffer = b''
 
     def send(self, obj):
-        data = json.dumps(obj, ensure_ascii=True, separators=(',', ':')) + '\n'
-        self.out.write(data.encode('ascii'))
+        data = memoryview((json.dumps(obj, ensure_ascii=True, separators=(',', ':')) + '\n').encode('ascii'))
+        while data:
+            n = self.out.write(data)
+            if n is None:  # a non-blocking pipe that is full
+                select.select([], [self.out], [])
+                continue
+            data = data[n:]
 
     def receive(self):
-        while True:
-            i = self.buffer.find(b'\n')
-            if i >= 0:
-                line, self.buffer = self.buffer[:i], self.buffer[i + 1:]
-                return json.loads(line.decode('utf-8'))
-            chunk = self.inp.read(65536)
+        # self.buffer: what followed the last line; a long line comes in
+        # many chunks, only the new one is searched for its end
+        parts = [self.buffer]
+        i = self.buffer.find(b'\n')
+        while i < 0:
+            chunk = self.inp.read(1 << 20)
+            if chunk is None:  # a non-blocking pipe with nothing yet
+                select.select([self.inp], [], [])
+                continue
             if not chunk:
                 return None
-            self.buffer += chunk
+            parts.append(chunk)
+            i = chunk.find(b'\n')
+            if i >= 0:
+                i += sum(len(p) for p in parts) - len(chunk)
+        data = b''.join(parts)
+        line, self.buffer = data[:i], data[i + 1:]
+        return json.loads(line.decode('utf-8'))
 
 
 T = None
