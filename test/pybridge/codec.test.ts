@@ -43,6 +43,10 @@ test('values cross both ways with their repr unchanged', () => {
     // inf and nan survive too (they have no literal)
     const special = decode(p.call('exec', ["result = [float('inf'), float('-inf'), float('nan')]", 't'], () => null));
     assert.equal(repr(special), '[inf, -inf, nan]');
+    // long values (many pipe buffers, both ways)
+    const long = 'é'.repeat(1_000_000) + 'x'.repeat(1_000_000);
+    const echoed = p.call('exec', ["v = callback('long'); result = v[::-1] + v", 't'], () => long) as string;
+    assert.equal(echoed, [...long].reverse().join('') + long);
     // values Python cannot send are a TypeError there
     assert.throws(() => p.call('exec', ['result = object()', 't'], () => null), /TypeError: a value of type object cannot cross to tsbuildout/);
   } finally {
