@@ -38,6 +38,8 @@ await build({
   sourcemap: 'linked',
   // native or optional packages stay outside the bundle
   external: ['better-sqlite3'],
+  // the Python bridge's module is bundled as text
+  loader: { '.py': 'text' },
   logLevel: 'warning',
   // some bundled CommonJS code calls require(); give ESM output one
   banner: {
@@ -56,5 +58,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external: ['better-sqlite3'],
+  // the Python bridge's module is bundled as text
+  loader: { '.py': 'text' },
   logLevel: 'warning',
 });

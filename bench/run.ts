@@ -12,6 +12,7 @@ import { median, table } from './lib/stats.ts';
 import { measure } from './lib/measure.ts';
 import { installBench } from './install.ts';
 import { inspectBench } from './inspect.ts';
+import { pybridgeBench } from './pybridge.ts';
 
 const root = repositoryRoot();
 const corpus = join(root, '..', 'shared', 'corpus', 'slapos');
@@ -98,3 +99,4 @@ if (!skip.has('node')) {
   // `node instance` for software/helloworld: first run and no-op re-run (bench/node.ts)
   process.stdout.write((await (await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3))) + '\n');
 }
+if (!skip.has('pybridge')) process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n');

@@ -49,16 +49,22 @@ export interface RunReport {
 
 export async function runBuildout(opts: RunOptions): Promise<RunReport> {
   const runtime = new RecipeRuntime(opts.registry ?? defaultRegistry(), { stubSoftware: opts.stubSoftware ?? false, offline: false }, opts.logger);
-  const { buildout } = await loadBuildout({ ...opts, recipes: runtime });
-  const b = buildout.section('buildout');
-  runtime.flags.offline = b.require('offline') === 'true';
-  const directory = b.require('directory');
-  const log = opts.logger;
-  const lock = opts.dryRun || opts.lock === false ? undefined : await lockDirectory(directory, { ...(opts.lockTimeout !== undefined ? { timeoutSeconds: opts.lockTimeout } : {}), say: (m) => log.info(m) });
   try {
-    return await run(buildout, runtime, opts, directory);
+    const { buildout } = await loadBuildout({ ...opts, recipes: runtime });
+    runtime.attach(buildout);
+    const b = buildout.section('buildout');
+    runtime.flags.offline = b.require('offline') === 'true';
+    const directory = b.require('directory');
+    const log = opts.logger;
+    const lock = opts.dryRun || opts.lock === false ? undefined : await lockDirectory(directory, { ...(opts.lockTimeout !== undefined ? { timeoutSeconds: opts.lockTimeout } : {}), say: (m) => log.info(m) });
+    try {
+      return await run(buildout, runtime, opts, directory);
+    } finally {
+      lock?.release();
+    }
   } finally {
-    lock?.release();
+    // the Python bridge, if a part started it, ends with the run
+    runtime.close();
   }
 }
 
@@ -106,7 +112,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     const checkSignature = b.get('check-signature') !== 'false';
     for (const part of installParts) {
       const options = buildout.section(part);
-      options.set('__buildout_signature__', partSignature(buildout, options, runtime.parts.get(part)!.spec));
+      const { spec, module } = runtime.parts.get(part)!;
+      options.set('__buildout_signature__', partSignature(buildout, options, spec, undefined, module));
     }
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };
@@ -226,10 +233,10 @@ async function uninstallPart(part: string, state: InstalledState, runtime: Recip
   const saved = state.options.get(part)!;
   const spec = saved.get('recipe');
   const parsed = spec ? parseRecipeSpec(spec) : null;
-  const module = parsed ? runtime.registry.find(parsed) : undefined;
+  const module = parsed ? runtime.findModule(parsed) : undefined;
   if (module?.uninstall) {
     log.info('Running uninstall recipe.');
-    await call(directory, () => module.uninstall!({ name: part, options: saved, directory, logger: log }));
+    await call(directory, () => module.uninstall!({ name: part, options: saved, directory, logger: log, python: () => runtime.python() }));
   }
   removePaths(directory, (saved.get('__buildout_installed__') ?? '').split('\n').filter(Boolean));
 }

@@ -7,10 +7,13 @@ import type { PyValue } from '../python/value.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { entry } from '../profile/entry.ts';
-import { consumerValue, isTypedText, storedValue, typedValue, TypedValueError } from '../profile/values.ts';
+import { consumerValue, isTypedText, storedValue, typedValue, TypedValueError, type PyBangFallback } from '../profile/values.ts';
 import { RecipeError, type BuildoutView, type Logger, type PartOptions, type Recipe, type RecipeModule } from '../recipes/api.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
 import { readInstalled, type InstalledState } from './installed.ts';
+import { BridgeCrash } from '../pybridge/process.ts';
+import { BridgeSession } from '../pybridge/session.ts';
+import { eggDirectories, findRecipeEgg, pythonEggRecipe } from '../recipes/python-egg.ts';
 
 export interface RunFlags {
   stubSoftware: boolean;
@@ -25,6 +28,10 @@ export interface InitialisedPart {
 
 export class RecipeRuntime implements RecipeHost {
   readonly parts = new Map<string, InitialisedPart>();
+  /** The run's Python bridge, started when a part first needs it (see python()). */
+  private bridge: BridgeSession | undefined;
+  private buildout: Buildout | undefined;
+  private readonly eggModules = new Map<string, RecipeModule | null>();
 
   constructor(
     readonly registry: RecipeRegistry,
@@ -33,28 +40,64 @@ export class RecipeRuntime implements RecipeHost {
   ) {}
 
   init(options: Options, buildout: Buildout): void {
+    this.buildout = buildout;
     const text = consumerValue(buildout.semantics, options.require('recipe'));
     const spec = parseRecipeSpec(text);
     if (!spec) {
       throw buildout.error({ rule: 'invalid-recipe', message: `The recipe of [${options.name}], '${text}', has more than one ':'` });
     }
-    const module = this.registry.find(spec);
+    const module = this.findModule(spec, buildout);
     if (!module) {
+      const b = buildout.section('buildout');
       throw buildout.error({
         rule: 'unknown-recipe',
         message: `Unknown recipe '${text}' for part [${options.name}]: tsbuildout does not implement it`,
-        hint: `supported recipes: ${this.registry.names().join(', ')}`,
+        hint: `no egg of it with that zc.buildout entry point in ${b.get('develop-eggs-directory')} or ${b.get('eggs-directory')} for the Python bridge to run; supported recipes: ${this.registry.names().join(', ')}`,
       });
     }
     const recipe = guard(buildout, () =>
       module.init({
         name: options.name,
-        options: partOptions(options, buildout),
+        options: partOptions(options, buildout, (expr) => this.python().evaluate(expr)),
         buildout: buildoutView(buildout, options, this.flags),
         logger: this.logger,
+        python: () => this.python(),
       }),
     );
+    this.logger.debug(`Part ${options.name}: recipe ${text}, ${recipe.via ? `runs through the ${recipe.via}` : 'native'}.`);
     this.parts.set(options.name, { spec, module, recipe });
+  }
+
+  /** The recipe module: tsbuildout's own, else the recipe's egg run by the Python bridge (null: none). */
+  findModule(spec: RecipeSpec, buildout: Buildout | undefined = this.buildout): RecipeModule | undefined {
+    const native = this.registry.find(spec);
+    if (native || !buildout) return native;
+    const key = `${spec.project}:${spec.entry}`;
+    let module = this.eggModules.get(key);
+    if (module === undefined) {
+      const egg = findRecipeEgg(eggDirectories(buildout), spec);
+      module = egg ? pythonEggRecipe(spec, egg) : null;
+      this.eggModules.set(key, module);
+    }
+    return module ?? undefined;
+  }
+
+  /** The run's buildout, known before any recipe runs (uninstalling a Python recipe egg's part needs it). */
+  attach(buildout: Buildout): void {
+    this.buildout = buildout;
+  }
+
+  /** The run's Python bridge, started on first use; `close()` ends it. */
+  python(): BridgeSession {
+    if (!this.buildout) throw new RecipeError('the Python bridge needs a loaded profile');
+    this.bridge ??= new BridgeSession(this.buildout, this.logger);
+    return this.bridge;
+  }
+
+  /** End the Python bridge, if it was started. */
+  close(): void {
+    this.bridge?.close();
+    this.bridge = undefined;
   }
 }
 
@@ -71,6 +114,7 @@ export function asBuildoutError(buildout: Buildout, e: unknown): unknown {
   if (e instanceof BuildoutError) return e;
   if (e instanceof RecipeError || e instanceof TypedValueError) return buildout.error({ rule: 'recipe', message: e.message });
   if (e instanceof PyException) return buildout.error({ rule: 'recipe', message: e.toString() });
+  if (e instanceof BridgeCrash) return buildout.error({ rule: 'python-bridge', message: e.message });
   return e;
 }
 
@@ -80,10 +124,10 @@ export function asBuildoutError(buildout: Buildout, e: unknown): unknown {
  * is that str, as `options[key]` gives it in the fork; anything else is the
  * consumer's text.
  */
-function stringValue(sem: Buildout['semantics'], v: string): string {
+function stringValue(sem: Buildout['semantics'], v: string, pyBang?: PyBangFallback): string {
   if (sem.typedValues && isTypedText(v)) {
     try {
-      const t = typedValue(sem, v);
+      const t = typedValue(sem, v, pyBang);
       if (typeof t === 'string') return t;
     } catch {
       // not a valid expression: the text, as before
@@ -92,18 +136,18 @@ function stringValue(sem: Buildout['semantics'], v: string): string {
   return consumerValue(sem, v);
 }
 
-export function partOptions(options: Options, buildout: Buildout): PartOptions {
+export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBangFallback): PartOptions {
   const sem = buildout.semantics;
   const view: PartOptions = {
     name: options.name,
     get: (key) => {
       const v = options.get(key);
-      return v === undefined ? undefined : stringValue(sem, v);
+      return v === undefined ? undefined : stringValue(sem, v, pyBang);
     },
-    require: (key) => stringValue(sem, options.require(key)),
+    require: (key) => stringValue(sem, options.require(key), pyBang),
     typed: (key) => {
       const v = options.get(key);
-      return v === undefined ? undefined : typedValue(sem, v);
+      return v === undefined ? undefined : typedValue(sem, v, pyBang);
     },
     has: (key) => options.has(key),
     substitute: (text) => options.substituteText(text),

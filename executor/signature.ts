@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { sortedPy } from '../profile/merge.ts';
+import type { RecipeModule } from '../recipes/api.ts';
 import type { RecipeSpec } from '../recipes/registry.ts';
 import { VERSION } from '../version.ts';
 import { savedOptions } from './options.ts';
@@ -27,9 +28,11 @@ export function sectionHash(buildout: Buildout, options: Options): string {
 /**
  * `hashes` (optional) keeps section hashes between calls: the caller must
  * drop a section's entry when its options change (a part's signature set).
+ * `module`: a recipe that is not tsbuildout's own code (a Python recipe
+ * egg) gives its entry itself.
  */
-export function partSignature(buildout: Buildout, options: Options, spec: RecipeSpec, hashes?: Map<string, string>): string {
-  const parts = [recipeEntry(spec)];
+export function partSignature(buildout: Buildout, options: Options, spec: RecipeSpec, hashes?: Map<string, string>, module?: RecipeModule): string {
+  const parts = [module?.signature ? module.signature() : recipeEntry(spec)];
   if (buildout.semantics.dependencySignatures) {
     for (const dep of sortedPy(options.dependencies)) {
       let hash = hashes?.get(dep);

@@ -8,7 +8,7 @@ import { pyJoin } from './location.ts';
 import { pySplitWhitespace } from '../python/text.ts';
 import type { Assembled } from './assemble.ts';
 import { defaultOptionNames } from './assemble.ts';
-import type { Section } from './entry.ts';
+import { entry, type Section } from './entry.ts';
 import { Options } from './options.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -102,6 +102,26 @@ export class Buildout {
       this.trail.pop();
     }
     return options;
+  }
+
+  /**
+   * zc.buildout's Buildout.parse(), which recipes call: the sections of a
+   * configuration text (already dedented) are added, then initialised in
+   * order (a section with a recipe becomes a part). A section that exists
+   * already is refused (SectionExistsError) and nothing is added.
+   */
+  parse(text: string, name: string): string[] {
+    const read = this.assembled.files.parseText(text, name);
+    if (read.errors.length) throw new BuildoutError(read.errors.map((d) => ({ ...d, chain: this.describeTrail() })));
+    const names = [...read.sections.keys()];
+    for (const n of names) if (this.assembled.raw.has(n)) throw new SectionExistsError(n);
+    for (const [n, fs] of read.sections) {
+      const section: Section = new Map();
+      for (const [k, o] of fs.options) section.set(k, entry(o.value, name, o));
+      this.assembled.raw.set(n, section);
+    }
+    for (const n of names) this.section(n);
+    return names;
   }
 
   recipeInit(options: Options): void {
@@ -223,6 +243,13 @@ export class Buildout {
     const parts = this.section('buildout').require('parts');
     for (const p of pySplitWhitespace(parts)) this.section(p, { section: 'buildout', option: 'parts' });
     return [...this.parts];
+  }
+}
+
+/** Buildout.parse() of a section that exists (zc.buildout: KeyError("Section already exists", name)). */
+export class SectionExistsError extends Error {
+  constructor(readonly section: string) {
+    super(`Section already exists: ${section}`);
   }
 }
 

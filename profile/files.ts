@@ -42,6 +42,11 @@ export class ProfileFiles {
     return this.loaded;
   }
 
+  /** A configuration text that is no file (zc.buildout's Buildout.parse()): its sections, conditions evaluated; not cached. */
+  parseText(text: string, name: string): FileSections {
+    return readSections(parseProfile(text, name), { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
+  }
+
   async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, chain: string[]): Promise<LoadedFile> {
     this.requests++;
     const known = this.loaded.get(location.key);

@@ -21,8 +21,15 @@ export function isTypedText(value: string): boolean {
   return TYPED.test(value);
 }
 
-/** The value as a recipe of the SlapOS fork gets it: a string, or the object a `!py!` value stands for. */
-export function typedValue(semantics: Semantics, value: string): PyValue {
+/** Evaluates a `!py!` expression in Python (the Python bridge), for what python/ does not implement. */
+export type PyBangFallback = (expression: string) => PyValue;
+
+/**
+ * The value as a recipe of the SlapOS fork gets it: a string, or the object
+ * a `!py!` value stands for. An expression using what python/ does not
+ * implement (an f-string, a `\N{…}` escape) goes to `fallback` when given.
+ */
+export function typedValue(semantics: Semantics, value: string, fallback?: PyBangFallback): PyValue {
   const text = consumerValue(semantics, value);
   if (!semantics.typedValues) return text;
   const m = TYPED.exec(text);
@@ -30,9 +37,15 @@ export function typedValue(semantics: Semantics, value: string): PyValue {
   try {
     return evaluatePyBang(m[1]!);
   } catch (e) {
+    if (fallback && isUnsupported(e)) return fallback(m[1]!);
     if (e instanceof PyException) throw new TypedValueError(`${e.pyType}: ${e.message}`);
     throw e;
   }
+}
+
+/** An error of python/ for a Python feature it lacks (not an error Python would raise). */
+export function isUnsupported(e: unknown): boolean {
+  return (e instanceof PyException && e.pyType === 'SyntaxError' && / not supported$/.test(e.message)) || !(e instanceof PyException);
 }
 
 export class TypedValueError extends Error {}

@@ -3,6 +3,7 @@
 // optional uninstall entry point) with typed option values as the SlapOS
 // fork has them.
 import type { PyValue } from '../python/value.ts';
+import type { BridgeSession } from '../pybridge/session.ts';
 import type { RecipeSchema } from './schema.ts';
 
 /** The options of one section, as a recipe sees them. */
@@ -63,12 +64,16 @@ export interface RecipeContext {
   options: PartOptions;
   buildout: BuildoutView;
   logger: Logger;
+  /** The run's Python bridge, started on first use (slapos.recipe.build code, Python recipe eggs); absent where no run is. */
+  python?: () => BridgeSession;
 }
 
 /** What install/update return: the paths buildout removes on uninstall. */
 export type InstalledPaths = string | string[] | null | undefined;
 
 export interface Recipe {
+  /** How the part runs when not natively (`-v` shows it): "Python bridge (init, install)", a recipe egg… */
+  via?: string;
   install(): InstalledPaths | Promise<InstalledPaths>;
   /** Absent: zc.buildout calls install (and warns). `undefined` result: keep the recorded paths. */
   update?(): InstalledPaths | Promise<InstalledPaths>;
@@ -80,11 +85,18 @@ export interface UninstallContext {
   options: ReadonlyMap<string, string>;
   directory: string;
   logger: Logger;
+  /** The run's Python bridge (Python recipe eggs' uninstall entry points). */
+  python?: () => BridgeSession;
 }
 
 export interface RecipeModule {
   /** `egg:entry` names this module serves; `egg` alone is the default entry. */
   names: readonly string[];
+  /**
+   * The recipe entry of part signatures when it is not tsbuildout's own
+   * code (a Python recipe egg: its distributions, as zc.buildout lists them).
+   */
+  signature?: () => string;
   /** Option schema, as data (lint reads it). */
   schema?: RecipeSchema;
   /** The constructor: runs when the section is initialised (every run, before anything is installed). */

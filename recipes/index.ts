@@ -1,6 +1,7 @@
 // Every recipe tsbuildout implements.
 import type { RecipeModule } from './api.ts';
 import { download, downloadUnpacked } from './build/download.ts';
+import { buildScript } from './build/script.ts';
 import { cronD } from './cookbook/cron.ts';
 import { freePort } from './cookbook/free-port.ts';
 import { checkPortListening, checkUrlAvailable } from './cookbook/legacy-promises.ts';
@@ -20,7 +21,7 @@ import { publishEarly } from './slap/publish-early.ts';
 import { request, requestOptional, requestOptionalSerialised, requestSerialised } from './slap/request.ts';
 import { slapconfiguration, slapconfigurationJsonschema, slapconfigurationSerialised, switchSoftwaretypeNoop } from './slap/slapconfiguration.ts';
 import { switchSoftwaretype } from './slap/switch-softwaretype.ts';
-import { build, cmmi, eggEggs, eggScripts, gitclone, hexagonitDownload } from './software.ts';
+import { cmmi, eggEggs, eggScripts, gitclone, hexagonitDownload } from './software.ts';
 import { collectiveTemplate, slaposTemplate } from './template.ts';
 
 export const RECIPES: readonly RecipeModule[] = [
@@ -64,7 +65,7 @@ export const RECIPES: readonly RecipeModule[] = [
   cmmi,
   eggScripts,
   eggEggs,
-  build,
+  buildScript,
   hexagonitDownload,
   gitclone,
 ];

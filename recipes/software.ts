@@ -1,7 +1,7 @@
 // Software-side recipes: the parts of a software release that compile or
 // fetch software (slapos.recipe.cmmi, zc.recipe.egg and its entries,
-// hexagonit.recipe.download, slapos.recipe.build:gitclone, slapos.recipe.build
-// with code). tsbuildout does not build software. Their init sets the options
+// hexagonit.recipe.download, slapos.recipe.build:gitclone). tsbuildout does
+// not build software. Their init sets the options
 // the originals compute (`location` = `${buildout:parts-directory}/<part>`,
 // the eggs and bin directories of zc.recipe.egg, …) so that a software.cfg
 // resolves completely and its templates can be rendered; every other option
@@ -11,11 +11,8 @@
 // `--stub-software`: then a recipe with a location creates it with an empty
 // `bin/` and returns it (zc.recipe.egg, which has none, creates nothing).
 //
-// slapos.recipe.build (default entry): `init` code runs at section
-// initialisation and computes options, which needs the Python bridge (issue
-// 8): it is refused. `install`/`update` code is refused too, except under
-// `--stub-software` where the location stands in for what it would build.
-// A section with no code at all is only data: install does nothing.
+// slapos.recipe.build (default entry) runs its code through the Python
+// bridge: recipes/build/script.ts.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecipeError, type PartOptions, type Recipe, type RecipeContext, type RecipeModule } from './api.ts';
@@ -105,33 +102,6 @@ export const gitclone: RecipeModule = {
     const location = locationOf(ctx);
     readAll(ctx.options);
     return stubbed(ctx, 'slapos.recipe.build:gitclone', location);
-  },
-};
-
-export const build: RecipeModule = {
-  names: ['slapos.recipe.build'],
-  schema: {
-    options: {
-      init: { description: 'Python code run at section initialisation (needs the Python bridge: refused)' },
-      install: { description: 'Python code building location (refused, or stubbed with --stub-software)' },
-      update: { description: 'Python code run at update (refused, or skipped with --stub-software)' },
-      location: LOCATION,
-    },
-    freeOptions: true,
-  },
-  init(ctx) {
-    const { name, options, buildout } = ctx;
-    if (options.get('init') !== undefined) {
-      throw new RecipeError(`[${name}] slapos.recipe.build: Python code in 'init' is unsupported (it needs the Python bridge)`);
-    }
-    const code = ['install', 'update'].filter((k) => options.get(k) !== undefined);
-    const location = locationOf(ctx);
-    readAll(options);
-    if (code.length && !buildout.stubSoftware) {
-      throw new RecipeError(`[${name}] slapos.recipe.build: Python code in ${code.map((c) => `'${c}'`).join(' and ')} is unsupported (it needs the Python bridge; --stub-software creates the location instead)`);
-    }
-    if (!code.length) return { install: () => [], update: () => undefined };
-    return stubbed(ctx, 'slapos.recipe.build', location);
   },
 };
 

@@ -45,12 +45,18 @@ test('software-side recipes: install is refused without --stub-software', async 
       await assert.rejects(run(dir), new RegExp(`\\[${part}\\] .* builds software, which tsbuildout does not do: .*--stub-software`));
     });
   }
+});
+
+test('slapos.recipe.build with code runs through the Python bridge (test/pybridge/); --stub-software still runs init', async () => {
   await withTree({}, async (dir) => {
     writeProfile(dir, profile(['built'], SOFTWARE));
-    await assert.rejects(run(dir), /\[built\] slapos.recipe.build: Python code in 'install' is unsupported/);
+    await run(dir);
+    assert.deepEqual(readdirSync(join(dir, 'parts', 'built')), []);
   });
   await withTree({}, async (dir) => {
-    writeProfile(dir, profile(['x'], "[x]\nrecipe = slapos.recipe.build\ninit = options['a'] = 'b'\n"));
-    await assert.rejects(run(dir, { stubSoftware: true }), /\[x\] slapos.recipe.build: Python code in 'init' is unsupported/);
+    writeProfile(dir, profile(['x'], "[x]\nrecipe = slapos.recipe.build\ninit = options['a'] = 'b'\ninstall = raise Exception('not run')\n"));
+    await run(dir, { stubSoftware: true });
+    assert.equal(installedOptions(dir, 'x')!.get('a'), 'b');
+    assert.deepEqual(readdirSync(join(dir, 'parts', 'x')), ['bin']);
   });
 });

@@ -1,4 +1,4 @@
-// Acceptance: four software releases of ../shared/corpus/slapos run end to
+// Acceptance: five software releases of ../shared/corpus/slapos run end to
 // end on one temporary node, as on a SlapOS node with `slapos proxy`: each
 // software release installed with --stub-software and stub executables
 // written here that listen where the real ones would, one instance of each
@@ -6,7 +6,7 @@
 // instance published, the processes supervisord runs, the promises, and a
 // second (forced) `node instance` that reinstalls nothing.
 //
-// One node for the four is what a real node does (one master, one
+// One node for the five is what a real node does (one master, one
 // supervisord, a partition each); it also keeps the suite's time down.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,6 +38,12 @@ const STUBS: Record<string, Record<string, string>> = {
     'bin/caucased': stubServer('# caucased … --netloc HOST:PORT …\nwhile [ $# -gt 0 ]; do [ "$1" = --netloc ] && netloc=$2; shift; done\nexec node "$STUB" --body caucase "$netloc"'),
     'bin/caucase-probe': '#!/bin/sh\n# caucase-probe URL: the CA answers\nexec node -e \'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), (e) => { console.error(String(e.cause || e)); process.exit(1); })\' "$1"\n',
   },
+  mosquitto: {
+    // mosquitto -c CONF: listens on each `listener PORT HOST` of CONF
+    'parts/mosquitto/sbin/mosquitto': stubServer('exec node "$STUB" --body mqtt $(awk \'/^listener /{h=$3; if (h ~ /:/) h="[" h "]"; print h ":" $2}\' "$2")'),
+    // mosquitto_passwd -b FILE USER PASSWORD
+    'parts/mosquitto/bin/mosquitto_passwd': '#!/bin/sh\necho "$3:$4" >> "$2"\n',
+  },
 };
 
 const ASSIGNMENTS: Record<string, string[]> = {
@@ -50,9 +56,10 @@ const INSTANCES: [title: string, software: string, parameters?: string][] = [
   ['coupler', 'osie-coupler'],
   ['site', 'html5as-base'],
   ['ca', 'caucase'],
+  ['mqtt', 'mosquitto'],
 ];
 
-describe('acceptance: helloworld, osie-coupler, html5as-base and caucase on one node', { skip, timeout: 600_000 }, () => {
+describe('acceptance: helloworld, osie-coupler, html5as-base, caucase and mosquitto on one node', { skip, timeout: 600_000 }, () => {
   let root = '';
   let first = { code: -1, stdout: '', stderr: '' };
   let states: Status[] = [];
@@ -79,9 +86,9 @@ describe('acceptance: helloworld, osie-coupler, html5as-base and caucase on one 
     lock?.release();
   });
 
-  it('one node instance run deploys the four instances', () => {
+  it('one node instance run deploys the five instances', () => {
     assert.equal(first.code, 0, first.stdout + first.stderr);
-    assert.deepEqual(states.map((s) => s.title).sort(), ['ca', 'coupler', 'hello', 'site']);
+    assert.deepEqual(states.map((s) => s.title).sort(), ['ca', 'coupler', 'hello', 'mqtt', 'site']);
     for (const s of states) assert.equal(s.status, 'started', `${s.title}: ${s.status}`);
   });
 
@@ -124,6 +131,22 @@ describe('acceptance: helloworld, osie-coupler, html5as-base and caucase on one 
     assert.deepEqual(p.services.map((s) => [s.name, s.state]), [['caucased-on-watch', 'RUNNING']]);
     assert.deepEqual(Object.entries(p.promises).map(([k, v]) => [k, v.failed, v.message]), [['caucased.py', false, 'OK']]);
     assert.equal(await get('http://[::1]:8009/'), 'caucase\n');
+  });
+
+  it('mosquitto: its config file written by slapos.recipe.build code (the Python bridge), the password file, the MQTT URLs published', async () => {
+    const info = await show(join(root, 'node'), 'mqtt');
+    const c = info.connection;
+    assert.equal(c.username, 'mosquitto');
+    assert.match(c.password!, /^\w{16}$/);
+    assert.equal(c['ipv4-url'], `mqtt://${c.ipv4}:1883`);
+    assert.equal(c['ipv6-url'], `mqtt://${c.ipv6}:1883`);
+    const p = partitionOf('mqtt');
+    assert.deepEqual(p.services.map((s) => [s.name, s.state]), [['mosquitto-service-on-watch', 'RUNNING']]);
+    assert.deepEqual(Object.entries(p.promises).map(([k, v]) => [k, v.failed]), [['mosquitto-listen-promise-ipv4', false], ['mosquitto-listen-promise-ipv6', false]]);
+    const etc = join(root, 'node', 'instance', p.partition, 'etc');
+    assert.equal(readFileSync(join(etc, 'mosquitto-password-file.txt'), 'utf8'), `mosquitto:${c.password}\n`);
+    assert.equal(readFileSync(join(etc, 'mosquitto-config-file.cfg'), 'utf8'), `listener 1883 ${c.ipv4}\nprotocol mqtt\n\nlistener 1883 ${c.ipv6}\nprotocol mqtt\n\npassword_file ${join(etc, 'mosquitto-password-file.txt')}\n\n`);
+    assert.equal(await get(`http://${c.ipv4}:1883/`), 'mqtt\n');
   });
 
   it('a second node instance (forced) reinstalls nothing and restarts nothing', async () => {

@@ -1,0 +1,75 @@
+// slapos.recipe.build, default entry (spec §2.7): Python code in `init`
+// (run when the section is initialised, so also in dry runs), `install`
+// (must create `location`, which buildout then tracks and removes) and
+// `update` (every later run; without `install`, install runs `update` and
+// `location` is ignored), with `self`, `options` and `location` in scope.
+// The code runs in the Python bridge (pybridge/), whose Script class
+// reproduces the recipe: `self.buildout`, `self.options`, `self.name`,
+// `self.download()`, `self.extract()`, `self.copyTree()`, `self.environ`,
+// `self.cleanup_list`, the module's helpers (guessworkdir, …).
+//
+// A section with no code is only data: it needs no Python, install does
+// nothing. With `--stub-software`, `install`/`update` code is not run (it
+// builds software): install creates `location` with an empty `bin/`, as the
+// other software-side recipes do; `init` still runs, its options are needed.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecipeError, type RecipeContext, type RecipeModule } from '../api.ts';
+
+const CODE = ['init', 'install', 'update'] as const;
+
+function defaultLocation(ctx: RecipeContext): string {
+  const location = ctx.options.get('location');
+  return location ? location.trim() : join(ctx.buildout.section('buildout').require('parts-directory'), ctx.name);
+}
+
+export const buildScript: RecipeModule = {
+  names: ['slapos.recipe.build'],
+  schema: {
+    options: {
+      init: { description: 'Python code run when the section is initialised (sets options other sections read)' },
+      install: { description: 'Python code that must create location (tracked and removed by buildout)' },
+      update: { description: 'Python code run on every later run; install runs it when there is no install code' },
+      location: { description: '${buildout:parts-directory}/<part> (written back at init)', generated: true },
+      environment: { description: 'environment variables (lines KEY=VALUE, or a section name) for self.environ' },
+      'keep-on-error': { description: 'keep temporary directories when install fails' },
+      slapos_promise: { description: 'paths install must have created (file:, directory:, statlib:, dynlib:)' },
+      url: { description: 'what self.download() fetches without arguments' },
+      md5sum: { description: 'its md5' },
+    },
+    freeOptions: true,
+  },
+  init(ctx) {
+    const { name, options } = ctx;
+    const code = CODE.filter((k) => options.get(k)?.trim());
+    if (!code.length || (ctx.buildout.stubSoftware && !code.includes('init'))) {
+      // data only, or software stubbed: no Python; every option is read
+      // (data for other sections, or what the code would have read)
+      options.set('location', defaultLocation(ctx));
+      for (const k of options.keys()) options.get(k);
+      return code.length ? stubbed(options.require('location')) : { install: () => [], update: () => undefined };
+    }
+    const stub = ctx.buildout.stubSoftware;
+    if (!ctx.python) throw new RecipeError(`[${name}] slapos.recipe.build: Python code needs the Python bridge, which only runs with a run of the profile`);
+    const session = ctx.python();
+    const handle = session.buildInit(name);
+    const via = `Python bridge (${code.join(', ')})`;
+    if (stub) return { via: `${via}, install stubbed`, ...stubbed(options.require('location')) };
+    return {
+      via,
+      install: () => session.install(handle, code.includes('install') ? 'install' : 'update'),
+      // no update code: nothing to run (the recipe's update does nothing then)
+      update: code.includes('update') ? () => session.update(handle) : () => undefined,
+    };
+  },
+};
+
+function stubbed(location: string) {
+  return {
+    install: () => {
+      mkdirSync(join(location, 'bin'), { recursive: true });
+      return [location];
+    },
+    update: () => undefined,
+  };
+}
