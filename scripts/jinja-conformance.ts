@@ -7,7 +7,8 @@
 //    configured as the recipe (scripts/jinja-recipe-oracle.py), compares
 //    the bytes, and prints one line a part and the counts.
 // Exit status 1 when a template or a part disagrees.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { compareCorpus, corpusRoot, corpusTemplates, parseWithPython, repoRoot } from './lib/jinja-corpus.ts';
 import { compareParts, outputDigest, partsOf, softwareProfiles, type PartCase } from './lib/jinja-recipe-corpus.ts';
@@ -29,7 +30,8 @@ log(`  parsed by Jinja2: ${parsed.parsedByJinja2}; parsed by both: ${parsed.pars
 for (const m of parsed.mismatches.slice(0, list ? Infinity : 20)) log(`  ${relative(root, m.path)}\n    jinja2: ${m.python}\n    ours:   ${m.ours}`);
 
 const cases: PartCase[] = [];
-for (const profile of softwareProfiles(root)) cases.push(...(await partsOf(root, profile)));
+const buildDir = mkdtempSync(join(tmpdir(), 'tsbuildout-jinja-corpus-'));
+for (const profile of softwareProfiles(root)) cases.push(...(await partsOf(root, profile, buildDir)));
 const results = (await compareParts(root, cases))!;
 log(`\njinja2 parts of software/*/software.cfg:`);
 for (const r of results) {
@@ -56,4 +58,5 @@ if (args.includes('--write-goldens')) {
   log(`wrote ${out}`);
 }
 if (args.includes('--json')) log(JSON.stringify({ templates: { ...parsed, mismatches: parsed.mismatches.length }, parts: results.map((r) => ({ software: r.case.software, part: r.case.part, template: r.template, status: r.status, detail: r.detail })) }));
+rmSync(buildDir, { recursive: true, force: true });
 process.exit(parsed.mismatches.length || count('different') ? 1 : 0);

@@ -5,9 +5,10 @@
 // (scripts/jinja-recipe-oracle.py), compared byte for byte.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { asBuildoutError, buildoutView, partOptions, type RunFlags } from '../../executor/runtime.ts';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { asBuildoutError, buildoutView, partOptions, RecipeRuntime } from '../../executor/runtime.ts';
+import type { Assignment } from '../../profile/assemble.ts';
 import { BuildoutError } from '../../parser/diagnostic.ts';
 import type { Buildout, RecipeHost } from '../../profile/buildout.ts';
 import { loadBuildout } from '../../profile/load.ts';
@@ -41,13 +42,15 @@ const message = (e: unknown): string =>
 
 /**
  * Sections with a recipe: jinja2 parts are prepared by the recipe's init;
- * other recipes tsbuildout implements run their init; the rest get the
+ * every other recipe's init runs as in a run with --stub-software (the
+ * run's RecipeRuntime, so slapos.recipe.build code and recipe eggs run
+ * through the Python bridge); where that fails, the part gets the
  * `location` most software recipes set (`${buildout:parts-directory}/NAME`),
  * so that templates referring to a component's location resolve.
  */
 class CorpusHost implements RecipeHost {
   readonly found = new Map<string, PartCase>();
-  private readonly flags: RunFlags = { stubSoftware: true, offline: true };
+  readonly runtime = new RecipeRuntime(defaultRegistry(), { stubSoftware: true, offline: true }, QUIET);
   constructor(
     private readonly software: string,
     private readonly directory: () => string,
@@ -56,11 +59,11 @@ class CorpusHost implements RecipeHost {
   init(options: Options, buildout: Buildout): void {
     const spec = parseRecipeSpec(consumerValue(buildout.semantics, options.require('recipe')));
     const module = spec ? defaultRegistry().find(spec) : undefined;
-    const view = buildoutView(buildout, options, this.flags);
     if (module === templateJinja2) {
       const c: PartCase = { software: this.software, part: options.name, directory: this.directory() };
       try {
-        c.prepared = prepareJinja2(options.name, partOptions(options, buildout), view);
+        const view = buildoutView(buildout, options, this.runtime.flags);
+        c.prepared = prepareJinja2(options.name, partOptions(options, buildout, (expr) => this.runtime.python().evaluate(expr)), view);
       } catch (e) {
         const err = asBuildoutError(buildout, e);
         if (!(err instanceof BuildoutError)) throw e;
@@ -69,13 +72,11 @@ class CorpusHost implements RecipeHost {
       this.found.set(options.name, c);
       return;
     }
-    if (module) {
-      try {
-        module.init({ name: options.name, options: partOptions(options, buildout), buildout: view, logger: { info() {}, warning() {}, debug() {} } });
-        return;
-      } catch {
-        // what resolves: the stub below
-      }
+    try {
+      this.runtime.init(options, buildout);
+      return;
+    } catch {
+      // what resolves: the stub below
     }
     const location = buildout.section('buildout').require('parts-directory') + '/' + options.name;
     if (!options.has('location')) options.set('location', location);
@@ -89,6 +90,8 @@ class CorpusHost implements RecipeHost {
   }
 }
 
+const QUIET = { info() {}, warning() {}, debug() {} };
+
 /** The software profiles: software/*\/software.cfg. */
 export function softwareProfiles(root: string): string[] {
   const dir = join(root, 'software');
@@ -99,33 +102,72 @@ export function softwareProfiles(root: string): string[] {
     .filter((p) => existsSync(p));
 }
 
-/** Every jinja2 part of one software profile, each prepared or with the reason it is not. */
-export async function partsOf(root: string, profile: string): Promise<PartCase[]> {
+/**
+ * Every jinja2 part of one software profile, each prepared or with the
+ * reason it is not. A template that another part makes during the build
+ * (its `output`) is made first, as the build would, with that part's
+ * output moved to `buildDir` (assignments never write into the corpus).
+ */
+export async function partsOf(root: string, profile: string, buildDir?: string, assignments: Assignment[] = [], build: string[] = []): Promise<PartCase[]> {
   const software = relative(root, profile);
   let dir = '';
   const host = new CorpusHost(software, () => dir);
   let buildout: Buildout;
   try {
-    ({ buildout } = await loadBuildout({ config: profile, userDefaults: false, executable: '/usr/bin/python3', env: { python: '3.11' }, recipes: host }));
+    ({ buildout } = await loadBuildout({ config: profile, userDefaults: false, executable: '/usr/bin/python3', env: { python: '3.11' }, recipes: host, assignments }));
+    host.runtime.attach(buildout);
   } catch (e) {
+    host.runtime.close();
     if (!(e instanceof BuildoutError)) throw e;
     return [{ software, part: '(profile)', directory: '', unresolved: message(e) }];
   }
-  dir = buildout.section('buildout').require('directory');
-  const failed: PartCase[] = [];
-  for (const p of pySplitWhitespace(buildout.section('buildout').require('parts'))) {
-    try {
-      buildout.section(p);
-    } catch (e) {
-      if (!(e instanceof BuildoutError)) throw e;
-      // a jinja2 part whose own options failed before its recipe ran
-      const recipe = buildout.sections.get(p)?.raw.get('recipe')?.value ?? '';
-      if (recipe.startsWith('slapos.recipe.template:jinja2') && !host.found.has(p)) {
-        failed.push({ software, part: p, directory: dir, unresolved: message(e) });
+  try {
+    dir = buildout.section('buildout').require('directory');
+    for (const name of build) {
+      try {
+        mkdirSync(dirname(buildout.section(name).require('output')), { recursive: true });
+        await host.runtime.parts.get(name)!.recipe.install();
+      } catch {
+        // not made: the template stays missing, and unrenderable() says so
       }
     }
+    const failed: PartCase[] = [];
+    for (const p of pySplitWhitespace(buildout.section('buildout').require('parts'))) {
+      try {
+        buildout.section(p);
+      } catch (e) {
+        if (!(e instanceof BuildoutError)) throw e;
+        // a jinja2 part whose own options failed before its recipe ran
+        const recipe = buildout.sections.get(p)?.raw.get('recipe')?.value ?? '';
+        if (recipe.startsWith('slapos.recipe.template:jinja2') && !host.found.has(p)) {
+          failed.push({ software, part: p, directory: dir, unresolved: message(e) });
+        }
+      }
+    }
+    const cases = [...host.found.values(), ...failed];
+    if (!buildDir || build.length) return cases;
+    // templates made by another part of the build: that part's output moved, then installed
+    const made = builtTemplates(cases, buildout, host.runtime.parts.keys());
+    if (!made.length) return cases;
+    const moved = made.map((name) => ({ section: name, option: 'output', value: join(buildDir, relative(root, dir), name) }));
+    return await partsOf(root, profile, buildDir, [...assignments, ...moved], made);
+  } finally {
+    host.runtime.close();
   }
-  return [...host.found.values(), ...failed];
+}
+
+/** The parts whose output is the (missing) template of a jinja2 part. */
+function builtTemplates(cases: PartCase[], buildout: Buildout, initialised: Iterable<string>): string[] {
+  const missing = new Set<string>();
+  for (const c of cases) {
+    const t = c.prepared?.template;
+    if (t?.kind === 'url' && !/^[a-z]+:\/\//i.test(t.url) && !existsSync(pyJoin(c.directory, t.url))) missing.add(pyJoin(c.directory, t.url));
+  }
+  if (!missing.size) return [];
+  return [...initialised].filter((name) => {
+    const output = buildout.section(name).get('output');
+    return output !== undefined && missing.has(consumerValue(buildout.semantics, output));
+  });
 }
 
 /** The template a part renders, for reports: a path relative to the corpus, a URL, or '<inline>'. */

@@ -3,9 +3,10 @@
 // Jinja2 gave (test/recipes/jinja2-corpus-goldens.json, written by
 // `npm run jinja-conformance -- --write-goldens`), and no part that
 // resolved then stops resolving.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corpusRoot, repoRoot } from '../../scripts/lib/jinja-corpus.ts';
 import { ourAnswer, outputDigest, partsOf, softwareProfiles, unrenderable, type PartCase } from '../../scripts/lib/jinja-recipe-corpus.ts';
@@ -19,7 +20,10 @@ const present = existsSync(join(root, 'SOURCE')) && readFileSync(join(root, 'SOU
 
 test('corpus: jinja2 parts of software/*/software.cfg render as with Python\'s Jinja2', { skip: present ? false : 'corpus not present (or another commit)' }, async () => {
   const cases: PartCase[] = [];
-  for (const profile of softwareProfiles(root)) cases.push(...(await partsOf(root, profile)));
+  const buildDir = mkdtempSync(join(tmpdir(), 'tsbuildout-jinja-corpus-'));
+  // templates another part makes during the build are made there (see partsOf)
+  after(() => rmSync(buildDir, { recursive: true, force: true }));
+  for (const profile of softwareProfiles(root)) cases.push(...(await partsOf(root, profile, buildDir)));
   const byKey = new Map(cases.map((c) => [`${c.software} [${c.part}]`, c]));
   const failures: string[] = [];
   let identical = 0;
@@ -41,5 +45,5 @@ test('corpus: jinja2 parts of software/*/software.cfg render as with Python\'s J
     else failures.push(`${key} (${want.template}): ${'ok' in got ? 'different output' : got.error}`);
   }
   assert.equal(failures.length, 0, failures.join('\n'));
-  assert.ok(identical >= 90, `${identical} parts identical`);
+  assert.ok(identical >= 150, `${identical} parts identical`);
 });
