@@ -1,10 +1,11 @@
 // The target environment that section conditions are evaluated against:
-// facts about the Python interpreter (asked once, only when a condition
-// needs one) and about the machine (from Node). `--env key=value`
-// overrides any of them, so a profile can be checked for another target.
-import { spawnSync } from 'node:child_process';
+// facts about the Python interpreter (asked only when a condition needs
+// one, and remembered per interpreter: python-probe.ts) and about the
+// machine (from Node). `--env key=value` overrides any of them, so a
+// profile can be checked for another target.
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
+import { probePython } from './python-probe.ts';
 
 export interface PythonFacts {
   /** sys.version_info[:3] */
@@ -28,9 +29,6 @@ const DEFAULT_PYTHON: PythonFacts = {
   implementation: 'cpython',
   versionText: '3.11.2 (main) [GCC]',
 };
-
-const PROBE = `import sys, json
-print(json.dumps([list(sys.version_info[:3]), sys.version_info[3], sys.version_info[4], sys.implementation.name, sys.version]))`;
 
 export class TargetEnvironment {
   private python: PythonFacts | undefined;
@@ -59,15 +57,11 @@ export class TargetEnvironment {
       };
       return this.python;
     }
-    const r = spawnSync(this.executable, ['-c', PROBE], { encoding: 'utf8', timeout: 10_000 });
-    if (r.status === 0) {
-      try {
-        const [v, level, serial, impl, text] = JSON.parse(r.stdout) as [[number, number, number], string, number, string, string];
-        this.python = { version: v, releaseLevel: level, serial, implementation: o.implementation ?? impl, versionText: text };
-        return this.python;
-      } catch {
-        // fall through to defaults
-      }
+    const answer = probePython(this.executable);
+    if (answer) {
+      const [v, level, serial, impl, text] = answer;
+      this.python = { version: v, releaseLevel: level, serial, implementation: o.implementation ?? impl, versionText: text };
+      return this.python;
     }
     this.warning = `could not run ${this.executable} to learn the Python version; conditions assume Python ${DEFAULT_PYTHON.version.join('.')} (use --env python=X.Y)`;
     this.python = { ...DEFAULT_PYTHON, implementation: o.implementation ?? DEFAULT_PYTHON.implementation };

@@ -2,6 +2,7 @@
 // decoded and parsed once per run, and its sections are built once, with
 // its conditions evaluated once. Everything later works on these.
 import { readFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
 import { parseProfile } from '../parser/parse.ts';
 import { readSections, type FileSections } from '../parser/sections.ts';
@@ -101,6 +102,8 @@ export class ProfileFiles {
 /** UTF-8 text, or a located error for binary or mis-encoded content. */
 export function decode(bytes: Buffer, file: string, chain: string[] = []): string {
   const nul = bytes.indexOf(0);
+  // the native check first: the byte-by-byte scan only runs on bad input
+  if (nul < 0 && isUtf8(bytes)) return bytes.toString('utf8');
   const invalid = firstInvalidUtf8(bytes);
   const bad = nul >= 0 && (invalid < 0 || nul < invalid) ? nul : invalid;
   if (bad < 0) return bytes.toString('utf8');

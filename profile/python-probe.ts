@@ -1,0 +1,77 @@
+// Asking a Python interpreter about itself (version, implementation) costs
+// a process start (tens of milliseconds, more than loading most profiles).
+// The answer is kept in the user's cache directory, keyed by the
+// interpreter's real path and its file identity (device, inode, size,
+// modification time), so an upgraded or replaced interpreter is asked again.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+const PROBE = `import sys, json
+print(json.dumps([list(sys.version_info[:3]), sys.version_info[3], sys.version_info[4], sys.implementation.name, sys.version]))`;
+
+/** What the probe prints: version_info[:3], releaselevel, serial, implementation name, sys.version. */
+export type ProbeAnswer = [[number, number, number], string, number, string, string];
+
+function cacheFile(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tsbuildout', 'python-facts.json');
+}
+
+/** The interpreter's identity, or undefined when it cannot be found (the probe then says why). */
+function identity(executable: string): string | undefined {
+  try {
+    const path = realpathSync(executable.includes('/') ? executable : which(executable) ?? executable);
+    const s = statSync(path);
+    return `${path}\0${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function which(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const candidate = join(dir || '.', name);
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+function readCache(): Record<string, ProbeAnswer> {
+  try {
+    return JSON.parse(readFileSync(cacheFile(), 'utf8')) as Record<string, ProbeAnswer>;
+  } catch {
+    return {};
+  }
+}
+
+/** The interpreter's answer, from the cache or by running it; undefined when it cannot run. */
+export function probePython(executable: string): ProbeAnswer | undefined {
+  const key = identity(executable);
+  const cache = key ? readCache() : {};
+  if (key && cache[key]) return cache[key];
+  const r = spawnSync(executable, ['-c', PROBE], { encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0) return undefined;
+  let answer: ProbeAnswer;
+  try {
+    answer = JSON.parse(r.stdout) as ProbeAnswer;
+  } catch {
+    return undefined;
+  }
+  if (key) {
+    try {
+      const file = cacheFile();
+      mkdirSync(join(file, '..'), { recursive: true });
+      const tmp = `${file}.${process.pid}`;
+      writeFileSync(tmp, JSON.stringify({ ...cache, [key]: answer }));
+      renameSync(tmp, file);
+    } catch {
+      // a read-only home: ask again next time
+    }
+  }
+  return answer;
+}
