@@ -1,47 +1,33 @@
 // tsbuildout's command line. Parses arguments, runs one command, prints.
 // Bad input ends with an `Error:` line and exit status 1; anything else
 // that escapes is a bug and says so.
-import { BuildoutError } from '../parser/diagnostic.ts';
+import { BuildoutError, UserError } from '../parser/diagnostic.ts';
 import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { annotateCommand } from './commands/annotate.ts';
-import { diffCommand } from './commands/diff.ts';
-import { explainCommand } from './commands/explain.ts';
-import { graphCommand } from './commands/graph.ts';
-import { installCommand } from './commands/install.ts';
-import { lintCommand } from './commands/lint.ts';
-import { masterCommand } from './commands/master.ts';
-import { nodeCommand } from './commands/node.ts';
-import { planCommand } from './commands/plan.ts';
-import { queryCommand } from './commands/query.ts';
-import { renderTemplateCommand } from './commands/render-template.ts';
-import { requestCommand } from './commands/request.ts';
-import { resolveCommand } from './commands/resolve.ts';
-import { showCommand } from './commands/show.ts';
-import { whyCommand } from './commands/why.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
-import { MasterError } from '../slapos/master/local.ts';
-import { NodeError } from '../slapos/node/config.ts';
 import { diagnosticJson, formatErrors } from './report.ts';
 import { HELP, VERSION } from './help.ts';
 
-const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
-  annotate: annotateCommand,
-  diff: diffCommand,
-  explain: explainCommand,
-  graph: graphCommand,
-  install: installCommand,
-  lint: lintCommand,
-  master: masterCommand,
-  node: nodeCommand,
-  plan: planCommand,
-  query: queryCommand,
-  'render-template': renderTemplateCommand,
-  request: requestCommand,
-  resolve: resolveCommand,
-  show: showCommand,
-  why: whyCommand,
+// Each command's code is loaded when it runs: a call pays only for what it uses
+// (resolve needs no recipes, no Jinja2, no archive or database library).
+type Command = (ctx: CommandContext) => Promise<number>;
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  annotate: async () => (await import('./commands/annotate.ts')).annotateCommand,
+  diff: async () => (await import('./commands/diff.ts')).diffCommand,
+  explain: async () => (await import('./commands/explain.ts')).explainCommand,
+  graph: async () => (await import('./commands/graph.ts')).graphCommand,
+  install: async () => (await import('./commands/install.ts')).installCommand,
+  lint: async () => (await import('./commands/lint.ts')).lintCommand,
+  master: async () => (await import('./commands/master.ts')).masterCommand,
+  node: async () => (await import('./commands/node.ts')).nodeCommand,
+  plan: async () => (await import('./commands/plan.ts')).planCommand,
+  query: async () => (await import('./commands/query.ts')).queryCommand,
+  'render-template': async () => (await import('./commands/render-template.ts')).renderTemplateCommand,
+  request: async () => (await import('./commands/request.ts')).requestCommand,
+  resolve: async () => (await import('./commands/resolve.ts')).resolveCommand,
+  show: async () => (await import('./commands/show.ts')).showCommand,
+  why: async () => (await import('./commands/why.ts')).whyCommand,
 };
 
 // output piped into a reader that stops early (`| head`) is not an error
@@ -59,8 +45,8 @@ export async function main(argv: string[]): Promise<number> {
     json = args.json;
     if (args.help) return out(HELP), 0;
     if (args.version) return out(VERSION), 0;
-    const run = COMMANDS[args.command];
-    if (!run) {
+    const command = COMMANDS[args.command];
+    if (!command) {
       const known = Object.keys(COMMANDS).sort().join(', ');
       throw new UsageError(`invalid command: ${args.command} (commands: ${known})`);
     }
@@ -80,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
         env: parseEnvOverrides(args.env),
       },
     };
+    const run = await command();
     return await run(ctx);
   } catch (e) {
     if (e instanceof BuildoutError) {
@@ -92,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
       err(`Error: ${e.message}`);
       return 1;
     }
-    if (e instanceof MasterError || e instanceof NodeError) {
+    if (e instanceof UserError) {
       if (json) out(JSON.stringify({ ok: false, error: { message: e.message } }, null, 1));
       err(`Error: ${e.message}`);
       return 1;

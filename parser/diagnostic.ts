@@ -57,6 +57,12 @@ export class BuildoutError extends Error {
   }
 }
 
+/**
+ * Bad input that has no location in a profile (a master's refusal, a node
+ * misconfigured): the command line prints its message as one `Error:` line.
+ */
+export class UserError extends Error {}
+
 export function isBuildoutError(e: unknown): e is BuildoutError {
   return e instanceof BuildoutError;
 }

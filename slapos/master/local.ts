@@ -13,6 +13,7 @@
 // partition), and a child's newly published connection parameters bump its
 // requester's (so the requester reads them on the next run).
 import type BetterSqlite3 from 'better-sqlite3';
+import { UserError } from '../../parser/diagnostic.ts';
 import { PyDict, PyList, PyTuple, type PyValue } from '../../python/value.ts';
 import { dict2xml, marshal, slapObject, unmarshal, xml2dict, type SlapObject } from '../marshal.ts';
 
@@ -73,7 +74,7 @@ export interface SlaveRow {
   error_text: string | null;
 }
 
-export class MasterError extends Error {
+export class MasterError extends UserError {
   constructor(
     message: string,
     readonly status = 400,

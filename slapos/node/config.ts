@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { HttpMaster } from '../master/client.ts';
 import { localApi, type MasterApi } from '../master/api.ts';
 import { DEFAULT_COMPUTER, LocalMaster } from '../master/local.ts';
+import { UserError } from '../../parser/diagnostic.ts';
 
 export interface NodeSettings {
   computer: string;
@@ -25,7 +26,7 @@ export interface NodeSettings {
 }
 
 /** A node failure the user can act on (printed as an `Error:` line, never as a bug). */
-export class NodeError extends Error {}
+export class NodeError extends UserError {}
 
 export const DEFAULT_ROOT = 'slapos-node';
 export const DEFAULT_PARTITIONS = 10;
