@@ -61,6 +61,15 @@ function read(p: string): string | undefined {
   }
 }
 
+/** A directory's entries; none when it does not exist. */
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 function metadataField(metadata: string, field: string): string | undefined {
   const m = new RegExp(`^${field}:\\s*(.+)$`, 'm').exec(read(join(metadata, 'PKG-INFO')) ?? '');
   return m ? m[1]!.trim() : undefined;
@@ -69,24 +78,12 @@ function metadataField(metadata: string, field: string): string | undefined {
 /** The distributions of `project` in a develop-eggs directory. */
 function developDists(dir: string, project: string): Distribution[] {
   const out: Distribution[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const name of names) {
+  for (const name of listDir(dir)) {
     if (!name.endsWith('.egg-link') || normalise(name.slice(0, -9)) !== project) continue;
     const first = (read(join(dir, name)) ?? '').split('\n').find((l) => l.trim());
     if (!first) continue;
     const location = isAbsolute(first.trim()) ? first.trim() : resolve(dir, first.trim());
-    let entries: string[];
-    try {
-      entries = readdirSync(location);
-    } catch {
-      continue;
-    }
-    const info = entries.find((e) => e.endsWith('.egg-info') && normalise(e.slice(0, -9).split('-')[0]!) === project);
+    const info = listDir(location).find((e) => e.endsWith('.egg-info') && normalise(e.slice(0, -9).split('-')[0]!) === project);
     if (!info) continue;
     const metadata = join(location, info);
     out.push({ project, name: metadataField(metadata, 'Name') ?? name.slice(0, -9), version: metadataField(metadata, 'Version') ?? '0', location, metadata, develop: true });
@@ -97,13 +94,7 @@ function developDists(dir: string, project: string): Distribution[] {
 /** The distributions of `project` in an eggs directory (`name-version[-pyX.Y[-platform]].egg`). */
 function eggDists(dir: string, project: string): Distribution[] {
   const out: Distribution[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const name of names) {
+  for (const name of listDir(dir)) {
     if (!name.endsWith('.egg')) continue;
     const [n, version] = name.slice(0, -4).split('-');
     if (!n || !version || normalise(n) !== project) continue;
@@ -202,13 +193,7 @@ export function distributionSignature(dist: Distribution): string {
   if (!dist.develop) return basename(dist.location);
   const h = createHash('md5');
   const walk = (dir: string, rel: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
+    for (const name of listDir(dir).sort()) {
       if (['.git', '.svn', 'CVS', '__pycache__'].includes(name) || /\.py[co]$/.test(name)) continue;
       const path = join(dir, name);
       if (isDir(path)) walk(path, `${rel}${name}/`);
