@@ -94,11 +94,11 @@ export const promisePlugin: RecipeModule = {
       file: { doc: 'a Python file executed instead of importing a module' },
       content: { doc: 'the plugin code itself (newer slapos.cookbook; not supported by tsbuildout)' },
       class: { doc: 'the promise class, when it is not RunPromise' },
-      eggs: { doc: 'the eggs put on sys.path (normally slapos.toolbox)' },
+      eggs: { doc: "the eggs put on sys.path (normally slapos.toolbox); tsbuildout requires it, the original's zc.recipe.egg defaults to the part name" },
       mode: { doc: 'octal mode of the plugin file', default: '0644' },
     },
     optionPrefixes: ['config-'],
-    required: ['output', 'eggs'],
+    required: ['output'],
     oneOf: [['module', 'file', 'content']],
     // [buildout] eggs-directory and develop-eggs-directory
     generated: ['eggs-directory', 'develop-eggs-directory'],
