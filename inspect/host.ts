@@ -3,8 +3,11 @@
 // so options recipes compute (`location`, `port`, a template's references)
 // and the dependencies they create are those a run sees. But nothing may
 // reach the network, call a SlapOS master or run foreign code: only
-// constructors known to be free of such effects run (SAFE_INIT), with a
-// view of the run that is offline. Any other constructor "would run": it
+// constructors known to be free of such effects run (recipe modules marked
+// `pureInit`, each reviewed; a recipe added to the registry is not until
+// someone checks its init), with a view of the run that is offline.
+// `free_port` probes ports when it has no previous port: it runs only
+// when it has one. Any other constructor "would run": it
 // is not called, and what it would compute is unknown — an option it would
 // set reads as an UNKNOWN marker, which flows into the values that use it,
 // so every decision that depends on it can say so.
@@ -19,43 +22,6 @@ import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
 import { partOptions } from '../executor/runtime.ts';
 import { emptyState, readInstalled, type InstalledState } from '../executor/installed.ts';
-
-/**
- * Recipes whose constructor only computes options from other options and
- * reads local files (each reviewed; a recipe added to the registry is not
- * here until someone checks its init). `free_port` probes ports when it
- * has no previous port: it runs only when it has one.
- */
-export const SAFE_INIT: ReadonlySet<string> = new Set([
-  'slapos.cookbook:mkdirectory',
-  'slapos.cookbook:wrapper',
-  'slapos.cookbook:generate.password',
-  'slapos.cookbook:symbolic.link',
-  'slapos.cookbook:free_port',
-  'slapos.cookbook:cron.d',
-  'slapos.cookbook:userinfo',
-  'slapos.cookbook:check_port_listening',
-  'slapos.cookbook:check_url_available',
-  'slapos.cookbook:promise.plugin',
-  'slapos.cookbook:publish',
-  'slapos.cookbook:publish.serialised',
-  'slapos.recipe.template:default',
-  // reads options and the sections its context names; renders at install
-  'slapos.recipe.template:jinja2',
-  'collective.recipe.template:default',
-  'plone.recipe.command:default',
-  'slapos.recipe.build:download',
-  'slapos.recipe.build:download-unpacked',
-  'slapos.recipe.cmmi:default',
-  'zc.recipe.egg:default',
-  'zc.recipe.egg:scripts',
-  'zc.recipe.egg:eggs',
-  'zc.recipe.egg:custom',
-  'zc.recipe.egg:develop',
-  'slapos.recipe.build:default',
-  'hexagonit.recipe.download:default',
-  'slapos.recipe.build:gitclone',
-]);
 
 /** What a constructor that is never run here would do (spec slapos-recipes §2.17). */
 const WOULD_RUN: Readonly<Record<string, string>> = {
@@ -122,12 +88,12 @@ export class InspectHost implements RecipeHost {
 
   private readonly safe: ReadonlySet<string>;
 
-  /** `safeInit`: more `egg:entry` names whose constructors may run (recipes of a custom registry). */
+  /** `safeInit`: more `egg:entry` names whose constructors may run (recipes of a custom registry not marked `pureInit`). */
   constructor(
     readonly registry: RecipeRegistry = defaultRegistry(),
     safeInit: Iterable<string> = [],
   ) {
-    this.safe = new Set([...SAFE_INIT, ...safeInit]);
+    this.safe = new Set(safeInit);
   }
 
   /** The record of the previous run (.installed.cfg), read once. */
@@ -159,7 +125,7 @@ export class InspectHost implements RecipeHost {
       this.markGenerated(options, part);
       return;
     }
-    if (!this.safe.has(key)) {
+    if (!module.pureInit && !this.safe.has(key)) {
       part.note = WOULD_RUN[key] ?? `its init has not been reviewed for side effects`;
       this.markGenerated(options, part);
       return;
@@ -210,8 +176,8 @@ export class InspectHost implements RecipeHost {
   private markGenerated(options: Options, part: InspectedPart): void {
     const schema = part.module?.schema;
     if (!schema) return;
-    for (const [name, spec] of Object.entries(schema.options)) {
-      if (spec.generated && !options.has(name)) options.set(name, unknownMarker(part.recipe, options.name));
+    for (const name of schema.generated ?? []) {
+      if (!options.has(name)) options.set(name, unknownMarker(part.recipe, options.name));
     }
   }
 

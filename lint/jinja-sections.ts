@@ -9,7 +9,7 @@ import { isUrl } from '../profile/location.ts';
 import { entrySpan } from '../profile/provenance.ts';
 import { pySplitWhitespace, pyStrip } from '../python/text.ts';
 import type { ProfileModel } from './model.ts';
-import { recipeKey } from './recipe-schemas/index.ts';
+import { recipeKey } from './recipe-schema.ts';
 import { hasPlaceholder } from './template.ts';
 
 export interface JinjaSection {

@@ -14,7 +14,7 @@ import { expandMacros } from '../profile/macros.ts';
 import { entrySpan, referenceSpan } from '../profile/provenance.ts';
 import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '../profile/semantics.ts';
 import { pySplitWhitespace, pyStrip } from '../python/text.ts';
-import { recipeSchema, type RecipeSchema } from './recipe-schemas/index.ts';
+import { recipeSchema, type RecipeSchema } from './recipe-schema.ts';
 import { hasPlaceholder, wildcardPattern } from './template.ts';
 import type { Certainty } from './types.ts';
 import type { LintFile, LoadEvent, Workspace } from './workspace.ts';

@@ -97,8 +97,14 @@ export interface RecipeModule {
    * code (a Python recipe egg: its distributions, as zc.buildout lists them).
    */
   signature?: () => string;
-  /** Option schema, as data (lint reads it). */
+  /** Option schema, as data (the linter and the inspector read it). */
   schema?: RecipeSchema;
+  /**
+   * The constructor only reads options and sections and touches nothing
+   * (no network, no master, no foreign code, no file written), so dry
+   * inspection (plan, graph, why) may run it to learn what it computes.
+   */
+  pureInit?: true;
   /** The constructor: runs when the section is initialised (every run, before anything is installed). */
   init(ctx: RecipeContext): Recipe;
   /** zc.buildout.uninstall entry point: runs before the part's files are removed. */

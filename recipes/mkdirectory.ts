@@ -7,9 +7,12 @@ import { modeOption } from './lib/files.ts';
 
 export const mkdirectory: RecipeModule = {
   names: ['slapos.cookbook:mkdirectory'],
+  pureInit: true,
   schema: {
-    options: { mode: { description: 'octal mode of the directories created (default 0777, masked by the umask)', default: '0777' } },
-    freeOptions: true,
+    doc: 'Creates every directory given as an option.',
+    options: { mode: { doc: 'octal mode of the directories created (masked by the umask)', default: '0777' } },
+    anyOptions: true,
+    generated: [],
   },
   init({ options }) {
     const mode = modeOption(options, options.name, '0777')!;

@@ -12,14 +12,17 @@ function truthy(v: string | undefined): boolean {
 
 export const ploneCommand: RecipeModule = {
   names: ['plone.recipe.command'],
+  pureInit: true,
   schema: {
+    doc: 'Runs `command` at install and `update-command` at update; other options are data.',
     options: {
-      command: { description: 'shell command run at install' },
-      'update-command': { description: 'shell command run at update (empty: nothing)' },
-      location: { description: 'paths (whitespace separated) removed on uninstall' },
-      'stop-on-error': { description: 'yes/true/on: a failing command fails the run' },
+      command: { doc: 'shell command run at install' },
+      'update-command': { doc: 'shell command run at update (empty: nothing)' },
+      location: { doc: 'paths (whitespace separated) removed on uninstall' },
+      'stop-on-error': { doc: 'yes/true/on: a failing command fails the run' },
     },
-    freeOptions: true,
+    anyOptions: true,
+    generated: [],
   },
   init({ options, logger, buildout }) {
     const stop = truthy(options.get('stop-on-error'));

@@ -16,6 +16,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecipeError, type PartOptions, type Recipe, type RecipeContext, type RecipeModule } from './api.ts';
+import { LOCATION, SHARED, undocumented } from './schema.ts';
 
 function readAll(options: PartOptions): void {
   for (const k of options.keys()) options.get(k);
@@ -46,18 +47,31 @@ function locationOf(ctx: RecipeContext): string {
   return location;
 }
 
-const LOCATION = { description: '${buildout:parts-directory}/<part> (written back at init)', generated: true } as const;
 
 export const cmmi: RecipeModule = {
   names: ['slapos.recipe.cmmi'],
+  pureInit: true,
   schema: {
+    doc: 'Builds software from source: configure, make, make install.',
     options: {
-      url: { description: 'the source archive' },
-      md5sum: { description: 'its md5' },
-      'configure-options': { description: 'arguments of ./configure' },
-      location: LOCATION,
+      url: { doc: 'the source archive' },
+      md5sum: { doc: 'its md5' },
+      'configure-options': { doc: 'arguments of ./configure' },
+      ...LOCATION,
+      ...SHARED,
+      ...undocumented(
+        'path', 'prefix', 'configure-command', 'make-binary', 'make-options', 'make-targets',
+        'install-command', 'patches', 'patch-options', 'patch-binary', 'environment', 'environment-section',
+        'pre-configure', 'pre-configure-hook', 'post-install', 'post-make-hook', 'pre-make-hook', 'pre-install',
+        'keep-compile-dir', 'source-directory-contains', 'promises', 'strip-top-level-dir', 'dependencies',
+        'compile-directory', 'configure-cmd',
+      ),
     },
-    freeOptions: true,
+    // cmmi reads any `<name>-build` style extra data and platform-suffixed options
+    anyOptions: true,
+    // prefix and compile-directory: set by the original recipe, not by this stub
+    generated: ['location', 'prefix', 'compile-directory'],
+    download: { url: 'url', md5sum: 'md5sum' },
   },
   init(ctx) {
     const location = locationOf(ctx);
@@ -68,14 +82,19 @@ export const cmmi: RecipeModule = {
 
 export const hexagonitDownload: RecipeModule = {
   names: ['hexagonit.recipe.download'],
+  pureInit: true,
   schema: {
+    doc: 'Downloads a file or an archive (and unpacks it) at install.',
     options: {
-      url: { description: 'the file or archive to download', required: true },
-      md5sum: { description: 'its md5' },
-      destination: { description: 'where it goes (default ${buildout:parts-directory}/<part>, written back)', generated: true },
-      location: { description: 'the destination (written back at init)', generated: true },
+      url: { doc: 'the file or archive to download' },
+      md5sum: { doc: 'its md5' },
+      destination: { doc: 'where it goes (default ${buildout:parts-directory}/<part>, written back at init)' },
     },
-    freeOptions: true,
+    required: ['url'],
+    anyOptions: true,
+    // location: the destination
+    generated: ['destination', 'location'],
+    download: { url: 'url', md5sum: 'md5sum' },
   },
   init(ctx) {
     const destination = ctx.options.get('destination') || join(partsDirectory(ctx), ctx.name);
@@ -88,14 +107,19 @@ export const hexagonitDownload: RecipeModule = {
 
 export const gitclone: RecipeModule = {
   names: ['slapos.recipe.build:gitclone'],
+  pureInit: true,
   schema: {
+    doc: 'Clones a git repository at install.',
     options: {
-      repository: { description: 'the git repository', required: true },
-      branch: { description: 'the branch to check out' },
-      revision: { description: 'the revision to check out' },
-      location: LOCATION,
+      repository: { doc: 'the git repository' },
+      branch: { doc: 'the branch to check out' },
+      revision: { doc: 'the revision to check out' },
+      ...undocumented('develop', 'ignore-cloning-submodules', 'ignore-ssl-certificate', 'git-executable', 'git-command', 'sparse-checkout', 'use-cache', 'depth'),
+      ...LOCATION,
+      ...SHARED,
     },
-    freeOptions: true,
+    required: ['repository'],
+    generated: ['location'],
   },
   init(ctx) {
     ctx.options.require('repository');
@@ -124,22 +148,17 @@ function eggDirectories(ctx: RecipeContext, scripts: boolean): void {
 function eggRecipe(names: string[], scripts: boolean): RecipeModule {
   return {
     names,
+    pureInit: true,
     schema: {
+      doc: 'Installs Python eggs and their console scripts.',
       options: {
-        eggs: { description: 'the eggs to install (default: the part name)' },
-        'eggs-directory': { description: '[buildout] eggs-directory (written back)', generated: true },
-        'develop-eggs-directory': { description: '[buildout] develop-eggs-directory (written back)', generated: true },
-        _e: { description: 'the eggs directory (written back)', generated: true },
-        _d: { description: 'the develop-eggs directory (written back)', generated: true },
-        ...(scripts
-          ? {
-              scripts: { description: 'the console scripts to generate' },
-              'bin-directory': { description: '[buildout] bin-directory (written back)', generated: true },
-              _b: { description: 'the bin directory (written back)', generated: true },
-            }
-          : {}),
+        eggs: { doc: 'the eggs to install (default: the part name)' },
+        ...(scripts ? { scripts: { doc: 'the console scripts to generate' } } : {}),
       },
-      freeOptions: true,
+      anyOptions: true,
+      // [buildout] eggs-directory and develop-eggs-directory (_e, _d), bin-directory (_b)
+      generated: ['eggs-directory', 'develop-eggs-directory', '_e', '_d', ...(scripts ? ['bin-directory', '_b'] : [])],
+      generatesUnknown: 'zc.recipe.egg sets options of its section (paths of eggs and scripts) when it is initialised',
     },
     init(ctx) {
       eggDirectories(ctx, scripts);

@@ -20,6 +20,7 @@ import { pyLstrip } from '../python/text.ts';
 import { RecipeError, type BuildoutView, type PartOptions, type RecipeModule } from './api.ts';
 import { fetchBytes, localPath } from './lib/download.ts';
 import { modeOption, writeIfChanged } from './lib/files.ts';
+import type { OptionSpec } from './schema.ts';
 
 
 /** Substitute a template's text in the part's context; `$${` gives `${`. */
@@ -48,17 +49,31 @@ function currentUmask(): number {
   return umask;
 }
 
+/** The options both entries of slapos.recipe.template read (the default one and :jinja2). */
+export const TEMPLATE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  url: { doc: 'the template: a path or URL, downloaded with buildout' },
+  inline: { doc: 'the template text' },
+  template: { doc: 'legacy: the template (a path, URL, or inline:text)', deprecated: 'url (or inline)' },
+  output: { doc: 'the file to write' },
+  rendered: { doc: 'legacy name of output', deprecated: 'output' },
+  once: { doc: 'a marker path: render only when it does not exist' },
+};
+
 export const slaposTemplate: RecipeModule = {
   names: ['slapos.recipe.template'],
+  pureInit: true,
   schema: {
+    doc: 'Writes `output` from a template expanded with buildout substitution (`${…}`, `$${` for a literal `${`).',
     options: {
-      url: { description: 'the template: a path or URL' },
-      inline: { description: 'the template text' },
-      md5sum: { description: 'md5 of the template fetched from url; when given, update does nothing' },
-      output: { description: 'the file written', required: true },
-      mode: { description: 'octal mode of the output (default 0666, or 0777 for a #! script, less the umask)' },
+      ...TEMPLATE_OPTIONS,
+      md5sum: { doc: 'md5 of the template fetched from url; when given, update does nothing' },
+      mode: { doc: 'octal mode of the output (default 0666, or 0777 for a #! script, less the umask)' },
     },
-    oneOf: [['url', 'inline']],
+    oneOf: [['url', 'inline', 'template'], ['output', 'rendered']],
+    aliases: { template: 'url', rendered: 'output' },
+    generated: [],
+    templateReadsOptions: true,
+    download: { url: 'url', md5sum: 'md5sum' },
   },
   init({ name, options, buildout }) {
     const url = options.get('url');
@@ -76,15 +91,22 @@ export const slaposTemplate: RecipeModule = {
 
 export const collectiveTemplate: RecipeModule = {
   names: ['collective.recipe.template'],
+  pureInit: true,
   schema: {
+    doc: 'Writes `output` from `input` (a file, a URL or inline:text) expanded with buildout substitution.',
     options: {
-      input: { description: 'the template: a path or URL, or `inline:` followed by the text' },
-      url: { description: 'the template URL' },
-      md5sum: { description: 'md5 of the template fetched from url' },
-      output: { description: 'the file written', required: true },
-      mode: { description: 'octal mode of the output (default: a file input\'s mode)' },
+      input: { doc: 'the template: a path or URL, or `inline:` followed by the text' },
+      url: { doc: 'the template URL' },
+      inline: { doc: 'the template text (not supported by tsbuildout: use input = inline:…)' },
+      md5sum: { doc: 'md5 of the template fetched from url' },
+      output: { doc: 'the file written' },
+      mode: { doc: "octal mode of the output (default: a file input's mode)" },
     },
-    oneOf: [['input', 'url']],
+    required: ['output'],
+    oneOf: [['input', 'url', 'inline']],
+    generated: [],
+    templateReadsOptions: true,
+    download: { url: 'url', md5sum: 'md5sum' },
   },
   init({ name, options, buildout }) {
     const input = options.get('input');

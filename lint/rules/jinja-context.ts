@@ -3,7 +3,7 @@
 // uses an unknown type; or its template reads a name the context does
 // not give (StrictUndefined makes that an error when the line renders).
 import type { Rule } from '../types.ts';
-import { jinja2Context } from '../recipe-schemas/index.ts';
+import { jinja2Context } from '../jinja2-context.ts';
 import { freeTemplateNames, parseTemplate } from '../jinja.ts';
 import { jinjaSections, templateLineSpan } from '../jinja-sections.ts';
 import { entrySpan } from '../../profile/provenance.ts';

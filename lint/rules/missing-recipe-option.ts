@@ -12,7 +12,7 @@ export const missingRecipeOption: Rule = {
     defaultSeverity: 'error',
     scope: 'profile',
     details:
-      'Required options and one-of groups come from the recipe schemas (lint/recipe-schemas/); aliases count (template for url, ' +
+      'Required options and one-of groups come from the recipe schemas (beside each recipe, recipes/known-schemas.ts for the others); aliases count (template for url, ' +
       'rendered for output). Error when buildout initialises the section (it is reached from parts), warning otherwise.',
   },
   create(context) {

@@ -5,7 +5,7 @@ import type { Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
 import { entryKeySpan } from '../../profile/provenance.ts';
 import { nearest } from '../../profile/suggest.ts';
-import { jinja2Context } from '../recipe-schemas/index.ts';
+import { jinja2Context } from '../jinja2-context.ts';
 import type { ProfileModel } from '../model.ts';
 
 const INTERNAL = new Set(['recipe', '<', '<part-dependencies>']);
@@ -58,7 +58,7 @@ export const unknownRecipeOption: Rule = {
             used ??= usedOptions(model);
             // read by name somewhere (this section, or a section using it as a macro)
             if (used.has(name + '\0' + key) || used.has(key)) continue;
-            const near = nearest(key, Object.keys(schema.spec.options).concat(schema.spec.required ?? []));
+            const near = nearest(key, [...new Set([...Object.keys(schema.spec.options), ...Object.keys(schema.spec.aliases ?? {}), ...(schema.spec.required ?? [])])]);
             // a value with references is there for them (`depends = ${x:y}` orders parts);
             // a template may read any option of its section
             if (!near.length && (entry.value.includes('${') || schema.spec.templateReadsOptions)) continue;

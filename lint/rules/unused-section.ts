@@ -3,7 +3,7 @@
 import type { Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
 import { SLAPGRID_TAIL } from '../model.ts';
-import { jinja2Context } from '../recipe-schemas/index.ts';
+import { jinja2Context } from '../jinja2-context.ts';
 
 export const unusedSection: Rule = {
   meta: {

@@ -18,6 +18,7 @@ import { basename, dirname, isAbsolute, join, normalize, posix } from 'node:path
 import * as tar from 'tar';
 import { strRepr } from '../../python/repr.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
+import { LOCATION, SHARED } from '../schema.ts';
 import { fetchBytes } from '../lib/download.ts';
 import { modeOption, writeIfChanged } from '../lib/files.ts';
 
@@ -30,16 +31,24 @@ export function urlBasename(url: string): string {
 
 export const download: RecipeModule = {
   names: ['slapos.recipe.build:download'],
+  pureInit: true,
   schema: {
+    doc: 'Downloads one file at install.',
     options: {
-      url: { description: 'the file to download (a path or URL)', required: true },
-      md5sum: { description: 'its expected md5' },
-      filename: { description: 'the name of the file in location (default: the URL\'s base name)' },
-      destination: { description: 'the file to write, instead of <location>/<filename>' },
-      mode: { description: 'octal mode of the file' },
-      location: { description: '${buildout:parts-directory}/<part> (written back at init, without destination)', generated: true },
-      target: { description: 'the downloaded file (written back at init)', generated: true },
+      url: { doc: 'the file to download (a path or URL)' },
+      md5sum: { doc: 'its expected md5' },
+      'alternate-url': { doc: 'where to download it from when url fails (not read by tsbuildout)' },
+      filename: { doc: "the name of the file in location (default: the URL's base name)" },
+      offline: { doc: 'override of [buildout] offline (not read by tsbuildout)' },
+      destination: { doc: 'the file to write, instead of <location>/<filename>' },
+      mode: { doc: 'octal mode of the file' },
+      ...LOCATION,
+      ...SHARED,
     },
+    required: ['url'],
+    // location: without destination; target: the downloaded file
+    generated: ['location', 'target'],
+    download: { url: 'url', md5sum: 'md5sum' },
   },
   init({ name, options, buildout }) {
     const url = options.require('url');
@@ -116,14 +125,23 @@ export function extractTar(archive: string, into: string, part: string): void {
 
 export const downloadUnpacked: RecipeModule = {
   names: ['slapos.recipe.build:download-unpacked'],
+  pureInit: true,
   schema: {
+    doc: 'Downloads and unpacks an archive at install.',
     options: {
-      url: { description: 'the archive to download (a path or URL)', required: true },
-      md5sum: { description: 'its expected md5' },
-      destination: { description: 'where the archive is extracted (default: location)' },
-      'strip-top-level-dir': { description: 'true/false: strip the top-level directory (unset: when it is the only entry)' },
-      location: { description: '${buildout:parts-directory}/<part> (written back at init)', generated: true },
+      url: { doc: 'the archive to download (a path or URL)' },
+      md5sum: { doc: 'its expected md5' },
+      'alternate-url': { doc: 'where to download it from when url fails (not read by tsbuildout)' },
+      filename: { doc: 'the name of the downloaded archive (not read by tsbuildout)' },
+      offline: { doc: 'override of [buildout] offline (not read by tsbuildout)' },
+      destination: { doc: 'where the archive is extracted (default: location)' },
+      'strip-top-level-dir': { doc: 'true/false: strip the top-level directory (unset: when it is the only entry)' },
+      ...LOCATION,
+      ...SHARED,
     },
+    required: ['url'],
+    generated: ['location'],
+    download: { url: 'url', md5sum: 'md5sum' },
   },
   init({ name, options, buildout }) {
     const url = options.require('url');

@@ -15,6 +15,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecipeError, type RecipeContext, type RecipeModule } from '../api.ts';
+import { LOCATION, SHARED } from '../schema.ts';
 
 const CODE = ['init', 'install', 'update'] as const;
 
@@ -25,19 +26,24 @@ function defaultLocation(ctx: RecipeContext): string {
 
 export const buildScript: RecipeModule = {
   names: ['slapos.recipe.build'],
+  pureInit: true,
   schema: {
+    doc: 'Runs the Python code of `init` (at initialisation), `install` and `update`; any other option is data for that code.',
     options: {
-      init: { description: 'Python code run when the section is initialised (sets options other sections read)' },
-      install: { description: 'Python code that must create location (tracked and removed by buildout)' },
-      update: { description: 'Python code run on every later run; install runs it when there is no install code' },
-      location: { description: '${buildout:parts-directory}/<part> (written back at init)', generated: true },
-      environment: { description: 'environment variables (lines KEY=VALUE, or a section name) for self.environ' },
-      'keep-on-error': { description: 'keep temporary directories when install fails' },
-      slapos_promise: { description: 'paths install must have created (file:, directory:, statlib:, dynlib:)' },
-      url: { description: 'what self.download() fetches without arguments' },
-      md5sum: { description: 'its md5' },
+      init: { doc: 'Python code run when the section is initialised (sets options other sections read)' },
+      install: { doc: 'Python code that must create location (tracked and removed by buildout)' },
+      update: { doc: 'Python code run on every later run; install runs it when there is no install code' },
+      ...LOCATION,
+      ...SHARED,
+      environment: { doc: 'environment variables (lines KEY=VALUE, or a section name) for self.environ' },
+      'keep-on-error': { doc: 'keep temporary directories when install fails' },
+      slapos_promise: { doc: 'paths install must have created (file:, directory:, statlib:, dynlib:)' },
+      url: { doc: 'what self.download() fetches without arguments' },
+      md5sum: { doc: 'its md5' },
     },
-    freeOptions: true,
+    anyOptions: true,
+    generated: ['location'],
+    generatesUnknownWith: { option: 'init', why: 'the `init` code of slapos.recipe.build may set any option' },
   },
   init(ctx) {
     const { name, options } = ctx;

@@ -100,15 +100,20 @@ export function systemdToCron(spec: string): string {
 
 export const cronD: RecipeModule = {
   names: ['slapos.cookbook:cron.d'],
+  pureInit: true,
   schema: {
+    doc: 'Writes one crontab entry.',
     options: {
-      'cron-entries': { description: 'the directory of cron entries (read by dcron)', required: true },
-      name: { description: 'the file name of the entry', required: true },
-      command: { description: 'the command to run', required: true },
-      frequency: { description: 'a crontab spec (minute hour day month day-of-week)' },
-      time: { description: 'a systemd calendar spec (daily, Mon..Fri 08:00, *-*-1 00:00, …), used when frequency is not given' },
+      'cron-entries': { doc: 'the directory of cron entries (read by dcron)' },
+      name: { doc: 'the file name of the entry' },
+      command: { doc: 'the command to run' },
+      frequency: { doc: 'a crontab spec (minute hour day month day-of-week)' },
+      time: { doc: 'a systemd calendar spec (daily, Mon..Fri 08:00, *-*-1 00:00, …), used when frequency is not given' },
+      'once-a-day': { doc: 'run once a day at a time derived from the entry (not supported by tsbuildout)' },
     },
-    oneOf: [['frequency', 'time']],
+    required: ['cron-entries', 'name', 'command'],
+    oneOf: [['frequency', 'time', 'once-a-day']],
+    generated: [],
   },
   init({ options }) {
     let periodicity = options.get('frequency');

@@ -34,13 +34,16 @@ function intOption(text: string, part: string, option: string): number {
 
 export const freePort: RecipeModule = {
   names: ['slapos.cookbook:free_port'],
+  pureInit: true,
   schema: {
+    doc: 'Finds a free port at initialisation; sets `port`.',
     options: {
-      ip: { description: 'the address the port must bind on (IPv4 or IPv6)' },
-      minimum: { description: 'first port tried', default: '1024' },
-      maximum: { description: 'end of the range (excluded)', default: '49151' },
-      port: { description: 'the port (written back at init; kept from the previous run)', generated: true },
+      ip: { doc: 'the address the port must bind on (IPv4 or IPv6)' },
+      minimum: { doc: 'first port tried', default: '1024' },
+      maximum: { doc: 'end of the range (excluded)', default: '49151' },
     },
+    // kept from the previous run
+    generated: ['port'],
   },
   init({ name, options, buildout }) {
     const previous = buildout.previous()?.get('port');

@@ -40,12 +40,15 @@ export function portPromiseText(python: string, hostname: string, port: number):
 
 export const checkPortListening: RecipeModule = {
   names: ['slapos.cookbook:check_port_listening'],
+  pureInit: true,
   schema: {
     options: {
-      path: { description: 'the promise to write (normally in etc/promise)', required: true },
-      hostname: { description: 'the host to connect to', required: true },
-      port: { description: 'the TCP port', required: true },
+      path: { doc: 'the promise to write (normally in etc/promise)' },
+      hostname: { doc: 'the host to connect to' },
+      port: { doc: 'the TCP port' },
     },
+    required: ['path', 'hostname', 'port'],
+    generated: [],
   },
   init({ name, options, buildout }) {
     const path = options.require('path');
@@ -116,19 +119,22 @@ export function urlPromiseText(p: UrlPromise): string {
 
 export const checkUrlAvailable: RecipeModule = {
   names: ['slapos.cookbook:check_url_available'],
+  pureInit: true,
   schema: {
     options: {
-      path: { description: 'the promise to write (normally in etc/promise)', required: true },
-      url: { description: 'the URL to check', required: true },
-      dash_path: { description: 'the shell running the promise', required: true },
-      curl_path: { description: 'the curl binary', required: true },
-      http_code: { description: 'the expected HTTP status', default: '200' },
-      'check-secure': { description: '1: a 401 answer (protected URL) is fine too', default: '0' },
-      'timeout-file-path': { description: 'a file holding the timeout in seconds (default 20)' },
-      'ca-cert-file': { description: 'CA certificate to verify the server with (otherwise not verified)' },
-      'cert-file': { description: 'client certificate' },
-      'key-file': { description: 'client key' },
+      path: { doc: 'the promise to write (normally in etc/promise)' },
+      url: { doc: 'the URL to check' },
+      dash_path: { doc: 'the shell running the promise' },
+      curl_path: { doc: 'the curl binary' },
+      http_code: { doc: 'the expected HTTP status', default: '200' },
+      'check-secure': { doc: '1: a 401 answer (protected URL) is fine too', default: '0' },
+      'timeout-file-path': { doc: 'a file holding the timeout in seconds (default 20)' },
+      'ca-cert-file': { doc: 'CA certificate to verify the server with (otherwise not verified)' },
+      'cert-file': { doc: 'client certificate' },
+      'key-file': { doc: 'client key' },
     },
+    required: ['path', 'url', 'dash_path', 'curl_path'],
+    generated: [],
   },
   init({ options }) {
     const spec: UrlPromise = {

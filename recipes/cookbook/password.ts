@@ -65,18 +65,19 @@ export function storageText(passwd: string, extra: ReadonlyMap<string, string> =
 
 export const password: RecipeModule = {
   names: ['slapos.cookbook:generate.password'],
+  pureInit: true,
   schema: {
+    doc: 'Generates (once) and stores a password; sets `passwd`.',
     options: {
-      bytes: { description: 'the length of a generated password', default: '16' },
-      'storage-path': {
-        description: 'where the password is kept (JSON, mode 0600); empty: nowhere. Written back at init',
-        default: '${buildout:parts-directory}/<part>',
-        generated: true,
-      },
-      'create-once': { description: 'true (default): the storage file survives an uninstall', default: 'true' },
-      passwd: { description: 'the password (set by the recipe, volatile); given in the profile, it is forced', generated: true },
+      bytes: { doc: 'the length of a generated password', default: '16' },
+      'storage-path': { doc: 'where the password is kept (JSON, mode 0600); empty: nowhere. Written back at init', default: '${buildout:parts-directory}/<part>' },
+      'create-once': { doc: 'true (default): the storage file survives an uninstall', default: 'true' },
+      passwd: { doc: 'the password (set by the recipe, volatile); given in the profile, it is forced' },
     },
-    freeOptions: true,
+    anyOptions: true,
+    generated: ['passwd', 'storage-path'],
+    // passwd-<scheme>: the hashes the original computes lazily (not here)
+    generatedPrefixes: ['passwd-'],
   },
   init({ name, options, buildout }) {
     let storagePath = options.get('storage-path');

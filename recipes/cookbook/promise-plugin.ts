@@ -85,19 +85,23 @@ export function eggPaths(eggs: readonly string[], developEggs: string, eggsDirec
 
 export const promisePlugin: RecipeModule = {
   names: ['slapos.cookbook:promise.plugin'],
+  pureInit: true,
   schema: {
+    doc: 'Writes a promise plugin (a Python file in etc/plugin).',
     options: {
-      output: { description: 'the plugin file to write (normally ${directory:plugins}/<name>.py)', required: true },
-      module: { description: 'the Python module holding RunPromise (e.g. slapos.promise.plugin.check_socket_listening)' },
-      file: { description: 'a Python file executed instead of importing a module' },
-      class: { description: 'the promise class, when it is not RunPromise' },
-      eggs: { description: 'the eggs put on sys.path (normally slapos.toolbox)', required: true },
-      mode: { description: 'octal mode of the plugin file', default: '0644' },
-      'eggs-directory': { description: "[buildout] eggs-directory, written back at init", generated: true },
-      'develop-eggs-directory': { description: "[buildout] develop-eggs-directory, written back at init", generated: true },
+      output: { doc: 'the plugin file to write (normally ${directory:plugins}/<name>.py)' },
+      module: { doc: 'the Python module holding RunPromise (e.g. slapos.promise.plugin.check_socket_listening)' },
+      file: { doc: 'a Python file executed instead of importing a module' },
+      content: { doc: 'the plugin code itself (newer slapos.cookbook; not supported by tsbuildout)' },
+      class: { doc: 'the promise class, when it is not RunPromise' },
+      eggs: { doc: "the eggs put on sys.path (normally slapos.toolbox); tsbuildout requires it, the original's zc.recipe.egg defaults to the part name" },
+      mode: { doc: 'octal mode of the plugin file', default: '0644' },
     },
-    oneOf: [['module', 'file']],
-    prefixes: ['config-'],
+    optionPrefixes: ['config-'],
+    required: ['output'],
+    oneOf: [['module', 'file', 'content']],
+    // [buildout] eggs-directory and develop-eggs-directory
+    generated: ['eggs-directory', 'develop-eggs-directory'],
   },
   init({ name, options, buildout }) {
     const b = buildout.section('buildout');

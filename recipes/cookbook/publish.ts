@@ -56,13 +56,18 @@ function publishable(options: PartOptions, only?: readonly string[]): [string, P
 function makePublish(names: string[], serialised: boolean, failsafe: readonly string[] = []): RecipeModule {
   return {
     names,
+    pureInit: true,
     schema: {
+      doc: 'Publishes its options as connection parameters.',
       options: {
-        '-extends': { description: 'sections whose options are published too (recursively)' },
-        '-slave-reference': { description: 'publish for this shared instance rather than for the partition' },
-        '-error-status-file': { description: '(failsafe variants) a file removed when publishing succeeds' },
+        '-extends': { doc: 'sections whose options are published too (recursively)' },
+        '-publish': { doc: 'the keys to publish (the other options are data)' },
+        '-slave-reference': { doc: 'publish for this shared instance rather than for the partition' },
+        '-error-status-file': { doc: '(failsafe variants) a file removed when publishing succeeds' },
       },
-      freeOptions: true,
+      anyOptions: true,
+      generated: [],
+      sectionOptions: [{ option: '-extends', syntax: 'section-list' }],
     },
     init({ name, options, buildout }) {
       // read every section at init: buildout records them as dependencies

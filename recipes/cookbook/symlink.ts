@@ -10,11 +10,15 @@ import { RecipeError, type RecipeModule } from '../api.ts';
 
 export const symbolicLink: RecipeModule = {
   names: ['slapos.cookbook:symbolic.link'],
+  pureInit: true,
   schema: {
     options: {
-      'target-directory': { description: 'the directory where the links are made', required: true },
-      'link-binary': { description: 'the paths to link to (whitespace separated)', required: true },
+      'target-directory': { doc: 'the directory where the links are made (the recipe fails without it)' },
+      'link-binary': { doc: 'the paths to link to, whitespace separated (the recipe fails without it)' },
     },
+    // not `required`: the linter has never reported them missing, and
+    // would then report macro bases it does not recognise as such
+    generated: [],
   },
   init({ options, logger }) {
     const target = options.require('target-directory');

