@@ -6,11 +6,11 @@
 // exports names to the context. Running the closures is rendering.
 
 import { callValue } from '../python/call.ts';
-import { pyCompare, pyEq, truthy } from '../python/compare.ts';
+import { truthy } from '../python/compare.ts';
 import { PyException, typeError } from '../python/exceptions.ts';
-import { addKeywords, unpack } from '../python/expr/evaluate.ts';
-import { isIterable, pyContains, pyIter, toArray } from '../python/iter.ts';
-import { binaryOp, unaryOp, type BinaryOperator } from '../python/ops.ts';
+import { addKeywords, compareValues, unpack } from '../python/expr/evaluate.ts';
+import { isIterable, pyIter, toArray } from '../python/iter.ts';
+import { binaryOp, unaryOp } from '../python/ops.ts';
 import { str } from '../python/repr.ts';
 import { getItem } from '../python/subscript.ts';
 import { PyDict, PyIterator, PyList, PySlice, PyTuple, typeName, type Kwargs, type PyValue } from '../python/value.ts';
@@ -151,31 +151,6 @@ const FOLDED = new Set<string>([
   'Concat', 'Compare', 'Getattr', 'Getitem', 'Filter', 'Test', 'CondExpr', 'Call',
   'Add', 'Sub', 'Mul', 'Div', 'FloorDiv', 'Mod', 'Pow', 'And', 'Or', 'Not', 'Neg', 'Pos',
 ]);
-
-const BINOPS: Partial<Record<n.BinaryNodeType, BinaryOperator>> = {
-  Add: '+', Sub: '-', Mul: '*', Div: '/', FloorDiv: '//', Mod: '%', Pow: '**',
-};
-
-function compare(op: n.CompareOp, a: PyValue, b: PyValue): boolean {
-  switch (op) {
-    case 'eq':
-      return pyEq(a, b);
-    case 'ne':
-      return !pyEq(a, b);
-    case 'lt':
-      return pyCompare('<', a, b);
-    case 'lteq':
-      return pyCompare('<=', a, b);
-    case 'gt':
-      return pyCompare('>', a, b);
-    case 'gteq':
-      return pyCompare('>=', a, b);
-    case 'in':
-      return pyContains(b, a);
-    case 'notin':
-      return !pyContains(b, a);
-  }
-}
 
 /** Context.call(): StopIteration from the callee becomes an Undefined. */
 function contextCall(undefined: UndefinedFactory, f: PyValue, args: PyValue[], kwargs: Kwargs): PyValue {
@@ -1030,7 +1005,7 @@ export class CodeGenerator {
       case 'FloorDiv':
       case 'Mod':
       case 'Pow': {
-        const op = BINOPS[node.type]!;
+        const op = n.BINARY_OPERATORS[node.type]!;
         const l = this.expr(node.left, frame);
         const r = this.expr(node.right, frame);
         return (a) => {
@@ -1077,12 +1052,12 @@ export class CodeGenerator {
       }
       case 'Compare': {
         const first = this.expr(node.expr, frame);
-        const ops = node.ops.map((o) => [o.op, this.expr(o.expr, frame)] as const);
+        const ops = node.ops.map((o) => [n.COMPARE_OPERATORS[o.op], this.expr(o.expr, frame)] as const);
         return (a) => {
           let left = first(a);
           for (const [op, e] of ops) {
             const right = e(a);
-            if (!compare(op, left, right)) return false;
+            if (!compareValues(op, left, right)) return false;
             left = right;
           }
           return true;

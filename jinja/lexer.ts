@@ -171,6 +171,14 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
   let lineStarting = true;
   const n = text.length;
 
+  /** The match that ends a comment or raw block: null at the end of the source (where Jinja2 stops), an error before it. */
+  const closing = (re: RegExp, missing: string): RegExpExecArray | null => {
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (!m && pos < n) fail(missing, lineno);
+    return m;
+  };
+
   /** Applies `-` and lstrip_blocks to the text before a tag. */
   const stripBefore = (data: string, sign: string, isVariable: boolean): [string, number] => {
     if (sign === '-') {
@@ -235,12 +243,8 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
       continue;
     }
     if (state === 'comment') {
-      r.comment.lastIndex = pos;
-      const m = r.comment.exec(text);
-      if (!m) {
-        if (pos >= n) return;
-        return fail('Missing end of comment tag', lineno);
-      }
+      const m = closing(r.comment, 'Missing end of comment tag');
+      if (!m) return;
       lineno += countNewlines(m[1]!) + countNewlines(m[2]!);
       lineStarting = m[0].endsWith('\n');
       pos = r.comment.lastIndex;
@@ -248,12 +252,8 @@ export function* tokenize(source: string, name: string | null, options: LexerOpt
       continue;
     }
     if (state === 'raw') {
-      r.raw.lastIndex = pos;
-      const m = r.raw.exec(text);
-      if (!m) {
-        if (pos >= n) return;
-        return fail('Missing end of raw directive', lineno);
-      }
+      const m = closing(r.raw, 'Missing end of raw directive');
+      if (!m) return;
       const [data, stripped] = stripBefore(m[1]!, m[3]!, false);
       if (data) yield { lineno, column: col(pos), type: 'data', value: normalizeNewlines(data) };
       lineno += countNewlines(data) + stripped + countNewlines(m[2]!);

@@ -2,6 +2,8 @@
 // names, same fields in the same order, since the order in which children
 // are visited decides how names are scoped).
 
+import type { CompareOperator } from '../python/expr/ast.ts';
+import type { BinaryOperator } from '../python/ops.ts';
 import type { PyValue } from '../python/value.ts';
 
 interface Base {
@@ -13,6 +15,16 @@ interface Base {
 export type BinaryNodeType = 'Add' | 'Sub' | 'Mul' | 'Div' | 'FloorDiv' | 'Mod' | 'Pow' | 'And' | 'Or';
 export type UnaryNodeType = 'Not' | 'Neg' | 'Pos';
 export type CompareOp = 'eq' | 'ne' | 'lt' | 'lteq' | 'gt' | 'gteq' | 'in' | 'notin';
+
+/** The Python operator of each arithmetic node (nodes.py's _binop_to_func); And and Or short-circuit instead. */
+export const BINARY_OPERATORS: Readonly<Partial<Record<BinaryNodeType, BinaryOperator>>> = {
+  Add: '+', Sub: '-', Mul: '*', Div: '/', FloorDiv: '//', Mod: '%', Pow: '**',
+};
+
+/** The Python comparison of each compare op (nodes.py's _cmpop_to_func). */
+export const COMPARE_OPERATORS: Readonly<Record<CompareOp, CompareOperator>> = {
+  eq: '==', ne: '!=', lt: '<', lteq: '<=', gt: '>', gteq: '>=', in: 'in', notin: 'not in',
+};
 
 export interface Name extends Base {
   type: 'Name';
@@ -247,153 +259,94 @@ export type Stmt =
 
 export type Node = Template | Stmt | Expr | Pair | Keyword | Operand;
 
+/** The node interface of a type name (the binary and the unary nodes share one). */
+type NodeOf<T extends Node['type']> = Node extends infer N ? (N extends { type: infer U } ? (T extends U ? N : never) : never) : never;
+/** The fields of a node interface that hold child nodes. */
+type ChildField<N> = { [K in keyof N]-?: N[K] extends Node | readonly Node[] | null ? K : never }[keyof N];
+
+/**
+ * The fields of each node type that hold its children, in Jinja2's field
+ * order: one table, so that every walk over the tree visits the same
+ * children in the same order.
+ */
+const CHILD_FIELDS: { readonly [T in Node['type']]: readonly ChildField<NodeOf<T>>[] } = {
+  Template: ['body'],
+  Output: ['nodes'],
+  Extends: ['template'],
+  For: ['target', 'iter', 'body', 'else_', 'test'],
+  If: ['test', 'body', 'elif_', 'else_'],
+  Macro: ['args', 'defaults', 'body'],
+  CallBlock: ['call', 'args', 'defaults', 'body'],
+  FilterBlock: ['body', 'filter'],
+  With: ['targets', 'values', 'body'],
+  Block: ['body'],
+  Include: ['template'],
+  Import: ['template'],
+  FromImport: ['template'],
+  ExprStmt: ['node'],
+  Assign: ['target', 'node'],
+  AssignBlock: ['target', 'filter', 'body'],
+  Break: [],
+  Continue: [],
+  Scope: ['body'],
+  ScopedEvalContextModifier: ['options', 'body'],
+  Name: [],
+  NSRef: [],
+  Const: [],
+  TemplateData: [],
+  Tuple: ['items'],
+  List: ['items'],
+  Dict: ['items'],
+  Pair: ['key', 'value'],
+  Keyword: ['value'],
+  CondExpr: ['test', 'expr1', 'expr2'],
+  Filter: ['node', 'args', 'kwargs', 'dyn_args', 'dyn_kwargs'],
+  Test: ['node', 'args', 'kwargs', 'dyn_args', 'dyn_kwargs'],
+  Call: ['node', 'args', 'kwargs', 'dyn_args', 'dyn_kwargs'],
+  Getitem: ['node', 'arg'],
+  Getattr: ['node'],
+  Slice: ['start', 'stop', 'step'],
+  Concat: ['nodes'],
+  Compare: ['expr', 'ops'],
+  Operand: ['expr'],
+  Add: ['left', 'right'],
+  Sub: ['left', 'right'],
+  Mul: ['left', 'right'],
+  Div: ['left', 'right'],
+  FloorDiv: ['left', 'right'],
+  Mod: ['left', 'right'],
+  Pow: ['left', 'right'],
+  And: ['left', 'right'],
+  Or: ['left', 'right'],
+  Not: ['node'],
+  Neg: ['node'],
+  Pos: ['node'],
+};
+
+type ChildSlots = Record<string, Node | Node[] | null>;
+
 /** The direct children of a node, in Jinja2's field order. */
 export function children(node: Node, only?: readonly string[], exclude?: readonly string[]): Node[] {
   const out: Node[] = [];
-  const add = (field: string, v: Node | Node[] | null | undefined) => {
-    if ((only && !only.includes(field)) || (exclude && exclude.includes(field))) return;
+  const fields = node as unknown as ChildSlots;
+  for (const field of CHILD_FIELDS[node.type] as readonly string[]) {
+    if ((only && !only.includes(field)) || (exclude && exclude.includes(field))) continue;
+    const v = fields[field];
     if (Array.isArray(v)) out.push(...v);
     else if (v) out.push(v);
-  };
-  switch (node.type) {
-    case 'Template':
-      add('body', node.body);
-      break;
-    case 'Output':
-      add('nodes', node.nodes);
-      break;
-    case 'Extends':
-      add('template', node.template);
-      break;
-    case 'For':
-      add('target', node.target);
-      add('iter', node.iter);
-      add('body', node.body);
-      add('else_', node.else_);
-      add('test', node.test);
-      break;
-    case 'If':
-      add('test', node.test);
-      add('body', node.body);
-      add('elif_', node.elif_);
-      add('else_', node.else_);
-      break;
-    case 'Macro':
-      add('args', node.args);
-      add('defaults', node.defaults);
-      add('body', node.body);
-      break;
-    case 'CallBlock':
-      add('call', node.call);
-      add('args', node.args);
-      add('defaults', node.defaults);
-      add('body', node.body);
-      break;
-    case 'FilterBlock':
-      add('body', node.body);
-      add('filter', node.filter);
-      break;
-    case 'With':
-      add('targets', node.targets);
-      add('values', node.values);
-      add('body', node.body);
-      break;
-    case 'Block':
-      add('body', node.body);
-      break;
-    case 'Include':
-    case 'Import':
-    case 'FromImport':
-      add('template', node.template);
-      break;
-    case 'ExprStmt':
-      add('node', node.node);
-      break;
-    case 'Assign':
-      add('target', node.target);
-      add('node', node.node);
-      break;
-    case 'AssignBlock':
-      add('target', node.target);
-      add('filter', node.filter);
-      add('body', node.body);
-      break;
-    case 'Scope':
-      add('body', node.body);
-      break;
-    case 'ScopedEvalContextModifier':
-      add('options', node.options);
-      add('body', node.body);
-      break;
-    case 'Tuple':
-    case 'List':
-      add('items', node.items);
-      break;
-    case 'Dict':
-      add('items', node.items);
-      break;
-    case 'Pair':
-      add('key', node.key);
-      add('value', node.value);
-      break;
-    case 'Keyword':
-      add('value', node.value);
-      break;
-    case 'CondExpr':
-      add('test', node.test);
-      add('expr1', node.expr1);
-      add('expr2', node.expr2);
-      break;
-    case 'Filter':
-    case 'Test':
-    case 'Call':
-      add('node', node.node);
-      add('args', node.args);
-      add('kwargs', node.kwargs);
-      add('dyn_args', node.dyn_args);
-      add('dyn_kwargs', node.dyn_kwargs);
-      break;
-    case 'Getitem':
-      add('node', node.node);
-      add('arg', node.arg);
-      break;
-    case 'Getattr':
-      add('node', node.node);
-      break;
-    case 'Slice':
-      add('start', node.start);
-      add('stop', node.stop);
-      add('step', node.step);
-      break;
-    case 'Concat':
-      add('nodes', node.nodes);
-      break;
-    case 'Compare':
-      add('expr', node.expr);
-      add('ops', node.ops);
-      break;
-    case 'Operand':
-      add('expr', node.expr);
-      break;
-    case 'Add':
-    case 'Sub':
-    case 'Mul':
-    case 'Div':
-    case 'FloorDiv':
-    case 'Mod':
-    case 'Pow':
-    case 'And':
-    case 'Or':
-      add('left', node.left);
-      add('right', node.right);
-      break;
-    case 'Not':
-    case 'Neg':
-    case 'Pos':
-      add('node', node.node);
-      break;
   }
   return out;
+}
+
+/** Replaces each direct child of a node, in field order, with what `f` makes of it (the optimizer's rewrite). */
+export function replaceChildren(node: Node, f: (child: Node) => Node): void {
+  const fields = node as unknown as ChildSlots;
+  for (const field of CHILD_FIELDS[node.type] as readonly string[]) {
+    const v = fields[field];
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = f(v[i]!);
+    } else if (v) fields[field] = f(v);
+  }
 }
 
 /** Every node below (and including) `node`, depth first, of the given type. */

@@ -5,9 +5,10 @@
 // clashing, and some errors (a strict Undefined tested for truth) surface at
 // compile time. Reproducing the folding reproduces those effects.
 
-import { pyCompare, pyEq, truthy } from '../python/compare.ts';
-import { pyContains, toArray } from '../python/iter.ts';
-import { binaryOp, unaryOp, type BinaryOperator } from '../python/ops.ts';
+import { truthy } from '../python/compare.ts';
+import { compareValues } from '../python/expr/evaluate.ts';
+import { toArray } from '../python/iter.ts';
+import { binaryOp, unaryOp } from '../python/ops.ts';
 import { str } from '../python/repr.ts';
 import {
   PyDict,
@@ -36,10 +37,6 @@ export interface FoldEnv {
   autoescape: boolean;
 }
 
-const BINOPS: Partial<Record<n.BinaryNodeType, BinaryOperator>> = {
-  Add: '+', Sub: '-', Mul: '*', Div: '/', FloorDiv: '//', Mod: '%', Pow: '**',
-};
-
 /** Whether Jinja2 can write the value back as Python source (has_safe_repr). */
 export function hasSafeRepr(v: PyValue): boolean {
   if (v === null || typeof v !== 'object') return true;
@@ -53,27 +50,6 @@ export function hasSafeRepr(v: PyValue): boolean {
     return true;
   }
   return false;
-}
-
-function compare(op: n.CompareOp, a: PyValue, b: PyValue): boolean {
-  switch (op) {
-    case 'eq':
-      return pyEq(a, b);
-    case 'ne':
-      return !pyEq(a, b);
-    case 'lt':
-      return pyCompare('<', a, b);
-    case 'lteq':
-      return pyCompare('<=', a, b);
-    case 'gt':
-      return pyCompare('>', a, b);
-    case 'gteq':
-      return pyCompare('>=', a, b);
-    case 'in':
-      return pyContains(b, a);
-    case 'notin':
-      return !pyContains(b, a);
-  }
 }
 
 /** Runs f; any exception becomes Impossible (the `try ... except Exception: raise Impossible` of nodes.py). */
@@ -153,7 +129,7 @@ export function asConst(node: n.Node, f: FoldEnv): PyValue {
         let result = true;
         for (const op of node.ops) {
           const next = asConst(op.expr, f);
-          result = compare(op.op, value, next);
+          result = compareValues(n.COMPARE_OPERATORS[op.op], value, next);
           if (!result) return false;
           value = next;
         }
@@ -179,7 +155,7 @@ export function asConst(node: n.Node, f: FoldEnv): PyValue {
       return guarded(() => {
         const l = asConst(node.left, f);
         const r = asConst(node.right, f);
-        return binaryOp(BINOPS[node.type]!, l, r);
+        return binaryOp(n.BINARY_OPERATORS[node.type]!, l, r);
       });
     case 'Not':
     case 'Neg':
@@ -191,86 +167,6 @@ export function asConst(node: n.Node, f: FoldEnv): PyValue {
     default:
       throw new Impossible();
   }
-}
-
-/** The children of a node that the optimizer rewrites, with their setters. */
-function slots(node: n.Node): [n.Node, (x: n.Expr) => void][] {
-  const out: [n.Node, (x: n.Expr) => void][] = [];
-  const one = <K extends string>(obj: Record<K, unknown>, key: K) => {
-    const v = obj[key] as n.Node | null;
-    if (v) out.push([v, (x) => ((obj as Record<K, unknown>)[key] = x)]);
-  };
-  const many = (arr: n.Node[]) => arr.forEach((v, i) => out.push([v, (x) => (arr[i] = x)]));
-  switch (node.type) {
-    case 'Tuple':
-    case 'List':
-      many(node.items);
-      break;
-    case 'Dict':
-      many(node.items);
-      break;
-    case 'Pair':
-      one(node, 'key');
-      one(node, 'value');
-      break;
-    case 'Keyword':
-      one(node, 'value');
-      break;
-    case 'CondExpr':
-      one(node, 'test');
-      one(node, 'expr1');
-      one(node, 'expr2');
-      break;
-    case 'Filter':
-    case 'Test':
-    case 'Call':
-      one(node, 'node');
-      many(node.args);
-      many(node.kwargs);
-      one(node, 'dyn_args');
-      one(node, 'dyn_kwargs');
-      break;
-    case 'Getitem':
-      one(node, 'node');
-      one(node, 'arg');
-      break;
-    case 'Getattr':
-      one(node, 'node');
-      break;
-    case 'Slice':
-      one(node, 'start');
-      one(node, 'stop');
-      one(node, 'step');
-      break;
-    case 'Concat':
-      many(node.nodes);
-      break;
-    case 'Compare':
-      one(node, 'expr');
-      many(node.ops);
-      break;
-    case 'Operand':
-      one(node, 'expr');
-      break;
-    case 'Add':
-    case 'Sub':
-    case 'Mul':
-    case 'Div':
-    case 'FloorDiv':
-    case 'Mod':
-    case 'Pow':
-    case 'And':
-    case 'Or':
-      one(node, 'left');
-      one(node, 'right');
-      break;
-    case 'Not':
-    case 'Neg':
-    case 'Pos':
-      one(node, 'node');
-      break;
-  }
-  return out;
 }
 
 const EXPRESSIONS = new Set([
@@ -285,10 +181,7 @@ const EXPRESSIONS = new Set([
  * Errors other than Impossible propagate, as in Jinja2.
  */
 export function optimize(node: n.Node, f: FoldEnv): n.Node {
-  for (const [child, set] of slots(node)) {
-    const folded = optimize(child, f);
-    if (folded !== child) set(folded as n.Expr);
-  }
+  n.replaceChildren(node, (child) => optimize(child, f));
   if (!EXPRESSIONS.has(node.type) || node.type === 'Const') return node;
   try {
     const value = asConst(node, f);

@@ -12,8 +12,9 @@ export type TagParser = (parser: Parser) => n.Stmt | n.Stmt[];
 
 const STATEMENT_KEYWORDS = new Set(['for', 'if', 'block', 'extends', 'print', 'macro', 'include', 'from', 'import', 'set', 'with', 'autoescape']);
 const COMPARE_OPERATORS = new Set(['eq', 'ne', 'lt', 'lteq', 'gt', 'gteq']);
-const MATH1: Record<string, n.BinaryNodeType> = { add: 'Add', sub: 'Sub' };
-const MATH2: Record<string, n.BinaryNodeType> = { mul: 'Mul', div: 'Div', floordiv: 'FloorDiv', mod: 'Mod' };
+// Maps, not object literals: a token type must never find Object's members
+const MATH1: ReadonlyMap<string, n.BinaryNodeType> = new Map([['add', 'Add'], ['sub', 'Sub']]);
+const MATH2: ReadonlyMap<string, n.BinaryNodeType> = new Map([['mul', 'Mul'], ['div', 'Div'], ['floordiv', 'FloorDiv'], ['mod', 'Mod']]);
 
 function test(token: Token, expr: string): boolean {
   if (token.type === expr) return true;
@@ -479,22 +480,26 @@ export class Parser {
   }
 
   private parseOr(): n.Expr {
-    let lineno = this.stream.current.lineno;
-    let left = this.parseAnd();
-    while (this.stream.skipIf('name:or')) {
-      const right = this.parseAnd();
-      left = { type: 'Or', left, right, lineno };
-      lineno = this.stream.current.lineno;
-    }
-    return left;
+    return this.parseChain(() => this.parseAnd(), () => (this.stream.test('name:or') ? 'Or' : undefined));
   }
 
   private parseAnd(): n.Expr {
+    return this.parseChain(() => this.parseNot(), () => (this.stream.test('name:and') ? 'And' : undefined));
+  }
+
+  /**
+   * A left-associative chain `operand (operator operand)*`, each node with
+   * the line where its left operand or the previous operator ended (as
+   * Jinja2's parse_or, parse_and, parse_math1, parse_math2 and parse_pow).
+   * `operator`: the node type of the current token, undefined to stop.
+   */
+  private parseChain(operand: () => n.Expr, operator: () => n.BinaryNodeType | undefined): n.Expr {
     let lineno = this.stream.current.lineno;
-    let left = this.parseNot();
-    while (this.stream.skipIf('name:and')) {
-      const right = this.parseNot();
-      left = { type: 'And', left, right, lineno };
+    let left = operand();
+    for (let type = operator(); type !== undefined; type = operator()) {
+      this.stream.next();
+      const right = operand();
+      left = { type, left, right, lineno };
       lineno = this.stream.current.lineno;
     }
     return left;
@@ -530,16 +535,7 @@ export class Parser {
   }
 
   private parseMath1(): n.Expr {
-    let lineno = this.stream.current.lineno;
-    let left = this.parseConcat();
-    while (this.stream.type() === 'add' || this.stream.type() === 'sub') {
-      const type = MATH1[this.stream.type()]!;
-      this.stream.next();
-      const right = this.parseConcat();
-      left = { type, left, right, lineno };
-      lineno = this.stream.current.lineno;
-    }
-    return left;
+    return this.parseChain(() => this.parseConcat(), () => MATH1.get(this.stream.type()));
   }
 
   private parseConcat(): n.Expr {
@@ -554,28 +550,11 @@ export class Parser {
   }
 
   private parseMath2(): n.Expr {
-    let lineno = this.stream.current.lineno;
-    let left = this.parsePow();
-    while (this.stream.type() in MATH2) {
-      const type = MATH2[this.stream.type()]!;
-      this.stream.next();
-      const right = this.parsePow();
-      left = { type, left, right, lineno };
-      lineno = this.stream.current.lineno;
-    }
-    return left;
+    return this.parseChain(() => this.parsePow(), () => MATH2.get(this.stream.type()));
   }
 
   private parsePow(): n.Expr {
-    let lineno = this.stream.current.lineno;
-    let left = this.parseUnary();
-    while (this.stream.type() === 'pow') {
-      this.stream.next();
-      const right = this.parseUnary();
-      left = { type: 'Pow', left, right, lineno };
-      lineno = this.stream.current.lineno;
-    }
-    return left;
+    return this.parseChain(() => this.parseUnary(), () => (this.stream.type() === 'pow' ? 'Pow' : undefined));
   }
 
   private parseUnary(withFilter = true): n.Expr {
@@ -657,29 +636,30 @@ export class Parser {
 
   private parseList(): n.List {
     const token = this.stream.expect('lbracket');
-    const items: n.Expr[] = [];
-    while (this.stream.type() !== 'rbracket') {
-      if (items.length) this.stream.expect('comma');
-      if (this.stream.type() === 'rbracket') break;
-      items.push(this.parseExpression());
-    }
-    this.stream.expect('rbracket');
-    return { type: 'List', items, lineno: token.lineno };
+    return { type: 'List', items: this.parseItems('rbracket', () => this.parseExpression()), lineno: token.lineno };
   }
 
   private parseDict(): n.Dict {
     const token = this.stream.expect('lbrace');
-    const items: n.Pair[] = [];
-    while (this.stream.type() !== 'rbrace') {
-      if (items.length) this.stream.expect('comma');
-      if (this.stream.type() === 'rbrace') break;
+    const items = this.parseItems('rbrace', (): n.Pair => {
       const key = this.parseExpression();
       this.stream.expect('colon');
       const value = this.parseExpression();
-      items.push({ type: 'Pair', key, value, lineno: key.lineno });
-    }
-    this.stream.expect('rbrace');
+      return { type: 'Pair', key, value, lineno: key.lineno };
+    });
     return { type: 'Dict', items, lineno: token.lineno };
+  }
+
+  /** The comma-separated items of a list or dict display, a trailing comma allowed, up to and including `close`. */
+  private parseItems<T>(close: TokenType, item: () => T): T[] {
+    const items: T[] = [];
+    while (this.stream.type() !== close) {
+      if (items.length) this.stream.expect('comma');
+      if (this.stream.type() === close) break;
+      items.push(item());
+    }
+    this.stream.expect(close);
+    return items;
   }
 
   private parsePostfix(node: n.Expr): n.Expr {

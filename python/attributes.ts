@@ -31,22 +31,22 @@ import {
 function tableOf(obj: PyValue): MethodTable<never> | undefined {
   switch (typeof obj) {
     case 'string':
-      return strMethods as MethodTable<never>;
+      return strMethods;
     case 'bigint':
     case 'boolean':
-      return intMethodTable as MethodTable<never>;
+      return intMethodTable;
     case 'number':
-      return floatMethodTable as MethodTable<never>;
+      return floatMethodTable;
   }
   if (obj === null) return undefined;
-  if (obj instanceof PyList) return listMethodTable as MethodTable<never>;
-  if (obj instanceof PyDict) return dictMethodTable as MethodTable<never>;
-  if (obj instanceof PyTuple) return tupleMethodTable as MethodTable<never>;
-  if (obj instanceof PySet) return setMethodTable as MethodTable<never>;
-  if (obj instanceof PyFrozenSet) return frozenSetMethodTable as MethodTable<never>;
-  if (obj instanceof PyBytes) return bytesMethodTable as MethodTable<never>;
-  if (obj instanceof PyDictView) return dictViewMethodTable as MethodTable<never>;
-  if (obj instanceof PyRange) return rangeMethodTable as MethodTable<never>;
+  if (obj instanceof PyList) return listMethodTable;
+  if (obj instanceof PyDict) return dictMethodTable;
+  if (obj instanceof PyTuple) return tupleMethodTable;
+  if (obj instanceof PySet) return setMethodTable;
+  if (obj instanceof PyFrozenSet) return frozenSetMethodTable;
+  if (obj instanceof PyBytes) return bytesMethodTable;
+  if (obj instanceof PyDictView) return dictViewMethodTable;
+  if (obj instanceof PyRange) return rangeMethodTable;
   return undefined;
 }
 
@@ -126,28 +126,22 @@ export function callMethod(obj: PyValue, name: string, args: PyValue[], kwargs: 
   throw attributeError(`'${typeName(f)}' object is not callable`);
 }
 
+let tablesByName: ReadonlyMap<string, MethodTable<never>> | undefined;
+
 /** The method table of a built-in type name, for unbound access (str.upper). */
 export function methodTableFor(type: string): MethodTable<never> | undefined {
-  switch (type) {
-    case 'str':
-      return strMethods as MethodTable<never>;
-    case 'int':
-    case 'bool':
-      return intMethodTable as MethodTable<never>;
-    case 'float':
-      return floatMethodTable as MethodTable<never>;
-    case 'list':
-      return listMethodTable as MethodTable<never>;
-    case 'dict':
-      return dictMethodTable as MethodTable<never>;
-    case 'tuple':
-      return tupleMethodTable as MethodTable<never>;
-    case 'set':
-      return setMethodTable as MethodTable<never>;
-    case 'frozenset':
-      return frozenSetMethodTable as MethodTable<never>;
-    case 'bytes':
-      return bytesMethodTable as MethodTable<never>;
-  }
-  return undefined;
+  // made on first use: some method modules import this one, so their tables may not exist yet while it loads
+  tablesByName ??= new Map<string, MethodTable<never>>([
+    ['str', strMethods],
+    ['int', intMethodTable],
+    ['bool', intMethodTable],
+    ['float', floatMethodTable],
+    ['list', listMethodTable],
+    ['dict', dictMethodTable],
+    ['tuple', tupleMethodTable],
+    ['set', setMethodTable],
+    ['frozenset', frozenSetMethodTable],
+    ['bytes', bytesMethodTable],
+  ]);
+  return tablesByName.get(type);
 }

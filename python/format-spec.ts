@@ -147,34 +147,11 @@ function formatInt(n: bigint, s: Spec, typeLabel: string): string {
   }
   const neg = n < 0n;
   const a = neg ? -n : n;
-  let digits: string;
-  let prefix = '';
-  let every = 3;
-  switch (t) {
-    case 'b':
-      digits = a.toString(2);
-      prefix = s.alternate ? '0b' : '';
-      every = 4;
-      break;
-    case 'o':
-      digits = a.toString(8);
-      prefix = s.alternate ? '0o' : '';
-      every = 4;
-      break;
-    case 'x':
-      digits = a.toString(16);
-      prefix = s.alternate ? '0x' : '';
-      every = 4;
-      break;
-    case 'X':
-      digits = a.toString(16).toUpperCase();
-      prefix = s.alternate ? '0X' : '';
-      every = 4;
-      break;
-    default:
-      digits = a.toString();
-  }
-  return layoutNumber(neg, prefix, digits, '', s, every);
+  const radix = t === 'b' ? 2 : t === 'o' ? 8 : t === 'x' || t === 'X' ? 16 : 10;
+  const digits = t === 'X' ? a.toString(16).toUpperCase() : a.toString(radix);
+  if (radix === 10) return layoutNumber(neg, '', digits, '', s, 3);
+  // the prefix is '0' and the type letter (0b, 0o, 0x, 0X); these group by 4 digits
+  return layoutNumber(neg, s.alternate ? '0' + t : '', digits, '', s, 4);
 }
 
 function formatFloat(x: number, s: Spec, typeLabel: string): string {

@@ -185,6 +185,11 @@ export class JsonDecodeError extends PyException {
   }
 }
 
+/** What each one-letter escape of a JSON string stands for (json.decoder's BACKSLASH). */
+const BACKSLASH: ReadonlyMap<string, string> = new Map([
+  ['"', '"'], ['\\', '\\'], ['/', '/'], ['b', '\b'], ['f', '\f'], ['n', '\n'], ['r', '\r'], ['t', '\t'],
+]);
+
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 const WS = /[ \t\n\r]*/y;
 
@@ -221,43 +226,16 @@ export function jsonLoads(text: string): PyValue {
       if (c !== '\\') fail('Invalid control character at');
       const e = text[i + 1];
       if (e === undefined) fail('Unterminated string starting at', begin);
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out += e;
-          i += 2;
-          break;
-        case 'b':
-          out += '\b';
-          i += 2;
-          break;
-        case 'f':
-          out += '\f';
-          i += 2;
-          break;
-        case 'n':
-          out += '\n';
-          i += 2;
-          break;
-        case 'r':
-          out += '\r';
-          i += 2;
-          break;
-        case 't':
-          out += '\t';
-          i += 2;
-          break;
-        case 'u': {
-          const hex = text.slice(i + 2, i + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Invalid \\uXXXX escape', i + 1);
-          out += String.fromCharCode(parseInt(hex, 16));
-          i += 6;
-          break;
-        }
-        default:
-          fail('Invalid \\escape', i);
-      }
+      const unescaped = BACKSLASH.get(e);
+      if (unescaped !== undefined) {
+        out += unescaped;
+        i += 2;
+      } else if (e === 'u') {
+        const hex = text.slice(i + 2, i + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Invalid \\uXXXX escape', i + 1);
+        out += String.fromCharCode(parseInt(hex, 16));
+        i += 6;
+      } else fail('Invalid \\escape', i);
     }
   };
 
@@ -339,25 +317,24 @@ export function jsonLoads(text: string): PyValue {
 
 // ---- the json module ------------------------------------------------------------
 
+/** The keyword arguments of json.dumps that are flags, and their option. */
+const DUMPS_FLAGS: ReadonlyMap<string, 'skipkeys' | 'ensureAscii' | 'checkCircular' | 'allowNan' | 'sortKeys'> = new Map([
+  ['skipkeys', 'skipkeys'],
+  ['ensure_ascii', 'ensureAscii'],
+  ['check_circular', 'checkCircular'],
+  ['allow_nan', 'allowNan'],
+  ['sort_keys', 'sortKeys'],
+]);
+
 function dumpsKwargs(kwargs: Kwargs): DumpsOptions {
   const opt: DumpsOptions = {};
   for (const [k, v] of kwargs) {
+    const flag = DUMPS_FLAGS.get(k);
+    if (flag) {
+      opt[flag] = truthy(v);
+      continue;
+    }
     switch (k) {
-      case 'skipkeys':
-        opt.skipkeys = truthy(v);
-        break;
-      case 'ensure_ascii':
-        opt.ensureAscii = truthy(v);
-        break;
-      case 'check_circular':
-        opt.checkCircular = truthy(v);
-        break;
-      case 'allow_nan':
-        opt.allowNan = truthy(v);
-        break;
-      case 'sort_keys':
-        opt.sortKeys = truthy(v);
-        break;
       case 'indent':
         opt.indent = v === null ? null : typeof v === 'bigint' ? Number(v) : asStr(v) ?? null;
         break;

@@ -102,10 +102,9 @@ function joinRepr(items: Iterable<PyValue>): string {
   return parts.join(', ');
 }
 
-export function repr(v: PyValue): string {
+/** repr() of the scalars other than str, which is also their str(). */
+function scalarRepr(v: bigint | number | boolean | null): string {
   switch (typeof v) {
-    case 'string':
-      return strRepr(v);
     case 'bigint':
       return v.toString();
     case 'number':
@@ -113,7 +112,12 @@ export function repr(v: PyValue): string {
     case 'boolean':
       return v ? 'True' : 'False';
   }
-  if (v === null) return 'None';
+  return 'None';
+}
+
+export function repr(v: PyValue): string {
+  if (typeof v === 'string') return strRepr(v);
+  if (typeof v !== 'object' || v === null) return scalarRepr(v);
   if (v instanceof PyList) return guarded(v, '[', ']', () => '[' + joinRepr(v.items) + ']');
   if (v instanceof PyTuple) {
     // tuple subclasses with their own repr (named tuples)
@@ -149,17 +153,8 @@ export function repr(v: PyValue): string {
 
 /** str(v) */
 export function str(v: PyValue): string {
-  switch (typeof v) {
-    case 'string':
-      return v;
-    case 'bigint':
-      return v.toString();
-    case 'number':
-      return floatRepr(v);
-    case 'boolean':
-      return v ? 'True' : 'False';
-  }
-  if (v === null) return 'None';
+  if (typeof v === 'string') return v;
+  if (typeof v !== 'object' || v === null) return scalarRepr(v);
   if (
     v instanceof PyList || v instanceof PyTuple || v instanceof PyDict || v instanceof PySet ||
     v instanceof PyFrozenSet || v instanceof PyBytes || v instanceof PyRange || v instanceof PyDictView

@@ -73,10 +73,14 @@ function sliceStr(v: string, s: PySlice): string {
   return out;
 }
 
-/** Normalises a possibly negative index; undefined when out of range. */
-function normIndex(i: number, length: number): number | undefined {
-  if (i < 0) i += length;
-  return i >= 0 && i < length ? i : undefined;
+/**
+ * The position of index `i` in a sequence of `length`, counting from the
+ * end when negative; outside it, IndexError "<what> index out of range".
+ */
+function position(i: number, length: number, what: string): number {
+  const j = i < 0 ? i + length : i;
+  if (j < 0 || j >= length) throw indexError(what ? `${what} index out of range` : 'index out of range');
+  return j;
 }
 
 /** obj[key] */
@@ -89,8 +93,7 @@ export function getItem(obj: PyValue, key: PyValue): PyValue {
   if (obj instanceof PyList || obj instanceof PyTuple) {
     const i = asIndex(key);
     if (i !== undefined) {
-      const j = normIndex(i, obj.items.length);
-      if (j === undefined) throw indexError(`${obj.typeName} index out of range`);
+      const j = position(i, obj.items.length, obj.typeName);
       return obj.items[j]!;
     }
     if (key instanceof PySlice) {
@@ -102,8 +105,7 @@ export function getItem(obj: PyValue, key: PyValue): PyValue {
   if (typeof obj === 'string') {
     const i = asIndex(key);
     if (i !== undefined) {
-      const j = normIndex(i, strLen(obj));
-      if (j === undefined) throw indexError('string index out of range');
+      const j = position(i, strLen(obj), 'string');
       return cpAt(obj, j);
     }
     if (key instanceof PySlice) return sliceStr(obj, key);
@@ -113,8 +115,7 @@ export function getItem(obj: PyValue, key: PyValue): PyValue {
     const i = asIndex(key);
     if (i !== undefined) {
       const n = Number(obj.length);
-      const j = normIndex(i, n);
-      if (j === undefined) throw indexError('range object index out of range');
+      const j = position(i, n, 'range object');
       return obj.at(BigInt(j));
     }
     if (key instanceof PySlice) {
@@ -126,8 +127,7 @@ export function getItem(obj: PyValue, key: PyValue): PyValue {
   if (obj instanceof PyBytes) {
     const i = asIndex(key);
     if (i !== undefined) {
-      const j = normIndex(i, obj.data.length);
-      if (j === undefined) throw indexError('index out of range');
+      const j = position(i, obj.data.length, '');
       return BigInt(obj.data[j]!);
     }
     if (key instanceof PySlice) return new PyBytes(Uint8Array.from(sliceArray(Array.from(obj.data), key)));
@@ -149,8 +149,7 @@ export function setItem(obj: PyValue, key: PyValue, value: PyValue): void {
   if (obj instanceof PyList) {
     const i = asIndex(key);
     if (i !== undefined) {
-      const j = normIndex(i, obj.items.length);
-      if (j === undefined) throw indexError('list assignment index out of range');
+      const j = position(i, obj.items.length, 'list assignment');
       obj.items[j] = value;
       return;
     }
@@ -185,8 +184,7 @@ export function delItem(obj: PyValue, key: PyValue): void {
   if (obj instanceof PyList) {
     const i = asIndex(key);
     if (i !== undefined) {
-      const j = normIndex(i, obj.items.length);
-      if (j === undefined) throw indexError('list assignment index out of range');
+      const j = position(i, obj.items.length, 'list assignment');
       obj.items.splice(j, 1);
       return;
     }

@@ -173,27 +173,24 @@ class Parser {
   }
 
   private disjunction(): Expr {
-    const start = this.tok;
-    const first = this.conjunction();
-    if (!this.isKw('or')) return first;
-    const values = [first];
-    while (this.isKw('or')) {
-      this.next();
-      values.push(this.conjunction());
-    }
-    return { kind: 'BoolOp', pos: start.pos, op: 'or', values };
+    return this.boolOp('or', () => this.conjunction());
   }
 
   private conjunction(): Expr {
+    return this.boolOp('and', () => this.inversion());
+  }
+
+  /** `operand (op operand)*`, one BoolOp for the whole chain as in Python's AST. */
+  private boolOp(op: 'or' | 'and', operand: () => Expr): Expr {
     const start = this.tok;
-    const first = this.inversion();
-    if (!this.isKw('and')) return first;
+    const first = operand();
+    if (!this.isKw(op)) return first;
     const values = [first];
-    while (this.isKw('and')) {
+    while (this.isKw(op)) {
       this.next();
-      values.push(this.inversion());
+      values.push(operand());
     }
-    return { kind: 'BoolOp', pos: start.pos, op: 'and', values };
+    return { kind: 'BoolOp', pos: start.pos, op, values };
   }
 
   private inversion(): Expr {
@@ -498,23 +495,14 @@ class Parser {
     if (this.isKw('yield')) this.fail("'yield' outside function");
     const first = this.starOrExpr(true);
     if (this.isKw('for')) {
-      const gen: Expr = { kind: 'GeneratorExp', pos: open.pos, elt: first, generators: this.comprehensions() };
-      this.expectOp(')', open);
-      return gen;
+      return this.closed({ kind: 'GeneratorExp', pos: open.pos, elt: first, generators: this.comprehensions() }, ')', open);
     }
     if (!this.isOp(',')) {
       this.expectOp(')', open);
       if (first.kind === 'Starred') this.fail("can't use starred expression here", open);
       return first;
     }
-    const elts = [first];
-    while (this.isOp(',')) {
-      this.next();
-      if (this.isOp(')')) break;
-      elts.push(this.starOrExpr(true));
-    }
-    this.expectOp(')', open);
-    return { kind: 'Tuple', pos: open.pos, elts };
+    return { kind: 'Tuple', pos: open.pos, elts: this.displayRest(first, ')', open) };
   }
 
   private listDisplay(): Expr {
@@ -526,18 +514,9 @@ class Parser {
     const first = this.starOrExpr(true);
     if (this.isKw('for')) {
       if (first.kind === 'Starred') this.fail('iterable unpacking cannot be used in comprehension', open);
-      const comp: Expr = { kind: 'ListComp', pos: open.pos, elt: first, generators: this.comprehensions() };
-      this.expectOp(']', open);
-      return comp;
+      return this.closed({ kind: 'ListComp', pos: open.pos, elt: first, generators: this.comprehensions() }, ']', open);
     }
-    const elts = [first];
-    while (this.isOp(',')) {
-      this.next();
-      if (this.isOp(']')) break;
-      elts.push(this.starOrExpr(true));
-    }
-    this.expectOp(']', open);
-    return { kind: 'List', pos: open.pos, elts };
+    return { kind: 'List', pos: open.pos, elts: this.displayRest(first, ']', open) };
   }
 
   private braceDisplay(): Expr {
@@ -551,18 +530,27 @@ class Parser {
     const first = this.starOrExpr(true);
     if (this.isOp(':') && first.kind !== 'Starred') return this.dictRest(open, first);
     if (this.isKw('for')) {
-      const comp: Expr = { kind: 'SetComp', pos: open.pos, elt: first, generators: this.comprehensions() };
-      this.expectOp('}', open);
-      return comp;
+      return this.closed({ kind: 'SetComp', pos: open.pos, elt: first, generators: this.comprehensions() }, '}', open);
     }
+    return { kind: 'Set', pos: open.pos, elts: this.displayRest(first, '}', open) };
+  }
+
+  /** `e`, once the closing bracket of the display that `open` began follows. */
+  private closed<T>(e: T, close: string, open: Token): T {
+    this.expectOp(close, open);
+    return e;
+  }
+
+  /** The elements of a tuple, list or set display from `first` to its closing bracket (a trailing comma allowed). */
+  private displayRest(first: Expr, close: string, open: Token): Expr[] {
     const elts = [first];
     while (this.isOp(',')) {
       this.next();
-      if (this.isOp('}')) break;
+      if (this.isOp(close)) break;
       elts.push(this.starOrExpr(true));
     }
-    this.expectOp('}', open);
-    return { kind: 'Set', pos: open.pos, elts };
+    this.expectOp(close, open);
+    return elts;
   }
 
   private dictRest(open: Token, firstKey: Expr | null): Expr {
@@ -583,9 +571,7 @@ class Parser {
         this.expectOp(':');
         const value = this.expression();
         if (first && this.isKw('for')) {
-          const comp: Expr = { kind: 'DictComp', pos: open.pos, key, value, generators: this.comprehensions() };
-          this.expectOp('}', open);
-          return comp;
+          return this.closed({ kind: 'DictComp', pos: open.pos, key, value, generators: this.comprehensions() }, '}', open);
         }
         keys.push(key);
         values.push(value);

@@ -220,20 +220,12 @@ function allChars(s: string, test: (ch: string) => boolean): boolean {
   return true;
 }
 
-function pyIsLower(s: string): boolean {
+/** str.islower (LOWER, UPPER) and str.isupper (UPPER, LOWER): some cased character, all of them in `wanted` case. */
+function allCasedAs(s: string, wanted: RegExp, other: RegExp): boolean {
   let cased = false;
   for (const ch of s) {
-    if (UPPER.test(ch) || TITLECASE.test(ch)) return false;
-    if (LOWER.test(ch)) cased = true;
-  }
-  return cased;
-}
-
-function pyIsUpper(s: string): boolean {
-  let cased = false;
-  for (const ch of s) {
-    if (LOWER.test(ch) || TITLECASE.test(ch)) return false;
-    if (UPPER.test(ch)) cased = true;
+    if (other.test(ch) || TITLECASE.test(ch)) return false;
+    if (wanted.test(ch)) cased = true;
   }
   return cased;
 }
@@ -464,7 +456,7 @@ const m: Record<string, Method<string>> = {
   isdecimal: (s, a, k) => (noArgs('str.isdecimal', a, k), allChars(s, isDecimalChar)),
   isdigit: (s, a, k) => (noArgs('str.isdigit', a, k), allChars(s, isDigitChar)),
   isidentifier: (s, a, k) => (noArgs('str.isidentifier', a, k), /^[\p{XID_Start}_][\p{XID_Continue}]*$/u.test(s)),
-  islower: (s, a, k) => (noArgs('str.islower', a, k), pyIsLower(s)),
+  islower: (s, a, k) => (noArgs('str.islower', a, k), allCasedAs(s, LOWER, UPPER)),
   isnumeric: (s, a, k) => (noArgs('str.isnumeric', a, k), allChars(s, isNumericChar)),
   isprintable: (s, a, k) => {
     noArgs('str.isprintable', a, k);
@@ -473,7 +465,7 @@ const m: Record<string, Method<string>> = {
   },
   isspace: (s, a, k) => (noArgs('str.isspace', a, k), allChars(s, (c) => c.length === 1 && isPySpaceCode(c.charCodeAt(0)))),
   istitle: (s, a, k) => (noArgs('str.istitle', a, k), pyIsTitle(s)),
-  isupper: (s, a, k) => (noArgs('str.isupper', a, k), pyIsUpper(s)),
+  isupper: (s, a, k) => (noArgs('str.isupper', a, k), allCasedAs(s, UPPER, LOWER)),
   join: (s, a, k) => {
     const [it] = bind(sig('str.join', ['iterable']), a, k);
     return strJoin(s, it!);
