@@ -6,7 +6,7 @@ import { repr } from './repr.ts';
 import { cpAt, cpSlice, hasAstral, strLen } from './codepoints.ts';
 import { toArray } from './iter.ts';
 import {
-  PyBytes,
+  PyByteArray, PyBytes,
   PyDict,
   PyList,
   PyObject,
@@ -127,7 +127,8 @@ export function getItem(obj: PyValue, key: PyValue): PyValue {
   if (obj instanceof PyBytes) {
     const i = asIndex(key);
     if (i !== undefined) {
-      const j = position(i, obj.data.length, '');
+      // CPython: "index out of range" for bytes, "bytearray index out of range"
+      const j = position(i, obj.data.length, obj instanceof PyByteArray ? 'bytearray' : '');
       return BigInt(obj.data[j]!);
     }
     if (key instanceof PySlice) return new PyBytes(Uint8Array.from(sliceArray(Array.from(obj.data), key)));
