@@ -19,44 +19,10 @@ import { read, run } from '../recipes/run.ts';
 import { RECIPES } from '../../recipes/index.ts';
 import { RecipeRegistry } from '../../recipes/registry.ts';
 import { fixture } from './harness.ts';
+import { buildoutTail } from '../../slapos/node/partition.ts';
 
 const corpus = corpusRoot();
 
-/** slapgrid's tail (spec §3.3), with a partition of the local machine. */
-function tail(partition: string): string {
-  return `
-# This is beginning of zc.buildout profile's tail added by slapgrid
-[buildout]
-bin-directory = \${buildout:directory}/sbin
-offline = true
-
-[slap-connection]
-computer-id = COMP-0
-partition-id = slappart0
-server-url =
-software-release-url = ${partition}/software.cfg
-key-file =
-cert-file =
-shared-part-list =
-build-time-part-list =
-requested-state = started
-
-[slap_connection]
-computer_id = COMP-0
-partition_id = slappart0
-server_url =
-software_release_url = ${partition}/software.cfg
-key_file =
-cert_file =
-
-[storage-configuration]
-storage-home =
-
-[network-information]
-global-ipv4-network =
-# This is end of zc.buildout profile's tail added by slapgrid
-`;
-}
 
 test('software/mosquitto instance profile installs unchanged, end to end', { skip: corpus ? false : 'no corpus beside the repository' }, async () => {
   await withTree({}, async (dir) => {
@@ -100,7 +66,7 @@ test('software/mosquitto instance profile installs unchanged, end to end', { ski
 
     const partition = join(dir, 'slappart0');
     mkdirSync(partition);
-    writeFileSync(join(partition, 'buildout.cfg'), rendered + '\n\n' + tail(sr));
+    writeFileSync(join(partition, 'buildout.cfg'), rendered + '\n\n' + buildoutTail({ computerId: 'COMP-0', partitionId: 'slappart0', serverUrl: '', softwareReleaseUrl: `${sr}/software.cfg`, requestedState: 'started' }));
     writeFileSync(join(partition, '.partition.json'), JSON.stringify({ 'ip-list': ['10.0.0.2', '10.0.0.1', 'fd00::2', 'fd00::1'], parameters: {} }));
 
     // the stand-in, even once tsbuildout has its own slapconfiguration (which asks a master)
