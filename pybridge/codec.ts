@@ -4,27 +4,32 @@
 // {"i": "12"} int, {"f": "1.5"} float (Python's repr, so inf, nan and -0.0
 // survive), {"l"}, {"t"} list and tuple, {"d": [[k, v], …]} dict (any key
 // type, in order), {"s"}, {"fs"} set and frozenset (in the sender's
-// iteration order), {"b"}, {"ba"} bytes and bytearray (base64).
+// iteration order), {"b"}, {"ba"} bytes and bytearray (base64); {"o": n}
+// a Python object held by the bridge (remote.ts).
 import { repr } from '../python/repr.ts';
-import { PyByteArray, PyBytes, PyDict, PyFrozenSet, PyList, PySet, PyTuple, type PyValue } from '../python/value.ts';
+import { PyByteArray, PyBytes, PyDict, PyFrozenSet, PyList, PySet, PyTuple, type PyObject, type PyValue } from '../python/value.ts';
 
 export type Wire = string | boolean | null | { [tag: string]: unknown };
 
 export class CodecError extends Error {}
 
-export function encode(v: PyValue): Wire {
+/** `other` encodes the objects that are none of the above (a handle to a Python object: {"o": n}). */
+export function encode(v: PyValue, other?: (v: PyObject) => Wire | undefined): Wire {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return { i: v.toString() };
   if (typeof v === 'number') return { f: repr(v) };
-  if (v instanceof PyList) return { l: v.items.map(encode) };
-  if (v instanceof PyTuple) return { t: v.items.map(encode) };
-  if (v instanceof PyDict) return { d: [...v.entries()].map(([k, x]) => [encode(k), encode(x)]) };
-  if (v instanceof PyFrozenSet) return { fs: [...v.values()].map(encode) };
-  if (v instanceof PySet) return { s: [...v.values()].map(encode) };
+  const each = (x: PyValue) => encode(x, other);
+  if (v instanceof PyList) return { l: v.items.map(each) };
+  if (v instanceof PyTuple) return { t: v.items.map(each) };
+  if (v instanceof PyDict) return { d: [...v.entries()].map(([k, x]) => [each(k), each(x)]) };
+  if (v instanceof PyFrozenSet) return { fs: [...v.values()].map(each) };
+  if (v instanceof PySet) return { s: [...v.values()].map(each) };
   if (v instanceof PyByteArray) return { ba: Buffer.from(v.data).toString('base64') };
   if (v instanceof PyBytes) return { b: Buffer.from(v.data).toString('base64') };
   const s = v.strValue;
   if (s !== undefined) return s;
+  const handle = other?.(v);
+  if (handle !== undefined) return handle;
   throw new CodecError(`a value of type ${v.typeName} cannot cross to Python`);
 }
 

@@ -92,6 +92,8 @@ export interface PythonErrorDetail {
   frames?: PythonFrame[];
   /** traceback.format_exception_only */
   text?: string;
+  /** The exception's class and its bases, innermost first (Python exceptions raised to templates). */
+  mro?: string[];
   syntax?: { file: string | null; line: number | null; offset: number | null; text: string | null; msg: string };
   token?: number;
 }

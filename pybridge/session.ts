@@ -13,7 +13,8 @@ import type { Logger } from '../recipes/api.ts';
 import { eggDirectories } from '../recipes/python-egg.ts';
 import { CodecError, decode, encode, type Wire } from './codec.ts';
 import { pythonError } from './errors.ts';
-import { CallbackRefusal, PythonFailure, PythonProcess } from './process.ts';
+import { BridgeCrash, CallbackRefusal, PythonFailure, PythonProcess } from './process.ts';
+import { RemoteObjects } from './remote.ts';
 
 export interface RecipeHandle {
   handle: number;
@@ -24,6 +25,8 @@ export class BridgeSession {
   private proc: PythonProcess | undefined;
   /** The parts whose Python code is running, innermost last: reads of other sections make them dependencies. */
   private readonly running: string[] = [];
+  /** The Python objects templates use (importModule). */
+  private objects: RemoteObjects | undefined;
 
   constructor(
     readonly buildout: Buildout,
@@ -103,6 +106,21 @@ export class BridgeSession {
     return this.call(h.part, option, 'update', [h.handle]) as string[] | null;
   }
 
+  /** A Python module, held by the bridge (a jinja2 context's `import` of a module tsbuildout does not provide). */
+  importModule(name: string): PyValue {
+    if (!this.objects) {
+      const proc = this.process();
+      this.objects = new RemoteObjects({
+        objectCall: (method, args) => {
+          // a handle means nothing to another process
+          if (this.proc !== proc) throw new BridgeCrash('the Python bridge that held this object has ended');
+          return proc.call(method, args, (m, a) => this.callback(m, a));
+        },
+      });
+    }
+    return this.objects.importModule(name);
+  }
+
   /** A `!py!` value, evaluated by Python as the SlapOS fork does. */
   evaluate(expression: string): PyValue {
     return decode(this.call(undefined, undefined, 'eval', [expression]));
@@ -111,6 +129,7 @@ export class BridgeSession {
   close(): void {
     this.proc?.close();
     this.proc = undefined;
+    this.objects = undefined;
   }
 
   // ------------------------------------------------------------ callbacks

@@ -137,7 +137,111 @@ def dec(v):
         return base64.b64decode(v['b'])
     if 'ba' in v:
         return bytearray(base64.b64decode(v['ba']))
+    if 'o' in v:
+        return _OBJECTS[v['o']]
     raise ValueError('unknown tagged value %r' % (v,))
+
+
+# ------------------------------------------------------- objects by handle
+# Python objects tsbuildout holds without copying them: the modules a jinja2
+# part's context imports and whatever their functions return that is not a
+# plain value. Kept for the run (a handle is an index in this list).
+
+_OBJECTS = []
+_PLAIN_SCALARS = (str, int, float, bool, type(None), bytes, bytearray)
+_PLAIN_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _plain(v, depth=0):
+    """Exactly the built-in types enc() copies (a namedtuple or a dict
+    subclass keeps its methods only as an object)."""
+    t = type(v)
+    if t in _PLAIN_SCALARS:
+        return True
+    if t not in _PLAIN_CONTAINERS or depth > 50:
+        return False
+    if t is dict:
+        return all(_plain(k, depth + 1) and _plain(x, depth + 1) for k, x in v.items())
+    return all(_plain(x, depth + 1) for x in v)
+
+
+def out(v):
+    """A result for tsbuildout: a copy when plain, else a handle."""
+    if _plain(v):
+        return enc(v)
+    _OBJECTS.append(v)
+    t = type(v)
+    return {'o': len(_OBJECTS) - 1, 'type': t.__name__, 'module': t.__module__, 'callable': callable(v)}
+
+
+def h_obj_import(name):
+    return out(importlib.import_module(name))
+
+
+def h_obj_getattr(handle, name):
+    try:
+        return [True, out(getattr(_OBJECTS[handle], name))]
+    except AttributeError as e:
+        return [False, str(e)]
+
+
+def h_obj_call(handle, args, kwargs):
+    return out(_OBJECTS[handle](*[dec(a) for a in args], **dict((k, dec(v)) for k, v in kwargs)))
+
+
+def h_obj_getitem(handle, key):
+    return out(_OBJECTS[handle][dec(key)])
+
+
+def h_obj_iter(handle):
+    try:
+        it = iter(_OBJECTS[handle])
+    except TypeError:
+        return None
+    return [out(x) for x in it]
+
+
+def h_obj_len(handle):
+    try:
+        return len(_OBJECTS[handle])
+    except TypeError:
+        return None
+
+
+def h_obj_contains(handle, value):
+    return dec(value) in _OBJECTS[handle]
+
+
+def h_obj_eq(handle, other):
+    return bool(_OBJECTS[handle] == dec(other))
+
+
+_OBJ_BUILTINS = {'repr': repr, 'str': str, 'bool': bool, 'hash': lambda o: str(hash(o))}
+
+
+def h_obj_builtin(handle, name):
+    """repr(o), str(o), bool(o) or hash(o) (as text: Python's hashes exceed JSON's numbers)."""
+    return _OBJ_BUILTINS[name](_OBJECTS[handle])
+
+
+_OPERATORS = {
+    '+': 'add', '-': 'sub', '*': 'mul', '/': 'truediv', '//': 'floordiv', '%': 'mod',
+    '**': 'pow', '&': 'and_', '|': 'or_', '^': 'xor', '<<': 'lshift', '>>': 'rshift',
+    '@': 'matmul', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
+}
+_UNARY = {'-': 'neg', '+': 'pos', '~': 'invert'}
+
+
+def h_obj_op(op, a, b=None):
+    """a OP b (or OP a), with Python's whole dispatch (reflected methods included)."""
+    import operator
+    if b is None and op in _UNARY:
+        return out(getattr(operator, _UNARY[op])(dec(a)))
+    return out(getattr(operator, _OPERATORS[op])(dec(a), dec(b)))
+
+
+def h_obj_dir(handle):
+    return [str(n) for n in dir(_OBJECTS[handle])]
 
 
 # ------------------------------------------------------------------ errors
@@ -345,6 +449,7 @@ def _describe(e, tb=None):
         'user': _is_user_error(e),
         'frames': _frames(tb if tb is not None else e.__traceback__),
         'text': ''.join(traceback.format_exception_only(type(e), e)),
+        'mro': [c.__name__ for c in type(e).__mro__],
     }
     if isinstance(e, SyntaxError):
         d['syntax'] = {'file': e.filename, 'line': e.lineno, 'offset': e.offset, 'text': e.text, 'msg': e.msg}
@@ -1005,6 +1110,17 @@ HANDLERS = {
     'update': h_update,
     'eval': h_eval,
     'exec': h_exec,
+    'obj.import': h_obj_import,
+    'obj.getattr': h_obj_getattr,
+    'obj.call': h_obj_call,
+    'obj.getitem': h_obj_getitem,
+    'obj.iter': h_obj_iter,
+    'obj.len': h_obj_len,
+    'obj.contains': h_obj_contains,
+    'obj.eq': h_obj_eq,
+    'obj.builtin': h_obj_builtin,
+    'obj.dir': h_obj_dir,
+    'obj.op': h_obj_op,
 }
 
 BUILDOUT = Buildout()

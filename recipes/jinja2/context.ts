@@ -9,7 +9,7 @@ import { jsonLoads } from '../../python/json.ts';
 import { importModule, knownModules } from '../../python/modules/index.ts';
 import { repr } from '../../python/repr.ts';
 import { pySplitLines } from '../../python/text.ts';
-import { NO_KWARGS, PyDict, PyList, PyModule, asStr, typeName, type PyValue } from '../../python/value.ts';
+import { NO_KWARGS, PyDict, PyList, asStr, typeName, type PyValue } from '../../python/value.ts';
 import { RecipeError, type BuildoutView, type PartOptions } from '../api.ts';
 
 /** One evaluated context entry; `module` tells an `import` entry (what the differential tests re-import in Python). */
@@ -58,18 +58,26 @@ function jsonOf(value: PyValue): PyValue {
   return jsonLoads(text);
 }
 
-/** The module an `import` entry names; an unprovided one is a clear error. */
-export function importFor(expression: string, part: string): PyModule {
+/** Imports a module in the run's Python (the bridge); absent where no run is (lint, plan). */
+export type PythonImporter = (module: string) => PyValue;
+
+/**
+ * The module an `import` entry names: tsbuildout's own implementation, else
+ * the module of the run's Python, through the bridge; without a run, an
+ * unprovided one is a clear error.
+ */
+export function importFor(expression: string, part: string, python?: PythonImporter): PyValue {
   const m = importModule(expression);
   if (m) return m;
+  if (python) return python(expression);
   throw new RecipeError(
-    `[${part}] context: the Python module '${expression}' is not provided by tsbuildout ` +
-      `(it provides: ${knownModules().sort().join(', ')})`,
+    `[${part}] context: the Python module '${expression}' is not provided by tsbuildout without a Python ` +
+      `(it provides: ${knownModules().sort().join(', ')}; a run imports others in the Python bridge)`,
   );
 }
 
 /** Evaluates one context entry (slapos.recipe.template's EXPRESSION_HANDLER). */
-export function evaluateEntry(type: string, expression: string, buildout: BuildoutView, options: PartOptions): { value: PyValue; module?: string } {
+export function evaluateEntry(type: string, expression: string, buildout: BuildoutView, options: PartOptions, python?: PythonImporter): { value: PyValue; module?: string } {
   switch (type) {
     case 'raw':
       return { value: expression };
@@ -80,7 +88,7 @@ export function evaluateEntry(type: string, expression: string, buildout: Buildo
     case 'jsonkey':
       return { value: jsonOf(getKey(expression, buildout, options)) };
     case 'import':
-      return { value: importFor(expression, options.name), module: expression };
+      return { value: importFor(expression, options.name, python), module: expression };
     case 'section': {
       // dict(buildout[name]): every option, substituted and typed, in buildout's key order
       const s = buildout.section(expression);
@@ -97,12 +105,12 @@ export function evaluateEntry(type: string, expression: string, buildout: Buildo
  * recipe already defines (the builtins, `six`, `assert`, `dumps`): using one
  * is the recipe's "Duplicate context entry" error, as is a name given twice.
  */
-export function parseContext(text: string, reserved: ReadonlySet<string>, buildout: BuildoutView, options: PartOptions): ContextEntry[] {
+export function parseContext(text: string, reserved: ReadonlySet<string>, buildout: BuildoutView, options: PartOptions, python?: PythonImporter): ContextEntry[] {
   const names = new Set(reserved);
   const out: ContextEntry[] = [];
   for (const [type, name, expression] of entryLines(text)) {
     if (names.has(name)) throw new PyException('ValueError', `Duplicate context entry ${repr(name)}`);
-    const { value, module } = evaluateEntry(type, expression, buildout, options);
+    const { value, module } = evaluateEntry(type, expression, buildout, options, python);
     names.add(name);
     out.push(module === undefined ? { type, name, expression, value } : { type, name, expression, value, module });
   }

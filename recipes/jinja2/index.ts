@@ -15,7 +15,7 @@ import { encodeStr } from '../../python/codecs.ts';
 import { PyException } from '../../python/exceptions.ts';
 import type { PyValue } from '../../python/value.ts';
 import { RecipeError, type BuildoutView, type PartOptions, type RecipeContext, type RecipeModule } from '../api.ts';
-import { parseContext, parseImportList, type ContextEntry, type ImportEntry } from './context.ts';
+import { parseContext, parseImportList, type ContextEntry, type ImportEntry, type PythonImporter } from './context.ts';
 import { parseExtensions, RECIPE_DEFAULT_NAMES, recipeDefaults, recipeEnvironment } from './environment.ts';
 import { decodeText, importLoader } from './loader.ts';
 import { modeOption } from '../lib/files.ts';
@@ -67,7 +67,7 @@ function templateLocation(options: PartOptions): TemplateLocation {
 }
 
 /** The recipe's constructor, without the side effects: what the differential tests and `render-template` reuse. */
-export function prepareJinja2(name: string, options: PartOptions, buildout: BuildoutView): Jinja2Part {
+export function prepareJinja2(name: string, options: PartOptions, buildout: BuildoutView, python?: PythonImporter): Jinja2Part {
   const encoding = options.get('encoding') ?? 'utf-8';
   const importDelimiter = options.get('import-delimiter') ?? '/';
   const imports = refuse(name, 'import-list', () => parseImportList(options.get('import-list') ?? '', buildout, options));
@@ -76,7 +76,7 @@ export function prepareJinja2(name: string, options: PartOptions, buildout: Buil
   if (output === undefined) output = options.get('rendered');
   if (output === undefined) options.require('output'); // buildout's "Missing option"
   const extensions = parseExtensions(options.get('extensions'));
-  const context = refuse(name, 'context', () => parseContext(options.get('context') ?? '', RECIPE_DEFAULT_NAMES, buildout, options));
+  const context = refuse(name, 'context', () => parseContext(options.get('context') ?? '', RECIPE_DEFAULT_NAMES, buildout, options, python));
   const mode = modeOption(options, name) ?? null;
   const once = options.get('once');
   const part: Jinja2Part = { name, template, output: output!, mode, encoding, extensions, importDelimiter, imports, context };
@@ -227,8 +227,8 @@ export const templateJinja2: RecipeModule = {
     templateReadsOptions: true,
     download: { url: 'url', md5sum: 'md5sum' },
   },
-  init({ name, options, buildout }: RecipeContext) {
-    const part = prepareJinja2(name, options, buildout);
+  init({ name, options, buildout, python }: RecipeContext) {
+    const part = prepareJinja2(name, options, buildout, python && ((module) => python().importModule(module)));
     const install = () => installPart(part, buildout.offline);
     return {
       install,

@@ -23,6 +23,7 @@ import { defaultRegistry } from '../../recipes/index.ts';
 import { encodeOutput, prepareJinja2, renderText, templateJinja2, templateSource, type Jinja2Part } from '../../recipes/jinja2/index.ts';
 import { parseRecipeSpec } from '../../recipes/registry.ts';
 import { repoRoot } from './jinja-corpus.ts';
+import { PyRemote } from '../../pybridge/remote.ts';
 
 export interface PartCase {
   /** The software profile, relative to the corpus root. */
@@ -33,6 +34,13 @@ export interface PartCase {
   prepared?: Jinja2Part;
   /** Why the part's options or context could not be resolved. */
   unresolved?: string;
+  /** Ends the Python bridge that holds modules the context imported (kept until the part is rendered). */
+  release?: () => void;
+}
+
+/** Ends the Python bridges kept for rendering (see PartCase.release). */
+export function releaseParts(cases: PartCase[]): void {
+  for (const c of cases) c.release?.();
 }
 
 export type Answer = { ok: string } | { error: string };
@@ -63,7 +71,7 @@ class CorpusHost implements RecipeHost {
       const c: PartCase = { software: this.software, part: options.name, directory: this.directory() };
       try {
         const view = buildoutView(buildout, options, this.runtime.flags);
-        c.prepared = prepareJinja2(options.name, partOptions(options, buildout, (expr) => this.runtime.python().evaluate(expr)), view);
+        c.prepared = prepareJinja2(options.name, partOptions(options, buildout, (expr) => this.runtime.python().evaluate(expr)), view, (module) => this.runtime.python().importModule(module));
       } catch (e) {
         const err = asBuildoutError(buildout, e);
         if (!(err instanceof BuildoutError)) throw e;
@@ -152,7 +160,10 @@ export async function partsOf(root: string, profile: string, buildDir?: string, 
     const moved = made.map((name) => ({ section: name, option: 'output', value: join(buildDir, relative(root, dir), name) }));
     return await partsOf(root, profile, buildDir, [...assignments, ...moved], made);
   } finally {
-    host.runtime.close();
+    // a context holding modules of the bridge's Python needs it until rendered
+    const holding = [...host.found.values()].filter((c) => c.prepared?.context.some((e) => e.value instanceof PyRemote));
+    if (holding.length) for (const c of holding) c.release = () => host.runtime.close();
+    else host.runtime.close();
   }
 }
 
@@ -296,5 +307,6 @@ export async function compareParts(root: string, cases: PartCase[]): Promise<Par
       out.push({ case: c, template, status: 'different', detail: `jinja2: ${show(want)} / ours: ${show(got)}`, python: want });
     }
   }
+  releaseParts(cases);
   return out;
 }

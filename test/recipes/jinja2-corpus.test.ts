@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corpusRoot, repoRoot } from '../../scripts/lib/jinja-corpus.ts';
-import { ourAnswer, outputDigest, partsOf, softwareProfiles, unrenderable, type PartCase } from '../../scripts/lib/jinja-recipe-corpus.ts';
+import { ourAnswer, outputDigest, partsOf, releaseParts, softwareProfiles, unrenderable, type PartCase } from '../../scripts/lib/jinja-recipe-corpus.ts';
 
 const root = corpusRoot();
 const goldens = JSON.parse(readFileSync(join(repoRoot(), 'test', 'recipes', 'jinja2-corpus-goldens.json'), 'utf8')) as {
@@ -22,7 +22,10 @@ test('corpus: jinja2 parts of software/*/software.cfg render as with Python\'s J
   const cases: PartCase[] = [];
   const buildDir = mkdtempSync(join(tmpdir(), 'tsbuildout-jinja-corpus-'));
   // templates another part makes during the build are made there (see partsOf)
-  after(() => rmSync(buildDir, { recursive: true, force: true }));
+  after(() => {
+    releaseParts(cases);
+    rmSync(buildDir, { recursive: true, force: true });
+  });
   for (const profile of softwareProfiles(root)) cases.push(...(await partsOf(root, profile, buildDir)));
   const byKey = new Map(cases.map((c) => [`${c.software} [${c.part}]`, c]));
   const failures: string[] = [];
