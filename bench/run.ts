@@ -77,26 +77,37 @@ async function resolveBench(): Promise<void> {
   process.stdout.write(table(['profile', 'semantics', 'size', 'first run ms', `median of ${RUNS} ms`, 'median CPU ms', `CLI wall ms (median of ${CLI_RUNS})`], rows) + '\n');
 }
 
-process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
-await resolveBench();
-if (!(process.env.BENCH_SKIP ?? '').split(',').includes('install')) process.stdout.write(installBench(root, Number(process.env.BENCH_INSTALL_RUNS ?? 3)) + '\n');
-
-// each section can be skipped: BENCH_SKIP=lint,jinja
-const skip = new Set((process.env.BENCH_SKIP ?? '').split(','));
-if (!skip.has('lint')) {
+// Each section runs in a fresh Node process: what one section leaves (a large
+// heap, warmed or polluted inline caches) would skew the next one's figures
+// (the Jinja2 render figures halved after the lint of the whole corpus).
+const SECTIONS: Record<string, () => Promise<void>> = {
+  resolve: resolveBench,
+  install: async () => void process.stdout.write(installBench(root, Number(process.env.BENCH_INSTALL_RUNS ?? 3)) + '\n'),
   // a cold lint of software/erp5/software.cfg and of the whole corpus (bench/lint.ts)
-  await (await import('./lint.ts')).lintBench();
-}
-if (!skip.has('jinja')) {
-  const { recipeBenchReport } = await import('./jinja.ts');
-  process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');
-}
-if (!skip.has('inspect')) {
+  lint: async () => (await import('./lint.ts')).lintBench(),
+  jinja: async () => {
+    const { recipeBenchReport } = await import('./jinja.ts');
+    process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');
+  },
   // plan and graph of software/erp5/software.cfg as CLI calls (bench/inspect.ts)
-  process.stdout.write((await inspectBench(root, corpus, Number(process.env.BENCH_INSPECT_RUNS ?? 5))) + '\n');
-}
-if (!skip.has('node')) {
+  inspect: async () => void process.stdout.write((await inspectBench(root, corpus, Number(process.env.BENCH_INSPECT_RUNS ?? 5))) + '\n'),
   // `node instance` for software/helloworld: first run and no-op re-run (bench/node.ts)
-  process.stdout.write((await (await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3))) + '\n');
+  node: async () => void process.stdout.write((await (await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3))) + '\n'),
+  pybridge: async () => void process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n'),
+};
+
+const section = process.env.BENCH_SECTION;
+if (section !== undefined) {
+  const run = SECTIONS[section];
+  if (!run) throw new Error(`unknown benchmark section ${section} (${Object.keys(SECTIONS).join(', ')})`);
+  await run();
+} else {
+  process.stdout.write(`tsbuildout benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
+  // each section can be skipped: BENCH_SKIP=lint,jinja
+  const skip = new Set((process.env.BENCH_SKIP ?? '').split(','));
+  for (const name of Object.keys(SECTIONS)) {
+    if (skip.has(name)) continue;
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!], { stdio: 'inherit', env: { ...process.env, BENCH_SECTION: name } });
+    if (r.status !== 0) process.exitCode = 1;
+  }
 }
-if (!skip.has('pybridge')) process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n');
