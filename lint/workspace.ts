@@ -190,10 +190,11 @@ export class LintFiles extends ProfileFiles {
     return this.mine;
   }
 
-  override async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, chain: string[]): Promise<LoadedFile> {
+  override async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, includedBy: () => string[]): Promise<LoadedFile> {
     this.requests++;
     const known = this.mine.get(location.key);
     if (known) return known;
+    const chain = includedBy();
     if (includer) this.includedBy.set(location.key, includer);
     let file: LintFile | undefined;
     if (location.remote) {

@@ -48,10 +48,12 @@ export class ProfileFiles {
     return readSections(parseProfile(text, name), { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
   }
 
-  async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, chain: string[]): Promise<LoadedFile> {
+  /** `includedBy` gives the "extended by" chain for errors (built only when the file is first read). */
+  async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, includedBy: () => string[]): Promise<LoadedFile> {
     this.requests++;
     const known = this.loaded.get(location.key);
     if (known) return known;
+    const chain = includedBy();
     const bytes = location.remote ? await this.download(location, settings, includer, chain) : this.readLocal(location, includer, chain);
     const text = decode(bytes, location.key, chain);
     const tree = parseProfile(text, location.key);
