@@ -59,9 +59,18 @@ export class PyRemote extends PyObject {
     const n = this.objects.raw('obj.len', [this.handle]);
     return n === null ? undefined : (n as number);
   }
+  /** Items come in chunks (an endless generator stays usable with `break`; a chunk may run ahead of the loop). */
   override pyIter(): Iterator<PyValue> | undefined {
-    const items = this.objects.raw('obj.iter', [this.handle]) as Wire[] | null;
-    return items === null ? undefined : items.map((w) => this.objects.value(w))[Symbol.iterator]();
+    const it = this.objects.raw('obj.iter', [this.handle]) as number | null;
+    if (it === null) return undefined;
+    const objects = this.objects;
+    return (function* () {
+      for (let count = 8; ; count = Math.min(count * 4, 512)) {
+        const [items, done] = objects.raw('obj.next', [it, count]) as [Wire[], boolean];
+        for (const w of items) yield objects.value(w);
+        if (done) return;
+      }
+    })();
   }
   override pyGetAttr(name: string): PyValue | undefined {
     const [found, w] = this.objects.raw('obj.getattr', [this.handle, name]) as [boolean, Wire];

@@ -194,11 +194,23 @@ def h_obj_getitem(handle, key):
 
 
 def h_obj_iter(handle):
+    """An iterator over the object, as a handle (None: not iterable)."""
     try:
         it = iter(_OBJECTS[handle])
     except TypeError:
         return None
-    return [out(x) for x in it]
+    _OBJECTS.append(it)
+    return len(_OBJECTS) - 1
+
+
+def h_obj_next(handle, count):
+    """Up to `count` more items, and whether the iterator is exhausted."""
+    items = []
+    for x in _OBJECTS[handle]:
+        items.append(out(x))
+        if len(items) >= count:
+            return [items, False]
+    return [items, True]
 
 
 def h_obj_len(handle):
@@ -1115,6 +1127,7 @@ HANDLERS = {
     'obj.call': h_obj_call,
     'obj.getitem': h_obj_getitem,
     'obj.iter': h_obj_iter,
+    'obj.next': h_obj_next,
     'obj.len': h_obj_len,
     'obj.contains': h_obj_contains,
     'obj.eq': h_obj_eq,

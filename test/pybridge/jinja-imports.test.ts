@@ -10,7 +10,7 @@ import { pythonAnswers } from '../../scripts/lib/jinja-recipe-corpus.ts';
 import { withTree } from '../helpers/files.ts';
 import { installedOptions, profile, run, writeProfile } from '../recipes/run.ts';
 
-const MODULES = { ipaddress: 'ipaddress', textwrap: 'textwrap', collections: 'collections', pathlib: 'pathlib' };
+const MODULES = { ipaddress: 'ipaddress', textwrap: 'textwrap', collections: 'collections', pathlib: 'pathlib', string: 'string' };
 
 const TEMPLATE = [
   "{% set net = ipaddress.ip_network('10.0.0.0/30') -%}",
@@ -20,6 +20,7 @@ const TEMPLATE = [
   "{{ collections.OrderedDict([('a', 1)]) }} {{ collections.namedtuple('P', 'a b')(1, 2).b }}",
   "{% set c = collections.Counter('abca') %}{{ c['a'] }} {{ c.most_common(1) }} {{ c | length }} {{ c.items() | list }} {{ 'b' in c }}",
   "{{ ipaddress.ip_address('10.0.0.1') + 1 }} {{ ipaddress.ip_address('10.0.0.1') < ipaddress.ip_address('10.0.0.2') }} {{ -collections.Counter(a=-2) }} {{ 'ab' * collections.Counter(a=1)['a'] }}",
+  "{% for h in ipaddress.ip_network('10.0.0.0/8').hosts() %}{{ h }}{% if loop.index > 40 %}{% break %}{% endif %},{% endfor %} {{ string.ascii_lowercase | list | length }} {{ string.Template('$a-$b').substitute(a=1, b='x') }}",
   "{{ pathlib.PurePosixPath('/a/b') / 'c' }} {{ (pathlib.PurePosixPath('/a/b.txt')).suffix }} {{ pathlib.PurePosixPath('/x') == pathlib.PurePosixPath('/x') }}",
   '',
 ].join('\n');
@@ -30,6 +31,7 @@ function jinjaPart(template: string, imports: Record<string, string>): string {
     ['t'],
     `[t]
 recipe = slapos.recipe.template:jinja2
+extensions = jinja2.ext.loopcontrols
 output = \${buildout:directory}/out.txt
 context =
 ${context.join('\n')}
@@ -50,7 +52,7 @@ test('modules tsbuildout does not provide are used in the run\'s Python, as Pyth
     assert.match(ours, /^10\.0\.0\.0\/30 4 10\.0\.0\.1,10\.0\.0\.2, 255\.255\.255\.252\nTrue 6 0\.0\.0\.3\n\[\.\.\.\] False a\nb\n/);
     const python = pythonAnswers([
       {
-        id: 'imports', source: TEMPLATE.replace(/\n$/, ''), cwd: dir, encoding: 'utf-8', extensions: [], delimiter: '/', imports: [],
+        id: 'imports', source: TEMPLATE.replace(/\n$/, ''), cwd: dir, encoding: 'utf-8', extensions: ['jinja2.ext.loopcontrols'], delimiter: '/', imports: [],
         context: [...Object.entries(MODULES).map(([name, module]) => ({ name, module })), { name: 'x', repr: JSON.stringify('3') }],
       },
     ]);
