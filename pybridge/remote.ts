@@ -44,16 +44,16 @@ export class PyRemote extends PyObject {
     return this.module;
   }
   override pyRepr(): string {
-    return this.objects.call('obj.builtin', [this.handle, 'repr']) as string;
+    return this.objects.raw('obj.builtin', [this.handle, 'repr']) as string;
   }
   override pyStr(): string {
-    return this.objects.call('obj.builtin', [this.handle, 'str']) as string;
+    return this.objects.raw('obj.builtin', [this.handle, 'str']) as string;
   }
   override pyBool(): boolean {
-    return this.objects.call('obj.builtin', [this.handle, 'bool']) as boolean;
+    return this.objects.raw('obj.builtin', [this.handle, 'bool']) as boolean;
   }
   override pyHashKey(): string {
-    return 'r' + (this.objects.call('obj.builtin', [this.handle, 'hash']) as string);
+    return 'r' + (this.objects.raw('obj.builtin', [this.handle, 'hash']) as string);
   }
   override pyLen(): number | undefined {
     const n = this.objects.raw('obj.len', [this.handle]);

@@ -1,16 +1,18 @@
-// npm run build && node dist/scripts/lint-corpus.mjs [DIR] [--semantics MODE] [--oracle-cache] [--slowest N] [--errors]
+// npm run build && node dist/scripts/lint-corpus.mjs [DIR] [--semantics MODE] [--oracle-cache] [--oracle-errors [--timeout S]] [--slowest N] [--errors]
 //
 // Lints every profile under DIR (default ../shared/corpus/slapos) in one
 // process and prints the findings counted by rule and severity, the
 // slowest profiles, and, with --oracle-cache, the error findings on
 // profiles that the real zc.buildout (../shared/tools/buildout-oracle,
-// cached answers only) loads and resolves without error.
+// cached answers only) loads and resolves without error. --oracle-errors
+// asks the oracle (live, answers cached) about every profile with an error
+// finding: none of them may be one that zc.buildout loads and resolves.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { discoverProfiles } from '../lint/discover.ts';
 import { lint } from '../lint/engine.ts';
 import { createHash } from 'node:crypto';
-import { defaultCacheDir } from './lib/live-oracle.ts';
+import { askOracle, defaultCacheDir } from './lib/live-oracle.ts';
 import type { SemanticsMode } from '../profile/semantics.ts';
 
 const argv = process.argv.slice(2);
@@ -64,12 +66,7 @@ if (show.length) {
 }
 if (flag('--oracle-cache')) {
   // profiles zc.buildout loads and resolves without error (cached answers only)
-  let salt = '';
-  try {
-    salt = readFileSync(join(dir, 'SOURCE'), 'utf8');
-  } catch {
-    // not the corpus
-  }
+  const salt = corpusSalt();
   const errorsByProfile = new Map<string, number>();
   for (const f of result.findings) {
     for (const [p, sev] of Object.entries(f.severityByProfile ?? {})) if (sev === 'error') errorsByProfile.set(p, (errorsByProfile.get(p) ?? 0) + 1);
@@ -95,7 +92,41 @@ if (flag('--oracle-cache')) {
   out.push(`zc.buildout loads and resolves ${ok} profiles (answers cached; ${unknown} without a cached answer): ${clean} have no error finding`);
   out.push(...bad);
 }
+if (flag('--oracle-errors')) {
+  // the decisive set: a false error is an error finding on a profile zc.buildout accepts
+  const timeoutSeconds = Number(opt('--timeout') ?? 120);
+  const counts = { fails: 0, timeout: 0, crash: 0, accepts: 0 };
+  const accepted: string[] = [];
+  const undecided: string[] = [];
+  for (const p of [...withErrors].sort()) {
+    const a = await askOracle({ oracle: join(here, '../shared/tools/buildout-oracle'), profile: p, flags: ['--all'], args: [], timeoutSeconds, cacheDir: defaultCacheDir(), salt: corpusSalt() });
+    if (a.status !== 'ok') {
+      counts[a.status]++;
+      undecided.push(`  ${a.status}: ${relative(dir, p)}`);
+      continue;
+    }
+    const j = a.json as { ok: boolean; parts_error: string | null; error?: string };
+    if (!j.ok || j.parts_error) counts.fails++;
+    else {
+      counts.accepts++;
+      accepted.push(`  ${relative(dir, p)}`);
+    }
+  }
+  out.push(
+    `profiles with an error finding: ${withErrors.size}; zc.buildout fails on ${counts.fails}, times out (${timeoutSeconds} s) on ${counts.timeout}, crashes on ${counts.crash}, ` +
+      `loads and resolves ${counts.accepts}${counts.accepts ? ' (false errors):' : ''}`,
+  );
+  out.push(...accepted, ...undecided);
+}
 process.stdout.write(out.join('\n') + '\n');
+
+function corpusSalt(): string {
+  try {
+    return readFileSync(join(dir, 'SOURCE'), 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** The oracle's cached answer (scripts/lib/live-oracle.ts's cache), without ever running it. */
 function cachedAnswer(profile: string, flags: string[], salt: string): { status: string; json?: unknown } | undefined {
