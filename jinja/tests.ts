@@ -10,7 +10,7 @@ import { lookupAttr, callMethod } from '../python/attributes.ts';
 import { binaryOp } from '../python/ops.ts';
 import { str } from '../python/repr.ts';
 import { keyOf } from '../python/hash.ts';
-import { NO_KWARGS, PyDict, type PyValue } from '../python/value.ts';
+import { NO_KWARGS, PyDict, PyObject, type PyInstanceKind, type PyValue } from '../python/value.ts';
 import type { FilterCall } from './compiler.ts';
 import { pyFunction } from './filters.ts';
 import { hasHtml } from './runtime/markup.ts';
@@ -31,7 +31,9 @@ function operator(name: string, f: (a: PyValue, b: PyValue) => PyValue): FilterC
   };
 }
 
-const isInt = (v: PyValue) => typeof v === 'bigint';
+const isInt = (v: PyValue) => typeof v === 'bigint' || is(v, 'int');
+/** isinstance for objects whose class is not one of python/'s (the bridge's). */
+const is = (v: PyValue, kind: PyInstanceKind) => v instanceof PyObject && v.pyIsInstance?.(kind) === true;
 
 export const DEFAULT_TESTS: ReadonlyMap<string, FilterCall> = new Map<string, FilterCall>([
   ['odd', test1('odd', (v) => pyEq(binaryOp('%', v, 2n), 1n))],
@@ -55,12 +57,12 @@ export const DEFAULT_TESTS: ReadonlyMap<string, FilterCall> = new Map<string, Fi
   ['false', test1('false', (v) => v === false)],
   ['true', test1('true', (v) => v === true)],
   ['integer', test1('integer', isInt)],
-  ['float', test1('float', (v) => typeof v === 'number')],
+  ['float', test1('float', (v) => typeof v === 'number' || is(v, 'float'))],
   ['lower', test1('lower', (v) => callMethod(str(v), 'islower', [], NO_KWARGS))],
   ['upper', test1('upper', (v) => callMethod(str(v), 'isupper', [], NO_KWARGS))],
-  ['string', test1('string', (v) => typeof v === 'string' || hasHtml(v))],
-  ['mapping', test1('mapping', (v) => v instanceof PyDict)],
-  ['number', test1('number', (v) => typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean')],
+  ['string', test1('string', (v) => typeof v === 'string' || hasHtml(v) || is(v, 'str'))],
+  ['mapping', test1('mapping', (v) => v instanceof PyDict || is(v, 'Mapping'))],
+  ['number', test1('number', (v) => typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' || is(v, 'Number'))],
   ['sequence', test1('sequence', (v) => {
     try {
       pyLen(v);

@@ -8,7 +8,7 @@
 import { PyException, registerExceptionClass, isPyException } from '../python/exceptions.ts';
 import { truthy } from '../python/compare.ts';
 import type { BinaryOperator, UnaryOperator } from '../python/ops.ts';
-import { PyObject, type Kwargs, type PyValue } from '../python/value.ts';
+import { PyObject, type Kwargs, type PyInstanceKind, type PyValue } from '../python/value.ts';
 import { CodecError, decode, encode, type Wire } from './codec.ts';
 import { PythonFailure, type PythonErrorDetail } from './process.ts';
 
@@ -106,6 +106,9 @@ export class PyRemote extends PyObject {
   override pyOrder(op: '<' | '<=' | '>' | '>=', other: PyValue): boolean | undefined {
     const r = this.pyBinary(op, other, false);
     return r === undefined ? undefined : truthy(r);
+  }
+  override pyIsInstance(kind: PyInstanceKind): boolean {
+    return this.objects.raw('obj.isinstance', [this.handle, kind]) as boolean;
   }
   override pyDir(): string[] {
     return this.objects.raw('obj.dir', [this.handle]) as string[];

@@ -252,6 +252,17 @@ def h_obj_op(op, a, b=None):
     return out(getattr(operator, _OPERATORS[op])(dec(a), dec(b)))
 
 
+def h_obj_isinstance(handle, kind):
+    """isinstance() for Jinja2's tests: `integer` excludes bool, as Jinja2 does."""
+    import collections.abc
+    import numbers
+    o = _OBJECTS[handle]
+    if kind == 'int':
+        return isinstance(o, int) and not isinstance(o, bool)
+    classes = {'Mapping': collections.abc.Mapping, 'Number': numbers.Number, 'float': float, 'str': str}
+    return isinstance(o, classes[kind])
+
+
 def h_obj_dir(handle):
     return [str(n) for n in dir(_OBJECTS[handle])]
 
@@ -1133,6 +1144,7 @@ HANDLERS = {
     'obj.eq': h_obj_eq,
     'obj.builtin': h_obj_builtin,
     'obj.dir': h_obj_dir,
+    'obj.isinstance': h_obj_isinstance,
     'obj.op': h_obj_op,
 }
 

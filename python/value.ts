@@ -110,7 +110,15 @@ export abstract class PyObject {
    * object is the right operand.
    */
   pyOrder?(op: '<' | '<=' | '>' | '>=', other: PyValue, reflected: boolean): boolean | undefined;
+  /**
+   * isinstance() against the classes Jinja2's tests ask about, for objects
+   * whose class lives elsewhere (a Python object held by the bridge).
+   */
+  pyIsInstance?(kind: PyInstanceKind): boolean;
 }
+
+/** What Jinja2's type tests check: `mapping`, `number`, `integer`, `float`, `string`. */
+export type PyInstanceKind = 'Mapping' | 'Number' | 'int' | 'float' | 'str';
 
 export class PyList extends PyObject {
   constructor(public items: PyValue[] = []) {
