@@ -148,6 +148,7 @@ def dec(v):
 # plain value. Kept for the run (a handle is an index in this list).
 
 _OBJECTS = []
+_HANDLES = {}  # id(object) -> handle (the objects stay referenced, so ids are not reused)
 _PLAIN_SCALARS = (str, int, float, bool, type(None), bytes, bytearray)
 _PLAIN_CONTAINERS = (list, tuple, dict, set, frozenset)
 
@@ -169,9 +170,13 @@ def out(v):
     """A result for tsbuildout: a copy when plain, else a handle."""
     if _plain(v):
         return enc(v)
-    _OBJECTS.append(v)
+    # one handle per object: `is` holds, and a loop over the same objects adds none
+    handle = _HANDLES.get(id(v))
+    if handle is None:
+        _OBJECTS.append(v)
+        handle = _HANDLES[id(v)] = len(_OBJECTS) - 1
     t = type(v)
-    return {'o': len(_OBJECTS) - 1, 'type': t.__name__, 'module': t.__module__, 'callable': callable(v)}
+    return {'o': handle, 'type': t.__name__, 'module': t.__module__, 'callable': callable(v)}
 
 
 def h_obj_import(name):
@@ -200,6 +205,7 @@ def h_obj_iter(handle):
     except TypeError:
         return None
     _OBJECTS.append(it)
+    _HANDLES[id(it)] = len(_OBJECTS) - 1
     return len(_OBJECTS) - 1
 
 

@@ -23,7 +23,7 @@ const TEMPLATE = [
   "{% for h in ipaddress.ip_network('10.0.0.0/8').hosts() %}{{ h }}{% if loop.index > 40 %}{% break %}{% endif %},{% endfor %} {{ string.ascii_lowercase | list | length }} {{ string.Template('$a-$b').substitute(a=1, b='x') }}",
   "{% set a = ipaddress.ip_address('10.0.0.1') %}{{ {a: 'x'}[ipaddress.ip_address('10.0.0.1')] }} {{ a == ipaddress.ip_address('10.0.0.1') }} {{ a != a }} {{ [ipaddress.ip_address('10.0.0.2'), a] | sort | join(',') }} {{ [ipaddress.ip_address('10.0.0.2'), a] | max }}",
   "{{ collections.Counter(a=2, b=1) | dictsort }} {{ collections.OrderedDict(a=1) | list }} {{ a ~ '!' }} {{ '%s' % a }} {{ '{}'.format(a) }} {{ a.packed }} {{ a.exploded | replace('.', '-') }}",
-  "{{ a is callable }} {{ ipaddress.ip_address is callable }} {{ collections.OrderedDict(a=1) is mapping }} {{ a is mapping }} {{ a in [a] }} {{ [a] | unique | list | length }} {{ collections.namedtuple('P', 'x y')(1, 2) | join('+') }}",
+  "{{ ipaddress.ip_address is sameas ipaddress.ip_address }} {{ a is callable }} {{ ipaddress.ip_address is callable }} {{ collections.OrderedDict(a=1) is mapping }} {{ a is mapping }} {{ a in [a] }} {{ [a] | unique | list | length }} {{ collections.namedtuple('P', 'x y')(1, 2) | join('+') }}",
   "{{ decimal.Decimal('1.5') is number }} {{ decimal.Decimal('1.5') is float }} {{ decimal.Decimal('1.5') + 1 }} {{ 2 * decimal.Decimal('1.5') }} {{ -decimal.Decimal('1.5') }} {{ decimal.Decimal('1.5') > 1 }}",
   "{{ pathlib.PurePosixPath('/a/b') / 'c' }} {{ (pathlib.PurePosixPath('/a/b.txt')).suffix }} {{ pathlib.PurePosixPath('/x') == pathlib.PurePosixPath('/x') }}",
   '',
