@@ -84,13 +84,9 @@ export class PyRemote extends PyObject {
   }
   override pyEq(other: PyValue): boolean {
     if (other === this) return true;
-    try {
-      return this.objects.raw('obj.eq', [this.handle, this.objects.wire(other)]) as boolean;
-    } catch (e) {
-      // a value that cannot cross (a macro, a Jinja2 object) is not equal
-      if (isPyException(e, 'TypeError')) return false;
-      throw e;
-    }
+    // a value that cannot cross (a macro, a Jinja2 object) is not equal; Python's own errors propagate
+    const that = this.objects.wireOrUndefined(other);
+    return that !== undefined && (this.objects.raw('obj.eq', [this.handle, that]) as boolean);
   }
   /** a OP b, self on either side: Python dispatches (undefined: the other value cannot cross, NotImplemented). */
   pyBinary(op: BinaryOperator | '<' | '<=' | '>' | '>=', other: PyValue, reflected: boolean): PyValue | undefined {
@@ -100,7 +96,7 @@ export class PyRemote extends PyObject {
     return this.objects.call('obj.op', reflected ? [op, that, self] : [op, self, that]);
   }
   pyUnary(op: UnaryOperator): PyValue {
-    return this.objects.call('obj.op', [op, { o: this.handle }]);
+    return this.objects.call('obj.unary', [op, { o: this.handle }]);
   }
   /** self OP other (compare.ts gives the reflected operator already when self is the right operand). */
   override pyOrder(op: '<' | '<=' | '>' | '>=', other: PyValue): boolean | undefined {

@@ -186,8 +186,8 @@ def h_obj_import(name):
 def h_obj_getattr(handle, name):
     try:
         return [True, out(getattr(_OBJECTS[handle], name))]
-    except AttributeError as e:
-        return [False, str(e)]
+    except AttributeError:
+        return [False, None]
 
 
 def h_obj_call(handle, args, kwargs):
@@ -212,10 +212,14 @@ def h_obj_iter(handle):
 def h_obj_next(handle, count):
     """Up to `count` more items, and whether the iterator is exhausted."""
     items = []
-    for x in _OBJECTS[handle]:
+    it = _OBJECTS[handle]
+    for x in it:
         items.append(out(x))
         if len(items) >= count:
             return [items, False]
+    # exhausted: the handle is not used again
+    _OBJECTS[handle] = None
+    del _HANDLES[id(it)]
     return [items, True]
 
 
@@ -250,12 +254,15 @@ _OPERATORS = {
 _UNARY = {'-': 'neg', '+': 'pos', '~': 'invert'}
 
 
-def h_obj_op(op, a, b=None):
-    """a OP b (or OP a), with Python's whole dispatch (reflected methods included)."""
+def h_obj_op(op, a, b):
+    """a OP b, with Python's whole dispatch (reflected methods included)."""
     import operator
-    if b is None and op in _UNARY:
-        return out(getattr(operator, _UNARY[op])(dec(a)))
     return out(getattr(operator, _OPERATORS[op])(dec(a), dec(b)))
+
+
+def h_obj_unary(op, a):
+    import operator
+    return out(getattr(operator, _UNARY[op])(dec(a)))
 
 
 def h_obj_isinstance(handle, kind):
@@ -1152,6 +1159,7 @@ HANDLERS = {
     'obj.dir': h_obj_dir,
     'obj.isinstance': h_obj_isinstance,
     'obj.op': h_obj_op,
+    'obj.unary': h_obj_unary,
 }
 
 BUILDOUT = Buildout()

@@ -11,8 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { discoverProfiles } from '../lint/discover.ts';
 import { lint } from '../lint/engine.ts';
-import { createHash } from 'node:crypto';
-import { askOracle, defaultCacheDir } from './lib/live-oracle.ts';
+import { askOracle, cachedOracleAnswer, defaultCacheDir } from './lib/live-oracle.ts';
 import type { SemanticsMode } from '../profile/semantics.ts';
 
 const argv = process.argv.slice(2);
@@ -64,9 +63,10 @@ if (show.length) {
     out.push(`${f.severity.toUpperCase()} ${f.span ? `${relative(dir, f.span.file)}:${f.span.line}:${f.span.column}` : ''} [${f.rule}] ${f.message.replace(/\n/g, ' ')}  (${(f.profiles ?? []).length} profiles, e.g. ${relative(dir, f.profiles?.[0] ?? '')})`);
   }
 }
+// how scripts/conformance.ts asks the oracle, so both share its cached answers
+const oracleRun = { oracle: join(here, '../shared/tools/buildout-oracle'), flags: ['--all'], args: [] as string[], cacheDir: defaultCacheDir(), salt: corpusSalt() };
 if (flag('--oracle-cache')) {
   // profiles zc.buildout loads and resolves without error (cached answers only)
-  const salt = corpusSalt();
   const errorsByProfile = new Map<string, number>();
   for (const f of result.findings) {
     for (const [p, sev] of Object.entries(f.severityByProfile ?? {})) if (sev === 'error') errorsByProfile.set(p, (errorsByProfile.get(p) ?? 0) + 1);
@@ -77,7 +77,7 @@ if (flag('--oracle-cache')) {
   const bad: string[] = [];
   for (const p of roots) {
     if (!p.endsWith('.cfg') || !existsSync(p)) continue;
-    const a = cachedAnswer(p, ['--all'], salt);
+    const a = cachedOracleAnswer({ ...oracleRun, profile: p });
     if (!a || a.status !== 'ok') {
       unknown++;
       continue;
@@ -99,7 +99,7 @@ if (flag('--oracle-errors')) {
   const accepted: string[] = [];
   const undecided: string[] = [];
   for (const p of [...withErrors].sort()) {
-    const a = await askOracle({ oracle: join(here, '../shared/tools/buildout-oracle'), profile: p, flags: ['--all'], args: [], timeoutSeconds, cacheDir: defaultCacheDir(), salt: corpusSalt() });
+    const a = await askOracle({ ...oracleRun, profile: p, timeoutSeconds });
     if (a.status !== 'ok') {
       counts[a.status]++;
       undecided.push(`  ${a.status}: ${relative(dir, p)}`);
@@ -126,17 +126,4 @@ function corpusSalt(): string {
   } catch {
     return '';
   }
-}
-
-/** The oracle's cached answer (scripts/lib/live-oracle.ts's cache), without ever running it. */
-function cachedAnswer(profile: string, flags: string[], salt: string): { status: string; json?: unknown } | undefined {
-  const h = createHash('sha256');
-  h.update(JSON.stringify([profile, flags, [], salt]));
-  try {
-    h.update(readFileSync(profile));
-  } catch {
-    return undefined;
-  }
-  const file = join(defaultCacheDir(), h.digest('hex') + '.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { status: string; json?: unknown }) : undefined;
 }

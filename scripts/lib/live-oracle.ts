@@ -27,7 +27,7 @@ export function defaultCacheDir(): string {
   return process.env.TSBUILDOUT_ORACLE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tsbuildout-oracle');
 }
 
-function cacheKey(run: OracleRun): string {
+function cacheKey(run: Omit<OracleRun, 'timeoutSeconds'>): string {
   const h = createHash('sha256');
   h.update(JSON.stringify([run.profile, run.flags, run.args, run.salt ?? '']));
   try {
@@ -38,9 +38,16 @@ function cacheKey(run: OracleRun): string {
   return h.digest('hex');
 }
 
-export async function askOracle(run: OracleRun): Promise<OracleAnswer> {
+/** The cached answer for this run, without ever running the oracle (undefined: none cached). */
+export function cachedOracleAnswer(run: Omit<OracleRun, 'timeoutSeconds'>): OracleAnswer | undefined {
   const key = run.cacheDir ? join(run.cacheDir, cacheKey(run) + '.json') : null;
-  if (key && existsSync(key)) return JSON.parse(readFileSync(key, 'utf8')) as OracleAnswer;
+  return key && existsSync(key) ? (JSON.parse(readFileSync(key, 'utf8')) as OracleAnswer) : undefined;
+}
+
+export async function askOracle(run: OracleRun): Promise<OracleAnswer> {
+  const cached = cachedOracleAnswer(run);
+  if (cached) return cached;
+  const key = run.cacheDir ? join(run.cacheDir, cacheKey(run) + '.json') : null;
   const answer = await spawnOracle(run);
   if (key && answer.status !== 'crash') {
     mkdirSync(run.cacheDir!, { recursive: true });

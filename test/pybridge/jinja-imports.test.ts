@@ -79,6 +79,12 @@ test('a Python exception raised by an imported module names the part and keeps .
       assert.match(String(e.message), /\[t\] rendering <inline>: ValueError: 'nope' does not appear to be an IPv4 or IPv6 address/);
       return true;
     });
+    // an operand that is None is an operand, not a unary operator
+    writeProfile(dir, jinjaPart("{{ decimal.Decimal(1) + none }}\n", { decimal: 'decimal' }));
+    await assert.rejects(run(dir), (e: Error) => {
+      assert.match(String(e.message), /TypeError: unsupported operand type\(s\) for \+: 'decimal.Decimal' and 'NoneType'/);
+      return true;
+    });
     // the failed part was uninstalled first and is not recorded as installed
     assert.equal(installedOptions(dir, 't'), undefined);
     assert.equal(existsSync(join(dir, 'out.txt')), false);
