@@ -13,7 +13,7 @@ import { lastResults } from '../../slapos/node/promises.ts';
 import { processes, shutdownSupervisord } from '../../slapos/node/supervisord.ts';
 import { watch } from '../../slapos/node/watchdog.ts';
 import { PyList } from '../../python/value.ts';
-import type { SlapObject } from '../../slapos/marshal.ts';
+import type { SlapObject } from '../../slap/marshal.ts';
 import type { Assignment } from '../../profile/assemble.ts';
 
 export interface CommandOptions {

@@ -9,7 +9,7 @@ import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import { jsonDumps, jsonLoads } from '../../python/json.ts';
 import { PyDict } from '../../python/value.ts';
-import { pyToJs } from '../../slapos/master/local.ts';
+import { pyToJs } from '../../slap/marshal.ts';
 import { openMaster } from '../../slapos/node/config.ts';
 import { softwareUrl } from '../../slapos/node/software.ts';
 import { commandOptions, nodeFrom } from './node.ts';

@@ -3,6 +3,8 @@
 // published connection parameters, and the last error or bang reported.
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
+import type { InstanceInformation } from '../../slap/api.ts';
+import { pyToJs } from '../../slap/marshal.ts';
 import { openMaster } from '../../slapos/node/config.ts';
 import { commandOptions, nodeFrom } from './node.ts';
 
@@ -12,17 +14,18 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
   if (!name || o.positional.length > 1) throw new UsageError('usage: tsbuildout show NAME');
   const { paths, settings } = await nodeFrom(o);
   const master = await openMaster(paths, settings);
-  let info: Record<string, unknown> | undefined;
+  let found: InstanceInformation | undefined;
   try {
-    info = await master.api.instanceInformation(name);
+    found = await master.api.instanceInformation(name);
   } finally {
     master.close();
   }
-  if (!info) {
+  if (!found) {
     if (ctx.args.json) ctx.out(JSON.stringify({ ok: false, error: { message: `no instance ${name}` } }, null, 1));
     ctx.err(`Error: the master has no instance named ${name}`);
     return 1;
   }
+  const info: Record<string, unknown> = { ...found, parameters: pyToJs(found.parameters), connection: pyToJs(found.connection) };
   if (ctx.args.json) {
     ctx.out(JSON.stringify(info, null, 1));
     return 0;

@@ -3,8 +3,8 @@
 // client, and slapos.recipe.librecipe's JSON-in-XML wrap/unwrap.
 import { jsonDumps, jsonLoads } from '../../python/json.ts';
 import { PyDict, type PyValue } from '../../python/value.ts';
-import { SyncSlap } from '../../slapos/master/sync.ts';
-import { MasterError } from '../../slapos/master/local.ts';
+import { SyncSlap } from '../../slap/sync.ts';
+import { MasterError } from '../../slap/api.ts';
 import { RecipeError, type BuildoutView, type PartOptions } from '../api.ts';
 
 export interface SlapTarget {

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { str } from '../../python/repr.ts';
 import { pySplitWhitespace } from '../../python/text.ts';
 import { PyDict } from '../../python/value.ts';
-import { MasterError } from '../../slapos/master/local.ts';
+import { MasterError } from '../../slap/api.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { isTrue } from '../lib/files.ts';
 import { targetFrom, unwrap, wrap } from './connection.ts';

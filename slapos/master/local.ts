@@ -13,34 +13,10 @@
 // partition), and a child's newly published connection parameters bump its
 // requester's (so the requester reads them on the next run).
 import type BetterSqlite3 from 'better-sqlite3';
-import { UserError } from '../../parser/diagnostic.ts';
-import { PyDict, PyList, PyTuple, type PyValue } from '../../python/value.ts';
-import { dict2xml, marshal, slapObject, unmarshal, xml2dict, type SlapObject } from '../marshal.ts';
-
-export interface NetworkAddress {
-  interface: string;
-  address: string;
-  netmask: string;
-}
-
-export interface RequestArgs {
-  computerId?: string | null;
-  /** The requesting partition (null for a person's request). */
-  partitionId?: string | null;
-  softwareRelease: string;
-  softwareType?: string | null;
-  title: string;
-  shared?: boolean;
-  parameters?: PyDict;
-  filter?: PyDict;
-  state?: string | null;
-}
-
-/** What the master answers to a request: the instance as slapos.slap's SoftwareInstance. */
-export interface RequestAnswer {
-  notReady?: string;
-  instance?: SlapObject;
-}
+import { PyDict, PyList, PyTuple } from '../../python/value.ts';
+import type { InstanceInformation, MasterApi, NetworkAddress, RequestAnswer, RequestArgs } from '../../slap/api.ts';
+import { MasterError } from '../../slap/api.ts';
+import { dict2xml, marshal, slapObject, unmarshal, xml2dict, type SlapObject } from '../../slap/marshal.ts';
 
 export interface PartitionRow {
   reference: string;
@@ -72,15 +48,6 @@ export interface SlaveRow {
   xml: string | null;
   connection_xml: string | null;
   error_text: string | null;
-}
-
-export class MasterError extends UserError {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 const SCHEMA = `
@@ -390,7 +357,7 @@ export class LocalMaster {
   }
 
   /** What `tsbuildout show NAME` prints: an instance or shared instance by title. */
-  instanceInformation(title: string): Record<string, unknown> | undefined {
+  instanceInformation(title: string): InstanceInformation | undefined {
     const row = this.byTitle(title);
     if (row) {
       return {
@@ -403,8 +370,8 @@ export class LocalMaster {
         computer: row.computer_reference,
         partition: row.reference,
         'requested-by': row.requested_by,
-        parameters: pyToJs(xml2dict(row.xml)),
-        connection: pyToJs(xml2dict(row.connection_xml)),
+        parameters: xml2dict(row.xml),
+        connection: xml2dict(row.connection_xml),
         error: row.error_text,
         'error-at': row.error_at,
         bang: row.bang_text,
@@ -417,12 +384,13 @@ export class LocalMaster {
     return {
       title,
       shared: true,
+      'requested-state': 'started',
       'software-release': s.software_release,
       'software-type': s.software_type,
       computer: s.computer_reference,
       'hosted-by': s.hosted_by,
-      parameters: pyToJs(xml2dict(s.xml)),
-      connection: pyToJs(xml2dict(s.connection_xml)),
+      parameters: xml2dict(s.xml),
+      connection: xml2dict(s.connection_xml),
       error: s.error_text,
     };
   }
@@ -433,13 +401,26 @@ function partitionNumber(ref: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** A Python value as plain JSON data (dicts → objects, tuples and sets → arrays). */
-export function pyToJs(v: PyValue): unknown {
-  if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (v instanceof PyDict) return Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), pyToJs(x)]));
-  if (v instanceof PyList || v instanceof PyTuple) return v.items.map(pyToJs);
-  const values = (v as { values?: () => Iterable<PyValue> }).values;
-  if (typeof values === 'function') return [...values.call(v)].map(pyToJs);
-  return String(v);
+
+/** The local master's database, used in this process. */
+export function localApi(m: LocalMaster, description = 'local master'): MasterApi {
+  const unsupported = (call: string) => Promise.reject(new MasterError(`${call} is not supported by the ${description}`, 404));
+  return {
+    description,
+    computerInformation: async (c) => m.computerInformation(c),
+    loadComputerConfiguration: () => unsupported('loadComputerConfigurationFromXML'),
+    computerBang: async () => {},
+    supply: async (u, c, s) => m.supply(u, c, s),
+    softwareReleaseState: async () => {},
+    softwareReleaseError: async () => {},
+    register: async (c, p) => m.computerPartition(c, p),
+    request: async (a) => m.request(a),
+    setConnection: async (c, p, d, s) => m.setConnection(c, p, d, s),
+    error: async (c, p, msg, s) => m.error(c, p, msg, s),
+    bang: async (c, p, msg) => m.bang(c, p, msg),
+    reportState: async (c, p, s) => m.reportState(c, p, s),
+    rename: () => unsupported('softwareInstanceRename'),
+    relatedInstances: async (c, p, t) => m.relatedInstances(c, p, t),
+    instanceInformation: async (t) => m.instanceInformation(t),
+  };
 }

@@ -5,8 +5,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PyDict, PyList, PyTuple } from '../../python/value.ts';
-import { marshal, unmarshal } from '../marshal.ts';
-import { DEFAULT_COMPUTER, MasterError, type LocalMaster } from './local.ts';
+import { dict2xml, marshal, unmarshal } from '../../slap/marshal.ts';
+import { MasterError } from '../../slap/api.ts';
+import { DEFAULT_COMPUTER, type LocalMaster } from './local.ts';
 
 async function form(req: IncomingMessage, url: URL): Promise<URLSearchParams> {
   if (req.method !== 'POST') return url.searchParams;
@@ -111,7 +112,7 @@ export function handle(master: LocalMaster, onChange?: () => void) {
         case '/tsbuildout/instance': {
           const info = master.instanceInformation(need(f, 'title'));
           if (!info) return send(404, JSON.stringify({ error: `no instance ${f.get('title')}` }), 'application/json');
-          return send(200, JSON.stringify(info), 'application/json');
+          return send(200, JSON.stringify({ ...info, parameters: dict2xml(info.parameters), connection: dict2xml(info.connection) }), 'application/json');
         }
         default:
           return send(404, `unknown call ${url.pathname}`, 'text/plain; charset=utf-8');

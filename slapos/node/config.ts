@@ -11,9 +11,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { HttpMaster } from '../master/client.ts';
-import { localApi, type MasterApi } from '../master/api.ts';
-import { DEFAULT_COMPUTER, LocalMaster } from '../master/local.ts';
+import { HttpMaster } from '../../slap/client.ts';
+import type { MasterApi } from '../../slap/api.ts';
+import { DEFAULT_COMPUTER, LocalMaster, localApi } from '../master/local.ts';
 import { UserError } from '../../parser/diagnostic.ts';
 
 export interface NodeSettings {

@@ -14,8 +14,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PyDict, PyList, PyTuple, type PyValue } from '../../python/value.ts';
-import type { SlapObject } from '../marshal.ts';
-import type { MasterApi } from '../master/api.ts';
+import type { SlapObject } from '../../slap/marshal.ts';
+import type { MasterApi } from '../../slap/api.ts';
 import { serveMaster, type Serving } from '../master/server.ts';
 import { type NodePaths, type NodeSettings, openMaster, tsbuildoutCommand } from './config.ts';
 import { type Address, preparePartition, runPartitionBuildout } from './partition.ts';

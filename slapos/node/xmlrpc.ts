@@ -1,7 +1,7 @@
 // A minimal XML-RPC client over a Unix socket: how tsbuildout drives
 // supervisord (its `supervisor.*` interface), as slapgrid does.
 import { request } from 'node:http';
-import { childElements, parseXml, textOf, xmlEscape, type XmlElement } from '../xml.ts';
+import { childElements, parseXml, textOf, xmlEscape, type XmlElement } from '../../slap/xml.ts';
 
 export type RpcValue = string | number | boolean | null | RpcValue[] | { [k: string]: RpcValue };
 

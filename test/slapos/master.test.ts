@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PyDict, PyList, PyTuple, PySet } from '../../python/value.ts';
-import { dict2xml, marshal, slapObject, unmarshal, xml2dict } from '../../slapos/marshal.ts';
-import { LocalMaster, pyToJs } from '../../slapos/master/local.ts';
+import { dict2xml, marshal, pyToJs, slapObject, unmarshal, xml2dict } from '../../slap/marshal.ts';
+import { LocalMaster } from '../../slapos/master/local.ts';
 import { serveMaster } from '../../slapos/master/server.ts';
-import { HttpMaster } from '../../slapos/master/client.ts';
+import { HttpMaster } from '../../slap/client.ts';
 import { withTree } from '../helpers/files.ts';
 
 test('xml_marshaller: the documented ComputerPartition shape, round trips, double escaping', () => {
@@ -95,7 +95,7 @@ test('the master over HTTP: the async client speaks the SLAP protocol', async ()
       const info = await http.computerInformation('local');
       assert.equal((info.attr('_computer_partition_list') as PyList).items.length, 2);
       await http.setConnection('local', 'slappart0', PyDict.fromObject({ url: 'http://h' }));
-      assert.deepEqual((await http.instanceInformation('one'))!.connection, { url: 'http://h' });
+      assert.deepEqual(pyToJs((await http.instanceInformation('one'))!.connection), { url: 'http://h' });
       assert.equal(await http.instanceInformation('nobody'), undefined);
     } finally {
       await serving.close();

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PyDict } from '../../python/value.ts';
-import { HttpMaster } from '../../slapos/master/client.ts';
-import { pyToJs } from '../../slapos/master/local.ts';
+import { HttpMaster } from '../../slap/client.ts';
+import { pyToJs } from '../../slap/marshal.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
 import { installedOptions, read, run, writeProfile } from '../recipes/run.ts';
 
@@ -91,10 +91,10 @@ values = \${conf:configuration.name} \${conf:configuration.port} \${conf:ipv4-ra
     const dir = partition('slappart0');
     writeProfile(dir, `[buildout]\nparts = publish\n\n${connection('slappart0')}\n[publish]\nrecipe = slapos.cookbook:publish\nurl = http://x\nkey = 1\n`);
     await run(dir);
-    assert.deepEqual((await http.instanceInformation('main'))!.connection, { url: 'http://x', key: '1' });
+    assert.deepEqual(pyToJs((await http.instanceInformation('main'))!.connection), { url: 'http://x', key: '1' });
     writeProfile(dir, `[buildout]\nparts = publish\n\n${connection('slappart0')}\n[publish]\nrecipe = slapos.cookbook:publish.serialised\nurl = http://y\n`);
     await run(dir);
-    assert.deepEqual((await http.instanceInformation('main'))!.connection, { _: '{"url": "http://y"}' });
+    assert.deepEqual(pyToJs((await http.instanceInformation('main'))!.connection), { _: '{"url": "http://y"}' });
     const offline = partition('offline');
     writeProfile(offline, `[buildout]\nparts = publish\n\n[publish]\nrecipe = slapos.cookbook:publish\nurl = http://z\n`);
     await run(offline);
@@ -122,7 +122,7 @@ return = url secret
     assert.equal(child.partition, 'slappart1');
     assert.equal(child['software-type'], 'worker');
     assert.equal(child['requested-by'], 'slappart0');
-    assert.deepEqual(child.parameters, { size: '3' });
+    assert.deepEqual(pyToJs(child.parameters), { size: '3' });
     writeProfile(dir, profileText('request'));
     await assert.rejects(run(dir), /Connection parameter url not found/);
     await http.setConnection('local', 'slappart1', PyDict.fromObject({ url: 'http://child', secret: 's' }));
@@ -139,7 +139,7 @@ return = url secret
     writeProfile(dir, `[buildout]\nparts = child\n\n${connection('slappart0')}\n[child]\nrecipe = slapos.cookbook:request.serialised\n<= slap-connection\nsoftware-url = /sr/child.cfg\nname = child2\nconfig-n = 1\nreturn = url\n`);
     await run(dir).catch(() => undefined);
     const child = (await http.instanceInformation('child2'))!;
-    assert.deepEqual(child.parameters, { _: '{"n": "1"}' });
+    assert.deepEqual(pyToJs(child.parameters), { _: '{"n": "1"}' });
     await http.setConnection('local', String(child.partition), PyDict.fromObject({ _: '{"url": "http://json"}' }));
     await run(dir);
     assert.equal(installedOptions(dir, 'child')!.get('connection-url'), 'http://json');
@@ -279,12 +279,12 @@ url = http://p
 `,
     );
     await run(dir);
-    const first = JSON.parse(((await http.instanceInformation('main'))!.connection as Record<string, string>)._!) as Record<string, string>;
+    const first = JSON.parse((pyToJs((await http.instanceInformation('main'))!.connection) as Record<string, string>)._!) as Record<string, string>;
     assert.equal(first.fixed, 'yes');
     assert.equal(first.url, 'http://p');
     assert.match(first.password!, /^[A-Za-z0-9]{16}$/);
     await run(dir);
-    const second = JSON.parse(((await http.instanceInformation('main'))!.connection as Record<string, string>)._!) as Record<string, string>;
+    const second = JSON.parse((pyToJs((await http.instanceInformation('main'))!.connection) as Record<string, string>)._!) as Record<string, string>;
     assert.equal(second.password, first.password, 'the published password is kept though generate.password has no storage');
     assert.equal(read(join(dir, 'secret.txt')), first.password, 'and injected into its section before it initialised');
   });

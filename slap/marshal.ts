@@ -160,3 +160,14 @@ export function xml2dict(xml: string | null | undefined): PyDict {
 
 /** slapos.recipe.librecipe wrap/unwrap: JSON-in-XML under the `_` key. */
 export const JSON_KEY = '_';
+
+/** A Python value as plain JSON data (dicts → objects, tuples and sets → arrays). */
+export function pyToJs(v: PyValue): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof PyDict) return Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), pyToJs(x)]));
+  if (v instanceof PyList || v instanceof PyTuple) return v.items.map(pyToJs);
+  const values = (v as { values?: () => Iterable<PyValue> }).values;
+  if (typeof values === 'function') return [...values.call(v)].map(pyToJs);
+  return String(v);
+}

@@ -3,10 +3,9 @@
 // xml_marshaller-encoded. `slapCall` builds a call; `HttpMaster` sends them
 // with fetch (the node, the commands); recipes send the same calls
 // synchronously (sync.ts).
-import { PyDict, PyList, type PyValue } from '../../python/value.ts';
-import { marshal, SlapObject, unmarshal } from '../marshal.ts';
-import type { MasterApi } from './api.ts';
-import { MasterError, type RequestAnswer, type RequestArgs } from './local.ts';
+import { PyDict, PyList, type PyValue } from '../python/value.ts';
+import { marshal, SlapObject, unmarshal, xml2dict } from './marshal.ts';
+import { MasterError, type InstanceInformation, type MasterApi, type RequestAnswer, type RequestArgs } from './api.ts';
 
 export interface SlapCall {
   method: 'GET' | 'POST';
@@ -130,10 +129,23 @@ export class HttpMaster implements MasterApi {
   async supply(url: string, computer: string) {
     await this.value(calls.supply(url, computer));
   }
-  async instanceInformation(title: string) {
+  async instanceInformation(title: string): Promise<InstanceInformation | undefined> {
     const res = await fetch(`${this.url.replace(/\/+$/, '')}/tsbuildout/instance?${new URLSearchParams({ title })}`);
     if (res.status === 404) return undefined;
     if (!res.ok) throw new MasterError(`the master answered ${res.status}: ${await res.text()}`, res.status);
-    return (await res.json()) as Record<string, unknown>;
+    const info = (await res.json()) as InstanceInformation & { parameters: string; connection: string };
+    return { ...info, parameters: xml2dict(info.parameters), connection: xml2dict(info.connection) };
+  }
+  private unsupported(call: string): Promise<never> {
+    return Promise.reject(new MasterError(`${call} is not supported yet by tsbuildout's client`, 404));
+  }
+  loadComputerConfiguration() {
+    return this.unsupported('loadComputerConfigurationFromXML');
+  }
+  async computerBang() {}
+  async softwareReleaseState() {}
+  async softwareReleaseError() {}
+  rename() {
+    return this.unsupported('softwareInstanceRename');
   }
 }

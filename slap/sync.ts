@@ -7,10 +7,10 @@
 // served by the blocked thread itself (the node runs buildout in a child
 // process, so it never is).
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { PyDict, PyValue } from '../../python/value.ts';
-import type { SlapObject } from '../marshal.ts';
+import type { PyDict, PyValue } from '../python/value.ts';
+import type { SlapObject } from './marshal.ts';
 import { answerValue, asSlapObject, calls, httpRequest, type HttpAnswer, type SlapCall } from './client.ts';
-import { MasterError, type RequestArgs } from './local.ts';
+import { MasterError, type RequestArgs } from './api.ts';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
