@@ -69,7 +69,9 @@ export function answerValue(call: SlapCall, a: HttpAnswer): PyValue | undefined 
   if (a.status === 408) return undefined;
   if (a.status === 404) throw new MasterError(`the master does not know this (${call.path}): ${a.body}`, 404);
   if (a.status !== 200) throw new MasterError(`the master answered ${a.status} to ${call.path}: ${a.body}`, a.status);
-  return a.body ? unmarshal(a.body) : null;
+  // calls that return nothing are answered with plain text by the proxy
+  // ('done', 'OK', 'Ignored', "Supplied '…' to be available"): not a document
+  return a.body.trimStart().startsWith('<') ? unmarshal(a.body) : a.body;
 }
 
 export function asSlapObject(v: PyValue | undefined, what: string): SlapObject {
