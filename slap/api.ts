@@ -19,6 +19,19 @@ export class MasterError extends UserError {
   }
 }
 
+/**
+ * destroyedComputerPartition: the master keeps the partition for now — a
+ * root whose children are not destroyed yet (slapos/proxy/db.py
+ * freePartitionFromDB answers "Not destroying yet because this partition
+ * has child partitions: …" with HTTP 200 and requests the children
+ * destroyed). The node reports the root again once they are.
+ */
+export class NotDestroyedYet extends MasterError {
+  constructor(message: string) {
+    super(message, 200);
+  }
+}
+
 export interface NetworkAddress {
   interface: string;
   address: string;
@@ -118,7 +131,7 @@ export interface MasterApi {
   error(computer: string, partition: string, message: string, slaveReference?: string | null): Promise<void>;
   /** softwareInstanceBang */
   bang(computer: string, partition: string, message: string): Promise<void>;
-  /** startedComputerPartition, stoppedComputerPartition, destroyedComputerPartition */
+  /** startedComputerPartition, stoppedComputerPartition, destroyedComputerPartition (rejects with NotDestroyedYet when the master keeps the partition) */
   reportState(computer: string, partition: string, state: ReportedState): Promise<void>;
   /** softwareInstanceRename */
   rename(computer: string, partition: string, newName: string, slaveReference?: string | null): Promise<void>;
@@ -128,6 +141,12 @@ export interface MasterApi {
    * a master without it is tolerated, as slapgrid tolerates it.
    */
   relatedInstances(computer: string, partition: string, titles: string[]): Promise<void>;
+  /**
+   * getComputerPartitionCertificate: the partition's certificate and key
+   * ('' when the master has none, as the proxy). Optional: only masters
+   * reached over HTTP need to give one (slapgrid's certificate_repository_path).
+   */
+  partitionCertificate?(computer: string, partition: string): Promise<{ certificate: string; key: string }>;
 
   // reading
   /** An instance tree's root (or a person's shared instance) by title, undefined when unknown. */

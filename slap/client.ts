@@ -1,11 +1,22 @@
-// A master reached over HTTP with the SLAP protocol (spec §3.8): the calls
-// of slapos.slap, each a GET or a POST of form-encoded arguments, values
-// xml_marshaller-encoded. `slapCall` builds a call; `HttpMaster` sends them
-// with fetch (the node, the commands); recipes send the same calls
-// synchronously (sync.ts).
+// A master reached over HTTP or HTTPS with the SLAP protocol (spec §3.8):
+// every call of slapos.slap (slapos/slap/slap.py) with its path, its method
+// and its form fields as slapos.slap sends them — a None value sent as the
+// string 'None' (slapos/slap/hateoas.py ConnectionHelper), `state` and
+// `shared_xml` marshalled. `calls` builds them, `HttpMaster` sends them
+// (the node, the commands), sync.ts sends the same ones synchronously (the
+// recipes). Answers of calls that return nothing are not parsed: the proxy
+// answers them with plain text ('done', 'OK', 'Ignored', "Supplied …").
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isIP } from 'node:net';
 import { PyDict, PyList, type PyValue } from '../python/value.ts';
 import { marshal, SlapObject, unmarshal, xml2dict } from './marshal.ts';
-import { MasterError, type InstanceInformation, type MasterApi, type RequestAnswer, type RequestArgs } from './api.ts';
+import { type ComputerConfiguration, type InstanceInformation, type MasterApi, MasterError, NotDestroyedYet, type RequestAnswer, type RequestArgs, type SoftwareReleaseState } from './api.ts';
+import { exchange, type HttpAnswer, type HttpOutcome, type HttpRequest } from './http.ts';
+import { instanceFromHateoas } from './hateoas.ts';
+
+export type { HttpAnswer } from './http.ts';
 
 export interface SlapCall {
   method: 'GET' | 'POST';
@@ -13,96 +24,271 @@ export interface SlapCall {
   form: Record<string, string>;
 }
 
+/** How to reach a master: its URL and, over HTTPS, the node's key and certificate and the master's CA. */
+export interface MasterConnection {
+  url: string;
+  keyFile?: string | undefined;
+  certFile?: string | undefined;
+  /** Verify the master's certificate against this CA (slapos.slap never verifies it). */
+  caFile?: string | undefined;
+  /** The hateoas API (slapos.cfg's master_rest_url); default: getHateoasUrl, else <url>/hateoas as the proxy serves it. */
+  restUrl?: string | undefined;
+  timeoutMs?: number | undefined;
+}
+
+/** ConnectionHelper sends a None value as the string 'None' (kept for old proxies). */
+const orNone = (v: string | null | undefined): string => v ?? 'None';
+
+const GET = (path: string, form: Record<string, string>): SlapCall => ({ method: 'GET', path, form });
+const POST = (path: string, form: Record<string, string>): SlapCall => ({ method: 'POST', path, form });
+
 export const calls = {
-  register: (computer: string, partition: string): SlapCall => ({ method: 'GET', path: '/registerComputerPartition', form: { computer_reference: computer, computer_partition_reference: partition } }),
-  computer: (computer: string): SlapCall => ({ method: 'GET', path: '/getFullComputerInformation', form: { computer_id: computer } }),
-  request: (a: RequestArgs): SlapCall => ({
-    method: 'POST',
-    path: '/requestComputerPartition',
-    form: {
-      ...(a.computerId ? { computer_id: a.computerId } : {}),
-      ...(a.partitionId ? { computer_partition_id: a.partitionId } : {}),
+  // slapos/slap/slap.py SlapConnectionHelper.getFullComputerInformation (getComputerInformation when the master lacks it)
+  computer: (computer: string, legacy = false) => GET(legacy ? '/getComputerInformation' : '/getFullComputerInformation', { computer_id: computer }),
+  // Computer.updateConfiguration, bang
+  loadComputerConfiguration: (c: ComputerConfiguration) => POST('/loadComputerConfigurationFromXML', { xml: marshal(computerDict(c)) }),
+  computerBang: (computer: string, message: string) => POST('/computerBang', { computer_id: computer, message }),
+  // Supply.supply
+  supply: (url: string, computer: string | null, state: string) => POST('/supplySupply', { url, computer_id: orNone(computer), state }),
+  // SoftwareRelease.building, available, destroyed, error
+  softwareReleaseState: (url: string, computer: string, state: SoftwareReleaseState) => POST(`/${state}SoftwareRelease`, { url, computer_id: computer }),
+  softwareReleaseError: (url: string, computer: string, message: string) => POST('/softwareReleaseError', { url, computer_id: computer, error_log: message }),
+  // ComputerPartition._fetchComputerPartitionInformation
+  register: (computer: string, partition: string) => GET('/registerComputerPartition', { computer_reference: computer, computer_partition_reference: partition }),
+  // ComputerPartition.request (from a partition) or OpenOrder.request (a person's)
+  request: (a: RequestArgs): SlapCall => {
+    const shared = marshal(a.shared ?? false);
+    const parameters = marshal(a.parameters ?? new PyDict());
+    const filter = marshal(a.filter ?? new PyDict());
+    const state = marshal(a.state ?? null);
+    const type = a.softwareType ?? 'default';
+    if (a.partitionId) {
+      return POST('/requestComputerPartition', {
+        computer_id: orNone(a.computerId),
+        computer_partition_id: a.partitionId,
+        software_release: a.softwareRelease,
+        software_type: type,
+        partition_reference: a.title,
+        shared_xml: shared,
+        partition_parameter_xml: parameters,
+        filter_xml: filter,
+        state,
+      });
+    }
+    return POST('/requestComputerPartition', {
       software_release: a.softwareRelease,
-      software_type: a.softwareType ?? 'default',
       partition_reference: a.title,
-      shared_xml: marshal(a.shared ?? false),
-      partition_parameter_xml: marshal(a.parameters ?? new PyDict()),
-      filter_xml: marshal(a.filter ?? new PyDict()),
-      state: marshal(a.state ?? 'started'),
-    },
-  }),
-  setConnection: (computer: string, partition: string, d: PyDict, slave?: string | null): SlapCall => ({
-    method: 'POST',
-    path: '/setComputerPartitionConnectionXml',
-    form: { computer_id: computer, computer_partition_id: partition, connection_xml: marshal(d), ...(slave ? { slave_reference: slave } : {}) },
-  }),
-  error: (computer: string, partition: string, message: string, slave?: string | null): SlapCall => ({
-    method: 'POST',
-    path: '/softwareInstanceError',
-    form: { computer_id: computer, computer_partition_id: partition, error_log: message, ...(slave ? { slave_reference: slave } : {}) },
-  }),
-  bang: (computer: string, partition: string, message: string): SlapCall => ({ method: 'POST', path: '/softwareInstanceBang', form: { computer_id: computer, computer_partition_id: partition, message } }),
-  state: (computer: string, partition: string, state: string): SlapCall => ({ method: 'POST', path: `/${state}ComputerPartition`, form: { computer_id: computer, computer_partition_id: partition } }),
-  related: (computer: string, partition: string, titles: string[]): SlapCall => ({
-    method: 'POST',
-    path: '/updateComputerPartitionRelatedInstanceList',
-    form: { computer_id: computer, computer_partition_id: partition, instance_reference_xml: marshal(new PyList(titles)) },
-  }),
-  supply: (url: string, computer: string): SlapCall => ({ method: 'POST', path: '/supplySupply', form: { url, computer_id: computer, state: 'available' } }),
+      partition_parameter_xml: parameters,
+      filter_xml: filter,
+      software_type: type,
+      state,
+      shared_xml: shared,
+    });
+  },
+  // ComputerPartition.setConnectionDict: slave_reference always sent, 'None' when none
+  setConnection: (computer: string, partition: string, d: PyDict, slave?: string | null) =>
+    POST('/setComputerPartitionConnectionXml', { computer_id: computer, computer_partition_id: partition, connection_xml: marshal(d), slave_reference: orNone(slave) }),
+  // ComputerPartition.error: slave_reference only when given
+  error: (computer: string, partition: string, message: string, slave?: string | null) =>
+    POST('/softwareInstanceError', { computer_id: computer, computer_partition_id: partition, error_log: message, ...(slave ? { slave_reference: slave } : {}) }),
+  bang: (computer: string, partition: string, message: string) => POST('/softwareInstanceBang', { computer_id: computer, computer_partition_id: partition, message }),
+  // ComputerPartition.started, stopped, destroyed
+  state: (computer: string, partition: string, state: string) => POST(`/${state}ComputerPartition`, { computer_id: computer, computer_partition_id: partition }),
+  rename: (computer: string, partition: string, newName: string, slave?: string | null) =>
+    POST('/softwareInstanceRename', { computer_id: computer, computer_partition_id: partition, new_name: newName, ...(slave ? { slave_reference: slave } : {}) }),
+  // ComputerPartition.setComputerPartitionRelatedInstanceList
+  related: (computer: string, partition: string, titles: string[]) =>
+    POST('/updateComputerPartitionRelatedInstanceList', { computer_id: computer, computer_partition_id: partition, instance_reference_xml: marshal(new PyList(titles)) }),
+  // ComputerPartition.getCertificate
+  certificate: (computer: string, partition: string) => GET('/getComputerPartitionCertificate', { computer_id: computer, computer_partition_id: partition }),
+  // slap.initializeConnection
+  hateoasUrl: () => GET('/getHateoasUrl', {}),
 };
 
-export interface HttpAnswer {
-  status: number;
-  body: string;
+/**
+ * The computer dict `slapos node format` marshals for
+ * loadComputerConfigurationFromXML (slapos/format.py Computer, through
+ * _getDict): what a master reads of it — the reference, the address and
+ * netmask, and each partition's reference, addresses and tap name.
+ */
+export function computerDict(c: ComputerConfiguration): PyDict {
+  return PyDict.fromObject({
+    reference: c.reference,
+    address: c.address,
+    netmask: c.netmask,
+    partition_list: new PyList(
+      c.partitions.map((p) =>
+        PyDict.fromObject({
+          reference: p.reference,
+          address_list: new PyList(p.addresses.map((a) => PyDict.fromObject({ addr: a.addr, netmask: a.netmask }))),
+          tap: PyDict.fromObject({ name: p.interface ?? p.reference }),
+        }),
+      ),
+    ),
+  });
 }
 
-/** The URL and fetch options of a call. */
-export function httpRequest(base: string, call: SlapCall): { url: string; init: { method: string; headers?: Record<string, string>; body?: string } } {
-  const root = base.replace(/\/+$/, '');
+/** A bare IPv6 host of a master URL gets its brackets (slapos/util.py _addIpv6Brackets). */
+export function normaliseMasterUrl(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(url);
+  if (!m || m[2]!.startsWith('[')) return url;
+  const [, scheme, netloc, rest] = m as unknown as [string, string, string, string];
+  // the whole netloc an address, else all but a last `:port`
+  if (isIP(netloc) === 6) return `${scheme}[${netloc}]${rest}`;
+  const i = netloc.lastIndexOf(':');
+  if (i > 0 && isIP(netloc.slice(0, i)) === 6) return `${scheme}[${netloc.slice(0, i)}]${netloc.slice(i)}${rest}`;
+  return url;
+}
+
+/** The key, certificate and CA a connection presents and trusts, read from their files. */
+export function tlsMaterial(c: MasterConnection): HttpRequest['tls'] {
+  if (!/^https:/i.test(c.url)) return undefined;
+  const read = (what: string, path: string | undefined) => {
+    if (!path) return undefined;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new MasterError(`cannot read the ${what} for the master at ${c.url}: ${(e as Error).message}`, 503);
+    }
+  };
+  return { key: read('key file', c.keyFile), cert: read('certificate file', c.certFile), ca: read('master CA file', c.caFile) };
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The request of a call (tls: what tlsMaterial read). */
+export function httpRequest(c: MasterConnection, call: SlapCall, tls?: HttpRequest['tls']): HttpRequest {
+  const root = normaliseMasterUrl(c.url).replace(/\/+$/, '');
   const query = new URLSearchParams(call.form).toString();
-  if (call.method === 'GET') return { url: `${root}${call.path}?${query}`, init: { method: 'GET' } };
-  return { url: `${root}${call.path}`, init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: query } };
+  const headers = { accept: '*/*', 'user-agent': 'tsbuildout' };
+  const base = { headers, timeoutMs: c.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(tls ? { tls } : {}) };
+  if (call.method === 'GET') return { ...base, url: `${root}${call.path}${query ? `?${query}` : ''}`, method: 'GET' };
+  return { ...base, url: `${root}${call.path}`, method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: query };
 }
 
-/** Turn an answer into a value, or the error slapos.slap raises. */
-export function answerValue(call: SlapCall, a: HttpAnswer): PyValue | undefined {
-  if (a.status === 408) return undefined;
-  if (a.status === 404) throw new MasterError(`the master does not know this (${call.path}): ${a.body}`, 404);
-  if (a.status !== 200) throw new MasterError(`the master answered ${a.status} to ${call.path}: ${a.body}`, a.status);
-  // calls that return nothing are answered with plain text by the proxy
-  // ('done', 'OK', 'Ignored', "Supplied '…' to be available"): not a document
-  return a.body.trimStart().startsWith('<') ? unmarshal(a.body) : a.body;
+const TLS_ERROR = /^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ECONNRESET$|EPROTO$)/;
+
+/** A transport failure as slapos.slap reports it (ConnectionError, AuthenticationError). */
+export function transportError(url: string, o: { error: string; code?: string }): MasterError {
+  const tls = /^https:/i.test(url) && o.code !== undefined && TLS_ERROR.test(o.code);
+  const hint = tls ? ' (check the node\'s key and certificate, and the master\'s CA)' : '';
+  return new MasterError(`cannot reach the master at ${url}: ${o.code && !o.error.includes(o.code) ? `${o.code}: ` : ''}${o.error}${hint}`, 503);
+}
+
+/** An answer's text for a message: the text of an HTML error page (Flask's abort), else the body. */
+export function answerText(body: string): string {
+  if (!/^\s*<(!doctype html|html)/i.test(body)) return body.trim();
+  const p = /<p>([\s\S]*?)<\/p>/i.exec(body) ?? /<title>([\s\S]*?)<\/title>/i.exec(body);
+  return (p ? p[1]! : body).replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim();
+}
+
+/** The error slapos.slap raises for an answer, if any (404 NotFoundError, 408 ResourceNotReady, others HTTPError). */
+export function checkStatus(call: SlapCall, a: HttpAnswer): void {
+  if (a.status >= 200 && a.status < 300) return;
+  const name = call.path.slice(1);
+  if (a.status === 404) throw new MasterError(`the master does not know this (${name}): ${answerText(a.body)}`, 404);
+  if (a.status === 408) throw new MasterError(`the master is not ready (${name}): ${answerText(a.body)}`, 408);
+  throw new MasterError(`the master answered ${a.status} to ${name}: ${answerText(a.body)}`, a.status);
+}
+
+/** The document of an answer (xml_marshaller). */
+export function answerValue(call: SlapCall, a: HttpAnswer): PyValue {
+  checkStatus(call, a);
+  try {
+    return unmarshal(a.body);
+  } catch (e) {
+    throw new MasterError(`the master's answer to ${call.path.slice(1)} is not an xml_marshaller document: ${(e as Error).message}: ${answerText(a.body).slice(0, 200)}`, 502);
+  }
 }
 
 export function asSlapObject(v: PyValue | undefined, what: string): SlapObject {
-  if (!(v instanceof SlapObject)) throw new MasterError(`the master did not answer a ${what}`);
+  if (!(v instanceof SlapObject)) throw new MasterError(`the master did not answer a ${what}`, 502);
   return v;
 }
 
+/**
+ * destroyedComputerPartition: the proxy answers 200 both when it freed the
+ * partition ('OK') and when it keeps a root whose children are not
+ * destroyed yet (slapos/proxy/db.py freePartitionFromDB: "Not destroying
+ * yet because this partition has child partitions: …", the children then
+ * requested destroyed); "Unknown partition …" is ignored as slapgrid does.
+ */
+export function checkDestroyed(call: SlapCall, a: HttpAnswer): void {
+  checkStatus(call, a);
+  if (a.body.startsWith('Not destroying yet')) throw new NotDestroyedYet(a.body.trim());
+}
+
+/** softwareInstanceRename answers "Unknown partition …" (200) for a partition it does not know. */
+export function checkRenamed(call: SlapCall, a: HttpAnswer): void {
+  checkStatus(call, a);
+  if (a.body.startsWith('Unknown partition')) throw new MasterError(a.body.trim(), 404);
+}
+
+/** The partition's certificate and key (getComputerPartitionCertificate), '' when the master has none (the proxy). */
+export function certificateOf(v: PyValue): { certificate: string; key: string } {
+  const s = (k: string) => {
+    const x = v instanceof PyDict ? v.get(k) : undefined;
+    return typeof x === 'string' ? x : '';
+  };
+  return { certificate: s('certificate'), key: s('key') };
+}
+
 export class HttpMaster implements MasterApi {
-  constructor(readonly url: string) {}
+  readonly connection: MasterConnection;
+  private tls: HttpRequest['tls'] | null = null;
+  private hateoas: Promise<string | undefined> | undefined;
+
+  constructor(connection: string | MasterConnection) {
+    this.connection = typeof connection === 'string' ? { url: connection } : connection;
+  }
+
+  get url() {
+    return this.connection.url;
+  }
 
   get description() {
-    return `master at ${this.url}`;
+    return `master at ${this.connection.url}`;
   }
 
-  async send(call: SlapCall): Promise<HttpAnswer> {
-    const { url, init } = httpRequest(this.url, call);
-    let res: Response;
-    try {
-      res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
-    } catch (e) {
-      throw new MasterError(`cannot reach the master at ${this.url}: ${(e as Error).cause ?? (e as Error).message}`, 503);
-    }
-    return { status: res.status, body: await res.text() };
+  /** One exchange (the TLS files are read once per client). */
+  fetch(req: HttpRequest): Promise<HttpAnswer> {
+    return new Promise((resolve, reject) => {
+      exchange({ http, https }, req, (o: HttpOutcome) => ('error' in o ? reject(transportError(req.url, o)) : resolve(o)));
+    });
   }
 
-  private async value(call: SlapCall) {
+  send(call: SlapCall): Promise<HttpAnswer> {
+    if (this.tls === null) this.tls = tlsMaterial(this.connection);
+    return this.fetch(httpRequest(this.connection, call, this.tls));
+  }
+
+  private async value(call: SlapCall): Promise<PyValue> {
     return answerValue(call, await this.send(call));
   }
 
+  private async nothing(call: SlapCall): Promise<void> {
+    checkStatus(call, await this.send(call));
+  }
+
   async computerInformation(computer: string) {
-    return asSlapObject(await this.value(calls.computer(computer)), 'Computer');
+    let a = await this.send(calls.computer(computer));
+    if (a.status === 404) a = await this.send(calls.computer(computer, true));
+    return asSlapObject(answerValue(calls.computer(computer), a), 'Computer');
+  }
+  loadComputerConfiguration(c: ComputerConfiguration) {
+    return this.nothing(calls.loadComputerConfiguration(c));
+  }
+  computerBang(computer: string, message: string) {
+    return this.nothing(calls.computerBang(computer, message));
+  }
+  supply(url: string, computer: string, state: 'available' | 'destroyed' = 'available') {
+    return this.nothing(calls.supply(url, computer, state));
+  }
+  softwareReleaseState(url: string, computer: string, state: SoftwareReleaseState) {
+    return this.nothing(calls.softwareReleaseState(url, computer, state));
+  }
+  softwareReleaseError(url: string, computer: string, message: string) {
+    return this.nothing(calls.softwareReleaseError(url, computer, message));
   }
   async register(computer: string, partition: string) {
     return asSlapObject(await this.value(calls.register(computer, partition)), 'ComputerPartition');
@@ -110,44 +296,79 @@ export class HttpMaster implements MasterApi {
   async request(args: RequestArgs): Promise<RequestAnswer> {
     const call = calls.request(args);
     const a = await this.send(call);
-    if (a.status === 408) return { notReady: a.body };
+    if (a.status === 408) return { notReady: answerText(a.body) };
     return { instance: asSlapObject(answerValue(call, a), 'SoftwareInstance') };
   }
-  async setConnection(computer: string, partition: string, d: PyDict, slave?: string | null) {
-    await this.value(calls.setConnection(computer, partition, d, slave));
+  setConnection(computer: string, partition: string, d: PyDict, slave?: string | null) {
+    return this.nothing(calls.setConnection(computer, partition, d, slave));
   }
-  async error(computer: string, partition: string, message: string, slave?: string | null) {
-    await this.value(calls.error(computer, partition, message, slave));
+  error(computer: string, partition: string, message: string, slave?: string | null) {
+    return this.nothing(calls.error(computer, partition, message, slave));
   }
-  async bang(computer: string, partition: string, message: string) {
-    await this.value(calls.bang(computer, partition, message));
+  bang(computer: string, partition: string, message: string) {
+    return this.nothing(calls.bang(computer, partition, message));
   }
   async reportState(computer: string, partition: string, state: 'started' | 'stopped' | 'destroyed') {
-    await this.value(calls.state(computer, partition, state));
+    const call = calls.state(computer, partition, state);
+    const a = await this.send(call);
+    if (state === 'destroyed') checkDestroyed(call, a);
+    else checkStatus(call, a);
   }
-  async relatedInstances(computer: string, partition: string, titles: string[]) {
-    await this.value(calls.related(computer, partition, titles));
+  async rename(computer: string, partition: string, newName: string, slave?: string | null) {
+    const call = calls.rename(computer, partition, newName, slave);
+    checkRenamed(call, await this.send(call));
   }
-  async supply(url: string, computer: string) {
-    await this.value(calls.supply(url, computer));
+  relatedInstances(computer: string, partition: string, titles: string[]) {
+    return this.nothing(calls.related(computer, partition, titles));
   }
+  async partitionCertificate(computer: string, partition: string) {
+    return certificateOf(await this.value(calls.certificate(computer, partition)));
+  }
+
+  /** The hateoas API's URL: given, else getHateoasUrl, else <url>/hateoas (the proxy's, as slapos.slap.standalone configures it). */
+  hateoasUrl(): Promise<string | undefined> {
+    this.hateoas ??= (async () => {
+      if (this.connection.restUrl) return this.connection.restUrl;
+      // slap.initializeConnection: any failure of getHateoasUrl means no URL from the master
+      const a = await this.send(calls.hateoasUrl()).catch(() => undefined);
+      if (a && a.status === 200 && /^https?:\/\//.test(a.body.trim())) return a.body.trim();
+      return `${normaliseMasterUrl(this.connection.url).replace(/\/+$/, '')}/hateoas`;
+    })();
+    return this.hateoas;
+  }
+
+  /** A GET of any URL with this connection's certificates (the hateoas navigator's requests). */
+  async get(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+    if (this.tls === null) this.tls = tlsMaterial(this.connection);
+    const req = httpRequest({ ...this.connection, url }, GET('', {}), /^https:/i.test(url) ? this.tls : undefined);
+    return this.fetch({ ...req, headers: { ...req.headers, ...headers } });
+  }
+
+  /**
+   * An instance tree's root (or a person's shared instance) by title,
+   * through the hateoas API (slapos/slap/hateoas.py SlapHateoasNavigator):
+   * raw_search, then traverse. A tsbuildout master also answers
+   * GET /tsbuildout/instance?title= with what it alone knows (reported
+   * state, errors, bangs, partition): added when present.
+   */
   async instanceInformation(title: string): Promise<InstanceInformation | undefined> {
-    const res = await fetch(`${this.url.replace(/\/+$/, '')}/tsbuildout/instance?${new URLSearchParams({ title })}`);
-    if (res.status === 404) return undefined;
-    if (!res.ok) throw new MasterError(`the master answered ${res.status}: ${await res.text()}`, res.status);
-    const info = (await res.json()) as InstanceInformation & { parameters: string; connection: string };
-    return { ...info, parameters: xml2dict(info.parameters), connection: xml2dict(info.connection) };
+    const restUrl = await this.hateoasUrl();
+    const [standard, extra] = await Promise.all([restUrl ? instanceFromHateoas((u, h) => this.get(u, h), restUrl, title) : Promise.resolve(undefined), this.tsbuildoutInstance(title)]);
+    if (standard === undefined) return extra;
+    if (!extra) return standard;
+    // the hateoas answer wins for what both say
+    return { ...extra, ...standard };
   }
-  private unsupported(call: string): Promise<never> {
-    return Promise.reject(new MasterError(`${call} is not supported yet by tsbuildout's client`, 404));
-  }
-  loadComputerConfiguration() {
-    return this.unsupported('loadComputerConfigurationFromXML');
-  }
-  async computerBang() {}
-  async softwareReleaseState() {}
-  async softwareReleaseError() {}
-  rename() {
-    return this.unsupported('softwareInstanceRename');
+
+  /** tsbuildout's extension, undefined when the master has none or does not know the title. */
+  private async tsbuildoutInstance(title: string): Promise<InstanceInformation | undefined> {
+    const a = await this.get(`${normaliseMasterUrl(this.connection.url).replace(/\/+$/, '')}/tsbuildout/instance?${new URLSearchParams({ title })}`).catch(() => undefined);
+    if (!a || a.status !== 200) return undefined;
+    try {
+      const info = JSON.parse(a.body) as InstanceInformation & { parameters: string; connection: string };
+      return { ...info, parameters: xml2dict(info.parameters), connection: xml2dict(info.connection) };
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -54,13 +54,20 @@ export function marshal(value: PyValue): string {
     if (typeof v === 'number') return tag('float', repr(v));
     if (typeof v === 'string') return tag('string', xmlEscape(saxEscape(v)));
     if (v instanceof PyTuple) return tag('tuple', v.items.map(m).join(''));
-    if (v instanceof PyList) return tag('list', v.items.map(m).join(''), ` id="i${++id}"`);
+    // ids are numbered as elements open (xml_marshaller's preorder)
+    if (v instanceof PyList) {
+      const attrs = ` id="i${++id}"`;
+      return tag('list', v.items.map(m).join(''), attrs);
+    }
     if (v instanceof PyDict) {
       const attrs = ` id="i${++id}"`;
       const items = [...v.entries()].sort((a, b) => sortCompare(a[0], b[0]));
       return tag('dictionary', items.map(([k, x]) => m(k) + m(x)).join(''), attrs);
     }
-    if (v instanceof PySetBase) return tag('set', [...v.values()].map(m).join(''), ` id="i${++id}"`);
+    if (v instanceof PySetBase) {
+      const attrs = ` id="i${++id}"`;
+      return tag('set', [...v.values()].map(m).join(''), attrs);
+    }
     if (v instanceof SlapObject) {
       const attrs = ` id="i${++id}" module="${xmlAttr(v.module)}" class="${xmlAttr(v.className)}"`;
       return `<object${attrs}>${m(v.args)}${m(v.state)}</object>`;

@@ -1,31 +1,30 @@
 // SLAP calls made synchronously, for recipe constructors: zc.buildout runs
 // them synchronously and slapconfiguration, request and publish-early talk
 // to the master there. One worker thread (started on first use, unref'd)
-// does the HTTP exchange with fetch; the calling thread posts the call on a
-// fresh MessageChannel, sleeps in Atomics.wait until the worker signals,
-// then takes the answer with receiveMessageOnPort. The master must not be
-// served by the blocked thread itself (the node runs buildout in a child
-// process, so it never is).
+// runs the exchange of http.ts — its source text, so both clients send
+// exactly the same requests over node:http and node:https — and the
+// calling thread posts the request on a fresh MessageChannel, sleeps in
+// Atomics.wait until the worker signals, then takes the answer with
+// receiveMessageOnPort. The master must not be served by the blocked
+// thread itself (the node runs buildout in a child process, so it never is).
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { PyDict, PyValue } from '../python/value.ts';
 import type { SlapObject } from './marshal.ts';
-import { answerValue, asSlapObject, calls, httpRequest, type HttpAnswer, type SlapCall } from './client.ts';
+import { answerValue, asSlapObject, calls, checkStatus, httpRequest, type MasterConnection, type SlapCall, tlsMaterial, transportError } from './client.ts';
+import { exchange, type HttpAnswer, type HttpOutcome, type HttpRequest } from './http.ts';
 import { MasterError, type RequestArgs } from './api.ts';
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-parentPort.on('message', async ({ port, signal, url, init, timeout }) => {
-  let answer;
-  try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeout) });
-    answer = { status: res.status, body: await res.text() };
-  } catch (e) {
-    answer = { error: String((e && e.cause) || (e && e.message) || e) };
-  }
-  port.postMessage(answer);
-  port.close();
-  Atomics.store(signal, 0, 1);
-  Atomics.notify(signal, 0);
+const modules = { http: require('node:http'), https: require('node:https') };
+const exchange = (${exchange.toString()});
+parentPort.on('message', ({ port, signal, request }) => {
+  exchange(modules, request, (answer) => {
+    port.postMessage(answer);
+    port.close();
+    Atomics.store(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  });
 });
 `;
 
@@ -39,31 +38,38 @@ function getWorker(): Worker {
   return worker;
 }
 
-const TIMEOUT_MS = 120_000;
-
 /** One HTTP exchange, synchronously. */
-export function syncFetch(url: string, init: { method: string; headers?: Record<string, string>; body?: string }): HttpAnswer {
+export function syncExchange(request: HttpRequest): HttpAnswer {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  getWorker().postMessage({ port: port2, signal, url, init, timeout: TIMEOUT_MS }, [port2]);
-  const r = Atomics.wait(signal, 0, 0, TIMEOUT_MS + 5000);
-  const msg = receiveMessageOnPort(port1)?.message as (HttpAnswer & { error?: string }) | undefined;
+  getWorker().postMessage({ port: port2, signal, request }, [port2]);
+  const r = Atomics.wait(signal, 0, 0, request.timeoutMs + 5000);
+  const msg = receiveMessageOnPort(port1)?.message as HttpOutcome | undefined;
   port1.close();
-  if (r === 'timed-out' || !msg) throw new MasterError(`no answer from ${url}`, 504);
-  if (msg.error !== undefined) throw new MasterError(`cannot reach the master (${url}): ${msg.error}`, 503);
+  if (r === 'timed-out' || !msg) throw new MasterError(`no answer from ${request.url}`, 504);
+  if ('error' in msg) throw transportError(request.url, msg);
   return msg;
 }
 
 /** slapos.slap's connection, as recipes use it. */
 export class SyncSlap {
-  constructor(readonly url: string) {}
+  readonly connection: MasterConnection;
+  private tls: HttpRequest['tls'] | null = null;
 
-  send(call: SlapCall): HttpAnswer {
-    const { url, init } = httpRequest(this.url, call);
-    return syncFetch(url, init);
+  constructor(connection: string | MasterConnection) {
+    this.connection = typeof connection === 'string' ? { url: connection } : connection;
   }
 
-  private value(call: SlapCall): PyValue | undefined {
+  get url() {
+    return this.connection.url;
+  }
+
+  send(call: SlapCall): HttpAnswer {
+    if (this.tls === null) this.tls = tlsMaterial(this.connection);
+    return syncExchange(httpRequest(this.connection, call, this.tls));
+  }
+
+  private value(call: SlapCall): PyValue {
     return answerValue(call, this.send(call));
   }
 
@@ -81,10 +87,12 @@ export class SyncSlap {
   }
 
   setConnection(computer: string, partition: string, d: PyDict, slave?: string | null): void {
-    this.value(calls.setConnection(computer, partition, d, slave));
+    const call = calls.setConnection(computer, partition, d, slave);
+    checkStatus(call, this.send(call));
   }
 
   error(computer: string, partition: string, message: string, slave?: string | null): void {
-    this.value(calls.error(computer, partition, message, slave));
+    const call = calls.error(computer, partition, message, slave);
+    checkStatus(call, this.send(call));
   }
 }
