@@ -1,6 +1,9 @@
 // How the recipes that talk to the master find it: the options they are
-// given (normally copied from [slap-connection]), the synchronous SLAP
+// given (normally copied from [slap-connection]: the master's URL and, over
+// HTTPS, the partition's key and certificate), the synchronous SLAP
 // client, and slapos.recipe.librecipe's JSON-in-XML wrap/unwrap.
+import { accessSync, closeSync, constants, existsSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { jsonDumps, jsonLoads } from '../../python/json.ts';
 import { PyDict, type PyValue } from '../../python/value.ts';
 import { SyncSlap } from '../../slap/sync.ts';
@@ -14,26 +17,48 @@ export interface SlapTarget {
   partition: string;
 }
 
-/** The master named by a recipe's own options (first spelling wins, as slapconfiguration reads them). */
-export function targetFrom(options: PartOptions, spellings: { url: string[]; computer: string[]; partition: string[] }): SlapTarget {
-  const pick = (names: string[]) => {
-    for (const n of names) {
-      const v = options.get(n);
-      if (v) return v;
-    }
-    return options.require(names[names.length - 1]!);
-  };
-  const url = pick(spellings.url);
-  return { slap: new SyncSlap(url), url, computer: pick(spellings.computer), partition: pick(spellings.partition) };
+/**
+ * slapos.slap's ComputerPartition, when slapgrid runs buildout
+ * (SLAPGRID_INSTANCE_ROOT set), leaves an empty request transaction file in
+ * the partition (ComputerPartition._updateTransactionFile): slapgrid then
+ * tells the master which instances the partition still requests, none
+ * when the file stays empty.
+ */
+export function touchTransactionFile(partition: string): void {
+  const root = process.env.SLAPGRID_INSTANCE_ROOT;
+  if (!root || !partition) return;
+  const dir = join(root, partition);
+  const file = join(dir, `.slapos-request-transaction-${partition}`);
+  try {
+    accessSync(dir, constants.W_OK);
+    if (!existsSync(file)) closeSync(openSync(file, 'w'));
+  } catch {
+    // not writable: as slapos.slap, nothing
+  }
 }
 
-/** The master of [slap-connection], when the profile has one with a server URL (else the recipe works offline). */
+type Spellings = { url: string[]; computer: string[]; partition: string[]; key: string[]; cert: string[] };
+
+/** The master named by a recipe's own options (first spelling wins, as slapconfiguration reads them); key and certificate when given. */
+export function targetFrom(options: PartOptions, spellings: Spellings): SlapTarget {
+  // every spelling read (none is left as an unused option)
+  const first = (names: string[]) => names.map((n) => options.get(n)).find((v) => !!v);
+  const pick = (names: string[]) => first(names) ?? options.require(names[names.length - 1]!);
+  const url = pick(spellings.url);
+  const target = { slap: new SyncSlap({ url, keyFile: first(spellings.key), certFile: first(spellings.cert) }), url, computer: pick(spellings.computer), partition: pick(spellings.partition) };
+  touchTransactionFile(target.partition);
+  return target;
+}
+
+/** The master of [slap-connection] (with its key-file and cert-file), when the profile has one with a server URL (else the recipe works offline). */
 export function slapConnection(buildout: BuildoutView): SlapTarget | undefined {
   if (!buildout.hasSection('slap-connection')) return undefined;
   const s = buildout.section('slap-connection');
   const url = s.get('server-url');
   if (!url) return undefined;
-  return { slap: new SyncSlap(url), url, computer: s.require('computer-id'), partition: s.require('partition-id') };
+  const target = { slap: new SyncSlap({ url, keyFile: s.get('key-file') || undefined, certFile: s.get('cert-file') || undefined }), url, computer: s.require('computer-id'), partition: s.require('partition-id') };
+  touchTransactionFile(target.partition);
+  return target;
 }
 
 /** A master failure as the recipe's error. */

@@ -23,7 +23,7 @@ import { RecipeError, type RecipeModule } from '../api.ts';
 import { isTrue } from '../lib/files.ts';
 import { targetFrom, unwrap, wrap } from './connection.ts';
 
-const SPELLINGS = { url: ['server-url'], computer: ['computer-id'], partition: ['partition-id'] };
+const SPELLINGS = { url: ['server-url'], computer: ['computer-id'], partition: ['partition-id'], key: ['key-file'], cert: ['cert-file'] };
 
 function makeRequest(names: string[], serialised: boolean, optional: boolean): RecipeModule {
   return {
@@ -52,8 +52,6 @@ function makeRequest(names: string[], serialised: boolean, optional: boolean): R
     },
     init({ name, options, logger }) {
       for (const k of ['config', 'sla']) if (options.has(k)) throw new RecipeError(`[${name}] the option ${k} is not supported: use ${k}-<key> options`);
-      options.get('key-file');
-      options.get('cert-file');
       const target = targetFrom(options, SPELLINGS);
       const softwareUrl = options.require('software-url');
       const title = options.require('name');

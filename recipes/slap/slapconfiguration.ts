@@ -33,7 +33,7 @@ import type { OptionSpec } from '../schema.ts';
 import { masterCall, type SlapTarget, targetFrom, unwrap } from './connection.ts';
 import { formatErrors, SchemaStore, Validator } from './jsonschema.ts';
 
-const SPELLINGS = { url: ['server-url', 'url'], computer: ['computer-id', 'computer'], partition: ['partition-id', 'partition'] };
+const SPELLINGS = { url: ['server-url', 'url'], computer: ['computer-id', 'computer'], partition: ['partition-id', 'partition'], key: ['key-file', 'key'], cert: ['cert-file', 'cert'] };
 
 export const RESOURCE_FILE = '.slapos-resource';
 
@@ -64,8 +64,6 @@ type Variant = 'plain' | 'serialised' | 'jsonschema';
 /** The options a slapconfiguration writes back, fetched from the master. */
 function fetchParameters(ctx: RecipeContext, variant: Variant): PyValue {
   const { options, buildout } = ctx;
-  options.get('key-file') ?? options.get('key');
-  options.get('cert-file') ?? options.get('cert');
   const target = targetFrom(options, SPELLINGS);
   const cp = masterCall(`[${ctx.name}] cannot get the partition's parameters from the master`, () => target.slap.register(target.computer, target.partition));
   const raw = cp.attr('_parameter_dict');
