@@ -39,13 +39,29 @@ export function touchTransactionFile(partition: string): void {
 
 type Spellings = { url: string[]; computer: string[]; partition: string[]; key: string[]; cert: string[] };
 
-/** The master named by a recipe's own options (first spelling wins, as slapconfiguration reads them); key and certificate when given. */
-export function targetFrom(options: PartOptions, spellings: Spellings): SlapTarget {
+/**
+ * The master named by a recipe's own options (first spelling wins, as
+ * slapconfiguration reads them); key and certificate when given. With
+ * `buildout` (slapconfiguration), an HTTPS master given no key and
+ * certificate gets [slap-connection]'s when it is that master: some
+ * profiles (html5as-base) leave them out, and a master that requires the
+ * partition's certificate would turn slapos.cookbook away (README).
+ */
+export function targetFrom(options: PartOptions, spellings: Spellings, buildout?: BuildoutView): SlapTarget {
   // every spelling read (none is left as an unused option)
   const first = (names: string[]) => names.map((n) => options.get(n)).find((v) => !!v);
   const pick = (names: string[]) => first(names) ?? options.require(names[names.length - 1]!);
   const url = pick(spellings.url);
-  const target = { slap: new SyncSlap({ url, keyFile: first(spellings.key), certFile: first(spellings.cert) }), url, computer: pick(spellings.computer), partition: pick(spellings.partition) };
+  let keyFile = first(spellings.key);
+  let certFile = first(spellings.cert);
+  if (buildout && !keyFile && !certFile && /^https:/i.test(url) && buildout.hasSection('slap-connection')) {
+    const s = buildout.section('slap-connection');
+    if (s.get('server-url') === url) {
+      keyFile = s.get('key-file') || undefined;
+      certFile = s.get('cert-file') || undefined;
+    }
+  }
+  const target = { slap: new SyncSlap({ url, keyFile, certFile }), url, computer: pick(spellings.computer), partition: pick(spellings.partition) };
   touchTransactionFile(target.partition);
   return target;
 }

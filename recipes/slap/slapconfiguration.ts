@@ -64,7 +64,7 @@ type Variant = 'plain' | 'serialised' | 'jsonschema';
 /** The options a slapconfiguration writes back, fetched from the master. */
 function fetchParameters(ctx: RecipeContext, variant: Variant): PyValue {
   const { options, buildout } = ctx;
-  const target = targetFrom(options, SPELLINGS);
+  const target = targetFrom(options, SPELLINGS, buildout);
   const cp = masterCall(`[${ctx.name}] cannot get the partition's parameters from the master`, () => target.slap.register(target.computer, target.partition));
   const raw = cp.attr('_parameter_dict');
   const params = raw instanceof PyDict ? raw.copy() : new PyDict();
