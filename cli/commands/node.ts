@@ -1,14 +1,16 @@
 // `tsbuildout node [software|instance|status|stop|watchdog]`: a SlapOS node
-// on this machine (slapos/node/). `node` alone installs every software
-// release the master wants here that is not installed yet (all of them
-// with --force), then processes the instances.
+// on this machine (slapos/node/), kept under --root or configured by a
+// slapos.cfg (--cfg). `node` alone installs every software release the
+// master wants here that is not installed yet (all of them with --force),
+// then processes the instances.
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import { consoleLogger } from '../logger.ts';
 import { findPython } from '../python.ts';
-import { type NodePaths, nodePaths, nodeSettings, openMaster } from '../../slapos/node/config.ts';
+import { type NodePaths, type NodeSettings, nodePaths, nodeSettings, openMaster } from '../../slapos/node/config.ts';
 import { runInstances } from '../../slapos/node/instance.ts';
-import { installSoftware, softwareCompleted, softwareUrl } from '../../slapos/node/software.ts';
+import { readSlaposCfg } from '../../slapos/node/slapos-cfg.ts';
+import { installSoftware, processSoftwareReleases, softwareUrl } from '../../slapos/node/software.ts';
 import { lastResults } from '../../slapos/node/promises.ts';
 import { processes, shutdownSupervisord } from '../../slapos/node/supervisord.ts';
 import { watch } from '../../slapos/node/watchdog.ts';
@@ -54,23 +56,37 @@ function intOption(o: CommandOptions, name: string): number | undefined {
   return Number(v);
 }
 
-/** The node's settings, with --partitions / --master-url applied (and kept). */
-export async function nodeFrom(o: CommandOptions): Promise<{ paths: NodePaths; settings: Awaited<ReturnType<typeof nodeSettings>> }> {
-  const paths = nodePaths(o.values.get('--root'));
+/**
+ * The node's settings: from slapos.cfg with --cfg (--master-url and
+ * --partitions override it for this run), else from the node root's
+ * node.json with --partitions / --master-url applied and kept. `say`
+ * hears what the slapos.cfg sets that tsbuildout does not use.
+ */
+export async function nodeFrom(o: CommandOptions, say?: (line: string) => void): Promise<{ paths: NodePaths; settings: NodeSettings }> {
   const partitions = intOption(o, '--partitions');
   const url = o.values.get('--master-url');
+  const cfg = o.values.get('--cfg');
+  if (cfg !== undefined) {
+    if (o.values.has('--root')) throw new UsageError('--cfg and --root: a node is configured by one or the other');
+    const node = readSlaposCfg(cfg);
+    if (url !== undefined) node.settings['master-url'] = url;
+    if (partitions !== undefined) node.settings.partitions = partitions;
+    if (node.notice) say?.(node.notice);
+    return node;
+  }
+  const paths = nodePaths(o.values.get('--root'));
   const settings = await nodeSettings(paths, { ...(partitions !== undefined ? { partitions } : {}), ...(url !== undefined ? { 'master-url': url } : {}) });
   return { paths, settings };
 }
 
-const NODE_VALUES = ['--root', '--partitions', '--master-url', '--stub-bin', '--partition'];
+const NODE_VALUES = ['--root', '--cfg', '--partitions', '--master-url', '--stub-bin', '--partition'];
 const NODE_FLAGS = ['--stub-software', '--force'];
 
 export async function nodeCommand(ctx: CommandContext): Promise<number> {
   const o = commandOptions(ctx.args.args, NODE_VALUES, NODE_FLAGS);
   // the subcommand is the first positional argument, wherever the options are
   const sub = o.positional.length ? o.positional.shift()! : 'all';
-  const { paths, settings } = await nodeFrom(o);
+  const { paths, settings } = await nodeFrom(o, sub === 'watchdog' ? undefined : (l) => ctx.err(l));
   const logger = consoleLogger(ctx.args.verbosity, ctx.out);
   const executable = findPython(ctx.args.python);
   const say = (line: string) => ctx.out(line);
@@ -93,18 +109,10 @@ export async function nodeCommand(ctx: CommandContext): Promise<number> {
       return instance(ctx, paths, settings, o);
     case 'all': {
       const master = await openMaster(paths, settings);
-      let urls: string[];
       try {
-        const info = await master.api.computerInformation(settings.computer);
-        const list = info.attr('_software_release_list');
-        urls = list instanceof PyList ? (list.items as SlapObject[]).map((s) => String(s.attr('_software_release'))) : [];
+        await processSoftwareReleases(paths, settings, master.api, { force: o.flags.has('--force'), say, stubSoftware: o.flags.has('--stub-software'), ...(o.values.has('--stub-bin') ? { stubBin: o.values.get('--stub-bin')! } : {}), assignments: o.assignments, executable, logger });
       } finally {
         master.close();
-      }
-      for (const url of urls) {
-        if (softwareCompleted(paths, url) && !o.flags.has('--force')) continue;
-        say(`Installing software release ${url}.`);
-        await installSoftware(paths, url, { stubSoftware: o.flags.has('--stub-software'), ...(o.values.has('--stub-bin') ? { stubBin: o.values.get('--stub-bin')! } : {}), assignments: o.assignments, executable, logger });
       }
       return instance(ctx, paths, settings, o);
     }
@@ -114,14 +122,14 @@ export async function nodeCommand(ctx: CommandContext): Promise<number> {
       say((await shutdownSupervisord(paths)) ? 'supervisord stopped.' : 'supervisord was not running.');
       return 0;
     case 'watchdog':
-      await watch(paths);
+      await watch(paths, async () => (await nodeFrom(o)).settings);
       return 0;
     default:
       throw new UsageError(`unknown node command ${sub} (software, instance, status, stop)`);
   }
 }
 
-async function instance(ctx: CommandContext, paths: NodePaths, settings: Awaited<ReturnType<typeof nodeSettings>>, o: CommandOptions): Promise<number> {
+async function instance(ctx: CommandContext, paths: NodePaths, settings: NodeSettings, o: CommandOptions): Promise<number> {
   const only = o.values.get('--partition');
   const report = await runInstances(paths, settings, { say: (l) => ctx.out(l), force: o.flags.has('--force'), ...(only ? { only: only.split(',') } : {}) });
   if (ctx.args.json) ctx.out(JSON.stringify(report, null, 1));
@@ -137,7 +145,7 @@ async function instance(ctx: CommandContext, paths: NodePaths, settings: Awaited
   return report.exitCode;
 }
 
-async function status(ctx: CommandContext, paths: NodePaths, settings: Awaited<ReturnType<typeof nodeSettings>>): Promise<number> {
+async function status(ctx: CommandContext, paths: NodePaths, settings: NodeSettings): Promise<number> {
   const master = await openMaster(paths, settings);
   const rows: Record<string, unknown>[] = [];
   try {

@@ -1,16 +1,21 @@
 // `tsbuildout request NAME SOFTWARE-URL [--type T] [--parameters JSON]
 // [--shared] [--state started|stopped|destroyed]`: ask the master for an
-// instance, as `slapos request` does; prints the connection parameters
-// published so far. When the software release has a software.cfg.json
-// (SOFTWARE-URL + ".json") whose serialisation is json-in-xml, the
-// parameters are sent as JSON under the `_` key.
+// instance on this node's computer (filter computer_guid), as `slapos
+// request --node computer_guid=…` does; prints the connection parameters
+// published so far. Before that, a remote master gets this node's computer
+// declared when it does not know it (as `slapos node format` does) and the
+// software release supplied to it when it does not list it, so that
+// `request` then `node` deploys on any master. When the software release
+// has a software.cfg.json (SOFTWARE-URL + ".json") whose serialisation is
+// json-in-xml, the parameters are sent as JSON under the `_` key.
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import { jsonDumps, jsonLoads } from '../../python/json.ts';
-import { PyDict } from '../../python/value.ts';
-import { pyToJs } from '../../slap/marshal.ts';
+import { PyDict, PyList } from '../../python/value.ts';
+import { pyToJs, type SlapObject } from '../../slap/marshal.ts';
 import { openMaster } from '../../slapos/node/config.ts';
+import { declareComputer } from '../../slapos/node/format.ts';
 import { softwareUrl } from '../../slapos/node/software.ts';
 import { commandOptions, nodeFrom } from './node.ts';
 
@@ -26,7 +31,7 @@ export function serialisationOf(url: string, type: string): string | undefined {
 }
 
 export async function requestCommand(ctx: CommandContext): Promise<number> {
-  const o = commandOptions(ctx.args.args, ['--type', '--parameters', '--state', '--root', '--master-url', '--partitions'], ['--shared']);
+  const o = commandOptions(ctx.args.args, ['--type', '--parameters', '--state', '--root', '--cfg', '--master-url', '--partitions'], ['--shared']);
   const [name, url] = o.positional;
   if (!name || !url || o.positional.length > 2) throw new UsageError('usage: tsbuildout request NAME SOFTWARE-URL [--type T] [--parameters JSON] [--shared] [--state S]');
   const sr = softwareUrl(url, ctx.cwd);
@@ -44,10 +49,16 @@ export async function requestCommand(ctx: CommandContext): Promise<number> {
     parameters = v;
   }
   if (serialisationOf(sr, type) === 'json-in-xml') parameters = new PyDict([['_', jsonDumps(parameters)]]);
-  const { paths, settings } = await nodeFrom(o);
+  const { paths, settings } = await nodeFrom(o, (l) => ctx.err(l));
   const master = await openMaster(paths, settings);
   try {
-    const answer = await master.api.request({ computerId: settings.computer, softwareRelease: sr, softwareType: type, title: name, shared: o.flags.has('--shared'), parameters, state: o.values.get('--state') ?? 'started' });
+    const computer = settings['master-url'] ? await declareComputer(master.api, paths, settings, (l) => ctx.out(l)) : await master.api.computerInformation(settings.computer);
+    const listed = computer?.attr('_software_release_list');
+    const supplied = listed instanceof PyList && (listed.items as SlapObject[]).some((s) => s.attr('_software_release') === sr && s.attr('_requested_state') !== 'destroyed');
+    if (!supplied) await master.api.supply(sr, settings.computer);
+    // a person's request (OpenOrder.request), on this node's computer
+    const filter = PyDict.fromObject({ computer_guid: settings.computer });
+    const answer = await master.api.request({ softwareRelease: sr, softwareType: type, title: name, shared: o.flags.has('--shared'), parameters, filter, state: o.values.get('--state') ?? 'started' });
     if (answer.notReady !== undefined) {
       ctx.out(`The master is not ready to give ${name} yet: ${answer.notReady}`);
       return 0;

@@ -1,6 +1,8 @@
-// `tsbuildout show NAME`: an instance as the master knows it — software
-// release and type, requested and reported state, partition, parameters,
-// published connection parameters, and the last error or bang reported.
+// `tsbuildout show NAME`: an instance tree as the master knows it —
+// software release and type, requested state, parameters, published
+// connection parameters (through the hateoas API on a remote master, as
+// `slapos service info` reads it), and where the master is tsbuildout's,
+// the reported state, partition and the last error or bang reported.
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import type { InstanceInformation } from '../../slap/api.ts';
@@ -9,10 +11,10 @@ import { openMaster } from '../../slapos/node/config.ts';
 import { commandOptions, nodeFrom } from './node.ts';
 
 export async function showCommand(ctx: CommandContext): Promise<number> {
-  const o = commandOptions(ctx.args.args, ['--root', '--master-url'], []);
+  const o = commandOptions(ctx.args.args, ['--root', '--cfg', '--master-url'], []);
   const [name] = o.positional;
   if (!name || o.positional.length > 1) throw new UsageError('usage: tsbuildout show NAME');
-  const { paths, settings } = await nodeFrom(o);
+  const { paths, settings } = await nodeFrom(o, (l) => ctx.err(l));
   const master = await openMaster(paths, settings);
   let found: InstanceInformation | undefined;
   try {

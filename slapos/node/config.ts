@@ -1,17 +1,21 @@
 // A node on one machine: its root directory holds the node's settings
 // (node.json), the local master's database (master.db), the software root
 // (software/<md5 of url>) and the instance root (instance/: partitions,
-// supervisord's configuration, socket and logs).
+// supervisord's configuration, socket and logs). A node configured by a
+// slapos.cfg (slapos-cfg.ts) takes its settings, software root and
+// instance root from there instead, and always has a remote master.
 //
-// The master is the one of `master-url` when set (a real SlapOS master or a
-// `tsbuildout master` elsewhere), else the local master on master.db, used
-// directly by the commands and served over HTTP on 127.0.0.1:<master-port>
-// while `node instance` runs (recipes in the partitions talk to it there).
+// The master is the one of `master-url` when set (a real SlapOS master, a
+// `slapos proxy` or a `tsbuildout master` elsewhere, over HTTP or HTTPS
+// with the node's key and certificate), else the local master on
+// master.db, used directly by the commands and served over HTTP on
+// 127.0.0.1:<master-port> while `node instance` runs (recipes in the
+// partitions talk to it there).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { HttpMaster } from '../../slap/client.ts';
+import { HttpMaster, type MasterConnection } from '../../slap/client.ts';
 import type { MasterApi } from '../../slap/api.ts';
 import { DEFAULT_COMPUTER, LocalMaster, localApi } from '../master/local.ts';
 import { UserError } from '../../parser/diagnostic.ts';
@@ -23,6 +27,18 @@ export interface NodeSettings {
   'master-url'?: string;
   /** Where the local master is served during `node instance`. */
   'master-port': number;
+  /** HTTPS: the node's key and certificate, the master's CA (slapos.cfg key_file, cert_file, master_ca_file). */
+  'key-file'?: string;
+  'cert-file'?: string;
+  'master-ca-file'?: string;
+  /** The master's hateoas API (slapos.cfg master_rest_url). */
+  'master-rest-url'?: string;
+  /** Where each partition's certificate and key are written (slapos.cfg certificate_repository_path). */
+  'certificate-repository-path'?: string;
+  /** Partition names: <base>0…N-1 (slapformat partition_base_name, default slappart). */
+  'partition-base-name'?: string;
+  /** Partition users <base>0…N-1 (slapformat user_base_name), when they exist and the node runs as root. */
+  'user-base-name'?: string;
 }
 
 /** A node failure the user can act on (printed as an `Error:` line, never as a bug). */
@@ -32,7 +48,11 @@ export const DEFAULT_ROOT = 'slapos-node';
 export const DEFAULT_PARTITIONS = 10;
 
 export class NodePaths {
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    /** slapos.cfg's software_root, instance_root and the file itself. */
+    readonly layout: { softwareRoot?: string; instanceRoot?: string; cfg?: string } = {},
+  ) {}
   get settings() {
     return join(this.root, 'node.json');
   }
@@ -40,10 +60,14 @@ export class NodePaths {
     return join(this.root, 'master.db');
   }
   get softwareRoot() {
-    return join(this.root, 'software');
+    return this.layout.softwareRoot ?? join(this.root, 'software');
   }
   get instanceRoot() {
-    return join(this.root, 'instance');
+    return this.layout.instanceRoot ?? join(this.root, 'instance');
+  }
+  /** The arguments that name this node to another tsbuildout command (the watchdog). */
+  get nodeArgs(): string[] {
+    return this.layout.cfg ? ['--cfg', this.layout.cfg] : ['--root', this.root];
   }
   software(url: string) {
     return join(this.softwareRoot, md5(url));
@@ -95,11 +119,23 @@ export interface OpenedMaster {
 /** The node's master: remote (HTTP) or the local database, formatted with the node's partitions. */
 export async function openMaster(paths: NodePaths, settings: NodeSettings): Promise<OpenedMaster> {
   const url = settings['master-url'];
-  if (url) return { api: new HttpMaster(url), close: () => {} };
+  if (url) return { api: new HttpMaster(masterConnection(settings)!), close: () => {} };
   mkdirSync(paths.root, { recursive: true });
   const local = await LocalMaster.open(paths.database);
   if (local.partitionCount(settings.computer) < settings.partitions) local.format(settings.partitions, settings.computer);
   return { api: localApi(local, `local master ${paths.database}`), local, close: () => local.close() };
+}
+
+/** How the node reaches a remote master (undefined: the local master). */
+export function masterConnection(settings: NodeSettings): MasterConnection | undefined {
+  const url = settings['master-url'];
+  if (!url) return undefined;
+  return { url, keyFile: settings['key-file'], certFile: settings['cert-file'], caFile: settings['master-ca-file'], restUrl: settings['master-rest-url'] };
+}
+
+/** Partition i's reference. */
+export function partitionName(settings: NodeSettings, i: number): string {
+  return `${settings['partition-base-name'] ?? 'slappart'}${i}`;
 }
 
 /**

@@ -1,12 +1,18 @@
 // `node instance`: what slapgrid-cp does (spec §3.2), for every partition
-// the master gave this computer. A partition whose .timestamp equals the
-// master's timestamp is up to date and skipped; the others are prepared
-// (partition.ts), buildout runs there, then, when started, their services
-// go to supervisord and their promises run; failures are reported to the
-// master (softwareInstanceError with buildout's error or the first failed
+// the master gave this computer. A remote master first gets the computer
+// declared (format.ts) when it does not know it as configured. A
+// partition whose .timestamp equals the master's timestamp is up to date
+// and skipped; the others are prepared (partition.ts), buildout runs
+// there as the partition's user, then, when started, their services go to
+// supervisord and their promises run; failures are reported to the master
+// (softwareInstanceError with buildout's error or the first failed
 // promise), successes as started/stopped, with the list of instances the
-// partition requested during the run. The whole pass repeats while it
-// changed something (children allocated, parameters published bump
+// partition requested during the run (a master without that call is
+// warned about, as slapgrid does). A partition requested destroyed is
+// stopped, emptied and reported destroyed, as slapos node report does; a
+// root the master keeps until its children are destroyed (the proxy) is
+// reported again once they are. The whole pass repeats while it changed
+// something (children allocated or destroyed, parameters published bump
 // timestamps), at most 10 times, so one run converges.
 //
 // Exit status as slapgrid's: 0, 1 when a partition failed, 2 when only
@@ -15,9 +21,11 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { PyDict, PyList, PyTuple, type PyValue } from '../../python/value.ts';
 import type { SlapObject } from '../../slap/marshal.ts';
-import type { MasterApi } from '../../slap/api.ts';
+import { MasterError, NotDestroyedYet, type MasterApi } from '../../slap/api.ts';
 import { serveMaster, type Serving } from '../master/server.ts';
 import { type NodePaths, type NodeSettings, openMaster, tsbuildoutCommand } from './config.ts';
+import { removeCertificate, updateCertificate } from './certificates.ts';
+import { declareComputer, formatPartitions, partitionOwners, partitionUser } from './format.ts';
 import { type Address, preparePartition, runPartitionBuildout } from './partition.ts';
 import { runPromises, type PromiseResult } from './promises.ts';
 import { ensureSupervisord, startPartition, stopPartition } from './supervisord.ts';
@@ -38,7 +46,8 @@ export interface PartitionOutcome {
   partition: string;
   title: string;
   state: string;
-  status: 'ok' | 'failed' | 'promise-failed' | 'destroyed';
+  /** destroying: emptied and reported, but the master keeps it until its children are destroyed. */
+  status: 'ok' | 'failed' | 'promise-failed' | 'destroyed' | 'destroying';
   message?: string;
   promises?: PromiseResult[];
 }
@@ -78,15 +87,37 @@ async function masterUrlForRun(settings: NodeSettings, local: import('../master/
   }
 }
 
+/** What one run remembers between passes. */
+interface Run {
+  paths: NodePaths;
+  settings: NodeSettings;
+  api: MasterApi;
+  /** The master URL the partitions' recipes use. */
+  url: string;
+  o: InstanceOptions;
+  /** Partitions freed so far, and the count when each destroyed partition was last reported. */
+  freed: number;
+  reportedAt: Map<string, number>;
+  warned: Set<string>;
+}
+
 export async function runInstances(paths: NodePaths, settings: NodeSettings, o: InstanceOptions): Promise<InstanceReport> {
   const opened = await openMaster(paths, settings);
   const { url, serving } = await masterUrlForRun(settings, opened.local);
   const report: InstanceReport = { exitCode: 0, passes: 0, processed: [] };
+  const run: Run = { paths, settings, api: opened.api, url, o, freed: 0, reportedAt: new Map(), warned: new Set() };
   try {
-    await ensureSupervisord(paths, [...tsbuildoutCommand(), 'node', 'watchdog', '--root', paths.root]);
+    if (settings['master-url']) await declareComputer(opened.api, paths, settings, o.say);
+    const { owners, notice } = partitionOwners(settings);
+    if (notice) o.say(notice);
+    formatPartitions(paths, settings, owners);
+    await ensureSupervisord(paths, [...tsbuildoutCommand(), 'node', 'watchdog', ...paths.nodeArgs]);
     // a partition that failed is retried in a later pass only when the master changed it
-    // since (a child it requested published, say): that is how one run converges
-    const failedAt = new Map<string, string>();
+    // since (its timestamp), or another partition was deployed since: a child it requested
+    // may have published (the proxy does not bump the requester's timestamp for that).
+    // That is how one run converges.
+    const failedAt = new Map<string, { stamp: string; deployed: number }>();
+    let deployed = 0;
     const last = new Map<string, PartitionOutcome>();
     const maxPasses = o.maxPasses ?? 10;
     for (let pass = 0; pass < maxPasses; pass++) {
@@ -99,14 +130,18 @@ export async function runInstances(paths: NodePaths, settings: NodeSettings, o: 
         if (o.only && !o.only.includes(pid)) continue;
         const params = cp.attr('_parameter_dict');
         const stamp = params instanceof PyDict ? str(params.get('timestamp')) : '';
-        if (failedAt.get(pid) === stamp) continue;
-        const outcome = await processPartition(paths, settings, opened.api, url, cp, o, pass === 0 && !!o.force);
+        const failed = failedAt.get(pid);
+        if (failed && failed.stamp === stamp && failed.deployed === deployed) continue;
+        const outcome = await processPartition(run, cp, pass === 0 && !!o.force);
         if (!outcome) continue;
         changed = true;
         report.processed.push(outcome);
         last.set(pid, outcome);
-        if (outcome.status === 'failed' || outcome.status === 'promise-failed') failedAt.set(pid, stamp);
-        else failedAt.delete(pid);
+        if (outcome.status === 'failed' || outcome.status === 'promise-failed') failedAt.set(pid, { stamp, deployed });
+        else {
+          failedAt.delete(pid);
+          deployed++;
+        }
       }
       if (!changed) break;
     }
@@ -119,7 +154,47 @@ export async function runInstances(paths: NodePaths, settings: NodeSettings, o: 
   return report;
 }
 
-async function processPartition(paths: NodePaths, settings: NodeSettings, api: MasterApi, url: string, cp: SlapObject, o: InstanceOptions, force: boolean): Promise<PartitionOutcome | undefined> {
+/** A partition directory holding more than what format puts there. */
+function inUse(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((f) => f !== '.slapos-resource');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * slapos node report for a partition requested destroyed: stopped,
+ * emptied (the directory stays, as Partition.destroy leaves it), its
+ * certificate removed, then reported destroyed. Reported again in a later
+ * pass when the master kept it (a root waiting for its children) and a
+ * partition was freed since; once per run otherwise.
+ */
+async function destroyPartition(run: Run, pid: string, dir: string, title: string): Promise<PartitionOutcome | undefined> {
+  const { api, settings, o } = run;
+  const used = inUse(dir);
+  if (!used && run.reportedAt.get(pid) === run.freed) return undefined;
+  if (used) {
+    o.say(`Destroying partition ${pid} (${title}).`);
+    await stopPartition(run.paths, pid);
+    for (const f of readdirSync(dir)) rmSync(join(dir, f), { recursive: true, force: true });
+    removeCertificate(settings, pid);
+  }
+  run.reportedAt.set(pid, run.freed);
+  try {
+    await api.reportState(settings.computer, pid, 'destroyed');
+  } catch (e) {
+    if (!(e instanceof NotDestroyedYet)) throw e;
+    o.say(`Partition ${pid} (${title}) is not freed yet: ${e.message}`);
+    return { partition: pid, title, state: 'destroyed', status: 'destroying', message: e.message };
+  }
+  run.freed++;
+  run.reportedAt.delete(pid);
+  return { partition: pid, title, state: 'destroyed', status: 'destroyed' };
+}
+
+async function processPartition(run: Run, cp: SlapObject, force: boolean): Promise<PartitionOutcome | undefined> {
+  const { paths, settings, api, url, o } = run;
   const pid = str(cp.attr('_partition_id'));
   const dir = paths.partition(pid);
   const state = str(cp.attr('_requested_state'));
@@ -133,17 +208,10 @@ async function processPartition(paths: NodePaths, settings: NodeSettings, api: M
   const title = str(params.get('instance_title'));
   const timestamp = str(params.get('timestamp'));
   const stampFile = join(dir, '.timestamp');
-  if (state === 'destroyed') {
-    if (!existsSync(dir)) return undefined;
-    o.say(`Destroying partition ${pid} (${title}).`);
-    await stopPartition(paths, pid);
-    for (const f of readdirSync(dir)) rmSync(join(dir, f), { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
-    await api.reportState(settings.computer, pid, 'destroyed');
-    return { partition: pid, title, state, status: 'destroyed' };
-  }
+  if (state === 'destroyed') return destroyPartition(run, pid, dir, title);
   if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === timestamp) return undefined;
   o.say(`Processing partition ${pid} (${title}, ${state}).`);
+  const user = partitionUser(dir);
   const fail = async (message: string, kind: 'failed' | 'promise-failed', promises?: PromiseResult[]): Promise<PartitionOutcome> => {
     o.say(`Partition ${pid} failed: ${message}`);
     if (kind === 'failed') writeFileSync(join(dir, `.slapgrid-${pid}-error.log`), message + '\n');
@@ -151,21 +219,24 @@ async function processPartition(paths: NodePaths, settings: NodeSettings, api: M
     return { partition: pid, title, state, status: kind, message, ...(promises ? { promises } : {}) };
   };
   try {
-    preparePartition(dir, paths.software(softwareUrl), { computerId: settings.computer, partitionId: pid, serverUrl: url, softwareReleaseUrl: softwareUrl, requestedState: state }, addressesOf(params));
+    const certificate = await updateCertificate(api, settings, pid, user);
+    const tail = { computerId: settings.computer, partitionId: pid, serverUrl: url, softwareReleaseUrl: softwareUrl, requestedState: state, ...(certificate ? { keyFile: certificate.keyFile, certFile: certificate.certFile } : {}) };
+    preparePartition(dir, paths.software(softwareUrl), tail, addressesOf(params), user);
   } catch (e) {
-    return fail((e as Error).message, 'failed');
+    if (!(e instanceof Error) || (e instanceof MasterError && e.status !== 404)) throw e;
+    return fail(e.message, 'failed');
   }
-  const result = await runPartitionBuildout(paths.instanceRoot, dir);
+  const result = await runPartitionBuildout(paths.instanceRoot, dir, [], user);
   if (!result.ok) {
     const outcome = await fail(result.errors, 'failed');
     // slapgrid still runs the promises of a started partition
-    if (state === 'started') outcome.promises = await runPromises(dir);
+    if (state === 'started') outcome.promises = await runPromises(dir, 0, user);
     return outcome;
   }
   let promises: PromiseResult[] | undefined;
   if (state === 'started') {
-    await startPartition(paths, pid, dir);
-    promises = await runPromises(dir, PROMISE_GRACE_MS);
+    await startPartition(paths, pid, dir, user);
+    promises = await runPromises(dir, PROMISE_GRACE_MS, user);
     const bad = promises.find((p) => p.failed);
     if (bad) return fail(`Promise '${bad.name}' failed with output: ${bad.message}`, 'promise-failed', promises);
     await api.reportState(settings.computer, pid, 'started');
@@ -173,9 +244,26 @@ async function processPartition(paths: NodePaths, settings: NodeSettings, api: M
     await stopPartition(paths, pid);
     await api.reportState(settings.computer, pid, 'stopped');
   }
-  const transaction = join(dir, `.slapos-request-transaction-${pid}`);
-  const requested = existsSync(transaction) ? readFileSync(transaction, 'utf8').split('\n').filter(Boolean) : [];
-  await api.relatedInstances(settings.computer, pid, [...new Set(requested)]);
+  await endTransaction(run, pid, dir);
   writeFileSync(stampFile, timestamp);
   return { partition: pid, title, state, status: 'ok', ...(promises ? { promises } : {}) };
+}
+
+/**
+ * slapgrid's _endInstallationTransaction: when the partition's recipes
+ * talked to the master (the transaction file exists), the instances it
+ * requested this time; a master without the call (the proxy: 404) gets a
+ * warning, once per run.
+ */
+async function endTransaction(run: Run, pid: string, dir: string): Promise<void> {
+  const transaction = join(dir, `.slapos-request-transaction-${pid}`);
+  if (!existsSync(transaction)) return;
+  const requested = readFileSync(transaction, 'utf8').split('\n').filter(Boolean);
+  try {
+    await run.api.relatedInstances(run.settings.computer, pid, [...new Set(requested)]);
+  } catch (e) {
+    if (!(e instanceof MasterError) || e.status !== 404) throw e;
+    if (!run.warned.has('related')) run.o.say(`Warning: the ${run.api.description} does not implement updateComputerPartitionRelatedInstanceList (404): it is not told which instances the partitions still request.`);
+    run.warned.add('related');
+  }
 }

@@ -6,10 +6,11 @@
 // tsbuildout itself, in a child process (`tsbuildout -U install`), as
 // slapgrid runs the software's bin/buildout.
 import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, lchownSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { NodeError, tsbuildoutCommand } from './config.ts';
+import type { SystemUser } from './format.ts';
 
 export interface TailValues {
   computerId: string;
@@ -87,8 +88,8 @@ export interface Address {
   address: string;
 }
 
-/** Everything slapgrid puts in a partition before buildout runs. */
-export function preparePartition(dir: string, softwareDir: string, tail: TailValues, addresses: Address[]): void {
+/** Everything slapgrid puts in a partition before buildout runs (user: the partition's, when it is not the node's). */
+export function preparePartition(dir: string, softwareDir: string, tail: TailValues, addresses: Address[], user?: SystemUser): void {
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o750);
   const link = join(dir, 'software_release');
@@ -101,14 +102,19 @@ export function preparePartition(dir: string, softwareDir: string, tail: TailVal
   if (current !== softwareDir) {
     rmSync(link, { force: true });
     symlinkSync(softwareDir, link);
+    if (user) lchownSync(link, user.uid, user.gid);
   }
   const profile = instanceProfile(softwareDir);
   if (!profile) throw new NodeError(`the software release ${tail.softwareReleaseUrl} has no instance.cfg nor template.cfg in ${softwareDir}: is it installed (tsbuildout node software)?`);
-  writeIfDifferent(join(dir, 'buildout.cfg'), readFileSync(profile, 'utf8') + '\n\n' + buildoutTail(tail), 0o640);
+  const config = join(dir, 'buildout.cfg');
+  writeIfDifferent(config, readFileSync(profile, 'utf8') + '\n\n' + buildoutTail(tail), 0o640);
+  // readable by the partition's group (Partition.install)
+  if (user) chownSync(config, -1, user.gid);
+  const me = userInfo();
   const resource = {
     reference: tail.partitionId,
     path: dir,
-    user: { name: userInfo().username, uid: userInfo().uid, gid: userInfo().gid },
+    user: user ? { name: user.name, uid: user.uid, gid: user.gid } : { name: me.username, uid: me.uid, gid: me.gid },
     address_list: addresses.map((a) => ({ addr: a.address, interface: a.interface })),
   };
   writeIfDifferent(join(dir, '.slapos-resource'), JSON.stringify(resource, null, 2) + '\n', 0o644);
@@ -156,15 +162,16 @@ export function errorOf(stdout: string, errors: string): string {
   return errors.trim() || output.trim();
 }
 
-/** `tsbuildout -U install` in the partition, umask 027; output appended to .slapgrid/log/instance.log. */
-export function runPartitionBuildout(instanceRoot: string, dir: string, extraArgs: string[] = []): Promise<BuildoutResult> {
+/** `tsbuildout -U install` in the partition, umask 027, as the partition's user; output appended to .slapgrid/log/instance.log. */
+export function runPartitionBuildout(instanceRoot: string, dir: string, extraArgs: string[] = [], user?: SystemUser): Promise<BuildoutResult> {
   const logDir = join(dir, '.slapgrid', 'log');
   mkdirSync(logDir, { recursive: true });
+  if (user) for (const d of [join(dir, '.slapgrid'), logDir]) chownSync(d, user.uid, user.gid);
   const log = join(logDir, 'instance.log');
   appendFileSync(log, `\n${new Date().toISOString()} Running buildout in ${dir}\n`);
   const [cmd, ...args] = tsbuildoutCommand();
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', 'umask 027 && exec "$@"', 'sh', cmd!, ...args, '-U', '--json', ...extraArgs, 'install'], { cwd: dir, env: buildoutEnvironment(instanceRoot, dir), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', 'umask 027 && exec "$@"', 'sh', cmd!, ...args, '-U', '--json', ...extraArgs, 'install'], { cwd: dir, env: buildoutEnvironment(instanceRoot, dir), stdio: ['ignore', 'pipe', 'pipe'], ...(user ? { uid: user.uid, gid: user.gid } : {}) });
     let output = '';
     let stdout = '';
     let errors = '';

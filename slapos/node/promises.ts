@@ -49,9 +49,15 @@ export function readPlugin(text: string): Plugin | undefined {
   return { module: m[1]!, config: out };
 }
 
-function run(command: string, args: string[], cwd: string, shell = false): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+/** Who runs a partition's promise commands: its user, when the node gave the partition away (root). */
+export interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+function run(command: string, args: string[], cwd: string, shell = false, user?: RunAs): Promise<{ code: number | null; output: string; timedOut: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, shell, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, { cwd, shell, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -123,8 +129,8 @@ async function urlCheck(c: Record<string, string>): Promise<[boolean, string]> {
   }
 }
 
-async function commandCheck(c: Record<string, string>, cwd: string): Promise<[boolean, string]> {
-  const r = await run(c.command ?? 'false', [], cwd, true);
+async function commandCheck(c: Record<string, string>, cwd: string, user?: RunAs): Promise<[boolean, string]> {
+  const r = await run(c.command ?? 'false', [], cwd, true, user);
   if (r.timedOut) return [false, `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds`];
   return r.code === 0 ? [true, 'OK'] : [false, r.output.trim() || `Command ${JSON.stringify(c.command)} exited with status ${r.code}`];
 }
@@ -145,7 +151,7 @@ function fileCheck(c: Record<string, string>): [boolean, string] {
   return [false, `ERROR unsupported state ${state}`];
 }
 
-const NATIVE: Record<string, (c: Record<string, string>, cwd: string) => Promise<[boolean, string]> | [boolean, string]> = {
+const NATIVE: Record<string, (c: Record<string, string>, cwd: string, user?: RunAs) => Promise<[boolean, string]> | [boolean, string]> = {
   'slapos.promise.plugin.check_socket_listening': socketCheck,
   'slapos.promise.plugin.check_url_available': urlCheck,
   'slapos.promise.plugin.check_command_execute': commandCheck,
@@ -179,10 +185,10 @@ function isExecutableFile(path: string): boolean {
  * they count (services need a moment to listen; slapgrid would report the
  * failure and succeed on its next run).
  */
-export async function runPromises(dir: string, graceMs = 0): Promise<PromiseResult[]> {
+export async function runPromises(dir: string, graceMs = 0, user?: RunAs): Promise<PromiseResult[]> {
   const deadline = Date.now() + graceMs;
   for (;;) {
-    const results = await runPromisesOnce(dir);
+    const results = await runPromisesOnce(dir, user);
     if (!results.some((r) => r.failed) || Date.now() >= deadline) {
       recordResults(dir, results);
       return results;
@@ -191,7 +197,7 @@ export async function runPromises(dir: string, graceMs = 0): Promise<PromiseResu
   }
 }
 
-async function runPromisesOnce(dir: string): Promise<PromiseResult[]> {
+async function runPromisesOnce(dir: string, user?: RunAs): Promise<PromiseResult[]> {
   const results: PromiseResult[] = [];
   const list = (d: string) => {
     try {
@@ -212,7 +218,7 @@ async function runPromisesOnce(dir: string): Promise<PromiseResult[]> {
       let message: string;
       if (!plugin) [ok, message] = [false, `Error: ${f} is not a promise plugin tsbuildout can read`];
       else if (!NATIVE[plugin.module]) [ok, message] = [false, `Error: the promise plugin module ${plugin.module} is not one tsbuildout runs (check_socket_listening, check_url_available, check_command_execute, check_file_state)`];
-      else [ok, message] = await withTimeout(NATIVE[plugin.module]!(plugin.config, dir), [false, `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds`] as [boolean, string]);
+      else [ok, message] = await withTimeout(NATIVE[plugin.module]!(plugin.config, dir, user), [false, `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds`] as [boolean, string]);
       return { name: f, path, kind: 'plugin', failed: !ok, message, date: date(), 'execution-time': (Date.now() - started) / 1000 };
     }),
   );
@@ -225,7 +231,7 @@ async function runPromisesOnce(dir: string): Promise<PromiseResult[]> {
       results.push({ name: f, path, kind: 'legacy', failed: true, message: `Bad promise file at ${JSON.stringify(path)}.`, date: date(), 'execution-time': 0 });
       continue;
     }
-    const r = await run(path, [], dir);
+    const r = await run(path, [], dir, false, user);
     const message = r.timedOut ? `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds` : r.output.trim() || (r.code === 0 ? 'OK' : `exited with status ${r.code}`);
     results.push({ name: f, path, kind: 'legacy', failed: r.code !== 0 || r.timedOut, message, date: date(), 'execution-time': (Date.now() - started) / 1000 });
   }

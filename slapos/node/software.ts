@@ -21,6 +21,9 @@ import { loadRaw } from '../../profile/load.ts';
 import type { Logger, Recipe, RecipeContext, RecipeModule } from '../../recipes/api.ts';
 import { RECIPES } from '../../recipes/index.ts';
 import { RecipeRegistry, type RecipeSpec } from '../../recipes/registry.ts';
+import { PyList } from '../../python/value.ts';
+import type { MasterApi } from '../../slap/api.ts';
+import type { SlapObject } from '../../slap/marshal.ts';
 import { NodeError, type NodePaths } from './config.ts';
 
 /** Recipes that really run under --stub-software: they render or copy what instances read. */
@@ -162,4 +165,37 @@ export async function installSoftware(paths: NodePaths, url: string, o: Software
   // slapgrid-sr's marker: `node` alone does not build a completed software release again
   writeFileSync(join(dir, COMPLETED), new Date().toISOString() + '\n');
   return { directory: dir, parts };
+}
+
+/**
+ * What slapgrid-sr does with the software releases the master lists for
+ * this computer: each one not completed yet (every one with `force`) is
+ * reported building, installed, reported available (or its error reported
+ * with softwareReleaseError, and the run stops); one requested destroyed
+ * is removed and reported destroyed (Software.destroy).
+ */
+export async function processSoftwareReleases(paths: NodePaths, settings: { computer: string }, api: MasterApi, o: SoftwareOptions & { force: boolean; say: (line: string) => void }): Promise<void> {
+  const info = await api.computerInformation(settings.computer);
+  const list = info.attr('_software_release_list');
+  for (const sr of list instanceof PyList ? (list.items as SlapObject[]) : []) {
+    const url = String(sr.attr('_software_release'));
+    const dir = paths.software(url);
+    if (sr.attr('_requested_state') === 'destroyed') {
+      if (!existsSync(dir)) continue;
+      o.say(`Removing software release ${url}.`);
+      rmSync(dir, { recursive: true, force: true });
+      await api.softwareReleaseState(url, settings.computer, 'destroyed');
+      continue;
+    }
+    if (softwareCompleted(paths, url) && !o.force) continue;
+    o.say(`Installing software release ${url}.`);
+    await api.softwareReleaseState(url, settings.computer, 'building');
+    try {
+      await installSoftware(paths, url, o);
+    } catch (e) {
+      await api.softwareReleaseError(url, settings.computer, (e as Error).message).catch(() => undefined);
+      throw e;
+    }
+    await api.softwareReleaseState(url, settings.computer, 'available');
+  }
 }

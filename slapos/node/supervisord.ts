@@ -11,6 +11,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { shellQuote } from '../../recipes/lib/shlex.ts';
 import { NodeError, type NodePaths } from './config.ts';
+import type { SystemUser } from './format.ts';
 import { rpcCall, RpcFault, type RpcValue } from './xmlrpc.ts';
 
 export function supervisorPaths(paths: NodePaths) {
@@ -119,14 +120,15 @@ function executables(dir: string): string[] {
   }
 }
 
-/** The [group] and [program]s of a partition (slapgrid's program_partition_supervisord.conf.in); undefined: no service. */
-export function partitionConf(pid: string, dir: string): string | undefined {
+/** The [group] and [program]s of a partition (slapgrid's program_partition_supervisord.conf.in), run as its user; undefined: no service. */
+export function partitionConf(pid: string, dir: string, owner?: SystemUser): string | undefined {
   const programs: { name: string; command: string; processName: string }[] = [];
   for (const [sub, watched] of [['run', false], ['service', true]] as const) {
     for (const f of executables(join(dir, 'etc', sub))) programs.push({ name: `${pid}_${f}`, command: join(dir, 'etc', sub, f), processName: watched ? `${f}-on-watch` : f });
   }
   if (!programs.length) return undefined;
-  const user = userInfo();
+  const me = userInfo();
+  const user = owner ? { uid: owner.uid, username: owner.name, homedir: owner.home } : { uid: me.uid, username: me.username, homedir: me.homedir };
   const asRoot = process.getuid?.() === 0;
   const out = [`[group:${pid}]`, `programs = ${programs.map((p) => p.name).join(',')}`, ''];
   for (const p of programs) {
@@ -173,9 +175,9 @@ function ignoreFault(e: unknown): void {
 }
 
 /** Partition.start(): the group's configuration, reloaded; then every stopped program started. */
-export async function startPartition(paths: NodePaths, pid: string, dir: string): Promise<void> {
+export async function startPartition(paths: NodePaths, pid: string, dir: string, owner?: SystemUser): Promise<void> {
   const p = supervisorPaths(paths);
-  const text = partitionConf(pid, dir);
+  const text = partitionConf(pid, dir, owner);
   const file = join(p.confD, `${pid}.conf`);
   if (text === undefined) {
     if (existsSync(file)) {

@@ -7,7 +7,7 @@
 // again.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type NodePaths, nodeSettings, openMaster } from './config.ts';
+import { type NodePaths, type NodeSettings, openMaster } from './config.ts';
 
 export const BANG_FILE = '.slapos_latest_bang_timestamp';
 
@@ -21,7 +21,7 @@ export function parseTokens(line: string): Record<string, string> {
 }
 
 /** What the watchdog does with one event; returns the bang message when it sent one. */
-export async function handleEvent(paths: NodePaths, headers: Record<string, string>, payload: Record<string, string>): Promise<string | undefined> {
+export async function handleEvent(paths: NodePaths, load: () => Promise<NodeSettings>, headers: Record<string, string>, payload: Record<string, string>): Promise<string | undefined> {
   if (headers.eventname !== 'PROCESS_STATE_EXITED' && headers.eventname !== 'PROCESS_STATE_FATAL') return undefined;
   const name = payload.processname ?? '';
   const pid = payload.groupname ?? '';
@@ -33,7 +33,8 @@ export async function handleEvent(paths: NodePaths, headers: Record<string, stri
   const bangFile = join(dir, BANG_FILE);
   if (existsSync(bangFile) && readFileSync(bangFile, 'utf8').trim() === stamp) return undefined;
   const message = `${name} process in partition ${pid} ${headers.eventname === 'PROCESS_STATE_FATAL' ? 'could not start' : 'exited'} (from state ${payload.from_state ?? '?'}), bang`;
-  const settings = await nodeSettings(paths);
+  // read at each event: the node's settings may have changed since supervisord started the watchdog
+  const settings = await load();
   const master = await openMaster(paths, settings);
   try {
     await master.api.bang(settings.computer, pid, message);
@@ -45,7 +46,7 @@ export async function handleEvent(paths: NodePaths, headers: Record<string, stri
 }
 
 /** The listener loop on standard input/output (supervisord's protocol). */
-export function watch(paths: NodePaths): Promise<void> {
+export function watch(paths: NodePaths, load: () => Promise<NodeSettings>): Promise<void> {
   return new Promise((resolve) => {
     let buf = Buffer.alloc(0);
     let headers: Record<string, string> | undefined;
@@ -67,7 +68,7 @@ export function watch(paths: NodePaths): Promise<void> {
         headers = undefined;
         busy = busy.then(async () => {
           try {
-            const said = await handleEvent(paths, h, payload);
+            const said = await handleEvent(paths, load, h, payload);
             if (said) process.stderr.write(`${new Date().toISOString()} ${said}\n`);
           } catch (e) {
             process.stderr.write(`${new Date().toISOString()} watchdog: ${(e as Error).message}\n`);
