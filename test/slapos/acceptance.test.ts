@@ -13,51 +13,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { corpusRoot, repositoryRoot } from '../helpers/paths.ts';
-import { cli, fixedPortsLock, get, hasSupervisord, lastRun, ok, show, status, stubServer, writeStubs, type Status } from '../helpers/node.ts';
+import { ASSIGNMENTS, checkConnection, corpus, INSTANCES, sr, STUBS } from '../helpers/acceptance.ts';
+import { cli, fixedPortsLock, get, hasSupervisord, lastRun, ok, show, status, writeStubs, type Status } from '../helpers/node.ts';
 import type { Lock } from '../../executor/lock.ts';
 
-const corpus = corpusRoot();
 const skip = !corpus ? 'no ../shared/corpus/slapos' : !hasSupervisord() ? "no supervisord (Debian's supervisor)" : false;
-
-const sr = (name: string) => join(corpus ?? '', 'software', name, 'software.cfg');
-
-const HELLOWEB = stubServer('# helloweb-KIND --logfile FILE IPV6 PORT NAME...\nshift 2\nip=$1 port=$2\nshift 2\nexec node "$STUB" --body "Hello $*!" "[$ip]:$port"');
-
-const STUBS: Record<string, Record<string, string>> = {
-  helloworld: { 'bin/helloweb-python': HELLOWEB, 'bin/helloweb-ruby': HELLOWEB, 'bin/helloweb-go': HELLOWEB },
-  'osie-coupler': {
-    // server -d DEV -s SLAVES -p PORT …: the OPC-UA server listens on PORT, every address
-    'bin/server': stubServer('port=4840\nwhile [ $# -gt 0 ]; do [ "$1" = -p ] && port=$2; shift; done\nexec node "$STUB" --body opc-ua "[::]:$port"'),
-  },
-  'html5as-base': {
-    'parts/nginx/sbin/nginx': stubServer('# nginx -c CONF: listens and serves the root CONF names\nexec node "$STUB" --nginx-conf "$2"'),
-    'parts/dash/bin/dash': '#!/bin/sh\nexec /bin/sh "$@"\n',
-  },
-  caucase: {
-    'bin/caucased': stubServer('# caucased … --netloc HOST:PORT …\nwhile [ $# -gt 0 ]; do [ "$1" = --netloc ] && netloc=$2; shift; done\nexec node "$STUB" --body caucase "$netloc"'),
-    'bin/caucase-probe': '#!/bin/sh\n# caucase-probe URL: the CA answers\nexec node -e \'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), (e) => { console.error(String(e.cause || e)); process.exit(1); })\' "$1"\n',
-  },
-  mosquitto: {
-    // mosquitto -c CONF: listens on each `listener PORT HOST` of CONF
-    'parts/mosquitto/sbin/mosquitto': stubServer('exec node "$STUB" --body mqtt $(awk \'/^listener /{h=$3; if (h ~ /:/) h="[" h "]"; print h ":" $2}\' "$2")'),
-    // mosquitto_passwd -b FILE USER PASSWORD
-    'parts/mosquitto/bin/mosquitto_passwd': '#!/bin/sh\necho "$3:$4" >> "$2"\n',
-  },
-};
-
-const ASSIGNMENTS: Record<string, string[]> = {
-  // the corpus leaves stack/caucase/caucase.jinja2.library out: a stand-in written for this test
-  caucase: [`caucase-jinja2-library:url=${join(repositoryRoot(), 'fixtures', 'slapos', 'caucase.jinja2.library')}`, 'caucase-jinja2-library:md5sum='],
-};
-
-const INSTANCES: [title: string, software: string, parameters?: string][] = [
-  ['hello', 'helloworld', '{"name": "Acceptance"}'],
-  ['coupler', 'osie-coupler'],
-  ['site', 'html5as-base'],
-  ['ca', 'caucase'],
-  ['mqtt', 'mosquitto'],
-];
 
 describe('acceptance: helloworld, osie-coupler, html5as-base, caucase and mosquitto on one node', { skip, timeout: 600_000 }, () => {
   let root = '';
@@ -93,8 +53,7 @@ describe('acceptance: helloworld, osie-coupler, html5as-base, caucase and mosqui
   });
 
   it('helloworld: three helloweb services, their socket promises, the URLs published', async () => {
-    const info = await show(join(root, 'node'), 'hello');
-    assert.deepEqual(info.connection, { name: 'Hello Acceptance!', 'url.go': 'http://[::1]:7779', 'url.python': 'http://[::1]:7777', 'url.ruby': 'http://[::1]:7778' });
+    checkConnection('hello', (await show(join(root, 'node'), 'hello')).connection);
     const p = partitionOf('hello');
     assert.deepEqual(p.services.map((s) => [s.name, s.state]), [['helloweb-go-on-watch', 'RUNNING'], ['helloweb-python-on-watch', 'RUNNING'], ['helloweb-ruby-on-watch', 'RUNNING']]);
     assert.deepEqual(Object.keys(p.promises), ['helloweb-go.py', 'helloweb-python.py', 'helloweb-ruby.py']);
@@ -103,8 +62,7 @@ describe('acceptance: helloworld, osie-coupler, html5as-base, caucase and mosqui
   });
 
   it('osie-coupler: the coupler service with its defaults, the legacy port promise, the OPC-UA URL published', async () => {
-    const info = await show(join(root, 'node'), 'coupler');
-    assert.deepEqual(info.connection, { password: '""', 'url-ipv6': 'opc.tcp://[::1]:4840', username: '""' });
+    checkConnection('coupler', (await show(join(root, 'node'), 'coupler')).connection);
     const p = partitionOf('coupler');
     assert.deepEqual(p.services.map((s) => [s.name, s.state]), [['coupler-opc-ua-on-watch', 'RUNNING']]);
     assert.deepEqual(Object.entries(p.promises).map(([k, v]) => [k, v.failed]), [['opc-ua-port-promise', false]]);
@@ -113,8 +71,7 @@ describe('acceptance: helloworld, osie-coupler, html5as-base, caucase and mosqui
   });
 
   it('html5as-base: switch-softwaretype runs the html5as profile; nginx (etc/run) serves the downloaded page', async () => {
-    const info = await show(join(root, 'node'), 'site');
-    assert.deepEqual(info.connection, { server_url: 'http://[::1]:8081' });
+    checkConnection('site', (await show(join(root, 'node'), 'site')).connection);
     const p = partitionOf('site');
     assert.deepEqual(p.services.map((s) => [s.name, s.state]), [['launcher', 'RUNNING']]);
     assert.deepEqual(p.promises, {});
@@ -125,8 +82,7 @@ describe('acceptance: helloworld, osie-coupler, html5as-base, caucase and mosqui
   });
 
   it('caucase: slapconfiguration.serialised, the caucased profile through switch-softwaretype, its command promise, JSON-in-XML published', async () => {
-    const info = await show(join(root, 'node'), 'ca');
-    assert.deepEqual(info.connection, { _: '{"url": "http://[::1]:8009"}' });
+    checkConnection('ca', (await show(join(root, 'node'), 'ca')).connection);
     const p = partitionOf('ca');
     assert.deepEqual(p.services.map((s) => [s.name, s.state]), [['caucased-on-watch', 'RUNNING']]);
     assert.deepEqual(Object.entries(p.promises).map(([k, v]) => [k, v.failed, v.message]), [['caucased.py', false, 'OK']]);
@@ -134,12 +90,8 @@ describe('acceptance: helloworld, osie-coupler, html5as-base, caucase and mosqui
   });
 
   it('mosquitto: its config file written by slapos.recipe.build code (the Python bridge), the password file, the MQTT URLs published', async () => {
-    const info = await show(join(root, 'node'), 'mqtt');
-    const c = info.connection;
-    assert.equal(c.username, 'mosquitto');
-    assert.match(c.password!, /^\w{16}$/);
-    assert.equal(c['ipv4-url'], `mqtt://${c.ipv4}:1883`);
-    assert.equal(c['ipv6-url'], `mqtt://${c.ipv6}:1883`);
+    const c = (await show(join(root, 'node'), 'mqtt')).connection;
+    checkConnection('mqtt', c);
     const p = partitionOf('mqtt');
     assert.deepEqual(p.services.map((s) => [s.name, s.state]), [['mosquitto-service-on-watch', 'RUNNING']]);
     assert.deepEqual(Object.entries(p.promises).map(([k, v]) => [k, v.failed]), [['mosquitto-listen-promise-ipv4', false], ['mosquitto-listen-promise-ipv6', false]]);

@@ -1,0 +1,81 @@
+// The acceptance releases of ../shared/corpus/slapos (helloworld,
+// osie-coupler, html5as-base, caucase, mosquitto) as the node tests run
+// them: the stub executables that stand in for their daemons (listening
+// where the real ones would), the assignments their software profiles
+// need, one instance of each and the connection parameters each publishes.
+// Shared by test/slapos/acceptance.test.ts (the local master) and
+// test/slapos/real-proxy.test.ts (the real proxy, over HTTP and HTTPS).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { corpusRoot, repositoryRoot } from './paths.ts';
+import { stubServer } from './node.ts';
+
+export const corpus = corpusRoot();
+
+/** An acceptance release's software.cfg. */
+export const sr = (name: string) => join(corpus ?? '', 'software', name, 'software.cfg');
+
+const HELLOWEB = stubServer('# helloweb-KIND --logfile FILE IPV6 PORT NAME...\nshift 2\nip=$1 port=$2\nshift 2\nexec node "$STUB" --body "Hello $*!" "[$ip]:$port"');
+
+/** The files each release gets with --stub-bin, relative to its software directory. */
+export const STUBS: Record<string, Record<string, string>> = {
+  helloworld: { 'bin/helloweb-python': HELLOWEB, 'bin/helloweb-ruby': HELLOWEB, 'bin/helloweb-go': HELLOWEB },
+  'osie-coupler': {
+    // server -d DEV -s SLAVES -p PORT …: the OPC-UA server listens on PORT, every address
+    'bin/server': stubServer('port=4840\nwhile [ $# -gt 0 ]; do [ "$1" = -p ] && port=$2; shift; done\nexec node "$STUB" --body opc-ua "[::]:$port"'),
+  },
+  'html5as-base': {
+    'parts/nginx/sbin/nginx': stubServer('# nginx -c CONF: listens and serves the root CONF names\nexec node "$STUB" --nginx-conf "$2"'),
+    'parts/dash/bin/dash': '#!/bin/sh\nexec /bin/sh "$@"\n',
+  },
+  caucase: {
+    'bin/caucased': stubServer('# caucased … --netloc HOST:PORT …\nwhile [ $# -gt 0 ]; do [ "$1" = --netloc ] && netloc=$2; shift; done\nexec node "$STUB" --body caucase "$netloc"'),
+    'bin/caucase-probe': '#!/bin/sh\n# caucase-probe URL: the CA answers\nexec node -e \'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), (e) => { console.error(String(e.cause || e)); process.exit(1); })\' "$1"\n',
+  },
+  mosquitto: {
+    // mosquitto -c CONF: listens on each `listener PORT HOST` of CONF
+    'parts/mosquitto/sbin/mosquitto': stubServer('exec node "$STUB" --body mqtt $(awk \'/^listener /{h=$3; if (h ~ /:/) h="[" h "]"; print h ":" $2}\' "$2")'),
+    // mosquitto_passwd -b FILE USER PASSWORD
+    'parts/mosquitto/bin/mosquitto_passwd': '#!/bin/sh\necho "$3:$4" >> "$2"\n',
+  },
+};
+
+/** Assignments of `node software` for a release. */
+export const ASSIGNMENTS: Record<string, string[]> = {
+  // the corpus leaves stack/caucase/caucase.jinja2.library out: a stand-in written for the tests
+  caucase: [`caucase-jinja2-library:url=${join(repositoryRoot(), 'fixtures', 'slapos', 'caucase.jinja2.library')}`, 'caucase-jinja2-library:md5sum='],
+};
+
+/** One instance of each release: title, release, parameters (JSON). */
+export const INSTANCES: [title: string, software: string, parameters?: string][] = [
+  ['hello', 'helloworld', '{"name": "Acceptance"}'],
+  ['coupler', 'osie-coupler'],
+  ['site', 'html5as-base'],
+  ['ca', 'caucase'],
+  ['mqtt', 'mosquitto'],
+];
+
+/**
+ * What each instance publishes, as the master stores it (JSON-in-XML
+ * releases under `_`): checked against `c`.
+ */
+export function checkConnection(title: string, c: Record<string, string>): void {
+  switch (title) {
+    case 'hello':
+      return assert.deepEqual(c, { name: 'Hello Acceptance!', 'url.go': 'http://[::1]:7779', 'url.python': 'http://[::1]:7777', 'url.ruby': 'http://[::1]:7778' });
+    case 'coupler':
+      return assert.deepEqual(c, { password: '""', 'url-ipv6': 'opc.tcp://[::1]:4840', username: '""' });
+    case 'site':
+      return assert.deepEqual(c, { server_url: 'http://[::1]:8081' });
+    case 'ca':
+      return assert.deepEqual(c, { _: '{"url": "http://[::1]:8009"}' });
+    case 'mqtt':
+      assert.equal(c.username, 'mosquitto');
+      assert.match(c.password!, /^\w{16}$/);
+      assert.equal(c['ipv4-url'], `mqtt://${c.ipv4}:1883`);
+      assert.equal(c['ipv6-url'], `mqtt://${c.ipv6}:1883`);
+      return;
+    default:
+      throw new Error(`no acceptance instance ${title}`);
+  }
+}
