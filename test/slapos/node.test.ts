@@ -14,14 +14,14 @@ import { cli, freeV6Port, get, hasSupervisord, ok, show, status } from '../helpe
 const skip = hasSupervisord() ? false : "no supervisord (Debian's supervisor)";
 const SOFTWARE = join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg');
 
-/** Files of the partition (but slapgrid's and buildout's bookkeeping) with their mtimes. */
+/** Files of the partition (but slapgrid's, slapos.slap's and buildout's bookkeeping) with their mtimes. */
 function files(dir: string): Map<string, number> {
   const out = new Map<string, number>();
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       const rel = relative(dir, p);
-      if (rel === '.slapgrid' || rel === '.installed.cfg' || rel.startsWith('.slapgrid-') || rel === '.slapos-resource' || rel.startsWith('.slappart') || rel === '.tsbuildout.lock') continue;
+      if (rel === '.slapgrid' || rel === '.installed.cfg' || rel.startsWith('.slapgrid-') || rel === '.slapos-resource' || rel.startsWith('.slappart') || rel.startsWith('.slapos-request-transaction-') || rel === '.tsbuildout.lock') continue;
       const s = lstatSync(p);
       if (s.isDirectory()) walk(p);
       else out.set(rel, s.mtimeMs);
