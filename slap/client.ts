@@ -142,7 +142,7 @@ export function normaliseMasterUrl(url: string): string {
 
 /** The key, certificate and CA a connection presents and trusts, read from their files. */
 export function tlsMaterial(c: MasterConnection): HttpRequest['tls'] {
-  if (!/^https:/i.test(c.url)) return undefined;
+  if (!c.keyFile && !c.certFile && !c.caFile) return undefined;
   const read = (what: string, path: string | undefined) => {
     if (!path) return undefined;
     try {
@@ -340,8 +340,7 @@ export class HttpMaster implements MasterApi {
   /** A GET of any URL with this connection's certificates (the hateoas navigator's requests). */
   async get(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
     if (this.tls === null) this.tls = tlsMaterial(this.connection);
-    const req = httpRequest({ ...this.connection, url }, GET('', {}), /^https:/i.test(url) ? this.tls : undefined);
-    return this.fetch({ ...req, headers: { ...req.headers, ...headers } });
+    return this.fetch({ url, method: 'GET', headers: { accept: '*/*', 'user-agent': 'tsbuildout', ...headers }, timeoutMs: this.connection.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(this.tls ? { tls: this.tls } : {}) });
   }
 
   /**

@@ -215,7 +215,11 @@ async function processPartition(run: Run, cp: SlapObject, force: boolean): Promi
   const fail = async (message: string, kind: 'failed' | 'promise-failed', promises?: PromiseResult[]): Promise<PartitionOutcome> => {
     o.say(`Partition ${pid} failed: ${message}`);
     if (kind === 'failed') writeFileSync(join(dir, `.slapgrid-${pid}-error.log`), message + '\n');
-    await api.error(settings.computer, pid, message);
+    // ComputerPartition.error logs a failure to report and goes on
+    await api.error(settings.computer, pid, message).catch((e: unknown) => {
+      if (!(e instanceof MasterError)) throw e;
+      o.say(`Warning: the error of ${pid} could not be reported: ${e.message}`);
+    });
     return { partition: pid, title, state, status: kind, message, ...(promises ? { promises } : {}) };
   };
   try {
