@@ -11,7 +11,7 @@ import { loadBuildout, type LoadOptions } from '../profile/load.ts';
 import { pyJoin } from '../profile/location.ts';
 import { sortedPy } from '../profile/merge.ts';
 import { pySplitWhitespace } from '../python/text.ts';
-import type { InstalledPaths, Logger } from '../recipes/api.ts';
+import type { InstalledPaths, Logger, SubBuildout } from '../recipes/api.ts';
 import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry } from '../recipes/registry.ts';
 import { readInstalled, writeInstalled, type InstalledState } from './installed.ts';
@@ -48,7 +48,12 @@ export interface RunReport {
 }
 
 export async function runBuildout(opts: RunOptions): Promise<RunReport> {
-  const runtime = new RecipeRuntime(opts.registry ?? defaultRegistry(), { stubSoftware: opts.stubSoftware ?? false, offline: false }, opts.logger);
+  const registry = opts.registry ?? defaultRegistry();
+  // a recipe's sub-buildout (switch-softwaretype) runs here, in this process, under this run's lock
+  const sub = async (s: SubBuildout) => {
+    await runBuildout({ ...s, userDefaults: false, lock: false });
+  };
+  const runtime = new RecipeRuntime(registry, { stubSoftware: opts.stubSoftware ?? false, offline: false }, opts.logger, sub);
   try {
     const { buildout } = await loadBuildout({ ...opts, recipes: runtime });
     runtime.attach(buildout);

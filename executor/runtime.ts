@@ -8,7 +8,7 @@ import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { entry } from '../profile/entry.ts';
 import { consumerValue, isTypedText, storedValue, typedValue, TypedValueError, type PyBangFallback } from '../profile/values.ts';
-import { RecipeError, type BuildoutView, type Logger, type PartOptions, type Recipe, type RecipeModule } from '../recipes/api.ts';
+import { RecipeError, type BuildoutView, type Logger, type PartOptions, type Recipe, type RecipeModule, type SubBuildout } from '../recipes/api.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
 import { readInstalled, type InstalledState } from './installed.ts';
 import { BridgeCrash } from '../pybridge/process.ts';
@@ -37,6 +37,8 @@ export class RecipeRuntime implements RecipeHost {
     readonly registry: RecipeRegistry,
     readonly flags: RunFlags,
     readonly logger: Logger,
+    /** How a recipe runs a sub-buildout (the executor's run, given by it: recipes never import the executor). */
+    private readonly subBuildout?: (sub: SubBuildout) => Promise<void>,
   ) {}
 
   init(options: Options, buildout: Buildout): void {
@@ -62,6 +64,7 @@ export class RecipeRuntime implements RecipeHost {
         buildout: buildoutView(buildout, options, this.flags),
         logger: this.logger,
         python: () => this.python(),
+        ...(this.subBuildout ? { runBuildout: this.subBuildout } : {}),
       }),
     );
     this.logger.debug(`Part ${options.name}: recipe ${text}, ${recipe.via ? `runs through the ${recipe.via}` : 'native'}.`);

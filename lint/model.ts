@@ -16,7 +16,7 @@ import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '..
 import { pySplitWhitespace, pyStrip } from '../python/text.ts';
 import { recipeSchema, type RecipeSchema } from './recipe-schema.ts';
 import { hasPlaceholder, wildcardPattern } from './template.ts';
-import type { Certainty } from './types.ts';
+import type { Certainty } from './options.ts';
 import type { LintFile, LoadEvent, Workspace } from './workspace.ts';
 
 /** The sections slapgrid appends to an instance profile (slapos.core's buildout-tail.cfg.in). */

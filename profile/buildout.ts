@@ -3,29 +3,17 @@
 // a part when its initialisation finishes — that order is the install
 // order. The trail of what is being done makes errors explain how a value
 // was reached, like zc.buildout's "While:" lines, with locations.
-import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
+import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
 import { pyJoin } from './location.ts';
 import { pySplitWhitespace } from '../python/text.ts';
 import type { Assembled } from './assemble.ts';
 import { defaultOptionNames } from './assemble.ts';
 import { entry, type Section } from './entry.ts';
-import { Options } from './options.ts';
+import { Options, type SectionResolver } from './options.ts';
+import type { ErrorInit, TrailFrame, Via } from './trail.ts';
+
+export type { ErrorInit, TrailFrame, Via } from './trail.ts';
 import { didYouMean } from './suggest.ts';
-
-export type TrailFrame =
-  | { kind: 'section'; section: string; via?: Via }
-  | { kind: 'option'; section: string; option: string }
-  | { kind: 'macro'; section: string }
-  | { kind: 'step'; text: string };
-
-/** What asked for a section: an option of another section, maybe through a reference. */
-export interface Via {
-  section: string;
-  option: string;
-  ref?: string;
-  /** Where the reference is written; computed only when an error needs it. */
-  locate?: () => Span | undefined;
-}
 
 /** Recipes plug in here: a section with a recipe is initialised by it (later issues). */
 export interface RecipeHost {
@@ -38,17 +26,8 @@ export interface RecipeHost {
   unknownOption?(options: Options, option: string): string | undefined;
 }
 
-export interface ErrorInit {
-  rule: string;
-  message: string;
-  /** zc.buildout's own wording, when `message` says more. */
-  buildoutMessage?: string;
-  span?: Span | undefined;
-  /** A hint, or a function computing it (did-you-mean is only worth computing for errors shown). */
-  hint?: string | (() => string | undefined) | undefined;
-}
 
-export class Buildout {
+export class Buildout implements SectionResolver {
   /** Sections accessed so far (zc.buildout's _data), in access order. */
   readonly sections = new Map<string, Options>();
   /** Sections with a recipe, in the order their initialisation finished. */

@@ -3,18 +3,27 @@
 // own `<` first), then its own options apply on top, `+=`/`-=` included.
 // Values are copied raw: their references are substituted later, in the
 // using section.
-import type { Buildout } from './buildout.ts';
 import type { Section } from './entry.ts';
 import { mergeSection } from './merge.ts';
 import { pyStrip } from '../python/text.ts';
 import { didYouMean } from './suggest.ts';
 import { entryKeySpan, entrySpan } from './provenance.ts';
+import type { ErrorInit, TrailFrame } from './trail.ts';
+import type { BuildoutError } from '../parser/diagnostic.ts';
 
-export function expandMacros(buildout: Buildout, name: string, own: Section): Section {
+/** What macro expansion needs from the resolver. */
+export interface MacroResolver {
+  readonly trail: TrailFrame[];
+  error(init: ErrorInit): BuildoutError;
+  rawSection(name: string): Section | undefined;
+  rawSectionNames(): IterableIterator<string>;
+}
+
+export function expandMacros(buildout: MacroResolver, name: string, own: Section): Section {
   return expand(buildout, name, own, []);
 }
 
-function expand(buildout: Buildout, name: string, data: Section, doing: string[]): Section {
+function expand(buildout: MacroResolver, name: string, data: Section, doing: string[]): Section {
   if (name === 'buildout') return data;
   if (doing.includes(name)) {
     const cycle = [...doing.slice(doing.indexOf(name)), name];

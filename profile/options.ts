@@ -7,12 +7,24 @@
 import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
 import { scanTemplate, type Reference } from '../parser/references.ts';
 import { pySplitWhitespace } from '../python/text.ts';
-import type { Buildout } from './buildout.ts';
 import type { Entry, Section } from './entry.ts';
 import { expandMacros } from './macros.ts';
 import { sortedPy } from './merge.ts';
 import { entrySpan, referenceSpan } from './provenance.ts';
 import { didYouMean } from './suggest.ts';
+import type { ErrorInit, TrailFrame, Via } from './trail.ts';
+
+/** What a section needs from the resolver that owns it (profile/buildout.ts's Buildout). */
+export interface SectionResolver {
+  readonly parts: string[];
+  readonly trail: TrailFrame[];
+  section(name: string, via?: Via): Options;
+  recipeInit(options: Options): void;
+  unknownOption(options: Options, option: string): string | undefined;
+  error(init: ErrorInit): BuildoutError;
+  rawSection(name: string): Section | undefined;
+  rawSectionNames(): IterableIterator<string>;
+}
 
 export type SeenKey = string;
 /** The options being substituted, innermost last, to detect cycles and show them. */
@@ -37,7 +49,7 @@ export class Options {
   failed: BuildoutError | undefined;
 
   constructor(
-    readonly buildout: Buildout,
+    readonly buildout: SectionResolver,
     readonly name: string,
     raw: Section,
   ) {

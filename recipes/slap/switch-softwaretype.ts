@@ -33,7 +33,7 @@ export const switchSoftwaretype: RecipeModule = {
     anyOptions: true,
     generated: [],
   },
-  init({ name, options, buildout, logger }) {
+  init({ name, options, buildout, logger, runBuildout }) {
     const conf = buildout.section('slap-configuration');
     let type = conf.require('slap-software-type');
     if (!options.has(type) && type === 'RootSoftwareInstance') type = 'default';
@@ -58,18 +58,8 @@ export const switchSoftwaretype: RecipeModule = {
     assignments.push({ section: 'slap-configuration', option: NOOP_KEY, value: literal(dumps(computed)) });
     const executable = b.get('executable') || 'python3';
     const install = async () => {
-      const { runBuildout } = await import('../../executor/run.ts');
-      await runBuildout({
-        config: profile,
-        cwd: buildout.directory,
-        semantics: buildout.semantics.mode,
-        userDefaults: false,
-        assignments,
-        executable,
-        logger,
-        stubSoftware: buildout.stubSoftware,
-        lock: false,
-      });
+      if (!runBuildout) throw new RecipeError(`[${name}] switch-softwaretype runs a buildout, which only a run of the profile can do`);
+      await runBuildout({ config: profile, cwd: buildout.directory, semantics: buildout.semantics.mode, assignments, executable, logger, stubSoftware: buildout.stubSoftware });
       return [];
     };
     return { install, update: install };
