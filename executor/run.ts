@@ -10,16 +10,14 @@ import type { Buildout } from '../profile/buildout.ts';
 import { loadBuildout, type LoadOptions } from '../profile/load.ts';
 import { pyJoin } from '../profile/location.ts';
 import { sortedPy } from '../profile/merge.ts';
-import { pySplitWhitespace } from '../python/text.ts';
 import type { InstalledPaths, Logger, SubBuildout } from '../recipes/api.ts';
 import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry } from '../recipes/registry.ts';
 import { readInstalled, writeInstalled, type InstalledState } from './installed.ts';
 import { lockDirectory } from './lock.ts';
 import { savedOptions } from './options.ts';
-import { uninstalls, type Uninstall } from './plan.ts';
+import { planRun, type Uninstall } from './plan.ts';
 import { asBuildoutError, RecipeRuntime } from './runtime.ts';
-import { partSignature } from './signature.ts';
 
 export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   /** `install PART …`: only these parts. */
@@ -107,23 +105,11 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
       if (Date.now() - lastSave > 1000) save();
     };
 
-    const args = opts.installArgs ?? [];
-    const confParts = pySplitWhitespace(b.require('parts'));
-    let installParts = args.length ? args : confParts;
-    for (const part of installParts) buildout.section(part, { section: 'buildout', option: args.length ? 'install arguments' : 'parts' }).require('recipe');
-    if (!args.length || opts.withReferencedParts) installParts = [...buildout.parts];
-    installParts = installParts.filter((p) => runtime.parts.has(p));
-
-    const checkSignature = b.get('check-signature') !== 'false';
-    for (const part of installParts) {
-      const options = buildout.section(part);
-      const { spec, module } = runtime.parts.get(part)!;
-      options.set('__buildout_signature__', partSignature(buildout, options, spec, undefined, module));
-    }
+    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? [], opts.withReferencedParts);
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };
     try {
-      for (const u of uninstalls(buildout, state, installParts, !args.length, checkSignature)) {
+      for (const u of plan.uninstalls) {
         log.info(`Uninstalling ${u.part}.`);
         report.uninstalled.push(u);
         if (dry) continue;
@@ -139,13 +125,13 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
       }
       warnUnused(buildout, 'buildout', log);
 
-      for (const part of installParts) {
+      for (const { part, action } of plan.steps) {
         const options = buildout.section(part);
         const signature = options.data.get('__buildout_signature__')!;
         options.remove('__buildout_signature__');
         const saved = savedOptions(buildout, options);
         const { recipe } = runtime.parts.get(part)!;
-        const updating = state.options.has(part);
+        const updating = action === 'update';
         const verb = updating ? 'Updating' : 'Installing';
         log.info(`${verb} ${part}.`);
         (updating ? report.updated : report.installed).push(part);
