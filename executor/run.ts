@@ -51,23 +51,21 @@ export async function runBuildout(opts: RunOptions): Promise<RunReport> {
   const sub = async (s: SubBuildout) => {
     await runBuildout({ ...s, userDefaults: false, lock: false });
   };
-  const runtime = new RecipeRuntime(registry, { stubSoftware: opts.stubSoftware ?? false, offline: false }, opts.logger, sub);
+  let runtime: RecipeRuntime | undefined;
   try {
-    const { buildout } = await loadBuildout({ ...opts, recipes: runtime });
-    runtime.attach(buildout);
+    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false }, opts.logger, sub)) });
     const b = buildout.section('buildout');
-    runtime.flags.offline = b.require('offline') === 'true';
     const directory = b.require('directory');
     const log = opts.logger;
     const lock = opts.dryRun || opts.lock === false ? undefined : await lockDirectory(directory, { ...(opts.lockTimeout !== undefined ? { timeoutSeconds: opts.lockTimeout } : {}), say: (m) => log.info(m) });
     try {
-      return await run(buildout, runtime, opts, directory);
+      return await run(buildout, runtime!, opts, directory);
     } finally {
       lock?.release();
     }
   } finally {
     // the Python bridge, if a part started it, ends with the run
-    runtime.close();
+    runtime?.close();
   }
 }
 

@@ -36,10 +36,15 @@ export class Buildout implements SectionResolver {
   /** Told of every section access and what asked for it (inspection records dependency edges). */
   observe: ((name: string, via: Via | undefined) => void) | undefined;
 
+  private readonly recipes: RecipeHost | undefined;
+
+  /** `recipes`: the host, or a function making it for this Buildout (a run's runtime needs its buildout). */
   constructor(
     readonly assembled: Assembled,
-    private readonly recipes?: RecipeHost,
-  ) {}
+    recipes?: RecipeHost | ((buildout: Buildout) => RecipeHost),
+  ) {
+    this.recipes = typeof recipes === 'function' ? recipes(this) : recipes;
+  }
 
   get semantics() {
     return this.assembled.semantics;
