@@ -11,7 +11,7 @@
 // of later layers already applied) or a list of line additions and
 // removals to apply to the input's value. Histories are kept as ropes and
 // turned into entries' histories only when someone reads them.
-import { entry, type Config, type Entry, type History, type Section, type Step } from './entry.ts';
+import { addLines, entry, removeLines, type Config, type Entry, type History, type Section, type Step } from './entry.ts';
 import { mergeInto, mergeSection } from './merge.ts';
 
 type Rope = { step: Step } | { left: Rope; right: Rope };
@@ -105,16 +105,7 @@ class LazyEntry implements Entry {
 
 function applyOps(value: string, ops: Rope): string {
   let v = value;
-  forEachStep(ops, (s) => {
-    if (s.op === 'ADD') v = v + '\n' + s.value;
-    else {
-      const drop = new Set(s.value.split('\n'));
-      v = v
-        .split('\n')
-        .filter((l) => !drop.has(l))
-        .join('\n');
-    }
-  });
+  forEachStep(ops, (s) => (v = s.op === 'ADD' ? addLines(v, s.value) : removeLines(v, s.value)));
   return v;
 }
 
