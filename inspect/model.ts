@@ -148,22 +148,6 @@ export function addMacroEdges(insp: Inspection, recorder: EdgeRecorder): void {
   }
 }
 
-/** Sections that are parts, in install order. */
-export function partNames(insp: Inspection): string[] {
-  return [...insp.buildout.parts];
-}
-
-/** Edges by their source section. */
-export function edgesFrom(insp: Inspection): Map<string, Edge[]> {
-  const out = new Map<string, Edge[]>();
-  for (const e of insp.edges) {
-    let list = out.get(e.from);
-    if (!list) out.set(e.from, (list = []));
-    list.push(e);
-  }
-  return out;
-}
-
 const byTarget = new WeakMap<Inspection, { count: number; map: Map<string, Edge[]> }>();
 
 /** Edges by their target section (kept while no edge is added). */

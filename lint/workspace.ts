@@ -19,8 +19,6 @@ import { LintConditions } from './conditions.ts';
 import { isSubstitutedTemplate, isTemplate, looksLikeProfile, maskTemplate, type TemplateInfo } from './template.ts';
 import type { LintOptions } from './options.ts';
 
-export type RepeatedKeys = 'overwrite' | 'accumulate';
-
 export interface LintFile {
   /** The absolute path (or URL): the file's identity. */
   path: string;

@@ -31,10 +31,6 @@ export function span(file: string, line: number, column: number, endLine: number
   return { file, line, column, endLine, endColumn };
 }
 
-export function formatLocation(s: Span | undefined): string {
-  return s ? `${s.file}:${s.line}:${s.column}` : '';
-}
-
 /**
  * The error type every stage throws for bad input. It carries one or more
  * diagnostics; anything else that escapes is a bug.
@@ -63,6 +59,3 @@ export class BuildoutError extends Error {
  */
 export class UserError extends Error {}
 
-export function isBuildoutError(e: unknown): e is BuildoutError {
-  return e instanceof BuildoutError;
-}

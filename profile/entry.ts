@@ -5,9 +5,6 @@ import type { RawOption } from '../parser/sections.ts';
 
 export type Operation = 'SET' | 'OVERRIDE' | 'ADD' | 'REMOVE' | 'DIRECTORY';
 
-/** The literal sources zc.buildout prints in annotations. */
-export type LiteralSource = 'DEFAULT_VALUE' | 'COMPUTED_VALUE' | 'COMMAND_LINE_VALUE' | 'IMPLICIT_VALUE';
-
 export interface Step {
   op: Operation;
   /** The text this step contributed (the value set, added or removed). */

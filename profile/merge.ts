@@ -2,7 +2,7 @@
 // immutable entries: a later layer's `=` replaces, `+=` appends lines,
 // `-=` removes lines, in the order zc.buildout processes the keys.
 import { pyRstripChars } from '../python/text.ts';
-import { added, entry, overridden, removed, type Config, type Entry, type Section } from './entry.ts';
+import { added, entry, overridden, removed, type Config, type Section } from './entry.ts';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { splitKey } from '../parser/parse.ts';
 
@@ -110,6 +110,3 @@ export function cloneConfig(c: Config): Config {
   return new Map(c);
 }
 
-export function getEntry(c: Config, section: string, option: string): Entry | undefined {
-  return c.get(section)?.get(option);
-}

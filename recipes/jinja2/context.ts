@@ -21,7 +21,6 @@ export interface ContextEntry {
   module?: string;
 }
 
-export const CONTEXT_TYPES = ['raw', 'key', 'json', 'jsonkey', 'import', 'section'] as const;
 export const IMPORT_TYPES = ['file', 'rawfile', 'folder', 'rawfolder'] as const;
 
 /**
