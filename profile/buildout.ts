@@ -9,11 +9,10 @@ import { pySplitWhitespace } from '../python/text.ts';
 import type { Assembled } from './assemble.ts';
 import { defaultOptionNames } from './assemble.ts';
 import { entry, type Section } from './entry.ts';
-import { Options, type SectionResolver } from './options.ts';
+import { Options, undefinedSection, type SectionResolver, type Tolerance } from './options.ts';
 import type { ErrorInit, TrailFrame, Via } from './trail.ts';
 
 export type { ErrorInit, TrailFrame, Via } from './trail.ts';
-import { didYouMean } from './suggest.ts';
 
 /** Recipes plug in here: a section with a recipe is initialised by it (later issues). */
 export interface RecipeHost {
@@ -38,10 +37,15 @@ export class Buildout implements SectionResolver {
 
   private readonly recipes: RecipeHost | undefined;
 
-  /** `recipes`: the host, or a function making it for this Buildout (a run's runtime needs its buildout). */
+  /**
+   * `recipes`: the host, or a function making it for this Buildout (a run's
+   * runtime needs its buildout). `tolerance`: resolve tolerantly (see
+   * Tolerance in options.ts).
+   */
   constructor(
     readonly assembled: Assembled,
     recipes?: RecipeHost | ((buildout: Buildout) => RecipeHost),
+    readonly tolerance?: Tolerance,
   ) {
     this.recipes = typeof recipes === 'function' ? recipes(this) : recipes;
   }
@@ -64,14 +68,7 @@ export class Buildout implements SectionResolver {
     const known = this.sections.get(name);
     if (known) return known;
     const raw = this.assembled.raw.get(name);
-    if (!raw) {
-      throw this.error({
-        rule: 'undefined-section',
-        message: `The referenced section, '${name}', was not defined.`,
-        span: via?.locate?.(),
-        hint: () => didYouMean(name, this.assembled.raw.keys()),
-      });
-    }
+    if (!raw) throw this.error(undefinedSection(name, via?.locate?.(), this.assembled.raw.keys()));
     const options = new Options(this, name, raw);
     // registered before initialisation: a failed section stays accessible
     this.sections.set(name, options);
@@ -118,7 +115,7 @@ export class Buildout implements SectionResolver {
   }
 
   /** A located error, with the trail that led to it. */
-  error(init: ErrorInit): BuildoutError {
+  error(init: ErrorInit, trail: readonly TrailFrame[] = this.trail): BuildoutError {
     const d: Diagnostic = { severity: 'error', rule: init.rule, message: init.message };
     if (init.span) d.span = init.span;
     if (typeof init.hint === 'function') {
@@ -131,15 +128,15 @@ export class Buildout implements SectionResolver {
       });
     } else if (init.hint) d.hint = init.hint;
     if (init.buildoutMessage) d.buildoutMessage = init.buildoutMessage;
-    const chain = this.describeTrail();
+    const chain = this.describeTrail(trail);
     if (chain.length) d.chain = chain;
     return new BuildoutError(d);
   }
 
   /** The trail as lines, outermost first, in zc.buildout's words. */
-  describeTrail(): string[] {
+  describeTrail(trail: readonly TrailFrame[] = this.trail): string[] {
     const out: string[] = [];
-    for (const f of this.trail) {
+    for (const f of trail) {
       switch (f.kind) {
         case 'step':
           out.push(f.text);
