@@ -1,7 +1,7 @@
-// Which installed parts a run uninstalls, and why (spec §6.1 item 8):
-// parts no longer selected, parts whose options (signature included)
-// changed, parts whose recorded files disappeared. The same decisions
-// drive a run, `--dry-run` and `plan`.
+// Which installed parts a run uninstalls, and why
+// (docs/buildout-run.md#phases-of-a-run, item 8): parts no longer selected,
+// parts whose options (signature included) changed, parts whose recorded files
+// disappeared. The same decisions drive a run, `--dry-run` and `plan`.
 import { existsSync } from 'node:fs';
 import type { Buildout } from '../profile/buildout.ts';
 import { pyJoin } from '../profile/location.ts';
