@@ -1,9 +1,10 @@
 // The run plan, as data: which parts a run selects, their signatures, which
-// installed parts it uninstalls and why (spec §6.1 item 8: parts no longer
-// selected, parts whose options — signature included — changed, parts
-// whose recorded files disappeared), and whether each selected part is then
-// installed or updated. Computed once here; executor/run.ts carries it out
-// (and prints it with --dry-run), inspect/plan.ts explains it.
+// installed parts it uninstalls and why (docs/buildout-run.md#phases-of-a-run,
+// item 8: parts no longer selected, parts whose options — signature
+// included — changed, parts whose recorded files disappeared), and whether
+// each selected part is then installed or updated. Computed once here;
+// executor/run.ts carries it out (and prints it with --dry-run),
+// inspect/plan.ts explains it.
 import { existsSync } from 'node:fs';
 import type { Buildout } from '../profile/buildout.ts';
 import { pyJoin } from '../profile/location.ts';

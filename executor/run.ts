@@ -1,10 +1,11 @@
-// A run: zc.buildout's `install` command (spec §6.1) with the SlapOS
-// fork's lifecycle (§8.6). Every selected recipe constructor runs before
-// anything is uninstalled; parts that left the profile or changed are
-// uninstalled in reverse recorded order; then parts are installed or
-// updated in order. .installed.cfg is rewritten atomically whenever the
-// record changes, and at the end even on failure, so a run interrupted at
-// any point leaves a record the next run converges from.
+// A run: zc.buildout's `install` command
+// (docs/buildout-run.md#phases-of-a-run) with the SlapOS fork's lifecycle
+// (docs/slapos-fork.md#run-lifecycle). Every selected recipe constructor runs
+// before anything is uninstalled; parts that left the profile or changed are
+// uninstalled in reverse recorded order; then parts are installed or updated
+// in order. .installed.cfg is rewritten atomically whenever the record
+// changes, and at the end even on failure, so a run interrupted at any point
+// leaves a record the next run converges from.
 import { mkdirSync, existsSync, rmSync, statSync } from 'node:fs';
 import type { Buildout } from '../profile/buildout.ts';
 import { loadBuildout, type LoadOptions } from '../profile/load.ts';

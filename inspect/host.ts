@@ -23,7 +23,7 @@ import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipe
 import { buildoutView, partOptions, type ViewPolicy } from '../executor/view.ts';
 import { emptyState, readInstalled, type InstalledState } from '../executor/installed.ts';
 
-/** What a constructor that is never run here would do (spec slapos-recipes §2.17). */
+/** What a constructor that is never run here would do (docs/slapos-recipes.md#what-runs-at-init). */
 const WOULD_RUN: Readonly<Record<string, string>> = {
   'slapos.cookbook:request': 'its init requests an instance from the SlapOS master',
   'slapos.cookbook:requestoptional': 'its init requests an instance from the SlapOS master',

@@ -84,7 +84,8 @@ export class EdgeRecorder {
   private readonly seen = new Set<string>();
 
   observe = (name: string, via: Via | undefined): void => {
-    // [buildout] is read by almost every section and is never a dependency (spec §8.5)
+    // [buildout] is read by almost every section and is never a dependency
+    // (docs/slapos-fork.md#dependency-hashes-in-signatures)
     if (!via || via.section === name || name === 'buildout') return;
     const kind = kindOf(via);
     const key = `${via.section}\0${name}\0${kind}\0${via.option}\0${via.ref ?? ''}`;

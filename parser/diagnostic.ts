@@ -1,5 +1,5 @@
 // Locations and diagnostics: the one shape for syntax errors, resolution
-// errors and lint findings (see ../shared/design.md, "Errors").
+// errors and lint findings (docs/errors.md#the-diagnostic-shape).
 
 /** A range in a file. Lines and columns are 1-based; the end is exclusive. */
 export interface Span {

@@ -1,8 +1,9 @@
-// Section conditions, `[name: CONDITION]` (spec §1.3): `\x23`/`\x3b`
-// escapes undone, then tried as a PEP 508 marker (zc.buildout ≥ 3.0),
-// else evaluated as the Python expression `[CONDITION]` whose first item
-// decides. Python is evaluated by tsbuildout's own safe evaluator against
-// the target environment; nothing is run.
+// Section conditions, `[name: CONDITION]`
+// (docs/buildout-language.md#conditional-sections): `\x23`/`\x3b` escapes
+// undone, then tried as a PEP 508 marker (zc.buildout ≥ 3.0), else evaluated
+// as the Python expression `[CONDITION]` whose first item decides. Python is
+// evaluated by tsbuildout's own safe evaluator against the target environment;
+// nothing is run.
 import { BuildoutError } from '../parser/diagnostic.ts';
 import type { HeaderNode } from '../parser/tree.ts';
 import type { TargetEnvironment } from './environment.ts';

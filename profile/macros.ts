@@ -1,8 +1,9 @@
-// `<= macro` (spec §3): a section starts from the raw options of the
+// `<= macro` (docs/buildout-language.md#macros, zc.buildout's
+// Options._do_extend_raw): a section starts from the raw options of the
 // sections it names (one per line, later ones winning, each expanded by its
 // own `<` first), then its own options apply on top, `+=`/`-=` included.
-// Values are copied raw: their references are substituted later, in the
-// using section.
+// Values are copied raw: their references are substituted later, in the using
+// section.
 import type { Section } from './entry.ts';
 import { mergeSection } from './merge.ts';
 import { pyStrip } from '../python/text.ts';

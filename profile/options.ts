@@ -56,7 +56,8 @@ export class Options {
   /**
    * Sections this one depends on, other than itself and [buildout]: those
    * its values reference and those its recipe read (the SlapOS fork hashes
-   * them into the part's signature, spec §8.5).
+   * them into the part's signature:
+   * docs/slapos-fork.md#dependency-hashes-in-signatures).
    */
   readonly dependencies = new Set<string>();
   initialised = false;

@@ -1,5 +1,7 @@
-// Legacy promises (executables in etc/promise, spec §2.16 and §3.7): exit
-// status 0 when the service is fine, a message on standard error otherwise.
+// Legacy promises (executables in etc/promise,
+// docs/slapos-recipes.md#legacy-promise-recipes,
+// docs/slapos-node.md#promises): exit status 0 when the service is fine, a
+// message on standard error otherwise.
 //
 // slapos.cookbook:check_port_listening writes a Python script run by the
 // Python buildout runs with (the software release's, under slapgrid): a POSIX
