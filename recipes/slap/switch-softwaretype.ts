@@ -1,4 +1,4 @@
-// slapos.cookbook:switch-softwaretype (spec §2.13): one option per software
+// slapos.cookbook:switch-softwaretype (docs/slapos-recipes.md#switch-softwaretype): one option per software
 // type, each `section:option` naming the profile of that type (usually a
 // jinja2 part's output). Install (= update) runs a sub-buildout in the same
 // directory on the profile of the partition's software type (read from the

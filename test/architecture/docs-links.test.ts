@@ -19,14 +19,9 @@ const TEXT = /\.(ts|mjs|cjs|js|py|md|json|cfg|sh)$/;
  * Remove an entry when its file is converted.
  */
 const PENDING = new Set([
-  'cli/args.ts',
   'recipes/cookbook/promise-plugin.ts',
-  'recipes/slap/certificate-authority.ts',
-  'recipes/slap/logging.ts',
-  'recipes/slap/publish-early.ts',
   'recipes/slap/request.ts',
   'recipes/slap/slapconfiguration.ts',
-  'recipes/slap/switch-softwaretype.ts',
   'slap/client.ts',
   'slap/marshal.ts',
   'slapos/master/local.ts',
