@@ -94,7 +94,20 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     // loses little and a large run does not rewrite the file per part.
     let dirty = false;
     let lastSave = Date.now();
+    // the recorded order, as an insertion-ordered set: moving a part to the end is O(1)
+    const order = new Set(state.parts);
+    let lastPart: string | undefined = state.parts[state.parts.length - 1];
+    const forget = (part: string) => {
+      order.delete(part);
+      if (lastPart === part) lastPart = undefined;
+    };
+    const append = (part: string) => {
+      order.delete(part);
+      order.add(part);
+      lastPart = part;
+    };
     const save = () => {
+      state.parts = [...order];
       if (dirty && !dry && installedPath) writeInstalled(installedPath, state);
       dirty = false;
       lastSave = Date.now();
@@ -118,7 +131,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         } finally {
           buildout.trail.pop();
         }
-        state.parts = state.parts.filter((p) => p !== u.part);
+        forget(u.part);
         state.options.delete(u.part);
         changed();
       }
@@ -149,7 +162,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
               }
             } catch (e) {
               // zc.buildout forgets the part and removes its files: the next run installs it afresh
-              state.parts = state.parts.filter((p) => p !== part);
+              forget(part);
               state.options.delete(part);
               dirty = true;
               removePaths(directory, old);
@@ -176,10 +189,11 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         const before = state.options.get(part);
         state.options.set(part, saved);
         if (!before) {
-          state.parts.push(part);
+          append(part);
           changed();
-        } else if (!buildout.semantics.stableInstalledOrder && state.parts[state.parts.length - 1] !== part) {
-          state.parts = [...state.parts.filter((p) => p !== part), part];
+        } else if (!buildout.semantics.stableInstalledOrder && lastPart !== part) {
+          // upstream moves an updated part to the end of the record
+          append(part);
           changed();
         } else if (!sameOptions(before, saved)) changed();
         warnUnused(buildout, part, log);
