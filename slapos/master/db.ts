@@ -138,8 +138,9 @@ export class MasterDb {
   private run(sql: string, ...args: unknown[]): BetterSqlite3.RunResult {
     return this.db.prepare(sql).run(...args);
   }
+  /** One transaction, taking the write lock at once (several processes share the database). */
   transaction<T>(f: () => T): T {
-    return this.db.transaction(f)();
+    return this.db.transaction(f).immediate();
   }
 
   // -- reads -----------------------------------------------------------------
@@ -186,6 +187,11 @@ export class MasterDb {
   /** The first partition of that reference on any computer (hateoas.py and the shared instances' hosts look it up so). */
   partitionAnywhere(reference: string | null): PartitionRow | undefined {
     return this.one('SELECT * FROM partition17 WHERE reference=? ORDER BY rowid', reference);
+  }
+
+  /** The first busy partition holding an instance of that title, in any tree. */
+  busyPartitionByTitle(title: string): PartitionRow | undefined {
+    return this.one("SELECT * FROM partition17 WHERE partition_reference=? AND slap_state='busy' ORDER BY rowid", title);
   }
 
   /** The first partition holding an instance of that title, in any tree (hateoas.py hateoas_partitions). */
@@ -479,6 +485,11 @@ export class MasterDb {
         ip_list: addressList(this.network(partition.reference, partition.computer_reference)),
       }),
     };
+  }
+
+  /** The real master's updateComputerPartitionRelatedInstanceList: a child no longer requested is requested destroyed. */
+  requestDestroyed(partition: PartitionRow): void {
+    this.run("UPDATE partition17 SET requested_state='destroyed', timestamp=? WHERE reference=? AND computer_reference=?", now(), partition.reference, partition.computer_reference);
   }
 
   // -- tsbuildout's reports --------------------------------------------------

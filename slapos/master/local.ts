@@ -14,9 +14,10 @@
 // requested publishes (documents.ts); multimaster forwarding is not done.
 import { randomBytes } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { repr } from '../../python/repr.ts';
+import { truthy } from '../../python/compare.ts';
+import { repr, str } from '../../python/repr.ts';
 import { PyDict, PyList, type PyValue } from '../../python/value.ts';
-import type { ComputerConfiguration, InstanceInformation, MasterApi, RequestAnswer, RequestArgs } from '../../slap/api.ts';
+import { MasterError, type ComputerConfiguration, type InstanceInformation, type MasterApi, type RequestAnswer, type RequestArgs } from '../../slap/api.ts';
 import { xml2dict, type SlapObject } from '../../slap/marshal.ts';
 import { MasterDb, now, type FormattedPartition, type RequestInput, type RequestOutcome } from './db.ts';
 import { computerDocument, computerPartition } from './documents.ts';
@@ -60,14 +61,17 @@ export class LocalMaster {
   static async open(path: string, options: MasterOptions = {}): Promise<LocalMaster> {
     // loaded on first use (a native module; the bundles keep it external and every bundle has a require)
     const Database = require('better-sqlite3') as typeof BetterSqlite3;
-    const db = new Database(path);
+    let db: BetterSqlite3.Database | undefined;
     try {
+      db = new Database(path);
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 10000');
       const backup = ensureSchema(db, path, options.computerId ?? DEFAULT_COMPUTER);
       return new LocalMaster(db, options, backup);
     } catch (e) {
-      db.close();
+      db?.close();
+      // a missing directory, a file that is not a database: the user's to fix
+      if (e instanceof Error && (e.name === 'SqliteError' || /directory does not exist/.test(e.message))) throw new MasterError(`cannot use the database ${path}: ${e.message}`);
       throw e;
     }
   }
@@ -141,7 +145,7 @@ export class LocalMaster {
   /** requestComputerPartition */
   async request(r: RequestInput): Promise<RequestOutcome> {
     const masterUrl = r.filter.get('master_url');
-    const elsewhere = masterUrl !== undefined && masterUrl !== null && masterUrl !== '' && !(await this.isThisMaster(String(masterUrl)));
+    const elsewhere = masterUrl !== undefined && truthy(masterUrl) && !(await this.isThisMaster(str(masterUrl)));
     return this.m.request(r, elsewhere);
   }
 
@@ -222,7 +226,7 @@ export class LocalMaster {
         if (r.kind !== 'partition') continue;
         const child = this.m.partition(r.reference, r.computer_reference);
         if (!child || child.slap_state !== 'busy' || keep.has(child.partition_reference ?? '') || child.requested_state === 'destroyed') continue;
-        this.m.db.prepare("UPDATE partition17 SET requested_state='destroyed', timestamp=? WHERE reference=? AND computer_reference=?").run(now(), child.reference, child.computer_reference);
+        this.m.requestDestroyed(child);
       }
     });
   }
@@ -252,7 +256,7 @@ export class LocalMaster {
         'error-at': report?.error_at ?? null,
       };
     }
-    const row = p ?? this.m.db.prepare("SELECT * FROM partition17 WHERE partition_reference=? AND slap_state='busy' ORDER BY rowid").get(title) as typeof p;
+    const row = p ?? this.m.busyPartitionByTitle(title);
     if (!row) return undefined;
     const report = this.m.reportOf('partition', row.reference, row.computer_reference);
     return {
