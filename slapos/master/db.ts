@@ -204,6 +204,11 @@ export class MasterDb {
     return title ? this.all("SELECT * FROM partition17 WHERE slap_state!='free' AND requested_by='' AND partition_reference=? ORDER BY rowid", title) : this.all("SELECT * FROM partition17 WHERE slap_state!='free' AND requested_by='' ORDER BY rowid");
   }
 
+  /** The first shared instance of that title an instance tree asked for (reference `<root title>_<title>`). */
+  sharedByTitle(title: string): SlaveRow | undefined {
+    return this.one("SELECT * FROM slave17 WHERE reference = asked_by || '_' || ? ORDER BY rowid", title);
+  }
+
   /** db.py getRootSharedList: a person's shared instances (references `_<title>`). */
   rootShared(title?: string): SlaveRow[] {
     return title ? this.all("SELECT * FROM slave17 WHERE asked_by='' AND reference=? ORDER BY rowid", '_' + title) : this.all("SELECT * FROM slave17 WHERE asked_by='' ORDER BY rowid");

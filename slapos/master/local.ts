@@ -233,12 +233,13 @@ export class LocalMaster {
 
   /**
    * What `tsbuildout show NAME` prints: the instance tree of that title (or
-   * a person's shared instance of that title), else the first instance of
-   * that title in any tree; with what tsbuildout also knows.
+   * a person's shared instance of that title), else the first instance or
+   * shared instance of that title in any tree; with what tsbuildout also
+   * knows.
    */
   instanceInformation(title: string): InstanceInformation | undefined {
-    const p = this.m.rootPartitions(title)[0];
-    const shared = p ? undefined : this.m.rootShared(title)[0];
+    const p = this.m.rootPartitions(title)[0] ?? (this.m.rootShared(title).length ? undefined : this.m.busyPartitionByTitle(title));
+    const shared = p ? undefined : (this.m.rootShared(title)[0] ?? this.m.sharedByTitle(title));
     if (shared) {
       const info = sharedInformation(this.m, shared);
       const report = this.m.reportOf('shared', shared.reference, shared.computer_reference);
@@ -256,7 +257,7 @@ export class LocalMaster {
         'error-at': report?.error_at ?? null,
       };
     }
-    const row = p ?? this.m.busyPartitionByTitle(title);
+    const row = p;
     if (!row) return undefined;
     const report = this.m.reportOf('partition', row.reference, row.computer_reference);
     return {

@@ -172,6 +172,11 @@ test('what tsbuildout keeps beyond the proxy: reports, the requesting partition,
     await api.reportState('COMP-0', 'slappart0', 'started');
     assert.deepEqual([m.instanceInformation('root')!.error, m.instanceInformation('root')!['reported-state']], [null, 'started']);
     assert.equal(m.instanceInformation('child')!['requested-by'], 'slappart0');
+    // a shared instance the tree asked for, found by its title
+    await api.request({ computerId: 'COMP-0', partitionId: 'slappart0', softwareRelease: SR, title: 'web', shared: true, parameters: PyDict.fromObject({ k: 'v' }) });
+    await api.error('COMP-0', 'slappart0', 'no such site', 'root_web');
+    assert.deepEqual({ ...m.instanceInformation('web')!, parameters: null, connection: null }, { title: 'web', shared: true, 'software-release': SR, 'software-type': 'default', 'requested-state': 'started', parameters: null, connection: null, computer: 'COMP-0', 'hosted-by': 'slappart0', error: 'no such site', 'error-at': m.m.reportOf('shared', 'root_web', 'COMP-0')!.error_at });
+    assert.deepEqual(pyToJs(m.instanceInformation('web')!.parameters), { k: 'v' });
     // a child's new connection parameters: the root's timestamp, as the node sees it, moves (its row does not)
     const stored = row(m, 'COMP-0', 'slappart0').timestamp;
     const seen = () => params(m.registerPartition('COMP-0', 'slappart0')).get('timestamp');
