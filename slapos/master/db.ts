@@ -79,8 +79,6 @@ export interface FormattedPartition {
 
 /** requestComputerPartition's arguments, parsed as slap_tool.py parses them. */
 export interface RequestInput {
-  /** The requesting partition ('user' for a person): the proxy uses it only to forward. */
-  requesterId: string;
   /** The requester's root title (getRequesterFromForm), '' for a person. */
   requestedBy: string;
   /** The requesting partition itself, kept in tsbuildout's reports. */
@@ -93,8 +91,6 @@ export interface RequestInput {
   /** The requested state as loaded (None keeps the current one). */
   state: PyValue;
   shared: boolean;
-  /** The scheme the master was reached with (the apache frontend bypass looks at it). */
-  scheme: string;
 }
 
 export interface RequestOutcome {

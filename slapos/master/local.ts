@@ -193,6 +193,15 @@ export class LocalMaster {
     return 'Ignored';
   }
 
+  /**
+   * What the node last reported for a partition, as the real SlapOS master's
+   * access status reads (`#error …`, `started`, `stopped`); the proxy keeps none.
+   */
+  accessStatus(computer: string, partition: string): string {
+    const r = this.m.reportOf('partition', partition, computer);
+    return r?.error_text ? `#error ${r.error_text}` : (r?.reported_state ?? '');
+  }
+
   /** destroyedComputerPartition */
   destroyed(computer: string, partition: string): string {
     return this.m.free(partition, computer);
@@ -282,10 +291,9 @@ export class LocalMaster {
 }
 
 /** RequestArgs (slap/api.ts) as requestComputerPartition parses them, the requester found as getRequesterFromForm finds it. */
-export function requestInput(m: LocalMaster, a: RequestArgs, scheme = 'http'): RequestInput {
+export function requestInput(m: LocalMaster, a: RequestArgs): RequestInput {
   const requester = a.computerId && a.partitionId ? { computer: a.computerId, partition: a.partitionId } : undefined;
   return {
-    requesterId: a.partitionId ?? 'user',
     requestedBy: requester ? m.requesterOf(requester.computer, requester.partition) : '',
     requester,
     softwareRelease: a.softwareRelease,
@@ -296,7 +304,6 @@ export function requestInput(m: LocalMaster, a: RequestArgs, scheme = 'http'): R
     filter: a.filter ? a.filter.copy() : new PyDict(),
     state: (a.state ?? 'started') as PyValue,
     shared: a.shared ?? false,
-    scheme,
   };
 }
 

@@ -32,7 +32,6 @@ interface Call {
   form: URLSearchParams;
   /** request.host_url */
   hostUrl: string;
-  scheme: string;
   /** A path argument of the route (<partition_reference> …). */
   param: string;
 }
@@ -148,7 +147,6 @@ function routes(master: LocalMaster): Map<string, Record<string, (c: Call) => An
   });
   post('/requestComputerPartition', async (c) => {
     const f = c.form;
-    const requesterId = f.get('computer_partition_id') ?? 'user';
     const computer = f.get('computer_id');
     const partition = f.get('computer_partition_id');
     const requestedBy = master.requesterOf(computer, partition);
@@ -167,7 +165,6 @@ function routes(master: LocalMaster): Map<string, Record<string, (c: Call) => An
     const shared = doc('shared_xml');
     if (!(parameters instanceof PyDict) || !(filter instanceof PyDict)) throw new HttpFailure('partition_parameter_xml and filter_xml must be dicts', 500);
     const input: RequestInput = {
-      requesterId,
       requestedBy,
       requester: computer !== null && partition !== null && master.m.partition(partition, computer) ? { computer, partition } : undefined,
       softwareRelease,
@@ -177,7 +174,6 @@ function routes(master: LocalMaster): Map<string, Record<string, (c: Call) => An
       filter,
       state,
       shared: truthy(shared),
-      scheme: c.scheme,
     };
     const outcome = await master.request(input);
     // a shared instance with no host yet: not ready, as the real master answers (the proxy: 404)
@@ -283,7 +279,7 @@ export function handle(master: LocalMaster, onChange?: () => void, log: (line: s
       if (!view) return send({ status: 405, body: errorPage(405), headers: { allow } });
       const type = String(req.headers['content-type'] ?? '');
       const form = new URLSearchParams(method === 'POST' && type.startsWith('application/x-www-form-urlencoded') ? body : '');
-      const answer = await view({ args: new URLSearchParams(query), form, hostUrl, scheme, param: route.param });
+      const answer = await view({ args: new URLSearchParams(query), form, hostUrl, param: route.param });
       if (method === 'POST') onChange?.();
       send(answer);
     } catch (e) {

@@ -169,7 +169,9 @@ test('what tsbuildout keeps beyond the proxy: reports, the requesting partition,
     await api.request({ computerId: 'COMP-0', partitionId: 'slappart0', softwareRelease: SR, title: 'other' });
     await api.error('COMP-0', 'slappart0', 'boom');
     assert.equal(m.instanceInformation('root')!.error, 'boom');
+    assert.equal(m.accessStatus('COMP-0', 'slappart0'), '#error boom');
     await api.reportState('COMP-0', 'slappart0', 'started');
+    assert.equal(m.accessStatus('COMP-0', 'slappart0'), 'started');
     assert.deepEqual([m.instanceInformation('root')!.error, m.instanceInformation('root')!['reported-state']], [null, 'started']);
     assert.equal(m.instanceInformation('child')!['requested-by'], 'slappart0');
     // a shared instance the tree asked for, found by its title
