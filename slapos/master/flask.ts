@@ -53,7 +53,6 @@ export function errorPage(status: number, description?: string): string {
 
 /** werkzeug.utils.redirect: the page, and the Location header (iri_to_uri with safe_conversion). */
 export function redirectPage(location: string): { body: string; location: string } {
-  // eslint-disable-next-line no-control-regex
   const uri = /^[\x00-\x7f]*$/.test(location) && location.trim().split(/\s+/).length === 1 ? location : encodeURI(location);
   return {
     body: `<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href="${escapeHtml(uri)}">${escapeHtml(location)}</a>. If not, click the link.\n`,
