@@ -52,15 +52,23 @@ export function marshal(value: PyValue): string {
     if (typeof v === 'boolean') return tag('bool', v ? '1' : '0');
     if (typeof v === 'bigint') return tag(v > -(10n ** 24n) && v < 10n ** 24n ? 'int' : 'long', v.toString());
     if (typeof v === 'number') return tag('float', repr(v));
-    if (typeof v === 'string') return tag('string', xmlEscape(saxEscape(v)));
+    // lxml writes an empty string element open and closed, unlike empty containers
+    if (typeof v === 'string') return `<string>${xmlEscape(saxEscape(v))}</string>`;
     if (v instanceof PyTuple) return tag('tuple', v.items.map(m).join(''));
-    if (v instanceof PyList) return tag('list', v.items.map(m).join(''), ` id="i${++id}"`);
+    // ids are numbered in document order: a container's before its items'
+    if (v instanceof PyList) {
+      const attrs = ` id="i${++id}"`;
+      return tag('list', v.items.map(m).join(''), attrs);
+    }
     if (v instanceof PyDict) {
       const attrs = ` id="i${++id}"`;
       const items = [...v.entries()].sort((a, b) => sortCompare(a[0], b[0]));
       return tag('dictionary', items.map(([k, x]) => m(k) + m(x)).join(''), attrs);
     }
-    if (v instanceof PySetBase) return tag('set', [...v.values()].map(m).join(''), ` id="i${++id}"`);
+    if (v instanceof PySetBase) {
+      const attrs = ` id="i${++id}"`;
+      return tag('set', [...v.values()].map(m).join(''), attrs);
+    }
     if (v instanceof SlapObject) {
       const attrs = ` id="i${++id}" module="${xmlAttr(v.module)}" class="${xmlAttr(v.className)}"`;
       return `<object${attrs}>${m(v.args)}${m(v.state)}</object>`;

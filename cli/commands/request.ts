@@ -8,8 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import { jsonDumps, jsonLoads } from '../../python/json.ts';
-import { PyDict } from '../../python/value.ts';
-import { pyToJs } from '../../slap/marshal.ts';
+import { PyDict, PyList } from '../../python/value.ts';
+import type { MasterApi } from '../../slap/api.ts';
+import { pyToJs, SlapObject } from '../../slap/marshal.ts';
 import { openMaster } from '../../slapos/node/config.ts';
 import { softwareUrl } from '../../slapos/node/software.ts';
 import { commandOptions, nodeFrom } from './node.ts';
@@ -22,6 +23,16 @@ export function serialisationOf(url: string, type: string): string | undefined {
     return j['software-type']?.[type]?.serialisation ?? j.serialisation;
   } catch {
     return undefined;
+  }
+}
+
+/** Whether the master lists the release for the computer (a master that cannot tell: no). */
+async function listed(api: MasterApi, url: string, computer: string): Promise<boolean> {
+  try {
+    const list = (await api.computerInformation(computer)).attr('_software_release_list');
+    return list instanceof PyList && list.items.some((s) => s instanceof SlapObject && s.attr('_software_release') === url);
+  } catch {
+    return false;
   }
 }
 
@@ -47,6 +58,8 @@ export async function requestCommand(ctx: CommandContext): Promise<number> {
   const { paths, settings } = await nodeFrom(o);
   const master = await openMaster(paths, settings);
   try {
+    // the proxy's request does not supply the release: ask for it on this node's computer, as `slapos supply` would
+    if (!o.flags.has('--shared') && !(await listed(master.api, sr, settings.computer))) await master.api.supply(sr, settings.computer);
     const answer = await master.api.request({ computerId: settings.computer, softwareRelease: sr, softwareType: type, title: name, shared: o.flags.has('--shared'), parameters, state: o.values.get('--state') ?? 'started' });
     if (answer.notReady !== undefined) {
       ctx.out(`The master is not ready to give ${name} yet: ${answer.notReady}`);
