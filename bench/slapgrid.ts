@@ -1,5 +1,5 @@
 // examples/slapos-hello under the real slapgrid with tsbuildout as its
-// buildout (`slapos node instance` of ../shared/reference/slapos.core,
+// buildout (`slapos node instance` of the reference slapos.core,
 // slapos.cfg's `buildout =` bin/slapgrid-buildout.py, the real proxy as
 // master), beside `tsbuildout node instance` on the same release: the first
 // run (buildout installs every part, supervisord starts the server, the

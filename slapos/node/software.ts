@@ -155,7 +155,7 @@ export async function runSoftwareRelease(run: RunOptions, directory: string, stu
     stubSoftware: stub.stubSoftware,
     ...(stub.stubSoftware ? { installArgs: parts, withReferencedParts: true, registry: new StubSoftwareRegistry() } : {}),
   });
-  if (stub.stubBin) {
+  if (stub.stubBin && !run.dryRun) {
     if (!existsSync(stub.stubBin)) throw new NodeError(`${stub.stubBinName ?? '--stub-bin'} ${stub.stubBin}: no such directory`);
     overlay(stub.stubBin, directory);
   }
