@@ -51,21 +51,25 @@ export class Conditions implements ConditionEvaluator {
   }
 
   private markerEnvironment(): Record<string, string> {
-    const env = this.environment;
-    const py = env.pythonFacts();
-    const full = py.version.join('.') + (py.releaseLevel === 'final' ? '' : py.releaseLevel[0]! + py.serial);
-    return {
-      implementation_name: py.implementation,
-      implementation_version: full,
-      os_name: env.osName(),
-      platform_machine: env.machine(),
-      platform_release: env.release(),
-      platform_system: env.system(),
-      platform_version: env.version(),
-      python_full_version: full,
-      platform_python_implementation: py.implementation === 'cpython' ? 'CPython' : py.implementation === 'pypy' ? 'PyPy' : py.implementation,
-      python_version: `${py.version[0]}.${py.version[1]}`,
-      sys_platform: env.sysPlatform(),
-    };
+    return markerEnvironment(this.environment);
   }
+}
+
+/** PEP 508's evaluation environment for a target (also the markers of eggs' requires.txt). */
+export function markerEnvironment(env: TargetEnvironment): Record<string, string> {
+  const py = env.pythonFacts();
+  const full = py.version.join('.') + (py.releaseLevel === 'final' ? '' : py.releaseLevel[0]! + py.serial);
+  return {
+    implementation_name: py.implementation,
+    implementation_version: full,
+    os_name: env.osName(),
+    platform_machine: env.machine(),
+    platform_release: env.release(),
+    platform_system: env.system(),
+    platform_version: env.version(),
+    python_full_version: full,
+    platform_python_implementation: py.implementation === 'cpython' ? 'CPython' : py.implementation === 'pypy' ? 'PyPy' : py.implementation,
+    python_version: `${py.version[0]}.${py.version[1]}`,
+    sys_platform: env.sysPlatform(),
+  };
 }

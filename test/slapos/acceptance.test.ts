@@ -24,7 +24,7 @@ const sr = (name: string) => join(corpus ?? '', 'software', name, 'software.cfg'
 
 const HELLOWEB = stubServer('# helloweb-KIND --logfile FILE IPV6 PORT NAME...\nshift 2\nip=$1 port=$2\nshift 2\nexec node "$STUB" --body "Hello $*!" "[$ip]:$port"');
 
-const STUBS: Record<string, Record<string, string>> = {
+export const STUBS: Record<string, Record<string, string>> = {
   helloworld: { 'bin/helloweb-python': HELLOWEB, 'bin/helloweb-ruby': HELLOWEB, 'bin/helloweb-go': HELLOWEB },
   'osie-coupler': {
     // server -d DEV -s SLAVES -p PORT …: the OPC-UA server listens on PORT, every address
