@@ -93,6 +93,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   inspect: async () => void process.stdout.write((await inspectBench(root, corpus, Number(process.env.BENCH_INSPECT_RUNS ?? 5))) + '\n'),
   // `node instance` for software/helloworld: first run and no-op re-run (bench/node.ts)
   node: async () => void process.stdout.write((await (await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3))) + '\n'),
+  // examples/slapos-hello under the real slapgrid with tsbuildout as its buildout, beside tsbuildout's node (bench/slapgrid.ts)
+  slapgrid: async () => void process.stdout.write((await (await import('./slapgrid.ts')).slapgridBench(root, Number(process.env.BENCH_SLAPGRID_RUNS ?? 3))) + '\n'),
   pybridge: async () => void process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n'),
 };
 

@@ -1,4 +1,4 @@
-// Command-line arguments in buildout's order and forms (spec §6.7):
+// Command-line arguments in buildout's order and forms (docs/buildout-run.md#command-line):
 // `tsbuildout [options] [section:option=value …] [command [args]]`, flags
 // combinable (`-vNc x.cfg`), options and assignments interleaved, the first
 // bare word starting the command. tsbuildout's own long options

@@ -11,6 +11,7 @@ Options (as buildout's):
   -U              ignore ~/.buildout/default.cfg (and $BUILDOUT_HOME/default.cfg)
   -o / -O         offline mode on / off
   -n / -N         newest mode on / off
+  -D              accepted, as slapgrid passes it (zc.buildout's debugger: nothing here)
   -t N            socket timeout in seconds
   -v / -q         more / less verbose (may be repeated)
   -h, --help      this help
@@ -31,6 +32,10 @@ Commands:
   install [PART ...]         (the default) uninstall what left or changed, install or update
                              the rest; --dry-run only says what it would do;
                              --stub-software: software-side recipes create their location only
+  bootstrap                  create the bin, parts and develop-eggs directories and write
+                             \${buildout:bin-directory}/buildout, a Python script running this
+                             tsbuildout (--python names its interpreter): what slapgrid needs
+                             (slapos.cfg: buildout = <tsbuildout>/bin/slapgrid-buildout.py)
   annotate [SECTION ...]     the merged configuration with the origin of every value
   query [SECTION:]OPTION     the raw merged value of one option
   master [--db FILE] [--listen HOST:PORT] [--partitions N]

@@ -14,6 +14,7 @@ import { HELP, VERSION } from './help.ts';
 type Command = (ctx: CommandContext) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   annotate: async () => (await import('./commands/annotate.ts')).annotateCommand,
+  bootstrap: async () => (await import('./commands/bootstrap.ts')).bootstrapCommand,
   diff: async () => (await import('./commands/diff.ts')).diffCommand,
   explain: async () => (await import('./commands/explain.ts')).explainCommand,
   graph: async () => (await import('./commands/graph.ts')).graphCommand,

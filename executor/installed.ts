@@ -1,9 +1,9 @@
 // .installed.cfg: what the last run installed, in buildout's format
-// (spec §6.2), so zc.buildout reads what tsbuildout writes and the other
-// way round. Whitespace that the parser would lose is written as
-// %(__buildout_space…)s tokens. Written the SlapOS fork's way: one
-// [buildout] section, atomically (temporary file, fsync, rename), and only
-// when the content changes.
+// (docs/buildout-run.md#the-installedcfg-record), so zc.buildout reads what
+// tsbuildout writes and the other way round. Whitespace that the parser would
+// lose is written as %(__buildout_space…)s tokens. Written the SlapOS fork's
+// way: one [buildout] section, atomically (temporary file, fsync, rename), and
+// only when the content changes.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/text.ts';

@@ -1,12 +1,19 @@
-// Which installed parts a run uninstalls, and why (spec §6.1 item 8):
-// parts no longer selected, parts whose options (signature included)
-// changed, parts whose recorded files disappeared. The same decisions
-// drive a run, `--dry-run` and `plan`.
+// The run plan, as data: which parts a run selects, their signatures, which
+// installed parts it uninstalls and why (docs/buildout-run.md#phases-of-a-run,
+// item 8: parts no longer selected, parts whose options — signature
+// included — changed, parts whose recorded files disappeared), and whether
+// each selected part is then installed or updated. Computed once here;
+// executor/run.ts carries it out (and prints it with --dry-run),
+// inspect/plan.ts explains it.
 import { existsSync } from 'node:fs';
 import type { Buildout } from '../profile/buildout.ts';
 import { pyJoin } from '../profile/location.ts';
+import { pySplitWhitespace } from '../python/text.ts';
+import type { RecipeModule } from '../recipes/api.ts';
+import type { RecipeSpec } from '../recipes/registry.ts';
 import { currentOptions } from './options.ts';
 import type { InstalledState } from './installed.ts';
+import { partSignature } from './signature.ts';
 
 export type Reason =
   | { kind: 'not-selected' }
@@ -75,4 +82,67 @@ export function uninstalls(
     }
   }
   return out;
+}
+
+/** A part whose recipe was initialised: its recipe entry, and its module when one was found. */
+export interface InitialisedRecipe {
+  spec: RecipeSpec;
+  module?: RecipeModule | undefined;
+}
+
+export interface PartStep {
+  part: string;
+  action: 'install' | 'update';
+}
+
+export interface RunPlan {
+  /** The selected parts, in install order. */
+  installParts: string[];
+  /** `[buildout] check-signature`: whether a changed signature alone reinstalls. */
+  checkSignature: boolean;
+  /** The uninstall pass, in the order it runs (reverse recorded order). */
+  uninstalls: Uninstall[];
+  /** Then each selected part, in order: installed afresh or updated. */
+  steps: PartStep[];
+}
+
+/**
+ * zc.buildout's part selection: `[buildout] parts` (each must be a section
+ * with a recipe) or the install arguments, then every part their
+ * initialisation reached, in initialisation order — with arguments only
+ * when `withReferencedParts` (what `node software --stub-software` needs).
+ */
+export function selectParts(buildout: Buildout, initialised: ReadonlyMap<string, InitialisedRecipe>, args: readonly string[], withReferencedParts = false): string[] {
+  const b = buildout.section('buildout');
+  let parts = args.length ? [...args] : pySplitWhitespace(b.require('parts'));
+  for (const part of parts) buildout.section(part, { section: 'buildout', option: args.length ? 'install arguments' : 'parts' }).require('recipe');
+  if (!args.length || withReferencedParts) parts = [...buildout.parts];
+  return parts.filter((p) => initialised.has(p));
+}
+
+/**
+ * Each selected part's `__buildout_signature__` (set once: a second call
+ * keeps it). Section hashes are computed once and forgotten when the
+ * signature changes a part's own section.
+ */
+export function signParts(buildout: Buildout, parts: readonly string[], initialised: ReadonlyMap<string, InitialisedRecipe>): void {
+  const hashes = new Map<string, string>();
+  for (const part of parts) {
+    const options = buildout.section(part);
+    if (options.data.has('__buildout_signature__')) continue;
+    const r = initialised.get(part)!;
+    options.set('__buildout_signature__', partSignature(buildout, options, r.spec, hashes, r.module));
+    hashes.delete(part);
+  }
+}
+
+/** The whole plan of a run against the record `state`. */
+export function planRun(buildout: Buildout, state: InstalledState, initialised: ReadonlyMap<string, InitialisedRecipe>, args: readonly string[] = [], withReferencedParts = false): RunPlan {
+  const installParts = selectParts(buildout, initialised, args, withReferencedParts);
+  const checkSignature = buildout.section('buildout').get('check-signature') !== 'false';
+  signParts(buildout, installParts, initialised);
+  const removals = uninstalls(buildout, state, installParts, !args.length, checkSignature);
+  const removed = new Set(removals.map((u) => u.part));
+  const steps: PartStep[] = installParts.map((part) => ({ part, action: state.options.has(part) && !removed.has(part) ? 'update' : 'install' }));
+  return { installParts, checkSignature, uninstalls: removals, steps };
 }

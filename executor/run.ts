@@ -1,25 +1,24 @@
-// A run: zc.buildout's `install` command (spec §6.1) with the SlapOS
-// fork's lifecycle (§8.6). Every selected recipe constructor runs before
-// anything is uninstalled; parts that left the profile or changed are
-// uninstalled in reverse recorded order; then parts are installed or
-// updated in order. .installed.cfg is rewritten atomically whenever the
-// record changes, and at the end even on failure, so a run interrupted at
-// any point leaves a record the next run converges from.
+// A run: zc.buildout's `install` command
+// (docs/buildout-run.md#phases-of-a-run) with the SlapOS fork's lifecycle
+// (docs/slapos-fork.md#run-lifecycle). Every selected recipe constructor runs
+// before anything is uninstalled; parts that left the profile or changed are
+// uninstalled in reverse recorded order; then parts are installed or updated
+// in order. .installed.cfg is rewritten atomically whenever the record
+// changes, and at the end even on failure, so a run interrupted at any point
+// leaves a record the next run converges from.
 import { mkdirSync, existsSync, rmSync, statSync } from 'node:fs';
 import type { Buildout } from '../profile/buildout.ts';
 import { loadBuildout, type LoadOptions } from '../profile/load.ts';
 import { pyJoin } from '../profile/location.ts';
 import { sortedPy } from '../profile/merge.ts';
-import { pySplitWhitespace } from '../python/text.ts';
-import type { InstalledPaths, Logger } from '../recipes/api.ts';
+import type { InstalledPaths, Logger, SubBuildout } from '../recipes/api.ts';
 import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry } from '../recipes/registry.ts';
 import { readInstalled, writeInstalled, type InstalledState } from './installed.ts';
 import { lockDirectory } from './lock.ts';
 import { savedOptions } from './options.ts';
-import { uninstalls, type Uninstall } from './plan.ts';
+import { planRun, type Uninstall } from './plan.ts';
 import { asBuildoutError, RecipeRuntime } from './runtime.ts';
-import { partSignature } from './signature.ts';
 
 export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   /** `install PART …`: only these parts. */
@@ -48,23 +47,26 @@ export interface RunReport {
 }
 
 export async function runBuildout(opts: RunOptions): Promise<RunReport> {
-  const runtime = new RecipeRuntime(opts.registry ?? defaultRegistry(), { stubSoftware: opts.stubSoftware ?? false, offline: false }, opts.logger);
+  const registry = opts.registry ?? defaultRegistry();
+  // a recipe's sub-buildout (switch-softwaretype) runs here, in this process, under this run's lock
+  const sub = async (s: SubBuildout) => {
+    await runBuildout({ ...s, userDefaults: false, lock: false });
+  };
+  let runtime: RecipeRuntime | undefined;
   try {
-    const { buildout } = await loadBuildout({ ...opts, recipes: runtime });
-    runtime.attach(buildout);
+    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false }, opts.logger, sub)) });
     const b = buildout.section('buildout');
-    runtime.flags.offline = b.require('offline') === 'true';
     const directory = b.require('directory');
     const log = opts.logger;
     const lock = opts.dryRun || opts.lock === false ? undefined : await lockDirectory(directory, { ...(opts.lockTimeout !== undefined ? { timeoutSeconds: opts.lockTimeout } : {}), say: (m) => log.info(m) });
     try {
-      return await run(buildout, runtime, opts, directory);
+      return await run(buildout, runtime!, opts, directory);
     } finally {
       lock?.release();
     }
   } finally {
     // the Python bridge, if a part started it, ends with the run
-    runtime.close();
+    runtime?.close();
   }
 }
 
@@ -92,7 +94,20 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     // loses little and a large run does not rewrite the file per part.
     let dirty = false;
     let lastSave = Date.now();
+    // the recorded order, as an insertion-ordered set: moving a part to the end is O(1)
+    const order = new Set(state.parts);
+    let lastPart: string | undefined = state.parts[state.parts.length - 1];
+    const forget = (part: string) => {
+      order.delete(part);
+      if (lastPart === part) lastPart = undefined;
+    };
+    const append = (part: string) => {
+      order.delete(part);
+      order.add(part);
+      lastPart = part;
+    };
     const save = () => {
+      state.parts = [...order];
       if (dirty && !dry && installedPath) writeInstalled(installedPath, state);
       dirty = false;
       lastSave = Date.now();
@@ -102,23 +117,11 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
       if (Date.now() - lastSave > 1000) save();
     };
 
-    const args = opts.installArgs ?? [];
-    const confParts = pySplitWhitespace(b.require('parts'));
-    let installParts = args.length ? args : confParts;
-    for (const part of installParts) buildout.section(part, { section: 'buildout', option: args.length ? 'install arguments' : 'parts' }).require('recipe');
-    if (!args.length || opts.withReferencedParts) installParts = [...buildout.parts];
-    installParts = installParts.filter((p) => runtime.parts.has(p));
-
-    const checkSignature = b.get('check-signature') !== 'false';
-    for (const part of installParts) {
-      const options = buildout.section(part);
-      const { spec, module } = runtime.parts.get(part)!;
-      options.set('__buildout_signature__', partSignature(buildout, options, spec, undefined, module));
-    }
+    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? [], opts.withReferencedParts);
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };
     try {
-      for (const u of uninstalls(buildout, state, installParts, !args.length, checkSignature)) {
+      for (const u of plan.uninstalls) {
         log.info(`Uninstalling ${u.part}.`);
         report.uninstalled.push(u);
         if (dry) continue;
@@ -128,19 +131,19 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         } finally {
           buildout.trail.pop();
         }
-        state.parts = state.parts.filter((p) => p !== u.part);
+        forget(u.part);
         state.options.delete(u.part);
         changed();
       }
       warnUnused(buildout, 'buildout', log);
 
-      for (const part of installParts) {
+      for (const { part, action } of plan.steps) {
         const options = buildout.section(part);
         const signature = options.data.get('__buildout_signature__')!;
         options.remove('__buildout_signature__');
         const saved = savedOptions(buildout, options);
         const { recipe } = runtime.parts.get(part)!;
-        const updating = state.options.has(part);
+        const updating = action === 'update';
         const verb = updating ? 'Updating' : 'Installing';
         log.info(`${verb} ${part}.`);
         (updating ? report.updated : report.installed).push(part);
@@ -159,7 +162,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
               }
             } catch (e) {
               // zc.buildout forgets the part and removes its files: the next run installs it afresh
-              state.parts = state.parts.filter((p) => p !== part);
+              forget(part);
               state.options.delete(part);
               dirty = true;
               removePaths(directory, old);
@@ -186,10 +189,11 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         const before = state.options.get(part);
         state.options.set(part, saved);
         if (!before) {
-          state.parts.push(part);
+          append(part);
           changed();
-        } else if (!buildout.semantics.stableInstalledOrder && state.parts[state.parts.length - 1] !== part) {
-          state.parts = [...state.parts.filter((p) => p !== part), part];
+        } else if (!buildout.semantics.stableInstalledOrder && lastPart !== part) {
+          // upstream moves an updated part to the end of the record
+          append(part);
           changed();
         } else if (!sameOptions(before, saved)) changed();
         warnUnused(buildout, part, log);

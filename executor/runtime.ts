@@ -1,24 +1,19 @@
 // Runs recipe constructors when sections with a recipe are initialised
-// (the RecipeHost of profile/buildout.ts), and gives recipes their view of
-// options and of the run.
+// (the RecipeHost of profile/buildout.ts) for a run: native recipes, else
+// the recipe's egg through the Python bridge, which the runtime owns (one
+// per run, started when a part first needs it). Made for one Buildout,
+// once it exists (profile/load.ts gives it to the factory).
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { PyException } from '../python/exceptions.ts';
-import type { PyValue } from '../python/value.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
-import { entry } from '../profile/entry.ts';
-import { consumerValue, isTypedText, storedValue, typedValue, TypedValueError, type PyBangFallback } from '../profile/values.ts';
-import { RecipeError, type BuildoutView, type Logger, type PartOptions, type Recipe, type RecipeModule } from '../recipes/api.ts';
+import { consumerValue, TypedValueError } from '../profile/values.ts';
+import { RecipeError, type Logger, type Recipe, type RecipeModule, type SubBuildout } from '../recipes/api.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
-import { readInstalled, type InstalledState } from './installed.ts';
 import { BridgeCrash } from '../pybridge/process.ts';
 import { BridgeSession } from '../pybridge/session.ts';
 import { eggDirectories, findRecipeEgg, pythonEggRecipe } from '../recipes/python-egg.ts';
-
-export interface RunFlags {
-  stubSoftware: boolean;
-  offline: boolean;
-}
+import { buildoutView, partOptions, type ViewPolicy } from './view.ts';
 
 export interface InitialisedPart {
   spec: RecipeSpec;
@@ -30,17 +25,21 @@ export class RecipeRuntime implements RecipeHost {
   readonly parts = new Map<string, InitialisedPart>();
   /** The run's Python bridge, started when a part first needs it (see python()). */
   private bridge: BridgeSession | undefined;
-  private buildout: Buildout | undefined;
   private readonly eggModules = new Map<string, RecipeModule | null>();
+  readonly policy: ViewPolicy;
 
   constructor(
+    readonly buildout: Buildout,
     readonly registry: RecipeRegistry,
-    readonly flags: RunFlags,
+    flags: { stubSoftware: boolean; offline?: boolean },
     readonly logger: Logger,
-  ) {}
+    /** How a recipe runs a sub-buildout (the executor's run, given by it: recipes never import the executor). */
+    private readonly subBuildout?: (sub: SubBuildout) => Promise<void>,
+  ) {
+    this.policy = { stubSoftware: flags.stubSoftware, offline: flags.offline ?? false, presets: true };
+  }
 
   init(options: Options, buildout: Buildout): void {
-    this.buildout = buildout;
     const text = consumerValue(buildout.semantics, options.require('recipe'));
     const spec = parseRecipeSpec(text);
     if (!spec) {
@@ -59,9 +58,10 @@ export class RecipeRuntime implements RecipeHost {
       module.init({
         name: options.name,
         options: partOptions(options, buildout, (expr) => this.python().evaluate(expr)),
-        buildout: buildoutView(buildout, options, this.flags),
+        buildout: buildoutView(buildout, options, this.policy),
         logger: this.logger,
         python: () => this.python(),
+        ...(this.subBuildout ? { runBuildout: this.subBuildout } : {}),
       }),
     );
     this.logger.debug(`Part ${options.name}: recipe ${text}, ${recipe.via ? `runs through the ${recipe.via}` : 'native'}.`);
@@ -69,9 +69,9 @@ export class RecipeRuntime implements RecipeHost {
   }
 
   /** The recipe module: tsbuildout's own, else the recipe's egg run by the Python bridge (null: none). */
-  findModule(spec: RecipeSpec, buildout: Buildout | undefined = this.buildout): RecipeModule | undefined {
+  findModule(spec: RecipeSpec, buildout: Buildout = this.buildout): RecipeModule | undefined {
     const native = this.registry.find(spec);
-    if (native || !buildout) return native;
+    if (native) return native;
     const key = `${spec.project}:${spec.entry}`;
     let module = this.eggModules.get(key);
     if (module === undefined) {
@@ -82,14 +82,8 @@ export class RecipeRuntime implements RecipeHost {
     return module ?? undefined;
   }
 
-  /** The run's buildout, known before any recipe runs (uninstalling a Python recipe egg's part needs it). */
-  attach(buildout: Buildout): void {
-    this.buildout = buildout;
-  }
-
   /** The run's Python bridge, started on first use; `close()` ends it. */
   python(): BridgeSession {
-    if (!this.buildout) throw new RecipeError('the Python bridge needs a loaded profile');
     this.bridge ??= new BridgeSession(this.buildout, this.logger);
     return this.bridge;
   }
@@ -116,91 +110,4 @@ export function asBuildoutError(buildout: Buildout, e: unknown): unknown {
   if (e instanceof PyException) return buildout.error({ rule: 'recipe', message: e.toString() });
   if (e instanceof BridgeCrash) return buildout.error({ rule: 'python-bridge', message: e.message });
   return e;
-}
-
-/**
- * A value as a string: a typed value that is a Python str (`!py!'…'`, what
- * the fork's dumps writes for a string, e.g. through a template's dumps())
- * is that str, as `options[key]` gives it in the fork; anything else is the
- * consumer's text.
- */
-function stringValue(sem: Buildout['semantics'], v: string, pyBang?: PyBangFallback): string {
-  if (sem.typedValues && isTypedText(v)) {
-    try {
-      const t = typedValue(sem, v, pyBang);
-      if (typeof t === 'string') return t;
-    } catch {
-      // not a valid expression: the text, as before
-    }
-  }
-  return consumerValue(sem, v);
-}
-
-export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBangFallback): PartOptions {
-  const sem = buildout.semantics;
-  const view: PartOptions = {
-    name: options.name,
-    get: (key) => {
-      const v = options.get(key);
-      return v === undefined ? undefined : stringValue(sem, v, pyBang);
-    },
-    require: (key) => stringValue(sem, options.require(key), pyBang),
-    typed: (key) => {
-      const v = options.get(key);
-      return v === undefined ? undefined : typedValue(sem, v, pyBang);
-    },
-    has: (key) => options.has(key),
-    substitute: (text) => options.substituteText(text),
-    keys: () => options.keys(),
-    set: (key, value: PyValue) => options.set(key, storedValue(value)),
-    setVolatile: (key, value: PyValue) => {
-      options.set(key, storedValue(value));
-      options.volatile.add(key);
-    },
-  };
-  return view;
-}
-
-export function buildoutView(buildout: Buildout, part: Options, flags: RunFlags): BuildoutView {
-  return {
-    section(name: string) {
-      const s = buildout.section(name, { section: part.name, option: '(recipe)' });
-      if (name !== part.name && name !== 'buildout') part.dependencies.add(name);
-      return partOptions(s, buildout);
-    },
-    hasSection(name: string) {
-      return buildout.rawSection(name) !== undefined;
-    },
-    presetOption(section: string, key: string, value: string) {
-      const raw = buildout.rawSection(section);
-      if (!raw || buildout.sections.has(section)) return false;
-      raw.set(key, entry(value, `(set by the recipe of [${part.name}])`));
-      return true;
-    },
-    get directory() {
-      return buildout.section('buildout').require('directory');
-    },
-    semantics: buildout.semantics,
-    stubSoftware: flags.stubSoftware,
-    // read from [buildout] rather than the flags: recipes initialise while the profile loads, before the run sets them
-    get offline() {
-      return flags.offline || buildout.section('buildout').get('offline') === 'true';
-    },
-    previous() {
-      return previousRecord(buildout)?.options.get(part.name);
-    },
-  };
-}
-
-const records = new WeakMap<Buildout, InstalledState | null>();
-
-/** The .installed.cfg of the run's buildout, read once per run (null: none configured). */
-function previousRecord(buildout: Buildout): InstalledState | null {
-  let state = records.get(buildout);
-  if (state === undefined) {
-    const path = buildout.section('buildout').get('installed');
-    state = path ? readInstalled(path) : null;
-    records.set(buildout, state);
-  }
-  return state;
 }

@@ -1,9 +1,11 @@
-// Part signatures (__buildout_signature__, spec §6.3 and §8.5). zc.buildout
-// lists the recipe's distributions; tsbuildout's recipes are its own code,
-// so the entry is `<project>-tsbuildout-<version>`: a new tsbuildout that
-// may install differently reinstalls. The SlapOS fork appends
-// `<section>:<md5>` for every section the part depends on, so a change in a
-// dependency reinstalls the part.
+// Part signatures (__buildout_signature__:
+// docs/buildout-run.md#signatures-and-the-reinstall-decision,
+// docs/slapos-fork.md#dependency-hashes-in-signatures). zc.buildout lists the
+// recipe's distributions; tsbuildout's recipes are its own code, so the entry
+// is `<project>-tsbuildout-<version>`: a new tsbuildout that may install
+// differently reinstalls. The SlapOS fork appends `<section>:<md5>` for every
+// section the part depends on, so a change in a dependency reinstalls the
+// part.
 import { createHash } from 'node:crypto';
 import type { Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';

@@ -20,10 +20,10 @@ import { consumerValue, TypedValueError } from '../profile/values.ts';
 import { RecipeError, type BuildoutView, type Logger, type Recipe, type RecipeModule } from '../recipes/api.ts';
 import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
-import { partOptions } from '../executor/runtime.ts';
+import { buildoutView, partOptions, type ViewPolicy } from '../executor/view.ts';
 import { emptyState, readInstalled, type InstalledState } from '../executor/installed.ts';
 
-/** What a constructor that is never run here would do (spec slapos-recipes §2.17). */
+/** What a constructor that is never run here would do (docs/slapos-recipes.md#what-runs-at-init). */
 const WOULD_RUN: Readonly<Record<string, string>> = {
   'slapos.cookbook:request': 'its init requests an instance from the SlapOS master',
   'slapos.cookbook:requestoptional': 'its init requests an instance from the SlapOS master',
@@ -181,33 +181,14 @@ export class InspectHost implements RecipeHost {
     }
   }
 
-  /** The run as a constructor sees it: offline, and never installing anything. */
+  /**
+   * The run as a constructor sees it: offline, changing no section, and as
+   * under --stub-software (nothing is installed here: software-side recipes
+   * that refuse at init unless stubbing compute their options).
+   */
+  private readonly policy: ViewPolicy = { stubSoftware: true, offline: true, presets: false, previous: (buildout) => this.previous(buildout) };
+
   private view(buildout: Buildout, part: Options): BuildoutView {
-    const host = this;
-    return {
-      section(name: string) {
-        const s = buildout.section(name, { section: part.name, option: '(recipe)' });
-        if (name !== part.name && name !== 'buildout') part.dependencies.add(name);
-        return partOptions(s, buildout);
-      },
-      hasSection(name: string) {
-        return buildout.rawSection(name) !== undefined;
-      },
-      // an inspection changes no section
-      presetOption() {
-        return false;
-      },
-      get directory() {
-        return buildout.section('buildout').require('directory');
-      },
-      semantics: buildout.semantics,
-      // nothing is installed here: software-side recipes that refuse at init
-      // unless stubbing (slapos.recipe.build install code) compute their options
-      stubSoftware: true,
-      offline: true,
-      previous() {
-        return host.previous(buildout).options.get(part.name);
-      },
-    };
+    return buildoutView(buildout, part, this.policy);
   }
 }

@@ -84,7 +84,8 @@ export class EdgeRecorder {
   private readonly seen = new Set<string>();
 
   observe = (name: string, via: Via | undefined): void => {
-    // [buildout] is read by almost every section and is never a dependency (spec §8.5)
+    // [buildout] is read by almost every section and is never a dependency
+    // (docs/slapos-fork.md#dependency-hashes-in-signatures)
     if (!via || via.section === name || name === 'buildout') return;
     const kind = kindOf(via);
     const key = `${via.section}\0${name}\0${kind}\0${via.option}\0${via.ref ?? ''}`;
@@ -146,22 +147,6 @@ export function addMacroEdges(insp: Inspection, recorder: EdgeRecorder): void {
       todo.push(input);
     }
   }
-}
-
-/** Sections that are parts, in install order. */
-export function partNames(insp: Inspection): string[] {
-  return [...insp.buildout.parts];
-}
-
-/** Edges by their source section. */
-export function edgesFrom(insp: Inspection): Map<string, Edge[]> {
-  const out = new Map<string, Edge[]>();
-  for (const e of insp.edges) {
-    let list = out.get(e.from);
-    if (!list) out.set(e.from, (list = []));
-    list.push(e);
-  }
-  return out;
 }
 
 const byTarget = new WeakMap<Inspection, { count: number; map: Map<string, Edge[]> }>();

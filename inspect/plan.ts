@@ -1,7 +1,6 @@
 // `plan`: what a run would do to each part, and why, without running any
 // recipe's install or update code. The decisions are the executor's own
-// (the same part selection, signatures and uninstall rule as
-// executor/run.ts); this module explains them: the options that changed
+// (executor/plan.ts computes them for both); this module explains them: the options that changed
 // with where each new value is written, a changed recipe, and (SlapOS
 // semantics) the dependency whose signature changed, the reference that
 // makes it a dependency, and, down the chain, what changed there.
@@ -16,8 +15,7 @@ import { lineOrigins } from '../profile/provenance.ts';
 import { pySplitWhitespace } from '../python/text.ts';
 import { emptyState, readInstalled, type InstalledState } from '../executor/installed.ts';
 import { currentOptions, savedOptions } from '../executor/options.ts';
-import { optionChanges, uninstalls, type OptionChange } from '../executor/plan.ts';
-import { partSignature } from '../executor/signature.ts';
+import { optionChanges, planRun, selectParts, signParts, type OptionChange } from '../executor/plan.ts';
 import { couldBe, hasUnknown, unknownSources } from './host.ts';
 import { edgeLabel, edgeSpan, type Edge, type Inspection } from './model.ts';
 import { linesWithOrigins, originOf, referencesOf, spanJson, stepOrigin, type LineWithOrigin, type Origin, type ReferenceUse } from './origin.ts';
@@ -112,29 +110,15 @@ export interface PlanOptions {
 }
 
 /**
- * The executor's preparation of a run (part selection and signatures), on
- * an inspection: afterwards every selected part carries its
+ * The executor's part selection and signatures (executor/plan.ts), on an
+ * inspection: afterwards every selected part carries its
  * __buildout_signature__, as in a run before the uninstall pass.
  */
-export function prepareRun(insp: Inspection, args: string[] = []): { installParts: string[]; checkSignature: boolean } {
-  const { buildout, host } = insp;
+export function prepareRun(insp: Inspection, args: string[] = []): { installParts: string[] } {
   if (insp.partsError) throw insp.partsError;
-  const b = buildout.section('buildout');
-  const confParts = pySplitWhitespace(b.require('parts'));
-  let installParts = args.length ? args : confParts;
-  for (const part of installParts) buildout.section(part, { section: 'buildout', option: args.length ? 'install arguments' : 'parts' }).require('recipe');
-  if (!args.length) installParts = [...buildout.parts];
-  installParts = installParts.filter((p) => host.parts.has(p));
-  const checkSignature = b.get('check-signature') !== 'false';
-  // as executor/run.ts computes them, with section hashes kept until a part's signature changes its section
-  const hashes = new Map<string, string>();
-  for (const part of installParts) {
-    const options = buildout.section(part);
-    if (options.data.has('__buildout_signature__')) continue;
-    options.set('__buildout_signature__', partSignature(buildout, options, host.parts.get(part)!.spec, hashes));
-    hashes.delete(part);
-  }
-  return { installParts, checkSignature };
+  const installParts = selectParts(insp.buildout, insp.host.parts, args);
+  signParts(insp.buildout, installParts, insp.host.parts);
+  return { installParts };
 }
 
 /** The record a run of this inspection would leave (no files): what `diff` compares the other variant with. */
@@ -282,10 +266,11 @@ export function plan(insp: Inspection, opts: PlanOptions = {}): Plan {
   for (const p of args) {
     if (!buildout.rawSection(p)) throw new BuildoutError({ severity: 'error', rule: 'undefined-section', message: `The referenced section, '${p}', was not defined.` });
   }
-  const { installParts, checkSignature } = prepareRun(insp, args);
+  if (insp.partsError) throw insp.partsError;
+  // the executor's own decisions; what follows explains them
+  const { installParts, checkSignature, uninstalls: removals } = planRun(buildout, state, host.parts, args);
   const selected = new Set(installParts);
   const uncertainty = new Uncertainty(insp, selected);
-  const removals = uninstalls(buildout, state, installParts, !args.length, checkSignature);
   const removed = new Map(removals.map((u) => [u.part, u]));
   const confParts = new Set(pySplitWhitespace(b.require('parts')));
 

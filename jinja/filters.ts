@@ -34,7 +34,7 @@ import {
   asStr,
   type PyValue,
 } from '../python/value.ts';
-import type { CompileEnv, FilterCall } from './compiler.ts';
+import type { CompileEnv, FilterCall } from './compile-env.ts';
 import { filterArgumentError } from './errors.ts';
 import { pformat } from '../python/pprint.ts';
 import type { Context } from './runtime/context.ts';

@@ -6,7 +6,7 @@ export { TemplateAssertionError, TemplateNotFound, TemplateSyntaxError } from '.
 export { Undefined, StrictUndefined } from './runtime/undefined.ts';
 export { Markup, escape } from './runtime/markup.ts';
 export { Macro } from './runtime/macro.ts';
-export type { FilterCall } from './compiler.ts';
+export type { FilterCall } from './compile-env.ts';
 export { pyFunction, type FilterScope } from './filters.ts';
 export type { Template as TemplateNode } from './nodes.ts';
 export { RECIPE_BUILTIN_NAMES, recipeBuiltinGlobals } from './globals.ts';

@@ -22,7 +22,7 @@ import {
   asStr,
   type PyValue,
 } from '../python/value.ts';
-import type { CompileEnv } from './compiler.ts';
+import type { CompileEnv } from './compile-env.ts';
 import * as n from './nodes.ts';
 import type { Context } from './runtime/context.ts';
 import { Markup } from './runtime/markup.ts';

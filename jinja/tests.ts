@@ -11,7 +11,7 @@ import { binaryOp } from '../python/ops.ts';
 import { str } from '../python/repr.ts';
 import { keyOf } from '../python/hash.ts';
 import { NO_KWARGS, PyDict, PyObject, type PyInstanceKind, type PyValue } from '../python/value.ts';
-import type { FilterCall } from './compiler.ts';
+import type { FilterCall } from './compile-env.ts';
 import { pyFunction } from './filters.ts';
 import { hasHtml } from './runtime/markup.ts';
 import { Undefined } from './runtime/undefined.ts';

@@ -40,7 +40,7 @@ export function parseTemplate(text: string, name: string, extensions: string[]):
 /** Names Jinja2 itself provides to every template. */
 const JINJA_GLOBALS = new Set(['range', 'dict', 'lipsum', 'cycler', 'joiner', 'namespace', 'loop', 'caller', 'varargs', 'kwargs', 'self', 'super', 'true', 'false', 'none', 'True', 'False', 'None']);
 
-/** Globals slapos.recipe.template:jinja2 adds (spec slapos-recipes.md §2.1). */
+/** Globals slapos.recipe.template:jinja2 adds (docs/jinja2.md#the-rendering-environment). */
 export const RECIPE_GLOBALS = new Set(
   (
     'abs all any bin bool bytes callable chr complex dict divmod enumerate filter float format frozenset hex int isinstance iter len ' +

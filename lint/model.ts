@@ -16,7 +16,7 @@ import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '..
 import { pySplitWhitespace, pyStrip } from '../python/text.ts';
 import { recipeSchema, type RecipeSchema } from './recipe-schema.ts';
 import { hasPlaceholder, wildcardPattern } from './template.ts';
-import type { Certainty } from './types.ts';
+import type { Certainty } from './options.ts';
 import type { LintFile, LoadEvent, Workspace } from './workspace.ts';
 
 /** The sections slapgrid appends to an instance profile (slapos.core's buildout-tail.cfg.in). */
@@ -26,6 +26,9 @@ export const SLAPGRID_TAIL: Readonly<Record<string, readonly string[]>> = {
   'storage-configuration': ['storage-home'],
   'network-information': ['global-ipv4-network'],
 };
+
+/** What a value that cannot be known reads as in the tolerant resolver. */
+const UNKNOWN = '\uE001';
 
 export interface ModelReference {
   /** The section whose option holds the reference (after macro expansion). */
@@ -75,6 +78,10 @@ export class ProfileModel {
   readonly semantics: Semantics;
   assembled: Assembled | undefined;
   buildout: Buildout | undefined;
+  /** The same configuration resolved tolerantly (values: value()); no recipe runs. */
+  resolver: Buildout | undefined;
+  /** The errors that resolution tolerated, each built when asked. */
+  readonly tolerated: (() => BuildoutError)[] = [];
   /** Errors that stopped the loader (an extends cycle, …): the merged configuration is missing. */
   loadErrors: Diagnostic[] = [];
   events: LoadEvent[] = [];
@@ -234,37 +241,24 @@ export class ProfileModel {
 
   /**
    * The substituted value of an option as buildout would compute it
-   * without running recipes; undefined when it depends on something
-   * unknown (a value a recipe sets, a template expression, an error).
+   * without running recipes (the resolver's own rules, resolving
+   * tolerantly); undefined when it depends on something unknown (a value a
+   * recipe sets, a template expression, an error).
    */
-  value(section: string, option: string, seen: string[] = []): string | undefined {
+  value(section: string, option: string): string | undefined {
     const key = section + '\0' + option;
-    if (!seen.length && this.valueCache.has(key)) return this.valueCache.get(key);
-    const ex = this.expanded(section);
+    if (this.valueCache.has(key)) return this.valueCache.get(key);
     let out: string | undefined;
-    const e = ex?.section.get(option);
-    if (!ex) out = undefined;
-    else if (!e) out = option === '_buildout_section_name_' ? section : undefined;
-    else if (seen.includes(key)) out = undefined;
-    else out = this.substitute(e.value, section, [...seen, key]);
-    if (!seen.length) this.valueCache.set(key, out);
-    return out;
-  }
-
-  substitute(text: string, section: string, seen: string[] = []): string | undefined {
-    if (hasPlaceholder(text)) return undefined;
-    if (!text.includes('${')) return text;
-    let out = '';
-    for (const seg of scanTemplate(text)) {
-      if (typeof seg === 'string') {
-        out += seg;
-        continue;
+    if (this.resolver && this.raw.has(section)) {
+      try {
+        out = this.resolver.section(section).get(option);
+      } catch (e) {
+        if (!(e instanceof BuildoutError)) throw e;
       }
-      if (seg.problem) return undefined;
-      const v = this.value(seg.section || section, seg.option, seen);
-      if (v === undefined) return undefined;
-      out += v;
+      if (out === undefined && option === '_buildout_section_name_') out = section;
+      if (out !== undefined && (out.includes(UNKNOWN) || hasPlaceholder(out))) out = undefined;
     }
+    this.valueCache.set(key, out);
     return out;
   }
 
@@ -432,6 +426,7 @@ export async function buildModel(workspace: Workspace, root: LintFile, mode: Sem
       env: {},
     });
     model.buildout = new Buildout(model.assembled);
+    model.resolver = new Buildout(model.assembled, undefined, { marker: UNKNOWN, tolerated: (e) => model.tolerated.push(e) });
   } catch (e) {
     if (!(e instanceof BuildoutError)) throw e;
     model.loadErrors = e.diagnostics;

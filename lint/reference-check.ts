@@ -9,7 +9,7 @@ import { entryKeySpan } from '../profile/provenance.ts';
 import { nearest } from '../profile/suggest.ts';
 import type { ModelReference, ProfileModel } from './model.ts';
 import { hasPlaceholder } from './template.ts';
-import type { Certainty } from './types.ts';
+import type { Certainty } from './options.ts';
 
 export interface ReferenceProblem {
   ref: ModelReference;

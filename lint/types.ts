@@ -3,20 +3,12 @@
 // says what it checks and at which severity, and `create` returns the
 // listeners the engine calls, once per file and once per linted profile.
 import type { Diagnostic, Severity, Span } from '../parser/diagnostic.ts';
+import type { Certainty, LintOptions } from './options.ts';
 import type { LintFile } from './workspace.ts';
 import type { ProfileModel } from './model.ts';
 
-export type RuleSetting = Severity | 'off';
+export type { Certainty, LintOptions, RuleSetting } from './options.ts';
 
-/**
- * How sure a finding is. `definite`: buildout would fail (or the file is
- * wrong) exactly as said: the configured severity. `weaker`: wrong, but
- * nothing evaluates it as the profile stands (a section no part reaches, a
- * template whose rendering is unknown): one step below. `unverifiable`: it
- * depends on something only run time knows (a value a recipe computes, a
- * missing or remote extends file): always info.
- */
-export type Certainty = 'definite' | 'weaker' | 'unverifiable';
 
 export interface RuleMeta {
   id: string;
@@ -67,17 +59,6 @@ export interface RuleListeners {
 export interface Rule {
   meta: RuleMeta;
   create(context: RuleContext): RuleListeners;
-}
-
-export interface LintOptions {
-  semantics: import('../profile/semantics.ts').SemanticsMode;
-  /** The Python interpreter conditions are evaluated for. */
-  executable: string;
-  env: Partial<Record<import('../profile/environment.ts').EnvKey, string>>;
-  /** Per-rule settings from `--rule ID=SEVERITY`. */
-  rules: Record<string, RuleSetting>;
-  /** Working directory (paths in messages are relative to it). */
-  cwd: string;
 }
 
 export interface LintFinding extends Diagnostic {

@@ -17,9 +17,7 @@ import type { Located } from '../profile/location.ts';
 import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '../profile/semantics.ts';
 import { LintConditions } from './conditions.ts';
 import { isSubstitutedTemplate, isTemplate, looksLikeProfile, maskTemplate, type TemplateInfo } from './template.ts';
-import type { LintOptions } from './types.ts';
-
-export type RepeatedKeys = 'overwrite' | 'accumulate';
+import type { LintOptions } from './options.ts';
 
 export interface LintFile {
   /** The absolute path (or URL): the file's identity. */

@@ -1,5 +1,5 @@
 // Locations and diagnostics: the one shape for syntax errors, resolution
-// errors and lint findings (see ../shared/design.md, "Errors").
+// errors and lint findings (docs/errors.md#the-diagnostic-shape).
 
 /** A range in a file. Lines and columns are 1-based; the end is exclusive. */
 export interface Span {
@@ -31,10 +31,6 @@ export function span(file: string, line: number, column: number, endLine: number
   return { file, line, column, endLine, endColumn };
 }
 
-export function formatLocation(s: Span | undefined): string {
-  return s ? `${s.file}:${s.line}:${s.column}` : '';
-}
-
 /**
  * The error type every stage throws for bad input. It carries one or more
  * diagnostics; anything else that escapes is a bug.
@@ -63,6 +59,3 @@ export class BuildoutError extends Error {
  */
 export class UserError extends Error {}
 
-export function isBuildoutError(e: unknown): e is BuildoutError {
-  return e instanceof BuildoutError;
-}

@@ -1,7 +1,8 @@
 // Assembling the raw configuration (zc.buildout's Buildout.__init__ up to
-// substitution, spec §2.1 and §2.8): built-in defaults, user defaults,
-// the profile with its extends, command-line extends and assignments,
-// [versions] defaults, directories made absolute.
+// substitution: docs/buildout-language.md#configuration-layers,
+// docs/buildout-language.md#normalisation-after-merging): built-in defaults,
+// user defaults, the profile with its extends, command-line extends and
+// assignments, [versions] defaults, directories made absolute.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -126,7 +127,8 @@ export async function assemble(opts: AssembleOptions): Promise<Assembled> {
   }
 
   const load = async (located: ReturnType<typeof locateRoot>) => {
-    // user defaults apply to how the project's files are fetched (spec §2.9)
+    // user defaults apply to how the project's files are fetched
+    // (docs/buildout-language.md#remote-files-and-the-extends-cache)
     const udBuildout = userDefaults?.get('buildout');
     const options = udBuildout ? mergeSection(data.get('buildout')!, udBuildout) : data.get('buildout')!;
     const settings: LoadSettings = { options, override };
@@ -145,7 +147,8 @@ export async function assemble(opts: AssembleOptions): Promise<Assembled> {
     if (clBuildout && clExtends) {
       clBuildout.delete('extends');
       // each file is resolved against the working directory and gets the
-      // user defaults merged in again at its first leaf (spec §2.1)
+      // user defaults merged in again at its first leaf
+      // (docs/buildout-language.md#configuration-layers)
       for (const name of pySplitWhitespace(clExtends.value)) await load(locateRoot(name, cwd));
     }
   }
@@ -223,7 +226,7 @@ function addVersions(data: Config, sem: Semantics): void {
 /**
  * download-cache, eggs-directory and extends-cache: `~` expanded, and a
  * relative value resolved against the directory of the file that last set
- * it (spec §2.8 item 3).
+ * it (docs/buildout-language.md#normalisation-after-merging, item 3).
  */
 function absolutiseDirectories(data: Config, sem: Semantics, cwd: string): void {
   const buildout = new Map(data.get('buildout')!);

@@ -3,29 +3,16 @@
 // a part when its initialisation finishes — that order is the install
 // order. The trail of what is being done makes errors explain how a value
 // was reached, like zc.buildout's "While:" lines, with locations.
-import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
+import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
 import { pyJoin } from './location.ts';
 import { pySplitWhitespace } from '../python/text.ts';
 import type { Assembled } from './assemble.ts';
 import { defaultOptionNames } from './assemble.ts';
 import { entry, type Section } from './entry.ts';
-import { Options } from './options.ts';
-import { didYouMean } from './suggest.ts';
+import { Options, undefinedSection, type SectionResolver, type Tolerance } from './options.ts';
+import type { ErrorInit, TrailFrame, Via } from './trail.ts';
 
-export type TrailFrame =
-  | { kind: 'section'; section: string; via?: Via }
-  | { kind: 'option'; section: string; option: string }
-  | { kind: 'macro'; section: string }
-  | { kind: 'step'; text: string };
-
-/** What asked for a section: an option of another section, maybe through a reference. */
-export interface Via {
-  section: string;
-  option: string;
-  ref?: string;
-  /** Where the reference is written; computed only when an error needs it. */
-  locate?: () => Span | undefined;
-}
+export type { ErrorInit, TrailFrame, Via } from './trail.ts';
 
 /** Recipes plug in here: a section with a recipe is initialised by it (later issues). */
 export interface RecipeHost {
@@ -38,17 +25,8 @@ export interface RecipeHost {
   unknownOption?(options: Options, option: string): string | undefined;
 }
 
-export interface ErrorInit {
-  rule: string;
-  message: string;
-  /** zc.buildout's own wording, when `message` says more. */
-  buildoutMessage?: string;
-  span?: Span | undefined;
-  /** A hint, or a function computing it (did-you-mean is only worth computing for errors shown). */
-  hint?: string | (() => string | undefined) | undefined;
-}
 
-export class Buildout {
+export class Buildout implements SectionResolver {
   /** Sections accessed so far (zc.buildout's _data), in access order. */
   readonly sections = new Map<string, Options>();
   /** Sections with a recipe, in the order their initialisation finished. */
@@ -57,10 +35,20 @@ export class Buildout {
   /** Told of every section access and what asked for it (inspection records dependency edges). */
   observe: ((name: string, via: Via | undefined) => void) | undefined;
 
+  private readonly recipes: RecipeHost | undefined;
+
+  /**
+   * `recipes`: the host, or a function making it for this Buildout (a run's
+   * runtime needs its buildout). `tolerance`: resolve tolerantly (see
+   * Tolerance in options.ts).
+   */
   constructor(
     readonly assembled: Assembled,
-    private readonly recipes?: RecipeHost,
-  ) {}
+    recipes?: RecipeHost | ((buildout: Buildout) => RecipeHost),
+    readonly tolerance?: Tolerance,
+  ) {
+    this.recipes = typeof recipes === 'function' ? recipes(this) : recipes;
+  }
 
   get semantics() {
     return this.assembled.semantics;
@@ -80,14 +68,7 @@ export class Buildout {
     const known = this.sections.get(name);
     if (known) return known;
     const raw = this.assembled.raw.get(name);
-    if (!raw) {
-      throw this.error({
-        rule: 'undefined-section',
-        message: `The referenced section, '${name}', was not defined.`,
-        span: via?.locate?.(),
-        hint: () => didYouMean(name, this.assembled.raw.keys()),
-      });
-    }
+    if (!raw) throw this.error(undefinedSection(name, via?.locate?.(), this.assembled.raw.keys()));
     const options = new Options(this, name, raw);
     // registered before initialisation: a failed section stays accessible
     this.sections.set(name, options);
@@ -134,7 +115,7 @@ export class Buildout {
   }
 
   /** A located error, with the trail that led to it. */
-  error(init: ErrorInit): BuildoutError {
+  error(init: ErrorInit, trail: readonly TrailFrame[] = this.trail): BuildoutError {
     const d: Diagnostic = { severity: 'error', rule: init.rule, message: init.message };
     if (init.span) d.span = init.span;
     if (typeof init.hint === 'function') {
@@ -147,15 +128,15 @@ export class Buildout {
       });
     } else if (init.hint) d.hint = init.hint;
     if (init.buildoutMessage) d.buildoutMessage = init.buildoutMessage;
-    const chain = this.describeTrail();
+    const chain = this.describeTrail(trail);
     if (chain.length) d.chain = chain;
     return new BuildoutError(d);
   }
 
   /** The trail as lines, outermost first, in zc.buildout's words. */
-  describeTrail(): string[] {
+  describeTrail(trail: readonly TrailFrame[] = this.trail): string[] {
     const out: string[] = [];
-    for (const f of this.trail) {
+    for (const f of trail) {
       switch (f.kind) {
         case 'step':
           out.push(f.text);

@@ -1,8 +1,9 @@
-// Section conditions, `[name: CONDITION]` (spec §1.3): `\x23`/`\x3b`
-// escapes undone, then tried as a PEP 508 marker (zc.buildout ≥ 3.0),
-// else evaluated as the Python expression `[CONDITION]` whose first item
-// decides. Python is evaluated by tsbuildout's own safe evaluator against
-// the target environment; nothing is run.
+// Section conditions, `[name: CONDITION]`
+// (docs/buildout-language.md#conditional-sections): `\x23`/`\x3b` escapes
+// undone, then tried as a PEP 508 marker (zc.buildout ≥ 3.0), else evaluated
+// as the Python expression `[CONDITION]` whose first item decides. Python is
+// evaluated by tsbuildout's own safe evaluator against the target environment;
+// nothing is run.
 import { BuildoutError } from '../parser/diagnostic.ts';
 import type { HeaderNode } from '../parser/tree.ts';
 import type { TargetEnvironment } from './environment.ts';
@@ -50,21 +51,25 @@ export class Conditions implements ConditionEvaluator {
   }
 
   private markerEnvironment(): Record<string, string> {
-    const env = this.environment;
-    const py = env.pythonFacts();
-    const full = py.version.join('.') + (py.releaseLevel === 'final' ? '' : py.releaseLevel[0]! + py.serial);
-    return {
-      implementation_name: py.implementation,
-      implementation_version: full,
-      os_name: env.osName(),
-      platform_machine: env.machine(),
-      platform_release: env.release(),
-      platform_system: env.system(),
-      platform_version: env.version(),
-      python_full_version: full,
-      platform_python_implementation: py.implementation === 'cpython' ? 'CPython' : py.implementation === 'pypy' ? 'PyPy' : py.implementation,
-      python_version: `${py.version[0]}.${py.version[1]}`,
-      sys_platform: env.sysPlatform(),
-    };
+    return markerEnvironment(this.environment);
   }
+}
+
+/** PEP 508's evaluation environment for a target (also the markers of eggs' requires.txt). */
+export function markerEnvironment(env: TargetEnvironment): Record<string, string> {
+  const py = env.pythonFacts();
+  const full = py.version.join('.') + (py.releaseLevel === 'final' ? '' : py.releaseLevel[0]! + py.serial);
+  return {
+    implementation_name: py.implementation,
+    implementation_version: full,
+    os_name: env.osName(),
+    platform_machine: env.machine(),
+    platform_release: env.release(),
+    platform_system: env.system(),
+    platform_version: env.version(),
+    python_full_version: full,
+    platform_python_implementation: py.implementation === 'cpython' ? 'CPython' : py.implementation === 'pypy' ? 'PyPy' : py.implementation,
+    python_version: `${py.version[0]}.${py.version[1]}`,
+    sys_platform: env.sysPlatform(),
+  };
 }

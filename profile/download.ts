@@ -1,7 +1,8 @@
-// Fetching remote extends files with zc.buildout's cache rules (spec
-// §2.9): `extends-cache` holds files named by the MD5 of their URL; in
-// newest mode a cached file is refreshed once per run and is only the
-// fallback; offline, only the cache is read. Node's fetch, no library.
+// Fetching remote extends files with zc.buildout's cache rules
+// (docs/buildout-language.md#remote-files-and-the-extends-cache):
+// `extends-cache` holds files named by the MD5 of their URL; in newest mode a
+// cached file is refreshed once per run and is only the fallback; offline,
+// only the cache is read. Node's fetch, no library.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -5,9 +5,6 @@ import type { RawOption } from '../parser/sections.ts';
 
 export type Operation = 'SET' | 'OVERRIDE' | 'ADD' | 'REMOVE' | 'DIRECTORY';
 
-/** The literal sources zc.buildout prints in annotations. */
-export type LiteralSource = 'DEFAULT_VALUE' | 'COMPUTED_VALUE' | 'COMMAND_LINE_VALUE' | 'IMPLICIT_VALUE';
-
 export interface Step {
   op: Operation;
   /** The text this step contributed (the value set, added or removed). */
@@ -48,22 +45,32 @@ export function lastOperation(e: Entry): Operation {
   return e.history.step.op;
 }
 
-/** `+=`: the added lines follow the old value's lines. */
+/** The value `+=` leaves: the added lines follow the old value's lines (zc.buildout's _update_section). */
+export function addLines(value: string, add: string): string {
+  return value + '\n' + add;
+}
+
+/** The value `-=` leaves: the old lines that are not among the removed lines. */
+export function removeLines(value: string, remove: string): string {
+  const drop = new Set(remove.split('\n'));
+  return value
+    .split('\n')
+    .filter((line) => !drop.has(line))
+    .join('\n');
+}
+
+/** `+=` on an entry, with its history. */
 export function added(base: Entry, add: Entry): Entry {
   return {
-    value: base.value + '\n' + add.value,
+    value: addLines(base.value, add.value),
     history: push(base.history, { ...add.history.step, op: 'ADD', value: add.value }),
   };
 }
 
-/** `-=`: keep the old lines that are not among the removed lines. */
+/** `-=` on an entry, with its history. */
 export function removed(base: Entry, remove: Entry): Entry {
-  const drop = new Set(remove.value.split('\n'));
   return {
-    value: base.value
-      .split('\n')
-      .filter((line) => !drop.has(line))
-      .join('\n'),
+    value: removeLines(base.value, remove.value),
     history: push(base.history, { ...remove.history.step, op: 'REMOVE', value: remove.value }),
   };
 }

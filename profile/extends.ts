@@ -1,7 +1,10 @@
 // Following `extends`: one file's sections become a layer of annotated
-// entries, and layers are merged in the order of the semantics (spec
-// §2.2–§2.5): nested results (zc.buildout ≤ 3.0.x, with the SlapOS fork
-// applying each file once), or one flattened fold (≥ 3.1.1).
+// entries, and layers are merged in the order of the semantics
+// (docs/buildout-language.md#extends-entries,
+// docs/buildout-language.md#nested-extends,
+// docs/buildout-language.md#flattened-extends): nested results (zc.buildout ≤
+// 3.0.x, with the SlapOS fork applying each file once), or one flattened fold
+// (≥ 3.1.1).
 //
 // Speed: a file's nested result does not depend on the path that reached
 // it, so it is computed once and shared (entries are immutable; a shared
@@ -174,7 +177,8 @@ export class ExtendsLoader {
       }
       for (const e of layer.optionalExtends) {
         // zc.buildout checks existence relative to the working directory but
-        // opens the file relative to the including file (spec §2.4, a bug)
+        // opens the file relative to the including file (a bug:
+        // docs/buildout-language.md#flattened-extends)
         if (!existsSync(resolve(this.cwd, e.name))) {
           process.stderr.write(`optional-extends file not found: ${e.name}\n`);
           continue;

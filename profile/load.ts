@@ -15,7 +15,8 @@ export interface LoadOptions {
   /** The Python interpreter (`${buildout:executable}`, condition facts). */
   executable: string;
   env?: Partial<Record<EnvKey, string>>;
-  recipes?: RecipeHost;
+  /** The recipe host, or a function making it for the Buildout (see Buildout's constructor). */
+  recipes?: RecipeHost | ((buildout: Buildout) => RecipeHost);
   /** Environment variables; defaults to process.env. */
   processEnv?: Record<string, string | undefined>;
 }

@@ -1,8 +1,8 @@
-// Where an extends entry points, by zc.buildout's rules (spec §2.2):
-// URLs, local paths relative to the including file, local files named
-// from a remote file. Paths are joined, not normalised, as zc.buildout
-// does: the joined spelling is what annotations and
-// `_profile_base_location_` show.
+// Where an extends entry points, by zc.buildout's rules
+// (docs/buildout-language.md#extends-entries): URLs, local paths relative to
+// the including file, local files named from a remote file. Paths are joined,
+// not normalised, as zc.buildout does: the joined spelling is what annotations
+// and `_profile_base_location_` show.
 import { dirname, isAbsolute, resolve } from 'node:path';
 
 /** zc.buildout's _isurl: a scheme followed by `://` at the start. */

@@ -1,20 +1,30 @@
-// `<= macro` (spec §3): a section starts from the raw options of the
+// `<= macro` (docs/buildout-language.md#macros, zc.buildout's
+// Options._do_extend_raw): a section starts from the raw options of the
 // sections it names (one per line, later ones winning, each expanded by its
 // own `<` first), then its own options apply on top, `+=`/`-=` included.
-// Values are copied raw: their references are substituted later, in the
-// using section.
-import type { Buildout } from './buildout.ts';
+// Values are copied raw: their references are substituted later, in the using
+// section.
 import type { Section } from './entry.ts';
 import { mergeSection } from './merge.ts';
 import { pyStrip } from '../python/text.ts';
 import { didYouMean } from './suggest.ts';
 import { entryKeySpan, entrySpan } from './provenance.ts';
+import type { ErrorInit, TrailFrame } from './trail.ts';
+import type { BuildoutError } from '../parser/diagnostic.ts';
 
-export function expandMacros(buildout: Buildout, name: string, own: Section): Section {
+/** What macro expansion needs from the resolver. */
+export interface MacroResolver {
+  readonly trail: TrailFrame[];
+  error(init: ErrorInit): BuildoutError;
+  rawSection(name: string): Section | undefined;
+  rawSectionNames(): IterableIterator<string>;
+}
+
+export function expandMacros(buildout: MacroResolver, name: string, own: Section): Section {
   return expand(buildout, name, own, []);
 }
 
-function expand(buildout: Buildout, name: string, data: Section, doing: string[]): Section {
+function expand(buildout: MacroResolver, name: string, data: Section, doing: string[]): Section {
   if (name === 'buildout') return data;
   if (doing.includes(name)) {
     const cycle = [...doing.slice(doing.indexOf(name)), name];

@@ -2,8 +2,9 @@
 // immutable entries: a later layer's `=` replaces, `+=` appends lines,
 // `-=` removes lines, in the order zc.buildout processes the keys.
 import { pyRstripChars } from '../python/text.ts';
-import { added, entry, overridden, removed, type Config, type Entry, type Section } from './entry.ts';
+import { added, entry, overridden, removed, type Config, type Section } from './entry.ts';
 import { BuildoutError } from '../parser/diagnostic.ts';
+import { splitKey } from '../parser/parse.ts';
 
 /** Python's string ordering (code points, not UTF-16 units). */
 export function comparePy(a: string, b: string): number {
@@ -43,18 +44,12 @@ export function mergeSection(base: Section | undefined, over: Section): Section 
   }
   if (hasOperators) {
     for (const k of processingOrder([...over.keys()])) {
+      const { name, operator } = splitKey(k);
+      if (operator === '=') continue;
       const v = later.get(k)!;
-      if (k.endsWith('+')) {
-        const name = pyRstripChars(k, ' +');
-        const old = later.get(name) ?? base?.get(name) ?? entry('', 'IMPLICIT_VALUE');
-        later.set(name, added(old, v));
-        later.delete(k);
-      } else if (k.endsWith('-')) {
-        const name = pyRstripChars(k, ' -');
-        const old = later.get(name) ?? base?.get(name) ?? entry('', 'IMPLICIT_VALUE');
-        later.set(name, removed(old, v));
-        later.delete(k);
-      }
+      const old = later.get(name) ?? base?.get(name) ?? entry('', 'IMPLICIT_VALUE');
+      later.set(name, operator === '+=' ? added(old, v) : removed(old, v));
+      later.delete(k);
     }
   }
   const result: Section = new Map(base);
@@ -115,6 +110,3 @@ export function cloneConfig(c: Config): Config {
   return new Map(c);
 }
 
-export function getEntry(c: Config, section: string, option: string): Entry | undefined {
-  return c.get(section)?.get(option);
-}

@@ -7,12 +7,38 @@
 import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
 import { scanTemplate, type Reference } from '../parser/references.ts';
 import { pySplitWhitespace } from '../python/text.ts';
-import type { Buildout } from './buildout.ts';
 import type { Entry, Section } from './entry.ts';
 import { expandMacros } from './macros.ts';
 import { sortedPy } from './merge.ts';
 import { entrySpan, referenceSpan } from './provenance.ts';
 import { didYouMean } from './suggest.ts';
+import type { ErrorInit, TrailFrame, Via } from './trail.ts';
+
+/**
+ * Tolerant resolution (the linter's): a reference that cannot be resolved
+ * (missing section or option, circular, malformed) reads as `marker`, an
+ * UNKNOWN that flows into every value built from it, and its error is
+ * collected instead of thrown.
+ */
+export interface Tolerance {
+  readonly marker: string;
+  /** Told of each tolerated error; `error()` builds it (located, with its chain) when the collector wants it. */
+  tolerated(error: () => BuildoutError): void;
+}
+
+/** What a section needs from the resolver that owns it (profile/buildout.ts's Buildout). */
+export interface SectionResolver {
+  readonly tolerance?: Tolerance | undefined;
+  readonly parts: string[];
+  readonly trail: TrailFrame[];
+  section(name: string, via?: Via): Options;
+  recipeInit(options: Options): void;
+  unknownOption(options: Options, option: string): string | undefined;
+  /** A located error with the trail that led to it (`trail`: a snapshot taken earlier, default: now). */
+  error(init: ErrorInit, trail?: readonly TrailFrame[]): BuildoutError;
+  rawSection(name: string): Section | undefined;
+  rawSectionNames(): IterableIterator<string>;
+}
 
 export type SeenKey = string;
 /** The options being substituted, innermost last, to detect cycles and show them. */
@@ -30,14 +56,15 @@ export class Options {
   /**
    * Sections this one depends on, other than itself and [buildout]: those
    * its values reference and those its recipe read (the SlapOS fork hashes
-   * them into the part's signature, spec §8.5).
+   * them into the part's signature:
+   * docs/slapos-fork.md#dependency-hashes-in-signatures).
    */
   readonly dependencies = new Set<string>();
   initialised = false;
   failed: BuildoutError | undefined;
 
   constructor(
-    readonly buildout: Buildout,
+    readonly buildout: SectionResolver,
     readonly name: string,
     raw: Section,
   ) {
@@ -47,18 +74,33 @@ export class Options {
   /** zc.buildout's Options._initialize. */
   initialise(): void {
     const name = this.name;
-    if (this.raw.has('<')) this.raw = expandMacros(this.buildout, name, this.raw);
+    if (this.raw.has('<')) this.tolerating(() => (this.raw = expandMacros(this.buildout, name, this.raw)));
     for (const k of sortedPy(this.raw.keys())) {
       const e = this.raw.get(k)!;
       if (e.value.includes('${')) this.cook(k, e);
     }
     if (name === 'buildout') return;
     for (const dep of pySplitWhitespace(this.get('<part-dependencies>') ?? '')) {
-      this.buildout.section(dep, { section: name, option: '<part-dependencies>' });
+      this.tolerating(() => this.buildout.section(dep, { section: name, option: '<part-dependencies>' }));
     }
     if (this.get('recipe')) {
       this.buildout.recipeInit(this);
       this.buildout.parts.push(name);
+    }
+  }
+
+  /** Run a step of initialisation; when resolving tolerantly, its error is collected and initialisation goes on. */
+  private tolerating(step: () => unknown): void {
+    const tolerance = this.buildout.tolerance;
+    if (!tolerance) {
+      step();
+      return;
+    }
+    try {
+      step();
+    } catch (e) {
+      if (!(e instanceof BuildoutError)) throw e;
+      tolerance.tolerated(() => e);
     }
   }
 
@@ -89,8 +131,13 @@ export class Options {
         if (!seen) seen = [{ key, section: this.name, option }];
         else if (seen.some((s) => s.key === key)) throw this.circular(seen, option);
         else seen.push({ key, section: this.name, option });
-        v = this.substitute(v, seen, this.cooked.has(option) ? undefined : e, option);
-        seen.pop();
+        const depth = seen.length;
+        try {
+          v = this.substitute(v, seen, this.cooked.has(option) ? undefined : e, option);
+        } finally {
+          // a tolerant resolution goes on after an error: the stack must be as it was
+          seen.length = depth - 1;
+        }
       } finally {
         this.buildout.trail.pop();
       }
@@ -171,10 +218,33 @@ export class Options {
   }
 
   private resolveReference(ref: Reference, seen: Seen, entry: Entry | undefined, option: string): string {
+    const tolerance = this.buildout.tolerance;
+    if (!tolerance) return this.lookup(ref, seen, entry, option);
+    const depth = seen.length;
+    try {
+      return this.lookup(ref, seen, entry, option);
+    } catch (e) {
+      if (!(e instanceof BuildoutError)) throw e;
+      seen.length = depth;
+      tolerance.tolerated(() => e);
+      return tolerance.marker;
+    }
+  }
+
+  /** A tolerated error, built only if the collector asks (the common ones are cheap to tolerate). */
+  private tolerate(init: () => ErrorInit): string {
+    const tolerance = this.buildout.tolerance!;
+    const trail = [...this.buildout.trail];
+    tolerance.tolerated(() => this.buildout.error(init(), trail));
+    return tolerance.marker;
+  }
+
+  private lookup(ref: Reference, seen: Seen, entry: Entry | undefined, option: string): string {
     // spans are computed only for errors: replaying a value's history is not free
     const locate = () => (entry ? referenceSpan(entry, ref) : undefined);
     if (ref.problem) throw this.badReference(ref, locate());
     const section = ref.section || this.name;
+    if (this.buildout.tolerance && !this.buildout.rawSection(section)) return this.tolerate(() => undefinedSection(section, locate(), [...this.buildout.rawSectionNames()]));
     const target = this.buildout.section(section, { section: this.name, option, ref: ref.text, locate });
     if (section !== this.name && section !== 'buildout') this.dependencies.add(section);
     const v = target.get(ref.option, seen);
@@ -182,12 +252,14 @@ export class Options {
     if (ref.option === '_buildout_section_name_') return this.name;
     const unknown = this.buildout.unknownOption(target, ref.option);
     if (unknown !== undefined) return unknown;
-    throw this.buildout.error({
+    const init = (): ErrorInit => ({
       rule: 'undefined-option',
       message: `Referenced option does not exist: ${section} ${ref.option}`,
       span: locate(),
       hint: () => didYouMean(ref.option, target.keys()),
     });
+    if (this.buildout.tolerance) return this.tolerate(init);
+    throw this.buildout.error(init());
   }
 
   private badReference(ref: Reference, span: Diagnostic['span']): BuildoutError {
@@ -217,4 +289,14 @@ export class Options {
       span: e ? entrySpan(e, 0, Math.min(e.value.length, e.value.indexOf('\n') < 0 ? e.value.length : e.value.indexOf('\n'))) : undefined,
     });
   }
+}
+
+/** zc.buildout's error for a reference to a section the configuration does not have. */
+export function undefinedSection(name: string, span: Diagnostic['span'], known: Iterable<string>): ErrorInit {
+  return {
+    rule: 'undefined-section',
+    message: `The referenced section, '${name}', was not defined.`,
+    span,
+    hint: () => didYouMean(name, known),
+  };
 }

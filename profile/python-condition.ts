@@ -1,10 +1,11 @@
-// Python section conditions (spec §1.3): the text `[CONDITION]` evaluated
-// with tsbuildout's safe Python evaluator, its first item deciding, against
-// zc.buildout's condition globals for the target environment: the modules
-// sys, os, platform and re, and python2/python3/pythonXY, cpython/pypy/…,
-// linux/windows/…, posix, bits32/bits64, little_endian/big_endian. Names
-// are computed when first used, so the interpreter is only asked about its
-// version when a condition needs it.
+// Python section conditions (docs/buildout-language.md#conditional-sections):
+// the text `[CONDITION]` evaluated with tsbuildout's safe Python evaluator,
+// its first item deciding, against zc.buildout's condition globals for the
+// target environment: the modules sys, os, platform and re, and
+// python2/python3/pythonXY, cpython/pypy/…, linux/windows/…, posix,
+// bits32/bits64, little_endian/big_endian. Names are computed when first used,
+// so the interpreter is only asked about its version when a condition needs
+// it.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { truthy } from '../python/compare.ts';
 import { PyException } from '../python/exceptions.ts';

@@ -1,7 +1,8 @@
-// The three flavours of buildout tsbuildout reproduces, as data. Code
-// asks one question of the mode (`rules.dedupeExtends`, …) instead of
-// testing mode names everywhere. See ../shared/spec/buildout-semantics.md
-// §2.4, §2.5, §8 and the README.
+// The three flavours of buildout tsbuildout reproduces, as data. Code asks one
+// question of the mode (`rules.dedupeExtends`, …) instead of testing mode
+// names everywhere. See docs/buildout-language.md#nested-extends,
+// docs/buildout-language.md#flattened-extends,
+// docs/slapos-fork.md#summary-of-the-differences and the README ("Semantics").
 
 export type SemanticsMode = 'slapos' | 'buildout2' | 'upstream';
 
@@ -36,7 +37,10 @@ export interface Semantics {
   markers: boolean;
   /** The highest `pythonXY` condition global (python36 in 2.x, python315 in 3.x). */
   pythonGlobals: readonly string[];
-  /** Part signatures include hashes of the sections a part depends on (SlapOS fork, spec §8.5). */
+  /**
+   * Part signatures include hashes of the sections a part depends on
+   * (docs/slapos-fork.md#dependency-hashes-in-signatures).
+   */
   dependencySignatures: boolean;
   /** An updated part keeps its place in .installed.cfg (fork) or moves to the end (upstream). */
   stableInstalledOrder: boolean;

@@ -1,8 +1,10 @@
 // The value a consumer (a recipe, a template context, a saved
 // .installed.cfg, the resolve output) receives.
 // - In the SlapOS fork `$${` stands for a literal `${` and is unescaped only
-//   here, at the end (spec §8.3); elsewhere `$$` stays.
-// - The fork's typed values (spec §8.4): a value written `!py!EXPR` (or
+//   here, at the end (docs/slapos-fork.md#escaped-references); elsewhere
+//   `$$` stays.
+// - The fork's typed values (docs/slapos-fork.md#typed-option-values): a
+//   value written `!py!EXPR` (or
 //   `!py3!EXPR`) is a Python expression evaluated after substitution, with
 //   few builtins; a recipe's non-string value is saved as `!py!` + repr.
 import { PyException } from '../python/exceptions.ts';

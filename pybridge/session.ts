@@ -9,19 +9,15 @@ import { SectionExistsError, type Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { storedValue, typedValue } from '../profile/values.ts';
 import type { PyValue } from '../python/value.ts';
-import type { Logger } from '../recipes/api.ts';
+import type { Logger, PythonBridge, PythonRecipeHandle } from '../recipes/api.ts';
 import { eggDirectories } from '../recipes/python-egg.ts';
 import { CodecError, decode, encode, type Wire } from './codec.ts';
 import { pythonError } from './errors.ts';
 import { BridgeCrash, CallbackRefusal, PythonFailure, PythonProcess } from './process.ts';
 import { RemoteObjects } from './remote.ts';
 
-export interface RecipeHandle {
-  handle: number;
-  part: string;
-}
 
-export class BridgeSession {
+export class BridgeSession implements PythonBridge {
   private proc: PythonProcess | undefined;
   /** The parts whose Python code is running, innermost last: reads of other sections make them dependencies. */
   private readonly running: string[] = [];
@@ -86,7 +82,7 @@ export class BridgeSession {
   }
 
   /** slapos.recipe.build's constructor: runs `init` code. */
-  buildInit(part: string): RecipeHandle {
+  buildInit(part: string): PythonRecipeHandle {
     // the options the recipe's constructor reads go along with the call
     const options = this.buildout.section(part);
     const read: [string, Wire][] = [];
@@ -98,11 +94,11 @@ export class BridgeSession {
     return { handle: this.call(part, 'init', 'build.init', [part, read]) as number, part };
   }
 
-  install(h: RecipeHandle, option = 'install'): string[] | null {
+  install(h: PythonRecipeHandle, option = 'install'): string[] | null {
     return this.call(h.part, option, 'install', [h.handle]) as string[] | null;
   }
 
-  update(h: RecipeHandle, option = 'update'): string[] | null {
+  update(h: PythonRecipeHandle, option = 'update'): string[] | null {
     return this.call(h.part, option, 'update', [h.handle]) as string[] | null;
   }
 

@@ -191,7 +191,6 @@ export function pyCompare(op: CompareOp, a: PyValue, b: PyValue): boolean {
   throw notSupported(op, a, b);
 }
 
-export const pyLt = (a: PyValue, b: PyValue) => pyCompare('<', a, b);
 
 /** A total comparator for sorting: uses only `<`, as list.sort does. */
 export function sortCompare(a: PyValue, b: PyValue): number {

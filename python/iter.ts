@@ -4,7 +4,6 @@
 
 import { PyException, typeError } from './exceptions.ts';
 import { pyEq } from './compare.ts';
-import { keyOf } from './hash.ts';
 import { strLen } from './codepoints.ts';
 import {
   PyBytes,
@@ -168,7 +167,3 @@ export function pyContains(haystack: PyValue, needle: PyValue): boolean {
   throw typeError(`argument of type '${typeName(haystack)}' is not iterable`);
 }
 
-/** Raises the TypeError of hash() for unhashable values. */
-export function checkHashable(v: PyValue): void {
-  keyOf(v);
-}

@@ -19,11 +19,6 @@ export function isPySpaceCode(code: number): boolean {
   return wsCodes.has(code);
 }
 
-/** str.isspace() for one character; false for the empty string. */
-export function isPySpace(ch: string): boolean {
-  return ch.length > 0 && wsCodes.has(ch.charCodeAt(0));
-}
-
 export function pyStrip(s: string): string {
   return pyRstrip(pyLstrip(s));
 }

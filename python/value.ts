@@ -466,14 +466,7 @@ export class PyType extends PyObject {
 
 // ---- guards -----------------------------------------------------------------
 
-export const isStr = (v: PyValue): v is string => typeof v === 'string';
 export const isInt = (v: PyValue): v is bigint => typeof v === 'bigint';
-export const isFloat = (v: PyValue): v is number => typeof v === 'number';
-export const isBool = (v: PyValue): v is boolean => typeof v === 'boolean';
-export const isNone = (v: PyValue): v is null => v === null;
-/** int or bool: what Python accepts as an integer (an index, a count). */
-export const isIntegral = (v: PyValue): v is bigint | boolean =>
-  typeof v === 'bigint' || typeof v === 'boolean';
 /** int, bool or float. */
 export const isNumber = (v: PyValue): v is bigint | boolean | number =>
   typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';
@@ -481,11 +474,6 @@ export const isNumber = (v: PyValue): v is bigint | boolean | number =>
 // ---- constructors -------------------------------------------------------------
 
 export const pyInt = (n: number | bigint): bigint => (typeof n === 'bigint' ? n : BigInt(n));
-export const pyList = (items: PyValue[] = []) => new PyList(items);
-export const pyTuple = (items: readonly PyValue[] = []) => new PyTuple(items);
-export const pyDict = (pairs?: Iterable<readonly [PyValue, PyValue]>) => new PyDict(pairs);
-export const pySet = (items?: Iterable<PyValue>) => new PySet(items);
-export const pyFrozenSet = (items?: Iterable<PyValue>) => new PyFrozenSet(items);
 
 /** A host function; `name` is what repr() and error messages show. */
 export function hostFunction(name: string, fn: PyCallable): PyFunction {

@@ -3,7 +3,6 @@
 // optional uninstall entry point) with typed option values as the SlapOS
 // fork has them.
 import type { PyValue } from '../python/value.ts';
-import type { BridgeSession } from '../pybridge/session.ts';
 import type { RecipeSchema } from './schema.ts';
 
 /** The options of one section, as a recipe sees them. */
@@ -58,6 +57,41 @@ export interface Logger {
   debug(message: string): void;
 }
 
+/** A Python recipe's constructed object in the bridge (slapos.recipe.build code, a recipe egg). */
+export interface PythonRecipeHandle {
+  handle: number;
+  part: string;
+}
+
+/**
+ * The run's Python, as recipes use it (pybridge/session.ts's BridgeSession
+ * implements it; recipes never import the bridge itself).
+ */
+export interface PythonBridge {
+  /** A call for a part (its code runs; reads of other sections are its dependencies). */
+  call(part: string | undefined, option: string | undefined, method: string, args: unknown[]): unknown;
+  /** slapos.recipe.build's constructor: runs `init` code. */
+  buildInit(part: string): PythonRecipeHandle;
+  install(h: PythonRecipeHandle, option?: string): string[] | null;
+  update(h: PythonRecipeHandle, option?: string): string[] | null;
+  /** A Python module, held by the bridge (a jinja2 context's `import` of a module tsbuildout does not provide). */
+  importModule(name: string): PyValue;
+}
+
+/** A buildout a recipe runs inside its own install (switch-softwaretype's sub-buildout). */
+export interface SubBuildout {
+  /** The profile to run. */
+  config: string;
+  /** Where it runs (the parent's directory). */
+  cwd: string;
+  semantics: import('../profile/semantics.ts').SemanticsMode;
+  assignments: { section: string; option: string; value: string }[];
+  /** The interpreter conditions test and the bridge runs. */
+  executable: string;
+  logger: Logger;
+  stubSoftware: boolean;
+}
+
 export interface RecipeContext {
   /** The part (section) name. */
   name: string;
@@ -65,7 +99,12 @@ export interface RecipeContext {
   buildout: BuildoutView;
   logger: Logger;
   /** The run's Python bridge, started on first use (slapos.recipe.build code, Python recipe eggs); absent where no run is. */
-  python?: () => BridgeSession;
+  python?: () => PythonBridge;
+  /**
+   * Run another buildout in this run's process, without taking the
+   * directory lock this run holds; absent where no run is (inspection).
+   */
+  runBuildout?: (sub: SubBuildout) => Promise<void>;
 }
 
 /** What install/update return: the paths buildout removes on uninstall. */
@@ -86,7 +125,7 @@ export interface UninstallContext {
   directory: string;
   logger: Logger;
   /** The run's Python bridge (Python recipe eggs' uninstall entry points). */
-  python?: () => BridgeSession;
+  python?: () => PythonBridge;
 }
 
 export interface RecipeModule {

@@ -1,6 +1,6 @@
-// slapos.cookbook:mkdirectory (spec §2.5): every option but `recipe` and
-// `mode` is a directory to create (sorted order). Nothing is returned:
-// directories may hold user data and are never removed.
+// slapos.cookbook:mkdirectory (docs/slapos-recipes.md#mkdirectory): every
+// option but `recipe` and `mode` is a directory to create (sorted order).
+// Nothing is returned: directories may hold user data and are never removed.
 import { mkdirSync, statSync } from 'node:fs';
 import type { RecipeModule } from './api.ts';
 import { modeOption } from './lib/files.ts';

@@ -1,6 +1,6 @@
-// plone.recipe.command (spec §2.6): `command` runs at install,
-// `update-command` at update, through the shell from the buildout
-// directory; `location` lists paths buildout removes on uninstall;
+// plone.recipe.command (docs/slapos-recipes.md#plonerecipecommand): `command`
+// runs at install, `update-command` at update, through the shell from the
+// buildout directory; `location` lists paths buildout removes on uninstall;
 // `stop-on-error` makes a failing command fail the run.
 import { spawnSync } from 'node:child_process';
 import { RecipeError, type RecipeModule } from './api.ts';

@@ -1,5 +1,5 @@
-// Recipes by `egg:entry` name. A recipe spec is a requirement and an
-// optional entry name (spec §5.2): `slapos.cookbook:wrapper`,
+// Recipes by `egg:entry` name. A recipe spec is a requirement and an optional
+// entry name (docs/buildout-run.md#recipe-specs): `slapos.cookbook:wrapper`,
 // `zc.recipe.egg==2.0.7:scripts`, `plone.recipe.command` (entry `default`).
 import type { RecipeModule } from './api.ts';
 

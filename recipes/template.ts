@@ -1,17 +1,20 @@
 // Template recipes that expand buildout substitutions (`${section:option}`,
 // `$${` for a literal `${`) in a text and write the result.
 //
-// slapos.recipe.template (default entry, spec §2.2): `url` (a path or URL,
-// checked against `md5sum` when given), whose text is substituted when the
-// section is initialised (every reference is a dependency of the part), or
-// `inline`, an option value buildout already substituted. Install creates missing parent directories and writes `output`; a
-// file that already has those bytes is left alone and only gets its mode
-// fixed. Mode: `mode` (octal), else 0666, or 0777 when the text starts with
-// `#!`, less the umask. Returns [output]; update writes again (a no-op when
-// nothing changed), or does nothing at all when `md5sum` pins the template.
+// slapos.recipe.template (default entry,
+// docs/slapos-recipes.md#slaposrecipetemplate): `url` (a path or URL, checked
+// against `md5sum` when given), whose text is substituted when the section is
+// initialised (every reference is a dependency of the part), or `inline`, an
+// option value buildout already substituted. Install creates missing parent
+// directories and writes `output`; a file that already has those bytes is left
+// alone and only gets its mode fixed. Mode: `mode` (octal), else 0666, or 0777
+// when the text starts with `#!`, less the umask. Returns [output]; update
+// writes again (a no-op when nothing changed), or does nothing at all when
+// `md5sum` pins the template.
 //
-// collective.recipe.template (spec §2.14): `input` (a path or URL, or
-// `inline:` followed by the text) or `url` (with `md5sum`), `output`,
+// collective.recipe.template
+// (docs/slapos-recipes.md#collectiverecipetemplate): `input` (a path or URL,
+// or `inline:` followed by the text) or `url` (with `md5sum`), `output`,
 // `mode`; without `mode` a file input's mode is copied. Substituted at init
 // too; update = install.
 import { mkdirSync, statSync } from 'node:fs';

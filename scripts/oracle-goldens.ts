@@ -104,8 +104,9 @@ export function readCase(dir: string): CaseDescription {
   const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<CaseDescription>;
   const where = `${file}:`;
   if (typeof data.description !== 'string' || !data.description) throw new Error(`${where} missing "description"`);
-  if (!Array.isArray(data.spec) || !data.spec.every((s) => typeof s === 'string'))
-    throw new Error(`${where} "spec" must be a list of strings`);
+  // the docs/ headings the case checks (test/architecture/docs-links.test.ts checks they exist)
+  if (!Array.isArray(data.spec) || !data.spec.every((s) => typeof s === 'string' && /^docs\/[\w.-]+\.md#[\w-]+$/.test(s)))
+    throw new Error(`${where} "spec" must be a list of docs/<file>.md#<anchor> references`);
   if (!Array.isArray(data.args) || !data.args.every((s) => typeof s === 'string'))
     throw new Error(`${where} "args" must be a list of strings`);
   for (const a of data.args) {

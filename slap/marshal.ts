@@ -52,9 +52,10 @@ export function marshal(value: PyValue): string {
     if (typeof v === 'boolean') return tag('bool', v ? '1' : '0');
     if (typeof v === 'bigint') return tag(v > -(10n ** 24n) && v < 10n ** 24n ? 'int' : 'long', v.toString());
     if (typeof v === 'number') return tag('float', repr(v));
-    if (typeof v === 'string') return tag('string', xmlEscape(saxEscape(v)));
+    // lxml writes an empty string element open and closed, unlike empty containers
+    if (typeof v === 'string') return `<string>${xmlEscape(saxEscape(v))}</string>`;
     if (v instanceof PyTuple) return tag('tuple', v.items.map(m).join(''));
-    // ids are numbered as elements open (xml_marshaller's preorder)
+    // ids are numbered in document order: a container's before its items'
     if (v instanceof PyList) {
       const attrs = ` id="i${++id}"`;
       return tag('list', v.items.map(m).join(''), attrs);

@@ -1,6 +1,7 @@
-// `annotate [SECTION …]`: the merged raw configuration with where each
-// value came from, in zc.buildout's format (spec §6.8); `--json` gives
-// every step of every value with its file, line and column.
+// `annotate [SECTION …]`: the merged raw configuration with where each value
+// came from, in zc.buildout's format
+// (docs/buildout-run.md#annotate-and-query); `--json` gives every step of
+// every value with its file, line and column.
 import { relative } from 'node:path';
 import { steps, type Config, type Entry, type Step } from '../../profile/entry.ts';
 import { loadBuildout } from '../../profile/load.ts';

@@ -1,25 +1,73 @@
-// `tsbuildout master [--db FILE] [--listen HOST:PORT] [--partitions N]`:
-// the local master served over HTTP with the SLAP protocol, as `slapos
-// proxy` serves it, until interrupted. By default the node's database
-// (<root>/master.db) on the port `node instance` uses, so both share it.
+// `tsbuildout master [--cfg FILE] [--db FILE] [--listen HOST:PORT]
+// [--computer ID] [--partitions N] [--root DIR]`: the local master served
+// over HTTP as `slapos proxy` serves it, until interrupted.
+//
+// With --cfg, the proxy's own configuration file (`slapos proxy start
+// --cfg FILE`): [slapos] computer_id, [slapproxy] host, port, database_uri,
+// software_product_list; the options given on the command line win, as
+// the proxy's do. Without it, the node's database (<root>/master.db) on the
+// port `node instance` uses, formatted with the node's partitions, so both
+// share it.
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
+import { UserError } from '../../parser/diagnostic.ts';
 import { LocalMaster } from '../../slapos/master/local.ts';
+import { readProxyConfig } from '../../slapos/master/proxy-config.ts';
 import { serveMaster } from '../../slapos/master/server.ts';
 import { commandOptions, nodeFrom } from './node.ts';
 
-export async function masterCommand(ctx: CommandContext): Promise<number> {
-  const o = commandOptions(ctx.args.args, ['--db', '--listen', '--partitions', '--root', '--computer'], []);
-  if (o.positional.length) throw new UsageError(`unexpected argument ${o.positional[0]}`);
-  const { paths, settings } = await nodeFrom(o);
-  const listen = o.values.get('--listen') ?? `127.0.0.1:${settings['master-port']}`;
+function listenOption(listen: string): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(listen);
   if (!m) throw new UsageError(`--listen: expected HOST:PORT, got '${listen}'`);
-  const host = m[1]!.replace(/^\[(.*)\]$/, '$1');
-  const master = await LocalMaster.open(o.values.get('--db') ?? paths.database);
-  const computer = o.values.get('--computer') ?? settings.computer;
-  if (master.partitionCount(computer) < settings.partitions) master.format(settings.partitions, computer);
-  const serving = await serveMaster(master, host, Number(m[2]));
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) };
+}
+
+export async function masterCommand(ctx: CommandContext): Promise<number> {
+  const o = commandOptions(ctx.args.args, ['--cfg', '--db', '--listen', '--partitions', '--root', '--computer'], []);
+  if (o.positional.length) throw new UsageError(`unexpected argument ${o.positional[0]}`);
+  let master: LocalMaster;
+  let host: string;
+  let port: number;
+  let computer: string;
+  const cfgPath = o.values.get('--cfg');
+  if (cfgPath !== undefined) {
+    const cfg = readProxyConfig(cfgPath);
+    if (cfg.unused.length) ctx.err(`Not used by tsbuildout master: ${cfg.unused.join(', ')}`);
+    computer = o.values.get('--computer') ?? cfg.computerId ?? '';
+    if (!computer) throw new UserError(`${cfgPath}: [slapos] computer_id is required`);
+    const database = o.values.get('--db') ?? cfg.databaseUri;
+    if (!database) throw new UserError(`${cfgPath}: [slapproxy] database_uri is required`);
+    const listen = o.values.get('--listen');
+    if (listen !== undefined) ({ host, port } = listenOption(listen));
+    else {
+      host = cfg.host ?? '127.0.0.1';
+      if (cfg.port === undefined) throw new UserError(`${cfgPath}: [slapproxy] port is required`);
+      if (!/^\d+$/.test(cfg.port)) throw new UserError(`${cfgPath}: [slapproxy] port: not a number: ${cfg.port}`);
+      port = Number(cfg.port);
+    }
+    master = await LocalMaster.open(database, { computerId: computer, softwareProducts: cfg.softwareProducts });
+    const partitions = o.values.get('--partitions');
+    if (partitions !== undefined) {
+      if (!/^\d+$/.test(partitions)) throw new UsageError(`--partitions: expected a number, got '${partitions}'`);
+      if (master.partitionCount(computer) < Number(partitions)) master.format(Number(partitions), computer);
+    }
+  } else {
+    const { paths, settings } = await nodeFrom(o);
+    ({ host, port } = listenOption(o.values.get('--listen') ?? `127.0.0.1:${settings['master-port']}`));
+    computer = o.values.get('--computer') ?? settings.computer;
+    master = await LocalMaster.open(o.values.get('--db') ?? paths.database, { computerId: computer });
+    if (master.partitionCount(computer) < settings.partitions) master.format(settings.partitions, computer);
+  }
+  if (master.migrationBackup) ctx.out(`Migrated the database to the proxy's schema (version 17); the old one is saved in ${master.migrationBackup}`);
+  let serving;
+  try {
+    serving = await serveMaster(master, host, port);
+  } catch (e) {
+    master.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${host}:${port}: ${code}`);
+    throw e;
+  }
   ctx.out(`Serving the local master (${master.partitionCount(computer)} partitions on computer ${computer}) at ${serving.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

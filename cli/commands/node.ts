@@ -163,7 +163,8 @@ async function status(ctx: CommandContext, paths: NodePaths, settings: NodeSetti
         'software-release': sr.attr('_software_release'),
         'software-type': params.get('slap_software_type'),
         state: cp.attr('_requested_state'),
-        status: cp.attr('_access_status'),
+        // the proxy's documents carry no access status: the local master's reports have it
+        status: cp.attr('_access_status') ?? master.local?.accessStatus(settings.computer, pid),
         services: procs.filter((p) => p.group === pid).map((p) => ({ name: p.name, state: p.statename, pid: p.pid })),
         promises: lastResults(paths.partition(pid)),
       });

@@ -1,5 +1,5 @@
 // `query [SECTION:]OPTION`: the raw merged value, before macros and
-// substitution (spec §6.8).
+// substitution (docs/buildout-run.md#annotate-and-query).
 import { loadBuildout } from '../../profile/load.ts';
 import { didYouMean } from '../../profile/suggest.ts';
 import type { CommandContext } from '../context.ts';

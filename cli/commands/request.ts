@@ -55,7 +55,8 @@ export async function requestCommand(ctx: CommandContext): Promise<number> {
     const computer = settings['master-url'] ? await declareComputer(master.api, paths, settings, (l) => ctx.out(l)) : await master.api.computerInformation(settings.computer);
     const listed = computer?.attr('_software_release_list');
     const supplied = listed instanceof PyList && (listed.items as SlapObject[]).some((s) => s.attr('_software_release') === sr && s.attr('_requested_state') !== 'destroyed');
-    if (!supplied) await master.api.supply(sr, settings.computer);
+    // a shared instance is hosted by an instance already there: nothing to supply
+    if (!supplied && !o.flags.has('--shared')) await master.api.supply(sr, settings.computer);
     // a person's request (OpenOrder.request), on this node's computer
     const filter = PyDict.fromObject({ computer_guid: settings.computer });
     const answer = await master.api.request({ softwareRelease: sr, softwareType: type, title: name, shared: o.flags.has('--shared'), parameters, filter, state: o.values.get('--state') ?? 'started' });

@@ -1,4 +1,5 @@
-// slapos.recipe.build:download and :download-unpacked (spec §2.7).
+// slapos.recipe.build:download and :download-unpacked
+// (docs/slapos-recipes.md#slaposrecipebuild).
 //
 // :download fetches `url` (checked against `md5sum`) at install. Without
 // `destination`, init writes back `location` = `${buildout:parts-directory}/

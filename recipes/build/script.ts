@@ -1,12 +1,13 @@
-// slapos.recipe.build, default entry (spec §2.7): Python code in `init`
-// (run when the section is initialised, so also in dry runs), `install`
-// (must create `location`, which buildout then tracks and removes) and
-// `update` (every later run; without `install`, install runs `update` and
-// `location` is ignored), with `self`, `options` and `location` in scope.
-// The code runs in the Python bridge (pybridge/), whose Script class
-// reproduces the recipe: `self.buildout`, `self.options`, `self.name`,
-// `self.download()`, `self.extract()`, `self.copyTree()`, `self.environ`,
-// `self.cleanup_list`, the module's helpers (guessworkdir, …).
+// slapos.recipe.build, default entry
+// (docs/slapos-recipes.md#slaposrecipebuild): Python code in `init` (run when
+// the section is initialised, so also in dry runs), `install` (must create
+// `location`, which buildout then tracks and removes) and `update` (every
+// later run; without `install`, install runs `update` and `location` is
+// ignored), with `self`, `options` and `location` in scope. The code runs in
+// the Python bridge (pybridge/), whose Script class reproduces the recipe:
+// `self.buildout`, `self.options`, `self.name`, `self.download()`,
+// `self.extract()`, `self.copyTree()`, `self.environ`, `self.cleanup_list`,
+// the module's helpers (guessworkdir, …).
 //
 // A section with no code is only data: it needs no Python, install does
 // nothing. With `--stub-software`, `install`/`update` code is not run (it

@@ -1,8 +1,9 @@
-// slapos.cookbook:cron.d (spec §2.11): writes `<cron-entries>/<name>`
-// holding "<spec> <command>\n", the spec being `frequency` (a crontab spec)
-// or `time` (a systemd calendar spec, converted by systemdToCron as
-// slapos.cookbook's dcron.systemd_to_cron does). Returns the file; update =
-// install (a re-run rewrites nothing when the entry is unchanged).
+// slapos.cookbook:cron.d (docs/slapos-recipes.md#crond): writes
+// `<cron-entries>/<name>` holding "<spec> <command>\n", the spec being
+// `frequency` (a crontab spec) or `time` (a systemd calendar spec, converted
+// by systemdToCron as slapos.cookbook's dcron.systemd_to_cron does). Returns
+// the file; update = install (a re-run rewrites nothing when the entry is
+// unchanged).
 import { join } from 'node:path';
 import { strRepr } from '../../python/repr.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';

@@ -1,8 +1,8 @@
-// slapos.cookbook:free_port (spec §2.16): at init, `port` is the port this
-// part recorded in .installed.cfg by the previous run (unless 0), else the
-// first port of [minimum, maximum) that binds on `ip` (`minimum` when
-// minimum == maximum; 0 when ip is neither IPv4 nor IPv6, or no port is
-// free). Install and update do nothing.
+// slapos.cookbook:free_port (docs/slapos-recipes.md#free_port): at init,
+// `port` is the port this part recorded in .installed.cfg by the previous run
+// (unless 0), else the first port of [minimum, maximum) that binds on `ip`
+// (`minimum` when minimum == maximum; 0 when ip is neither IPv4 nor IPv6, or
+// no port is free). Install and update do nothing.
 import { isIPv4, isIPv6 } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { RecipeError, type RecipeModule } from '../api.ts';

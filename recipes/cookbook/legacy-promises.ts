@@ -1,12 +1,14 @@
-// Legacy promises (executables in etc/promise, spec §2.16 and §3.7): exit
-// status 0 when the service is fine, a message on standard error otherwise.
+// Legacy promises (executables in etc/promise,
+// docs/slapos-recipes.md#legacy-promise-recipes,
+// docs/slapos-node.md#promises): exit status 0 when the service is fine, a
+// message on standard error otherwise.
 //
 // slapos.cookbook:check_port_listening writes a Python script run by the
 // Python buildout runs with (the software release's, under slapgrid): a POSIX
 // shell cannot open a TCP connection portably, so tsbuildout does the same
 // and writes a Python script whose interpreter is `${buildout:executable}`
 // (tsbuildout's --python): connect to (hostname, port), else
-// "<port> on <hostname> isn't listening" and exit status 127.
+// "<hostname> on <port> isn't listening", in check_port_listening.py's order, and exit status 127.
 //
 // slapos.cookbook:check_url_available writes a shell script (run by
 // `dash_path`) that calls curl (`curl_path`) and compares the HTTP code:
@@ -32,7 +34,7 @@ export function portPromiseText(python: string, hostname: string, port: number):
     'try:',
     '  socket.create_connection((hostname, port)).close()',
     'except (socket.error, socket.timeout):',
-    '  sys.stderr.write("%s on %s isn\'t listening\\n" % (port, hostname))',
+    '  sys.stderr.write("%s on %s isn\'t listening\\n" % (hostname, port))',
     '  sys.exit(127)',
     '',
   ].join('\n');

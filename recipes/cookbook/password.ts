@@ -1,6 +1,7 @@
-// slapos.cookbook:generate.password (spec §2.10): a password generated once
-// and kept in `storage-path` (default `${buildout:parts-directory}/<part>`,
-// written back at init), so that it is the same on every run.
+// slapos.cookbook:generate.password (docs/slapos-recipes.md#generatepassword):
+// a password generated once and kept in `storage-path` (default
+// `${buildout:parts-directory}/<part>`, written back at init), so that it is
+// the same on every run.
 //
 // Storage: JSON `{"": "<password>"}` (Python's json.dumps with sorted keys,
 // mode 0600); an old plain-text file (the password, maybe followed by a

@@ -4,15 +4,18 @@
 // pprint'ed `config-*` options, the loop forgetting cached slapos modules,
 // then the import of RunPromise (from `module`, or `file` executed).
 //
-// Egg paths: slapos.cookbook lists the working set of `eggs` (with their
-// dependencies) from the eggs directories. tsbuildout resolves no
-// dependencies: it lists, in `eggs` order, each egg found as a develop egg
-// (`<develop-eggs>/<name>.egg-link`) or in the eggs directory (the last
-// `<name>-<version>-*.egg` in sorted order); none found gives `()`.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Egg paths: the working set of `eggs` over the develop-eggs and eggs
+// directories, with their dependencies, as slapos.cookbook lists it
+// (recipes/lib/working-set.ts); a requirement found in neither is left to
+// the interpreter's own site-packages, and none found gives `()`. slapgrid
+// runs the plugins with bin/buildout's interpreter, whose promise runner
+// takes this sys.path to import slapos.core (slapos/grid/promise/runpromises.py).
+import { existsSync } from 'node:fs';
 import { strRepr } from '../../python/repr.ts';
 import { pySplitLines, pyStrip } from '../../python/text.ts';
+import { markerEnvironment } from '../../profile/conditions.ts';
+import { TargetEnvironment } from '../../profile/environment.ts';
+import { workingSet } from '../lib/working-set.ts';
 import { PyDict, PyTuple, type PyValue } from '../../python/value.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { createFile, modeOption } from '../lib/files.ts';
@@ -53,34 +56,10 @@ export function isPythonName(name: string): boolean {
   return /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) && !KEYWORDS.has(name);
 }
 
-function normaliseProject(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '_');
-}
-
-/** Where the eggs of `eggs` are, as far as tsbuildout can tell without resolving dependencies. */
-export function eggPaths(eggs: readonly string[], developEggs: string, eggsDirectory: string): string[] {
-  const out: string[] = [];
-  const list = (dir: string) => {
-    try {
-      return readdirSync(dir).sort();
-    } catch {
-      return [];
-    }
-  };
-  const developed = list(developEggs);
-  const installed = list(eggsDirectory);
-  for (const egg of eggs) {
-    const project = normaliseProject(egg.split(/[\s[<>=!~;]/)[0]!);
-    const link = developed.find((f) => f.endsWith('.egg-link') && normaliseProject(f.slice(0, -9)) === project);
-    if (link) {
-      const target = pyStrip(pySplitLines(readFileSync(join(developEggs, link), 'utf8'))[0] ?? '');
-      if (target) out.push(target);
-      continue;
-    }
-    const found = installed.filter((f) => f.endsWith('.egg') && normaliseProject(f.split('-')[0]!) === project);
-    if (found.length) out.push(join(eggsDirectory, found[found.length - 1]!));
-  }
-  return [...new Set(out)];
+/** The sys.path entries for `eggs`: their working set (markers decided for `executable`). */
+export function eggPaths(eggs: readonly string[], developEggs: string, eggsDirectory: string, executable: string): string[] {
+  let env: Record<string, string> | undefined;
+  return workingSet(eggs, developEggs, eggsDirectory, () => (env ??= markerEnvironment(new TargetEnvironment(executable))));
 }
 
 export const promisePlugin: RecipeModule = {
@@ -130,8 +109,9 @@ export const promisePlugin: RecipeModule = {
     const eggs = pySplitLines(options.require('eggs')).map(pyStrip).filter(Boolean);
     const developEggs = options.require('develop-eggs-directory');
     const eggsDirectory = options.require('eggs-directory');
+    const executable = buildout.section('buildout').get('executable') ?? 'python3';
     const install = () => {
-      const paths = developEggs && eggsDirectory && (existsSync(developEggs) || existsSync(eggsDirectory)) ? eggPaths(eggs, developEggs, eggsDirectory) : [];
+      const paths = developEggs && eggsDirectory && (existsSync(developEggs) || existsSync(eggsDirectory)) ? eggPaths(eggs, developEggs, eggsDirectory, executable) : [];
       return [createFile(output, pluginText(paths, config, content), mode)];
     };
     return { install, update: install };

@@ -1,8 +1,8 @@
-// slapos.cookbook:publish and publish.serialised (spec §2.8): the
-// connection parameters of the instance are every option of the part but
-// `recipe` and those starting with `-`, plus the options of the sections
-// named by `-extends` (recursively; in an extended section, `-publish`
-// limits which keys are taken).
+// slapos.cookbook:publish and publish.serialised
+// (docs/slapos-recipes.md#publish): the connection parameters of the instance
+// are every option of the part but `recipe` and those starting with `-`, plus
+// the options of the sections named by `-extends` (recursively; in an extended
+// section, `-publish` limits which keys are taken).
 //
 // With a master (a [slap-connection] section with a server-url, as slapgrid
 // writes it), they are sent to it: setComputerPartitionConnectionXml, the

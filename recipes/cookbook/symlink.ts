@@ -1,7 +1,8 @@
-// slapos.cookbook:symbolic.link (spec §2.16): for each path of
-// `link-binary`, a symbolic link `<target-directory>/<basename>` → path. An
-// existing link is replaced (left alone when it already points there); any
-// other file in the way is an error. Returns the links; update = install.
+// slapos.cookbook:symbolic.link (docs/slapos-recipes.md#symboliclink): for
+// each path of `link-binary`, a symbolic link `<target-directory>/<basename>`
+// → path. An existing link is replaced (left alone when it already points
+// there); any other file in the way is an error. Returns the links; update =
+// install.
 import { lstatSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { strRepr } from '../../python/repr.ts';

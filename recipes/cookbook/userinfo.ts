@@ -1,6 +1,6 @@
-// slapos.cookbook:userinfo (spec §2.16): at init, the user running buildout
-// as options pw-name pw-uid pw-gid pw-dir pw-shell (its passwd entry) and
-// gr-name gr-gid (its group). Install and update do nothing.
+// slapos.cookbook:userinfo (docs/slapos-recipes.md#userinfo): at init, the
+// user running buildout as options pw-name pw-uid pw-gid pw-dir pw-shell (its
+// passwd entry) and gr-name gr-gid (its group). Install and update do nothing.
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { RecipeModule } from '../api.ts';

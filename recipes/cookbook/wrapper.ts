@@ -1,8 +1,8 @@
-// slapos.cookbook:wrapper (spec §2.3): a script that execs `command-line`
-// (split like Python's shlex.split) with an environment. The script is
-// lib/wrapper-script.ts's: librecipe's shell wrapper byte for byte, or, where
-// slapos.cookbook generates a Python script (wait-for-files, pidfile,
-// reserve-cpu), an equivalent POSIX sh script.
+// slapos.cookbook:wrapper (docs/slapos-recipes.md#wrapper): a script that
+// execs `command-line` (split like Python's shlex.split) with an environment.
+// The script is lib/wrapper-script.ts's: librecipe's shell wrapper byte for
+// byte, or, where slapos.cookbook generates a Python script (wait-for-files,
+// pidfile, reserve-cpu), an equivalent POSIX sh script.
 //
 // hash-files: the wrapper's name gets `-<md5>` of those files (which this
 // buildout must generate), so a changed configuration renames the service

@@ -1,8 +1,9 @@
 // The `context` and `import-list` mini-languages of
-// slapos.recipe.template:jinja2 (spec §4.1): one entry a line,
-// `TYPE NAME EXPRESSION` (split on whitespace at most twice), evaluated
-// when the section is initialised, so that `key` and `section` entries make
-// the part depend on the sections they read.
+// slapos.recipe.template:jinja2 (docs/jinja2.md#the-context-option,
+// docs/jinja2.md#the-import-list-option): one entry a line, `TYPE NAME
+// EXPRESSION` (split on whitespace at most twice), evaluated when the section
+// is initialised, so that `key` and `section` entries make the part depend on
+// the sections they read.
 import { callMethod } from '../../python/attributes.ts';
 import { PyException } from '../../python/exceptions.ts';
 import { jsonLoads } from '../../python/json.ts';
@@ -21,7 +22,6 @@ export interface ContextEntry {
   module?: string;
 }
 
-export const CONTEXT_TYPES = ['raw', 'key', 'json', 'jsonkey', 'import', 'section'] as const;
 export const IMPORT_TYPES = ['file', 'rawfile', 'folder', 'rawfolder'] as const;
 
 /**

@@ -1,9 +1,10 @@
-// The rendering environment of slapos.recipe.template:jinja2 (spec §2.1,
-// §4.1): Jinja2 with StrictUndefined, the requested extensions only, the
-// import-list loader, and a render context made of the recipe's defaults
-// (Python builtins, six, assert, dumps) and the part's context entries.
-// The defaults are render variables, not environment globals: a template
-// imported without context does not see them, as in Python.
+// The rendering environment of slapos.recipe.template:jinja2
+// (docs/jinja2.md#the-rendering-environment): Jinja2 with StrictUndefined, the
+// requested extensions only, the import-list loader, and a render context made
+// of the recipe's defaults (Python builtins, six, assert, dumps) and the
+// part's context entries. The defaults are render variables, not environment
+// globals: a template imported without context does not see them, as in
+// Python.
 import { Environment } from '../../jinja/environment.ts';
 import type { Loader } from '../../jinja/loaders.ts';
 import { RECIPE_BUILTIN_NAMES, recipeBuiltinGlobals } from '../../jinja/globals.ts';

@@ -1,10 +1,10 @@
-// slapos.recipe.template:jinja2 (slapos.recipe.template 5.1, spec §2.1 and
-// §4.1). At init: the template's location, the output, the mode and the
-// context entries are read (so `key`/`section` entries make the part depend
-// on what they read) and the import-list resolved. At install and update:
-// the template is read (or downloaded), rendered with Jinja2's semantics,
-// and written as the recipe writes it (same bytes: only the mode is fixed;
-// otherwise unlink and create, default mode 0666, 0777 with a shebang,
+// slapos.recipe.template:jinja2 (slapos.recipe.template 5.1,
+// docs/jinja2.md#the-recipe). At init: the template's location, the output,
+// the mode and the context entries are read (so `key`/`section` entries make
+// the part depend on what they read) and the import-list resolved. At install
+// and update: the template is read (or downloaded), rendered with Jinja2's
+// semantics, and written as the recipe writes it (same bytes: only the mode is
+// fixed; otherwise unlink and create, default mode 0666, 0777 with a shebang,
 // masked by the umask; `once` renders only while its marker is absent).
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';

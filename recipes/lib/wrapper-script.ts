@@ -1,9 +1,9 @@
-// librecipe's createWrapper (spec §2.0): the shell script that replaces
-// itself with a command. The plain form is byte-exact to slapos.cookbook's:
-// `#!/bin/sh -e`, an optional `trap '' SIG`, sorted `export` lines, then
-// `exec` and the shell-quoted arguments with `"$@"` last, folded at 40
-// columns (a line of 40 characters or more ends with ` \` and the next
-// argument starts a new line after a TAB).
+// librecipe's createWrapper (docs/slapos-recipes.md#wrapper-scripts): the
+// shell script that replaces itself with a command. The plain form is
+// byte-exact to slapos.cookbook's: `#!/bin/sh -e`, an optional `trap '' SIG`,
+// sorted `export` lines, then `exec` and the shell-quoted arguments with
+// `"$@"` last, folded at 40 columns (a line of 40 characters or more ends with
+// ` \` and the next argument starts a new line after a TAB).
 //
 // Where slapos.cookbook generates a *Python* script instead (wait-for-files,
 // pidfile, reserve-cpu: zc.buildout console scripts that call

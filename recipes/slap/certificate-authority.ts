@@ -1,5 +1,5 @@
 // slapos.cookbook:certificate_authority and certificate_authority.request
-// (spec §2.16), with Debian's openssl.
+// (docs/slapos-recipes.md#certificate_authority), with Debian's openssl.
 //
 // certificate_authority: writes `serial` and `crlnumber` (`01`, once),
 // `index.txt` (empty, once) and `openssl.cnf` in `ca-dir`, and the service

@@ -1,4 +1,4 @@
-// slapos.cookbook:simplelogger and cron (spec §2.11), used by the monitor
+// slapos.cookbook:simplelogger and cron (docs/slapos-recipes.md#cron-and-simplelogger), used by the monitor
 // and logrotate stacks. simplelogger: where slapos.cookbook generates a
 // Python script, a POSIX sh script appending each line of standard input
 // with a timestamp to `log`. cron: the wrapper

@@ -1,4 +1,4 @@
-// slapos.cookbook:publish-early (spec §2.9). `-init` lines `<key>
+// slapos.cookbook:publish-early (docs/slapos-recipes.md#publish-early). `-init` lines `<key>
 // <section>:<option>`; other options are static values forced as given.
 // At init it reads the connection parameters already published
 // (registerComputerPartition, JSON-in-XML unwrapped); a key already

@@ -1,4 +1,4 @@
-// slapos.cookbook:switch-softwaretype (spec §2.13): one option per software
+// slapos.cookbook:switch-softwaretype (docs/slapos-recipes.md#switch-softwaretype): one option per software
 // type, each `section:option` naming the profile of that type (usually a
 // jinja2 part's output). Install (= update) runs a sub-buildout in the same
 // directory on the profile of the partition's software type (read from the
@@ -33,7 +33,7 @@ export const switchSoftwaretype: RecipeModule = {
     anyOptions: true,
     generated: [],
   },
-  init({ name, options, buildout, logger }) {
+  init({ name, options, buildout, logger, runBuildout }) {
     const conf = buildout.section('slap-configuration');
     let type = conf.require('slap-software-type');
     if (!options.has(type) && type === 'RootSoftwareInstance') type = 'default';
@@ -58,18 +58,8 @@ export const switchSoftwaretype: RecipeModule = {
     assignments.push({ section: 'slap-configuration', option: NOOP_KEY, value: literal(dumps(computed)) });
     const executable = b.get('executable') || 'python3';
     const install = async () => {
-      const { runBuildout } = await import('../../executor/run.ts');
-      await runBuildout({
-        config: profile,
-        cwd: buildout.directory,
-        semantics: buildout.semantics.mode,
-        userDefaults: false,
-        assignments,
-        executable,
-        logger,
-        stubSoftware: buildout.stubSoftware,
-        lock: false,
-      });
+      if (!runBuildout) throw new RecipeError(`[${name}] switch-softwaretype runs a buildout, which only a run of the profile can do`);
+      await runBuildout({ config: profile, cwd: buildout.directory, semantics: buildout.semantics.mode, assignments, executable, logger, stubSoftware: buildout.stubSoftware });
       return [];
     };
     return { install, update: install };

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { asBuildoutError, buildoutView, partOptions, RecipeRuntime } from '../../executor/runtime.ts';
+import { asBuildoutError, RecipeRuntime } from '../../executor/runtime.ts';
+import { buildoutView, partOptions } from '../../executor/view.ts';
 import type { Assignment } from '../../profile/assemble.ts';
 import { BuildoutError } from '../../parser/diagnostic.ts';
 import type { Buildout, RecipeHost } from '../../profile/buildout.ts';
@@ -58,20 +59,22 @@ const message = (e: unknown): string =>
  */
 class CorpusHost implements RecipeHost {
   readonly found = new Map<string, PartCase>();
-  readonly runtime = new RecipeRuntime(defaultRegistry(), { stubSoftware: true, offline: true }, QUIET);
+  /** The run's runtime, made for the buildout at its first section with a recipe. */
+  runtime: RecipeRuntime | undefined;
   constructor(
     private readonly software: string,
     private readonly directory: () => string,
   ) {}
 
   init(options: Options, buildout: Buildout): void {
+    const runtime = (this.runtime ??= new RecipeRuntime(buildout, defaultRegistry(), { stubSoftware: true, offline: true }, QUIET));
     const spec = parseRecipeSpec(consumerValue(buildout.semantics, options.require('recipe')));
     const module = spec ? defaultRegistry().find(spec) : undefined;
     if (module === templateJinja2) {
       const c: PartCase = { software: this.software, part: options.name, directory: this.directory() };
       try {
-        const view = buildoutView(buildout, options, this.runtime.flags);
-        c.prepared = prepareJinja2(options.name, partOptions(options, buildout, (expr) => this.runtime.python().evaluate(expr)), view, (module) => this.runtime.python().importModule(module));
+        const view = buildoutView(buildout, options, runtime.policy);
+        c.prepared = prepareJinja2(options.name, partOptions(options, buildout, (expr) => runtime.python().evaluate(expr)), view, (module) => runtime.python().importModule(module));
       } catch (e) {
         const err = asBuildoutError(buildout, e);
         if (!(err instanceof BuildoutError)) throw e;
@@ -81,7 +84,7 @@ class CorpusHost implements RecipeHost {
       return;
     }
     try {
-      this.runtime.init(options, buildout);
+      runtime.init(options, buildout);
       return;
     } catch {
       // what resolves: the stub below
@@ -123,9 +126,8 @@ export async function partsOf(root: string, profile: string, buildDir?: string, 
   let buildout: Buildout;
   try {
     ({ buildout } = await loadBuildout({ config: profile, userDefaults: false, executable: '/usr/bin/python3', env: { python: '3.11' }, recipes: host, assignments }));
-    host.runtime.attach(buildout);
   } catch (e) {
-    host.runtime.close();
+    host.runtime?.close();
     if (!(e instanceof BuildoutError)) throw e;
     return [{ software, part: '(profile)', directory: '', unresolved: message(e) }];
   }
@@ -134,7 +136,7 @@ export async function partsOf(root: string, profile: string, buildDir?: string, 
     for (const name of build) {
       try {
         mkdirSync(dirname(buildout.section(name).require('output')), { recursive: true });
-        await host.runtime.parts.get(name)!.recipe.install();
+        await host.runtime!.parts.get(name)!.recipe.install();
       } catch {
         // not made: the template stays missing, and unrenderable() says so
       }
@@ -155,15 +157,15 @@ export async function partsOf(root: string, profile: string, buildDir?: string, 
     const cases = [...host.found.values(), ...failed];
     if (!buildDir || build.length) return cases;
     // templates made by another part of the build: that part's output moved, then installed
-    const made = builtTemplates(cases, buildout, host.runtime.parts.keys());
+    const made = builtTemplates(cases, buildout, host.runtime?.parts.keys() ?? []);
     if (!made.length) return cases;
     const moved = made.map((name) => ({ section: name, option: 'output', value: join(buildDir, relative(root, dir), name) }));
     return await partsOf(root, profile, buildDir, [...assignments, ...moved], made);
   } finally {
     // a context holding modules of the bridge's Python needs it until rendered
     const holding = [...host.found.values()].filter((c) => c.prepared?.context.some((e) => e.value instanceof PyRemote));
-    if (holding.length) for (const c of holding) c.release = () => host.runtime.close();
-    else host.runtime.close();
+    if (holding.length) for (const c of holding) c.release = () => host.runtime?.close();
+    else host.runtime?.close();
   }
 }
 

@@ -1,94 +1,79 @@
-// The local master: what `slapos proxy` does (spec §3.9), on a SQLite
-// database (better-sqlite3). One computer (default `local`) with partitions
-// slappart0…N-1; requests allocate the first free partition or reuse the
-// one already holding the title; instance parameters are stored as the
-// proxy stores them (the `<instance>` XML of dict2xml, so every value is a
-// string); connection parameters as the same XML; shared instances are
-// attached to a started partition of the same software release and type.
+// The local master: `slapos proxy` on its own database (schema.ts: the
+// proxy's tables, version 17, and tsbuildout's reports), call by call as
+// slapos/proxy/slap_tool.py answers them, with db.py's effects (db.ts).
+// Each method is one call with its arguments parsed; the HTTP server
+// (server.ts) and localApi (below, for the node and the commands on this
+// machine) both go through them, so an effect has one implementation.
 //
-// Beyond the proxy, the database keeps what the node reported (the last
-// error, the last bang, started/stopped) so that `tsbuildout show` can say
-// it. Every change of what a partition must deploy bumps its timestamp, as
-// the proxy does; a bang bumps it too (slapgrid then reprocesses the
-// partition), and a child's newly published connection parameters bump its
-// requester's (so the requester reads them on the next run).
+// Beyond the proxy: what the node reports (errors, bangs, started/stopped,
+// which the proxy answers 'Ignored') is kept for `tsbuildout show`; a
+// shared instance with no host yet is not ready (408, as the real SlapOS
+// master) where the proxy answers 404; updateComputerPartitionRelatedInstanceList
+// (the real master's, not the proxy's) destroys the children a partition no
+// longer requests; a requester sees its timestamp move when an instance it
+// requested publishes (documents.ts); multimaster forwarding is not done.
+import { randomBytes } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { PyDict, PyList, PyTuple } from '../../python/value.ts';
-import type { InstanceInformation, MasterApi, NetworkAddress, RequestAnswer, RequestArgs } from '../../slap/api.ts';
-import { MasterError } from '../../slap/api.ts';
-import { dict2xml, marshal, slapObject, unmarshal, xml2dict, type SlapObject } from '../../slap/marshal.ts';
-
-export interface PartitionRow {
-  reference: string;
-  computer_reference: string;
-  slap_state: string;
-  software_release: string | null;
-  xml: string | null;
-  connection_xml: string | null;
-  slave_instance_list: string | null;
-  software_type: string | null;
-  partition_reference: string | null;
-  requested_by: string | null;
-  requested_state: string;
-  timestamp: number;
-  reported_state: string | null;
-  error_text: string | null;
-  error_at: number | null;
-  bang_text: string | null;
-  bang_at: number | null;
-}
-
-export interface SlaveRow {
-  reference: string;
-  computer_reference: string;
-  hosted_by: string | null;
-  asked_by: string | null;
-  software_release: string;
-  software_type: string;
-  xml: string | null;
-  connection_xml: string | null;
-  error_text: string | null;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS computer (reference TEXT PRIMARY KEY, address TEXT, netmask TEXT);
-CREATE TABLE IF NOT EXISTS software (url TEXT, computer_reference TEXT, requested_state TEXT DEFAULT 'available', PRIMARY KEY (url, computer_reference));
-CREATE TABLE IF NOT EXISTS partition (
-  reference TEXT, computer_reference TEXT, slap_state TEXT DEFAULT 'free', software_release TEXT, xml TEXT,
-  connection_xml TEXT, slave_instance_list TEXT, software_type TEXT, partition_reference TEXT, requested_by TEXT,
-  requested_state TEXT NOT NULL DEFAULT 'started', timestamp REAL NOT NULL DEFAULT 0,
-  reported_state TEXT, error_text TEXT, error_at REAL, bang_text TEXT, bang_at REAL,
-  PRIMARY KEY (reference, computer_reference));
-CREATE TABLE IF NOT EXISTS slave (
-  reference TEXT, computer_reference TEXT, hosted_by TEXT, asked_by TEXT, software_release TEXT, software_type TEXT,
-  xml TEXT, connection_xml TEXT, error_text TEXT, PRIMARY KEY (reference, computer_reference));
-CREATE TABLE IF NOT EXISTS partition_network (
-  partition_reference TEXT, computer_reference TEXT, reference TEXT, address TEXT, netmask TEXT);
-`;
+import { truthy } from '../../python/compare.ts';
+import { repr, str } from '../../python/repr.ts';
+import { PyDict, PyList, type PyValue } from '../../python/value.ts';
+import { MasterError, type ComputerConfiguration, type InstanceInformation, type MasterApi, type RequestAnswer, type RequestArgs } from '../../slap/api.ts';
+import { xml2dict, type SlapObject } from '../../slap/marshal.ts';
+import { MasterDb, now, type FormattedPartition, type RequestInput, type RequestOutcome } from './db.ts';
+import { computerDocument, computerPartition } from './documents.ts';
+import { HttpFailure } from './flask.ts';
+import { sharedInformation } from './hateoas.ts';
+import { ensureSchema } from './schema.ts';
 
 export const DEFAULT_COMPUTER = 'local';
 
-/** Seconds since the epoch, strictly increasing within the process (timestamps compare). */
-let lastNow = 0;
-function now(): number {
-  let t = Date.now() / 1000;
-  if (t <= lastNow) t = lastNow + 0.001;
-  lastNow = t;
-  return Math.round(t * 1000) / 1000;
+export interface MasterOptions {
+  /** [slapos] computer_id: the computer requests go to by default. */
+  computerId?: string;
+  /** [slapproxy] software_product_list: product reference → software release URL. */
+  softwareProducts?: Map<string, string>;
+}
+
+/** A run id as views.py makes it: 32 letters and digits. */
+function makeRunId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  return [...randomBytes(32)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
 export class LocalMaster {
-  private constructor(readonly db: BetterSqlite3.Database) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 10000');
-    db.exec(SCHEMA);
+  readonly m: MasterDb;
+  /** views.py getRunId: tells a master it is being asked about itself. */
+  readonly runId = makeRunId();
+  readonly computerId: string;
+  readonly softwareProducts: Map<string, string>;
+
+  private constructor(
+    readonly db: BetterSqlite3.Database,
+    options: MasterOptions,
+    /** The backup written when an older database was migrated. */
+    readonly migrationBackup: string | undefined,
+  ) {
+    this.computerId = options.computerId ?? DEFAULT_COMPUTER;
+    this.softwareProducts = options.softwareProducts ?? new Map();
+    this.m = new MasterDb(db, this.computerId);
   }
 
-  static async open(path: string): Promise<LocalMaster> {
+  static async open(path: string, options: MasterOptions = {}): Promise<LocalMaster> {
     // loaded on first use (a native module; the bundles keep it external and every bundle has a require)
     const Database = require('better-sqlite3') as typeof BetterSqlite3;
-    return new LocalMaster(new Database(path));
+    let db: BetterSqlite3.Database | undefined;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 10000');
+      const backup = ensureSchema(db, path, options.computerId ?? DEFAULT_COMPUTER);
+      return new LocalMaster(db, options, backup);
+    } catch (e) {
+      db?.close();
+      // a missing directory, a file that is not a database: the user's to fix
+      if (e instanceof Error && (e.name === 'SqliteError' || /directory does not exist/.test(e.message))) throw new MasterError(`cannot use the database ${path}: ${e.message}`);
+      throw e;
+    }
   }
 
   close(): void {
@@ -96,331 +81,255 @@ export class LocalMaster {
   }
 
   /**
-   * Format the computer: partitions slappart0…N-1 (existing ones kept), each
+   * The node's own format: partitions slappart0…N-1 of the computer, each
    * with its own loopback IPv4 address (127.0.1.<i+1>: services of two
-   * partitions may use the same port) and IPv6 `::1` (the only loopback one).
+   * partitions may use the same port) and IPv6 `::1` (the only loopback
+   * one), declared as `slapos node format` declares them.
    */
-  format(partitions: number, computer = DEFAULT_COMPUTER): void {
-    const tx = this.db.transaction(() => {
-      this.db.prepare('INSERT OR IGNORE INTO computer (reference, address, netmask) VALUES (?, ?, ?)').run(computer, '127.0.1.1', '255.255.255.255');
-      for (let i = 0; i < partitions; i++) {
-        const ref = `slappart${i}`;
-        const r = this.db.prepare('INSERT OR IGNORE INTO partition (reference, computer_reference) VALUES (?, ?)').run(ref, computer);
-        if (r.changes) {
-          const ins = this.db.prepare('INSERT INTO partition_network VALUES (?, ?, ?, ?, ?)');
-          ins.run(ref, computer, 'lo', `127.0.1.${i + 1}`, '255.255.255.255');
-          ins.run(ref, computer, 'lo', '::1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff');
-        }
-      }
+  format(partitions: number, computer = this.computerId): void {
+    const list: FormattedPartition[] = [];
+    for (let i = 0; i < partitions; i++) {
+      list.push({
+        reference: `slappart${i}`,
+        addresses: [
+          { interface: 'lo', address: `127.0.1.${i + 1}`, netmask: '255.255.255.255' },
+          { interface: 'lo', address: '::1', netmask: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff' },
+        ],
+      });
+    }
+    this.m.format(computer, list, '127.0.1.1', '255.255.255.255');
+  }
+
+  partitionCount(computer = this.computerId): number {
+    return this.m.partitions(computer).length;
+  }
+
+  // -- the calls of slap_tool.py ---------------------------------------------
+
+  /** getFullComputerInformation (and getComputerInformation) */
+  computerInformation(computer: string): SlapObject {
+    if (!this.m.computer(computer) && computer !== this.computerId) throw new HttpFailure(`${computer} is not registered.`, 500);
+    return computerDocument(this.m, computer);
+  }
+
+  /** registerComputerPartition */
+  registerPartition(computer: string, partition: string): SlapObject {
+    const p = this.m.partition(partition, computer);
+    if (!p) throw new HttpFailure(`no partition ${partition} on computer ${computer}`, 500);
+    return computerPartition(this.m, p);
+  }
+
+  /** loadComputerConfigurationFromXML */
+  loadComputerConfiguration(c: ComputerConfiguration): string {
+    this.m.format(
+      c.reference,
+      c.partitions.map((p) => ({ reference: p.reference, addresses: p.addresses.map((a) => ({ interface: p.interface || p.reference, address: a.addr, netmask: a.netmask })) })),
+      c.address,
+      c.netmask,
+    );
+    return 'done';
+  }
+
+  /** supplySupply */
+  supply(url: string, computer: string, state: string): string {
+    this.m.supply(computer, url, state);
+    return `Supplied ${repr(url)} to be ${state}`;
+  }
+
+  /** destroyedSoftwareRelease */
+  destroyedSoftware(url: string, computer: string): string {
+    this.m.removeSoftware(computer, url);
+    return 'OK';
+  }
+
+  /** requestComputerPartition */
+  async request(r: RequestInput): Promise<RequestOutcome> {
+    const masterUrl = r.filter.get('master_url');
+    const elsewhere = masterUrl !== undefined && truthy(masterUrl) && !(await this.isThisMaster(str(masterUrl)));
+    return this.m.request(r, elsewhere);
+  }
+
+  /** The root title getRequesterFromForm finds for a requesting partition ('' when unknown or free). */
+  requesterOf(computer: string | null | undefined, partition: string | null | undefined): string {
+    if (computer === null || computer === undefined || partition === null || partition === undefined) return '';
+    return this.m.rootTitleOf(partition, computer) ?? '';
+  }
+
+  /** db.py checkIfMasterIsCurrentMaster: ask the URL for its run id. */
+  private async isThisMaster(url: string): Promise<boolean> {
+    try {
+      const res = await fetch(new URL('/getRunId', url.endsWith('/') ? url : url + '/'), { signal: AbortSignal.timeout(10_000) });
+      return (await res.text()) === this.runId;
+    } catch {
+      return false;
+    }
+  }
+
+  /** setComputerPartitionConnectionXml */
+  setConnection(computer: string, partition: string, connection: PyDict, slaveReference?: string | null): string {
+    this.m.setConnection(computer, partition, connection, slaveReference);
+    return 'done';
+  }
+
+  /** softwareInstanceError: 'Ignored' by the proxy; tsbuildout keeps it for show. */
+  error(computer: string, partition: string, message: string, slaveReference?: string | null): string {
+    if (slaveReference && slaveReference !== 'None') this.m.report('shared', slaveReference, computer, { error_text: message, error_at: now() });
+    else if (this.m.partition(partition, computer)) this.m.report('partition', partition, computer, { reported_state: 'error', error_text: message, error_at: now() });
+    return 'Ignored';
+  }
+
+  /** softwareInstanceBang: the whole instance tree is processed again. */
+  bang(computer: string, partition: string, message: string): string {
+    this.m.transaction(() => {
+      this.m.bang(this.m.rootTitleOf(partition, computer));
+      if (this.m.partition(partition, computer)) this.m.report('partition', partition, computer, { bang_text: message, bang_at: now() });
     });
-    tx();
+    return 'OK';
   }
 
-  partitionCount(computer = DEFAULT_COMPUTER): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM partition WHERE computer_reference = ?').get(computer) as { n: number }).n;
+  /** startedComputerPartition, stoppedComputerPartition: 'Ignored' by the proxy; tsbuildout keeps them for show. */
+  reportState(computer: string, partition: string, state: 'started' | 'stopped'): string {
+    if (this.m.partition(partition, computer)) this.m.report('partition', partition, computer, { reported_state: state, error_text: null, error_at: null });
+    return 'Ignored';
   }
 
-  supply(url: string, computer = DEFAULT_COMPUTER, state = 'available'): void {
-    this.db.prepare('INSERT INTO software (url, computer_reference, requested_state) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET requested_state = excluded.requested_state').run(url, computer, state);
+  /**
+   * What the node last reported for a partition, as the real SlapOS master's
+   * access status reads (`#error …`, `started`, `stopped`); the proxy keeps none.
+   */
+  accessStatus(computer: string, partition: string): string {
+    const r = this.m.reportOf('partition', partition, computer);
+    return r?.error_text ? `#error ${r.error_text}` : (r?.reported_state ?? '');
   }
 
-  softwareList(computer = DEFAULT_COMPUTER): { url: string; requested_state: string }[] {
-    return this.db.prepare('SELECT url, requested_state FROM software WHERE computer_reference = ? ORDER BY url').all(computer) as { url: string; requested_state: string }[];
+  /** destroyedComputerPartition */
+  destroyed(computer: string, partition: string): string {
+    return this.m.free(partition, computer);
   }
 
-  partitions(computer = DEFAULT_COMPUTER): PartitionRow[] {
-    const rows = this.db.prepare('SELECT * FROM partition WHERE computer_reference = ?').all(computer) as PartitionRow[];
-    return rows.sort((a, b) => partitionNumber(a.reference) - partitionNumber(b.reference));
+  /** softwareInstanceRename (the proxy renames the partition even when a shared instance is named) */
+  rename(computer: string, partition: string, newName: string): string {
+    return this.m.rename(computer, partition, newName);
   }
 
-  partition(computer: string, reference: string): PartitionRow {
-    const row = this.db.prepare('SELECT * FROM partition WHERE computer_reference = ? AND reference = ?').get(computer, reference) as PartitionRow | undefined;
-    if (!row) throw new MasterError(`no partition ${reference} on computer ${computer}`, 404);
-    return row;
-  }
-
-  byTitle(title: string): PartitionRow | undefined {
-    return this.db.prepare("SELECT * FROM partition WHERE partition_reference = ? AND slap_state = 'busy'").get(title) as PartitionRow | undefined;
-  }
-
-  slaveByTitle(title: string): SlaveRow | undefined {
-    return this.db.prepare('SELECT * FROM slave WHERE reference = ?').get(title) as SlaveRow | undefined;
-  }
-
-  private network(computer: string, reference: string): NetworkAddress[] {
-    return (this.db.prepare('SELECT reference, address, netmask FROM partition_network WHERE computer_reference = ? AND partition_reference = ?').all(computer, reference) as { reference: string; address: string; netmask: string }[]).map((r) => ({ interface: r.reference, address: r.address, netmask: r.netmask }));
-  }
-
-  private bump(computer: string, reference: string): void {
-    this.db.prepare('UPDATE partition SET timestamp = ? WHERE computer_reference = ? AND reference = ?').run(now(), computer, reference);
-  }
-
-  request(args: RequestArgs): RequestAnswer {
-    const computer = args.computerId || DEFAULT_COMPUTER;
-    const requester = args.partitionId ? this.partition(computer, args.partitionId) : undefined;
-    const softwareType = args.softwareType || 'default';
-    let state = args.state || 'started';
-    const parameters = args.parameters ?? new PyDict();
-    const xml = dict2xml(parameters);
-    return this.db.transaction((): RequestAnswer => {
-      if (args.shared) return this.requestShared(computer, args, softwareType, xml, requester);
-      // a child follows its requester's state unless the requester is started
-      if (requester && requester.requested_state !== 'started') state = requester.requested_state;
-      let row = this.byTitle(args.title);
-      if (!row) {
-        const free = this.partitions(computer).find((p) => p.slap_state === 'free');
-        if (!free) throw new MasterError(`no free partition left on computer ${computer} for ${args.title}`, 404);
-        this.db.prepare("UPDATE partition SET slap_state = 'busy', partition_reference = ?, timestamp = ? WHERE computer_reference = ? AND reference = ?").run(args.title, now(), computer, free.reference);
-        row = this.partition(computer, free.reference);
-      }
-      const requestedBy = requester ? requester.reference : null;
-      if (row.software_release !== args.softwareRelease || row.software_type !== softwareType || row.xml !== xml || row.requested_state !== state || row.requested_by !== requestedBy) {
-        this.db
-          .prepare('UPDATE partition SET software_release = ?, software_type = ?, xml = ?, requested_state = ?, requested_by = ?, timestamp = ? WHERE computer_reference = ? AND reference = ?')
-          .run(args.softwareRelease, softwareType, xml, state, requestedBy, now(), computer, row.reference);
-        row = this.partition(computer, row.reference);
-      }
-      this.supply(args.softwareRelease, computer);
-      return { instance: this.softwareInstance(row) };
-    })();
-  }
-
-  private requestShared(computer: string, args: RequestArgs, softwareType: string, xml: string, requester: PartitionRow | undefined): RequestAnswer {
-    const host = (this.db
-      .prepare("SELECT * FROM partition WHERE computer_reference = ? AND slap_state = 'busy' AND requested_state = 'started' AND software_release = ? AND software_type = ? ORDER BY reference")
-      .all(computer, args.softwareRelease, softwareType) as PartitionRow[])[0];
-    if (!host) return { notReady: `no started instance of ${args.softwareRelease} (type ${softwareType}) to host the shared instance ${args.title}` };
-    const before = this.slaveByTitle(args.title);
-    const askedBy = requester?.reference ?? null;
-    if (!before || before.hosted_by !== host.reference || before.xml !== xml) {
-      this.db
-        .prepare('INSERT INTO slave (reference, computer_reference, hosted_by, asked_by, software_release, software_type, xml, connection_xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET hosted_by = excluded.hosted_by, asked_by = excluded.asked_by, xml = excluded.xml')
-        .run(args.title, computer, host.reference, askedBy, args.softwareRelease, softwareType, xml, before?.connection_xml ?? null);
-      if (before?.hosted_by && before.hosted_by !== host.reference) this.refreshSlaveList(computer, before.hosted_by);
-      this.refreshSlaveList(computer, host.reference);
+  /** getSoftwareReleaseListFromSoftwareProduct: from [slapproxy] software_product_list. */
+  softwareReleaseList(product: string | null, url: string | null): PyList {
+    if (url) {
+      if (product !== null) throw new HttpFailure('software_product_reference and software_release_url are exclusive', 500);
+      throw new HttpFailure('software_release_url parameter is not supported yet.', 500);
     }
-    const slave = this.slaveByTitle(args.title)!;
-    return {
-      instance: slapObject('SoftwareInstance', {
-        _connection_dict: xml2dict(slave.connection_xml),
-        _parameter_dict: xml2dict(slave.xml),
-        _requested_state: 'started',
-        _instance_guid: `${computer}-${slave.reference}`,
-        slap_computer_id: computer,
-        slap_computer_partition_id: host.reference,
-      }),
-    };
+    if (product === null) throw new HttpFailure('software_product_reference is required', 500);
+    const found = this.softwareProducts.get(product);
+    return new PyList(found === undefined ? [] : [found]);
   }
 
-  private refreshSlaveList(computer: string, host: string): void {
-    const slaves = this.db.prepare('SELECT * FROM slave WHERE computer_reference = ? AND hosted_by = ? ORDER BY reference').all(computer, host) as SlaveRow[];
-    const list = new PyList(
-      slaves.map((s) => {
-        const d = xml2dict(s.xml);
-        d.set('slave_title', s.reference);
-        d.set('slap_software_type', s.software_type);
-        d.set('slave_reference', s.reference);
-        return d;
-      }),
-    );
-    this.db.prepare('UPDATE partition SET slave_instance_list = ?, timestamp = ? WHERE computer_reference = ? AND reference = ?').run(marshal(list), now(), computer, host);
-  }
-
-  private parameterDict(row: PartitionRow): PyDict {
-    const d = xml2dict(row.xml);
-    const root = this.rootTitle(row);
-    d.set('ip_list', new PyList(this.network(row.computer_reference, row.reference).map((n) => new PyTuple([n.interface, n.address]))));
-    d.set('full_address_list', new PyList());
-    d.set('slap_software_type', row.software_type ?? 'default');
-    d.set('instance_title', row.partition_reference ?? '');
-    d.set('root_instance_title', root);
-    d.set('slap_computer_id', row.computer_reference);
-    d.set('slap_computer_partition_id', row.reference);
-    d.set('slap_software_release_url', row.software_release ?? '');
-    const slaves = row.slave_instance_list ? unmarshal(row.slave_instance_list) : new PyList();
-    d.set('slave_instance_list', slaves);
-    d.set('timestamp', String(row.timestamp));
-    return d;
-  }
-
-  private rootTitle(row: PartitionRow): string {
-    let r = row;
-    for (let depth = 0; r.requested_by && depth < 100; depth++) {
-      const parent = this.db.prepare('SELECT * FROM partition WHERE computer_reference = ? AND reference = ?').get(r.computer_reference, r.requested_by) as PartitionRow | undefined;
-      if (!parent) break;
-      r = parent;
-    }
-    return r.partition_reference ?? '';
-  }
-
-  private softwareInstance(row: PartitionRow): SlapObject {
-    return slapObject('SoftwareInstance', {
-      _connection_dict: xml2dict(row.connection_xml),
-      _parameter_dict: xml2dict(row.xml),
-      _requested_state: row.requested_state,
-      _instance_guid: `${row.computer_reference}-${row.reference}`,
-      slap_computer_id: row.computer_reference,
-      slap_computer_partition_id: row.reference,
-    });
-  }
-
-  /** registerComputerPartition: the partition as slapos.slap's ComputerPartition. */
-  computerPartition(computer: string, reference: string): SlapObject {
-    const row = this.partition(computer, reference);
-    const busy = row.slap_state === 'busy';
-    return slapObject(
-      'ComputerPartition',
-      {
-        _computer_id: computer,
-        _partition_id: reference,
-        _requested_state: busy ? row.requested_state : 'destroyed',
-        _software_release_document: busy && row.software_release ? slapObject('SoftwareRelease', { _software_release: row.software_release, _computer_guid: computer }, [row.software_release, computer]) : null,
-        _need_modification: 1n,
-        _instance_guid: `${computer}-${reference}`,
-        _parameter_dict: busy ? this.parameterDict(row) : new PyDict(),
-        _connection_dict: xml2dict(row.connection_xml),
-        _access_status: row.error_text ? `#error ${row.error_text}` : (row.reported_state ?? ''),
-      },
-      [computer, reference, null],
-    );
-  }
-
-  /** getFullComputerInformation */
-  computerInformation(computer = DEFAULT_COMPUTER): SlapObject {
-    return slapObject(
-      'Computer',
-      {
-        _computer_id: computer,
-        _computer_partition_list: new PyList(this.partitions(computer).map((p) => this.computerPartition(computer, p.reference))),
-        _software_release_list: new PyList(this.softwareList(computer).map((s) => slapObject('SoftwareRelease', { _software_release: s.url, _requested_state: s.requested_state, _computer_guid: computer }, [s.url, computer]))),
-      },
-      [computer],
-    );
-  }
-
-  setConnection(computer: string, reference: string, connection: PyDict, slaveReference?: string | null): void {
-    const xml = dict2xml(connection);
-    this.db.transaction(() => {
-      if (slaveReference) {
-        const slave = this.slaveByTitle(slaveReference);
-        if (!slave) throw new MasterError(`no shared instance ${slaveReference}`, 404);
-        if (slave.connection_xml === xml) return;
-        this.db.prepare('UPDATE slave SET connection_xml = ? WHERE reference = ?').run(xml, slaveReference);
-        if (slave.asked_by) this.bump(computer, slave.asked_by);
-        return;
-      }
-      const row = this.partition(computer, reference);
-      if (row.connection_xml === xml) return;
-      this.db.prepare('UPDATE partition SET connection_xml = ? WHERE computer_reference = ? AND reference = ?').run(xml, computer, reference);
-      if (row.requested_by) this.bump(computer, row.requested_by);
-    })();
-  }
-
-  error(computer: string, reference: string, message: string, slaveReference?: string | null): void {
-    if (slaveReference) {
-      this.db.prepare('UPDATE slave SET error_text = ? WHERE reference = ?').run(message, slaveReference);
-      return;
-    }
-    this.partition(computer, reference);
-    this.db.prepare("UPDATE partition SET error_text = ?, error_at = ?, reported_state = 'error' WHERE computer_reference = ? AND reference = ?").run(message, now(), computer, reference);
-  }
-
-  bang(computer: string, reference: string, message: string): void {
-    this.partition(computer, reference);
-    this.db.prepare('UPDATE partition SET bang_text = ?, bang_at = ?, timestamp = ? WHERE computer_reference = ? AND reference = ?').run(message, now(), now(), computer, reference);
-  }
-
-  reportState(computer: string, reference: string, state: 'started' | 'stopped' | 'destroyed'): void {
-    this.partition(computer, reference);
-    if (state === 'destroyed') return this.free(computer, reference);
-    this.db.prepare('UPDATE partition SET reported_state = ?, error_text = NULL, error_at = NULL WHERE computer_reference = ? AND reference = ?').run(state, computer, reference);
-  }
-
-  /** updateComputerPartitionRelatedInstanceList: children no longer requested are destroyed. */
-  relatedInstances(computer: string, reference: string, titles: string[]): void {
+  /**
+   * updateComputerPartitionRelatedInstanceList (the real master's; the proxy
+   * has no such call): the partitions this one requested and no longer
+   * requests are requested destroyed.
+   */
+  relatedInstances(computer: string, partition: string, titles: string[]): void {
     const keep = new Set(titles);
-    this.db.transaction(() => {
-      const children = this.db.prepare("SELECT * FROM partition WHERE computer_reference = ? AND requested_by = ? AND slap_state = 'busy'").all(computer, reference) as PartitionRow[];
-      for (const c of children) {
-        if (!keep.has(c.partition_reference ?? '') && c.requested_state !== 'destroyed') {
-          this.db.prepare("UPDATE partition SET requested_state = 'destroyed', timestamp = ? WHERE computer_reference = ? AND reference = ?").run(now(), computer, c.reference);
-        }
+    this.m.transaction(() => {
+      for (const r of this.m.requestedBy(computer, partition)) {
+        if (r.kind !== 'partition') continue;
+        const child = this.m.partition(r.reference, r.computer_reference);
+        if (!child || child.slap_state !== 'busy' || keep.has(child.partition_reference ?? '') || child.requested_state === 'destroyed') continue;
+        this.m.requestDestroyed(child);
       }
-    })();
+    });
   }
 
-  /** After the node destroyed a partition: free it. */
-  free(computer: string, reference: string): void {
-    this.db
-      .prepare("UPDATE partition SET slap_state = 'free', software_release = NULL, xml = NULL, connection_xml = NULL, slave_instance_list = NULL, software_type = NULL, partition_reference = NULL, requested_by = NULL, requested_state = 'started', reported_state = NULL, error_text = NULL, error_at = NULL, bang_text = NULL, bang_at = NULL, timestamp = ? WHERE computer_reference = ? AND reference = ?")
-      .run(now(), computer, reference);
-  }
-
-  /** What `tsbuildout show NAME` prints: an instance or shared instance by title. */
+  /**
+   * What `tsbuildout show NAME` prints: the instance tree of that title (or
+   * a person's shared instance of that title), else the first instance or
+   * shared instance of that title in any tree; with what tsbuildout also
+   * knows.
+   */
   instanceInformation(title: string): InstanceInformation | undefined {
-    const row = this.byTitle(title);
-    if (row) {
+    const p = this.m.rootPartitions(title)[0] ?? (this.m.rootShared(title).length ? undefined : this.m.busyPartitionByTitle(title));
+    const shared = p ? undefined : (this.m.rootShared(title)[0] ?? this.m.sharedByTitle(title));
+    if (shared) {
+      const info = sharedInformation(this.m, shared);
+      const report = this.m.reportOf('shared', shared.reference, shared.computer_reference);
       return {
         title,
-        shared: false,
-        'software-release': row.software_release,
-        'software-type': row.software_type,
-        'requested-state': row.requested_state,
-        'reported-state': row.reported_state,
-        computer: row.computer_reference,
-        partition: row.reference,
-        'requested-by': row.requested_by,
-        parameters: xml2dict(row.xml),
-        connection: xml2dict(row.connection_xml),
-        error: row.error_text,
-        'error-at': row.error_at,
-        bang: row.bang_text,
-        'bang-at': row.bang_at,
-        timestamp: row.timestamp,
+        shared: true,
+        'software-release': info?.host.software_release ?? null,
+        'software-type': typeof info?.softwareType === 'string' ? info.softwareType : null,
+        'requested-state': 'started',
+        parameters: info?.parameters ?? new PyDict(),
+        connection: xml2dict(shared.connection_xml),
+        computer: shared.computer_reference,
+        'hosted-by': shared.hosted_by,
+        error: report?.error_text ?? null,
+        'error-at': report?.error_at ?? null,
       };
     }
-    const s = this.slaveByTitle(title);
-    if (!s) return undefined;
+    const row = p;
+    if (!row) return undefined;
+    const report = this.m.reportOf('partition', row.reference, row.computer_reference);
     return {
       title,
-      shared: true,
-      'requested-state': 'started',
-      'software-release': s.software_release,
-      'software-type': s.software_type,
-      computer: s.computer_reference,
-      'hosted-by': s.hosted_by,
-      parameters: xml2dict(s.xml),
-      connection: xml2dict(s.connection_xml),
-      error: s.error_text,
+      shared: false,
+      'software-release': row.software_release,
+      'software-type': row.software_type,
+      'requested-state': row.requested_state,
+      'reported-state': report?.reported_state ?? null,
+      computer: row.computer_reference,
+      partition: row.reference,
+      'requested-by': report?.requester_reference ?? null,
+      parameters: xml2dict(row.xml),
+      connection: xml2dict(row.connection_xml),
+      error: report?.error_text ?? null,
+      'error-at': report?.error_at ?? null,
+      bang: report?.bang_text ?? null,
+      'bang-at': report?.bang_at ?? null,
+      timestamp: row.timestamp,
     };
   }
 }
 
-function partitionNumber(ref: string): number {
-  const m = /(\d+)$/.exec(ref);
-  return m ? Number(m[1]) : 0;
+/** RequestArgs (slap/api.ts) as requestComputerPartition parses them, the requester found as getRequesterFromForm finds it. */
+export function requestInput(m: LocalMaster, a: RequestArgs): RequestInput {
+  const requester = a.computerId && a.partitionId ? { computer: a.computerId, partition: a.partitionId } : undefined;
+  return {
+    requestedBy: requester ? m.requesterOf(requester.computer, requester.partition) : '',
+    requester,
+    softwareRelease: a.softwareRelease,
+    // what slapos.slap sends for None: the client's defaults
+    softwareType: a.softwareType ?? 'default',
+    title: a.title,
+    parameters: a.parameters ?? new PyDict(),
+    filter: a.filter ? a.filter.copy() : new PyDict(),
+    state: (a.state ?? 'started') as PyValue,
+    shared: a.shared ?? false,
+  };
 }
 
-
-/** The local master's database, used in this process. */
-export function localApi(m: LocalMaster, description = 'local master'): MasterApi {
-  const unsupported = (call: string) => Promise.reject(new MasterError(`${call} is not supported by the ${description}`, 404));
+/** The local master's database, used in this process: every call of MasterApi with the effects of the HTTP calls. */
+export function localApi(master: LocalMaster, description = 'local master'): MasterApi {
   return {
     description,
-    computerInformation: async (c) => m.computerInformation(c),
-    loadComputerConfiguration: () => unsupported('loadComputerConfigurationFromXML'),
+    computerInformation: async (computer) => master.computerInformation(computer),
+    loadComputerConfiguration: async (c) => void master.loadComputerConfiguration(c),
     computerBang: async () => {},
-    supply: async (u, c, s) => m.supply(u, c, s),
-    softwareReleaseState: async () => {},
+    supply: async (url, computer, state = 'available') => void master.supply(url, computer, state),
+    softwareReleaseState: async (url, computer, state) => {
+      if (state === 'destroyed') master.destroyedSoftware(url, computer);
+    },
     softwareReleaseError: async () => {},
-    register: async (c, p) => m.computerPartition(c, p),
-    request: async (a) => m.request(a),
-    setConnection: async (c, p, d, s) => m.setConnection(c, p, d, s),
-    error: async (c, p, msg, s) => m.error(c, p, msg, s),
-    bang: async (c, p, msg) => m.bang(c, p, msg),
-    reportState: async (c, p, s) => m.reportState(c, p, s),
-    rename: () => unsupported('softwareInstanceRename'),
-    relatedInstances: async (c, p, t) => m.relatedInstances(c, p, t),
-    instanceInformation: async (t) => m.instanceInformation(t),
+    register: async (computer, partition) => master.registerPartition(computer, partition),
+    request: async (a): Promise<RequestAnswer> => master.request(requestInput(master, a)),
+    setConnection: async (computer, partition, connection, slave) => void master.setConnection(computer, partition, connection, slave),
+    error: async (computer, partition, message, slave) => void master.error(computer, partition, message, slave),
+    bang: async (computer, partition, message) => void master.bang(computer, partition, message),
+    reportState: async (computer, partition, state) => {
+      if (state === 'destroyed') master.destroyed(computer, partition);
+      else master.reportState(computer, partition, state);
+    },
+    rename: async (computer, partition, newName) => void master.rename(computer, partition, newName),
+    relatedInstances: async (computer, partition, titles) => master.relatedInstances(computer, partition, titles),
+    instanceInformation: async (title) => master.instanceInformation(title),
   };
 }

@@ -1,125 +1,291 @@
-// The local master served over HTTP with the SLAP protocol (spec §3.8), as
-// `slapos proxy` serves it: GET and POST calls with form-encoded arguments,
-// xml_marshaller answers. Plus one JSON call of tsbuildout's own,
-// GET /tsbuildout/instance?title=…, for `tsbuildout show`.
+// The local master served over HTTP as `slapos proxy` serves it (a Flask
+// application): the routes of slapos/proxy/slap_tool.py with their methods
+// (GET calls read the query string, POST calls the url-encoded form, as
+// Flask's request.args and request.form), /getRunId (views.py), the hateoas
+// subset (hateoas.py), and Flask's answers around them: a missing argument
+// is a 400, a failing view a 500, an unknown path a 404 and a wrong method
+// a 405, with Werkzeug's pages. Plus tsbuildout's own: the real master's
+// updateComputerPartitionRelatedInstanceList, and GET /tsbuildout/instance
+// (JSON) that tsbuildout's client used before hateoas.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PyDict, PyList, PyTuple } from '../../python/value.ts';
+import { truthy } from '../../python/compare.ts';
+import { PyDict, PyList, PyTuple, type PyValue } from '../../python/value.ts';
+import type { ComputerConfiguration } from '../../slap/api.ts';
 import { dict2xml, marshal, unmarshal } from '../../slap/marshal.ts';
-import { MasterError } from '../../slap/api.ts';
-import { DEFAULT_COMPUTER, type LocalMaster } from './local.ts';
+import type { RequestInput } from './db.ts';
+import { errorPage, flaskJson, HttpFailure, redirectPage } from './flask.ts';
+import { hateoasComputer, hateoasPartition, hateoasRoot, hateoasSearch, hateoasShared } from './hateoas.ts';
+import type { LocalMaster } from './local.ts';
 
-async function form(req: IncomingMessage, url: URL): Promise<URLSearchParams> {
-  if (req.method !== 'POST') return url.searchParams;
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const body = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-  for (const [k, v] of url.searchParams) if (!body.has(k)) body.set(k, v);
-  return body;
+interface Answer {
+  status: number;
+  body: string;
+  type?: string;
+  headers?: Record<string, string>;
 }
 
-function need(f: URLSearchParams, ...names: string[]): string {
-  for (const n of names) {
-    const v = f.get(n);
-    if (v !== null) return v;
-  }
-  throw new MasterError(`missing argument ${names[0]}`);
+interface Call {
+  /** request.args (the query string) */
+  args: URLSearchParams;
+  /** request.form (an url-encoded POST body) */
+  form: URLSearchParams;
+  /** request.host_url */
+  hostUrl: string;
+  /** A path argument of the route (<partition_reference> …). */
+  param: string;
 }
 
-function dictArg(f: URLSearchParams, name: string): PyDict {
-  const text = f.get(name);
-  if (!text) return new PyDict();
-  const v = unmarshal(text);
-  if (!(v instanceof PyDict)) throw new MasterError(`${name} is not a marshalled dict`);
+const text = (body: string): Answer => ({ status: 200, body });
+const json = (value: PyValue): Answer => ({ status: 200, body: flaskJson(value), type: 'application/json' });
+
+/** request.args[name] / request.form[name]: a missing one is Flask's 400. */
+function need(p: URLSearchParams, name: string): string {
+  const v = p.get(name);
+  if (v === null) throw new HttpFailure(`missing argument ${name}`, 400);
   return v;
 }
 
-export function handle(master: LocalMaster, onChange?: () => void) {
+/** slapos.util.loads of an argument (a document that does not parse fails the view: 500). */
+function loads(textValue: string): PyValue {
+  return unmarshal(textValue);
+}
+
+function loadsDict(textValue: string, name: string): PyDict {
+  const v = loads(textValue);
+  if (!(v instanceof PyDict)) throw new HttpFailure(`${name} is not a marshalled dict`, 500);
+  return v;
+}
+
+/** dict-like access of a loaded value: a missing key fails the view (a plain KeyError: 500). */
+function item(d: PyValue | undefined, key: string): PyValue {
+  const v = d instanceof PyDict ? d.get(key) : undefined;
+  if (v === undefined) throw new HttpFailure(`KeyError: '${key}'`, 500);
+  return v;
+}
+
+function items(v: PyValue): readonly PyValue[] {
+  if (v instanceof PyList || v instanceof PyTuple) return v.items;
+  throw new HttpFailure('not a list', 500);
+}
+
+/** loadComputerConfigurationFromXML: the computer dict of slapos/format.py, marshalled. */
+function computerConfiguration(xml: string): ComputerConfiguration {
+  const d = loads(xml);
+  const partitions = items(item(d, 'partition_list')).map((p) => ({
+    reference: String(item(p, 'reference')),
+    // keep "or input_partition['reference']" for backward compatibility in webrunner
+    interface: (() => {
+      const name = item(item(p, 'tap'), 'name');
+      return truthy(name) ? String(name) : String(item(p, 'reference'));
+    })(),
+    addresses: items(item(p, 'address_list')).map((a) => ({ addr: String(item(a, 'addr')), netmask: String(item(a, 'netmask')) })),
+  }));
+  const address = item(d, 'address');
+  const netmask = item(d, 'netmask');
+  return { reference: String(item(d, 'reference')), address: address === null ? null : String(address), netmask: netmask === null ? null : String(netmask), partitions };
+}
+
+/** The routes: path → method → view. */
+function routes(master: LocalMaster): Map<string, Record<string, (c: Call) => Answer | Promise<Answer>>> {
+  const r = new Map<string, Record<string, (c: Call) => Answer | Promise<Answer>>>();
+  const get = (path: string, view: (c: Call) => Answer | Promise<Answer>) => r.set(path, { GET: view });
+  const post = (path: string, view: (c: Call) => Answer | Promise<Answer>) => r.set(path, { POST: view });
+  const ignored = () => text('Ignored');
+
+  // slap_tool.py
+  get('/getComputerInformation', (c) => text(marshal(master.computerInformation(need(c.args, 'computer_id')))));
+  get('/getFullComputerInformation', (c) => text(marshal(master.computerInformation(need(c.args, 'computer_id')))));
+  get('/registerComputerPartition', (c) => {
+    const partition = need(c.args, 'computer_partition_reference');
+    return text(marshal(master.registerPartition(need(c.args, 'computer_reference'), partition)));
+  });
+  post('/setComputerPartitionConnectionXml', (c) => {
+    const slave = c.form.get('slave_reference');
+    const partition = need(c.form, 'computer_partition_id');
+    const computer = need(c.form, 'computer_id');
+    const connection = loadsDict(need(c.form, 'connection_xml'), 'connection_xml');
+    return text(master.setConnection(computer, partition, connection, slave));
+  });
+  post('/buildingSoftwareRelease', ignored);
+  post('/destroyedSoftwareRelease', (c) => {
+    const computer = need(c.form, 'computer_id');
+    return text(master.destroyedSoftware(need(c.form, 'url'), computer));
+  });
+  post('/availableSoftwareRelease', ignored);
+  post('/softwareReleaseError', ignored);
+  post('/softwareInstanceError', (c) => {
+    // the proxy reads nothing; tsbuildout keeps the error when it can tell whose it is
+    const computer = c.form.get('computer_id');
+    const partition = c.form.get('computer_partition_id');
+    if (computer !== null && partition !== null) return text(master.error(computer, partition, c.form.get('error_log') ?? '', c.form.get('slave_reference')));
+    return text('Ignored');
+  });
+  post('/softwareInstanceBang', (c) => {
+    const computer = need(c.form, 'computer_id');
+    const partition = need(c.form, 'computer_partition_id');
+    return text(master.bang(computer, partition, c.form.get('message') ?? ''));
+  });
+  for (const state of ['started', 'stopped'] as const) {
+    post(`/${state}ComputerPartition`, (c) => {
+      const computer = c.form.get('computer_id');
+      const partition = c.form.get('computer_partition_id');
+      if (computer !== null && partition !== null) return text(master.reportState(computer, partition, state));
+      return text('Ignored');
+    });
+  }
+  post('/destroyedComputerPartition', (c) => {
+    const partition = need(c.form, 'computer_partition_id');
+    return text(master.destroyed(need(c.form, 'computer_id'), partition));
+  });
+  post('/useComputer', ignored);
+  post('/loadComputerConfigurationFromXML', (c) => text(master.loadComputerConfiguration(computerConfiguration(need(c.form, 'xml')))));
+  post('/supplySupply', (c) => {
+    const url = need(c.form, 'url');
+    const computer = need(c.form, 'computer_id');
+    return text(master.supply(url, computer, need(c.form, 'state')));
+  });
+  post('/requestComputerPartition', async (c) => {
+    const f = c.form;
+    const computer = f.get('computer_id');
+    const partition = f.get('computer_partition_id');
+    const requestedBy = master.requesterOf(computer, partition);
+    const softwareRelease = need(f, 'software_release');
+    const softwareType = need(f, 'software_type');
+    const title = need(f, 'partition_reference');
+    // a missing document fails in the proxy (its default is bytes, .encode fails): 500
+    const doc = (name: string) => {
+      const v = f.get(name);
+      if (v === null) throw new HttpFailure(`missing ${name}`, 500);
+      return loads(v);
+    };
+    const parameters = doc('partition_parameter_xml');
+    const filter = doc('filter_xml');
+    const state = loads(need(f, 'state'));
+    const shared = doc('shared_xml');
+    if (!(parameters instanceof PyDict) || !(filter instanceof PyDict)) throw new HttpFailure('partition_parameter_xml and filter_xml must be dicts', 500);
+    const input: RequestInput = {
+      requestedBy,
+      requester: computer !== null && partition !== null && master.m.partition(partition, computer) ? { computer, partition } : undefined,
+      softwareRelease,
+      softwareType,
+      title,
+      parameters,
+      filter,
+      state,
+      shared: truthy(shared),
+    };
+    const outcome = await master.request(input);
+    // a shared instance with no host yet: not ready, as the real master answers (the proxy: 404)
+    if (outcome.notReady !== undefined) return { status: 408, body: errorPage(408, outcome.notReady) };
+    return text(marshal(outcome.instance!));
+  });
+  post('/softwareInstanceRename', (c) => {
+    const newName = need(c.form, 'new_name');
+    const partition = need(c.form, 'computer_partition_id');
+    return text(master.rename(need(c.form, 'computer_id'), partition, newName));
+  });
+  get('/getComputerPartitionStatus', () => text(marshal('Not implemented.')));
+  post('/computerBang', () => text(marshal('')));
+  get('/getComputerPartitionCertificate', () => text(marshal(PyDict.fromObject({ certificate: '', key: '' }))));
+  get('/getSoftwareReleaseListFromSoftwareProduct', (c) => text(marshal(master.softwareReleaseList(c.args.get('software_product_reference'), c.args.get('software_release_url')))));
+  // views.py
+  get('/getRunId', () => text(master.runId));
+  // hateoas.py
+  get('/hateoas/', (c) => {
+    const mode = c.args.get('mode');
+    if (mode === null) return json(hateoasRoot(c.hostUrl));
+    if (mode === 'search') return json(hateoasSearch(master.m, need(c.args, 'query')));
+    if (mode === 'traverse') {
+      const { body, location } = redirectPage(need(c.args, 'relative_url'));
+      return { status: 302, body, headers: { location } };
+    }
+    throw new HttpFailure(`Unhandled mode: ${mode}`, 400, `Unhandled mode: ${mode}`);
+  });
+  get('/hateoas/partitions/<>', (c) => json(hateoasPartition(master.m, c.param)));
+  get('/hateoas/shared/<>', (c) => json(hateoasShared(master.m, c.param)));
+  get('/hateoas/computers/<>', (c) => json(hateoasComputer(master.m, c.param)));
+  // the real SlapOS master's, not the proxy's
+  post('/updateComputerPartitionRelatedInstanceList', (c) => {
+    const l = c.form.get('instance_reference_xml') ? loads(c.form.get('instance_reference_xml')!) : new PyList();
+    master.relatedInstances(need(c.form, 'computer_id'), need(c.form, 'computer_partition_id'), l instanceof PyList || l instanceof PyTuple ? l.items.map(String) : []);
+    return text('');
+  });
+  // tsbuildout's own (JSON), for clients that predate hateoas
+  get('/tsbuildout/instance', (c) => {
+    const title = need(c.args, 'title');
+    const info = master.instanceInformation(title);
+    if (!info) return { status: 404, body: JSON.stringify({ error: `no instance ${title}` }), type: 'application/json' };
+    return { status: 200, body: JSON.stringify({ ...info, parameters: dict2xml(info.parameters), connection: dict2xml(info.connection) }), type: 'application/json' };
+  });
+  return r;
+}
+
+/** The route of a path: exact, or one segment after a prefix (`<>`). Werkzeug matches the decoded path. */
+function match(table: ReturnType<typeof routes>, path: string): { views: Record<string, (c: Call) => Answer | Promise<Answer>>; param: string } | undefined {
+  const exact = table.get(path);
+  if (exact) return { views: exact, param: '' };
+  const m = /^(\/hateoas\/(?:partitions|shared|computers)\/)([^/]+)$/.exec(path);
+  if (m) {
+    const views = table.get(m[1] + '<>');
+    if (views) return { views, param: m[2]! };
+  }
+  return undefined;
+}
+
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function handle(master: LocalMaster, onChange?: () => void, log: (line: string) => void = (l) => process.stderr.write(l + '\n')) {
+  const table = routes(master);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const send = (status: number, body: string, type = 'text/xml; charset=utf-8') => {
-      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    const send = (a: Answer) => {
+      const body = req.method === 'HEAD' ? '' : a.body;
+      res.writeHead(a.status, { 'content-type': a.type ?? 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body), ...a.headers });
       res.end(body);
     };
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = decodePath(q < 0 ? rawUrl : rawUrl.slice(0, q));
+    const query = q < 0 ? '' : rawUrl.slice(q + 1);
+    // ProxyFix(x_proto=1): a front that speaks https says so
+    const scheme = String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0]!.trim() || 'http';
+    const hostUrl = `${scheme}://${req.headers.host ?? 'localhost'}/`;
     try {
-      const f = await form(req, url);
-      const computer = () => f.get('computer_id') || f.get('computer_reference') || DEFAULT_COMPUTER;
-      const partition = () => need(f, 'computer_partition_id', 'computer_partition_reference');
-      const done = () => {
-        onChange?.();
-        send(200, '');
-      };
-      switch (url.pathname) {
-        case '/registerComputerPartition':
-          return send(200, marshal(master.computerPartition(computer(), partition())));
-        case '/getFullComputerInformation':
-        case '/getComputerInformation':
-          return send(200, marshal(master.computerInformation(computer())));
-        case '/requestComputerPartition': {
-          const shared = f.get('shared_xml') ? unmarshal(f.get('shared_xml')!) === true : false;
-          const state = f.get('state') ? unmarshal(f.get('state')!) : null;
-          const answer = master.request({
-            computerId: f.get('computer_id'),
-            partitionId: f.get('computer_partition_id'),
-            softwareRelease: need(f, 'software_release'),
-            softwareType: f.get('software_type'),
-            title: need(f, 'partition_reference'),
-            shared,
-            parameters: dictArg(f, 'partition_parameter_xml'),
-            filter: dictArg(f, 'filter_xml'),
-            state: typeof state === 'string' ? state : null,
-          });
-          onChange?.();
-          if (answer.notReady !== undefined) return send(408, answer.notReady, 'text/plain; charset=utf-8');
-          return send(200, marshal(answer.instance!));
-        }
-        case '/setComputerPartitionConnectionXml': {
-          const d = unmarshal(need(f, 'connection_xml'));
-          master.setConnection(computer(), partition(), d instanceof PyDict ? d : new PyDict(), f.get('slave_reference') || null);
-          return done();
-        }
-        case '/softwareInstanceError':
-          master.error(computer(), partition(), f.get('error_log') ?? f.get('message') ?? '', f.get('slave_reference') || null);
-          return done();
-        case '/softwareInstanceBang':
-          master.bang(computer(), partition(), f.get('message') ?? '');
-          return done();
-        case '/startedComputerPartition':
-          master.reportState(computer(), partition(), 'started');
-          return done();
-        case '/stoppedComputerPartition':
-          master.reportState(computer(), partition(), 'stopped');
-          return done();
-        case '/destroyedComputerPartition':
-          master.free(computer(), partition());
-          return done();
-        case '/updateComputerPartitionRelatedInstanceList': {
-          const l = f.get('instance_reference_xml') ? unmarshal(f.get('instance_reference_xml')!) : new PyList();
-          const titles = l instanceof PyList || l instanceof PyTuple ? l.items.map(String) : [];
-          master.relatedInstances(computer(), partition(), titles);
-          return done();
-        }
-        case '/getComputerPartitionCertificate':
-          return send(200, marshal(PyDict.fromObject({ certificate: '', key: '' })));
-        case '/supplySupply':
-          master.supply(need(f, 'url'), computer(), f.get('state') ?? 'available');
-          return done();
-        case '/softwareReleaseError':
-        case '/buildingSoftwareRelease':
-        case '/availableSoftwareRelease':
-        case '/destroyedSoftwareRelease':
-          return done();
-        case '/tsbuildout/instance': {
-          const info = master.instanceInformation(need(f, 'title'));
-          if (!info) return send(404, JSON.stringify({ error: `no instance ${f.get('title')}` }), 'application/json');
-          return send(200, JSON.stringify({ ...info, parameters: dict2xml(info.parameters), connection: dict2xml(info.connection) }), 'application/json');
-        }
-        default:
-          return send(404, `unknown call ${url.pathname}`, 'text/plain; charset=utf-8');
+      const body = await readBody(req);
+      if (path === '/hateoas') {
+        // Werkzeug's strict slashes: a permanent redirect to the rule's URL
+        const { body: page, location } = redirectPage(`${hostUrl}hateoas/${query ? '?' + query : ''}`);
+        return send({ status: 308, body: page, headers: { location } });
       }
+      const route = match(table, path);
+      if (!route) return send({ status: 404, body: errorPage(404) });
+      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+      const allowed = Object.keys(route.views);
+      const allow = [...new Set([...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])].sort().join(', ');
+      if (method === 'OPTIONS') return send({ status: 200, body: '', headers: { allow } });
+      const view = route.views[method];
+      if (!view) return send({ status: 405, body: errorPage(405), headers: { allow } });
+      const type = String(req.headers['content-type'] ?? '');
+      const form = new URLSearchParams(method === 'POST' && type.startsWith('application/x-www-form-urlencoded') ? body : '');
+      const answer = await view({ args: new URLSearchParams(query), form, hostUrl, param: route.param });
+      if (method === 'POST') onChange?.();
+      send(answer);
     } catch (e) {
-      const status = e instanceof MasterError ? e.status : 500;
-      send(status, e instanceof Error ? e.message : String(e), 'text/plain; charset=utf-8');
+      if (e instanceof HttpFailure && e.status !== 500) return send({ status: e.status, body: errorPage(e.status, e.description) });
+      log(`Error on request ${req.method} ${rawUrl}: ${e instanceof Error ? e.message : String(e)}`);
+      send({ status: 500, body: errorPage(500) });
     }
   };
 }
@@ -132,7 +298,8 @@ export interface Serving {
 
 /** Serve the master on host:port (port 0: any free port). */
 export function serveMaster(master: LocalMaster, host: string, port: number, onChange?: () => void): Promise<Serving> {
-  const server = createServer((req, res) => void handle(master, onChange)(req, res));
+  const serve = handle(master, onChange);
+  const server = createServer((req, res) => void serve(req, res));
   server.keepAliveTimeout = 1000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,6 @@
 // A node configured by the real node configuration file, slapos.cfg (read
-// as Python's configparser.ConfigParser reads it, as `slapos node` does):
+// as Python's configparser.ConfigParser reads it, as `slapos node` does,
+// with the master's configparser):
 // [slapos] master_url, computer_id, software_root, instance_root,
 // key_file, cert_file, master_ca_file, certificate_repository_path,
 // master_rest_url; [slapformat] partition_amount, partition_base_name,
@@ -8,80 +9,8 @@
 // sections and options tsbuildout does not use are named once per run.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readConfigFile } from '../master/configparser.ts';
 import { DEFAULT_PARTITIONS, NodeError, NodePaths, type NodeSettings } from './config.ts';
-
-export type Ini = Map<string, Map<string, string>>;
-
-/**
- * configparser's format: `[section]`, `key = value` or `key: value` (keys
- * lower-cased), indented continuation lines, `#`/`;` comment lines, a
- * DEFAULT section under every other, `%(key)s` interpolation (`%%` a `%`).
- */
-export function parseIni(text: string, file: string): Ini {
-  const raw = new Map<string, Map<string, string[]>>();
-  let section: Map<string, string[]> | undefined;
-  let last: string[] | undefined;
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  lines.forEach((line, i) => {
-    const where = `${file}:${i + 1}`;
-    if (/^\s*([#;].*)?$/.test(line)) {
-      // a blank line inside a value is kept, a comment line is not
-      if (last && line.trim() === '') last.push('');
-      return;
-    }
-    if (/^\s/.test(line) && last) {
-      last.push(line.trim());
-      return;
-    }
-    const header = /^\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      const name = header[1]!;
-      if (!raw.has(name)) raw.set(name, new Map());
-      section = raw.get(name);
-      last = undefined;
-      return;
-    }
-    const option = /^([^=:]+?)\s*[=:]\s?(.*)$/.exec(line);
-    if (!option) throw new NodeError(`${where}: not an option, a section or a comment: ${line.trim()}`);
-    if (!section) throw new NodeError(`${where}: an option before the first [section]`);
-    last = [option[2]!.trim()];
-    section.set(option[1]!.trim().toLowerCase(), last);
-  });
-  const defaults = raw.get('DEFAULT') ?? new Map<string, string[]>();
-  const out: Ini = new Map();
-  for (const [name, options] of raw) {
-    if (name === 'DEFAULT') continue;
-    const merged = new Map<string, string[]>([...defaults, ...options]);
-    const values = new Map<string, string>();
-    const get = (key: string, depth: number): string => {
-      const v = merged.get(key);
-      if (!v) throw new NodeError(`${file}: [${name}] %(${key})s names no option`);
-      if (depth > 10) throw new NodeError(`${file}: [${name}] ${key}: interpolation too deep`);
-      const text = v.join('\n').replace(/\n+$/, '');
-      return text.replace(/%(%|\(([^)]+)\)s)/g, (_, m: string, ref?: string) => (m === '%' ? '%' : get(ref!.toLowerCase(), depth + 1)));
-    };
-    for (const key of merged.keys()) values.set(key, get(key, 0));
-    out.set(name, values);
-  }
-  return out;
-}
-
-/** The options this file's sections set, without the DEFAULT ones. */
-function ownOptions(text: string): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  let section: Set<string> | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const header = /^\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      if (!out.has(header[1]!)) out.set(header[1]!, new Set());
-      section = out.get(header[1]!);
-      continue;
-    }
-    const option = /^([^\s#;[][^=:]*?)\s*[=:]/.exec(line);
-    if (option && section) section.add(option[1]!.trim().toLowerCase());
-  }
-  return out;
-}
 
 export const USED: Record<string, string[]> = {
   slapos: ['master_url', 'computer_id', 'software_root', 'instance_root', 'key_file', 'cert_file', 'master_ca_file', 'certificate_repository_path', 'master_rest_url'],
@@ -104,10 +33,19 @@ export function readSlaposCfg(path: string): CfgNode {
   } catch (e) {
     throw new NodeError(`cannot read the node configuration ${path}: ${(e as Error).message}`);
   }
-  const ini = parseIni(text, file);
-  const slapos = ini.get('slapos');
+  // its errors are UserErrors: one `Error:` line naming the file and line
+  const ini = readConfigFile(text, file);
+  // a section's options, DEFAULT's included, interpolated
+  const section = (name: string): Map<string, string> | undefined => {
+    const own = ini.sections.get(name);
+    if (!own) return undefined;
+    const out = new Map<string, string>();
+    for (const k of new Set([...ini.defaults.keys(), ...own.keys()])) out.set(k, ini.get(name, k) ?? '');
+    return out;
+  };
+  const slapos = section('slapos');
   if (!slapos) throw new NodeError(`${file}: no [slapos] section`);
-  const format = ini.get('slapformat') ?? new Map<string, string>();
+  const format = section('slapformat') ?? new Map<string, string>();
   // slapgrid's mandatory options: present and not empty
   const required = new Set(['computer_id', 'instance_root', 'master_url', 'software_root']);
   if (slapos.has('key_file') || slapos.has('cert_file')) for (const k of ['key_file', 'cert_file', 'certificate_repository_path']) required.add(k);
@@ -145,13 +83,12 @@ export function readSlaposCfg(path: string): CfgNode {
   const softwareRoot = at(slapos.get('software_root')!);
   const instanceRoot = at(slapos.get('instance_root')!);
   const unused: string[] = [];
-  for (const [section, options] of ownOptions(text)) {
-    if (section === 'DEFAULT') continue;
-    const used = USED[section];
-    if (!used) unused.push(`[${section}]`);
+  for (const [name, options] of ini.sections) {
+    const used = USED[name];
+    if (!used) unused.push(`[${name}]`);
     else {
-      const extra = [...options].filter((o) => !used.includes(o));
-      if (extra.length) unused.push(`[${section}] ${extra.join(', ')}`);
+      const extra = [...options.keys()].filter((o) => !used.includes(o));
+      if (extra.length) unused.push(`[${name}] ${extra.join(', ')}`);
     }
   }
   return {

@@ -12,12 +12,14 @@
 // `section:option=value`). `--stub-bin DIR` then copies the
 // tree DIR into the software release (`bin/x` lands in <sr>/bin/x,
 // `parts/nginx/sbin/nginx` in <sr>/parts/nginx/sbin/nginx): the stand-ins
-// for the executables the instances run.
+// for the executables the instances run. `install` does the same under the
+// real slapgrid when TSBUILDOUT_STUB_SOFTWARE / TSBUILDOUT_STUB_BIN are set
+// (cli/commands/install.ts): one implementation, runSoftwareRelease.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { runBuildout } from '../../executor/run.ts';
+import { runBuildout, type RunOptions } from '../../executor/run.ts';
 import type { Assignment } from '../../profile/assemble.ts';
-import { loadRaw } from '../../profile/load.ts';
+import { loadRaw, type LoadOptions } from '../../profile/load.ts';
 import type { Logger, Recipe, RecipeContext, RecipeModule } from '../../recipes/api.ts';
 import { RECIPES } from '../../recipes/index.ts';
 import { RecipeRegistry, type RecipeSpec } from '../../recipes/registry.ts';
@@ -87,8 +89,8 @@ export function softwareUrl(url: string, cwd = process.cwd()): string {
 }
 
 /** The parts of a software profile that write the instance profile. */
-export async function instanceProfileParts(config: string, executable: string, assignments: Assignment[]): Promise<string[]> {
-  const { assembled } = await loadRaw({ config, userDefaults: false, executable, assignments });
+export async function instanceProfileParts(load: LoadOptions): Promise<string[]> {
+  const { assembled } = await loadRaw(load);
   const raw = (section: string, key: string, depth = 0): string | undefined => {
     const s = assembled.raw.get(section);
     if (!s || depth > 20) return undefined;
@@ -128,6 +130,41 @@ export function softwareCompleted(paths: NodePaths, url: string): boolean {
   return existsSync(join(paths.software(url), COMPLETED));
 }
 
+/** How a software release is installed: for real, or stubbed (above). */
+export interface StubOptions {
+  /** Only the parts that render the instance profile and what they reference; other recipes stood in. */
+  stubSoftware: boolean;
+  /** A tree copied into the release after the run. */
+  stubBin?: string;
+  /** What names the tree in messages (`--stub-bin`, `TSBUILDOUT_STUB_BIN`). */
+  stubBinName?: string;
+}
+
+/**
+ * Run a software release's buildout (its directory `directory`), as `node
+ * software` does and as `install` does under slapgrid when the environment
+ * asks for stubs: for real, or only the parts that write the instance
+ * profile with every other recipe stood in; then the stub tree copied in.
+ * Returns the parts installed when stubbed.
+ */
+export async function runSoftwareRelease(run: RunOptions, directory: string, stub: StubOptions): Promise<string[]> {
+  let parts: string[] = [];
+  if (stub.stubSoftware) {
+    parts = await instanceProfileParts(run);
+    if (!parts.length) throw new NodeError(`${run.config ?? 'buildout.cfg'}: no part writes instance.cfg or template.cfg; nothing to stub the software release with`);
+  }
+  await runBuildout({
+    ...run,
+    stubSoftware: stub.stubSoftware,
+    ...(stub.stubSoftware ? { installArgs: parts, withReferencedParts: true, registry: new StubSoftwareRegistry() } : {}),
+  });
+  if (stub.stubBin && !run.dryRun) {
+    if (!existsSync(stub.stubBin)) throw new NodeError(`${stub.stubBinName ?? '--stub-bin'} ${stub.stubBin}: no such directory`);
+    overlay(stub.stubBin, directory);
+  }
+  return parts;
+}
+
 export interface SoftwareOptions {
   stubSoftware: boolean;
   stubBin?: string;
@@ -142,26 +179,11 @@ export async function installSoftware(paths: NodePaths, url: string, o: Software
   rmSync(join(dir, COMPLETED), { force: true });
   const config = join(dir, 'buildout.cfg');
   writeFileSync(config, `[buildout]\nextends = ${url}\n`);
-  const assignments = o.assignments ?? [];
-  let parts: string[] = [];
-  if (o.stubSoftware) {
-    parts = await instanceProfileParts(url, o.executable, assignments);
-    if (!parts.length) throw new NodeError(`${url}: no part writes instance.cfg or template.cfg; nothing to stub the software release with`);
-  }
-  await runBuildout({
-    config,
-    cwd: dir,
-    userDefaults: false,
-    assignments,
-    executable: o.executable,
-    logger: o.logger,
-    stubSoftware: o.stubSoftware,
-    ...(o.stubSoftware ? { installArgs: parts, withReferencedParts: true, registry: new StubSoftwareRegistry() } : {}),
-  });
-  if (o.stubBin) {
-    if (!existsSync(o.stubBin)) throw new NodeError(`--stub-bin ${o.stubBin}: no such directory`);
-    overlay(o.stubBin, dir);
-  }
+  const parts = await runSoftwareRelease(
+    { config, cwd: dir, userDefaults: false, assignments: o.assignments ?? [], executable: o.executable, logger: o.logger },
+    dir,
+    { stubSoftware: o.stubSoftware, ...(o.stubBin ? { stubBin: o.stubBin } : {}) },
+  );
   // slapgrid-sr's marker: `node` alone does not build a completed software release again
   writeFileSync(join(dir, COMPLETED), new Date().toISOString() + '\n');
   return { directory: dir, parts };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dict, read } from '../helpers/parse.ts';
 
-test('comments only in column 0; indented # is data (spec §1.2)', () => {
+test('comments only in column 0; indented # is data (docs/buildout-language.md#comments)', () => {
   assert.deepEqual(dict('[s]\na = x\n  # c\n  y\n# real comment\n  z\n'), { s: { a: 'x\n# c\ny\nz' } });
 });
 
@@ -16,7 +16,7 @@ test('operators are kept in the key as written', () => {
   });
 });
 
-test('normal mode strips continuation lines and drops blank ones (§1.6)', () => {
+test('normal mode strips continuation lines and drops blank ones (docs/buildout-language.md#values-and-whitespace)', () => {
   assert.deepEqual(dict('[s]\nbaz = a\n      b\n\n      c\n'), { s: { baz: 'a\nb\nc' } });
 });
 

@@ -11,7 +11,7 @@ const diamond = {
   'base3.cfg': '[s]\np = x\n',
 };
 
-test('diamond with += (spec §2.5): b1 is lost in zc.buildout 2.x/3.0 and ≥3.1', async () => {
+test('diamond with += (docs/buildout-language.md#nested-extends): b1 is lost in zc.buildout 2.x/3.0 and ≥3.1', async () => {
   assert.equal((await rawOf(diamond, { semantics: 'buildout2' })).s!.p, 'x\nb2\ntop');
   assert.equal((await rawOf(diamond, { semantics: 'upstream' })).s!.p, 'x\nb2\ntop');
 });
@@ -27,7 +27,7 @@ const nestedVsFlat = {
   'c.cfg': '[s]\nother = 1\n',
 };
 
-test('nested merging resolves += against the extending file own bases (spec §2.5)', async () => {
+test('nested merging resolves += against the extending file own bases (docs/buildout-language.md#nested-extends)', async () => {
   assert.equal((await rawOf(nestedVsFlat, { semantics: 'buildout2' })).s!.p, '\n2');
   assert.equal((await rawOf(nestedVsFlat, { semantics: 'slapos' })).s!.p, '\n2');
   assert.equal((await rawOf(nestedVsFlat, { semantics: 'upstream' })).s!.p, '1\n2');

@@ -7,7 +7,7 @@ import { loadBuildout } from '../../profile/load.ts';
 const values = async (files: Record<string, string>, section: string, semantics?: 'slapos' | 'buildout2' | 'upstream') =>
   (await resolvedOf(files, semantics ? { semantics } : {})).sections[section] as Record<string, string>;
 
-test('install order follows initialisation (spec §5.1 verified example)', async () => {
+test('install order follows initialisation (docs/buildout-run.md#selecting-and-ordering-parts example)', async () => {
   const r = await resolvedOf({
     'buildout.cfg': [
       '[buildout]', 'parts = z y', 'x = ${p:v}',
@@ -28,7 +28,7 @@ test('a part listed twice is installed once; an empty recipe is not a part', asy
   assert.deepEqual(r.parts, ['a']);
 });
 
-test('macros: += and -= of the user apply to the macro value (spec §3)', async () => {
+test('macros: += and -= of the user apply to the macro value (docs/buildout-language.md#macros)', async () => {
   const s = await values({ 'buildout.cfg': '[part1]\noption = a1\n    a2\n[part2]\n<= part1\noption -= a1\noption += c3 c4\n' }, 'part2');
   assert.equal(s.option, 'a2\nc3 c4');
 });
@@ -41,7 +41,7 @@ test('macros: several on separate lines, later ones win, references evaluated in
   assert.deepEqual(s, { a: '2', b: 'user', name: 'user' });
 });
 
-test('macros: the cross-file += trap (spec §3 item 9)', async () => {
+test('macros: the cross-file += trap (docs/buildout-language.md#macros, item 9)', async () => {
   const s = await values(
     {
       'buildout.cfg': '[buildout]\nextends = base.cfg\n[derived]\nopt += top-added\n',

@@ -1,6 +1,7 @@
 // Errors in Python code: the part, the option, the line of code, located
 // in the profile; the traceback of the user's code only; .installed.cfg
-// left consistent (zc.buildout's failure semantics, spec §6.6).
+// left consistent (zc.buildout's failure semantics,
+// docs/buildout-run.md#failures-during-a-run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';

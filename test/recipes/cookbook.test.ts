@@ -142,7 +142,7 @@ test('check_port_listening: a Python promise run by [buildout] executable', asyn
     }
     const r = spawnSync(join(dir, 'etc', 'promise', 'p'), { encoding: 'utf8' });
     assert.equal(r.status, 127);
-    assert.equal(r.stderr, `${port} on 127.0.0.1 isn't listening\n`);
+    assert.equal(r.stderr, `127.0.0.1 on ${port} isn't listening\n`);
   });
 });
 

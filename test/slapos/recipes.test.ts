@@ -195,8 +195,9 @@ inline = {{ conf | tojson }}
     );
     await run(dir, { installArgs: ['show', 'lists'] });
     assert.deepEqual(JSON.parse(read(join(dir, 'lists.json'))), [
-      [{ reference: 'front-ok', parameters: { domain: 'a.example', slave_title: 'front-ok', slap_software_type: 'default' } }],
-      [{ reference: 'front-bad', parameters: { domain: 'A!', slave_title: 'front-bad', slap_software_type: 'default' }, errors: ["'A!' does not match '^[a-z.]+$'"] }],
+      // a person's shared instances: the proxy's references `_<title>`
+      [{ reference: '_front-ok', parameters: { domain: 'a.example', slave_title: '_front-ok', slap_software_type: 'default' } }],
+      [{ reference: '_front-bad', parameters: { domain: 'A!', slave_title: '_front-bad', slap_software_type: 'default' }, errors: ["'A!' does not match '^[a-z.]+$'"] }],
     ]);
     assert.equal((await http.instanceInformation('front-bad'))!.error, "Invalid parameters:\n  $.domain: 'A!' does not match '^[a-z.]+$'");
   });

@@ -1,0 +1,115 @@
+// The run as a recipe sees it (PartOptions of its section, BuildoutView of
+// the run), built over the resolver's own objects so that references,
+// dependencies and typed values behave as the resolver decides. One view
+// for a run (executor/runtime.ts) and for dry inspection (inspect/host.ts):
+// they differ by a ViewPolicy only.
+import type { PyValue } from '../python/value.ts';
+import type { Buildout } from '../profile/buildout.ts';
+import type { Options } from '../profile/options.ts';
+import { entry } from '../profile/entry.ts';
+import { consumerValue, isTypedText, storedValue, typedValue, type PyBangFallback } from '../profile/values.ts';
+import type { BuildoutView, PartOptions } from '../recipes/api.ts';
+import { readInstalled, type InstalledState } from './installed.ts';
+
+/**
+ * A value as a string: a typed value that is a Python str (`!py!'…'`, what
+ * the fork's dumps writes for a string, e.g. through a template's dumps())
+ * is that str, as `options[key]` gives it in the fork; anything else is the
+ * consumer's text.
+ */
+function stringValue(sem: Buildout['semantics'], v: string, pyBang?: PyBangFallback): string {
+  if (sem.typedValues && isTypedText(v)) {
+    try {
+      const t = typedValue(sem, v, pyBang);
+      if (typeof t === 'string') return t;
+    } catch {
+      // not a valid expression: the text, as before
+    }
+  }
+  return consumerValue(sem, v);
+}
+
+export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBangFallback): PartOptions {
+  const sem = buildout.semantics;
+  const view: PartOptions = {
+    name: options.name,
+    get: (key) => {
+      const v = options.get(key);
+      return v === undefined ? undefined : stringValue(sem, v, pyBang);
+    },
+    require: (key) => stringValue(sem, options.require(key), pyBang),
+    typed: (key) => {
+      const v = options.get(key);
+      return v === undefined ? undefined : typedValue(sem, v, pyBang);
+    },
+    has: (key) => options.has(key),
+    substitute: (text) => options.substituteText(text),
+    keys: () => options.keys(),
+    set: (key, value: PyValue) => options.set(key, storedValue(value)),
+    setVolatile: (key, value: PyValue) => {
+      options.set(key, storedValue(value));
+      options.volatile.add(key);
+    },
+  };
+  return view;
+}
+
+/**
+ * How the run looks to a recipe: the same view for a run and for dry
+ * inspection, which differ only by this policy.
+ */
+export interface ViewPolicy {
+  /** `--stub-software` (inspection: true, so software-side inits compute their options). */
+  stubSoftware: boolean;
+  /** Offline whatever [buildout] says (inspection, corpus scripts). */
+  offline: boolean;
+  /** Whether a recipe may preset options of sections not initialised yet (an inspection changes no section). */
+  presets: boolean;
+  /** The record of the previous run; default: the buildout's .installed.cfg, read once. */
+  previous?: (buildout: Buildout) => InstalledState | null;
+}
+
+export function buildoutView(buildout: Buildout, part: Options, policy: ViewPolicy): BuildoutView {
+  return {
+    section(name: string) {
+      const s = buildout.section(name, { section: part.name, option: '(recipe)' });
+      if (name !== part.name && name !== 'buildout') part.dependencies.add(name);
+      return partOptions(s, buildout);
+    },
+    hasSection(name: string) {
+      return buildout.rawSection(name) !== undefined;
+    },
+    presetOption(section: string, key: string, value: string) {
+      if (!policy.presets) return false;
+      const raw = buildout.rawSection(section);
+      if (!raw || buildout.sections.has(section)) return false;
+      raw.set(key, entry(value, `(set by the recipe of [${part.name}])`));
+      return true;
+    },
+    get directory() {
+      return buildout.section('buildout').require('directory');
+    },
+    semantics: buildout.semantics,
+    stubSoftware: policy.stubSoftware,
+    // read from [buildout] when asked: recipes initialise while the profile resolves
+    get offline() {
+      return policy.offline || buildout.section('buildout').get('offline') === 'true';
+    },
+    previous() {
+      return (policy.previous ?? previousRecord)(buildout)?.options.get(part.name);
+    },
+  };
+}
+
+const records = new WeakMap<Buildout, InstalledState | null>();
+
+/** The .installed.cfg of the run's buildout, read once per run (null: none configured). */
+function previousRecord(buildout: Buildout): InstalledState | null {
+  let state = records.get(buildout);
+  if (state === undefined) {
+    const path = buildout.section('buildout').get('installed');
+    state = path ? readInstalled(path) : null;
+    records.set(buildout, state);
+  }
+  return state;
+}
