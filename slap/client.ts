@@ -1,4 +1,4 @@
-// A master reached over HTTP or HTTPS with the SLAP protocol (spec §3.8):
+// A master reached over HTTP or HTTPS with the SLAP protocol (docs/slapos-node.md#the-slap-protocol):
 // every call of slapos.slap (slapos/slap/slap.py) with its path, its method
 // and its form fields as slapos.slap sends them — a None value sent as the
 // string 'None' (slapos/slap/hateoas.py ConnectionHelper), `state` and

@@ -1,4 +1,4 @@
-// The encodings of the SLAP protocol (spec §3.8):
+// The encodings of the SLAP protocol (docs/slapos-node.md#the-slap-protocol):
 //
 // - xml_marshaller, as slapos.util.dumps/loads use it: `<marshal>` around
 //   `<string>`, `<int>`/`<long>`, `<float>`, `<bool>1</bool>`, `<none/>`,

@@ -1,4 +1,4 @@
-// slapos.cookbook:promise.plugin (spec §2.4): writes a promise plugin
+// slapos.cookbook:promise.plugin (docs/slapos-recipes.md#promiseplugin): writes a promise plugin
 // (normally etc/plugin/<name>.py) in slapos.cookbook's exact format: the
 // header comment, `sys.path[0:0] = <egg paths>`, `extra_config_dict = ` the
 // pprint'ed `config-*` options, the loop forgetting cached slapos modules,

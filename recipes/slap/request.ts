@@ -1,5 +1,5 @@
 // slapos.cookbook:request, requestoptional, request.serialised,
-// requestoptional.serialised (spec §2.12). At init (every run): one
+// requestoptional.serialised (docs/slapos-recipes.md#request). At init (every run): one
 // requestComputerPartition for the instance `name` of `software-url`
 // (`software-type`, `shared`, `config-<k>` parameters, `sla-<k>` filter,
 // state `started` — the original reads `[slap-connection] requested`, which

@@ -1,5 +1,6 @@
-// slapos.cookbook:slapconfiguration, .serialised and .jsonschema (spec
-// §2.15). Everything happens at init: one registerComputerPartition, then
+// slapos.cookbook:slapconfiguration, .serialised and .jsonschema
+// (docs/slapos-recipes.md#slapconfiguration). Everything happens at init:
+// one registerComputerPartition, then
 // the options written back — instance-state, slap-software-type,
 // slap-computer-partition-id, slap-computer-id, slap-software-release-url,
 // slave-instance-list, timestamp, instance-title, root-instance-title,

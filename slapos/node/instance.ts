@@ -1,4 +1,4 @@
-// `node instance`: what slapgrid-cp does (spec §3.2), for every partition
+// `node instance`: what slapgrid-cp does (docs/slapos-node.md#processing-a-partition), for every partition
 // the master gave this computer. A remote master first gets the computer
 // declared (format.ts) when it does not know it as configured. A
 // partition whose .timestamp equals the master's timestamp is up to date

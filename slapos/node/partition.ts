@@ -1,5 +1,7 @@
-// One partition, as slapgrid's Partition prepares and runs it (spec
-// §3.3–3.5): the software_release link, buildout.cfg (the software's
+// One partition, as slapgrid's Partition prepares and runs it
+// (docs/slapos-node.md#the-partition-profile,
+// docs/slapos-node.md#running-buildout-in-a-partition,
+// docs/slapos-node.md#files-in-a-partition): the software_release link, buildout.cfg (the software's
 // instance.cfg, or legacy template.cfg, then slapgrid's tail), the
 // .slapos-resource file slapos node format would write, and buildout run
 // in the partition with slapgrid's environment and umask 027. Buildout is
@@ -122,7 +124,7 @@ export function preparePartition(dir: string, softwareDir: string, tail: TailVal
   rmSync(join(dir, `.slapgrid-${tail.partitionId}-error.log`), { force: true });
 }
 
-/** The environment buildout runs with (slapgrid's, §3.4). */
+/** The environment buildout runs with (slapgrid's: docs/slapos-node.md#running-buildout-in-a-partition). */
 export function buildoutEnvironment(instanceRoot: string, dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   const drop = new Set(['PYTHONHOME', 'PYTHONPATH', 'PYTHONSTARTUP', 'PYTHONY2K', 'PYTHONOPTIMIZE', 'PYTHONDEBUG', 'PYTHONDONTWRITEBYTECODE', 'PYTHONINSPECT', 'PYTHONUNBUFFERED', 'PYTHONVERBOSE', 'CONFIG_SITE', 'ENV', 'LOGNAME', 'TEMP', 'TMP', 'TMPDIR', 'LANG', 'LANGUAGE']);

@@ -1,4 +1,4 @@
-// Promises (spec §3.7), run after a started partition's services:
+// Promises (docs/slapos-node.md#promises), run after a started partition's services:
 // - legacy ones: every regular executable file of etc/promise, run from the
 //   partition directory; exit status ≠ 0 is a failure, the output its
 //   message ("Bad promise file" for anything else in the folder);

@@ -1,5 +1,5 @@
 // Services under supervisord (Debian's supervisor), as slapgrid runs them
-// (spec §3.6): one node-wide supervisord (instance/etc/supervisord.conf,
+// (docs/slapos-node.md#services-under-supervisord): one node-wide supervisord (instance/etc/supervisord.conf,
 // socket instance/sv.sock) including instance/etc/supervisord.conf.d/*.conf,
 // one group per partition whose programs are the files of etc/run and
 // etc/service (the latter named `<file>-on-watch`: watched by the

@@ -18,19 +18,7 @@ const TEXT = /\.(ts|mjs|cjs|js|py|md|json|cfg|sh)$/;
  * docs/ (their replacements are listed in the commit that added this test).
  * Remove an entry when its file is converted.
  */
-const PENDING = new Set([
-  'recipes/cookbook/promise-plugin.ts',
-  'recipes/slap/request.ts',
-  'recipes/slap/slapconfiguration.ts',
-  'slap/client.ts',
-  'slap/marshal.ts',
-  'slapos/master/local.ts',
-  'slapos/master/server.ts',
-  'slapos/node/instance.ts',
-  'slapos/node/partition.ts',
-  'slapos/node/promises.ts',
-  'slapos/node/supervisord.ts',
-]);
+const PENDING = new Set<string>([]);
 
 function files(root: string): string[] {
   const out: string[] = [];
