@@ -69,7 +69,7 @@ export async function requestCommand(ctx: CommandContext): Promise<number> {
     else {
       ctx.out(`Requested ${name} (${sr}, type ${type}) from the ${master.api.description}: partition ${String(answer.instance!.attr('slap_computer_partition_id'))}.`);
       const keys = Object.keys(connection).sort();
-      ctx.out(keys.length ? 'Connection parameters:' : 'No connection parameters yet: run tsbuildout node instance.');
+      ctx.out(keys.length ? 'Connection parameters:' : 'No connection parameters yet: run tsbuildout node.');
       for (const k of keys) ctx.out(`  ${k} = ${typeof connection[k] === 'string' ? connection[k] : JSON.stringify(connection[k])}`);
     }
   } finally {
