@@ -79,12 +79,12 @@ export class NodePaths {
 
 export const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-/** A port nobody listens on now, on 127.0.0.1. */
-export function freePort(): Promise<number> {
+/** A port nobody listens on now, on `host` (127.0.0.1 by default). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
+    s.listen(0, host, () => {
       const port = (s.address() as { port: number }).port;
       s.close(() => res(port));
     });

@@ -2,11 +2,11 @@
 // person would (the bundled command in a child process).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { lockDirectory, type Lock } from '../../executor/lock.ts';
 import { repositoryRoot } from './paths.ts';
+import { freePort } from '../../slapos/node/config.ts';
 
 export interface Ran {
   code: number;
@@ -87,16 +87,7 @@ export function lastRun(log: string): string {
 }
 
 /** A TCP port free on ::1 now (the example's instances listen there). */
-export function freeV6Port(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '::1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export const freeV6Port = () => freePort('::1');
 
 /**
  * The software releases of the corpus listen on fixed ports (helloworld on

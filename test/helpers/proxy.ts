@@ -3,9 +3,9 @@
 // and the real `slapos request` client against it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, openSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repositoryRoot } from './paths.ts';
+import { freePort } from '../../slapos/node/config.ts';
 
 export const slaposReference = join(repositoryRoot(), '..', 'shared', 'tools', 'slapos-reference');
 
@@ -20,16 +20,6 @@ export interface Proxy {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

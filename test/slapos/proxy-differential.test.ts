@@ -11,10 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repositoryRoot } from '../helpers/paths.ts';
+import { freePort } from '../../slapos/node/config.ts';
 
 const shared = join(repositoryRoot(), '..', 'shared');
 const reference = join(shared, 'tools', 'slapos-reference');
@@ -93,17 +93,6 @@ const DIFFERENCES: { name: string; reason: string; explains: (proxy: Step, ts: S
     },
   },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function config(dir: string, name: string, port: number): string {
   const path = join(dir, `${name}.cfg`);

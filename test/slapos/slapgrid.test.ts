@@ -17,7 +17,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +25,7 @@ import { fixedPortsLock, freeV6Port, get, hasSupervisord, writeStubs, type Ran }
 import type { Lock } from '../../executor/lock.ts';
 // the acceptance suite's stub daemons
 import { STUBS } from '../helpers/acceptance.ts';
+import { freePort } from '../../slapos/node/config.ts';
 
 const root = repositoryRoot();
 const shared = join(root, '..', 'shared');
@@ -75,16 +75,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Prom
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function alive(pid: number): boolean {
   try {
