@@ -4,7 +4,8 @@
 // lose is written as %(__buildout_space…)s tokens. Written the SlapOS fork's
 // way: one [buildout] section, atomically (temporary file, fsync, rename), and
 // only when the content changes.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writeAtomically } from '../recipes/lib/files.ts';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/text.ts';
 import { decode } from '../profile/files.ts';
@@ -155,19 +156,8 @@ export function writeInstalled(path: string, state: InstalledState): boolean {
   }
   const text = formatInstalled(state);
   if (existsSync(path) && readFileSync(path, 'utf8') === text) return false;
-  writeAtomically(path, text);
+  writeAtomically(path, text, 0o644);
   return true;
 }
 
-export function writeAtomically(path: string, text: string | Buffer, mode = 0o644): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    if (typeof text === 'string') writeSync(fd, text);
-    else writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
+

@@ -14,11 +14,12 @@
 //
 // zc.buildout's bootstrap also empties develop-eggs (its next run develops
 // the eggs again); tsbuildout develops no eggs, so it keeps them.
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../parser/diagnostic.ts';
 import { loadBuildout } from '../../profile/load.ts';
 import { strRepr } from '../../python/repr.ts';
+import { writeAtomically } from '../../recipes/lib/files.ts';
 import type { CommandContext } from '../context.ts';
 import { consoleLogger } from '../logger.ts';
 
@@ -54,7 +55,7 @@ export async function bootstrapCommand(ctx: CommandContext): Promise<number> {
       // not written yet
     }
     if (old !== text) {
-      writeAtomically(dest, text, 0o755);
+      writeAtomically(dest, text, 0o755, true);
       log.info(`Generated script ${strRepr(dest)}.`);
     }
   } catch (e) {
@@ -94,16 +95,4 @@ except OSError as e:
   // `"exec" "PYTHON" "$0" "$@"` is a command for sh and a string statement for Python
   if (/["\\$`]/.test(python)) throw new UserError(`--python ${python}: a path this long or with spaces is written for /bin/sh, which cannot quote ", \\, $ or \``);
   return `#!/bin/sh\n"exec" "${python}" "-S" "$0" "$@"\n${body}`;
-}
-
-function writeAtomically(path: string, text: string, mode: number): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text, { mode });
-    chmodSync(tmp, mode);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }

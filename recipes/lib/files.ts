@@ -1,13 +1,38 @@
 // File helpers with the semantics of slapos.cookbook's librecipe: a file
 // that already holds the content only gets its mode fixed, otherwise it is
 // replaced (atomically here: a reader never sees half a file).
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { intType } from '../../python/builtins.ts';
 import { callValue } from '../../python/call.ts';
 import { PyException } from '../../python/exceptions.ts';
 import { RecipeError, type PartOptions } from '../api.ts';
+
+/**
+ * Replace a file atomically: the data goes to a temporary file beside it
+ * (dot-named, so that nothing listing a folder — supervisord's services,
+ * promises — takes it for one of its files), flushed to disk, then renamed
+ * over it; a failure removes the temporary file. The new file's mode is
+ * `mode` less the umask, or exactly `mode` with `exact`.
+ */
+export function writeAtomically(path: string, data: string | Buffer, mode = 0o666, exact = false): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  try {
+    const fd = openSync(tmp, 'w', mode);
+    try {
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (exact) chmodSync(tmp, mode);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
 
 export function createFile(path: string, content: string | Buffer, mode = 0o600): string {
   const abs = resolve(path);
@@ -22,16 +47,7 @@ export function createFile(path: string, content: string | Buffer, mode = 0o600)
       // unreadable: replace it
     }
   }
-  const tmp = `${abs}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  chmodSync(tmp, mode);
-  renameSync(tmp, abs);
+  writeAtomically(abs, data, mode, true);
   return abs;
 }
 
@@ -83,18 +99,8 @@ export function writeIfChanged(path: string, content: string | Buffer, mode?: nu
   } catch {
     // missing or unreadable: write it
   }
-  if (!same) {
-    const tmp = `${abs}.tmp-${process.pid}`;
-    const fd = openSync(tmp, 'w', mode ?? 0o666);
-    try {
-      writeSync(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    if (mode !== undefined) chmodSync(tmp, mode);
-    renameSync(tmp, abs);
-  } else if (mode !== undefined && (statSync(abs).mode & 0o7777) !== mode) chmodSync(abs, mode);
+  if (!same) writeAtomically(abs, data, mode ?? 0o666, mode !== undefined);
+  else if (mode !== undefined && (statSync(abs).mode & 0o7777) !== mode) chmodSync(abs, mode);
   return abs;
 }
 
