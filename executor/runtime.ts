@@ -8,7 +8,8 @@ import { PyException } from '../python/exceptions.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { consumerValue, TypedValueError } from '../profile/values.ts';
-import { RecipeError, type Logger, type Recipe, type RecipeModule, type SubBuildout } from '../recipes/api.ts';
+import { RecipeError, type Logger, type Recipe, type RecipeContext, type RecipeModule, type SubBuildout } from '../recipes/api.ts';
+import { initForStubSoftware } from '../recipes/stand-in.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
 import { BridgeCrash } from '../pybridge/process.ts';
 import { BridgeSession } from '../pybridge/session.ts';
@@ -17,7 +18,8 @@ import { buildoutView, partOptions, type ViewPolicy } from './view.ts';
 
 export interface InitialisedPart {
   spec: RecipeSpec;
-  module: RecipeModule;
+  /** Undefined: a recipe tsbuildout does not know, stood in under --stub-software. */
+  module: RecipeModule | undefined;
   recipe: Recipe;
 }
 
@@ -46,7 +48,8 @@ export class RecipeRuntime implements RecipeHost {
       throw buildout.error({ rule: 'invalid-recipe', message: `The recipe of [${options.name}], '${text}', has more than one ':'` });
     }
     const module = this.findModule(spec, buildout);
-    if (!module) {
+    const stub = this.policy.stubSoftware;
+    if (!module && !stub) {
       const b = buildout.section('buildout');
       throw buildout.error({
         rule: 'unknown-recipe',
@@ -54,16 +57,16 @@ export class RecipeRuntime implements RecipeHost {
         hint: `no egg of it with that zc.buildout entry point in ${b.get('develop-eggs-directory')} or ${b.get('eggs-directory')} for the Python bridge to run; supported recipes: ${this.registry.names().join(', ')}`,
       });
     }
-    const recipe = guard(buildout, () =>
-      module.init({
-        name: options.name,
-        options: partOptions(options, buildout, (expr) => this.python().evaluate(expr)),
-        buildout: buildoutView(buildout, options, this.policy),
-        logger: this.logger,
-        python: () => this.python(),
-        ...(this.subBuildout ? { runBuildout: this.subBuildout } : {}),
-      }),
-    );
+    const ctx: RecipeContext = {
+      name: options.name,
+      options: partOptions(options, buildout, (expr) => this.python().evaluate(expr)),
+      buildout: buildoutView(buildout, options, this.policy),
+      logger: this.logger,
+      python: () => this.python(),
+      ...(this.subBuildout ? { runBuildout: this.subBuildout } : {}),
+    };
+    // --stub-software: each recipe by its role (recipes/stand-in.ts)
+    const recipe = guard(buildout, () => (stub ? initForStubSoftware(module, ctx) : module!.init(ctx)));
     this.logger.debug(`Part ${options.name}: recipe ${text}, ${recipe.via ? `runs through the ${recipe.via}` : 'native'}.`);
     this.parts.set(options.name, { spec, module, recipe });
   }

@@ -5,13 +5,13 @@
 // reach the network, call a SlapOS master or run foreign code: only
 // constructors known to be free of such effects run (recipe modules marked
 // `pureInit`, each reviewed; a recipe added to the registry is not until
-// someone checks its init), with a view of the run that is offline.
-// `free_port` probes ports when it has no previous port: it runs only
-// when it has one. Any other constructor "would run": it
+// someone checks its init), with a view of the run that is offline, and
+// as the recipe's `inspect` says (free_port probes ports when it has no
+// previous port; a password drawn here is not a run's). Any other
+// constructor "would run" (its `initEffect` says why): it
 // is not called, and what it would compute is unknown — an option it would
 // set reads as an UNKNOWN marker, which flows into the values that use it,
 // so every decision that depends on it can say so.
-import { existsSync } from 'node:fs';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { PyException } from '../python/exceptions.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
@@ -22,18 +22,6 @@ import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
 import { buildoutView, partOptions, type ViewPolicy } from '../executor/view.ts';
 import { emptyState, readInstalled, type InstalledState } from '../executor/installed.ts';
-
-/** What a constructor that is never run here would do (docs/slapos-recipes.md#what-runs-at-init). */
-const WOULD_RUN: Readonly<Record<string, string>> = {
-  'slapos.cookbook:request': 'its init requests an instance from the SlapOS master',
-  'slapos.cookbook:requestoptional': 'its init requests an instance from the SlapOS master',
-  'slapos.cookbook:request.serialised': 'its init requests an instance from the SlapOS master',
-  'slapos.cookbook:requestoptional.serialised': 'its init requests an instance from the SlapOS master',
-  'slapos.cookbook:slapconfiguration': 'its init reads the partition configuration from the SlapOS master',
-  'slapos.cookbook:slapconfiguration.serialised': 'its init reads the partition configuration from the SlapOS master',
-  'slapos.cookbook:slapconfiguration.jsonschema': 'its init reads the partition configuration from the SlapOS master',
-  'slapos.cookbook:publish-early': 'its init reads and publishes parameters through the SlapOS master',
-};
 
 export function recipeKey(spec: RecipeSpec): string {
   return `${spec.project}:${spec.entry}`;
@@ -121,35 +109,25 @@ export class InspectHost implements RecipeHost {
     if (module) part.module = module;
     this.parts.set(options.name, part);
     if (!module) {
-      part.note = WOULD_RUN[key] ?? `tsbuildout does not implement ${text}: what its init computes is unknown`;
+      part.note = `tsbuildout does not implement ${text}: what its init computes is unknown`;
       this.markGenerated(options, part);
       return;
     }
     if (!module.pureInit && !this.safe.has(key)) {
-      part.note = WOULD_RUN[key] ?? `its init has not been reviewed for side effects`;
+      part.note = module.initEffect ?? `its init has not been reviewed for side effects`;
       this.markGenerated(options, part);
       return;
     }
-    if (key === 'slapos.recipe.build:default' && options.get('init') !== undefined) {
-      part.note = 'its init runs Python code (the init option)';
+    const ctx = { name: options.name, options: partOptions(options, buildout), buildout: this.view(buildout, options), logger: silent };
+    // what the recipe says about being inspected: not this time, or values a run would not reproduce
+    const inspection = module.inspect?.(ctx);
+    if (inspection?.skip) {
+      part.note = inspection.skip;
       this.markGenerated(options, part);
       return;
-    }
-    if (key === 'slapos.cookbook:free_port') {
-      const previous = this.previous(buildout).options.get(options.name)?.get('port');
-      if (previous === undefined || previous === '0') {
-        part.note = 'its init probes for a free port';
-        this.markGenerated(options, part);
-        return;
-      }
     }
     try {
-      part.recipeObject = module.init({
-        name: options.name,
-        options: partOptions(options, buildout),
-        buildout: this.view(buildout, options),
-        logger: silent,
-      });
+      part.recipeObject = module.init(ctx);
       part.init = 'ran';
     } catch (e) {
       if (e instanceof BuildoutError) throw e;
@@ -158,13 +136,7 @@ export class InspectHost implements RecipeHost {
       this.markGenerated(options, part);
       return;
     }
-    if (key === 'slapos.cookbook:generate.password') {
-      // a password generated now is not the one a run would store
-      const storage = options.data.get('storage-path');
-      if (!options.raw.has('passwd') && (!storage || !existsSync(storage))) {
-        options.data.set('passwd', unknownMarker(text, options.name));
-      }
-    }
+    for (const option of inspection?.unknown ?? []) options.data.set(option, unknownMarker(text, options.name));
   }
 
   unknownOption(options: Options, _option: string): string | undefined {

@@ -5,7 +5,7 @@ import type { Entry } from '../profile/entry.ts';
 import { pySplitWhitespace, pyStrip } from '../python/text.ts';
 import type { RecipeSchema as SchemaData } from '../recipes/schema.ts';
 import { namedSchemas } from '../recipes/schema-registry.ts';
-import { jinja2Context, type SectionUse } from './jinja2-context.ts';
+import { contextSections, type SectionUse } from '../recipes/jinja2/context.ts';
 
 /** What a schema answers, whatever its data. */
 export interface RecipeSchema {
@@ -72,7 +72,7 @@ function makeSchema(spec: SchemaData): RecipeSchema {
         if (so.syntax === 'section-list') {
           for (const s of pySplitWhitespace(r.value ?? r.raw ?? '')) if (!s.includes('${')) out.push({ section: s, from: so.option });
         } else {
-          out.push(...jinja2Context(r.raw ?? '', r.value, so.option));
+          out.push(...contextSections(r.raw ?? '', r.value, so.option));
         }
       }
       return out;

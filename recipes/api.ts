@@ -128,6 +128,9 @@ export interface UninstallContext {
   python?: () => PythonBridge;
 }
 
+/** A recipe's part under --stub-software (RecipeModule.stubSoftware). */
+export type StubRole = 'renders' | 'builds';
+
 export interface RecipeModule {
   /** `egg:entry` names this module serves; `egg` alone is the default entry. */
   names: readonly string[];
@@ -144,6 +147,29 @@ export interface RecipeModule {
    * inspection (plan, graph, why) may run it to learn what it computes.
    */
   pureInit?: true;
+  /**
+   * What the constructor does beyond reading options and sections, in
+   * words ("its init requests an instance from the SlapOS master"): why
+   * dry inspection does not run it.
+   */
+  initEffect?: string;
+  /**
+   * Dry inspection of one section, before its (pure) init runs there:
+   * `skip`, why it must not run after all (free_port without a port of its
+   * own probes ports); `unknown`, options it will draw at random that a run
+   * would not reproduce (a password not stored yet).
+   */
+  inspect?(ctx: Pick<RecipeContext, 'name' | 'options' | 'buildout'>): { skip?: string; unknown?: readonly string[] } | undefined;
+  /**
+   * Its part in a software release installed with --stub-software (built
+   * software stood in): `renders`, it writes or fetches a file instances
+   * read, so it runs, and must; `builds`, it builds software: its init
+   * computes its options, its install is stood in (its location created
+   * with an empty bin/). Any other recipe runs as it is. A recipe (but one
+   * that renders) whose init cannot run there is stood in
+   * (recipes/stand-in.ts). A function decides by the section's options.
+   */
+  stubSoftware?: StubRole | ((options: PartOptions) => StubRole | undefined);
   /** The constructor: runs when the section is initialised (every run, before anything is installed). */
   init(ctx: RecipeContext): Recipe;
   /** zc.buildout.uninstall entry point: runs before the part's files are removed. */

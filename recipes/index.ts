@@ -21,7 +21,10 @@ import { publishEarly } from './slap/publish-early.ts';
 import { request, requestOptional, requestOptionalSerialised, requestSerialised } from './slap/request.ts';
 import { slapconfiguration, slapconfigurationJsonschema, slapconfigurationSerialised, switchSoftwaretypeNoop } from './slap/slapconfiguration.ts';
 import { switchSoftwaretype } from './slap/switch-softwaretype.ts';
-import { cmmi, eggEggs, eggScripts, gitclone, hexagonitDownload } from './software.ts';
+import { cmmi } from './cmmi.ts';
+import { eggEggs, eggScripts } from './egg.ts';
+import { gitclone } from './gitclone.ts';
+import { hexagonitDownload } from './hexagonit-download.ts';
 import { collectiveTemplate, slaposTemplate } from './template.ts';
 
 export const RECIPES: readonly RecipeModule[] = [

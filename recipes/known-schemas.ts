@@ -4,7 +4,7 @@
 import { mkdirectory } from './mkdirectory.ts';
 import { undocumented as o, type NamedSchema, type RecipeSchema } from './schema.ts';
 import { slapconfigurationJsonschema } from './slap/slapconfiguration.ts';
-import { eggScripts } from './software.ts';
+import { eggScripts } from './egg.ts';
 
 const cookbook = (...entries: string[]) => entries.map((e) => `slapos.cookbook:${e}`);
 

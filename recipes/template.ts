@@ -64,6 +64,8 @@ export const TEMPLATE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 export const slaposTemplate: RecipeModule = {
   names: ['slapos.recipe.template'],
+  // what it writes or fetches, instances read: it runs under --stub-software
+  stubSoftware: 'renders',
   pureInit: true,
   schema: {
     doc: 'Writes `output` from a template expanded with buildout substitution (`${…}`, `$${` for a literal `${`).',
@@ -94,6 +96,8 @@ export const slaposTemplate: RecipeModule = {
 
 export const collectiveTemplate: RecipeModule = {
   names: ['collective.recipe.template'],
+  // what it writes or fetches, instances read: it runs under --stub-software
+  stubSoftware: 'renders',
   pureInit: true,
   schema: {
     doc: 'Writes `output` from `input` (a file, a URL or inline:text) expanded with buildout substitution.',

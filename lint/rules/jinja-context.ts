@@ -3,7 +3,7 @@
 // uses an unknown type; or its template reads a name the context does
 // not give (StrictUndefined makes that an error when the line renders).
 import type { Rule } from '../types.ts';
-import { jinja2Context } from '../jinja2-context.ts';
+import { contextSections } from '../../recipes/jinja2/context.ts';
 import { freeTemplateNames, parseTemplate } from '../jinja.ts';
 import { jinjaSections, templateLineSpan } from '../jinja-sections.ts';
 import { entrySpan } from '../../profile/provenance.ts';
@@ -37,7 +37,7 @@ export const jinjaContext: Rule = {
             const value = model.value(owner, 'context');
             if (value === undefined) complete = false;
             const seen = new Map<string, import('../../parser/diagnostic.ts').Span | undefined>();
-            for (const u of jinja2Context(entry.value, value, 'context')) {
+            for (const u of contextSections(entry.value, value, 'context')) {
               const span = u.start !== undefined ? entrySpan(entry, u.start, u.end!) : entry.history.step.origin?.node.span;
               if (u.variable) {
                 // in a template, the two lines may be the branches of an {% if %}

@@ -5,7 +5,7 @@ import type { Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
 import { entryKeySpan } from '../../profile/provenance.ts';
 import { nearest } from '../../profile/suggest.ts';
-import { jinja2Context } from '../jinja2-context.ts';
+import { contextSections } from '../../recipes/jinja2/context.ts';
 import type { ProfileModel } from '../model.ts';
 
 const INTERNAL = new Set(['recipe', '<', '<part-dependencies>']);
@@ -20,7 +20,7 @@ export function usedOptions(model: ProfileModel): Set<string> {
   for (const name of model.sectionNames()) {
     const ctx = model.raw.get(name)?.get('context');
     if (!ctx) continue;
-    for (const u of jinja2Context(ctx.value, undefined, 'context')) {
+    for (const u of contextSections(ctx.value, undefined, 'context')) {
       if (u.option === undefined) continue;
       used.add((u.section || name) + '\0' + u.option);
       used.add(u.option);

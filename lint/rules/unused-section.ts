@@ -3,7 +3,7 @@
 import type { Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
 import { SLAPGRID_TAIL } from '../model.ts';
-import { jinja2Context } from '../jinja2-context.ts';
+import { contextSections } from '../../recipes/jinja2/context.ts';
 
 export const unusedSection: Rule = {
   meta: {
@@ -28,7 +28,7 @@ export const unusedSection: Rule = {
         for (const b of model.macroBases()) used.add(b);
         for (const name of model.sectionNames()) {
           const ctx = model.raw.get(name)?.get('context');
-          if (ctx) for (const u of jinja2Context(ctx.value, undefined, 'context')) if (u.section) used.add(u.section);
+          if (ctx) for (const u of contextSections(ctx.value, undefined, 'context')) if (u.section) used.add(u.section);
           // names mentioned in values: switch-softwaretype targets, publish -extends, code
           for (const [, e] of model.raw.get(name)!) for (const w of e.value.split(/[\s:'"[\]]+/)) if (w) used.add(w);
         }

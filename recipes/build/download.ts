@@ -32,6 +32,8 @@ export function urlBasename(url: string): string {
 
 export const download: RecipeModule = {
   names: ['slapos.recipe.build:download'],
+  // what it writes or fetches, instances read: it runs under --stub-software
+  stubSoftware: 'renders',
   pureInit: true,
   schema: {
     doc: 'Downloads one file at install.',
@@ -126,6 +128,8 @@ export function extractTar(archive: string, into: string, part: string): void {
 
 export const downloadUnpacked: RecipeModule = {
   names: ['slapos.recipe.build:download-unpacked'],
+  // what it writes or fetches, instances read: it runs under --stub-software
+  stubSoftware: 'renders',
   pureInit: true,
   schema: {
     doc: 'Downloads and unpacks an archive at install.',

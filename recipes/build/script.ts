@@ -13,7 +13,6 @@
 // nothing. With `--stub-software`, `install`/`update` code is not run (it
 // builds software): install creates `location` with an empty `bin/`, as the
 // other software-side recipes do; `init` still runs, its options are needed.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecipeError, type RecipeContext, type RecipeModule } from '../api.ts';
 import { LOCATION, SHARED } from '../schema.ts';
@@ -28,6 +27,9 @@ function defaultLocation(ctx: RecipeContext): string {
 export const buildScript: RecipeModule = {
   names: ['slapos.recipe.build'],
   pureInit: true,
+  // code builds software (its init code computes options others read, and runs); data alone runs as is
+  stubSoftware: (options) => (CODE.some((k) => options.get(k)?.trim()) ? 'builds' : undefined),
+  inspect: ({ options }) => (options.get('init')?.trim() ? { skip: 'its init runs Python code (the init option)' } : undefined),
   schema: {
     doc: 'Runs the Python code of `init` (at initialisation), `install` and `update`; any other option is data for that code.',
     options: {
@@ -50,18 +52,17 @@ export const buildScript: RecipeModule = {
     const { name, options } = ctx;
     const code = CODE.filter((k) => options.get(k)?.trim());
     if (!code.length || (ctx.buildout.stubSoftware && !code.includes('init'))) {
-      // data only, or software stubbed: no Python; every option is read
-      // (data for other sections, or what the code would have read)
+      // data only, or install code that --stub-software stands in: no
+      // Python; every option is read (data for other sections, or what the
+      // code would have read)
       options.set('location', defaultLocation(ctx));
       for (const k of options.keys()) options.get(k);
-      return code.length ? stubbed(options.require('location')) : { install: () => [], update: () => undefined };
+      return { install: () => [], update: () => undefined };
     }
-    const stub = ctx.buildout.stubSoftware;
     if (!ctx.python) throw new RecipeError(`[${name}] slapos.recipe.build: Python code needs the Python bridge, which only runs with a run of the profile`);
     const session = ctx.python();
     const handle = session.buildInit(name);
     const via = `Python bridge (${code.join(', ')})`;
-    if (stub) return { via: `${via}, install stubbed`, ...stubbed(options.require('location')) };
     return {
       via,
       install: () => session.install(handle, code.includes('install') ? 'install' : 'update'),
@@ -70,13 +71,3 @@ export const buildScript: RecipeModule = {
     };
   },
 };
-
-function stubbed(location: string) {
-  return {
-    install: () => {
-      mkdirSync(join(location, 'bin'), { recursive: true });
-      return [location];
-    },
-    update: () => undefined,
-  };
-}

@@ -35,6 +35,10 @@ function intOption(text: string, part: string, option: string): number {
 export const freePort: RecipeModule = {
   names: ['slapos.cookbook:free_port'],
   pureInit: true,
+  inspect({ buildout }) {
+    const previous = buildout.previous()?.get('port');
+    return previous === undefined || previous === '0' ? { skip: 'its init probes for a free port' } : undefined;
+  },
   schema: {
     doc: 'Finds a free port at initialisation; sets `port`.',
     options: {

@@ -16,7 +16,7 @@
 //
 // Not implemented: the lazily computed `passwd-<scheme>` hashes of passlib.
 import { randomInt } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { jsonDumps, jsonLoads } from '../../python/json.ts';
 import { PyDict } from '../../python/value.ts';
@@ -67,6 +67,11 @@ export function storageText(passwd: string, extra: ReadonlyMap<string, string> =
 export const password: RecipeModule = {
   names: ['slapos.cookbook:generate.password'],
   pureInit: true,
+  // a password drawn now is not the one a run would store
+  inspect({ name, options, buildout }) {
+    const storage = options.get('storage-path') ?? join(buildout.section('buildout').require('parts-directory'), name);
+    return !options.has('passwd') && (!storage || !existsSync(storage)) ? { unknown: ['passwd'] } : undefined;
+  },
   schema: {
     doc: 'Generates (once) and stores a password; sets `passwd`.',
     options: {

@@ -24,18 +24,78 @@ export interface ContextEntry {
 
 export const IMPORT_TYPES = ['file', 'rawfile', 'folder', 'rawfolder'] as const;
 
+interface ContextLine {
+  /** Python's `line.split(None, 2)`: the type, the name and the expression, when the line has them. */
+  parts: string[];
+  line: string;
+  /** Where the line starts in the text. */
+  start: number;
+}
+
+/** Each non-empty line of `text.splitlines()`, split as the recipe splits it, with its place in the text. */
+function contextLines(text: string): ContextLine[] {
+  const out: ContextLine[] = [];
+  let start = 0;
+  for (const withEnd of pySplitLines(text, true)) {
+    const line = withEnd.replace(/(?:\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])$/, '');
+    if (line) out.push({ parts: (callMethod(line, 'split', [null, 2n], NO_KWARGS) as PyList).items as string[], line, start });
+    start += withEnd.length;
+  }
+  return out;
+}
+
 /**
  * Python's `line.split(None, 2)` unpacked into three names, for each
  * non-empty line of `text.splitlines()`. A short line is Python's
  * "not enough values to unpack" ValueError.
  */
 export function entryLines(text: string): [string, string, string][] {
-  const out: [string, string, string][] = [];
-  for (const line of pySplitLines(text)) {
-    if (!line) continue;
-    const parts = (callMethod(line, 'split', [null, 2n], NO_KWARGS) as PyList).items as string[];
+  return contextLines(text).map(({ parts }) => {
     if (parts.length < 3) throw new PyException('ValueError', `not enough values to unpack (expected 3, got ${parts.length})`);
-    out.push([parts[0]!, parts[1]!, parts[2]!]);
+    return [parts[0]!, parts[1]!, parts[2]!];
+  });
+}
+
+/** A section a recipe option names, for analysis (lint, inspection): what makes buildout evaluate it. */
+export interface SectionUse {
+  section: string;
+  option?: string;
+  /** The option of this section that names it, and the offsets of the name in its raw value. */
+  from: string;
+  start?: number;
+  end?: number;
+  /** The jinja2 context type (`key`, `section`, …) when it comes from `context`. */
+  kind?: string;
+  /** The template variable it defines. */
+  variable?: string;
+}
+
+/**
+ * The sections and options a `context` names, without evaluating anything:
+ * `key`/`jsonkey` name `section:option` (`:option` for the section itself),
+ * `section` names a section; other entries name none (section ''). Lines
+ * split as a run splits them; a line a run would refuse names nothing.
+ * Offsets are in the raw value when the line has no `${…}` (`value` the
+ * substituted text when known).
+ */
+export function contextSections(raw: string, value: string | undefined, option: string): SectionUse[] {
+  const out: SectionUse[] = [];
+  const exactText = value === undefined || value === raw;
+  for (const { parts, line, start } of contextLines(value ?? raw)) {
+    if (parts.length < 3) continue;
+    const [kind, variable, expr] = parts as [string, string, string];
+    const exprStart = start + line.length - expr.length;
+    const pos = exactText && !line.includes('${') ? { start: exprStart, end: exprStart + expr.length } : {};
+    if (kind === 'key' || kind === 'jsonkey') {
+      const colon = expr.indexOf(':');
+      if (colon < 0 || expr.includes('${')) continue;
+      out.push({ section: expr.slice(0, colon), option: expr.slice(colon + 1), from: option, kind, variable, ...pos });
+    } else if (kind === 'section') {
+      if (expr.includes('${')) continue;
+      out.push({ section: expr, from: option, kind, variable, ...pos });
+    } else {
+      out.push({ section: '', from: option, kind, variable, ...pos });
+    }
   }
   return out;
 }

@@ -206,6 +206,8 @@ export async function installPart(part: Jinja2Part, offline = false): Promise<st
 
 export const templateJinja2: RecipeModule = {
   names: ['slapos.recipe.template:jinja2'],
+  // what it writes or fetches, instances read: it runs under --stub-software
+  stubSoftware: 'renders',
   pureInit: true,
   schema: {
     doc: 'Writes `output` from a Jinja2 template, with the variables given by `context`.',

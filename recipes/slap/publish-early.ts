@@ -17,6 +17,7 @@ import { masterCall, slapConnection, unwrap, wrap } from './connection.ts';
 
 export const publishEarly: RecipeModule = {
   names: ['slapos.cookbook:publish-early'],
+  initEffect: 'its init reads and publishes parameters through the SlapOS master',
   schema: {
     doc: 'Publishes values at initialisation and injects published values into other sections.',
     options: { '-init': { doc: 'lines <key> <section>:<option>' } },

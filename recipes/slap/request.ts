@@ -28,6 +28,7 @@ const SPELLINGS = { url: ['server-url'], computer: ['computer-id'], partition: [
 function makeRequest(names: string[], serialised: boolean, optional: boolean): RecipeModule {
   return {
     names,
+    initEffect: 'its init requests an instance from the SlapOS master',
     schema: {
       doc: 'Requests an instance from the master at initialisation; sets `connection-<key>` for each `return` key.',
       options: {

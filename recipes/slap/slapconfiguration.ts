@@ -251,6 +251,7 @@ function publishConfiguration(options: PartOptions, params: PyValue): void {
 function module(names: string[], variant: Variant, extra: Record<string, OptionSpec> = {}): RecipeModule {
   return {
     names,
+    initEffect: 'its init reads the partition configuration from the SlapOS master',
     schema: {
       doc: 'Reads the partition configuration from the master at initialisation.',
       options: {

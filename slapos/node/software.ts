@@ -3,13 +3,11 @@
 // software.cfg there. tsbuildout builds no software: with --stub-software
 // it installs only what the instances need — the parts that render the
 // instance profile (those whose `output` is <directory>/instance.cfg or
-// template.cfg) and the parts they reference — and every other recipe
-// (compilation, eggs, and recipes tsbuildout does not implement) is
-// stubbed: its location is created, empty, and its options are not
-// evaluated when its own recipe cannot run (`location` and, when missing,
-// `prefix` — what init code commonly computes — are then the stand-in's
-// location; any other computed option can be given as an assignment,
-// `section:option=value`). `--stub-bin DIR` then copies the
+// template.cfg) and the parts they reference — each recipe by its role
+// under --stub-software (recipes/stand-in.ts: what builds software is stood
+// in, its location created with an empty bin/; any other computed option
+// can be given as an assignment, `section:option=value`). `--stub-bin DIR`
+// then copies the
 // tree DIR into the software release (`bin/x` lands in <sr>/bin/x,
 // `parts/nginx/sbin/nginx` in <sr>/parts/nginx/sbin/nginx): the stand-ins
 // for the executables the instances run. `install` does the same under the
@@ -20,67 +18,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { runBuildout, type RunOptions } from '../../executor/run.ts';
 import type { Assignment } from '../../profile/assemble.ts';
 import { loadRaw, type LoadOptions } from '../../profile/load.ts';
-import type { Logger, Recipe, RecipeContext, RecipeModule } from '../../recipes/api.ts';
-import { RECIPES } from '../../recipes/index.ts';
-import { RecipeRegistry, type RecipeSpec } from '../../recipes/registry.ts';
+import { BuildoutError } from '../../parser/diagnostic.ts';
+import { Buildout } from '../../profile/buildout.ts';
+import type { Logger } from '../../recipes/api.ts';
+import { pySplitWhitespace } from '../../python/text.ts';
 import { PyList } from '../../python/value.ts';
 import type { MasterApi } from '../../slap/api.ts';
 import type { SlapObject } from '../../slap/marshal.ts';
 import { NodeError, type NodePaths } from './config.ts';
-
-/** Recipes that really run under --stub-software: they render or copy what instances read. */
-const RENDERERS = new Set([
-  'slapos.recipe.template:default',
-  'slapos.recipe.template:jinja2',
-  'collective.recipe.template:default',
-  'slapos.recipe.build:download',
-  'slapos.recipe.build:download-unpacked',
-]);
-
-/** A recipe replaced by its location. */
-function stub(name: string, real: RecipeModule | undefined): RecipeModule {
-  return {
-    names: real?.names ?? [name],
-    init(ctx: RecipeContext): Recipe {
-      if (real) {
-        try {
-          return real.init(ctx);
-        } catch {
-          // its options need what tsbuildout does not build: stand in for it
-        }
-      }
-      const location = ctx.options.get('location') || join(ctx.buildout.section('buildout').require('parts-directory'), ctx.name);
-      ctx.options.set('location', location);
-      // what init code commonly computes (gcc's prefix): the stand-in's own location
-      if (!ctx.options.has('prefix')) ctx.options.set('prefix', location);
-      for (const k of ctx.options.keys()) ctx.options.get(k); // substituted already: not unused
-      return {
-        install: () => {
-          mkdirSync(join(location, 'bin'), { recursive: true });
-          return [location];
-        },
-        update: () => undefined,
-      };
-    },
-  };
-}
-
-export class StubSoftwareRegistry extends RecipeRegistry {
-  private readonly stubs = new Map<string, RecipeModule>();
-
-  constructor() {
-    super(RECIPES);
-  }
-
-  override find(spec: RecipeSpec): RecipeModule | undefined {
-    const key = `${spec.project}:${spec.entry}`;
-    const real = super.find(spec);
-    if (real && RENDERERS.has(key)) return real;
-    let s = this.stubs.get(key);
-    if (!s) this.stubs.set(key, (s = stub(spec.text, real)));
-    return s;
-  }
-}
 
 /** A software URL as the node keys it: local paths made absolute. */
 export function softwareUrl(url: string, cwd = process.cwd()): string {
@@ -91,19 +36,19 @@ export function softwareUrl(url: string, cwd = process.cwd()): string {
 /** The parts of a software profile that write the instance profile. */
 export async function instanceProfileParts(load: LoadOptions): Promise<string[]> {
   const { assembled } = await loadRaw(load);
-  const raw = (section: string, key: string, depth = 0): string | undefined => {
-    const s = assembled.raw.get(section);
-    if (!s || depth > 20) return undefined;
-    const e = s.get(key);
-    if (e) return e.value;
-    for (const macro of (s.get('<')?.value ?? '').split(/\s+/).filter(Boolean)) {
-      const v = raw(macro, key, depth + 1);
-      if (v !== undefined) return v;
+  // values as buildout substitutes them, without running any recipe (what cannot be known reads as the marker)
+  const buildout = new Buildout(assembled, undefined, { marker: '\uE001', tolerated: () => undefined });
+  const value = (section: string, key: string): string | undefined => {
+    if (!assembled.raw.has(section)) return undefined;
+    try {
+      return buildout.section(section).get(key);
+    } catch (e) {
+      if (e instanceof BuildoutError) return undefined;
+      throw e;
     }
-    return undefined;
   };
-  const parts = (raw('buildout', 'parts') ?? '').split(/\s+/).filter(Boolean);
-  return parts.filter((p) => /\/(instance|template)\.cfg$/.test((raw(p, 'output') ?? raw(p, 'rendered') ?? '').trim()));
+  const parts = pySplitWhitespace(value('buildout', 'parts') ?? '');
+  return parts.filter((p) => /\/(instance|template)\.cfg$/.test((value(p, 'output') ?? value(p, 'rendered') ?? '').trim()));
 }
 
 function overlay(from: string, to: string): string[] {
@@ -156,7 +101,7 @@ export async function runSoftwareRelease(run: RunOptions, directory: string, stu
   await runBuildout({
     ...run,
     stubSoftware: stub.stubSoftware,
-    ...(stub.stubSoftware ? { installArgs: parts, withReferencedParts: true, registry: new StubSoftwareRegistry() } : {}),
+    ...(stub.stubSoftware ? { installArgs: parts, withReferencedParts: true } : {}),
   });
   if (stub.stubBin && !run.dryRun) {
     if (!existsSync(stub.stubBin)) throw new NodeError(`${stub.stubBinName ?? '--stub-bin'} ${stub.stubBin}: no such directory`);
