@@ -5,7 +5,7 @@
 // (`--semantics`, `--json`, `--python`, `--env`) may appear anywhere.
 import type { Assignment } from '../profile/assemble.ts';
 import { isMode, type SemanticsMode } from '../profile/semantics.ts';
-import { pyStrip } from '../python/text.ts';
+import { pyStrip } from '../python/index.ts';
 
 export interface CliArgs {
   config: string;

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { writeAtomically } from '../recipes/lib/files.ts';
 import { BuildoutError } from '../parser/diagnostic.ts';
-import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/text.ts';
+import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/index.ts';
 import { decode } from '../profile/files.ts';
 import { comparePy } from '../profile/merge.ts';
 

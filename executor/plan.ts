@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { Buildout } from '../profile/buildout.ts';
 import { pyJoin } from '../profile/location.ts';
-import { pySplitWhitespace } from '../python/text.ts';
+import { pySplitWhitespace } from '../python/index.ts';
 import type { RecipeModule } from '../recipes/api.ts';
 import type { RecipeSpec } from '../recipes/registry.ts';
 import { currentOptions } from './options.ts';

@@ -4,7 +4,7 @@
 // per run, started when a part first needs it). Made for one Buildout,
 // once it exists (profile/load.ts gives it to the factory).
 import { BuildoutError } from '../parser/diagnostic.ts';
-import { PyException } from '../python/exceptions.ts';
+import { PyException } from '../python/index.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { consumerValue, TypedValueError } from '../profile/values.ts';

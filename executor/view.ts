@@ -3,7 +3,7 @@
 // dependencies and typed values behave as the resolver decides. One view
 // for a run (executor/runtime.ts) and for dry inspection (inspect/host.ts):
 // they differ by a ViewPolicy only.
-import type { PyValue } from '../python/value.ts';
+import type { PyValue } from '../python/index.ts';
 import type { Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { entry } from '../profile/entry.ts';

@@ -13,7 +13,7 @@
 // set reads as an UNKNOWN marker, which flows into the values that use it,
 // so every decision that depends on it can say so.
 import { BuildoutError } from '../parser/diagnostic.ts';
-import { PyException } from '../python/exceptions.ts';
+import { PyException } from '../python/index.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { consumerValue, TypedValueError } from '../profile/values.ts';

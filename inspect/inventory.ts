@@ -16,7 +16,7 @@ import { md5hex } from '../profile/download.ts';
 import { locate } from '../profile/location.ts';
 import { sortedPy } from '../profile/merge.ts';
 import { consumerValue } from '../profile/values.ts';
-import { isPySpaceCode, pySplitWhitespace } from '../python/text.ts';
+import { isPySpaceCode, pySplitWhitespace } from '../python/index.ts';
 import { hasUnknown } from './host.ts';
 import type { Inspection } from './model.ts';
 import { originOf, type Origin } from './origin.ts';

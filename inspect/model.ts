@@ -13,7 +13,7 @@ import { loadRaw, type LoadOptions } from '../profile/load.ts';
 import { entrySpan, lineOrigins } from '../profile/provenance.ts';
 import type { Entry } from '../profile/entry.ts';
 import { findReferences } from '../parser/references.ts';
-import { pyStrip } from '../python/text.ts';
+import { pyStrip } from '../python/index.ts';
 import type { RecipeRegistry } from '../recipes/registry.ts';
 import { InspectHost } from './host.ts';
 

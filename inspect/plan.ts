@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { sortedPy } from '../profile/merge.ts';
 import { lineOrigins } from '../profile/provenance.ts';
-import { pySplitWhitespace } from '../python/text.ts';
+import { pySplitWhitespace } from '../python/index.ts';
 import { emptyState, readInstalled, type InstalledState } from '../executor/installed.ts';
 import { currentOptions, savedOptions } from '../executor/options.ts';
 import { optionChanges, planRun, selectParts, signParts, type OptionChange } from '../executor/plan.ts';

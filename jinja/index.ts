@@ -10,3 +10,6 @@ export type { FilterCall } from './compile-env.ts';
 export { pyFunction, type FilterScope } from './filters.ts';
 export type { Template as TemplateNode } from './nodes.ts';
 export { RECIPE_BUILTIN_NAMES, recipeBuiltinGlobals } from './globals.ts';
+export { findAll } from './nodes.ts';
+export { EXTENSION_TAGS, Parser } from './parser.ts';
+export type { TagParser } from './parser.ts';

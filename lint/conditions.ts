@@ -10,8 +10,7 @@ import type { TargetEnvironment } from '../profile/environment.ts';
 import type { ConditionEvaluator } from '../profile/files.ts';
 import { parseMarker } from '../profile/markers.ts';
 import type { Semantics } from '../profile/semantics.ts';
-import { parseExpression } from '../python/expr/parser.ts';
-import { PySyntaxError } from '../python/exceptions.ts';
+import { parseExpression, PySyntaxError } from '../python/index.ts';
 import { freeNames, PYTHON_BUILTIN_NAMES } from './python-names.ts';
 import { hasPlaceholder } from './template.ts';
 

@@ -7,7 +7,7 @@ import type { Span } from '../parser/diagnostic.ts';
 import type { Entry } from '../profile/entry.ts';
 import { isUrl } from '../profile/location.ts';
 import { entrySpan } from '../profile/provenance.ts';
-import { pySplitWhitespace, pyStrip } from '../python/text.ts';
+import { pySplitWhitespace, pyStrip } from '../python/index.ts';
 import type { ProfileModel } from './model.ts';
 import { recipeKey } from './recipe-schema.ts';
 import { hasPlaceholder } from './template.ts';

@@ -1,10 +1,8 @@
 // Jinja2 templates for the jinja rules: parsed once (per text and set of
 // extensions) with the project's Jinja2 parser, and the names a template
 // reads that it does not define itself.
-import { Parser, EXTENSION_TAGS, type TagParser } from '../jinja/parser.ts';
-import { TemplateSyntaxError } from '../jinja/errors.ts';
-import { findAll, type Template } from '../jinja/nodes.ts';
-import { PyException } from '../python/exceptions.ts';
+import { EXTENSION_TAGS, findAll, Parser, TemplateSyntaxError, type TagParser, type TemplateNode as Template } from '../jinja/index.ts';
+import { PyException } from '../python/index.ts';
 
 export interface ParsedTemplate {
   template?: Template;

@@ -13,7 +13,7 @@ import type { Entry, Section } from '../profile/entry.ts';
 import { expandMacros } from '../profile/macros.ts';
 import { entrySpan, referenceSpan } from '../profile/provenance.ts';
 import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '../profile/semantics.ts';
-import { pySplitWhitespace, pyStrip } from '../python/text.ts';
+import { pySplitWhitespace, pyStrip } from '../python/index.ts';
 import { recipeSchema, type RecipeSchema } from './recipe-schema.ts';
 import { hasPlaceholder, wildcardPattern } from './template.ts';
 import type { Certainty } from './options.ts';

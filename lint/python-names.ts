@@ -1,7 +1,7 @@
 // The global names a Python expression reads (names bound by its own
 // comprehensions and lambdas excluded), each with its offset: what a
 // section condition needs from the globals zc.buildout gives it.
-import type { Comprehension, Expr } from '../python/expr/ast.ts';
+import type { Comprehension, Expr } from '../python/index.ts';
 
 export interface NameUse {
   name: string;

@@ -2,7 +2,7 @@
 // for a recipe name, whether the recipe reads an option, whether it sets
 // one, and which sections its options name.
 import type { Entry } from '../profile/entry.ts';
-import { pySplitWhitespace, pyStrip } from '../python/text.ts';
+import { pySplitWhitespace, pyStrip } from '../python/index.ts';
 import type { RecipeSchema as SchemaData } from '../recipes/schema.ts';
 import { namedSchemas } from '../recipes/schema-registry.ts';
 import { contextSections, type SectionUse } from '../recipes/jinja2/context.ts';

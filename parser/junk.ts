@@ -1,6 +1,6 @@
 // Say what is wrong with a line that is not a buildout line, in words a
 // user can act on. zc.buildout only prints the line.
-import { PY_WS_CLASS } from '../python/text.ts';
+import { PY_WS_CLASS } from '../python/index.ts';
 
 const WS = new RegExp(`[${PY_WS_CLASS}]`);
 

@@ -5,7 +5,7 @@ import type { Span } from './diagnostic.ts';
 import { profileGrammar, type GrammarItem } from './grammar.ts';
 import { HEADER_RE, lexer, lineText } from './tokens.ts';
 import type { HeaderNode, LineNode, OptionNode, ProfileTree, TreeNode } from './tree.ts';
-import { isPySpaceCode, pyRstrip, pyRstripChars, pyStrip } from '../python/text.ts';
+import { isPySpaceCode, pyRstrip, pyRstripChars, pyStrip } from '../python/index.ts';
 
 export function parseProfile(text: string, file: string): ProfileTree {
   const lexed = lexer.tokenize(text);

@@ -6,9 +6,8 @@
 // file position they come from.
 import type { Diagnostic, Span } from './diagnostic.ts';
 import type { HeaderNode, OptionNode, ProfileTree } from './tree.ts';
-import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/text.ts';
+import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines, strRepr } from '../python/index.ts';
 import { describeJunkLine } from './junk.ts';
-import { strRepr } from '../python/repr.ts';
 
 /** Where each line of a value comes from (1-based line and column). */
 export interface ValuePosition {

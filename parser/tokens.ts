@@ -8,7 +8,7 @@
 // means (continuation, orphan, skipped by a false condition) does, and is
 // decided by the grammar and by sections.ts.
 import { createToken, Lexer } from 'chevrotain';
-import { PY_WS_CLASS } from '../python/text.ts';
+import { PY_WS_CLASS } from '../python/index.ts';
 
 const WS = `[${PY_WS_CLASS}]`;
 /** Python whitespace inside a line (line breaks end lines before this is used). */

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { BuildoutError } from '../parser/diagnostic.ts';
-import { pySplitWhitespace } from '../python/text.ts';
+import { pySplitWhitespace } from '../python/index.ts';
 import { directory as directoryEntry, entry, source, type Config, type Section } from './entry.ts';
 import { ExtendsDownloader } from './download.ts';
 import { ExtendsLoader, type LoadSettings, type LoadStats } from './extends.ts';

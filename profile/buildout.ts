@@ -5,7 +5,7 @@
 // was reached, like zc.buildout's "While:" lines, with locations.
 import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
 import { pyJoin } from './location.ts';
-import { pySplitWhitespace } from '../python/text.ts';
+import { pySplitWhitespace } from '../python/index.ts';
 import type { Assembled } from './assemble.ts';
 import { defaultOptionNames } from './assemble.ts';
 import { entry, type Section } from './entry.ts';

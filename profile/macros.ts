@@ -6,7 +6,7 @@
 // section.
 import type { Section } from './entry.ts';
 import { mergeSection } from './merge.ts';
-import { pyStrip } from '../python/text.ts';
+import { pyStrip } from '../python/index.ts';
 import { didYouMean } from './suggest.ts';
 import { entryKeySpan, entrySpan } from './provenance.ts';
 import type { ErrorInit, TrailFrame } from './trail.ts';

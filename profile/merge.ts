@@ -1,7 +1,7 @@
 // zc.buildout's merge primitives (_update_section and _update), on
 // immutable entries: a later layer's `=` replaces, `+=` appends lines,
 // `-=` removes lines, in the order zc.buildout processes the keys.
-import { pyRstripChars } from '../python/text.ts';
+import { pyRstripChars } from '../python/index.ts';
 import { added, entry, overridden, removed, type Config, type Section } from './entry.ts';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { splitKey } from '../parser/parse.ts';

@@ -6,7 +6,7 @@
 // initialisation failed stays registered.
 import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
 import { scanTemplate, type Reference } from '../parser/references.ts';
-import { pySplitWhitespace } from '../python/text.ts';
+import { pySplitWhitespace } from '../python/index.ts';
 import type { Entry, Section } from './entry.ts';
 import { expandMacros } from './macros.ts';
 import { sortedPy } from './merge.ts';

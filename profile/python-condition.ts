@@ -7,11 +7,7 @@
 // so the interpreter is only asked about its version when a condition needs
 // it.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { truthy } from '../python/compare.ts';
-import { PyException } from '../python/exceptions.ts';
-import { evaluateExpression } from '../python/expr/evaluate.ts';
-import { getItem } from '../python/subscript.ts';
-import { hostFunction, hostModule, PyDict, pyInt, PyModule, PyTuple, type PyValue } from '../python/value.ts';
+import { evaluateExpression, getItem, hostFunction, hostModule, PyDict, PyException, pyInt, PyModule, PyTuple, truthy, type PyValue } from '../python/index.ts';
 import type { TargetEnvironment } from './environment.ts';
 import type { Semantics } from './semantics.ts';
 

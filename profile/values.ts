@@ -7,10 +7,7 @@
 //   value written `!py!EXPR` (or
 //   `!py3!EXPR`) is a Python expression evaluated after substitution, with
 //   few builtins; a recipe's non-string value is saved as `!py!` + repr.
-import { PyException } from '../python/exceptions.ts';
-import { evaluatePyBang } from '../python/literal.ts';
-import { repr } from '../python/repr.ts';
-import type { PyValue } from '../python/value.ts';
+import { evaluatePyBang, PyException, repr, type PyValue } from '../python/index.ts';
 import type { Semantics } from './semantics.ts';
 
 export function consumerValue(semantics: Semantics, value: string): string {

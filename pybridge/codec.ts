@@ -6,8 +6,7 @@
 // type, in order), {"s"}, {"fs"} set and frozenset (in the sender's
 // iteration order), {"b"}, {"ba"} bytes and bytearray (base64); {"o": n}
 // a Python object held by the bridge (remote.ts).
-import { repr } from '../python/repr.ts';
-import { PyByteArray, PyBytes, PyDict, PyFrozenSet, PyList, PySet, PyTuple, type PyObject, type PyValue } from '../python/value.ts';
+import { PyByteArray, PyBytes, PyDict, PyFrozenSet, PyList, PySet, PyTuple, repr, type PyObject, type PyValue } from '../python/index.ts';
 
 export type Wire = string | boolean | null | { [tag: string]: unknown };
 

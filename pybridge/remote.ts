@@ -5,10 +5,7 @@
 // iteration, str…) is one call to the bridge, so the object behaves exactly
 // as in the Python that slapos.recipe.template would run in. Plain values
 // (str, int, list, dict… of plain values) come back as copies.
-import { PyException, registerExceptionClass, isPyException } from '../python/exceptions.ts';
-import { truthy } from '../python/compare.ts';
-import type { BinaryOperator, UnaryOperator } from '../python/ops.ts';
-import { PyObject, type Kwargs, type PyInstanceKind, type PyValue } from '../python/value.ts';
+import { isPyException, PyException, PyObject, registerExceptionClass, truthy, type BinaryOperator, type Kwargs, type PyInstanceKind, type PyValue, type UnaryOperator } from '../python/index.ts';
 import { CodecError, decode, encode, type Wire } from './codec.ts';
 import { PythonFailure, type PythonErrorDetail } from './process.ts';
 

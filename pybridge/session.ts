@@ -8,7 +8,7 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { SectionExistsError, type Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { storedValue, typedValue } from '../profile/values.ts';
-import type { PyValue } from '../python/value.ts';
+import type { PyValue } from '../python/index.ts';
 import type { Logger, PythonBridge, PythonRecipeHandle } from '../recipes/api.ts';
 import { eggDirectories } from '../recipes/python-egg.ts';
 import { CodecError, decode, encode, type Wire } from './codec.ts';

@@ -30,3 +30,10 @@ export {
 export { parseExpression } from './expr/parser.ts';
 export { importModule, knownModules } from './modules/index.ts';
 export { NamedTuple } from './modules/named-tuple.ts';
+export { intType } from './builtins.ts';
+export { decodeBytes, encodeStr } from './codecs.ts';
+export { strLen } from './codepoints.ts';
+export type { Comprehension, Expr } from './expr/ast.ts';
+export { normpath } from './modules/os.ts';
+export { pformat } from './pprint.ts';
+export { PY_WS_CLASS, dedent, isPySpaceCode, pyLstrip, pyRstrip, pyRstripChars, pySplitLines, pySplitWhitespace, pyStrip, removeLeadingBlankLines } from './text.ts';

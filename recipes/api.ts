@@ -2,7 +2,7 @@
 // It mirrors zc.buildout's protocol (constructor, install, update, an
 // optional uninstall entry point) with typed option values as the SlapOS
 // fork has them.
-import type { PyValue } from '../python/value.ts';
+import type { PyValue } from '../python/index.ts';
 import type { RecipeSchema } from './schema.ts';
 
 /** The options of one section, as a recipe sees them. */

@@ -4,7 +4,7 @@
 // `stop-on-error` makes a failing command fail the run.
 import { spawnSync } from 'node:child_process';
 import { RecipeError, type RecipeModule } from './api.ts';
-import { pySplitWhitespace } from '../python/text.ts';
+import { pySplitWhitespace } from '../python/index.ts';
 
 function truthy(v: string | undefined): boolean {
   return ['yes', 'true', 'on'].includes((v ?? '').trim().toLowerCase());

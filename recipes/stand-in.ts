@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { TypedValueError } from '../profile/values.ts';
-import { PyException } from '../python/exceptions.ts';
+import { PyException } from '../python/index.ts';
 import { RecipeError, type Recipe, type RecipeContext, type RecipeModule } from './api.ts';
 
 /** A part stood in: `location`, when it has one, created with an empty bin/. */

@@ -19,7 +19,7 @@
 // too; update = install.
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pyLstrip } from '../python/text.ts';
+import { pyLstrip } from '../python/index.ts';
 import { RecipeError, type BuildoutView, type PartOptions, type RecipeModule } from './api.ts';
 import { fetchBytes, localPath } from './lib/download.ts';
 import { modeOption, writeIfChanged } from './lib/files.ts';

@@ -6,7 +6,7 @@
 // HTTP calls are in slap/client.ts. This file holds only the interface and
 // its types: implementations live above it.
 import { UserError } from '../parser/diagnostic.ts';
-import type { PyDict } from '../python/value.ts';
+import type { PyDict } from '../python/index.ts';
 import type { SlapObject } from './marshal.ts';
 
 /** A failure of a master call; `status` is the HTTP status (404: unknown, 408: not ready, 503: unreachable). */

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP } from 'node:net';
-import { PyDict, PyList, type PyValue } from '../python/value.ts';
+import { PyDict, PyList, type PyValue } from '../python/index.ts';
 import { marshal, SlapObject, unmarshal, xml2dict } from './marshal.ts';
 import { type ComputerConfiguration, type InstanceInformation, type MasterApi, MasterError, NotDestroyedYet, type RequestAnswer, type RequestArgs, type SoftwareReleaseState } from './api.ts';
 import { exchange, type HttpAnswer, type HttpOutcome, type HttpRequest } from './http.ts';

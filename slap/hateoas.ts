@@ -5,7 +5,7 @@
 // tree of a title, then the tree's document, whose form fields carry the
 // title, software release and type, requested state, parameters and
 // connection parameters. This is how `tsbuildout show` reads any master.
-import { PyDict, type PyValue } from '../python/value.ts';
+import { PyDict, type PyValue } from '../python/index.ts';
 import { MasterError, type InstanceInformation } from './api.ts';
 import type { HttpAnswer } from './http.ts';
 import { xml2dict } from './marshal.ts';

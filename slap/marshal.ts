@@ -10,9 +10,7 @@
 // - the proxy's instance parameter documents (slapos.util dict2xml/xml2dict):
 //   `<instance><parameter id="k">v</parameter>…</instance>`, every value a
 //   string (Python's str() of it).
-import { repr, str } from '../python/repr.ts';
-import { sortCompare } from '../python/compare.ts';
-import { PyDict, PyList, PyObject, PySet, PySetBase, PyTuple, type PyValue } from '../python/value.ts';
+import { PyDict, PyList, PyObject, PySet, PySetBase, PyTuple, repr, sortCompare, str, type PyValue } from '../python/index.ts';
 import { childElements, parseXml, textOf, xmlAttr, xmlEscape, type XmlElement, XmlError } from './xml.ts';
 
 /** An instance of a slapos.slap class (Computer, ComputerPartition, SoftwareRelease, SoftwareInstance). */

@@ -8,7 +8,7 @@
 // receiveMessageOnPort. The master must not be served by the blocked
 // thread itself (the node runs buildout in a child process, so it never is).
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { PyDict, PyValue } from '../python/value.ts';
+import type { PyDict, PyValue } from '../python/index.ts';
 import type { SlapObject } from './marshal.ts';
 import { answerValue, asSlapObject, calls, checkStatus, httpRequest, type MasterConnection, type SlapCall, tlsMaterial, transportError } from './client.ts';
 import { exchange, type HttpAnswer, type HttpOutcome, type HttpRequest } from './http.ts';

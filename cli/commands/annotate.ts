@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import { steps, type Config, type Entry, type Step } from '../../profile/entry.ts';
 import { loadBuildout } from '../../profile/load.ts';
 import { sortedPy } from '../../profile/merge.ts';
-import { pySplitLines } from '../../python/text.ts';
+import { pySplitLines } from '../../python/index.ts';
 import { type CommandContext, sortedJson } from '../context.ts';
 
 const LITERAL = new Set(['DEFAULT_VALUE', 'COMPUTED_VALUE', 'COMMAND_LINE_VALUE', 'IMPLICIT_VALUE']);

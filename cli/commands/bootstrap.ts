@@ -18,7 +18,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSyn
 import { join } from 'node:path';
 import { UserError } from '../../parser/diagnostic.ts';
 import { loadBuildout } from '../../profile/load.ts';
-import { strRepr } from '../../python/repr.ts';
+import { strRepr } from '../../python/index.ts';
 import { writeAtomically } from '../../recipes/lib/files.ts';
 import type { CommandContext } from '../context.ts';
 import { consoleLogger } from '../logger.ts';

@@ -13,7 +13,7 @@ import { formatDiff } from '../../inspect/diff-format.ts';
 import { openRevision } from '../../inspect/git-overlay.ts';
 import type { Assignment } from '../../profile/assemble.ts';
 import { parseEnvOverrides } from '../../profile/environment.ts';
-import { pyStrip } from '../../python/text.ts';
+import { pyStrip } from '../../python/index.ts';
 import { UsageError } from '../args.ts';
 import { type CommandContext, sortedJson } from '../context.ts';
 

@@ -14,7 +14,7 @@ import { installSoftware, processSoftwareReleases, softwareUrl } from '../../sla
 import { lastResults } from '../../slapos/node/promises.ts';
 import { processes, shutdownSupervisord } from '../../slapos/node/supervisord.ts';
 import { watch } from '../../slapos/node/watchdog.ts';
-import { PyList } from '../../python/value.ts';
+import { PyList } from '../../python/index.ts';
 import type { SlapObject } from '../../slap/marshal.ts';
 import type { Assignment } from '../../profile/assemble.ts';
 

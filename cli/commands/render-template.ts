@@ -8,12 +8,8 @@
 // An --import NAME=PATH names a file (or a folder) for {% import 'NAME' %}.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TemplateSyntaxError } from '../../jinja/errors.ts';
-import { PyException } from '../../python/exceptions.ts';
-import { jsonLoads } from '../../python/json.ts';
-import { evaluatePyBang } from '../../python/literal.ts';
-import { repr } from '../../python/repr.ts';
-import { PyDict, asStr, type PyValue } from '../../python/value.ts';
+import { TemplateSyntaxError } from '../../jinja/index.ts';
+import { asStr, evaluatePyBang, jsonLoads, PyDict, PyException, repr, type PyValue } from '../../python/index.ts';
 import { RecipeError } from '../../recipes/api.ts';
 import { importFor, type ContextEntry, type ImportEntry } from '../../recipes/jinja2/context.ts';
 import { RECIPE_DEFAULT_NAMES } from '../../recipes/jinja2/environment.ts';

@@ -11,8 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
-import { jsonDumps, jsonLoads } from '../../python/json.ts';
-import { PyDict, PyList } from '../../python/value.ts';
+import { jsonDumps, jsonLoads, PyDict, PyList } from '../../python/index.ts';
 import { pyToJs, type SlapObject } from '../../slap/marshal.ts';
 import { openMaster } from '../../slapos/node/config.ts';
 import { declareComputer } from '../../slapos/node/format.ts';

@@ -1,5 +1,5 @@
 // insecure-extends: an extends entry fetched over plain http://.
-import { isPySpaceCode } from '../../python/text.ts';
+import { isPySpaceCode } from '../../python/index.ts';
 import { valueSpan } from '../../parser/references.ts';
 import type { Rule } from '../types.ts';
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { valueSpan } from '../../parser/references.ts';
 import { entrySpan } from '../../profile/provenance.ts';
 import { isUrl } from '../../profile/location.ts';
-import { pyStrip } from '../../python/text.ts';
+import { pyStrip } from '../../python/index.ts';
 import type { Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
 

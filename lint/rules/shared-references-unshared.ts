@@ -3,7 +3,7 @@
 // path of one software release: SlapOS's checkSoftware rejects it).
 import type { Rule } from '../types.ts';
 import type { ModelReference, ProfileModel } from '../model.ts';
-import { pyStrip } from '../../python/text.ts';
+import { pyStrip } from '../../python/index.ts';
 
 function isShared(model: ProfileModel, section: string): boolean {
   if (!model.expanded(section)?.section.has('shared')) return false;

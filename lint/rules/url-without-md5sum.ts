@@ -1,7 +1,7 @@
 // url-without-md5sum: a recipe downloads a remote `url` with no `md5sum`
 // to check it.
 import { entryKeySpan } from '../../profile/provenance.ts';
-import { pyStrip } from '../../python/text.ts';
+import { pyStrip } from '../../python/index.ts';
 import type { Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
 

@@ -17,7 +17,7 @@
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, posix } from 'node:path';
 import * as tar from 'tar';
-import { strRepr } from '../../python/repr.ts';
+import { strRepr } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { LOCATION, SHARED } from '../schema.ts';
 import { fetchBytes } from '../lib/download.ts';

@@ -5,7 +5,7 @@
 // the file; update = install (a re-run rewrites nothing when the entry is
 // unchanged).
 import { join } from 'node:path';
-import { strRepr } from '../../python/repr.ts';
+import { strRepr } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { writeIfChanged } from '../lib/files.ts';
 

@@ -16,7 +16,7 @@
 //
 // Both: mode 0700, rewritten only when their text changes, returned (removed
 // on uninstall); update = install.
-import { strRepr } from '../../python/repr.ts';
+import { strRepr } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { createExecutable, isTrue } from '../lib/files.ts';
 import { shellQuote } from '../lib/shlex.ts';

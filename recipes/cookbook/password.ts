@@ -18,8 +18,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { jsonDumps, jsonLoads } from '../../python/json.ts';
-import { PyDict } from '../../python/value.ts';
+import { jsonDumps, jsonLoads, PyDict } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { createFile, isTrue } from '../lib/files.ts';
 

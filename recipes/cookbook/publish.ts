@@ -19,9 +19,7 @@
 // gone, so is what it published). Returns [] (the file is shared).
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonDumps, jsonLoads } from '../../python/json.ts';
-import { pySplitWhitespace } from '../../python/text.ts';
-import { PyDict, type PyValue } from '../../python/value.ts';
+import { jsonDumps, jsonLoads, PyDict, pySplitWhitespace, type PyValue } from '../../python/index.ts';
 import { RecipeError, type PartOptions, type RecipeModule } from '../api.ts';
 import { writeIfChanged } from '../lib/files.ts';
 import { masterCall, slapConnection, wrap } from '../slap/connection.ts';

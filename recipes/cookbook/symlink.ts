@@ -5,8 +5,7 @@
 // install.
 import { lstatSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { strRepr } from '../../python/repr.ts';
-import { pySplitWhitespace } from '../../python/text.ts';
+import { pySplitWhitespace, strRepr } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 
 export const symbolicLink: RecipeModule = {

@@ -15,8 +15,7 @@
 // (user namespaces and log redirection need the Python wrapper).
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { strRepr } from '../../python/repr.ts';
-import { pySplitLines, pySplitWhitespace, pyStrip, pyRstrip, pyLstrip } from '../../python/text.ts';
+import { pyLstrip, pyRstrip, pySplitLines, pySplitWhitespace, pyStrip, strRepr } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { hashFiles, isTrue } from '../lib/files.ts';
 import { shlexSplit } from '../lib/shlex.ts';

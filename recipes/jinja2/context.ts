@@ -4,13 +4,7 @@
 // EXPRESSION` (split on whitespace at most twice), evaluated when the section
 // is initialised, so that `key` and `section` entries make the part depend on
 // the sections they read.
-import { callMethod } from '../../python/attributes.ts';
-import { PyException } from '../../python/exceptions.ts';
-import { jsonLoads } from '../../python/json.ts';
-import { importModule, knownModules } from '../../python/modules/index.ts';
-import { repr } from '../../python/repr.ts';
-import { pySplitLines } from '../../python/text.ts';
-import { NO_KWARGS, PyDict, PyList, asStr, typeName, type PyValue } from '../../python/value.ts';
+import { asStr, callMethod, importModule, jsonLoads, knownModules, NO_KWARGS, PyDict, PyException, PyList, pySplitLines, repr, typeName, type PyValue } from '../../python/index.ts';
 import { RecipeError, type BuildoutView, type PartOptions } from '../api.ts';
 
 /** One evaluated context entry; `module` tells an `import` entry (what the differential tests re-import in Python). */

@@ -5,16 +5,9 @@
 // part's context entries. The defaults are render variables, not environment
 // globals: a template imported without context does not see them, as in
 // Python.
-import { Environment } from '../../jinja/environment.ts';
-import type { Loader } from '../../jinja/loaders.ts';
-import { RECIPE_BUILTIN_NAMES, recipeBuiltinGlobals } from '../../jinja/globals.ts';
-import { truthy } from '../../python/compare.ts';
-import { PyException } from '../../python/exceptions.ts';
-import { importModule } from '../../python/modules/index.ts';
-import { repr, str } from '../../python/repr.ts';
-import { PyFunction, PyTuple, type PyValue } from '../../python/value.ts';
+import { Environment, RECIPE_BUILTIN_NAMES, recipeBuiltinGlobals, type Loader } from '../../jinja/index.ts';
+import { importModule, PyException, PyFunction, pySplitWhitespace, PyTuple, repr, str, truthy, type PyValue } from '../../python/index.ts';
 import { dumps } from '../../profile/values.ts';
-import { pySplitWhitespace } from '../../python/text.ts';
 
 /** `_assert(x, *args)`: '' when x is true, else AssertionError(*args). */
 export const assertFunction = new PyFunction(

@@ -4,12 +4,9 @@
 // with the part's `encoding`.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { pyJoin } from '../../profile/location.ts';
-import { TemplateNotFound } from '../../jinja/errors.ts';
-import type { Loader, TemplateSource } from '../../jinja/loaders.ts';
-import { decodeBytes } from '../../python/codecs.ts';
-import { PyBytes } from '../../python/value.ts';
+import { TemplateNotFound, type Loader, type TemplateSource } from '../../jinja/index.ts';
+import { decodeBytes, normpath, PyBytes } from '../../python/index.ts';
 import type { ImportEntry } from './context.ts';
-import { normpath } from '../../python/modules/os.ts';
 
 
 /** A file's text decoded as Python's `f.read().decode(encoding)` does. */

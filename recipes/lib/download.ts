@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { strRepr } from '../../python/repr.ts';
+import { strRepr } from '../../python/index.ts';
 import { RecipeError } from '../api.ts';
 import { md5Hex } from './files.ts';
 

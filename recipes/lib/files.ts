@@ -4,9 +4,7 @@
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import { intType } from '../../python/builtins.ts';
-import { callValue } from '../../python/call.ts';
-import { PyException } from '../../python/exceptions.ts';
+import { callValue, intType, PyException } from '../../python/index.ts';
 import { RecipeError, type PartOptions } from '../api.ts';
 
 /**

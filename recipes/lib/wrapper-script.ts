@@ -14,7 +14,7 @@
 // pid (kept across exec), appends it to ~/.slapos-cpu-exclusive, waits (by
 // polling, where generic_exec uses inotify) until every listed file exists,
 // then execs the command with the environment. Its text is tsbuildout's own.
-import { strLen } from '../../python/codepoints.ts';
+import { strLen } from '../../python/index.ts';
 import { createFile } from './files.ts';
 import { shellQuote } from './shlex.ts';
 

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pySplitWhitespace } from '../../python/text.ts';
+import { pySplitWhitespace } from '../../python/index.ts';
 import type { RecipeModule } from '../api.ts';
 import { createExecutable, createFile } from '../lib/files.ts';
 import { shellQuote } from '../lib/shlex.ts';

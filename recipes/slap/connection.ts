@@ -4,8 +4,7 @@
 // client, and slapos.recipe.librecipe's JSON-in-XML wrap/unwrap.
 import { accessSync, closeSync, constants, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonDumps, jsonLoads } from '../../python/json.ts';
-import { PyDict, type PyValue } from '../../python/value.ts';
+import { jsonDumps, jsonLoads, PyDict, type PyValue } from '../../python/index.ts';
 import { SyncSlap } from '../../slap/sync.ts';
 import { MasterError } from '../../slap/api.ts';
 import { RecipeError, type BuildoutView, type PartOptions } from '../api.ts';

@@ -10,10 +10,7 @@
 // `format` is not checked (jsonschema does not check it by default either).
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { pyEq } from '../../python/compare.ts';
-import { jsonLoads } from '../../python/json.ts';
-import { repr } from '../../python/repr.ts';
-import { PyDict, PyList, type PyValue } from '../../python/value.ts';
+import { jsonLoads, PyDict, pyEq, PyList, repr, type PyValue } from '../../python/index.ts';
 
 export interface SchemaError {
   path: (string | number)[];

@@ -10,8 +10,7 @@
 // publishes them again with the rest. install = update = nothing.
 // A value already published is injected into its target section before
 // that section initialises (generate.password then keeps it as `passwd`).
-import { pySplitLines, pySplitWhitespace, pyStrip } from '../../python/text.ts';
-import { PyDict } from '../../python/value.ts';
+import { PyDict, pySplitLines, pySplitWhitespace, pyStrip } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { masterCall, slapConnection, unwrap, wrap } from './connection.ts';
 

@@ -15,9 +15,7 @@
 // missing; the optional variants only warn. Returns [].
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { str } from '../../python/repr.ts';
-import { pySplitWhitespace } from '../../python/text.ts';
-import { PyDict } from '../../python/value.ts';
+import { PyDict, pySplitWhitespace, str } from '../../python/index.ts';
 import { MasterError } from '../../slap/api.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { isTrue } from '../lib/files.ts';

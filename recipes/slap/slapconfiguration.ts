@@ -26,9 +26,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isIP } from 'node:net';
-import { jsonLoads } from '../../python/json.ts';
-import { repr } from '../../python/repr.ts';
-import { PyDict, PyList, PySet, PyTuple, type PyValue } from '../../python/value.ts';
+import { jsonLoads, PyDict, PyList, PySet, PyTuple, repr, type PyValue } from '../../python/index.ts';
 import { RecipeError, type PartOptions, type RecipeContext, type RecipeModule } from '../api.ts';
 import type { OptionSpec } from '../schema.ts';
 import { masterCall, type SlapTarget, targetFrom, unwrap } from './connection.ts';

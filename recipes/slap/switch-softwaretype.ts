@@ -10,8 +10,7 @@
 // parent's computed options (the child does not ask the master again).
 // The sub-buildout runs in this process, without taking the directory lock
 // the parent run holds.
-import { pySplitWhitespace } from '../../python/text.ts';
-import { PyDict } from '../../python/value.ts';
+import { PyDict, pySplitWhitespace } from '../../python/index.ts';
 import { dumps } from '../../profile/values.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { NOOP_KEY } from './slapconfiguration.ts';

@@ -12,9 +12,7 @@
 // reported (errors, bangs, started/stopped), who requested each instance
 // and when its connection parameters last changed.
 import type BetterSqlite3 from 'better-sqlite3';
-import { pyEq, truthy } from '../../python/compare.ts';
-import { repr, str } from '../../python/repr.ts';
-import { PyDict, PyList, PyTuple, type PyValue } from '../../python/value.ts';
+import { PyDict, pyEq, PyList, PyTuple, repr, str, truthy, type PyValue } from '../../python/index.ts';
 import { dict2xml, marshal, slapObject, unmarshal, xml2dict, type SlapObject } from '../../slap/marshal.ts';
 import { HttpFailure } from './flask.ts';
 

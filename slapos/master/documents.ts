@@ -3,8 +3,7 @@
 // a computer with its software releases and partitions (Computer). Their
 // state dicts hold exactly the attributes the proxy's objects have, so that
 // the marshalled documents are the proxy's.
-import { PyDict, PyList, PyTuple } from '../../python/value.ts';
-import { str } from '../../python/repr.ts';
+import { PyDict, PyList, PyTuple, str } from '../../python/index.ts';
 import { slapObject, unmarshal, xml2dict, type SlapObject } from '../../slap/marshal.ts';
 import type { MasterDb, PartitionRow } from './db.ts';
 

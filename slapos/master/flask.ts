@@ -3,8 +3,7 @@
 // with or without a description), the page of werkzeug.utils.redirect, the
 // JSON of Flask's default provider, and URL quoting as url_for does it — so
 // that tsbuildout's master answers with the proxy's bodies.
-import { jsonDumps } from '../../python/json.ts';
-import type { PyValue } from '../../python/value.ts';
+import { jsonDumps, type PyValue } from '../../python/index.ts';
 import { MasterError } from '../../slap/api.ts';
 
 const NAMES: Record<number, string> = {

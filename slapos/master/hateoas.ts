@@ -4,7 +4,7 @@
 // way to read an instance tree: the root document with its search and
 // traverse links, searches for instance trees and computers, and the
 // documents of a partition, a person's shared instance and a computer.
-import { PyDict, PyList, type PyValue } from '../../python/value.ts';
+import { PyDict, PyList, type PyValue } from '../../python/index.ts';
 import { dict2xml, unmarshal } from '../../slap/marshal.ts';
 import type { ComputerRow, MasterDb, PartitionRow, SlaveRow } from './db.ts';
 import { HttpFailure, urlQuote } from './flask.ts';

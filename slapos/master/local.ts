@@ -14,9 +14,7 @@
 // requested publishes (documents.ts); multimaster forwarding is not done.
 import { randomBytes } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { truthy } from '../../python/compare.ts';
-import { repr, str } from '../../python/repr.ts';
-import { PyDict, PyList, type PyValue } from '../../python/value.ts';
+import { PyDict, PyList, repr, str, truthy, type PyValue } from '../../python/index.ts';
 import { MasterError, type ComputerConfiguration, type InstanceInformation, type MasterApi, type RequestAnswer, type RequestArgs } from '../../slap/api.ts';
 import { xml2dict, type SlapObject } from '../../slap/marshal.ts';
 import { MasterDb, now, type FormattedPartition, type RequestInput, type RequestOutcome } from './db.ts';

@@ -14,7 +14,7 @@
 // shared instance's reference `<root title>_<title>`.
 import { writeFileSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { PyDict, PyList } from '../../python/value.ts';
+import { PyDict, PyList } from '../../python/index.ts';
 import { MasterError } from '../../slap/api.ts';
 import { marshal, unmarshal } from '../../slap/marshal.ts';
 

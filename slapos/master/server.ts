@@ -9,8 +9,7 @@
 // (JSON) that tsbuildout's client used before hateoas.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { truthy } from '../../python/compare.ts';
-import { PyDict, PyList, PyTuple, type PyValue } from '../../python/value.ts';
+import { PyDict, PyList, PyTuple, truthy, type PyValue } from '../../python/index.ts';
 import type { ComputerConfiguration } from '../../slap/api.ts';
 import { dict2xml, marshal, unmarshal } from '../../slap/marshal.ts';
 import type { RequestInput } from './db.ts';

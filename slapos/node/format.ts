@@ -11,7 +11,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, wr
 import { join } from 'node:path';
 import { MasterError, type ComputerConfiguration, type MasterApi } from '../../slap/api.ts';
 import type { SlapObject } from '../../slap/marshal.ts';
-import { PyList } from '../../python/value.ts';
+import { PyList } from '../../python/index.ts';
 import { NodeError, type NodePaths, type NodeSettings, partitionName } from './config.ts';
 
 export interface SystemUser {

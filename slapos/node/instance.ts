@@ -19,7 +19,7 @@
 // promises failed.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PyDict, PyList, PyTuple, type PyValue } from '../../python/value.ts';
+import { PyDict, PyList, PyTuple, type PyValue } from '../../python/index.ts';
 import type { SlapObject } from '../../slap/marshal.ts';
 import { MasterError, NotDestroyedYet, type MasterApi } from '../../slap/api.ts';
 import { serveMaster, type Serving } from '../master/server.ts';

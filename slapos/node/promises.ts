@@ -13,8 +13,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, join } from 'node:path';
-import { parseLiteral } from '../../python/literal.ts';
-import { PyDict, type PyValue } from '../../python/value.ts';
+import { parseLiteral, PyDict, type PyValue } from '../../python/index.ts';
 
 export const PROMISE_TIMEOUT_MS = 20_000;
 

@@ -1,7 +1,8 @@
 // The house plan, checked: the folders form a ladder (README,
 // "Architecture"), a file imports only from its own floor or below, and no
 // files import each other in a circle (python/, one value model whose
-// types, methods and builtins refer to each other, keeps its own circles).
+// types, methods and builtins refer to each other, keeps its own circles);
+// python/ and jinja/ are entered through their index only.
 // Type-only imports count: a type shared by two floors belongs to the
 // lower one. Tests, benchmarks and scripts stand above everything.
 import { test } from 'node:test';
@@ -98,6 +99,20 @@ test('no import goes up the ladder', () => {
 test('no import circle outside python/', () => {
   const bad = circles(graph).filter((c) => !c.every((f) => CIRCLES_ALLOWED.some((p) => f.startsWith(p))));
   assert.deepEqual(bad, []);
+});
+
+/** Folders entered only through their index by the other floors. */
+const FRONT_DOORS = ['python', 'jinja'];
+
+test('python/ and jinja/ are entered through their index', () => {
+  const side: string[] = [];
+  for (const [file, deps] of graph) {
+    for (const d of deps) {
+      const folder = d.split('/')[0]!;
+      if (FRONT_DOORS.includes(folder) && file.split('/')[0] !== folder && d !== `${folder}/index.ts`) side.push(`${file} imports ${d}`);
+    }
+  }
+  assert.deepEqual(side, []);
 });
 
 test('the checks find what they look for', () => {
