@@ -2,7 +2,7 @@
 // implements it): filters, tests, attribute and item access, the undefined
 // factory and the loading of other templates. Its own file so the compiler
 // and the optimizer both depend on it, not on each other.
-import type { Kwargs, PyValue } from '../python/value.ts';
+import type { Kwargs, PyValue } from '../python/index.ts';
 import type { BlockFn, Context } from './runtime/context.ts';
 import type { TemplateModule } from './runtime/objects.ts';
 import type { Missing, UndefinedFactory } from './runtime/undefined.ts';

@@ -5,15 +5,7 @@
 // closure (late binding, as Python closures do); `set` at the top level
 // exports names to the context. Running the closures is rendering.
 
-import { callValue } from '../python/call.ts';
-import { truthy } from '../python/compare.ts';
-import { PyException, typeError } from '../python/exceptions.ts';
-import { addKeywords, compareValues, unpack } from '../python/expr/evaluate.ts';
-import { isIterable, pyIter, toArray } from '../python/iter.ts';
-import { binaryOp, unaryOp } from '../python/ops.ts';
-import { str } from '../python/repr.ts';
-import { getItem } from '../python/subscript.ts';
-import { PyDict, PyIterator, PyList, PySlice, PyTuple, typeName, type Kwargs, type PyValue } from '../python/value.ts';
+import { addKeywords, binaryOp, callValue, compareValues, getItem, isIterable, PyDict, PyException, pyIter, PyIterator, PyList, PySlice, PyTuple, str, toArray, truthy, typeError, typeName, unaryOp, unpack, type Kwargs, type PyValue } from '../python/index.ts';
 import { TemplateAssertionError, templateRuntimeError } from './errors.ts';
 import * as n from './nodes.ts';
 import { BlockReference, TemplateReference } from './runtime/blocks.ts';

@@ -1,12 +1,7 @@
 // The Environment (options, filters, tests, globals, the loader and its
 // cache) and the Template (parse once, render many times).
 
-import { lookupAttr } from '../python/attributes.ts';
-import { PyException, asRecursionError } from '../python/exceptions.ts';
-import { iterate } from '../python/iter.ts';
-import { str } from '../python/repr.ts';
-import { getItem } from '../python/subscript.ts';
-import { PyDict, PyList, PyObject, PyTuple, asStr, fromJS, type PyValue } from '../python/value.ts';
+import { asRecursionError, asStr, fromJS, getItem, iterate, lookupAttr, PyDict, PyException, PyList, PyObject, PyTuple, str, type PyValue } from '../python/index.ts';
 import type { CompileEnv, FilterCall, LoadedTemplate } from './compile-env.ts';
 import { CodeGenerator } from './compiler.ts';
 import { TemplateNotFound, TemplateSyntaxError } from './errors.ts';

@@ -1,7 +1,7 @@
 // Jinja2's exceptions, as Python exceptions of the value model so that
 // `pyType` and `message` read like Jinja2's class and str(exception).
 
-import { PyException, registerExceptionClass } from '../python/exceptions.ts';
+import { PyException, registerExceptionClass } from '../python/index.ts';
 
 registerExceptionClass('TemplateError', 'Exception');
 registerExceptionClass('TemplateNotFound', 'TemplateError');

@@ -2,41 +2,9 @@
 // its Python function (including the environment/context argument some
 // take first), so that wrong calls fail with the same TypeError.
 
-import { bind, intArg } from '../python/args.ts';
-import { lookupAttr } from '../python/attributes.ts';
-import { builtins, toFloat } from '../python/builtins.ts';
-import { callValue } from '../python/call.ts';
-import { pyEq, truthy } from '../python/compare.ts';
-import { PyException, typeError, valueError } from '../python/exceptions.ts';
-import { formatValue } from '../python/format-spec.ts';
-import { iterate, pyIter, pyLen, toArray } from '../python/iter.ts';
-import { jsonDumps } from '../python/json.ts';
-import { unpack } from '../python/expr/evaluate.ts';
-import { strJoin, pyCapitalize } from '../python/methods/str.ts';
-import { callMethod } from '../python/attributes.ts';
-import { floatToInt, parseIntText } from '../python/numbers.ts';
-import { binaryOp, inplaceOp } from '../python/ops.ts';
-import { percentFormat } from '../python/percent-format.ts';
-import { repr, str } from '../python/repr.ts';
-import { bindPython, type BoundArguments, type PyParameter } from '../python/signature.ts';
-import { pySort } from '../python/sort.ts';
-import { getItem } from '../python/subscript.ts';
-import { PY_WS_CLASS, pySplitLines } from '../python/text.ts';
-import {
-  NO_KWARGS,
-  PyDict,
-  PyIterator,
-  PyList,
-  PyObject,
-  PySet,
-  PySlice,
-  PyTuple,
-  asStr,
-  type PyValue,
-} from '../python/value.ts';
+import { asStr, binaryOp, bind, bindPython, builtins, callMethod, callValue, floatToInt, formatValue, getItem, inplaceOp, intArg, iterate, jsonDumps, lookupAttr, NO_KWARGS, parseIntText, percentFormat, pformat, PY_WS_CLASS, pyCapitalize, PyDict, pyEq, PyException, pyIter, PyIterator, pyLen, PyList, PyObject, PySet, PySlice, pySort, pySplitLines, PyTuple, repr, str, strJoin, toArray, toFloat, truthy, typeError, unpack, valueError, type BoundArguments, type PyParameter, type PyValue } from '../python/index.ts';
 import type { CompileEnv, FilterCall } from './compile-env.ts';
 import { filterArgumentError } from './errors.ts';
-import { pformat } from '../python/pprint.ts';
 import type { Context } from './runtime/context.ts';
 import { Markup, escape, hasHtml, softStr, striptags } from './runtime/markup.ts';
 import { Undefined } from './runtime/undefined.ts';

@@ -1,12 +1,7 @@
 // The default template globals of Jinja2: range, dict, lipsum, cycler,
 // joiner, namespace.
 
-import { bindPython } from '../python/signature.ts';
-import { builtins } from '../python/builtins.ts';
-import { intArg } from '../python/args.ts';
-import { truthy } from '../python/compare.ts';
-import { PyFunction, type PyValue } from '../python/value.ts';
-import { pyCapitalize } from '../python/methods/str.ts';
+import { bindPython, builtins, intArg, pyCapitalize, PyFunction, truthy, type PyValue } from '../python/index.ts';
 import { Markup, escape } from './runtime/markup.ts';
 import { cyclerClass, joinerClass, namespaceClass } from './runtime/objects.ts';
 

@@ -5,10 +5,7 @@
 // behave as in Jinja2 3.1, and tokens are produced lazily so that a lexing
 // error surfaces when the parser reaches it, as in Jinja2.
 
-import { EscapeError, decodeEscapes } from '../python/escapes.ts';
-import { parseIntText } from '../python/numbers.ts';
-import { PY_WS_CLASS, pyRstrip } from '../python/text.ts';
-import type { PyValue } from '../python/value.ts';
+import { decodeEscapes, EscapeError, parseIntText, PY_WS_CLASS, pyRstrip, type PyValue } from '../python/index.ts';
 import { TemplateSyntaxError } from './errors.ts';
 
 export type TokenType =

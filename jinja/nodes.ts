@@ -2,9 +2,7 @@
 // names, same fields in the same order, since the order in which children
 // are visited decides how names are scoped).
 
-import type { CompareOperator } from '../python/expr/ast.ts';
-import type { BinaryOperator } from '../python/ops.ts';
-import type { PyValue } from '../python/value.ts';
+import type { BinaryOperator, CompareOperator, PyValue } from '../python/index.ts';
 
 interface Base {
   lineno: number;

@@ -5,23 +5,7 @@
 // clashing, and some errors (a strict Undefined tested for truth) surface at
 // compile time. Reproducing the folding reproduces those effects.
 
-import { truthy } from '../python/compare.ts';
-import { compareValues } from '../python/expr/evaluate.ts';
-import { toArray } from '../python/iter.ts';
-import { binaryOp, unaryOp } from '../python/ops.ts';
-import { str } from '../python/repr.ts';
-import {
-  PyDict,
-  PyFrozenSet,
-  PyList,
-  PyObject,
-  PyRange,
-  PySet,
-  PySlice,
-  PyTuple,
-  asStr,
-  type PyValue,
-} from '../python/value.ts';
+import { asStr, binaryOp, compareValues, PyDict, PyFrozenSet, PyList, PyObject, PyRange, PySet, PySlice, PyTuple, str, toArray, truthy, unaryOp, type PyValue } from '../python/index.ts';
 import type { CompileEnv } from './compile-env.ts';
 import * as n from './nodes.ts';
 import type { Context } from './runtime/context.ts';

@@ -2,7 +2,7 @@
 // that `**` is left-associative and that filters bind to unary operators'
 // results), and its error messages.
 
-import type { PyValue } from '../python/value.ts';
+import type { PyValue } from '../python/index.ts';
 import { TemplateAssertionError, TemplateSyntaxError } from './errors.ts';
 import { describeToken, describeTokenExpr, tokenize, type LexerOptions, type Token, type TokenType } from './lexer.ts';
 import * as n from './nodes.ts';

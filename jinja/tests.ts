@@ -1,16 +1,6 @@
 // Jinja2 3.1's builtin tests (`x is defined`, `x is divisibleby 3`, ...).
 
-import { bind } from '../python/args.ts';
-import { builtins } from '../python/builtins.ts';
-import { callValue } from '../python/call.ts';
-import { pyCompare, pyEq, pyIs } from '../python/compare.ts';
-import { PyException } from '../python/exceptions.ts';
-import { hasLen, pyContains, pyIter, pyLen } from '../python/iter.ts';
-import { lookupAttr, callMethod } from '../python/attributes.ts';
-import { binaryOp } from '../python/ops.ts';
-import { str } from '../python/repr.ts';
-import { keyOf } from '../python/hash.ts';
-import { NO_KWARGS, PyDict, PyObject, type PyInstanceKind, type PyValue } from '../python/value.ts';
+import { binaryOp, bind, builtins, callMethod, callValue, hasLen, keyOf, lookupAttr, NO_KWARGS, pyCompare, pyContains, PyDict, pyEq, PyException, pyIs, pyIter, pyLen, PyObject, str, type PyInstanceKind, type PyValue } from '../python/index.ts';
 import type { FilterCall } from './compile-env.ts';
 import { pyFunction } from './filters.ts';
 import { hasHtml } from './runtime/markup.ts';

@@ -2,9 +2,7 @@
 // replace_whitespace=False, drop_whitespace=True): Python's chunking of
 // words, hyphenated words and whitespace, then its greedy line filling.
 
-import { pyStrip } from '../python/text.ts';
-import { strLen } from '../python/codepoints.ts';
-import { valueError } from '../python/exceptions.ts';
+import { pyStrip, strLen, valueError } from '../python/index.ts';
 
 const WS = '[\\t\\n\\x0b\\x0c\\r ]';
 const NWS = '[^\\t\\n\\x0b\\x0c\\r ]';

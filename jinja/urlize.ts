@@ -2,8 +2,7 @@
 // url_quote): links for URLs and e-mail addresses in text, and percent
 // encoding as urllib.parse.quote does it.
 
-import { str } from '../python/repr.ts';
-import { PyBytes, type PyValue } from '../python/value.ts';
+import { PyBytes, str, type PyValue } from '../python/index.ts';
 import { escape } from './runtime/markup.ts';
 
 // Python's \w, and the character classes built on it

@@ -154,7 +154,7 @@ async function status(ctx: CommandContext, paths: NodePaths, settings: NodeSetti
     const list = info.attr('_computer_partition_list');
     for (const cp of list instanceof PyList ? (list.items as SlapObject[]) : []) {
       const pid = String(cp.attr('_partition_id'));
-      const params = cp.attr('_parameter_dict') as import('../../python/value.ts').PyDict;
+      const params = cp.attr('_parameter_dict') as import('../../python/index.ts').PyDict;
       const sr = cp.attr('_software_release_document') as SlapObject | null;
       if (!sr) continue;
       rows.push({

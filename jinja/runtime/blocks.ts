@@ -2,9 +2,7 @@
 // are the blocks) and a block reference, callable to render the block,
 // with `.super` for the parent block.
 
-import { PyException } from '../../python/exceptions.ts';
-import { strRepr } from '../../python/repr.ts';
-import { PyObject, asStr, type Kwargs, type PyValue } from '../../python/value.ts';
+import { asStr, PyException, PyObject, strRepr, type Kwargs, type PyValue } from '../../python/index.ts';
 import type { BlockFn, Context } from './context.ts';
 import { MISSING, type UndefinedFactory } from './undefined.ts';
 

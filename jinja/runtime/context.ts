@@ -3,7 +3,7 @@
 // level (`vars`, of which `exportedVars` become module attributes), and the
 // blocks for template inheritance.
 
-import type { PyValue } from '../../python/value.ts';
+import type { PyValue } from '../../python/index.ts';
 import { MISSING, type Missing } from './undefined.ts';
 
 export type BlockFn = (ctx: Context, out: string[]) => void;

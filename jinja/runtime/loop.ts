@@ -2,11 +2,7 @@
 // index0, revindex, revindex0, first, last, length, depth, depth0,
 // previtem, nextitem, cycle(), changed(), and loop(...) in recursive loops.
 
-import { bind } from '../../python/args.ts';
-import { PyException, typeError } from '../../python/exceptions.ts';
-import { pyEq } from '../../python/compare.ts';
-import { pyIter, pyLen, toArray } from '../../python/iter.ts';
-import { PyBoundMethod, PyObject, PyTuple, type Kwargs, type PyValue } from '../../python/value.ts';
+import { bind, PyBoundMethod, pyEq, PyException, pyIter, pyLen, PyObject, PyTuple, toArray, typeError, type Kwargs, type PyValue } from '../../python/index.ts';
 import { MISSING, type Missing, type UndefinedFactory } from './undefined.ts';
 
 /** Renders the loop body for an iterable (recursive loops), returning its output. */

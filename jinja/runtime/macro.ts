@@ -3,9 +3,7 @@
 // extras into `varargs` and `kwargs` when the body uses them, and passes
 // `caller` to macros invoked from a call block.
 
-import { typeError } from '../../python/exceptions.ts';
-import { strRepr } from '../../python/repr.ts';
-import { PyDict, PyObject, PyTuple, type Kwargs, type PyValue } from '../../python/value.ts';
+import { PyDict, PyObject, PyTuple, strRepr, typeError, type Kwargs, type PyValue } from '../../python/index.ts';
 import { MISSING, type Missing, type UndefinedFactory } from './undefined.ts';
 
 export type MacroBody = (args: (PyValue | Missing)[]) => PyValue;

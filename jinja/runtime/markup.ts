@@ -3,13 +3,7 @@
 // visible: the escape filter, `+` and `%` with a Markup operand (they escape
 // the other side), and repr.
 
-import { callMethod, lookupAttr } from '../../python/attributes.ts';
-import { percentFormat } from '../../python/percent-format.ts';
-import { strRepr, str } from '../../python/repr.ts';
-import type { BinaryOperator } from '../../python/ops.ts';
-import { PyBoundMethod, PyDict, PyList, PyObject, PyTuple, asStr, typeName, type PyValue } from '../../python/value.ts';
-import { typeError } from '../../python/exceptions.ts';
-import { iterate } from '../../python/iter.ts';
+import { asStr, callMethod, iterate, lookupAttr, percentFormat, PyBoundMethod, PyDict, PyList, PyObject, PyTuple, str, strRepr, typeError, typeName, type BinaryOperator, type PyValue } from '../../python/index.ts';
 
 /** Objects with __html__: Markup itself. */
 export function hasHtml(v: PyValue): v is Markup {

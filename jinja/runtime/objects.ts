@@ -1,11 +1,7 @@
 // The small runtime objects of Jinja2: namespace(), cycler(), joiner(),
 // and the classes that create them as template globals.
 
-import { bind } from '../../python/args.ts';
-import { PyException, attributeError } from '../../python/exceptions.ts';
-import { dictUpdate } from '../../python/methods/dict.ts';
-import { repr } from '../../python/repr.ts';
-import { PyBoundMethod, PyDict, PyObject, PyTuple, type Kwargs, type PyCallable, type PyValue } from '../../python/value.ts';
+import { attributeError, bind, dictUpdate, PyBoundMethod, PyDict, PyException, PyObject, PyTuple, repr, type Kwargs, type PyCallable, type PyValue } from '../../python/index.ts';
 
 /** A class exposed to templates: callable, printed as <class 'module.Name'>. */
 export class HostClass extends PyObject {

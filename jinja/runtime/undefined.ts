@@ -3,10 +3,7 @@
 // StrictUndefined (what SlapOS renders with) raises UndefinedError on any
 // use but the `defined` test and the `default` filter.
 
-import { attributeError, typeError } from '../../python/exceptions.ts';
-import type { BinaryOperator, UnaryOperator } from '../../python/ops.ts';
-import { repr } from '../../python/repr.ts';
-import { PyBoundMethod, PyObject, type Kwargs, type PyValue } from '../../python/value.ts';
+import { attributeError, PyBoundMethod, PyObject, repr, typeError, type BinaryOperator, type Kwargs, type PyValue, type UnaryOperator } from '../../python/index.ts';
 import { undefinedError } from '../errors.ts';
 
 /**
