@@ -8,7 +8,7 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { findReferences } from '../parser/references.ts';
 import type { Entry, Operation, Step } from '../profile/entry.ts';
 import { steps as entrySteps } from '../profile/entry.ts';
-import { expandMacros } from '../profile/macros.ts';
+import { macroSteps } from '../profile/macros.ts';
 import { referenceSpan } from '../profile/provenance.ts';
 import { didYouMean } from '../profile/suggest.ts';
 import { consumerValue } from '../profile/values.ts';
@@ -74,7 +74,8 @@ export interface Explanation {
   error?: string;
 }
 
-function stepOf(s: Step): ExplainStep {
+/** A step of a value's history as explain shows it: where it is written, or which of buildout's own sources it is. */
+export function stepOf(s: Step): ExplainStep {
   const out: ExplainStep = { op: s.op, value: s.value, kind: 'implicit' };
   if (s.origin) {
     out.kind = 'file';
@@ -91,30 +92,6 @@ function stepOf(s: Step): ExplainStep {
     // a value buildout injects from a file (${:_profile_base_location_})
     out.kind = 'file';
     out.file = s.source;
-  }
-  return out;
-}
-
-/** Which steps of an entry came through each macro of the section. */
-function macroSteps(insp: Inspection, section: string, option: string): Map<Step, string> {
-  const out = new Map<Step, string>();
-  const own = insp.assembled.raw.get(section);
-  const macro = own?.get('<');
-  if (!macro) return out;
-  for (const line of macro.value.split('\n')) {
-    const name = line.trim();
-    const raw = name ? insp.buildout.rawSection(name) : undefined;
-    if (!raw) continue;
-    let expanded;
-    try {
-      expanded = expandMacros(insp.buildout, name, raw);
-    } catch (e) {
-      if (e instanceof BuildoutError) continue;
-      throw e;
-    }
-    const e = expanded.get(option);
-    if (!e) continue;
-    for (const s of entrySteps(e)) if (!out.has(s)) out.set(s, name);
   }
   return out;
 }
@@ -168,7 +145,7 @@ function explainIn(insp: Inspection, section: string, option: string, depth: num
   if (macro) out.macros = macro.value.split('\n').map((l) => l.trim()).filter(Boolean);
   if (!entry) return out;
   out.raw = entry.value;
-  const fromMacro = macro ? macroSteps(insp, section, option) : new Map<Step, string>();
+  const fromMacro = macroSteps(buildout, insp.assembled.raw.get(section), option);
   const all = entrySteps(entry);
   let lastPlain = 0;
   all.forEach((s, i) => {

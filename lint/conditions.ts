@@ -34,7 +34,8 @@ export function conditionGlobals(semantics: Semantics): Set<string> {
 }
 
 export class LintConditions implements ConditionEvaluator {
-  readonly outcomes = new Map<HeaderNode, ConditionOutcome>();
+  // weak: an editor re-parses files, and the headers of old parses must go
+  readonly outcomes = new WeakMap<HeaderNode, ConditionOutcome>();
   private readonly base: Conditions;
   private readonly globals: Set<string>;
 

@@ -4,13 +4,13 @@
 // from several profiles are merged, inline suppressions and the baseline
 // are honoured, and the findings are sorted by file and position.
 import { resolve } from 'node:path';
-import type { Severity, Span } from '../parser/diagnostic.ts';
+import type { Severity } from '../parser/diagnostic.ts';
 import { buildModel, type ProfileModel } from './model.ts';
 import { RULES } from './rules/index.ts';
 import { suppressed } from './suppress.ts';
 import type { Certainty, FileFacts, LintFinding, LintOptions, Report, Rule, RuleListeners, RuleSetting } from './types.ts';
 import { semantics as semanticsOf } from '../profile/semantics.ts';
-import { Workspace } from './workspace.ts';
+import { Workspace, type LintFile } from './workspace.ts';
 
 export interface LintResult {
   findings: LintFinding[];
@@ -29,8 +29,14 @@ export interface LintRun {
   options: LintOptions;
   /** Findings to accept (a baseline file's content). */
   baseline?: BaselineEntry[];
-  /** Called with each profile model once its rules ran (benchmarks, tests). */
+  /** Called with each profile model once its rules ran (benchmarks, tests, the language server). */
   onProfile?: (model: ProfileModel) => void;
+  /**
+   * The files to read through (default: a new workspace). An editor keeps
+   * one across runs, so only the files that changed are parsed again (see
+   * Workspace.forget); file rules then run on the files of these profiles only.
+   */
+  workspace?: Workspace;
 }
 
 export interface BaselineEntry {
@@ -54,7 +60,9 @@ export function ruleSetting(rule: Rule, options: LintOptions): RuleSetting {
 
 export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
   const options = run.options;
-  const workspace = new Workspace(options);
+  const workspace = run.workspace ?? new Workspace(options);
+  /** The files of this run's profiles (a shared workspace holds others). */
+  const ran = new Set<LintFile>();
   const findings = new Map<string, LintFinding>();
   let currentProfile: string | undefined;
 
@@ -67,10 +75,11 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
       report: (r: Report) => {
         const severity = severityOf(setting, r.certainty ?? 'definite', r.maxSeverity);
         const f: LintFinding = { severity, rule: rule.meta.id, message: r.message };
-        if (r.span) f.span = unshift(workspace, r.span);
-        if (r.related?.length) f.related = r.related.map((x) => (x.span ? { ...x, span: unshift(workspace, x.span) } : x));
+        if (r.span) f.span = workspace.unmask(r.span);
+        if (r.related?.length) f.related = r.related.map((x) => (x.span ? { ...x, span: workspace.unmask(x.span) } : x));
         if (r.chain?.length) f.chain = r.chain;
         if (r.hint) f.hint = r.hint;
+        if (r.fixes?.length) f.fixes = r.fixes.map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ span: workspace.unmask(e.span), text: e.text })) }));
         const key = [f.rule, f.span?.file, f.span?.line, f.span?.column, f.span?.endLine, f.span?.endColumn, f.message].join('\0');
         const known = findings.get(key);
         if (known) {
@@ -100,6 +109,7 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
     const root = workspace.local(path);
     profiles.push(path);
     currentProfile = path;
+    if (root) ran.add(root);
     if (!root) {
       findings.set('missing\0' + path, { severity: 'error', rule: 'missing-extends', message: `cannot read ${path}`, profiles: [path] });
       continue;
@@ -122,13 +132,14 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
         findings.set(`internal\0${path}\0${a.rule.meta.id}`, internalError(path, `rule ${a.rule.meta.id}`, e));
       }
     }
+    for (const f of model.files) ran.add(f);
     run.onProfile?.(model);
   }
   currentProfile = undefined;
   const sem = semanticsOf(options.semantics);
   const conditions = workspace.conditions(sem);
   for (const file of workspace.files()) {
-    if (file.notProfile) continue;
+    if (file.notProfile || !ran.has(file)) continue;
     const sections = workspace.sections(file, sem);
     const heads: FileFacts['conditions'] = [];
     for (const node of file.tree.nodes) {
@@ -173,14 +184,7 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
     out.push(f);
   }
   out.sort(compareFindings);
-  return { findings: out, profiles: profiles.filter((p) => !skipped.includes(p)), skipped, files: workspace.files().length, suppressed: suppressedCount, baselined };
-}
-
-/** A span in a template's masked text, as a position in the file (see TemplateInfo.shifts). */
-function unshift(workspace: Workspace, span: Span): Span {
-  const shift = workspace.peek(span.file)?.template?.shifts.get(span.line);
-  if (!shift) return span;
-  return { ...span, column: span.column + shift, endColumn: span.endLine === span.line ? span.endColumn + shift : span.endColumn };
+  return { findings: out, profiles: profiles.filter((p) => !skipped.includes(p)), skipped, files: ran.size, suppressed: suppressedCount, baselined };
 }
 
 /** A bug of the linter: reported as a finding (lint goes on with the other rules and profiles). */

@@ -6,6 +6,7 @@
 // and whether an option exists, does not, or cannot be known statically.
 import { dirname } from 'node:path';
 import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
+import { fileOccurrences, type Occurrence } from '../parser/occurrences.ts';
 import { scanTemplate, type Reference } from '../parser/references.ts';
 import { assemble, type Assembled } from '../profile/assemble.ts';
 import { Buildout } from '../profile/buildout.ts';
@@ -407,6 +408,96 @@ export class ProfileModel {
     if (this.isTemplate && this.open) return { status: 'unknown', why: 'the template may produce more lines' };
     return { status: 'missing', certainty: 'definite' };
   }
+}
+
+/**
+ * Where the files of a profile name a section or an option (parser/occurrences.ts),
+ * at file positions: what references and rename change.
+ */
+export interface NameOccurrences {
+  occurrences: Occurrence[];
+  /** Names built by a template (`[x-{{ k }}]`, `${x-{{ k }}:url}`) that may be this one: a rename would miss them. */
+  dynamic: Occurrence[];
+}
+
+const occurrenceCache = new WeakMap<ProfileModel, Occurrence[]>();
+
+/** Every occurrence in the files of a profile, masked templates mapped back to file positions. */
+export function profileOccurrences(model: ProfileModel): Occurrence[] {
+  const known = occurrenceCache.get(model);
+  if (known) return known;
+  const out: Occurrence[] = [];
+  const unmask = (s: Span | undefined) => (s ? model.workspace.unmask(s) : undefined);
+  for (const f of model.files.length ? model.files : [model.root]) {
+    for (const o of fileOccurrences(f.tree)) {
+      if (!f.template) out.push(o);
+      else {
+        const m: Occurrence = { ...o, span: unmask(o.span)! };
+        if (o.sectionSpan) m.sectionSpan = unmask(o.sectionSpan)!;
+        if (o.optionSpan) m.optionSpan = unmask(o.optionSpan)!;
+        out.push(m);
+      }
+    }
+  }
+  occurrenceCache.set(model, out);
+  return out;
+}
+
+function mayName(pattern: string, name: string): boolean {
+  return hasPlaceholder(pattern) && wildcardPattern(pattern).test(name);
+}
+
+/** Where a section is named: its headers, references to it, `<=`, `parts`, `<part-dependencies>`. */
+export function sectionOccurrences(model: ProfileModel, section: string): NameOccurrences {
+  const occurrences: Occurrence[] = [];
+  const dynamic: Occurrence[] = [];
+  for (const o of profileOccurrences(model)) {
+    if (o.kind === 'key') continue;
+    if (o.kind === 'reference' && !o.sectionSpan) continue;
+    if (o.section === section) occurrences.push(o);
+    else if (mayName(o.section, section)) dynamic.push(o);
+  }
+  return { occurrences, dynamic };
+}
+
+/**
+ * Where an option of a section is named: its keys and references, in the
+ * section and in the sections sharing options with it through `<=` (a
+ * macro's option is the option of every section using it).
+ */
+export function optionOccurrences(model: ProfileModel, section: string, option: string): NameOccurrences {
+  const family = macroFamily(model, section);
+  const occurrences: Occurrence[] = [];
+  const dynamic: Occurrence[] = [];
+  for (const o of profileOccurrences(model)) {
+    if (o.kind !== 'key' && o.kind !== 'reference') continue;
+    const inFamily = family.has(o.section);
+    if (inFamily && o.option === option) occurrences.push(o);
+    else if ((inFamily || mayName(o.section, section)) && (o.option === option || mayName(o.option ?? '', option))) dynamic.push(o);
+  }
+  return { occurrences, dynamic };
+}
+
+/** The sections linked to one by `<=`, either way. */
+function macroFamily(model: ProfileModel, section: string): Set<string> {
+  const links = new Map<string, string[]>();
+  const link = (a: string, b: string) => {
+    let l = links.get(a);
+    if (!l) links.set(a, (l = []));
+    l.push(b);
+  };
+  for (const [name, raw] of model.raw) {
+    const m = raw.get('<');
+    if (!m) continue;
+    for (const line of m.value.split('\n')) {
+      const base = pyStrip(line);
+      if (base) (link(name, base), link(base, name));
+    }
+  }
+  const family = new Set([section]);
+  const todo = [section];
+  while (todo.length) for (const n of links.get(todo.pop()!) ?? []) if (!family.has(n)) (family.add(n), todo.push(n));
+  return family;
 }
 
 /** Assemble one profile with the foundation's loader, tolerantly. */

@@ -24,6 +24,12 @@ export interface RuleMeta {
   details?: string;
 }
 
+/** A change that fixes a finding: text replacing each span (an empty span inserts). */
+export interface Fix {
+  title: string;
+  edits: { span: Span; text: string }[];
+}
+
 export interface Report {
   message: string;
   span?: Span | undefined;
@@ -33,6 +39,8 @@ export interface Report {
   hint?: string | undefined;
   /** The highest severity this finding may have, whatever the rule's setting. */
   maxSeverity?: Severity;
+  /** Edits that would fix it (a did-you-mean, a checksum, a missing option). */
+  fixes?: Fix[];
 }
 
 export interface RuleContext {
@@ -72,4 +80,5 @@ export interface LintFinding extends Diagnostic {
   severityByProfile?: Record<string, Severity>;
   /** The text of the finding's first line, for code frames. */
   sourceLine?: string;
+  fixes?: Fix[];
 }

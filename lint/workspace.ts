@@ -6,7 +6,7 @@
 // errors gives the sections of its good lines, a missing or remote
 // extends file gives nothing and marks the profile incomplete.
 import { readFileSync } from 'node:fs';
-import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
+import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
 import { parseProfile } from '../parser/parse.ts';
 import { readSections, type FileSections } from '../parser/sections.ts';
 import type { ProfileTree } from '../parser/tree.ts';
@@ -47,15 +47,27 @@ export interface LoadEvent {
   message: string;
 }
 
+/** Texts that are not saved yet (an editor's open documents), read instead of the disk: undefined reads the file. */
+export type TextOverlay = (path: string) => string | undefined;
+
 export class Workspace {
   private readonly byPath = new Map<string, LintFile | null>();
-  private readonly sectionsCache = new Map<string, FileSections>();
+  /** By file (a file read again is another object), then by way of reading its sections. */
+  private readonly sectionsCache = new WeakMap<LintFile, Map<string, FileSections>>();
   private readonly conditionsByMode = new Map<SemanticsMode, LintConditions>();
   readonly environment: TargetEnvironment;
   readonly downloader = new ExtendsDownloader();
 
-  constructor(readonly options: LintOptions) {
+  constructor(
+    readonly options: LintOptions,
+    private readonly overlay?: TextOverlay,
+  ) {
     this.environment = new TargetEnvironment(options.executable, options.env);
+  }
+
+  /** Forget what was read of a file (its text changed): the next read parses it again; every other file stays parsed. */
+  forget(path: string): void {
+    this.byPath.delete(path);
   }
 
   conditions(sem: Semantics): LintConditions {
@@ -69,6 +81,13 @@ export class Workspace {
     return [...this.byPath.values()].filter((f): f is LintFile => f !== null);
   }
 
+  /** A span in a template's masked text, as a position in the file (see TemplateInfo.shifts). */
+  unmask(span: Span): Span {
+    const shift = this.peek(span.file)?.template?.shifts.get(span.line);
+    if (!shift) return span;
+    return { ...span, column: span.column + shift, endColumn: span.endLine === span.line ? span.endColumn + shift : span.endColumn };
+  }
+
   /** A file already read (never reads). */
   peek(path: string): LintFile | undefined {
     return this.byPath.get(path) ?? undefined;
@@ -78,6 +97,8 @@ export class Workspace {
   local(path: string): LintFile | undefined {
     const known = this.byPath.get(path);
     if (known !== undefined) return known ?? undefined;
+    const unsaved = this.overlay?.(path);
+    if (unsaved !== undefined) return this.fromBytes(path, Buffer.from(unsaved, 'utf8'));
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
@@ -121,12 +142,14 @@ export class Workspace {
 
   /** The file's sections, conditions decided for the target environment. */
   sections(file: LintFile, sem: Semantics): FileSections {
-    const key = sem.repeatedKeys + '\0' + sem.mode + '\0' + file.path;
-    let s = this.sectionsCache.get(key);
+    const key = sem.repeatedKeys + '\0' + sem.mode;
+    let byWay = this.sectionsCache.get(file);
+    if (!byWay) this.sectionsCache.set(file, (byWay = new Map()));
+    let s = byWay.get(key);
     if (!s) {
       const conditions = this.conditions(sem);
       s = readSections(file.tree, { repeatedKeys: sem.repeatedKeys, condition: (h) => conditions.evaluate(h) });
-      this.sectionsCache.set(key, s);
+      byWay.set(key, s);
     }
     return s;
   }

@@ -3,6 +3,7 @@
 import { assemble, type Assembled, type Assignment } from './assemble.ts';
 import { Buildout, type RecipeHost } from './buildout.ts';
 import { Conditions } from './conditions.ts';
+import type { ConditionEvaluator, ProfileFiles } from './files.ts';
 import { TargetEnvironment, type EnvKey } from './environment.ts';
 import { semantics, type SemanticsMode } from './semantics.ts';
 
@@ -19,6 +20,10 @@ export interface LoadOptions {
   recipes?: RecipeHost | ((buildout: Buildout) => RecipeHost);
   /** Environment variables; defaults to process.env. */
   processEnv?: Record<string, string | undefined>;
+  /** The file reader (see AssembleOptions.files): an editor's reads its unsaved texts. */
+  files?: ProfileFiles;
+  /** The condition evaluator `files` was made with (default: one for the target environment). */
+  conditions?: ConditionEvaluator;
 }
 
 export interface Loaded {
@@ -41,8 +46,9 @@ export async function loadRaw(opts: LoadOptions): Promise<{ assembled: Assembled
     ...(opts.userDefaults !== undefined ? { userDefaults: opts.userDefaults } : {}),
     ...(opts.assignments ? { assignments: opts.assignments } : {}),
     executable: opts.executable,
-    conditions: new Conditions(sem, environment),
+    conditions: opts.conditions ?? new Conditions(sem, environment),
     ...(opts.processEnv ? { env: opts.processEnv } : {}),
+    ...(opts.files ? { files: opts.files } : {}),
   });
   return { assembled, environment };
 }

@@ -4,13 +4,13 @@
 // own `<` first), then its own options apply on top, `+=`/`-=` included.
 // Values are copied raw: their references are substituted later, in the using
 // section.
-import type { Section } from './entry.ts';
+import { steps, type Section, type Step } from './entry.ts';
+import { BuildoutError } from '../parser/diagnostic.ts';
 import { mergeSection } from './merge.ts';
 import { pyStrip } from '../python/index.ts';
 import { didYouMean } from './suggest.ts';
 import { entryKeySpan, entrySpan } from './provenance.ts';
 import type { ErrorInit, TrailFrame } from './trail.ts';
-import type { BuildoutError } from '../parser/diagnostic.ts';
 
 /** What macro expansion needs from the resolver. */
 export interface MacroResolver {
@@ -66,4 +66,31 @@ function expand(buildout: MacroResolver, name: string, data: Section, doing: str
     buildout.trail.pop();
     doing.pop();
   }
+}
+
+/**
+ * Which steps of an option came through each macro its section names
+ * (`<= a b`): step → macro section (the provenance `explain` and an
+ * editor's hover show). Macros that cannot be expanded are left out.
+ */
+export function macroSteps(buildout: MacroResolver, own: Section | undefined, option: string): Map<Step, string> {
+  const out = new Map<Step, string>();
+  const macro = own?.get('<');
+  if (!macro) return out;
+  for (const line of macro.value.split('\n')) {
+    const name = pyStrip(line);
+    const raw = name ? buildout.rawSection(name) : undefined;
+    if (!raw) continue;
+    let expanded: Section;
+    try {
+      expanded = expandMacros(buildout, name, raw);
+    } catch (e) {
+      if (e instanceof BuildoutError) continue;
+      throw e;
+    }
+    const e = expanded.get(option);
+    if (!e) continue;
+    for (const s of steps(e)) if (!out.has(s)) out.set(s, name);
+  }
+  return out;
 }

@@ -10,13 +10,12 @@ import { formatGithub } from '../../lint/format/github.ts';
 import { formatJson } from '../../lint/format/json.ts';
 import { formatSarif } from '../../lint/format/sarif.ts';
 import { formatStylish } from '../../lint/format/stylish.ts';
-import { ruleById, RULES } from '../../lint/rules/index.ts';
+import { parseRuleSettings, RULES } from '../../lint/rules/index.ts';
 import type { RuleSetting } from '../../lint/types.ts';
 import type { CommandContext } from '../context.ts';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
-const SETTINGS = ['off', 'info', 'warning', 'error'];
 
 class LintUsage extends Error {}
 
@@ -39,13 +38,10 @@ function parseLintArgs(ctx: CommandContext): LintArgs {
       if (!(FORMATS as readonly string[]).includes(value)) throw new LintUsage(`--format: expected one of ${FORMATS.join(', ')}, got '${value}'`);
       out.format = value as Format;
     } else if (name === '--rule') {
-      for (const item of value.split(',')) {
-        const m = /^\s*([\w-]+)\s*[=:]\s*(\w+)\s*$/.exec(item);
-        if (!m) throw new LintUsage(`--rule: expected ID=off|info|warning|error, got '${item}'`);
-        if (m[1] !== 'all' && !ruleById(m[1]!)) throw new LintUsage(`--rule: unknown rule '${m[1]}' (see tsbuildout lint --list-rules)`);
-        if (!SETTINGS.includes(m[2]!)) throw new LintUsage(`--rule ${m[1]}: expected off, info, warning or error, got '${m[2]}'`);
-        if (m[1] === 'all') for (const r of RULES) out.rules[r.meta.id] = m[2] as RuleSetting;
-        else out.rules[m[1]!] = m[2] as RuleSetting;
+      try {
+        parseRuleSettings(value, out.rules);
+      } catch (e) {
+        throw new LintUsage((e as Error).message);
       }
     } else if (name === '--baseline') out.baseline = value;
     else if (name === '--update-baseline') out.updateBaseline = true;

@@ -1,5 +1,5 @@
 // Every lint rule, in the order they are documented.
-import type { Rule } from '../types.ts';
+import type { Rule, RuleSetting } from '../types.ts';
 import { circularReference } from './circular-reference.ts';
 import { conditionError } from './condition-error.ts';
 import { conditionUnknownName } from './condition-unknown-name.ts';
@@ -58,4 +58,23 @@ export const RULES: readonly Rule[] = [
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);
+}
+
+const SETTINGS = ['off', 'info', 'warning', 'error'];
+
+/**
+ * Rule settings written `ID=SEVERITY,…` (`all` for every rule), as `--rule`
+ * and the editor settings take them, added to `into`. Throws an Error
+ * whose message says what is wrong.
+ */
+export function parseRuleSettings(spec: string, into: Record<string, RuleSetting> = {}): Record<string, RuleSetting> {
+  for (const item of spec.split(',')) {
+    const m = /^\s*([\w-]+)\s*[=:]\s*(\w+)\s*$/.exec(item);
+    if (!m) throw new Error(`--rule: expected ID=off|info|warning|error, got '${item}'`);
+    if (m[1] !== 'all' && !ruleById(m[1]!)) throw new Error(`--rule: unknown rule '${m[1]}' (see tsbuildout lint --list-rules)`);
+    if (!SETTINGS.includes(m[2]!)) throw new Error(`--rule ${m[1]}: expected off, info, warning or error, got '${m[2]}'`);
+    if (m[1] === 'all') for (const r of RULES) into[r.meta.id] = m[2] as RuleSetting;
+    else into[m[1]!] = m[2] as RuleSetting;
+  }
+  return into;
 }

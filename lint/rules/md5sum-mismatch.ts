@@ -12,6 +12,7 @@ import { isUrl } from '../../profile/location.ts';
 import { pyStrip } from '../../python/index.ts';
 import type { Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
+import { replaceBy } from './util.ts';
 
 const hashes = new Map<string, string | null>();
 
@@ -54,10 +55,12 @@ export const md5sumMismatch: Rule = {
           const actual = md5Of(path);
           const expected = pyStrip(md5.value).toLowerCase();
           if (actual === null || actual === expected) continue;
+          const span = valueSpan(md5.file, md5.value, md5.positions, 0, md5.value.length);
           context.report({
             message: mismatch(path, expected, actual),
-            span: valueSpan(md5.file, md5.value, md5.positions, 0, md5.value.length),
+            span,
             hint: 'update the md5sum (update-hash), or check that the file is the one intended',
+            fixes: replaceBy(span, [actual]),
           });
         }
       },
@@ -76,9 +79,11 @@ export const md5sumMismatch: Rule = {
           if (!isAbsolute(path)) continue;
           const actual = md5Of(path);
           if (actual === null || actual === pyStrip(expected).toLowerCase()) continue;
+          const span = entrySpan(md5, 0, md5.value.length);
           context.report({
             message: mismatch(path, pyStrip(expected).toLowerCase(), actual),
-            span: entrySpan(md5, 0, md5.value.length),
+            span,
+            fixes: replaceBy(span, [actual]),
             certainty: model.certaintyIn(name),
             hint: 'update the md5sum (update-hash), or check that the file is the one intended',
           });

@@ -2,6 +2,8 @@
 // not set (or none of a group such as url | inline | template).
 import type { Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
+import type { Span } from '../../parser/diagnostic.ts';
+import type { Entry } from '../../profile/entry.ts';
 import { entryKeySpan } from '../../profile/provenance.ts';
 import { sectionSpan } from '../reference-check.ts';
 
@@ -34,7 +36,10 @@ export const missingRecipeOption: Rule = {
           if (!missing.length) continue;
           const recipe = ex.section.get('recipe');
           const span = (recipe && entryKeySpan(recipe)) ?? sectionSpan(model, name);
+          const add = [...(schema.spec.required ?? []).filter((r) => !has(r)), ...(schema.spec.oneOf ?? []).filter((g) => !g.some(has)).map((g) => g[0]!)];
+          const end = recipe ? entryEnd(recipe) : undefined;
           context.report({
+            ...(end ? { fixes: [{ title: `Add ${add.map((o) => `'${o}'`).join(', ')}`, edits: [{ span: end, text: add.map((o) => `\n${o} = `).join('') }] }] } : {}),
             message: `[${name}] uses ${model.recipe(name)} but does not set ${missing.join(' and ')}`,
             span,
             certainty: model.isTemplate && model.open ? 'unverifiable' : model.certaintyIn(name),
@@ -45,3 +50,13 @@ export const missingRecipeOption: Rule = {
     };
   },
 };
+
+/** The end of the last line of the option line (and continuation lines) that last set an entry: where a new option line goes. */
+function entryEnd(e: Entry): Span | undefined {
+  const node = e.history.step.origin?.node;
+  if (!node) return undefined;
+  const last = node.continuation.at(-1);
+  const line = last ? last.line : node.line;
+  const column = (last ? last.text : node.text).length + 1;
+  return { file: node.span.file, line, column, endLine: line, endColumn: column };
+}

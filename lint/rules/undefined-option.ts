@@ -2,7 +2,7 @@
 // not have once initialised, with the nearest option and where it is set.
 import { referenceProblems } from '../reference-check.ts';
 import type { Rule } from '../types.ts';
-import { didYouMean, unsure, where } from './util.ts';
+import { didYouMean, replaceBy, unsure, where } from './util.ts';
 
 export const undefinedOption: Rule = {
   meta: {
@@ -28,6 +28,7 @@ export const undefinedOption: Rule = {
             certainty: p.certainty,
             hint: didYouMean(p.near, (s) => `\${${r.ref.section}:${s}}`),
             related: p.related,
+            fixes: replaceBy(r.span, p.near.map((s) => `\${${r.ref.section}:${s}}`)),
           });
         }
       },

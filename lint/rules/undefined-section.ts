@@ -2,7 +2,7 @@
 // the profile does not define.
 import { referenceProblems } from '../reference-check.ts';
 import type { Rule } from '../types.ts';
-import { didYouMean, unsure, where } from './util.ts';
+import { didYouMean, replaceBy, unsure, where } from './util.ts';
 
 export const undefinedSection: Rule = {
   meta: {
@@ -27,6 +27,7 @@ export const undefinedSection: Rule = {
             certainty: p.certainty,
             hint: didYouMean(p.near, (s) => `\${${s}:${r.ref.option}}`),
             related: p.related,
+            fixes: replaceBy(r.span, p.near.map((s) => `\${${s}:${r.ref.option}}`)),
           });
         }
         // macros: `<= name` with no such section
