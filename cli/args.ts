@@ -29,7 +29,7 @@ export class UsageError extends Error {}
 /** Long options that take a value. */
 const VALUE_OPTIONS = new Set(['--semantics', '--python', '--env', '--format', '--rule', '--against', '--context-json', '--extension', '--import', '--db', '--listen', '--partitions', '--type', '--parameters', '--stub-bin', '--baseline', '--output']);
 /** Long options that are flags. */
-const FLAG_OPTIONS = new Set(['--json', '--all', '--raw', '--dry-run', '--inventory', '--stub-software', '--help', '--version', '--skip-signature-check']);
+const FLAG_OPTIONS = new Set(['--stdio', '--json', '--all', '--raw', '--dry-run', '--inventory', '--stub-software', '--help', '--version', '--skip-signature-check']);
 
 export function parseArgs(argv: string[]): CliArgs {
   const out: CliArgs = {

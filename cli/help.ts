@@ -55,6 +55,7 @@ Commands:
                              --format stylish|json|sarif|github, --rule ID=off|info|warning|error,
                              --baseline FILE [--update-baseline], --list-rules;
                              exit 0 without errors, 1 with errors, 2 when lint cannot run
+  lsp [--stdio]              the language server for editors, on standard input and output
   render-template TEMPLATE --context-json FILE [--extension NAME ...] [--import NAME=FILE ...]
                              [--output FILE]
                              render a Jinja2 template as slapos.recipe.template:jinja2 does;

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   graph: async () => (await import('./commands/graph.ts')).graphCommand,
   install: async () => (await import('./commands/install.ts')).installCommand,
   lint: async () => (await import('./commands/lint.ts')).lintCommand,
+  lsp: async () => (await import('./commands/lsp.ts')).lspCommand,
   master: async () => (await import('./commands/master.ts')).masterCommand,
   node: async () => (await import('./commands/node.ts')).nodeCommand,
   plan: async () => (await import('./commands/plan.ts')).planCommand,

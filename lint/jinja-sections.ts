@@ -1,7 +1,6 @@
 // The slapos.recipe.template:jinja2 sections of a profile and their
 // templates: the text (a local file named by `url`, or `inline`), where
 // each template line is in the files, and the extensions it is parsed with.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Span } from '../parser/diagnostic.ts';
 import type { Entry } from '../profile/entry.ts';
@@ -29,20 +28,6 @@ export interface JinjaSection {
   /** The file named by `url` does not exist. */
   missing?: boolean;
   extensions: string[];
-}
-
-const texts = new Map<string, string | null>();
-
-function readText(path: string): string | null {
-  if (texts.has(path)) return texts.get(path)!;
-  let t: string | null;
-  try {
-    t = readFileSync(path, 'utf8');
-  } catch {
-    t = null;
-  }
-  texts.set(path, t);
-  return t;
 }
 
 const cache = new WeakMap<ProfileModel, JinjaSection[]>();
@@ -81,7 +66,7 @@ export function jinjaSections(model: ProfileModel): JinjaSection[] {
           else {
             const path = target.startsWith('file://') ? fileURLToPath(target) : target;
             js.file = path;
-            const t = readText(path);
+            const t = model.workspace.text(path);
             if (t !== null) js.text = t;
             // a file next to a profile (${:_profile_base_location_}/…) must exist; others
             // (in parts/, made by another part) appear when buildout runs

@@ -29,7 +29,7 @@ export const SLAPGRID_TAIL: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** What a value that cannot be known reads as in the tolerant resolver. */
-const UNKNOWN = '\uE001';
+export const UNKNOWN = '\uE001';
 
 export interface ModelReference {
   /** The section whose option holds the reference (after macro expansion). */

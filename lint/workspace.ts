@@ -68,6 +68,25 @@ export class Workspace {
   /** Forget what was read of a file (its text changed): the next read parses it again; every other file stays parsed. */
   forget(path: string): void {
     this.byPath.delete(path);
+    this.texts.delete(path);
+  }
+
+  private readonly texts = new Map<string, string | null>();
+
+  /** A file's text as it is (unsaved first), read once; null when it cannot be read (templates that are no profile, as a jinja2 part's). */
+  text(path: string): string | null {
+    const known = this.texts.get(path);
+    if (known !== undefined) return known;
+    let t: string | null = this.overlay?.(path) ?? null;
+    if (t === null) {
+      try {
+        t = readFileSync(path, 'utf8');
+      } catch {
+        t = null;
+      }
+    }
+    this.texts.set(path, t);
+    return t;
   }
 
   conditions(sem: Semantics): LintConditions {

@@ -43,6 +43,8 @@ export interface RecipeSchema {
   generatesUnknownWith?: { readonly option: string; readonly why: string };
   /** Options naming other sections that the recipe reads at initialisation (which makes buildout evaluate them). */
   sectionOptions?: readonly { readonly option: string; readonly syntax: 'jinja2-context' | 'section-list' }[];
+  /** Options naming the template file the recipe renders (a path or URL; `inline:` texts are not files). */
+  templateFiles?: readonly string[];
   /** Download options: the URL and its checksum. */
   download?: { readonly url: string; readonly md5sum: string };
 }

@@ -78,6 +78,7 @@ export const slaposTemplate: RecipeModule = {
     aliases: { template: 'url', rendered: 'output' },
     generated: [],
     templateReadsOptions: true,
+    templateFiles: ['url', 'template'],
     download: { url: 'url', md5sum: 'md5sum' },
   },
   init({ name, options, buildout }) {
@@ -113,6 +114,7 @@ export const collectiveTemplate: RecipeModule = {
     oneOf: [['input', 'url', 'inline']],
     generated: [],
     templateReadsOptions: true,
+    templateFiles: ['input', 'url'],
     download: { url: 'url', md5sum: 'md5sum' },
   },
   init({ name, options, buildout }) {

@@ -3,7 +3,7 @@
 // maintained by update-hash), the file named relative to it; in a profile,
 // the local file its section's `url` resolves to.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { valueSpan } from '../../parser/references.ts';
@@ -16,15 +16,23 @@ import { replaceBy } from './util.ts';
 
 const hashes = new Map<string, string | null>();
 
+/** The MD5 of a file, computed once per version of it (an editor's session outlives edits). */
 export function md5Of(path: string): string | null {
-  if (hashes.has(path)) return hashes.get(path)!;
+  let key: string;
+  try {
+    const st = statSync(path);
+    key = `${path}\0${st.mtimeMs}\0${st.size}`;
+  } catch {
+    return null;
+  }
+  if (hashes.has(key)) return hashes.get(key)!;
   let h: string | null;
   try {
     h = createHash('md5').update(readFileSync(path)).digest('hex');
   } catch {
     h = null;
   }
-  hashes.set(path, h);
+  hashes.set(key, h);
   return h;
 }
 

@@ -225,6 +225,7 @@ export const templateJinja2: RecipeModule = {
     generated: [],
     sectionOptions: [{ option: 'context', syntax: 'jinja2-context' }],
     templateReadsOptions: true,
+    templateFiles: ['url', 'template'],
     download: { url: 'url', md5sum: 'md5sum' },
   },
   init({ name, options, buildout, python }: RecipeContext) {

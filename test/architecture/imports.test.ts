@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { repositoryRoot } from '../helpers/paths.ts';
 
 /** Lowest floor first; a root file (version.ts) is its own floor. */
-export const LADDER = ['version.ts', 'python', 'parser', 'jinja', 'profile', 'slap', 'recipes', 'pybridge', 'lint', 'executor', 'inspect', 'slapos', 'cli'];
+export const LADDER = ['version.ts', 'python', 'parser', 'jinja', 'profile', 'slap', 'recipes', 'pybridge', 'lint', 'executor', 'inspect', 'slapos', 'lsp', 'cli'];
 const OUTSIDE = new Set(['node_modules', 'dist', 'test', 'fixtures', 'bench', 'scripts', 'examples', 'bin', 'docs', 'editors']);
 /** Circles allowed inside these folders only. */
 const CIRCLES_ALLOWED = ['python/'];
