@@ -428,6 +428,7 @@ export function profileOccurrences(model: ProfileModel): Occurrence[] {
   if (known) return known;
   const out: Occurrence[] = [];
   const unmask = (s: Span | undefined) => (s ? model.workspace.unmask(s) : undefined);
+  if (model.assembled) out.push(...recipeOccurrences(model));
   for (const f of model.files.length ? model.files : [model.root]) {
     for (const o of fileOccurrences(f.tree)) {
       if (!f.template) out.push(o);
@@ -443,6 +444,34 @@ export function profileOccurrences(model: ProfileModel): Occurrence[] {
   return out;
 }
 
+/** Sections and options named by recipe options (a jinja2 part's `context`), located where their text is exact. */
+function recipeOccurrences(model: ProfileModel): Occurrence[] {
+  const out = new Map<string, Occurrence>();
+  for (const name of model.sectionNames()) {
+    if (hasPlaceholder(name)) continue;
+    const schema = model.schema(name);
+    if (!schema?.spec.sectionOptions) continue;
+    const section = model.expanded(name)!.section;
+    for (const use of schema.sectionReferences(model.optionReader(name))) {
+      const entry = section.get(use.from);
+      if (!entry || use.start === undefined || use.end === undefined) continue;
+      const target = use.section || name;
+      const sectionSpan = use.section ? entrySpan(entry, use.start, use.start + use.section.length) : undefined;
+      const span = entrySpan(entry, use.start, use.end);
+      if (!span) continue;
+      const o: Occurrence = { kind: 'recipe', section: target, owner: name, span: model.workspace.unmask(span) };
+      if (sectionSpan) o.sectionSpan = model.workspace.unmask(sectionSpan);
+      if (use.option !== undefined) {
+        o.option = use.option;
+        const optionSpan = entrySpan(entry, use.end - use.option.length, use.end);
+        if (optionSpan) o.optionSpan = model.workspace.unmask(optionSpan);
+      }
+      out.set(`${span.file}\0${span.line}\0${span.column}`, o);
+    }
+  }
+  return [...out.values()];
+}
+
 function mayName(pattern: string, name: string): boolean {
   return hasPlaceholder(pattern) && wildcardPattern(pattern).test(name);
 }
@@ -453,7 +482,7 @@ export function sectionOccurrences(model: ProfileModel, section: string): NameOc
   const dynamic: Occurrence[] = [];
   for (const o of profileOccurrences(model)) {
     if (o.kind === 'key') continue;
-    if (o.kind === 'reference' && !o.sectionSpan) continue;
+    if ((o.kind === 'reference' || o.kind === 'recipe') && !o.sectionSpan) continue;
     if (o.section === section) occurrences.push(o);
     else if (mayName(o.section, section)) dynamic.push(o);
   }
@@ -470,7 +499,7 @@ export function optionOccurrences(model: ProfileModel, section: string, option: 
   const occurrences: Occurrence[] = [];
   const dynamic: Occurrence[] = [];
   for (const o of profileOccurrences(model)) {
-    if (o.kind !== 'key' && o.kind !== 'reference') continue;
+    if (o.kind !== 'key' && o.kind !== 'reference' && !(o.kind === 'recipe' && o.option !== undefined)) continue;
     const inFamily = family.has(o.section);
     if (inFamily && o.option === option) occurrences.push(o);
     else if ((inFamily || mayName(o.section, section)) && (o.option === option || mayName(o.option ?? '', option))) dynamic.push(o);

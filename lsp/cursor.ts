@@ -10,6 +10,7 @@ import { fileOccurrences, type Occurrence } from '../parser/occurrences.ts';
 import type { OptionNode } from '../parser/tree.ts';
 import { recipeSchema } from '../lint/recipe-schema.ts';
 import type { LintFile, Workspace } from '../lint/workspace.ts';
+import { profileOccurrences, type ProfileModel } from '../lint/model.ts';
 import { within } from './convert.ts';
 
 export type Target =
@@ -109,10 +110,16 @@ function jinjaAt(file: LintFile, p: Position): Target | undefined {
   return undefined;
 }
 
-export function targetAt(file: LintFile, workspace: Workspace, p: Position): Target | undefined {
-  for (const o of occurrencesOf(file, workspace)) {
+/** What is at a position; `model` (the document's profile) adds what recipes name (jinja2 `context` entries) and the recipe of a section set elsewhere. */
+export function targetAt(file: LintFile, workspace: Workspace, p: Position, model?: ProfileModel): Target | undefined {
+  const named = model ? profileOccurrences(model).filter((o) => o.kind === 'recipe' && o.span.file === file.path) : [];
+  for (const o of [...named, ...occurrencesOf(file, workspace)]) {
     if (!within(o.span, p)) continue;
     switch (o.kind) {
+      case 'recipe':
+        // `key NAME section:option` names an option as a reference does
+        if (o.option === undefined) return { kind: 'section', section: o.section, occurrence: o };
+        return { kind: 'reference', section: o.section, option: o.option, on: o.sectionSpan && within(o.sectionSpan, p) ? 'section' : 'option', occurrence: o };
       case 'reference':
         return { kind: 'reference', section: o.section, option: o.option!, on: o.sectionSpan && within(o.sectionSpan, p) ? 'section' : 'option', occurrence: o };
       case 'key':
@@ -132,7 +139,7 @@ export function targetAt(file: LintFile, workspace: Workspace, p: Position): Tar
   if (!w) return undefined;
   if (node.name === 'extends' && section === 'buildout' && !w.word.includes('${')) return { kind: 'extends', name: w.word, span: w.span };
   if (node.name === 'recipe') return { kind: 'recipe', recipe: w.word, section, span: w.span };
-  const recipe = recipeIn(file, section);
+  const recipe = (model?.recipe(section) ?? undefined) || recipeIn(file, section);
   const schema = recipe ? recipeSchema(recipe) : undefined;
   if (schema?.spec.templateFiles?.includes(node.name)) return { kind: 'template-file', section, option: node.name, span: w.span };
   return undefined;

@@ -36,6 +36,9 @@ import { entriesOf, renderersOf } from './templates.ts';
 import { pyStrip } from '../python/index.ts';
 import { VERSION } from '../version.ts';
 
+/** How long typing must pause before the other open documents that read the edited file are checked again. */
+const DEPENDENTS_DELAY_MS = 300;
+
 export interface ServerOptions {
   /** The Python interpreter conditions are decided for (the CLI's --python, else python3 on PATH). */
   python: string;
@@ -120,12 +123,24 @@ export function startServer(options: ServerOptions): Connection {
       }
     }
   };
+  // the edited document first; the other open documents whose profile
+  // reads it once typing pauses (their profile may be the whole tree)
+  const later = new Set<string>();
+  let laterTimer: NodeJS.Timeout | undefined;
   const changed = (path: string, text: string | undefined) => {
     const stale = project.setText(path, text);
     for (const d of documents.all()) {
       const p = uriToPath(d.uri);
-      if (p && stale.includes(p)) schedule(d.uri);
+      if (p === path) schedule(d.uri);
+      else if (p && stale.includes(p)) later.add(d.uri);
     }
+    if (!later.size) return;
+    if (laterTimer) clearTimeout(laterTimer);
+    laterTimer = setTimeout(() => {
+      laterTimer = undefined;
+      for (const u of later) schedule(u);
+      later.clear();
+    }, DEPENDENTS_DELAY_MS);
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -222,7 +237,7 @@ export function startServer(options: ServerOptions): Connection {
     const analysis = await project.analysis(path);
     const file = project.file(path);
     if (!file) return undefined;
-    return { path, analysis, file, model: analysis.model, target: targetAt(file, project.workspace, p) };
+    return { path, analysis, file, model: analysis.model, target: targetAt(file, project.workspace, p, analysis.model) };
   };
 
   connection.onHover(
@@ -391,10 +406,10 @@ export function startServer(options: ServerOptions): Connection {
       let target: Target | undefined;
       let section: string | undefined;
       if (position && typeof position.line === 'number' && typeof position.character === 'number') {
-        await project.analysis(path);
+        const a = await project.analysis(path);
         const file = project.file(path);
         if (file) {
-          target = targetAt(file, project.workspace, position);
+          target = targetAt(file, project.workspace, position, a.model);
           section = sectionAt(file, position.line + 1);
         }
       }

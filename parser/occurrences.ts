@@ -8,7 +8,8 @@ import type { Span } from './diagnostic.ts';
 import { findReferences } from './references.ts';
 import type { ProfileTree } from './tree.ts';
 
-export type OccurrenceKind = 'header' | 'key' | 'reference' | 'macro' | 'parts' | 'part-dependencies';
+/** `recipe`: a section (and option) a recipe option names, as `key NAME section:option` in a jinja2 `context` (added by lint/model.ts, which knows the recipes). */
+export type OccurrenceKind = 'header' | 'key' | 'reference' | 'macro' | 'parts' | 'part-dependencies' | 'recipe';
 
 export interface Occurrence {
   kind: OccurrenceKind;
