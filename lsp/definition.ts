@@ -4,7 +4,7 @@
 // `<=`, `parts`) to its headers; an extends entry to the file; a template
 // recipe's `url`/`template`/`input` to the template; in a Jinja2 template,
 // `{% import %}` to the imported file and a variable to the `context` line
-// that gives it.
+// that gives it (and, for `key NAME section:option`, to that option's line).
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +99,13 @@ export async function definition(project: Project, model: ProfileModel | undefin
     case 'jinja-name': {
       const out: Span[] = [];
       for (const r of await renderersOf(project, path)) {
-        for (const e of entriesOf(r.model, r.part.section, 'context')) if (e.name === target.name && e.span) out.push(e.span);
+        for (const e of entriesOf(r.model, r.part.section, 'context')) {
+          if (e.name !== target.name) continue;
+          if (e.span) out.push(e.span);
+          // `key`/`jsonkey NAME section:option`: and where that value is set
+          const [s, o] = e.expression.split(':');
+          if ((e.type === 'key' || e.type === 'jsonkey') && o !== undefined) out.push(...optionDefinition(r.model, s || r.part.section, o));
+        }
       }
       return out;
     }

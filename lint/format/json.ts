@@ -10,6 +10,7 @@ export function findingJson(f: LintFinding): Record<string, unknown> {
   if (f.related?.length) out.related = f.related;
   if (f.chain?.length) out.chain = f.chain;
   if (f.profiles?.length) out.profiles = f.profiles;
+  if (f.fixes?.length) out.fixes = f.fixes;
   return out;
 }
 

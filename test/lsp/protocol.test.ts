@@ -155,6 +155,10 @@ test('definition: the winning line of a value, section headers, macros, extends,
   const tpl = join(dir, 'instance.cfg.in');
   const tplText = readFileSync(tpl, 'utf8');
   assert.deepEqual(await def(pos(tplText, '{{ bin }}', 4), tpl), [{ uri: uri(p), range: range(text, 'raw bin /usr/bin') }]);
+  assert.deepEqual(await def(pos(tplText, '{{ port }}', 4), tpl), [
+    { uri: uri(p), range: range(text, 'key port config:port') },
+    { uri: uri(p), range: range(text, 'port', 0) },
+  ]);
 });
 
 test('references and rename of a section and of an option, across the extends tree', async () => {
