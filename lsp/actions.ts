@@ -3,7 +3,7 @@
 // a section downloading a remote `url`, "download it and set md5sum", which
 // runs as a command and asks the user before anything is downloaded.
 import { createHash } from 'node:crypto';
-import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Span } from '../parser/diagnostic.ts';
 import { pyStrip } from '../python/index.ts';
 import type { ProfileModel } from '../lint/model.ts';
@@ -12,6 +12,7 @@ import type { LintFile } from '../lint/workspace.ts';
 import { pathToUri, toRange } from './convert.ts';
 import { optionAt, sectionAt, valueLines } from './cursor.ts';
 import { toDiagnostic } from './diagnostics.ts';
+import type { Project } from './project.ts';
 
 export const UPDATE_MD5SUM = 'tsbuildout.updateMd5sum';
 
@@ -72,4 +73,28 @@ export async function downloadMd5(url: string): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.timeout(120_000), redirect: 'follow' });
   if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
   return createHash('md5').update(Buffer.from(await response.arrayBuffer())).digest('hex');
+}
+
+/**
+ * The command behind "download it and set md5sum": asks the user, and only
+ * on a yes downloads the section's url and sets its md5sum in the document.
+ */
+export async function updateMd5sum(connection: Connection, project: Project, uri: string, path: string, section: string): Promise<string | null> {
+  const a = await project.analysis(path);
+  const url = a.model?.value(section, 'url');
+  const file = project.file(path);
+  if (!url || !file) return null;
+  const target = pyStrip(url);
+  const choice = await connection.window.showInformationMessage(`Download ${target} to compute its md5sum?`, { title: 'Download' }, { title: 'Cancel' });
+  if (choice?.title !== 'Download') return null;
+  let md5: string;
+  try {
+    md5 = await downloadMd5(target);
+  } catch (e) {
+    connection.window.showErrorMessage(`tsbuildout: cannot download ${target}: ${(e as Error).message}`);
+    return null;
+  }
+  const edit = md5sumEdit(uri, file, section, md5);
+  if (edit) await connection.workspace.applyEdit(edit);
+  return md5;
 }

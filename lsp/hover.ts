@@ -13,6 +13,12 @@ import { sectionOccurrences, SLAPGRID_TAIL, UNKNOWN, type ProfileModel } from '.
 import { recipeSchema } from '../lint/recipe-schema.ts';
 import { PLACEHOLDER } from '../lint/template.ts';
 import type { RecipeSchema } from '../recipes/schema.ts';
+import type { Hover, Range } from 'vscode-languageserver';
+import { toRange } from './convert.ts';
+import type { Target } from './cursor.ts';
+import { definition } from './definition.ts';
+import type { Project } from './project.ts';
+import { entriesOf, renderersOf } from './templates.ts';
 
 /** A value for people: what is unknown without running buildout, and template expressions, shown as such. */
 export function showValue(v: string): string {
@@ -123,4 +129,58 @@ export function recipeDoc(spec: RecipeSchema): string {
   if (spec.generated?.length) out.push(`Sets: ${spec.generated.map((o) => `\`${o}\``).join(', ')}`);
   if (spec.anyOptions) out.push('Takes any option.');
   return out.join('\n\n');
+}
+
+/** The hover of what is under the cursor. */
+export async function hoverAt(project: Project, path: string, model: ProfileModel | undefined, t: Target): Promise<Hover | null> {
+  let text: string | undefined;
+  let range: Range;
+  switch (t.kind) {
+    case 'reference':
+      if (model) text = t.on === 'section' ? sectionHover(model, t.section) : valueHover(model, t.section, t.option);
+      range = toRange(t.occurrence.span);
+      break;
+    case 'key':
+      if (model) text = valueHover(model, t.section, t.option);
+      range = toRange(t.occurrence.optionSpan ?? t.occurrence.span);
+      break;
+    case 'section':
+      if (model) text = sectionHover(model, t.section);
+      range = toRange(t.occurrence.sectionSpan ?? t.occurrence.span);
+      break;
+    case 'recipe':
+      text = recipeHover(t.recipe);
+      range = toRange(t.span);
+      break;
+    case 'template-file':
+    case 'extends': {
+      const d = await definition(project, model, path, t);
+      if (t.kind === 'template-file') text = model ? valueHover(model, t.section, t.option) : undefined;
+      else text = d.length ? `\`${d[0]!.file}\`` : `${t.name}: not a local file that exists`;
+      range = toRange(t.span);
+      break;
+    }
+    case 'jinja-name': {
+      const lines: string[] = [];
+      for (const r of await renderersOf(project, path)) {
+        for (const e of entriesOf(r.model, r.part.section, 'context')) {
+          if (e.name !== t.name) continue;
+          lines.push(`**${t.name}**: \`${e.type} ${e.name} ${e.expression}\` in [${r.part.section}] of ${r.model.root.path}`);
+          const [s, o] = e.expression.split(':');
+          if ((e.type === 'key' || e.type === 'jsonkey') && o !== undefined) lines.push(valueHover(r.model, s || r.part.section, o));
+          else if (e.type === 'raw') lines.push(`\`\`\`text\n${e.expression}\n\`\`\``);
+        }
+      }
+      if (lines.length) text = lines.join('\n\n');
+      range = toRange(t.span);
+      break;
+    }
+    case 'jinja-import': {
+      const d = await definition(project, model, path, t);
+      text = d.length ? `\`${d[0]!.file}\`` : `${t.name}: not found in the import-list of the parts rendering this template`;
+      range = toRange(t.span);
+      break;
+    }
+  }
+  return text ? { contents: { kind: 'markdown', value: text }, range } : null;
 }

@@ -20,20 +20,18 @@ import {
   type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeActions, downloadMd5, md5sumEdit, UPDATE_MD5SUM } from './actions.ts';
+import { codeActions, UPDATE_MD5SUM, updateMd5sum } from './actions.ts';
 import { EXPLAIN, PLAN, runCommand, WHY } from './commands.ts';
 import { complete } from './completion.ts';
 import { toLocation, toRange, uriToPath } from './convert.ts';
 import { sectionAt, targetAt, type Target } from './cursor.ts';
 import { definition } from './definition.ts';
 import { diagnosticsFor } from './diagnostics.ts';
-import { recipeHover, sectionHover, valueHover } from './hover.ts';
+import { hoverAt } from './hover.ts';
 import { Project } from './project.ts';
 import { analysesOf, nameSpan, namedBy, occurrences, renameEdit } from './references.ts';
 import { applySettings, CONFIG_FILE, readConfigFile, type RawSettings, type Settings } from './settings.ts';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES, workspaceSymbols } from './symbols.ts';
-import { entriesOf, renderersOf } from './templates.ts';
-import { pyStrip } from '../python/index.ts';
 import { VERSION } from '../version.ts';
 
 /** How long typing must pause before the other open documents that read the edited file are checked again. */
@@ -230,14 +228,19 @@ export function startServer(options: ServerOptions): Connection {
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  /** The analysis, parsed file and target at a position. */
-  const at = async (uri: string, p: Position) => {
+  /** A document's analysis and parsed file (undefined for what is no file). */
+  const documentOf = async (uri: string) => {
     const path = uriToPath(uri);
     if (!path) return undefined;
     const analysis = await project.analysis(path);
     const file = project.file(path);
-    if (!file) return undefined;
-    return { path, analysis, file, model: analysis.model, target: targetAt(file, project.workspace, p, analysis.model) };
+    return file ? { path, analysis, file, model: analysis.model } : undefined;
+  };
+
+  /** The document and the target at a position. */
+  const at = async (uri: string, p: Position) => {
+    const d = await documentOf(uri);
+    return d && { ...d, target: targetAt(d.file, project.workspace, p, d.model) };
   };
 
   connection.onHover(
@@ -245,56 +248,7 @@ export function startServer(options: ServerOptions): Connection {
       const c = await at(textDocument.uri, position);
       const t = c?.target;
       if (!c || !t) return null;
-      let text: string | undefined;
-      let range;
-      switch (t.kind) {
-        case 'reference':
-          if (c.model) text = t.on === 'section' ? sectionHover(c.model, t.section) : valueHover(c.model, t.section, t.option);
-          range = toRange(t.occurrence.span);
-          break;
-        case 'key':
-          if (c.model) text = valueHover(c.model, t.section, t.option);
-          range = toRange(t.occurrence.optionSpan ?? t.occurrence.span);
-          break;
-        case 'section':
-          if (c.model) text = sectionHover(c.model, t.section);
-          range = toRange(t.occurrence.sectionSpan ?? t.occurrence.span);
-          break;
-        case 'recipe':
-          text = recipeHover(t.recipe);
-          range = toRange(t.span);
-          break;
-        case 'template-file':
-        case 'extends': {
-          const d = await definition(project, c.model, c.path, t);
-          if (t.kind === 'template-file') text = c.model ? valueHover(c.model, t.section, t.option) : undefined;
-          else text = d.length ? `\`${d[0]!.file}\`` : `${t.name}: not a local file that exists`;
-          range = toRange(t.span);
-          break;
-        }
-        case 'jinja-name': {
-          const lines: string[] = [];
-          for (const r of await renderersOf(project, c.path)) {
-            for (const e of entriesOf(r.model, r.part.section, 'context')) {
-              if (e.name !== t.name) continue;
-              lines.push(`**${t.name}**: \`${e.type} ${e.name} ${e.expression}\` in [${r.part.section}] of ${r.model.root.path}`);
-              const [s, o] = e.expression.split(':');
-              if ((e.type === 'key' || e.type === 'jsonkey') && o !== undefined) lines.push(valueHover(r.model, s || r.part.section, o));
-              else if (e.type === 'raw') lines.push(`\`\`\`text\n${e.expression}\n\`\`\``);
-            }
-          }
-          if (lines.length) text = lines.join('\n\n');
-          range = toRange(t.span);
-          break;
-        }
-        case 'jinja-import': {
-          const d = await definition(project, c.model, c.path, t);
-          text = d.length ? `\`${d[0]!.file}\`` : `${t.name}: not found in the import-list of the parts rendering this template`;
-          range = toRange(t.span);
-          break;
-        }
-      }
-      return text ? { contents: { kind: 'markdown' as const, value: text }, range } : null;
+      return hoverAt(project, c.path, c.model, t);
     }),
   );
 
@@ -338,21 +292,15 @@ export function startServer(options: ServerOptions): Connection {
 
   connection.onCompletion(
     guard('completion', [], async ({ textDocument, position }) => {
-      const path = uriToPath(textDocument.uri);
-      if (!path) return [];
-      const a = await project.analysis(path);
-      const file = project.file(path);
-      return file ? complete(project, a.model, file, position) : [];
+      const d = await documentOf(textDocument.uri);
+      return d ? complete(project, d.model, d.file, position) : [];
     }),
   );
 
   connection.onCodeAction(
     guard('code action', [], async ({ textDocument, range }) => {
-      const path = uriToPath(textDocument.uri);
-      if (!path) return [];
-      const a = await project.analysis(path);
-      const file = project.file(path);
-      return file ? codeActions(textDocument.uri, file, a.model, a.findings, range) : [];
+      const d = await documentOf(textDocument.uri);
+      return d ? codeActions(textDocument.uri, d.file, d.model, d.analysis.findings, range) : [];
     }),
   );
 
@@ -385,22 +333,7 @@ export function startServer(options: ServerOptions): Connection {
       if (typeof uri !== 'string') throw new ResponseError(-32602, `${command}: expected the document URI as first argument`);
       const path = uriToPath(uri);
       if (!path) return null;
-      if (command === UPDATE_MD5SUM) {
-        const a = await project.analysis(path);
-        const section = String(arg);
-        const url = a.model?.value(section, 'url');
-        const file = project.file(path);
-        if (!url || !file) return null;
-        const choice = await connection.window.showInformationMessage(`Download ${pyStrip(url)} to compute its md5sum?`, { title: 'Download' }, { title: 'Cancel' });
-        if (choice?.title !== 'Download') return null;
-        const md5 = await downloadMd5(pyStrip(url)).catch((e: Error) => {
-          connection.window.showErrorMessage(`tsbuildout: cannot download ${pyStrip(url)}: ${e.message}`);
-          return undefined;
-        });
-        const edit = md5 && md5sumEdit(uri, file, section, md5);
-        if (edit) await connection.workspace.applyEdit(edit);
-        return md5 ?? null;
-      }
+      if (command === UPDATE_MD5SUM) return updateMd5sum(connection, project, uri, path, String(arg));
       if (command !== EXPLAIN && command !== PLAN && command !== WHY) throw new ResponseError(-32602, `unknown command ${command}`);
       const position = arg as Position | undefined;
       let target: Target | undefined;
