@@ -57,10 +57,21 @@ export class Project {
     this.generation++;
   }
 
-  /** An open document's text (undefined: the document was closed, the file on disk counts again). */
+  /**
+   * An open document's text (undefined: the document was closed, the file
+   * on disk counts again); returns the roots whose analysis it made stale.
+   * An edit that only changes comments (not suppression comments) changes
+   * nothing an analysis read: the analyses stay, only the file is parsed again.
+   */
   setText(path: string, text: string | undefined): string[] {
+    const before = this.workspaceNow.peek(path);
     if (text === undefined) this.unsaved.delete(path);
     else this.unsaved.set(path, text);
+    if (before && text !== undefined) {
+      this.workspaceNow.forget(path);
+      const after = this.workspaceNow.local(path);
+      if (after && sameMeaning(before, after)) return [];
+    }
     return this.changed(path);
   }
 
@@ -131,4 +142,19 @@ export class Project {
     }
     return { root, model, findings: result.findings, files };
   }
+}
+
+/** The text with the comment lines that cannot suppress a finding blanked: what analyses read of a file. */
+function meaning(f: LintFile): string | undefined {
+  if (f.decodeError) return undefined;
+  const lines = f.lines.slice();
+  for (const c of f.tree.comments) if (!lines[c.line - 1]?.includes('tsbuildout:')) lines[c.line - 1] = '#';
+  return lines.join('\n');
+}
+
+/** Do two parses of a file differ in comments only (same lines, same positions for everything else)? */
+function sameMeaning(a: LintFile, b: LintFile): boolean {
+  if (a.kind !== b.kind || !!a.notProfile !== !!b.notProfile || a.lines.length !== b.lines.length) return false;
+  const m = meaning(a);
+  return m !== undefined && m === meaning(b);
 }

@@ -93,7 +93,7 @@ test('neovim, headless, with its built-in LSP client: diagnostics count, hover, 
     assert.deepEqual([...result.codes].sort(), ['missing-recipe-option', 'undefined-option', 'undefined-option', 'undefined-section']);
     assert.match(result.hover, /^\*\*\[hello\] output\*\*/);
     assert.ok(result.hover.includes(`${dir}/hi`), result.hover);
-    assert.match(result.hover, /- `=` errors\.cfg:14/);
+    assert.match(result.hover, /- `=` errors\.cfg:15/);
     assert.deepEqual(result.definition, { uri: uri(file), range: { start: { line: headerLine, character: 1 }, end: { line: headerLine, character: 6 } } });
   } finally {
     rmSync(dir, { recursive: true, force: true });

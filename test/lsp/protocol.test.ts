@@ -99,6 +99,9 @@ test('diagnostics: the linter findings of the unsaved text, with rule, severity,
   const after2 = await edit(path, 'inline = Hi', 'inline = ${nowhere:x}');
   const added = after2.find((x: any) => x.code === 'undefined-section');
   assert.deepEqual(added.range, range(texts.get(path)!, '${nowhere:x}'));
+  // a comment changes nothing the analysis read: the same findings, at the new version
+  const again = await edit(path, '# a profile with mistakes', '# a profile with many mistakes');
+  assert.deepEqual(again, after2);
   // the file on disk was not touched
   assert.equal(readFileSync(path, 'utf8'), text);
 });
