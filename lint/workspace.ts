@@ -230,6 +230,11 @@ export class LintFiles extends ProfileFiles {
     return this.mine;
   }
 
+  /** A file the editor holds exists, saved or not. */
+  override exists(path: string): boolean {
+    return this.workspace.local(path) !== undefined;
+  }
+
   override async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, includedBy: () => string[]): Promise<LoadedFile> {
     this.requests++;
     const known = this.mine.get(location.key);

@@ -101,7 +101,7 @@ export async function assemble(opts: AssembleOptions): Promise<Assembled> {
   const configName = opts.config === undefined ? 'buildout.cfg' : opts.config;
   const root = configName === null ? undefined : locateRoot(configName, cwd);
   if (root && !root.remote) {
-    if (!existsSync(root.key)) {
+    if (!files.exists(root.key)) {
       throw new BuildoutError({ severity: 'error', rule: 'missing-file', message: `Couldn't open ${root.key}` });
     }
     defaults.set('directory', entry(dirname(root.key), 'COMPUTED_VALUE'));

@@ -1,7 +1,7 @@
 // Reading configuration files: each file (local or remote) is read,
 // decoded and parsed once per run, and its sections are built once, with
 // its conditions evaluated once. Everything later works on these.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
 import { parseProfile } from '../parser/parse.ts';
@@ -41,6 +41,11 @@ export class ProfileFiles {
 
   get files(): ReadonlyMap<string, LoadedFile> {
     return this.loaded;
+  }
+
+  /** Is there a local file at this path (the root profile is checked before anything is read)? */
+  exists(path: string): boolean {
+    return existsSync(path);
   }
 
   /** A configuration text that is no file (zc.buildout's Buildout.parse()): its sections, conditions evaluated; not cached. */

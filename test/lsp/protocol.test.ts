@@ -213,8 +213,11 @@ test('references and rename of a section and of an option, across the extends tr
 });
 
 test('completion: sections, options, recipe options, recipe names, extends files, parts, Jinja2 variables', async () => {
-  writeFileSync(join(dir, 'new.cfg'), '');
-  const { path } = open('new.cfg');
+  // a document not saved yet: no file on disk
+  const path = join(dir, 'new.cfg');
+  texts.set(path, '');
+  versions.set(path, 1);
+  client.open(path, '');
   const labels = async (text: string, line: number, character: number) => {
     const v = versions.get(path)! + 1;
     versions.set(path, v);
