@@ -135,7 +135,7 @@ export async function lspBench(root: string, corpus: string, runs = Number(proce
     const definition = await latencies(c, sample, 'textDocument/definition', positions);
     const memoryAfter = rssMb(c.child.pid);
     await c.stop();
-    rows.push([server.name, 'open software/erp5/software.cfg → first diagnostics', `${ms(opens[0]!)} (median ${ms(median(opens))} of ${opens.length})`, `${count} diagnostics`]);
+    rows.push([server.name, 'open software/erp5/software.cfg → first diagnostics', `${opens.map(ms).join(', ')} (median ${ms(median(opens))})`, `${count} diagnostics`]);
     rows.push([server.name, 'edit software/erp5/software.cfg → its diagnostics', `p50 ${ms(median(rootEdits))}, p99 ${ms(percentile(rootEdits, 99))}`, `${rootEdits.length} edits`]);
     rows.push([server.name, 'edit component/zlib/buildout.cfg (erp5 open) → its diagnostics', `p50 ${ms(median(componentEdits))}, p99 ${ms(percentile(componentEdits, 99))}`, `${componentEdits.length} edits`]);
     rows.push([server.name, 'hover on each ${…} of stack/erp5-zope2/buildout.cfg', `p50 ${ms(median(hover.times))}, p99 ${ms(percentile(hover.times, 99))}`, `${hover.answered}/${positions.length} answered`]);
