@@ -22,6 +22,9 @@ export interface Analysis {
   files: Set<string>;
 }
 
+/** Analyses kept beyond those of open documents (a large profile's model weighs tens of megabytes). */
+const KEPT_CLOSED = 6;
+
 export class Project {
   /** Unsaved texts of open documents, by path. */
   private readonly unsaved = new Map<string, string>();
@@ -117,12 +120,23 @@ export class Project {
     if (a) return a;
     const generation = this.generation;
     a = this.analyse(root).then((result) => {
-      if (this.generation === generation) this.settled.set(root, result);
-      else if (this.analyses.get(root) === a) this.analyses.delete(root);
+      if (this.generation === generation) {
+        this.settled.set(root, result);
+        this.evict();
+      } else if (this.analyses.get(root) === a) this.analyses.delete(root);
       return result;
     });
     this.analyses.set(root, a);
     return a;
+  }
+
+  /** Forget the oldest analyses of documents that are not open, beyond KEPT_CLOSED. */
+  private evict(): void {
+    const closed = [...this.settled.keys()].filter((r) => !this.unsaved.has(r));
+    for (const root of closed.slice(0, Math.max(0, closed.length - KEPT_CLOSED))) {
+      this.settled.delete(root);
+      this.analyses.delete(root);
+    }
   }
 
   private async analyse(root: string): Promise<Analysis> {
