@@ -14,6 +14,16 @@ export function run(command: string, args: string[], options: SpawnSyncOptions =
   return String(r.stdout);
 }
 
+/**
+ * The environment for a child npm: without the `npm_…` variables an
+ * enclosing `npm test` or `npm run` sets (npm_config_local_prefix would make
+ * it work on this checkout instead of its own directory).
+ */
+export function npmEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
+  return { ...env, ...extra };
+}
+
 export interface Packed {
   tarball: string;
   /** bytes of the .tgz, and of its files unpacked */
@@ -28,7 +38,7 @@ export interface Packed {
  */
 export function pack(dir: string, dest: string, ignoreScripts = false): Packed {
   mkdirSync(dest, { recursive: true });
-  const out = run('npm', ['pack', '--json', '--pack-destination', dest, ...(ignoreScripts ? ['--ignore-scripts'] : [])], { cwd: dir });
+  const out = run('npm', ['pack', '--json', '--pack-destination', dest, ...(ignoreScripts ? ['--ignore-scripts'] : [])], { cwd: dir, env: npmEnv() });
   // the scripts' output precedes npm's JSON on standard output
   const [j] = JSON.parse(out.slice(out.indexOf('\n[') + 1)) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
   return { tarball: join(dest, j!.filename), size: j!.size, unpackedSize: j!.unpackedSize, files: j!.files.map((f) => f.path).sort() };
