@@ -1,9 +1,12 @@
-// The npm package as its users get it: `npm pack` of a copy of the checkout
-// (prepack, prepare's build of dist/ and postpack run as for a release),
-// then the tarball installed into an empty directory (`npx tsbuildout`) and
-// globally under a temporary prefix (`tsbuildout` on PATH), each copy
-// running the commands of installed.ts. npm's cache is the machine's (warm
-// after `npm ci`); the SQLite binding's download is stood in
+// Two of the README's ways to install tsbuildout (the third, the Debian
+// package: deb.test.ts). The npm package as its users get it: `npm pack` of
+// a copy of the checkout (prepack, prepare's build of dist/ and postpack run
+// as for a release), then the tarball installed into an empty directory
+// (`npx tsbuildout`) and globally under a temporary prefix (`tsbuildout` on
+// PATH), each running the commands of installed.ts. And the clone: that
+// copy, its dist/ built by the same prepare `npm install` runs there, used in
+// place as the README's set-up does. npm's cache is the machine's (warm after
+// `npm ci`); the SQLite binding's download is stood in
 // (scripts/lib/package.ts prebuiltBindingEnv).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,13 +19,15 @@ import { installedCommands, type Installed } from './installed.ts';
 
 const NPM_INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund'];
 
-describe('the npm package', { timeout: 600_000 }, () => {
+describe('tsbuildout from a clone and from its npm package', { timeout: 600_000 }, () => {
   let work = '';
+  let checkout = '';
   let packed: Packed;
   let env: NodeJS.ProcessEnv = {};
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'tsbuildout-npm-'));
-    packed = pack(copyCheckout(repositoryRoot(), join(work, 'checkout')), work);
+    checkout = copyCheckout(repositoryRoot(), join(work, 'checkout'));
+    packed = pack(checkout, work);
     env = npmEnv(prebuiltBindingEnv(repositoryRoot(), join(work, 'prebuilds')));
   });
   after(() => {
@@ -32,6 +37,11 @@ describe('the npm package', { timeout: 600_000 }, () => {
   it('the tarball holds what runs: no sources, tests or fixtures', (t) => {
     assert.deepEqual(packed.files, ['LICENSE', 'README.md', 'bin/slapgrid-buildout.py', 'bin/tsbuildout.js', 'dist/cli.cjs', 'npm-shrinkwrap.json', 'package.json']);
     t.diagnostic(`${packed.files.length} files, ${packed.size} bytes packed, ${packed.unpackedSize} unpacked`);
+  });
+
+  // the README's set-up; the other commands from a checkout are the rest of the tests' business
+  describe('a clone, used in place with npx', () => {
+    installedCommands(() => ({ command: ['npx', 'tsbuildout'], bin: join(checkout, 'bin', 'tsbuildout.js'), packageDir: checkout, work: checkout, env: npmEnv({ npm_config_yes: 'false' }) }), ['version', 'example']);
   });
 
   describe('installed into an empty directory, run with npx', () => {
