@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../version.ts';
-import { freeV6Port, get, type Ran } from '../helpers/node.ts';
+import { freeV6Port, get, servedAt, type Ran } from '../helpers/node.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
 
 export interface Installed {
@@ -52,6 +52,15 @@ async function ok(i: Installed, args: string[], cwd = i.work, command = [i.bin])
 const BASE = '[buildout]\nparts = greeting\n\n[settings]\nname = world\n';
 const PROFILE = '[buildout]\nextends = base.cfg\n\n[settings]\nname += again\n\n[greeting]\nrecipe = slapos.recipe.template\ninline = Hello ${settings:name}\noutput = ${buildout:directory}/greeting.txt\n';
 
+/** A profile of the tests' own (an extends, `+=`, a reference, a template part) in a new directory `name` of the work directory. */
+function ownProfile(i: Installed, name: string): string {
+  const dir = join(i.work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'base.cfg'), BASE);
+  writeFileSync(join(dir, 'buildout.cfg'), PROFILE);
+  return dir;
+}
+
 export type Check = 'version' | 'example' | 'lint' | 'slapgrid' | 'node';
 
 /**
@@ -81,10 +90,7 @@ export function installedCommands(installed: () => Installed, checks: Check[] = 
 
   it('lint and resolve a profile of its own; a located finding', 'lint', async () => {
     const i = installed();
-    const dir = join(i.work, 'own');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'base.cfg'), BASE);
-    writeFileSync(join(dir, 'buildout.cfg'), PROFILE);
+    const dir = ownProfile(i, 'own');
     writeFileSync(join(dir, 'broken.cfg'), PROFILE.replace('${settings:name}', '${setting:name}'));
     assert.match((await ok(i, ['lint', 'buildout.cfg'], dir)).stdout, /0 findings \(0 errors, 0 warnings, 0 info\) in 1 profile/);
     const broken = await tsbuildout(i, ['lint', 'broken.cfg'], dir);
@@ -98,10 +104,7 @@ export function installedCommands(installed: () => Installed, checks: Check[] = 
 
   it("slapgrid's entry file: bootstrap writes bin/buildout running this copy, which installs the profile", 'slapgrid', async () => {
     const i = installed();
-    const dir = join(i.work, 'slapgrid');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'base.cfg'), BASE);
-    writeFileSync(join(dir, 'buildout.cfg'), PROFILE);
+    const dir = ownProfile(i, 'slapgrid');
     const entry = join(i.packageDir, 'bin', 'slapgrid-buildout.py');
     const boot = await ok(i, ['bootstrap'], dir, ['/usr/bin/python3', '-S', entry]);
     assert.match(boot.stdout, /Generated script '.*\/bin\/buildout'\./);
@@ -119,15 +122,7 @@ export function installedCommands(installed: () => Installed, checks: Check[] = 
     const master = start(i, [i.bin], ['master', '--db', join(i.work, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '1', '--root', join(i.work, 'master-side')], i.work);
     const exited = new Promise((resolve) => master.on('close', resolve));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        master.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = / at (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        master.on('close', (code) => reject(new Error(`tsbuildout master exited ${code}: ${out}`)));
-      });
+      const url = await servedAt(master);
       const port = await freeV6Port();
       await ok(i, ['request', 'hello', 'slapos-hello/software.cfg', '--root', node, '--master-url', url, '--parameters', `{"name": "Installed", "port": "${port}"}`]);
       const run = await ok(i, ['node', '--root', node]);
