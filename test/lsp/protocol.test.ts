@@ -364,5 +364,15 @@ test('corpus profiles: diagnostics, hover and definition on real SlapOS files', 
   assert.ok(existsSync(new URL(def[0].uri)));
   const symbols = await client.request<any[]>('textDocument/documentSymbol', { textDocument: { uri: uri(path) } });
   assert.ok(symbols.some((s) => s.name === 'buildout'));
-  client.notify('textDocument/didClose', { textDocument: { uri: uri(path) } });
+  // its instance template: a variable leads to the context line of [instance-profile], and `{{ ` offers that context
+  const tpl = join(corpus, 'software/helloworld/instance.cfg.in');
+  const tplText = readFileSync(tpl, 'utf8');
+  client.open(tpl, tplText);
+  await client.diagnostics(tpl);
+  assert.deepEqual(await client.request<any[]>('textDocument/definition', at(tpl, pos(tplText, '{{ template_monitor }}', 4))), [
+    { uri: uri(path), range: range(text, 'raw template_monitor ${monitor2-template:output}') },
+  ]);
+  const names = await client.request<any[]>('textDocument/completion', at(tpl, pos(tplText, '{{ template_monitor }}', 3)));
+  assert.deepEqual(names.map((i) => i.label).sort(), ['buildout', 'template_monitor']);
+  for (const p of [path, tpl]) client.notify('textDocument/didClose', { textDocument: { uri: uri(p) } });
 });
