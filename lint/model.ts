@@ -534,7 +534,7 @@ function macroFamily(model: ProfileModel, section: string): Set<string> {
 /** Assemble one profile with the foundation's loader, tolerantly. */
 export async function buildModel(workspace: Workspace, root: LintFile, mode: SemanticsMode): Promise<ProfileModel> {
   const model = new ProfileModel(workspace, root, mode);
-  const files = workspace.loader(mode);
+  const files = workspace.loader(mode, true);
   try {
     model.assembled = await assemble({
       config: root.path,

@@ -12,7 +12,7 @@ import { readSections, type FileSections } from '../parser/sections.ts';
 import type { ProfileTree } from '../parser/tree.ts';
 import { DownloadError, ExtendsDownloader, type DownloadSettings } from '../profile/download.ts';
 import { TargetEnvironment } from '../profile/environment.ts';
-import { decode, ProfileFiles, type Includer, type LoadedFile } from '../profile/files.ts';
+import { decode, ProfileFiles, type Includer, type KeptExtends, type LoadedFile } from '../profile/files.ts';
 import type { Located } from '../profile/location.ts';
 import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '../profile/semantics.ts';
 import { LintConditions } from './conditions.ts';
@@ -50,6 +50,23 @@ export interface LoadEvent {
 /** Texts that are not saved yet (an editor's open documents), read instead of the disk: undefined reads the file. */
 export type TextOverlay = (path: string) => string | undefined;
 
+/** One file a profile's loader brought in, with what it noted: replayed when a kept merge is reused. */
+interface LoadNote {
+  key: string;
+  loaded: LoadedFile;
+  /** The workspace's file at that time (undefined: missing). */
+  file: LintFile | undefined;
+  includer: Includer | undefined;
+  events: LoadEvent[];
+  remote: boolean;
+}
+
+/** A root's extends merge, kept with the loads that made it (ProfileFiles.keptExtends). */
+interface KeptMerge extends KeptExtends {
+  key: string;
+  notes: LoadNote[];
+}
+
 export class Workspace {
   private readonly byPath = new Map<string, LintFile | null>();
   /** By file (a file read again is another object), then by way of reading its sections. */
@@ -58,11 +75,22 @@ export class Workspace {
   readonly environment: TargetEnvironment;
   readonly downloader = new ExtendsDownloader();
 
+  /**
+   * The merge of each root's extends, by root, when the workspace keeps
+   * them (an editor's: its roots are edited again and again; a lint run
+   * over many profiles would only grow it).
+   */
+  readonly keptMerges: Map<string, KeptMerge> | undefined;
+  /** How many profile loads reused a kept merge. */
+  keptReused = 0;
+
   constructor(
     readonly options: LintOptions,
     private readonly overlay?: TextOverlay,
+    keepMerges = false,
   ) {
     this.environment = new TargetEnvironment(options.executable, options.env);
+    this.keptMerges = keepMerges ? new Map() : undefined;
   }
 
   /** Forget what was read of a file (its text changed): the next read parses it again; every other file stays parsed. */
@@ -173,9 +201,9 @@ export class Workspace {
     return s;
   }
 
-  /** A loader for one profile of this workspace. */
-  loader(mode: SemanticsMode): LintFiles {
-    return new LintFiles(this, semanticsOf(mode));
+  /** A loader for one profile of this workspace; `keep`: it reuses and keeps extends merges (when the workspace keeps them). */
+  loader(mode: SemanticsMode, keep = false): LintFiles {
+    return new LintFiles(this, semanticsOf(mode), keep && this.keptMerges !== undefined);
   }
 }
 
@@ -219,11 +247,42 @@ export class LintFiles extends ProfileFiles {
   /** The file and extends entry that first brought each file in (by key). */
   readonly includedBy = new Map<string, Includer>();
 
+  /** Every file this loader brought in, in order (kept merges replay theirs). */
+  private readonly notes: LoadNote[] = [];
+
   constructor(
     private readonly workspace: Workspace,
     private readonly sem: Semantics,
+    private readonly keep = false,
   ) {
     super(sem.repeatedKeys, workspace.conditions(sem), workspace.downloader);
+  }
+
+  override loadMark(): number {
+    return this.notes.length;
+  }
+
+  override keepExtends(root: string, key: string, mark: number, kept: KeptExtends): void {
+    const notes = this.notes.slice(mark);
+    // a remote file's cached copy may change without the workspace knowing
+    if (!this.keep || notes.some((n) => n.remote)) return;
+    this.workspace.keptMerges!.set(root, { ...kept, key, notes });
+  }
+
+  override keptExtends(root: string, key: string): KeptExtends | undefined {
+    if (!this.keep) return undefined;
+    const kept = this.workspace.keptMerges!.get(root);
+    if (!kept || kept.key !== key) return undefined;
+    // every file as it was: the same parse (an edit or a change on disk makes a new one), none read yet by this loader
+    for (const n of kept.notes) if (this.workspace.local(n.key) !== n.file || this.mine.has(n.key)) return undefined;
+    for (const n of kept.notes) {
+      this.mine.set(n.key, n.loaded);
+      if (n.includer) this.includedBy.set(n.key, n.includer);
+      this.events.push(...n.events);
+      if (n.file) this.opened.push(n.file);
+    }
+    this.workspace.keptReused++;
+    return kept;
   }
 
   override get files(): ReadonlyMap<string, LoadedFile> {
@@ -241,6 +300,7 @@ export class LintFiles extends ProfileFiles {
     if (known) return known;
     const chain = includedBy();
     if (includer) this.includedBy.set(location.key, includer);
+    const eventsBefore = this.events.length;
     let file: LintFile | undefined;
     if (location.remote) {
       try {
@@ -264,6 +324,7 @@ export class LintFiles extends ProfileFiles {
       loaded = { location, tree: file.tree, sections: this.workspace.sections(file, this.sem) };
     }
     this.mine.set(location.key, loaded);
+    this.notes.push({ key: location.key, loaded, file, includer, events: this.events.slice(eventsBefore), remote: location.remote });
     return loaded;
   }
 }

@@ -48,7 +48,7 @@ export class Project {
 
   private newWorkspace(): Workspace {
     const s = this.settingsNow;
-    return new Workspace({ semantics: s.semantics, executable: s.python, env: s.env, rules: s.rules, cwd: '/' }, (p) => this.unsaved.get(p));
+    return new Workspace({ semantics: s.semantics, executable: s.python, env: s.env, rules: s.rules, cwd: '/' }, (p) => this.unsaved.get(p), true);
   }
 
   /** New settings: everything is read and analysed again. */

@@ -137,10 +137,26 @@ export class ExtendsLoader {
       const layer = await this.layer(located, includer, root);
       let result: Config;
       if (layer.extends.length) {
-        const [first, ...rest] = layer.extends;
-        result = cloneConfig(await this.nested(this.locate(located.base, first!.name, this.semantics.relativeUrlDotDot), this.includer(located, first!), false));
-        for (const e of rest) {
-          mergeInto(result, await this.nested(this.locate(located.base, e.name, this.semantics.relativeUrlDotDot), this.includer(located, e), false), this.semantics);
+        // a root's extends, merged: kept by a reader that outlives this load
+        // when their files and entries are unchanged (files.ts keptExtends)
+        const key = root && !this.pendingUserDefaults ? this.extendsKey(located, layer) : undefined;
+        const kept = key === undefined ? undefined : this.files.keptExtends(located.key, key);
+        if (kept) {
+          for (const k of kept.applied) this.applied.add(k);
+          this.stats.visits += kept.visits;
+          result = cloneConfig(kept.merged);
+        } else {
+          const mark = this.files.loadMark();
+          const applied = this.applied.size;
+          const visits = this.stats.visits;
+          const [first, ...rest] = layer.extends;
+          result = cloneConfig(await this.nested(this.locate(located.base, first!.name, this.semantics.relativeUrlDotDot), this.includer(located, first!), false));
+          for (const e of rest) {
+            mergeInto(result, await this.nested(this.locate(located.base, e.name, this.semantics.relativeUrlDotDot), this.includer(located, e), false), this.semantics);
+          }
+          if (key !== undefined) {
+            this.files.keepExtends(located.key, key, mark, { merged: cloneConfig(result), applied: [...this.applied].slice(applied), visits: this.stats.visits - visits });
+          }
         }
         mergeInto(result, layer.config, this.semantics);
       } else if (this.pendingUserDefaults) {
@@ -191,6 +207,12 @@ export class ExtendsLoader {
     } finally {
       this.stack.pop();
     }
+  }
+
+  /** What a root's extends merge depends on besides its files: the entries (where they are, for "extended by"), the download settings, the semantics. */
+  private extendsKey(located: Located, layer: Layer): string {
+    const entries = layer.extends.map((e) => [e.name, e.span?.line, e.span?.column, e.span?.endLine, e.span?.endColumn]);
+    return JSON.stringify([this.semantics.mode, located.key, entries, downloadSettings(this.settings, this.semantics)]);
   }
 
   private includer(located: Located, e: ExtendsEntry): Includer {

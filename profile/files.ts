@@ -8,6 +8,7 @@ import { parseProfile } from '../parser/parse.ts';
 import { readSections, type FileSections } from '../parser/sections.ts';
 import type { HeaderNode, ProfileTree } from '../parser/tree.ts';
 import type { DownloadSettings, ExtendsDownloader } from './download.ts';
+import type { Config } from './entry.ts';
 import { DownloadError } from './download.ts';
 import type { Located } from './location.ts';
 
@@ -26,6 +27,15 @@ export interface LoadedFile {
   location: Located;
   tree: ProfileTree;
   sections: FileSections;
+}
+
+/** The merge of a root file's extends, as kept by a reader that outlives one load (extends.ts). */
+export interface KeptExtends {
+  merged: Config;
+  /** The files it applied (the SlapOS fork applies each once). */
+  applied: string[];
+  /** Files opened along every path, for LoadStats. */
+  visits: number;
 }
 
 export class ProfileFiles {
@@ -52,6 +62,24 @@ export class ProfileFiles {
   parseText(text: string, name: string): FileSections {
     return readSections(parseProfile(text, name), { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
   }
+
+  /**
+   * The merge of a root file's extends kept from an earlier load under the
+   * same key, when none of its files changed since (the loads it made are
+   * noted again): an editor's workspace keeps them, so that an edit of the
+   * root merges the root's own sections only. A plain reader keeps none.
+   */
+  keptExtends(_root: string, _key: string): KeptExtends | undefined {
+    return undefined;
+  }
+
+  /** Where the loads of a root's extends start, for keepExtends. */
+  loadMark(): number {
+    return 0;
+  }
+
+  /** Keep the merge of a root's extends, made by the loads since `mark`. */
+  keepExtends(_root: string, _key: string, _mark: number, _kept: KeptExtends): void {}
 
   /** `includedBy` gives the "extended by" chain for errors (built only when the file is first read). */
   async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, includedBy: () => string[]): Promise<LoadedFile> {
