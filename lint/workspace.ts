@@ -247,7 +247,7 @@ export class LintFiles extends ProfileFiles {
   /** The file and extends entry that first brought each file in (by key). */
   readonly includedBy = new Map<string, Includer>();
 
-  /** Every file this loader brought in, in order (kept merges replay theirs). */
+  /** Every file this loader brought in, in order, when it keeps merges (a kept merge replays its own). */
   private readonly notes: LoadNote[] = [];
 
   constructor(
@@ -324,7 +324,7 @@ export class LintFiles extends ProfileFiles {
       loaded = { location, tree: file.tree, sections: this.workspace.sections(file, this.sem) };
     }
     this.mine.set(location.key, loaded);
-    this.notes.push({ key: location.key, loaded, file, includer, events: this.events.slice(eventsBefore), remote: location.remote });
+    if (this.keep) this.notes.push({ key: location.key, loaded, file, includer, events: this.events.slice(eventsBefore), remote: location.remote });
     return loaded;
   }
 }

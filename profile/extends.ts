@@ -10,7 +10,8 @@
 // it, so it is computed once and shared (entries are immutable; a shared
 // result is cloned before it is merged into). Flattened lists are kept per
 // file too, as one composed transform (flatten.ts). Each file is parsed
-// once (files.ts).
+// once (files.ts). A reader that outlives one load (an editor's workspace)
+// may keep a root's extends merge across loads (ProfileFiles.keptExtends).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BuildoutError, type Span } from '../parser/diagnostic.ts';
