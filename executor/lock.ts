@@ -4,21 +4,13 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildoutError } from '../parser/diagnostic.ts';
+import { processAlive } from '../recipes/lib/files.ts';
 
 export const LOCK_NAME = '.tsbuildout.lock';
 
 export interface Lock {
   path: string;
   release(): void;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function tryTake(path: string): number | null {
@@ -37,7 +29,7 @@ function tryTake(path: string): number | null {
     // removed in between: try again
     return -1;
   }
-  if (!Number.isFinite(holder) || !alive(holder)) {
+  if (!Number.isFinite(holder) || !processAlive(holder)) {
     rmSync(path, { force: true });
     return -1;
   }
