@@ -1157,7 +1157,14 @@ def main():
             _serve_one(msg)
     except BridgeCrash:
         pass
-    logging.shutdown = lambda *a: None
+    # tsbuildout closed the protocol: exit now, whatever threads the code
+    # left running (a non-daemon thread would keep the process alive)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    os._exit(0)
 
 
 if __name__ == '__main__':
