@@ -10,9 +10,12 @@ export const LOCK_NAME = '.tsbuildout.lock';
 
 export interface Lock {
   path: string;
+  /** The lock was taken over from a process that is gone: that run was killed. */
+  recovered: boolean;
   release(): void;
 }
 
+/** null: taken; -1: a dead holder's lock was removed, try again; else the live holder's pid. */
 function tryTake(path: string): number | null {
   try {
     const fd = openSync(path, 'wx', 0o644);
@@ -40,10 +43,14 @@ export async function lockDirectory(directory: string, opts: { timeoutSeconds?: 
   const path = join(directory, LOCK_NAME);
   const deadline = opts.timeoutSeconds === undefined ? Infinity : Date.now() + opts.timeoutSeconds * 1000;
   let told = false;
+  let recovered = false;
   for (;;) {
     const holder = tryTake(path);
     if (holder === null) break;
-    if (holder === -1) continue;
+    if (holder === -1) {
+      recovered = true;
+      continue;
+    }
     if (Date.now() >= deadline) {
       throw new BuildoutError({
         severity: 'error',
@@ -61,6 +68,7 @@ export async function lockDirectory(directory: string, opts: { timeoutSeconds?: 
   let released = false;
   return {
     path,
+    recovered,
     release() {
       if (released) return;
       released = true;

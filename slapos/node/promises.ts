@@ -14,6 +14,7 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync
 import { connect } from 'node:net';
 import { basename, join } from 'node:path';
 import { parseLiteral, PyDict, type PyValue } from '../../python/index.ts';
+import { sweepTemporaries } from '../../recipes/lib/files.ts';
 import { guardGroup } from '../../recipes/lib/process-guard.ts';
 
 export const PROMISE_TIMEOUT_MS = 20_000;
@@ -204,6 +205,8 @@ export async function runPromises(dir: string, graceMs = 0, user?: RunAs): Promi
 async function runPromisesOnce(dir: string, user?: RunAs): Promise<PromiseResult[]> {
   const results: PromiseResult[] = [];
   const list = (d: string) => {
+    // a killed buildout's temporaries are no promises
+    sweepTemporaries(d);
     try {
       return readdirSync(d).sort();
     } catch {
