@@ -10,7 +10,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { PyDict, PyValue } from '../python/index.ts';
 import type { SlapObject } from './marshal.ts';
-import { answerValue, asSlapObject, calls, checkStatus, httpRequest, type MasterConnection, type SlapCall, tlsMaterial, transportError } from './client.ts';
+import { answerValue, asSlapObject, calls, checkStatus, httpRequest, type MasterConnection, redactUrl, type SlapCall, tlsMaterial, transportError } from './client.ts';
 import { exchange, type HttpAnswer, type HttpOutcome, type HttpRequest } from './http.ts';
 import { MasterError, type RequestArgs } from './api.ts';
 
@@ -46,7 +46,7 @@ export function syncExchange(request: HttpRequest): HttpAnswer {
   const r = Atomics.wait(signal, 0, 0, request.timeoutMs + 5000);
   const msg = receiveMessageOnPort(port1)?.message as HttpOutcome | undefined;
   port1.close();
-  if (r === 'timed-out' || !msg) throw new MasterError(`no answer from ${request.url}`, 504);
+  if (r === 'timed-out' || !msg) throw new MasterError(`no answer from ${redactUrl(request.url)}`, 504);
   if ('error' in msg) throw transportError(request.url, msg);
   return msg;
 }

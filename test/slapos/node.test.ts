@@ -174,7 +174,7 @@ describe('a node whose master is elsewhere (--master-url)', { skip, timeout: 120
     const port = await freeV6Port();
     const master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'remote.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'master-side')], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
+      let url = await new Promise<string>((resolve, reject) => {
         let out = '';
         master.stdout!.on('data', (d: Buffer) => {
           out += d.toString();
@@ -183,6 +183,11 @@ describe('a node whose master is elsewhere (--master-url)', { skip, timeout: 120
         });
         master.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
       });
+      // a remote node is the master's administrator (the token beside its database), and hands that URL to its partitions
+      const admin = new URL(url);
+      admin.username = 'admin';
+      admin.password = readFileSync(join(root, 'remote-admin.token'), 'utf8').trim();
+      url = admin.toString().replace(/\/$/, '');
       await ok(['request', 'remote', SOFTWARE, '--root', node, '--master-url', url, '--parameters', `{"name": "remote", "port": "${port}"}`]);
       const run = await ok(['node', '--root', node]);
       assert.match(run.stdout, /slappart0 \(remote\): started, 1\/1 promises ok/);

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PyDict } from '../../python/value.ts';
 import { HttpMaster } from '../../slap/client.ts';
+import type { Access } from '../../slapos/master/access.ts';
+import { LocalMaster } from '../../slapos/master/local.ts';
 import { pyToJs } from '../../slap/marshal.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
 import { installedOptions, read, run, writeProfile } from '../recipes/run.ts';
@@ -30,7 +32,10 @@ async function startMaster(): Promise<void> {
   });
 }
 
-const connection = (partition: string) => `[slap-connection]\ncomputer-id = local\npartition-id = ${partition}\nserver-url = ${url}\nsoftware-release-url = /sr/software.cfg\nkey-file =\ncert-file =\n`;
+/** The master's access (its secret, from its database): each partition's recipes call with that partition's credentials, as the node gives them. */
+let access: Access;
+
+const connection = (partition: string) => `[slap-connection]\ncomputer-id = local\npartition-id = ${partition}\nserver-url = ${access.partitionUrl(url, 'local', partition)}\nsoftware-release-url = /sr/software.cfg\nkey-file =\ncert-file =\n`;
 
 function partition(name: string): string {
   const dir = join(root, name);
@@ -42,7 +47,14 @@ describe('master recipes', { timeout: 120_000 }, () => {
   let http: HttpMaster;
   before(async () => {
     await startMaster();
-    http = new HttpMaster(url);
+    const db = await LocalMaster.open(join(root, 'master.db'));
+    access = db.access;
+    db.close();
+    // the test itself is the administrator
+    const admin = new URL(url);
+    admin.username = 'admin';
+    admin.password = access.adminToken();
+    http = new HttpMaster(admin.toString());
     await http.request({ softwareRelease: '/sr/software.cfg', title: 'main', parameters: PyDict.fromObject({ name: 'Ada', 'a:b': 'x', _: '{"json": [1, 2]}' }) });
   });
   after(() => {
