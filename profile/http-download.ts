@@ -8,9 +8,9 @@
 // body shorter than its Content-Length refused as urlretrieve refuses it
 // ("retrieval incomplete: got only X out of Y bytes"), an HTTP error as
 // "HTTP Error 404: Not Found". Messages are one line, never a stack.
-import type * as Fs from 'node:fs';
-import type * as Http from 'node:http';
-import type * as Https from 'node:https';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /** Seconds waited for the server when `socket-timeout` is not set. */
@@ -32,7 +32,7 @@ export type DownloadOutcome = { bytes: number; body?: Buffer } | { error: string
  * Download `req.url`. Self-contained (no import, no outer name: a worker
  * runs its source text); the modules come as the first argument.
  */
-export function httpDownload(modules: { http: typeof Http; https: typeof Https; fs: typeof Fs }, req: DownloadRequest, done: (outcome: DownloadOutcome) => void): void {
+export function httpDownload(modules: { http: typeof http; https: typeof https; fs: typeof fs }, req: DownloadRequest, done: (outcome: DownloadOutcome) => void): void {
   let finished = false;
   let fd: number | undefined;
   const finish = (o: DownloadOutcome) => {
@@ -119,9 +119,8 @@ export function timeoutMs(socketTimeout: string | number | undefined): number {
 }
 
 /** httpDownload, awaited. */
-export async function downloadAsync(req: DownloadRequest): Promise<DownloadOutcome> {
-  const modules = { http: await import('node:http'), https: await import('node:https'), fs: await import('node:fs') };
-  return new Promise((resolve) => httpDownload(modules, req, resolve));
+export function downloadAsync(req: DownloadRequest): Promise<DownloadOutcome> {
+  return new Promise((resolve) => httpDownload({ http, https, fs }, req, resolve));
 }
 
 const WORKER_SOURCE = `
