@@ -83,6 +83,10 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
       return i.bang ? i : undefined;
     }, 'the bang');
     assert.match(String(info.bang), /hello-server-on-watch process in partition slappart0 exited/);
+    // status tells it as it is now: the service exited, its promise fails
+    const [dead] = await status(node());
+    assert.notEqual(dead!.services[0]!.state, 'RUNNING');
+    assert.equal(dead!.promises['hello-server-listening.py']!.failed, true);
     const run = await ok(['node', 'instance', '--root', node()]);
     assert.match(run.stdout, /Processing partition slappart0/);
     const [after] = await status(node());
