@@ -134,12 +134,8 @@ export interface Cycle {
   certainty: Certainty;
 }
 
-const cycleCache = new WeakMap<ProfileModel, Cycle[]>();
-
-/** Cycles of references between options (Tarjan's strongly connected components). */
-export function referenceCycles(model: ProfileModel): Cycle[] {
-  const known = cycleCache.get(model);
-  if (known) return known;
+/** The references between options that exist: `section\0option` → the options it references. */
+function referenceEdges(model: ProfileModel): Map<string, { to: string; ref: ModelReference }[]> {
   const edges = new Map<string, { to: string; ref: ModelReference }[]>();
   const node = (s: string, o: string) => s + '\0' + o;
   for (const r of model.references()) {
@@ -150,6 +146,16 @@ export function referenceCycles(model: ProfileModel): Cycle[] {
     if (!l) edges.set(from, (l = []));
     l.push({ to: node(r.target, r.ref.option), ref: r });
   }
+  return edges;
+}
+
+const cycleCache = new WeakMap<ProfileModel, Cycle[]>();
+
+/** Cycles of references between options (Tarjan's strongly connected components). */
+export function referenceCycles(model: ProfileModel): Cycle[] {
+  const known = cycleCache.get(model);
+  if (known) return known;
+  const edges = referenceEdges(model);
   let index = 0;
   const idx = new Map<string, number>();
   const low = new Map<string, number>();
@@ -239,18 +245,7 @@ export interface Oversized {
  * chains are deep; cycles are left to referenceCycles.
  */
 export function oversizedValues(model: ProfileModel, maxDepth: number, maxLength: number): Oversized[] {
-  const node = (s: string, o: string) => s + '\0' + o;
-  const edges = new Map<string, { to: string; text: number }[]>();
-  const where = new Map<string, ModelReference>();
-  for (const r of model.references()) {
-    if (r.wildcard || r.ref.problem) continue;
-    if (!model.expanded(r.target)?.section.has(r.ref.option)) continue;
-    const from = node(r.owner, r.option);
-    let l = edges.get(from);
-    if (!l) edges.set(from, (l = []));
-    l.push({ to: node(r.target, r.ref.option), text: r.ref.text.length });
-    if (!where.has(from)) where.set(from, r);
-  }
+  const edges = referenceEdges(model);
   const own = (key: string) => {
     const [s, o] = key.split('\0') as [string, string];
     return model.expanded(s)?.section.get(o)?.value.length ?? 0;
@@ -270,7 +265,7 @@ export function oversizedValues(model: ProfileModel, maxDepth: number, maxLength
         const known = done.get(e.to);
         if (known) {
           top.depth = Math.max(top.depth, known.depth + 1);
-          top.length = Math.min(cap, top.length - e.text + known.length);
+          top.length = Math.min(cap, top.length - e.ref.ref.text.length + known.length);
         } else if (!active.has(e.to)) {
           // visited when it is done; its edge is counted then
           top.i--;
@@ -294,7 +289,7 @@ export function oversizedValues(model: ProfileModel, maxDepth: number, maxLength
   for (const [key, d] of done) {
     if (!over(key) || inner.has(key)) continue;
     const [section, option] = key.split('\0') as [string, string];
-    result.push({ section, option, depth: d.depth, length: d.length, span: where.get(key)?.span });
+    result.push({ section, option, depth: d.depth, length: d.length, span: edges.get(key)?.[0]?.ref.span });
   }
   return result;
 }

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { SyncWorker, type WorkerModules } from './sync-worker.ts';
 
 /** Seconds waited for the server when `socket-timeout` is not set. */
 export const DEFAULT_SOCKET_TIMEOUT = 60;
@@ -32,7 +32,7 @@ export type DownloadOutcome = { bytes: number; body?: Buffer } | { error: string
  * Download `req.url`. Self-contained (no import, no outer name: a worker
  * runs its source text); the modules come as the first argument.
  */
-export function httpDownload(modules: { http: typeof http; https: typeof https; fs: typeof fs }, req: DownloadRequest, done: (outcome: DownloadOutcome) => void): void {
+export function httpDownload(modules: WorkerModules, req: DownloadRequest, done: (outcome: DownloadOutcome) => void): void {
   let finished = false;
   let fd: number | undefined;
   const finish = (o: DownloadOutcome) => {
@@ -123,34 +123,11 @@ export function downloadAsync(req: DownloadRequest): Promise<DownloadOutcome> {
   return new Promise((resolve) => httpDownload({ http, https, fs }, req, resolve));
 }
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const modules = { http: require('node:http'), https: require('node:https'), fs: require('node:fs') };
-const httpDownload = (${httpDownload.toString()});
-parentPort.on('message', ({ port, signal, request }) => {
-  httpDownload(modules, request, (outcome) => {
-    port.postMessage(outcome);
-    port.close();
-    Atomics.store(signal, 0, 1);
-    Atomics.notify(signal, 0);
-  });
-});
-`;
-
-let worker: Worker | undefined;
+const worker = new SyncWorker<DownloadRequest, DownloadOutcome>(httpDownload);
 
 /** httpDownload, synchronously (the caller's thread sleeps until it ends). */
 export function downloadSync(req: DownloadRequest): DownloadOutcome {
-  if (!worker) {
-    worker = new Worker(WORKER_SOURCE, { eval: true });
-    worker.unref();
-  }
-  const signal = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  worker.postMessage({ port: port2, signal, request: req }, [port2]);
-  Atomics.wait(signal, 0, 0);
-  const outcome = receiveMessageOnPort(port1)?.message as DownloadOutcome | undefined;
-  port1.close();
+  const outcome = worker.call(req);
   if (outcome && 'body' in outcome && outcome.body) outcome.body = Buffer.from(outcome.body);
   return outcome ?? { error: 'the download ended without an answer' };
 }

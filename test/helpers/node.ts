@@ -1,6 +1,6 @@
 // Running tsbuildout's commands against a temporary SlapOS node, as a
 // person would (the bundled command in a child process).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -99,4 +99,18 @@ export async function fixedPortsLock(): Promise<Lock> {
   const dir = join(tmpdir(), 'tsbuildout-fixed-ports');
   mkdirSync(dir, { recursive: true });
   return lockDirectory(dir, { say: (m) => process.stderr.write(m + '\n') });
+}
+
+/** `tsbuildout master ARGS…` in a child process, once it says where it serves. */
+export function startMaster(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = / at (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
+  });
 }

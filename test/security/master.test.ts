@@ -6,7 +6,7 @@
 // 500); the database and the administrator's token are private (0600).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { HttpMaster } from '../../slap/client.ts';
 import { marshal } from '../../slap/marshal.ts';
 import type { Access } from '../../slapos/master/access.ts';
 import { LocalMaster } from '../../slapos/master/local.ts';
-import { repositoryRoot } from '../helpers/paths.ts';
+import { startMaster } from '../helpers/node.ts';
 
 const SR = 'http://sr/software.cfg';
 
@@ -85,16 +85,7 @@ describe('the local master lets each partition in to its own data only', { timeo
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'tsbuildout-security-master-'));
-    master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '4', '--root', join(root, 'node')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      master.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = / at (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      master.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
-    });
+    ({ child: master, url } = await startMaster(['--db', join(root, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '4', '--root', join(root, 'node')]));
     const db = await LocalMaster.open(join(root, 'master.db'));
     access = db.access;
     db.close();

@@ -9,7 +9,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repositoryRoot } from '../helpers/paths.ts';
-import { cli, freeV6Port, get, hasSupervisord, ok, show, status } from '../helpers/node.ts';
+import { cli, freeV6Port, get, hasSupervisord, ok, show, startMaster, status } from '../helpers/node.ts';
 
 const skip = hasSupervisord() ? false : "no supervisord (Debian's supervisor)";
 const SOFTWARE = join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg');
@@ -174,19 +174,10 @@ describe('a node whose master is elsewhere (--master-url)', { skip, timeout: 120
   it('request, node and show all go through the SLAP protocol to a tsbuildout master', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tsbuildout-node-'));
     const node = join(root, 'node');
-    const { spawn } = await import('node:child_process');
     const port = await freeV6Port();
-    const master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'remote.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'master-side')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const { child: master, url: served } = await startMaster(['--db', join(root, 'remote.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'master-side')]);
     try {
-      let url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        master.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = / at (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        master.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
-      });
+      let url = served;
       // a remote node is the master's administrator (the token beside its database), and hands that URL to its partitions
       const admin = new URL(url);
       admin.username = 'admin';

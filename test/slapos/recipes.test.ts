@@ -11,25 +11,16 @@ import { HttpMaster } from '../../slap/client.ts';
 import type { Access } from '../../slapos/master/access.ts';
 import { LocalMaster } from '../../slapos/master/local.ts';
 import { pyToJs } from '../../slap/marshal.ts';
-import { repositoryRoot } from '../helpers/paths.ts';
+import { startMaster } from '../helpers/node.ts';
 import { installedOptions, read, run, writeProfile } from '../recipes/run.ts';
 
 let master: ChildProcess | undefined;
 let url = '';
 let root = '';
 
-async function startMaster(): Promise<void> {
+async function start(): Promise<void> {
   root = mkdtempSync(join(tmpdir(), 'tsbuildout-slap-'));
-  master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '4', '--root', join(root, 'node')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    master!.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = / at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    master!.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
-  });
+  ({ child: master, url } = await startMaster(['--db', join(root, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '4', '--root', join(root, 'node')]));
 }
 
 /** The master's access (its secret, from its database): each partition's recipes call with that partition's credentials, as the node gives them. */
@@ -46,7 +37,7 @@ function partition(name: string): string {
 describe('master recipes', { timeout: 120_000 }, () => {
   let http: HttpMaster;
   before(async () => {
-    await startMaster();
+    await start();
     const db = await LocalMaster.open(join(root, 'master.db'));
     access = db.access;
     db.close();
