@@ -1,12 +1,13 @@
 // Running tsbuildout's commands against a temporary SlapOS node, as a
 // person would (the bundled command in a child process).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { lockDirectory, type Lock } from '../../executor/lock.ts';
 import { repositoryRoot } from './paths.ts';
 import { freePort } from '../../slapos/node/config.ts';
+import { adminTokenPath } from '../../slapos/master/access.ts';
 
 export interface Ran {
   code: number;
@@ -86,6 +87,19 @@ export function lastRun(log: string): string {
   return i < 0 ? '' : log.slice(i);
 }
 
+/** The URL a starting `tsbuildout master` says it serves at (its standard output), or its exit as an error. */
+export function servedAt(master: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    master.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = / at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    master.on('exit', (code) => reject(new Error(`tsbuildout master exited ${code}: ${out}`)));
+  });
+}
+
 /** A TCP port free on ::1 now (the example's instances listen there). */
 export const freeV6Port = () => freePort('::1');
 
@@ -102,15 +116,15 @@ export async function fixedPortsLock(): Promise<Lock> {
 }
 
 /** `tsbuildout master ARGS…` in a child process, once it says where it serves. */
-export function startMaster(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+export async function startMaster(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = / at (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
-  });
+  return { child, url: await servedAt(child) };
+}
+
+/** A served master's URL as its administrator: `admin:<token>`, the token beside its database (a remote node's --master-url). */
+export function adminUrl(url: string, database: string): string {
+  const admin = new URL(url);
+  admin.username = 'admin';
+  admin.password = readFileSync(adminTokenPath(database), 'utf8').trim();
+  return admin.toString().replace(/\/$/, '');
 }

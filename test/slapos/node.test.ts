@@ -9,7 +9,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repositoryRoot } from '../helpers/paths.ts';
-import { cli, freeV6Port, get, hasSupervisord, ok, show, startMaster, status } from '../helpers/node.ts';
+import { adminUrl, cli, freeV6Port, get, hasSupervisord, ok, show, startMaster, status } from '../helpers/node.ts';
 
 const skip = hasSupervisord() ? false : "no supervisord (Debian's supervisor)";
 const SOFTWARE = join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg');
@@ -177,12 +177,8 @@ describe('a node whose master is elsewhere (--master-url)', { skip, timeout: 120
     const port = await freeV6Port();
     const { child: master, url: served } = await startMaster(['--db', join(root, 'remote.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'master-side')]);
     try {
-      let url = served;
-      // a remote node is the master's administrator (the token beside its database), and hands that URL to its partitions
-      const admin = new URL(url);
-      admin.username = 'admin';
-      admin.password = readFileSync(join(root, 'remote-admin.token'), 'utf8').trim();
-      url = admin.toString().replace(/\/$/, '');
+      // a remote node is the master's administrator, and hands that URL to its partitions
+      const url = adminUrl(served, join(root, 'remote.db'));
       await ok(['request', 'remote', SOFTWARE, '--root', node, '--master-url', url, '--parameters', `{"name": "remote", "port": "${port}"}`]);
       const run = await ok(['node', '--root', node]);
       assert.match(run.stdout, /slappart0 \(remote\): started, 1\/1 promises ok/);
