@@ -152,8 +152,8 @@ describe('bad input: one Error: line, exit 1, no stack trace, bounded time and m
   });
 
   it('every case', async (t) => {
-    const failures: string[] = [];
-    for (const c of cases()) {
+    /** One case: its diagnostic line and its problems. */
+    const check = async (c: Case): Promise<{ line: string; failure?: string }> => {
       const dir = makeTree(c.files);
       c.setup?.(dir);
       mkdirSync(join(dir, '.keep'), { recursive: true });
@@ -172,10 +172,26 @@ describe('bad input: one Error: line, exit 1, no stack trace, bounded time and m
       if (r.ms > TIME_LIMIT_MS) problems.push(`${r.ms} ms`);
       if (r.peak > MEMORY_LIMIT) problems.push(`${(r.peak / 2 ** 20).toFixed(0)} MB`);
       const finding = c.lint ? r.stdout.split('\n').find((l) => l.includes(c.lint!))?.trim() : undefined;
-      t.diagnostic(`${c.name}: exit ${r.status}, ${r.ms} ms, ${(r.peak / 2 ** 20).toFixed(0)} MB${errors[0] ? `: ${errors[0].slice(0, 160)}` : finding ? `: ${finding.slice(0, 160)}` : ''}`);
-      if (problems.length) failures.push(`${c.name}: ${problems.join(', ')}\n${r.stderr.slice(0, 600)}`);
       spawnSync('rm', ['-rf', dir]);
-    }
+      return {
+        line: `${c.name}: exit ${r.status}, ${r.ms} ms, ${(r.peak / 2 ** 20).toFixed(0)} MB${errors[0] ? `: ${errors[0].slice(0, 160)}` : finding ? `: ${finding.slice(0, 160)}` : ''}`,
+        failure: problems.length ? `${c.name}: ${problems.join(', ')}\n${r.stderr.slice(0, 600)}` : undefined,
+      };
+    };
+    // two cases at a time: each is one process, and the test runner runs one file at a time
+    const all = cases();
+    const outcomes: { line: string; failure?: string }[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 2 }, async () => {
+        while (next < all.length) {
+          const i = next++;
+          outcomes[i] = await check(all[i]!);
+        }
+      }),
+    );
+    for (const o of outcomes) t.diagnostic(o.line);
+    const failures = outcomes.flatMap((o) => (o.failure ? [o.failure] : []));
     assert.deepEqual(failures, []);
   });
 });

@@ -8,7 +8,7 @@
 // under supervisord), and no process of the killed run left (its Python
 // bridge and what the bridge's code started included).
 //
-// The count is TSBUILDOUT_CRASH_KILLS (default 16: a short run in npm
+// The count is TSBUILDOUT_CRASH_KILLS (default 8: a short run in npm
 // test); one kill in six is a node instance's. The seed of the moments is
 // TSBUILDOUT_CRASH_SEED (printed), so a failing sequence can be replayed.
 import { describe, it, before, after } from 'node:test';
@@ -23,7 +23,7 @@ import { repositoryRoot } from '../helpers/paths.ts';
 import { MARK_VARIABLE, markedProcesses, newMark } from '../helpers/processes.ts';
 
 const bin = join(repositoryRoot(), 'bin', 'tsbuildout.js');
-const KILLS = Number(process.env.TSBUILDOUT_CRASH_KILLS ?? 16);
+const KILLS = Number(process.env.TSBUILDOUT_CRASH_KILLS ?? 8);
 const NODE_KILLS = Math.max(1, Math.round(KILLS / 6));
 const SEED = Number(process.env.TSBUILDOUT_CRASH_SEED ?? Date.now() % 100_000);
 
