@@ -160,6 +160,18 @@ Options:
   --list-rules                         the rules and their default severities
 ${EXIT('  0  no error finding\n  1  error findings\n  2  lint could not run (a missing path, a bad option)')}
 ${COMMON}`,
+  lsp: `Usage: tsbuildout [options] lsp [--stdio]
+
+The language server for editors (the Language Server Protocol on standard
+input and output; --stdio is accepted, as clients pass it): diagnostics,
+hover, definitions, references, rename, completion, code actions, symbols
+and the explain/plan/why commands on profiles and SlapOS templates, as the
+editor holds them. Settings come from a [tsbuildout] section of
+tsbuildout.cfg at the workspace's root, then from the editor; --python is
+the interpreter conditions are decided for. It runs until the editor asks
+it to exit or closes its input.
+${EXIT('  0  the editor asked it to exit')}
+${COMMON}`,
   plan: `Usage: tsbuildout [options] plan [--all] [--inventory] [PART ...]
 
 What a run would do to each part (install, update, reinstall, uninstall,
