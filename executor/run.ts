@@ -6,11 +6,11 @@
 // in order. .installed.cfg is rewritten atomically whenever the record
 // changes, and at the end even on failure, so a run interrupted at any point
 // leaves a record the next run converges from.
-import { mkdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, existsSync } from 'node:fs';
 import type { Buildout } from '../profile/buildout.ts';
 import { loadBuildout, type LoadOptions } from '../profile/load.ts';
-import { pyJoin } from '../profile/location.ts';
 import { sortedPy } from '../profile/merge.ts';
+import { strRepr } from '../python/index.ts';
 import type { InstalledPaths, Logger, SubBuildout } from '../recipes/api.ts';
 import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry } from '../recipes/registry.ts';
@@ -19,6 +19,8 @@ import { lockDirectory } from './lock.ts';
 import { savedOptions } from './options.ts';
 import { planRun, type Uninstall } from './plan.ts';
 import { asBuildoutError, RecipeRuntime } from './runtime.ts';
+import { developEggs } from './develop.ts';
+import { removePaths } from './paths.ts';
 
 export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   /** `install PART …`: only these parts. */
@@ -85,14 +87,28 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         }
       }
     }
-    if (b.get('develop')) log.warning('tsbuildout does not develop eggs: the develop option is ignored.');
-
     const installedPath = b.require('installed');
     const state: InstalledState = installedPath ? readInstalled(installedPath) : { parts: [], installedDevelopEggs: '', options: new Map() };
+    let developChanged = false;
+    if (!dry) {
+      // before any recipe is initialised: develop eggs can be recipes
+      buildout.trail.push({ kind: 'step', text: 'Processing directories listed in the develop option' });
+      try {
+        const developed = developEggs(buildout, state.installedDevelopEggs, runtime.python().interpreter(), log);
+        if (developed !== state.installedDevelopEggs) {
+          state.installedDevelopEggs = developed;
+          developChanged = true;
+          // zc.buildout records them at once in an existing record (Buildout._update_installed)
+          if (installedPath && existsSync(installedPath)) writeInstalled(installedPath, state);
+        }
+      } finally {
+        buildout.trail.pop();
+      }
+    }
     // The record is written when it changed: at the end (even on failure)
     // and, during a long run, at most every second, so an interrupted run
     // loses little and a large run does not rewrite the file per part.
-    let dirty = false;
+    let dirty = developChanged;
     let lastSave = Date.now();
     // the recorded order, as an insertion-ordered set: moving a part to the end is O(1)
     const order = new Set(state.parts);
@@ -245,33 +261,14 @@ async function uninstallPart(part: string, state: InstalledState, runtime: Recip
   removePaths(directory, (saved.get('__buildout_installed__') ?? '').split('\n').filter(Boolean));
 }
 
-/** Remove recorded paths: directories recursively, files; missing ones are ignored. */
-export function removePaths(directory: string, paths: string[]): void {
-  for (const p of paths) {
-    const path = pyJoin(directory, p);
-    let isDir = false;
-    try {
-      isDir = statSync(path).isDirectory();
-    } catch {
-      try {
-        rmSync(path, { force: true });
-      } catch {
-        // nothing there
-      }
-      continue;
-    }
-    rmSync(path, { recursive: isDir, force: true });
-  }
-}
-
 /** Options a part's recipe never read: maybe a typo (zc.buildout's warning). */
 function warnUnused(buildout: Buildout, section: string, log: Logger): void {
   const options = buildout.section(section);
   const unused = sortedPy(options.raw.keys()).filter((k) => !options.data.has(k));
-  if (unused.length) {
-    log.warning(
-      `Section \`${section}\` contains unused option(s): ${unused.map((u) => `'${u}'`).join(' ')}.\nThis may be an indication for either a typo in the option's name or a bug in the used recipe.`,
-    );
-  }
+  if (!unused.length) return;
+  const listed = unused.map((u) => strRepr(u)).join(' ');
+  // buildout.py _check_for_unused_options_in_section, in the version the semantics model
+  if (buildout.semantics.unusedOptions === 'terse') log.warning(`Unused options for ${section}: ${listed}.`);
+  else log.warning(`Section \`${section}\` contains unused option(s): ${listed}.\nThis may be an indication for either a typo in the option's name or a bug in the used recipe.`);
 }
 

@@ -167,3 +167,13 @@ test('TSBUILDOUT_STUB_SOFTWARE leaves any other buildout alone (a partition, who
     assert.match(r.stderr, /slapos\.recipe\.cmmi builds software/);
   });
 });
+
+test('bootstrap --semantics: bin/buildout runs tsbuildout in those semantics', async () => {
+  await withTree({ 'buildout.cfg': '[buildout]\nparts =\nfoo = bar\n' }, async (dir) => {
+    assert.equal(tsbuildout(dir, ['--python', '/usr/bin/python3', '--semantics', 'buildout2', 'bootstrap']).status, 0);
+    const r = spawnSync(join(dir, 'bin', 'buildout'), [], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    // 2.13's wording of the unused-option warning, not the fork's
+    assert.match(r.stdout + r.stderr, /Unused options for buildout: 'foo'\./);
+  });
+});
