@@ -6,7 +6,7 @@ import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
-import { diagnosticJson, formatErrors } from './report.ts';
+import { diagnosticJson, formatBuildoutText, formatErrors } from './report.ts';
 import { HELP, VERSION } from './help.ts';
 
 // Each command's code is loaded when it runs: a call pays only for what it uses
@@ -41,9 +41,11 @@ export async function main(argv: string[]): Promise<number> {
   const out = (t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n');
   const err = (t: string) => process.stderr.write(t.endsWith('\n') ? t : t + '\n');
   let json = argv.includes('--json');
+  let semantics = 'slapos';
   try {
     const args = parseArgs(argv);
     json = args.json;
+    semantics = args.semantics;
     if (args.help) return out(HELP), 0;
     if (args.version) return out(VERSION), 0;
     const command = COMMANDS[args.command];
@@ -72,7 +74,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof BuildoutError) {
       if (json) out(JSON.stringify({ ok: false, error: diagnosticJson(e.primary), errors: e.diagnostics.map(diagnosticJson) }, null, 1));
-      err(formatErrors(e.diagnostics));
+      // zc.buildout's own text where tsbuildout models a zc.buildout release; the fork's runs keep tsbuildout's
+      err(json || semantics === 'slapos' ? formatErrors(e.diagnostics) : formatBuildoutText(e.diagnostics));
       return 1;
     }
     if (e instanceof UsageError || (e instanceof Error && e.message.startsWith('--env'))) {
