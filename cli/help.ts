@@ -36,6 +36,10 @@ Commands:
                              \${buildout:bin-directory}/buildout, a Python script running this
                              tsbuildout (--python names its interpreter): what slapgrid needs
                              (slapos.cfg: buildout = <tsbuildout>/bin/slapgrid-buildout.py)
+  init [EGG|PATH ...]        write buildout.cfg (which must not exist; with arguments a py part,
+                             zc.recipe.egg, for them), bootstrap, and with arguments install
+  setup SCRIPT [ARG ...]     run a setup script (or a directory's setup.py) with the buildout's
+                             Python, setuptools imported first (zc.buildout's setup, runsetup)
   annotate [SECTION ...]     the merged configuration with the origin of every value
   query [SECTION:]OPTION     the raw merged value of one option
   master [--db FILE] [--listen HOST:PORT] [--partitions N]

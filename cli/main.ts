@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   diff: async () => (await import('./commands/diff.ts')).diffCommand,
   explain: async () => (await import('./commands/explain.ts')).explainCommand,
   graph: async () => (await import('./commands/graph.ts')).graphCommand,
+  init: async () => (await import('./commands/init.ts')).initCommand,
   install: async () => (await import('./commands/install.ts')).installCommand,
   lint: async () => (await import('./commands/lint.ts')).lintCommand,
   master: async () => (await import('./commands/master.ts')).masterCommand,
@@ -27,6 +28,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'render-template': async () => (await import('./commands/render-template.ts')).renderTemplateCommand,
   request: async () => (await import('./commands/request.ts')).requestCommand,
   resolve: async () => (await import('./commands/resolve.ts')).resolveCommand,
+  runsetup: async () => (await import('./commands/setup.ts')).setupCommand,
+  setup: async () => (await import('./commands/setup.ts')).setupCommand,
   show: async () => (await import('./commands/show.ts')).showCommand,
   why: async () => (await import('./commands/why.ts')).whyCommand,
 };

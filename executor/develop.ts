@@ -69,15 +69,12 @@ function developOne(setup: string, dest: string, python: string, verbosity: numb
   try {
     const script = join(scriptDir, 'setup.py');
     // easy_install.runsetup_template: the setup script run as __main__ from its directory
-    writeFileSync(
-      script,
-      `import sys\nsys.path.insert(0, ${strRepr(directory)})\nimport os, setuptools\n__file__ = ${strRepr(setup)}\nos.chdir(${strRepr(directory)})\nsys.argv[0] = ${strRepr(setup)}\nwith open(${strRepr(setup)}) as f:\n    exec(compile(f.read(), ${strRepr(setup)}, 'exec'))\n`,
-    );
+    writeFileSync(script, runSetupScript(directory, setup));
     // zc.buildout drops -q when its log level is 0 or lower (-vvv and more)
     const args = [script, ...(verbosity >= 30 ? [] : ['-q']), 'develop', '-mN', '-d', build];
     const p = spawnSync(python, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     if (p.status !== 0) {
-      throw new DevelopError(`Failed to run command:\n${[python, script, ...args.slice(1)].map((a) => strRepr(a)).join(', ')}`);
+      throw failedCommand([python, ...args]);
     }
     const links = readdirSync(build).filter((f) => f.endsWith('.egg-link'));
     if (links.length !== 1) throw new DevelopError(`setup.py develop in ${directory} left ${links.length} egg-links, expected one`);
@@ -88,6 +85,17 @@ function developOne(setup: string, dest: string, python: string, verbosity: numb
     rmSync(build, { recursive: true, force: true });
     rmSync(scriptDir, { recursive: true, force: true });
   }
+}
+
+/** easy_install.runsetup_template: a setup script run as __main__ from its directory, setuptools imported first. */
+export function runSetupScript(directory: string, setup: string): string {
+  const [d, s] = [strRepr(directory), strRepr(setup)];
+  return `import sys\nsys.path.insert(0, ${d})\nimport os, setuptools\n__file__ = ${s}\nos.chdir(${d})\nsys.argv[0] = ${s}\nwith open(${s}) as f:\n    exec(compile(f.read(), ${s}, 'exec'))\n`;
+}
+
+/** easy_install.call_subprocess's error. */
+export function failedCommand(args: string[]): DevelopError {
+  return new DevelopError(`Failed to run command:\n${args.map((a) => strRepr(a)).join(', ')}`);
 }
 
 /** Buildout._sanity_check_develop_eggs_files: develop-eggs should hold egg-links only. */
