@@ -27,7 +27,7 @@ export class DevelopError extends UserError {}
  * Remove the egg-links the last run created, then develop `${buildout:develop}`.
  * Returns the new entries of develop-eggs-directory, one a line (installed_develop_eggs).
  */
-export function developEggs(buildout: Buildout, previous: string, python: string, log: Logger): string {
+export function developEggs(buildout: Buildout, previous: string, python: string, log: Logger, toStdout: boolean): string {
   const b = buildout.section('buildout');
   const directory = b.require('directory');
   removePaths(directory, previous.split('\n').filter(Boolean));
@@ -44,7 +44,7 @@ export function developEggs(buildout: Buildout, previous: string, python: string
       if (!files.length) log.warning(`Couldn't develop ${strRepr(pattern)} (not found)`);
       for (const setup of files) {
         log.info(`Develop: ${strRepr(setup)}`);
-        developOne(setup, dest, python, verbosity);
+        developOne(setup, dest, python, verbosity, toStdout);
       }
     }
   } catch (e) {
@@ -60,7 +60,7 @@ export function developEggs(buildout: Buildout, previous: string, python: string
 }
 
 /** easy_install.develop: setup.py develop into a temporary directory of dest, then its egg-link into dest. */
-function developOne(setup: string, dest: string, python: string, verbosity: number): void {
+function developOne(setup: string, dest: string, python: string, verbosity: number, toStdout: boolean): void {
   let directory = setup;
   if (isDirectory(setup)) setup = join(setup, 'setup.py');
   else directory = dirname(setup);
@@ -72,7 +72,8 @@ function developOne(setup: string, dest: string, python: string, verbosity: numb
     writeFileSync(script, runSetupScript(directory, setup));
     // zc.buildout drops -q when its log level is 0 or lower (-vvv and more)
     const args = [script, ...(verbosity >= 30 ? [] : ['-q']), 'develop', '-mN', '-d', build];
-    const p = spawnSync(python, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    // what setup.py prints goes where zc.buildout's subprocess prints it (stderr under --json)
+    const p = spawnSync(python, args, { stdio: ['ignore', toStdout ? 'inherit' : 2, 'inherit'] });
     if (p.status !== 0) {
       throw failedCommand([python, ...args]);
     }

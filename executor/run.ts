@@ -27,6 +27,8 @@ export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   installArgs?: string[];
   dryRun?: boolean;
   stubSoftware?: boolean;
+  /** What recipe code prints goes to standard output, in order with the log lines, as in zc.buildout (not with --json). */
+  recipeStdout?: boolean;
   logger: Logger;
   registry?: RecipeRegistry;
   /** Seconds to wait for another run's lock (default: wait). */
@@ -56,7 +58,7 @@ export async function runBuildout(opts: RunOptions): Promise<RunReport> {
   };
   let runtime: RecipeRuntime | undefined;
   try {
-    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false }, opts.logger, sub)) });
+    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false, recipeStdout: opts.recipeStdout ?? false }, opts.logger, sub)) });
     const b = buildout.section('buildout');
     const directory = b.require('directory');
     const log = opts.logger;
@@ -94,7 +96,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
       // before any recipe is initialised: develop eggs can be recipes
       buildout.trail.push({ kind: 'step', text: 'Processing directories listed in the develop option' });
       try {
-        const developed = developEggs(buildout, state.installedDevelopEggs, runtime.python().interpreter(), log);
+        const developed = developEggs(buildout, state.installedDevelopEggs, runtime.python().interpreter(), log, opts.recipeStdout ?? false);
         if (developed !== state.installedDevelopEggs) {
           state.installedDevelopEggs = developed;
           developChanged = true;

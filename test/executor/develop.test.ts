@@ -21,14 +21,14 @@ function run(dir: string, ...args: string[]) {
 const recipe = {
   'recipes/setup.py': "from setuptools import setup\nsetup(name='recipes', py_modules=['mkdir'], entry_points={'zc.buildout': ['mkdir = mkdir:Mkdir']})\n",
   'recipes/mkdir.py':
-    "import logging, os\nclass Mkdir:\n    def __init__(self, buildout, name, options):\n        self.name, self.options = name, options\n        options['path'] = os.path.join(buildout['buildout']['directory'], options['path'])\n    def install(self):\n        logging.getLogger(self.name).info('Creating directory %s', os.path.basename(self.options['path']))\n        os.mkdir(self.options['path'])\n        return self.options['path']\n    def update(self):\n        pass\n",
+    "import logging, os\nclass Mkdir:\n    def __init__(self, buildout, name, options):\n        self.name, self.options = name, options\n        options['path'] = os.path.join(buildout['buildout']['directory'], options['path'])\n    def install(self):\n        logging.getLogger(self.name).info('Creating directory %s', os.path.basename(self.options['path']))\n        print('made it')\n        os.mkdir(self.options['path'])\n        return self.options['path']\n    def update(self):\n        pass\n",
 };
 
 test('develop: a local recipe is developed, then runs; the next run develops again; leaving the list removes its egg-link', { skip: !hasSetuptools && 'no setuptools for /usr/bin/python3' }, async () => {
   await withTree({ ...recipe, 'buildout.cfg': '[buildout]\ndevelop = recipes\nparts = data-dir\n[data-dir]\nrecipe = recipes:mkdir\npath = mystuff\n' }, async (dir) => {
     const first = run(dir, 'install');
     assert.equal(first.status, 0, first.err);
-    assert.match(first.out, new RegExp(`^Develop: '${join(dir, 'recipes')}'\nInstalling data-dir.\ndata-dir: Creating directory mystuff\n$`, 'm'));
+    assert.match(first.out, new RegExp(`^Develop: '${join(dir, 'recipes')}'\nInstalling data-dir.\ndata-dir: Creating directory mystuff\nmade it\n$`, 'm'));
     assert.deepEqual(readdirSync(join(dir, 'develop-eggs')), ['recipes.egg-link']);
     assert.equal(readFileSync(join(dir, 'develop-eggs', 'recipes.egg-link'), 'utf8').split('\n')[0], join(dir, 'recipes'));
     assert.ok(existsSync(join(dir, 'mystuff')));
