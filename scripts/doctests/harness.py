@@ -266,6 +266,7 @@ def main():
     ap.add_argument('--child', help=argparse.SUPPRESS)
     ap.add_argument('--out', help=argparse.SUPPRESS)
     ap.add_argument('--keep', action='store_true', help='keep the work directory')
+    ap.add_argument('--min-percent', type=float, help='exit 1 when tsbuildout passes less of the counted examples')
     a = ap.parse_args()
     only = [x for x in a.only.split(',') if x]
     if a.child:
@@ -287,7 +288,10 @@ def main():
         if a.json:
             with open(a.json, 'w') as f:
                 json.dump({'baseline': base, 'tsbuildout': ts}, f, indent=1)
-        report(base or ts, ts if base else None, a.diffs)
+        total = report(base or ts, ts if base else None, a.diffs)
+        if a.min_percent is not None and ts and base and total['buildout'] \
+                and 100.0 * total['tsbuildout'] / total['buildout'] < a.min_percent:
+            sys.exit('tsbuildout passes less than %g%% of the counted examples' % a.min_percent)
     finally:
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)
