@@ -6,7 +6,7 @@
 // in order. .installed.cfg is rewritten atomically whenever the record
 // changes, and at the end even on failure, so a run interrupted at any point
 // leaves a record the next run converges from.
-import { mkdirSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Buildout } from '../profile/buildout.ts';
 import { loadBuildout, type LoadOptions } from '../profile/load.ts';
 import { sortedPy } from '../profile/merge.ts';
@@ -20,6 +20,7 @@ import { savedOptions } from './options.ts';
 import { planRun, type Uninstall } from './plan.ts';
 import { asBuildoutError, RecipeRuntime } from './runtime.ts';
 import { developEggs } from './develop.ts';
+import { setupDirectories } from './directories.ts';
 import { removePaths } from './paths.ts';
 
 export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
@@ -80,15 +81,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
   const dry = opts.dryRun ?? false;
   buildout.trail.push({ kind: 'step', text: 'Installing.' });
   try {
-    if (!dry) {
-      for (const name of ['bin', 'parts', 'develop-eggs']) {
-        const d = b.require(name + '-directory');
-        if (!existsSync(d)) {
-          log.info(`Creating directory '${d}'.`);
-          mkdirSync(d);
-        }
-      }
-    }
+    if (!dry) setupDirectories(b, log);
     const installedPath = b.require('installed');
     const state: InstalledState = installedPath ? readInstalled(installedPath) : { parts: [], installedDevelopEggs: '', options: new Map() };
     let developChanged = false;

@@ -15,8 +15,9 @@
 // zc.buildout's bootstrap also empties develop-eggs (it then develops
 // zc.buildout and setuptools there); tsbuildout keeps it: a run removes
 // the egg-links it recorded and develops the list again anyway.
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { setupDirectories } from '../../executor/directories.ts';
 import { UserError } from '../../parser/diagnostic.ts';
 import { loadBuildout } from '../../profile/load.ts';
 import { strRepr } from '../../python/index.ts';
@@ -43,14 +44,7 @@ export async function bootstrapCommand(ctx: CommandContext): Promise<number> {
   const text = buildoutScript(python, process.execPath, tsbuildoutScript(), semantics);
   const dest = join(b.require('bin-directory'), 'buildout');
   try {
-    // Buildout._setup_directories
-    for (const name of ['bin', 'parts', 'develop-eggs']) {
-      const d = b.require(`${name}-directory`);
-      if (!existsSync(d)) {
-        log.info(`Creating directory ${strRepr(d)}.`);
-        mkdirSync(d);
-      }
-    }
+    setupDirectories(b, log);
     let old: string | undefined;
     try {
       old = readFileSync(dest, 'utf8');

@@ -5,7 +5,7 @@
 // as extra-paths, their directories created) and the buildout is installed.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UserError } from '../../parser/diagnostic.ts';
+import { BuildoutError } from '../../parser/diagnostic.ts';
 import { strRepr } from '../../python/index.ts';
 import type { CommandContext } from '../context.ts';
 import { bootstrapCommand } from './bootstrap.ts';
@@ -13,7 +13,8 @@ import { installCommand } from './install.ts';
 
 export async function initCommand(ctx: CommandContext): Promise<number> {
   const config = resolve(ctx.cwd, ctx.load.config ?? 'buildout.cfg');
-  if (existsSync(config)) throw new UserError(`${strRepr(config)} already exists.`);
+  // raised while zc.buildout initialises
+  if (existsSync(config)) throw new BuildoutError({ severity: 'error', rule: 'init', message: `${strRepr(config)} already exists.`, doing: ['Initializing.'] });
   const args = ctx.args.args;
   ctx.out(`Creating ${strRepr(config)}.`);
   writeFileSync(config, initialConfig(args));

@@ -19,12 +19,14 @@ test('init writes buildout.cfg and bootstraps; a second init refuses', async () 
   await withTree({}, async (dir) => {
     const r = run(dir, ['init']);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout.split('\n')[0], `Creating '${join(dir, 'buildout.cfg')}'.`);
+    assert.deepEqual(r.stdout.split('\n').slice(0, 3), [`Creating '${join(dir, 'buildout.cfg')}'.`, `Creating directory '${join(dir, 'eggs')}'.`, `Creating directory '${join(dir, 'bin')}'.`]);
     assert.equal(readFileSync(join(dir, 'buildout.cfg'), 'utf8'), '[buildout]\nparts =\n');
     assert.ok(existsSync(join(dir, 'bin', 'buildout')));
     const again = run(dir, ['init']);
     assert.equal(again.status, 1);
-    assert.equal(again.stderr, `Error: '${join(dir, 'buildout.cfg')}' already exists.\n`);
+    assert.equal(again.stderr, `While:\n  Initializing.\nError: '${join(dir, 'buildout.cfg')}' already exists.\n`);
+    const slapos = spawnSync(process.execPath, [cli, '-U', 'init'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(slapos.stderr, `Error: '${join(dir, 'buildout.cfg')}' already exists.\n`);
   });
 });
 
