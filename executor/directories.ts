@@ -10,6 +10,18 @@ import { strRepr } from '../python/index.ts';
 import type { Logger } from '../recipes/api.ts';
 
 export function setupDirectories(b: Options, log: Logger): void {
+  createCaches(b, log);
+  for (const name of ['bin', 'parts', 'develop-eggs']) {
+    const d = b.require(`${name}-directory`);
+    if (!existsSync(d)) {
+      log.info(`Creating directory ${strRepr(d)}.`);
+      mkdirSync(d);
+    }
+  }
+}
+
+/** The caches, made when zc.buildout starts, whatever the command. */
+export function createCaches(b: Options, log: Logger): void {
   const directory = b.require('directory');
   for (const name of ['download-cache', 'extends-cache', 'eggs-directory']) {
     const v = b.get(name);
@@ -18,13 +30,6 @@ export function setupDirectories(b: Options, log: Logger): void {
     if (!existsSync(d)) {
       log.info(`Creating directory ${strRepr(d)}.`);
       mkdirSync(d, { recursive: true });
-    }
-  }
-  for (const name of ['bin', 'parts', 'develop-eggs']) {
-    const d = b.require(`${name}-directory`);
-    if (!existsSync(d)) {
-      log.info(`Creating directory ${strRepr(d)}.`);
-      mkdirSync(d);
     }
   }
 }

@@ -159,6 +159,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         log.info(`${verb} ${part}.`);
         (updating ? report.updated : report.installed).push(part);
         if (dry) continue;
+        // zc.buildout's install() reassigns its one __doing__: `Installing x.` replaces `Installing.`
+        const installing = buildout.trail.pop()!;
         buildout.trail.push({ kind: 'step', text: `${verb} ${part}.` });
         let files: string[];
         try {
@@ -194,6 +196,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
           }
         } finally {
           buildout.trail.pop();
+          buildout.trail.push(installing);
         }
         saved.set('__buildout_installed__', files.join('\n'));
         saved.set('__buildout_signature__', signature);

@@ -81,7 +81,7 @@ test("buildout2 semantics: an exception in a recipe is zc.buildout's internal er
     assert.equal(r.status, 1);
     assert.match(
       r.stderr,
-      /^While:\n  Installing\.\n  Installing p\.\n\nAn internal error occurred due to a bug in either zc\.buildout or in a\nrecipe being used:\nTraceback \(most recent call last\):\n  File ".*r\.py", line 5, in install\n    return 1 \/ 0\nZeroDivisionError: division by zero\n/m,
+      /^While:\n  Installing p\.\n\nAn internal error occurred due to a bug in either zc\.buildout or in a\nrecipe being used:\nTraceback \(most recent call last\):\n  File ".*r\.py", line 5, in install\n    return 1 \/ 0\nZeroDivisionError: division by zero\n/m,
     );
   });
 });

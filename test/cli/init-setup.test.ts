@@ -38,7 +38,7 @@ test('setup runs a setup script from its directory with its arguments; without o
   await withTree({ 'pkg/setup.py': 'import os, sys, setuptools\nprint(os.getcwd(), __file__, sys.argv[1:])\n' }, async (dir) => {
     const r = run(dir, ['setup', 'pkg', 'a', 'b']);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, `Running setup script 'pkg/setup.py'.\n${join(dir, 'pkg')} ${join(dir, 'pkg', 'setup.py')} ['a', 'b']\n`);
+    assert.equal(r.stdout, `Creating directory '${join(dir, 'eggs')}'.\nRunning setup script 'pkg/setup.py'.\n${join(dir, 'pkg')} ${join(dir, 'pkg', 'setup.py')} ['a', 'b']\n`);
     const none = run(dir, ['setup']);
     assert.equal(none.status, 1);
     assert.match(none.stderr, /^Error: The setup command requires the path to a setup script or \ndirectory containing a setup script, and its arguments\.\n$/);
