@@ -21,7 +21,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pyLstrip } from '../python/index.ts';
 import { RecipeError, type BuildoutView, type PartOptions, type RecipeModule } from './api.ts';
-import { fetchBytes, localPath } from './lib/download.ts';
+import { fetchBytes, localPath, runFetchSettings } from './lib/download.ts';
 import { modeOption, writeIfChanged } from './lib/files.ts';
 import type { OptionSpec } from './schema.ts';
 
@@ -32,7 +32,7 @@ function render(options: PartOptions, text: string): string {
 }
 
 function fetchText(location: string, md5sum: string | undefined, name: string, buildout: BuildoutView): string {
-  return fetchBytes(location, { directory: buildout.directory, offline: buildout.offline, part: name }, md5sum).toString('utf8');
+  return fetchBytes(location, runFetchSettings(buildout, name), md5sum).toString('utf8');
 }
 
 /** Write `text` to `output` (parents created); mode as described above. */

@@ -17,6 +17,7 @@ import { parseContext, parseImportList, type ContextEntry, type ImportEntry, typ
 import { parseExtensions, RECIPE_DEFAULT_NAMES, recipeDefaults, recipeEnvironment } from './environment.ts';
 import { decodeText, importLoader } from './loader.ts';
 import { modeOption } from '../lib/files.ts';
+import { downloadAsync, timeoutMs } from '../../profile/http-download.ts';
 import { TEMPLATE_OPTIONS } from '../template.ts';
 
 export type TemplateLocation = { kind: 'inline'; text: string } | { kind: 'url'; url: string; md5sum?: string };
@@ -83,16 +84,16 @@ export function prepareJinja2(name: string, options: PartOptions, buildout: Buil
 }
 
 /** The template text and the file it came from (null for inline templates). */
-export async function templateSource(part: Jinja2Part, offline = false, cwd = process.cwd()): Promise<{ source: string; filename: string | null }> {
+export async function templateSource(part: Jinja2Part, offline = false, cwd = process.cwd(), socketTimeout?: string): Promise<{ source: string; filename: string | null }> {
   const t = part.template;
   if (t.kind === 'inline') return { source: t.text, filename: null };
   let data: Buffer;
   let filename: string;
   if (/^https?:\/\//i.test(t.url)) {
     if (offline) throw new RecipeError(`Couldn't download '${t.url}' in offline mode.`);
-    const r = await fetch(t.url);
-    if (!r.ok) throw new RecipeError(`[${part.name}] Error downloading ${t.url}: ${r.status} ${r.statusText}`);
-    data = Buffer.from(await r.arrayBuffer());
+    const r = await downloadAsync({ url: t.url, timeoutMs: timeoutMs(socketTimeout) });
+    if ('error' in r) throw new RecipeError(`[${part.name}] Error downloading ${t.url}: ${r.error}`);
+    data = r.body!;
     filename = t.url;
   } else {
     filename = t.url.startsWith('file://') ? fileURLToPath(t.url) : resolve(cwd, t.url);
@@ -185,9 +186,9 @@ function renderError(part: Jinja2Part, filename: string | null, e: unknown): unk
 }
 
 /** install(): renders and writes; with `once`, nothing when the marker exists, and nothing returned. */
-export async function installPart(part: Jinja2Part, offline = false): Promise<string | undefined> {
+export async function installPart(part: Jinja2Part, offline = false, socketTimeout?: string): Promise<string | undefined> {
   if (part.once && existsSync(part.once)) return undefined;
-  const { source, filename } = await templateSource(part, offline);
+  const { source, filename } = await templateSource(part, offline, process.cwd(), socketTimeout);
   let data: Buffer;
   try {
     data = encodeOutput(renderText(part, source, filename), part.encoding);
@@ -229,7 +230,7 @@ export const templateJinja2: RecipeModule = {
   },
   init({ name, options, buildout, python }: RecipeContext) {
     const part = prepareJinja2(name, options, buildout, python && ((module) => python().importModule(module)));
-    const install = () => installPart(part, buildout.offline);
+    const install = () => installPart(part, buildout.offline, buildout.section('buildout').get('socket-timeout'));
     return {
       install,
       // update renders again, and keeps the recorded paths
