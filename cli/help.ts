@@ -115,6 +115,21 @@ this tsbuildout with its arguments: what slapgrid runs in a software
 release and in each partition. --python names the interpreter.
 ${USUAL}
 ${COMMON}`,
+  init: `Usage: tsbuildout [options] init [EGG|PATH ...]
+
+zc.buildout's init: write the configuration file (-c, default buildout.cfg),
+which must not exist yet: no parts, or with arguments a py part
+(zc.recipe.egg, interpreter py) with the eggs, and the paths as
+extra-paths; then bootstrap, and with arguments install.
+${USUAL}
+${COMMON}`,
+  setup: `Usage: tsbuildout [options] setup SCRIPT [ARG ...]
+
+zc.buildout's setup (also runsetup): run a setup script, or a directory's
+setup.py, with the buildout's Python (--python), setuptools imported
+first, from the script's directory, with the arguments.
+${USUAL}
+${COMMON}`,
   annotate: `Usage: tsbuildout [options] annotate [SECTION ...]
 
 The merged configuration, each value with the files that set it (buildout's
