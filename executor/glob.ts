@@ -3,8 +3,9 @@
 // starting with a dot only matched by a pattern starting with one; a
 // pattern without magic names itself when it exists. Results unsorted, as
 // Python's (callers sort).
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { lexists } from '../recipes/lib/files.ts';
 
 export function hasMagic(p: string): boolean {
   return /[*?[]/.test(p);
@@ -62,13 +63,4 @@ export function fnmatchRegExp(pat: string): RegExp {
     } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
   return new RegExp(`^(?:${re})$`, 's');
-}
-
-function lexists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
