@@ -38,6 +38,10 @@ Commands:
                              \${buildout:bin-directory}/buildout, a Python script running this
                              tsbuildout (--python names its interpreter): what slapgrid needs
                              (slapos.cfg: buildout = <tsbuildout>/bin/slapgrid-buildout.py)
+  init [EGG|PATH ...]        write buildout.cfg (which must not exist; with arguments a py part,
+                             zc.recipe.egg, for them), bootstrap, and with arguments install
+  setup SCRIPT [ARG ...]     run a setup script (or a directory's setup.py) with the buildout's
+                             Python, setuptools imported first (zc.buildout's setup, runsetup)
   annotate [SECTION ...]     the merged configuration with the origin of every value
   query [SECTION:]OPTION     the raw merged value of one option
   master [--cfg FILE] [--db FILE] [--listen HOST:PORT] [--partitions N] [--access partition|open]
@@ -110,6 +114,21 @@ Create the bin, parts and develop-eggs directories and write
 \${buildout:bin-directory}/buildout, a Python script (#!PYTHON -S) running
 this tsbuildout with its arguments: what slapgrid runs in a software
 release and in each partition. --python names the interpreter.
+${USUAL}
+${COMMON}`,
+  init: `Usage: tsbuildout [options] init [EGG|PATH ...]
+
+zc.buildout's init: write the configuration file (-c, default buildout.cfg),
+which must not exist yet: no parts, or with arguments a py part
+(zc.recipe.egg, interpreter py) with the eggs, and the paths as
+extra-paths; then bootstrap, and with arguments install.
+${USUAL}
+${COMMON}`,
+  setup: `Usage: tsbuildout [options] setup SCRIPT [ARG ...]
+
+zc.buildout's setup (also runsetup): run a setup script, or a directory's
+setup.py, with the buildout's Python (--python), setuptools imported
+first, from the script's directory, with the arguments.
 ${USUAL}
 ${COMMON}`,
   annotate: `Usage: tsbuildout [options] annotate [SECTION ...]

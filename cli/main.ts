@@ -6,7 +6,7 @@ import { parseEnvOverrides } from '../profile/environment.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
-import { diagnosticJson, formatErrors } from './report.ts';
+import { diagnosticJson, formatBuildoutText, formatErrors } from './report.ts';
 import { commandHelp, HELP, VERSION } from './help.ts';
 
 // Each command's code is loaded when it runs: a call pays only for what it uses
@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   diff: async () => (await import('./commands/diff.ts')).diffCommand,
   explain: async () => (await import('./commands/explain.ts')).explainCommand,
   graph: async () => (await import('./commands/graph.ts')).graphCommand,
+  init: async () => (await import('./commands/init.ts')).initCommand,
   install: async () => (await import('./commands/install.ts')).installCommand,
   lint: async () => (await import('./commands/lint.ts')).lintCommand,
   lsp: async () => (await import('./commands/lsp.ts')).lspCommand,
@@ -28,6 +29,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'render-template': async () => (await import('./commands/render-template.ts')).renderTemplateCommand,
   request: async () => (await import('./commands/request.ts')).requestCommand,
   resolve: async () => (await import('./commands/resolve.ts')).resolveCommand,
+  runsetup: async () => (await import('./commands/setup.ts')).setupCommand,
+  setup: async () => (await import('./commands/setup.ts')).setupCommand,
   show: async () => (await import('./commands/show.ts')).showCommand,
   why: async () => (await import('./commands/why.ts')).whyCommand,
 };
@@ -42,9 +45,11 @@ export async function main(argv: string[]): Promise<number> {
   const out = (t: string) => process.stdout.write(t.endsWith('\n') ? t : t + '\n');
   const err = (t: string) => process.stderr.write(t.endsWith('\n') ? t : t + '\n');
   let json = argv.includes('--json');
+  let semantics = 'slapos';
   try {
     const args = parseArgs(argv);
     json = args.json;
+    semantics = args.semantics;
     if (args.help) return out((args.commandGiven && commandHelp(args.command)) || HELP), 0;
     // `tsbuildout help [COMMAND]`
     if (args.command === 'help') return out((args.args[0] && commandHelp(args.args[0])) || HELP), 0;
@@ -75,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof BuildoutError) {
       if (json) out(JSON.stringify({ ok: false, error: diagnosticJson(e.primary), errors: e.diagnostics.map(diagnosticJson) }, null, 1));
-      err(formatErrors(e.diagnostics));
+      // zc.buildout's own text where tsbuildout models a zc.buildout release; the fork's runs keep tsbuildout's
+      err(json || semantics === 'slapos' ? formatErrors(e.diagnostics) : formatBuildoutText(e.diagnostics));
       return 1;
     }
     if (e instanceof UsageError || (e instanceof Error && e.message.startsWith('--env'))) {

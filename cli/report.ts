@@ -24,6 +24,40 @@ export function formatError(d: Diagnostic, cwd?: string): string {
   return lines.join('\n');
 }
 
+/**
+ * tsbuildout's own lines after zc.buildout's text start with this, so that
+ * whatever matches buildout's text keeps matching (docs/errors.md#buildouts-text-first).
+ */
+export const EXTRA_LINE_MARKER = '  | ';
+
+const INTERNAL_ERROR = '\nAn internal error occurred due to a bug in either zc.buildout or in a\nrecipe being used:';
+
+/**
+ * zc.buildout's report of an error (buildout.py main, _doing, _error): the
+ * `While:` block, then `Error: message`, or for an exception in a recipe
+ * its internal-error text and the traceback; tsbuildout's location, hint,
+ * related places and other errors follow, each line marked.
+ */
+export function formatBuildoutText(ds: Diagnostic[], cwd?: string): string {
+  const [first, ...rest] = ds;
+  const d = first!;
+  const lines: string[] = [];
+  if (d.doing?.length) lines.push('While:', ...d.doing.map((s) => `  ${s}`));
+  if (d.traceback) lines.push(INTERNAL_ERROR, d.traceback);
+  else lines.push(`Error: ${d.buildoutMessage ?? d.message}`);
+  const extra: string[] = [];
+  const where = formatSpan(d.span, cwd);
+  if (where) extra.push(`at ${where}${d.buildoutMessage || d.traceback ? `: ${oneLine(d.message)}` : ''}`);
+  if (d.hint) extra.push(`hint: ${d.hint}`);
+  if (!d.traceback) for (const r of d.related ?? []) extra.push(`${r.span ? formatSpan(r.span, cwd) + ': ' : ''}${r.message}`);
+  for (const o of rest) {
+    const w = formatSpan(o.span, cwd);
+    extra.push(`also: ${w ? w + ': ' : ''}${oneLine(o.message)}${o.hint ? ` (${o.hint})` : ''}`);
+  }
+  for (const e of extra) for (const l of e.split('\n')) lines.push(EXTRA_LINE_MARKER + l);
+  return lines.join('\n');
+}
+
 export function formatErrors(ds: Diagnostic[], cwd?: string): string {
   const [first, ...rest] = ds;
   const out = [formatError(first!, cwd)];

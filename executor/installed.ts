@@ -267,6 +267,12 @@ export class RunRecord {
     this.append({ forget: part });
   }
 
+  /** The develop eggs this run made (installed_develop_eggs): the record is written at the end. */
+  setDevelopEggs(value: string): void {
+    this.state.installedDevelopEggs = value;
+    this.changes++;
+  }
+
   /** A part installed or updated: its options, at the end of the order when `end` or when it is new. */
   set(part: string, options: Map<string, string>, end: boolean): void {
     const known = this.order.has(part);

@@ -8,27 +8,33 @@
 // (executor/installed.ts), so a run interrupted at any point leaves a record
 // the next run converges from; that run first sweeps the temporaries the
 // interrupted one left.
-import { mkdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Buildout } from '../profile/buildout.ts';
 import { loadBuildout, type LoadOptions } from '../profile/load.ts';
 import { pyJoin } from '../profile/location.ts';
 import { sortedPy } from '../profile/merge.ts';
+import { strRepr } from '../python/index.ts';
 import type { InstalledPaths, Logger, SubBuildout } from '../recipes/api.ts';
 import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry } from '../recipes/registry.ts';
 import { sweepTemporaries } from '../recipes/lib/files.ts';
-import { emptyState, journalPath, readInstalled, RunRecord, type InstalledState } from './installed.ts';
+import { emptyState, journalPath, readInstalled, RunRecord, writeInstalled, type InstalledState } from './installed.ts';
 import { lockDirectory } from './lock.ts';
 import { savedOptions } from './options.ts';
 import { planRun, type Uninstall } from './plan.ts';
 import { asBuildoutError, RecipeRuntime } from './runtime.ts';
+import { developEggs } from './develop.ts';
+import { setupDirectories } from './directories.ts';
+import { removePaths } from './paths.ts';
 
 export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   /** `install PART …`: only these parts. */
   installArgs?: string[];
   dryRun?: boolean;
   stubSoftware?: boolean;
+  /** What recipe code prints goes to standard output, in order with the log lines, as in zc.buildout (not with --json). */
+  recipeStdout?: boolean;
   logger: Logger;
   registry?: RecipeRegistry;
   /** Seconds to wait for another run's lock (default: wait). */
@@ -58,7 +64,7 @@ export async function runBuildout(opts: RunOptions): Promise<RunReport> {
   };
   let runtime: RecipeRuntime | undefined;
   try {
-    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false }, opts.logger, sub)) });
+    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false, recipeStdout: opts.recipeStdout ?? false }, opts.logger, sub)) });
     const b = buildout.section('buildout');
     const directory = b.require('directory');
     const log = opts.logger;
@@ -80,16 +86,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
   const dry = opts.dryRun ?? false;
   buildout.trail.push({ kind: 'step', text: 'Installing.' });
   try {
-    if (!dry) {
-      for (const name of ['bin', 'parts', 'develop-eggs']) {
-        const d = b.require(name + '-directory');
-        if (!existsSync(d)) {
-          log.info(`Creating directory '${d}'.`);
-          mkdirSync(d);
-        }
-      }
-    }
-    if (b.get('develop')) log.warning('tsbuildout does not develop eggs: the develop option is ignored.');
+    if (!dry) setupDirectories(b, log);
 
     const installedPath = b.require('installed');
     const state: InstalledState = installedPath ? readInstalled(installedPath) : emptyState();
@@ -98,6 +95,20 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     // every change goes to the record's journal at once (a killed run loses no part);
     // the record itself is written at the end, also when the run fails
     const record = new RunRecord(dry ? undefined : installedPath || undefined, state);
+    if (!dry) {
+      // before any recipe is initialised: develop eggs can be recipes
+      buildout.trail.push({ kind: 'step', text: 'Processing directories listed in the develop option' });
+      try {
+        const developed = developEggs(buildout, state.installedDevelopEggs, runtime.python().interpreter(), log, opts.recipeStdout ?? false);
+        if (developed !== state.installedDevelopEggs) {
+          record.setDevelopEggs(developed);
+          // zc.buildout records them at once in an existing record (Buildout._update_installed)
+          if (installedPath && existsSync(installedPath)) writeInstalled(installedPath, state);
+        }
+      } finally {
+        buildout.trail.pop();
+      }
+    }
 
     const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? [], opts.withReferencedParts);
     const uninstalling = new Map(plan.uninstalls.map((u) => [u.part, state.options.get(u.part)!]));
@@ -129,6 +140,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         log.info(`${verb} ${part}.`);
         (updating ? report.updated : report.installed).push(part);
         if (dry) continue;
+        // zc.buildout's install() reassigns its one __doing__: `Installing x.` replaces `Installing.`
+        const installing = buildout.trail.pop()!;
         buildout.trail.push({ kind: 'step', text: `${verb} ${part}.` });
         let files: string[];
         try {
@@ -162,6 +175,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
           }
         } finally {
           buildout.trail.pop();
+          buildout.trail.push(installing);
         }
         saved.set('__buildout_installed__', files.join('\n'));
         saved.set('__buildout_signature__', signature);
@@ -239,33 +253,14 @@ async function uninstallPart(part: string, saved: ReadonlyMap<string, string>, r
   removePaths(directory, (saved.get('__buildout_installed__') ?? '').split('\n').filter(Boolean));
 }
 
-/** Remove recorded paths: directories recursively, files; missing ones are ignored. */
-export function removePaths(directory: string, paths: string[]): void {
-  for (const p of paths) {
-    const path = pyJoin(directory, p);
-    let isDir = false;
-    try {
-      isDir = statSync(path).isDirectory();
-    } catch {
-      try {
-        rmSync(path, { force: true });
-      } catch {
-        // nothing there
-      }
-      continue;
-    }
-    rmSync(path, { recursive: isDir, force: true });
-  }
-}
-
 /** Options a part's recipe never read: maybe a typo (zc.buildout's warning). */
 function warnUnused(buildout: Buildout, section: string, log: Logger): void {
   const options = buildout.section(section);
   const unused = sortedPy(options.raw.keys()).filter((k) => !options.data.has(k));
-  if (unused.length) {
-    log.warning(
-      `Section \`${section}\` contains unused option(s): ${unused.map((u) => `'${u}'`).join(' ')}.\nThis may be an indication for either a typo in the option's name or a bug in the used recipe.`,
-    );
-  }
+  if (!unused.length) return;
+  const listed = unused.map((u) => strRepr(u)).join(' ');
+  // buildout.py _check_for_unused_options_in_section, in the version the semantics model
+  if (buildout.semantics.unusedOptions === 'terse') log.warning(`Unused options for ${section}: ${listed}.`);
+  else log.warning(`Section \`${section}\` contains unused option(s): ${listed}.\nThis may be an indication for either a typo in the option's name or a bug in the used recipe.`);
 }
 

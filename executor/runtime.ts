@@ -33,13 +33,16 @@ export class RecipeRuntime implements RecipeHost {
   constructor(
     readonly buildout: Buildout,
     readonly registry: RecipeRegistry,
-    flags: { stubSoftware: boolean; offline?: boolean },
+    flags: { stubSoftware: boolean; offline?: boolean; recipeStdout?: boolean },
     readonly logger: Logger,
     /** How a recipe runs a sub-buildout (the executor's run, given by it: recipes never import the executor). */
     private readonly subBuildout?: (sub: SubBuildout) => Promise<void>,
   ) {
     this.policy = { stubSoftware: flags.stubSoftware, offline: flags.offline ?? false, presets: true };
+    this.recipeStdout = flags.recipeStdout ?? false;
   }
+
+  private readonly recipeStdout: boolean;
 
   init(options: Options, buildout: Buildout): void {
     const text = consumerValue(buildout.semantics, options.require('recipe'));
@@ -87,7 +90,7 @@ export class RecipeRuntime implements RecipeHost {
 
   /** The run's Python bridge, started on first use; `close()` ends it. */
   python(): BridgeSession {
-    this.bridge ??= new BridgeSession(this.buildout, this.logger);
+    this.bridge ??= new BridgeSession(this.buildout, this.logger, undefined, this.recipeStdout);
     return this.bridge;
   }
 

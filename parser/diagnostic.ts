@@ -25,6 +25,10 @@ export interface Diagnostic {
   hint?: string;
   /** zc.buildout's own words for this error, when `message` says more. */
   buildoutMessage?: string;
+  /** What zc.buildout was doing (its `While:` lines, its `__doing__`s), outermost first. */
+  doing?: string[];
+  /** A Python traceback: for zc.buildout a bug in a recipe, reported as its internal error. */
+  traceback?: string;
 }
 
 export function span(file: string, line: number, column: number, endLine: number, endColumn: number): Span {

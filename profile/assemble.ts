@@ -102,7 +102,7 @@ export async function assemble(opts: AssembleOptions): Promise<Assembled> {
   const root = configName === null ? undefined : locateRoot(configName, cwd);
   if (root && !root.remote) {
     if (!files.exists(root.key)) {
-      throw new BuildoutError({ severity: 'error', rule: 'missing-file', message: `Couldn't open ${root.key}` });
+      throw new BuildoutError({ severity: 'error', rule: 'missing-file', message: `Couldn't open ${root.key}`, doing: ['Initializing.'] });
     }
     defaults.set('directory', entry(dirname(root.key), 'COMPUTED_VALUE'));
   }

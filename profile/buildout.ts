@@ -5,7 +5,7 @@
 // was reached, like zc.buildout's "While:" lines, with locations.
 import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
 import { pyJoin } from './location.ts';
-import { pySplitWhitespace } from '../python/index.ts';
+import { pySplitWhitespace, strRepr } from '../python/index.ts';
 import type { Assembled } from './assemble.ts';
 import { defaultOptionNames } from './assemble.ts';
 import { entry, type Section } from './entry.ts';
@@ -130,7 +130,25 @@ export class Buildout implements SectionResolver {
     if (init.buildoutMessage) d.buildoutMessage = init.buildoutMessage;
     const chain = this.describeTrail(trail);
     if (chain.length) d.chain = chain;
+    const doing = this.describeDoing(trail);
+    if (doing.length) d.doing = doing;
     return new BuildoutError(d);
+  }
+
+  /**
+   * The trail in zc.buildout's own words (its `__doing__`s: buildout.py
+   * Buildout.__getitem__, Options._initialize, Options.get): a section
+   * being got is being initialised.
+   */
+  describeDoing(trail: readonly TrailFrame[] = this.trail): string[] {
+    const out: string[] = [];
+    for (const f of trail) {
+      if (f.kind === 'step') out.push(f.text);
+      else if (f.kind === 'section') out.push(`Getting section ${f.section}.`, `Initializing section ${f.section}.`);
+      else if (f.kind === 'option') out.push(`Getting option ${f.section}:${f.option}.`);
+      else out.push(`Loading input sections for ${strRepr(f.section)}`);
+    }
+    return out;
   }
 
   /** The trail as lines, outermost first, in zc.buildout's words. */

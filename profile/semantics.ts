@@ -48,6 +48,11 @@ export interface Semantics {
   updatePathsUnion: boolean;
   /** The running buildout version, pinned as `zc.buildout = >=…` in [versions]. */
   buildoutVersion: string;
+  /**
+   * The warning for options nobody read: 2.13's one line (`Unused options for
+   * S: 'a'.`) or ≥ 3's two (`Section \`S\` contains unused option(s): …`).
+   */
+  unusedOptions: 'terse' | 'explained';
   /** Extra [buildout] defaults of this flavour. */
   extraDefaults: Readonly<Record<string, string>>;
 }
@@ -76,6 +81,7 @@ const slapos: Semantics = {
   stableInstalledOrder: true,
   updatePathsUnion: true,
   buildoutVersion: '3.0.1+slapos010',
+  unusedOptions: 'explained',
   extraDefaults: { 'dry-run': 'false', 'check-signature': 'true' },
 };
 
@@ -99,6 +105,7 @@ const buildout2: Semantics = {
   stableInstalledOrder: false,
   updatePathsUnion: false,
   buildoutVersion: '2.13.2',
+  unusedOptions: 'terse',
   extraDefaults: {},
 };
 
@@ -122,6 +129,7 @@ const upstream: Semantics = {
   stableInstalledOrder: false,
   updatePathsUnion: false,
   buildoutVersion: '3.3',
+  unusedOptions: 'explained',
   extraDefaults: {},
 };
 

@@ -97,7 +97,20 @@ export function pythonError(buildout: Buildout, d: PythonErrorDetail, part: stri
       }
     }
   }
-  const error = buildout.error({ rule: 'python', message: at ? `${at}: ${message}` : message, span });
+  const error = buildout.error({ rule: 'python', message: at ? `${at}: ${message}` : message, span, ...(d.user ? { buildoutMessage: d.message } : {}) });
   if (related.length) error.primary.related = related;
+  // zc.buildout reports any other exception as its internal error, with the traceback
+  if (!d.user && d.kind === 'python' && (frames.length || d.text)) error.primary.traceback = pythonTraceback(frames, d);
   return error;
+}
+
+/** traceback.format_exception's text (the bridge's own frames left out). */
+function pythonTraceback(frames: PythonFrame[], d: PythonErrorDetail): string {
+  const lines = frames.length ? ['Traceback (most recent call last):'] : [];
+  for (const f of frames) {
+    lines.push(`  File "${f.file}", line ${f.line}, in ${f.name}`);
+    if (f.text) lines.push(`    ${f.text.trim()}`);
+  }
+  lines.push((d.text ?? `${d.type}: ${d.message}`).replace(/\n$/, ''));
+  return lines.join('\n');
 }

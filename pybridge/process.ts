@@ -20,7 +20,7 @@ import bridgeSource from './tsbuildout_bridge.py';
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { spawn } = require('node:child_process');
-const { python, args, env, cwd, signal, port } = workerData;
+const { python, args, env, cwd, signal, port, recipeStdout } = workerData;
 const flag = new Int32Array(signal);
 // whatever goes wrong here must wake the main thread, which sleeps until a message comes
 process.on('uncaughtException', (e) => post({ failed: 'bridge worker: ' + String((e && e.stack) || e) }));
@@ -31,8 +31,9 @@ function post(m) {
 }
 let child;
 try {
-  // its own process group, which recipes/lib/process-guard.ts ends with this process
-  child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'], env, cwd, detached: true });
+  // its own process group, which recipes/lib/process-guard.ts ends with this process;
+  // fd 3, when given, is this process's standard output: the bridge makes it the recipes' fd 1
+  child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit', ...(recipeStdout ? [1] : [])], env, cwd, detached: true });
 } catch (e) {
   post({ failed: String((e && e.message) || e) });
 }
@@ -122,6 +123,8 @@ export interface StartOptions {
   python: string;
   cwd: string;
   env?: Record<string, string | undefined>;
+  /** What recipe code prints goes to standard output, in order with buildout's lines (else to standard error). */
+  recipeStdout?: boolean;
 }
 
 export class PythonProcess {
@@ -162,7 +165,7 @@ export class PythonProcess {
     const env = { ...base, PYTHONHASHSEED: '0', PYTHONUNBUFFERED: '1', TSBUILDOUT_BRIDGE_RESTORE: JSON.stringify(added) };
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { python: opts.python, args: ['-c', BOOT, bridgeSource], env, cwd: opts.cwd, signal, port: port2 },
+      workerData: { python: opts.python, args: ['-c', BOOT, bridgeSource], env, cwd: opts.cwd, signal, port: port2, recipeStdout: opts.recipeStdout ?? false },
       transferList: [port2],
       stdout: false,
       stderr: false,

@@ -31,6 +31,8 @@ export class BridgeSession implements PythonBridge {
     readonly logger: Logger,
     /** `--python` / `${buildout:executable}`, when not read from the profile. */
     private readonly python?: string,
+    /** What recipe code prints goes to standard output (PythonProcess StartOptions.recipeStdout). */
+    private readonly recipeStdout = false,
   ) {}
 
   get started(): boolean {
@@ -51,7 +53,7 @@ export class BridgeSession implements PythonBridge {
       const directory = this.buildout.section('buildout').require('directory');
       // zc.buildout runs from the buildout directory
       const cwd = existsSync(directory) ? directory : process.cwd();
-      this.proc = PythonProcess.start({ python, cwd });
+      this.proc = PythonProcess.start({ python, cwd, recipeStdout: this.recipeStdout });
       const eggs = eggDirectories(this.buildout);
       this.proc.call('setup', [cwd, eggs.develop, eggs.eggs, [...eggs.pins], this.logLevel()], () => null);
       const v = this.proc.info.python.join('.');

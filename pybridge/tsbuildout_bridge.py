@@ -42,16 +42,26 @@ _BRIDGE_FILE = globals().get('__file__', '<tsbuildout-bridge>')
 
 class _Transport(object):
     def __init__(self):
-        # the protocol keeps its own descriptors; fd 1 becomes stderr and
-        # fd 0 /dev/null, so user code (and its subprocesses) cannot
-        # corrupt it
+        # the protocol keeps its own descriptors; fd 1 becomes tsbuildout's
+        # standard output when it gave it as fd 3 (what recipes print goes
+        # where zc.buildout's recipes print), else stderr, and fd 0
+        # /dev/null, so user code (and its subprocesses) cannot corrupt it
+        try:  # before the dups below, which may take fd 3
+            os.fstat(3)
+            stdout = True
+        except OSError:
+            stdout = False
         self.inp = os.fdopen(os.dup(0), 'rb', 0)
         self.out = os.fdopen(os.dup(1), 'wb', 0)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
-        os.dup2(2, 1)
-        sys.stdout = sys.stderr
+        if stdout:
+            os.dup2(3, 1)
+            os.close(3)
+        else:
+            os.dup2(2, 1)
+            sys.stdout = sys.stderr
         self.buffer = b''
 
     def send(self, obj):

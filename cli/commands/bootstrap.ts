@@ -12,10 +12,12 @@
 // `exec PYTHON …`), so the first line names Python, the interpreter of
 // `--python` (the entry file passes the one running it), never Node.
 //
-// zc.buildout's bootstrap also empties develop-eggs (its next run develops
-// the eggs again); tsbuildout develops no eggs, so it keeps them.
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+// zc.buildout's bootstrap also empties develop-eggs (it then develops
+// zc.buildout and setuptools there); tsbuildout keeps it: a run removes
+// the egg-links it recorded and develops the list again anyway.
+import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { setupDirectories } from '../../executor/directories.ts';
 import { UserError } from '../../parser/diagnostic.ts';
 import { loadBuildout } from '../../profile/load.ts';
 import { strRepr } from '../../python/index.ts';
@@ -37,17 +39,12 @@ export async function bootstrapCommand(ctx: CommandContext): Promise<number> {
   }
   const { buildout } = await loadBuildout(ctx.load);
   const b = buildout.section('buildout');
-  const text = buildoutScript(python, process.execPath, tsbuildoutScript());
+  // a --semantics given here is the script's too: bin/buildout stands in for that buildout
+  const semantics = ctx.args.semanticsList.length ? ['--semantics', ctx.args.semantics] : [];
+  const text = buildoutScript(python, process.execPath, tsbuildoutScript(), semantics);
   const dest = join(b.require('bin-directory'), 'buildout');
   try {
-    // Buildout._setup_directories
-    for (const name of ['bin', 'parts', 'develop-eggs']) {
-      const d = b.require(`${name}-directory`);
-      if (!existsSync(d)) {
-        log.info(`Creating directory ${strRepr(d)}.`);
-        mkdirSync(d);
-      }
-    }
+    setupDirectories(b, log);
     let old: string | undefined;
     try {
       old = readFileSync(dest, 'utf8');
@@ -73,7 +70,7 @@ function tsbuildoutScript(): string {
 }
 
 /** bin/buildout: a Python script that execs Node.js on tsbuildout with its arguments. */
-export function buildoutScript(python: string, node: string, tsbuildout: string): string {
+export function buildoutScript(python: string, node: string, tsbuildout: string, extra: string[] = []): string {
   const body = `# Written by \`tsbuildout bootstrap\`, as zc.buildout's bootstrap writes
 # bin/buildout: it runs tsbuildout with this script's arguments. slapgrid
 # runs this script with the interpreter named above, and the partitions'
@@ -85,7 +82,7 @@ node = ${strRepr(node)}
 tsbuildout = ${strRepr(tsbuildout)}
 python = ${strRepr(python)}
 try:
-    os.execv(node, [node, tsbuildout, '--python', python] + sys.argv[1:])
+    os.execv(node, [node, tsbuildout, '--python', python${extra.map((a) => ', ' + strRepr(a)).join('')}] + sys.argv[1:])
 except OSError as e:
     sys.stderr.write('Error: cannot run %s %s: %s\\n' % (node, tsbuildout, e))
     sys.exit(1)

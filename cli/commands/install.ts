@@ -37,6 +37,7 @@ export async function installCommand(ctx: CommandContext): Promise<number> {
     installArgs: parts,
     dryRun: flags.has('--dry-run'),
     stubSoftware: flags.has('--stub-software'),
+    recipeStdout: !ctx.args.json,
     logger,
   });
   return 0;

@@ -1,7 +1,7 @@
 // File helpers with the semantics of slapos.cookbook's librecipe: a file
 // that already holds the content only gets its mode fixed, otherwise it is
 // replaced (atomically here: a reader never sees half a file).
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { callValue, intType, PyException } from '../../python/index.ts';
@@ -156,4 +156,14 @@ export function hashFiles(paths: readonly string[]): string {
 
 export function md5Hex(data: Buffer | string): string {
   return createHash('md5').update(data).digest('hex');
+}
+
+/** os.path.lexists: the path exists, a broken symbolic link included. */
+export function lexists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
 }

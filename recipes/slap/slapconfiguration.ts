@@ -23,11 +23,12 @@
 //
 // switch-softwaretype.noop (the [slap-configuration] of switch-softwaretype's
 // sub-buildout) sets the options its parent computed, without the master.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { jsonLoads, PyDict, PyList, PySet, PyTuple, repr, type PyValue } from '../../python/index.ts';
 import { RecipeError, type PartOptions, type RecipeContext, type RecipeModule } from '../api.ts';
+import { lexists } from '../lib/files.ts';
 import type { OptionSpec } from '../schema.ts';
 import { masterCall, type SlapTarget, targetFrom, unwrap } from './connection.ts';
 import { formatErrors, SchemaStore, Validator } from './jsonschema.ts';
@@ -126,15 +127,6 @@ function fetchParameters(ctx: RecipeContext, variant: Variant): PyValue {
     if (data instanceof PyDict) for (const [k, v] of flattenDict(data)) if (!options.has(k)) options.set(k, v);
   }
   return expand(ctx, variant, params, target);
-}
-
-function lexists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function expand(ctx: RecipeContext, variant: Variant, params: PyDict, target: SlapTarget): PyValue {

@@ -42,7 +42,7 @@ test('bootstrap: the directories and bin/buildout, a Python script naming --pyth
     assert.equal(r.status, 0, r.stderr);
     assert.equal(
       r.stdout,
-      ['bin', 'parts', 'develop-eggs'].map((d) => `Creating directory '${join(dir, d)}'.\n`).join('') + `Generated script '${join(dir, 'bin', 'buildout')}'.\n`,
+      ['eggs', 'bin', 'parts', 'develop-eggs'].map((d) => `Creating directory '${join(dir, d)}'.\n`).join('') + `Generated script '${join(dir, 'bin', 'buildout')}'.\n`,
     );
     const script = join(dir, 'bin', 'buildout');
     assert.equal(statSync(script).mode & 0o7777, 0o755);
@@ -58,7 +58,7 @@ test('bootstrap: the directories and bin/buildout, a Python script naming --pyth
 test("bin/buildout takes every argument slapgrid passes and runs tsbuildout with bin/buildout's interpreter", async () => {
   await withTree({ 'buildout.cfg': '[buildout]\nparts = out\n[out]\nrecipe = slapos.recipe.template\ninline = ${buildout:executable} ${networkcache:upload-cache-url}\noutput = ${buildout:directory}/out\n' }, async (dir) => {
     assert.equal(tsbuildout(dir, ['--python', '/usr/bin/python3', 'buildout:extends-cache=' + join(dir, 'cache'), `buildout:directory=${dir}`, '-N', '-c', 'buildout.cfg', 'bootstrap']).status, 0);
-    mkdirSync(join(dir, 'cache'));
+    assert.ok(existsSync(join(dir, 'cache')), 'bootstrap creates the extends-cache, as zc.buildout does');
     const r = launch(dir, join(dir, 'bin', 'buildout'), ['-D', `buildout:extends-cache=${join(dir, 'cache')}`, `buildout:directory=${dir}`, 'networkcache:upload-cache-url=http://cache', '-N', '-c', join(dir, 'buildout.cfg')]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /Installing out\./);
@@ -165,5 +165,15 @@ test('TSBUILDOUT_STUB_SOFTWARE leaves any other buildout alone (a partition, who
     const r = tsbuildout(join(dir, 'partition'), ['--python', '/usr/bin/python3', '-U'], { TSBUILDOUT_STUB_SOFTWARE: '1' });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /slapos\.recipe\.cmmi builds software/);
+  });
+});
+
+test('bootstrap --semantics: bin/buildout runs tsbuildout in those semantics', async () => {
+  await withTree({ 'buildout.cfg': '[buildout]\nparts =\nfoo = bar\n' }, async (dir) => {
+    assert.equal(tsbuildout(dir, ['--python', '/usr/bin/python3', '--semantics', 'buildout2', 'bootstrap']).status, 0);
+    const r = spawnSync(join(dir, 'bin', 'buildout'), [], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    // 2.13's wording of the unused-option warning, not the fork's
+    assert.match(r.stdout + r.stderr, /Unused options for buildout: 'foo'\./);
   });
 });

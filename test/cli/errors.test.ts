@@ -58,3 +58,30 @@ test('--json prints the error as data too', async () => {
     assert.match(err.error.message, /Section not found: nosuch/);
   });
 });
+
+test("buildout2 semantics: zc.buildout 2.13's While: block and Error: line, then tsbuildout's marked lines", async () => {
+  await withTree({ 'buildout.cfg': '[buildout]\nparts = p\n[p]\nrecipe = r\nx = ${nosuch:opt}\n' }, async (dir) => {
+    const r = run(dir, ['--semantics', 'buildout2', 'install']);
+    assert.equal(r.status, 1);
+    assert.equal(
+      r.stderr,
+      "While:\n  Installing.\n  Getting section p.\n  Initializing section p.\n  Getting option p:x.\nError: The referenced section, 'nosuch', was not defined.\n  | at buildout.cfg:5:5\n",
+    );
+  });
+});
+
+test("buildout2 semantics: an exception in a recipe is zc.buildout's internal error with its traceback", async () => {
+  const files = {
+    'r/setup.py': "from setuptools import setup\nsetup(name='r', py_modules=['r'], entry_points={'zc.buildout': ['default = r:R']})\n",
+    'r/r.py': 'class R:\n    def __init__(self, buildout, name, options):\n        pass\n    def install(self):\n        return 1 / 0\n',
+    'buildout.cfg': '[buildout]\ndevelop = r\nparts = p\n[p]\nrecipe = r\n',
+  };
+  await withTree(files, async (dir) => {
+    const r = spawnSync(process.execPath, [cli, '-U', '--python', '/usr/bin/python3', '--semantics', 'buildout2', 'install'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      /^While:\n  Installing p\.\n\nAn internal error occurred due to a bug in either zc\.buildout or in a\nrecipe being used:\nTraceback \(most recent call last\):\n  File ".*r\.py", line 5, in install\n    return 1 \/ 0\nZeroDivisionError: division by zero\n/m,
+    );
+  });
+});

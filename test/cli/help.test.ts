@@ -10,7 +10,7 @@ import { commandHelp, HELP } from '../../cli/help.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
 
 const cli = join(repositoryRoot(), 'bin', 'tsbuildout.js');
-const COMMANDS = ['install', 'bootstrap', 'annotate', 'query', 'resolve', 'render-template', 'lint', 'lsp', 'plan', 'graph', 'why', 'explain', 'diff', 'master', 'request', 'show', 'node'];
+const COMMANDS = ['install', 'bootstrap', 'init', 'setup', 'annotate', 'query', 'resolve', 'render-template', 'lint', 'lsp', 'plan', 'graph', 'why', 'explain', 'diff', 'master', 'request', 'show', 'node'];
 
 test("tsbuildout COMMAND --help: the command's usage, options and exit status", () => {
   for (const command of COMMANDS) {

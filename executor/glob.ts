@@ -1,0 +1,66 @@
+// Python's glob.glob for absolute patterns (what zc.buildout expands the
+// develop option with): `*`, `?` and `[…]` per path component, names
+// starting with a dot only matched by a pattern starting with one; a
+// pattern without magic names itself when it exists. Results unsorted, as
+// Python's (callers sort).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { lexists } from '../recipes/lib/files.ts';
+
+export function hasMagic(p: string): boolean {
+  return /[*?[]/.test(p);
+}
+
+export function pyGlob(pattern: string): string[] {
+  if (!hasMagic(pattern)) return lexists(pattern) ? [pattern] : [];
+  const parts = pattern.split('/');
+  let found = [parts[0] === '' ? '/' : parts[0]!];
+  for (const part of parts.slice(1)) {
+    if (part === '') continue;
+    const next: string[] = [];
+    for (const dir of found) {
+      if (!hasMagic(part)) {
+        const p = join(dir, part);
+        if (lexists(p)) next.push(p);
+        continue;
+      }
+      let names: string[];
+      try {
+        if (!statSync(dir).isDirectory()) continue;
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      const re = fnmatchRegExp(part);
+      const hidden = part.startsWith('.');
+      for (const n of names) if ((hidden || !n.startsWith('.')) && re.test(n)) next.push(join(dir, n));
+    }
+    found = next;
+  }
+  return found;
+}
+
+/** fnmatch.translate */
+export function fnmatchRegExp(pat: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pat.length; i++) {
+    const c = pat[i]!;
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      let j = i + 1;
+      if (pat[j] === '!' || pat[j] === '^') j++;
+      if (pat[j] === ']') j++;
+      while (j < pat.length && pat[j] !== ']') j++;
+      if (j >= pat.length) re += '\\[';
+      else {
+        let body = pat.slice(i + 1, j).replace(/\\/g, '\\\\');
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        else if (body.startsWith('^')) body = '\\' + body;
+        re += `[${body}]`;
+        i = j;
+      }
+    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^(?:${re})$`, 's');
+}
