@@ -25,6 +25,8 @@ export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   installArgs?: string[];
   dryRun?: boolean;
   stubSoftware?: boolean;
+  /** Under stubSoftware: the tree of stand-in files a stand-in copies in for its location (`--stub-bin`). */
+  stubTree?: string;
   logger: Logger;
   registry?: RecipeRegistry;
   /** Seconds to wait for another run's lock (default: wait). */
@@ -54,7 +56,7 @@ export async function runBuildout(opts: RunOptions): Promise<RunReport> {
   };
   let runtime: RecipeRuntime | undefined;
   try {
-    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false }, opts.logger, sub)) });
+    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false, ...(opts.stubTree ? { stubTree: opts.stubTree } : {}) }, opts.logger, sub)) });
     const b = buildout.section('buildout');
     const directory = b.require('directory');
     const log = opts.logger;

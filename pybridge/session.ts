@@ -94,12 +94,12 @@ export class BridgeSession implements PythonBridge {
     return { handle: this.call(part, 'init', 'build.init', [part, read]) as number, part };
   }
 
-  install(h: PythonRecipeHandle, option = 'install'): string[] | null {
-    return this.call(h.part, option, 'install', [h.handle]) as string[] | null;
+  install(h: PythonRecipeHandle, option = 'install', noCommands = false): string[] | null {
+    return this.call(h.part, option, 'install', noCommands ? [h.handle, true] : [h.handle]) as string[] | null;
   }
 
-  update(h: PythonRecipeHandle, option = 'update'): string[] | null {
-    return this.call(h.part, option, 'update', [h.handle]) as string[] | null;
+  update(h: PythonRecipeHandle, option = 'update', noCommands = false): string[] | null {
+    return this.call(h.part, option, 'update', noCommands ? [h.handle, true] : [h.handle]) as string[] | null;
   }
 
   /** A Python module, held by the bridge (a jinja2 context's `import` of a module tsbuildout does not provide). */

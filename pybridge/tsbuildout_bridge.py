@@ -1110,11 +1110,33 @@ def h_egg_uninstall(part, paths, entry_value, saved):
     return None
 
 
-def h_install(handle):
+class _NoCommands(object):
+    """--stub-software tries slapos.recipe.build code that may only write
+    files: starting a process (it would build software with what was not
+    built, or for real) fails instead, so the part is stood in."""
+
+    def __enter__(self):
+        def refuse(command):
+            raise _user_error_class()('--stub-software: the code runs a command, %r, which is not run' % (command,))
+        self._saved = subprocess.Popen.__init__, os.system
+        subprocess.Popen.__init__ = lambda self, args, *a, **k: refuse(args)
+        os.system = refuse
+
+    def __exit__(self, *exc):
+        subprocess.Popen.__init__, os.system = self._saved
+
+
+def h_install(handle, no_commands=False):
+    if no_commands:
+        with _NoCommands():
+            return _call_recipe(handle, 'install')
     return _call_recipe(handle, 'install')
 
 
-def h_update(handle):
+def h_update(handle, no_commands=False):
+    if no_commands:
+        with _NoCommands():
+            return _call_recipe(handle, 'update')
     return _call_recipe(handle, 'update')
 
 

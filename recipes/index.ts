@@ -12,6 +12,7 @@ import { symbolicLink } from './cookbook/symlink.ts';
 import { userinfo } from './cookbook/userinfo.ts';
 import { wrapper } from './cookbook/wrapper.ts';
 import { mkdirectory } from './mkdirectory.ts';
+import { cnsSymlink } from './cns-symlink.ts';
 import { ploneCommand } from './plone-command.ts';
 import { templateJinja2 } from './jinja2/index.ts';
 import { RecipeRegistry } from './registry.ts';
@@ -60,6 +61,8 @@ export const RECIPES: readonly RecipeModule[] = [
   slaposTemplate,
   templateJinja2,
   collectiveTemplate,
+  // other eggs
+  cnsSymlink,
   // commands and downloads
   ploneCommand,
   download,

@@ -1,7 +1,6 @@
 // Schemas of recipes tsbuildout does not implement (a run refuses them) but
 // profiles use: the linter checks their sections all the same. Some are
 // other entries of an implemented recipe and share its schema.
-import { mkdirectory } from './mkdirectory.ts';
 import { undocumented as o, type NamedSchema, type RecipeSchema } from './schema.ts';
 import { slapconfigurationJsonschema } from './slap/slapconfiguration.ts';
 import { eggScripts } from './egg.ts';
@@ -12,7 +11,6 @@ const cookbook = (...entries: string[]) => entries.map((e) => `slapos.cookbook:$
 const schemaOf = (m: { schema?: RecipeSchema }): RecipeSchema => m.schema!;
 
 export const KNOWN_SCHEMAS: readonly NamedSchema[] = [
-  { names: ['slapos.recipe.build:mkdirectory'], schema: schemaOf(mkdirectory) },
   { names: cookbook('slapconfiguration.jsonschema.localdb', 'slapconfiguration.instancenode.deferred'), schema: schemaOf(slapconfigurationJsonschema) },
   { names: ['zc.recipe.egg:script'], schema: schemaOf(eggScripts) },
   { names: cookbook('check_parameter'), schema: { options: o('path', 'value', 'expected-type', 'expected-value', 'expected-not-value'), generated: [] } },
@@ -43,5 +41,4 @@ export const KNOWN_SCHEMAS: readonly NamedSchema[] = [
       generated: ['url'],
     },
   },
-  { names: ['cns.recipe.symlink'], schema: { options: o('symlink', 'symlink_target', 'symlink_base', 'autocreate'), generated: [] } },
 ];

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strRepr } from '../../python/index.ts';
-import { RecipeError } from '../api.ts';
+import { RecipeError, type RecipeContext } from '../api.ts';
 import { md5Hex } from './files.ts';
 
 export interface FetchSettings {
@@ -19,6 +19,36 @@ export interface FetchSettings {
   /** The part, for messages. */
   part: string;
 }
+
+/**
+ * Where a recipe downloads from, as its context says: relative to the
+ * buildout directory, offline when the run is.
+ */
+export function fetchSettings(ctx: Pick<RecipeContext, 'name' | 'buildout'>): FetchSettings {
+  return { directory: ctx.buildout.directory, offline: ctx.buildout.offline, part: ctx.name };
+}
+
+/**
+ * A download of a software release under --stub-software: a file that
+ * cannot be had — a remote one offline or without network, a local one
+ * absent (a partial checkout) — is not a failure, since the run stands in
+ * for what it does not have, but an empty stand-in, with a warning;
+ * undefined then. A checksum mismatch stays an error.
+ */
+export function fetchOrStandIn(location: string, ctx: Pick<RecipeContext, 'name' | 'buildout' | 'logger'>, md5sum?: string): Buffer | undefined {
+  const settings = fetchSettings(ctx);
+  if (!ctx.buildout.stubSoftware) return fetchBytes(location, settings, md5sum);
+  try {
+    return fetchBytes(location, settings, md5sum);
+  } catch (e) {
+    if (!(e instanceof DownloadError)) throw e;
+    ctx.logger.warning(`${e.message.startsWith("[") ? "" : `[${ctx.name}] `}${e.message}: an empty stand-in instead (--stub-software)`);
+    return undefined;
+  }
+}
+
+/** A file that could not be had: remote and not fetched (offline, the network, the server), or local and absent. */
+export class DownloadError extends RecipeError {}
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 
@@ -51,16 +81,17 @@ export function fetchBytes(location: string, settings: FetchSettings, md5sum?: s
     try {
       data = readFileSync(path);
     } catch (e) {
-      throw new RecipeError(`[${settings.part}] cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new (code === 'ENOENT' ? DownloadError : RecipeError)(`[${settings.part}] cannot read ${path}: ${code ?? (e as Error).message}`);
     }
   } else if (!/^https?:/i.test(location)) {
     throw new RecipeError(`[${settings.part}] unsupported URL scheme: ${location}`);
   } else if (settings.offline) {
-    throw new RecipeError(`Couldn't download ${strRepr(location)} in offline mode.`);
+    throw new DownloadError(`Couldn't download ${strRepr(location)} in offline mode.`);
   } else {
     const r = spawnSync(process.execPath, ['-e', FETCH, location], { maxBuffer: 1 << 30, timeout: 600_000 });
     if (r.status !== 0) {
-      throw new RecipeError(`Error downloading ${strRepr(location)}: ${r.stderr?.toString() || r.error?.message || `exit status ${r.status}`}`);
+      throw new DownloadError(`Error downloading ${strRepr(location)}: ${r.stderr?.toString() || r.error?.message || `exit status ${r.status}`}`);
     }
     data = r.stdout;
   }

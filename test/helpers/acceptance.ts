@@ -6,7 +6,7 @@
 // Shared by test/slapos/acceptance.test.ts (the local master) and
 // test/slapos/real-proxy.test.ts (the real proxy, over HTTP and HTTPS).
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { corpusRoot, repositoryRoot } from './paths.ts';
 import { stubServer } from './node.ts';
 
@@ -78,4 +78,18 @@ export function checkConnection(title: string, c: Record<string, string>): void 
     default:
       throw new Error(`no acceptance instance ${title}`);
   }
+}
+
+/**
+ * What the corpus-node script gives a release of `tree` (its stub map, its
+ * assignments, the parameters the acceptance suite requests it with), when
+ * the acceptance suite knows it.
+ */
+export function releaseStubs(tree: string, release: string): { files?: Record<string, string>; assignments?: string[]; parameters?: string } | undefined {
+  const m = /^software\/([^/]+)\/software\.cfg$/.exec(relative(tree, release));
+  if (!m) return undefined;
+  const name = m[1]!;
+  const instance = INSTANCES.find(([, s]) => s === name);
+  if (!STUBS[name] && !ASSIGNMENTS[name] && !instance) return undefined;
+  return { ...(STUBS[name] ? { files: STUBS[name] } : {}), ...(ASSIGNMENTS[name] ? { assignments: ASSIGNMENTS[name] } : {}), ...(instance?.[2] ? { parameters: instance[2] } : {}) };
 }

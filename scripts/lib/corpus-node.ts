@@ -1,0 +1,179 @@
+// Every software release of a SlapOS tree deployed on a fresh temporary
+// node, as a new user would (issue 14): `node software --stub-software`,
+// `request` of its default software type with its default parameters,
+// `node instance`, `node stop`. Each release gets a level:
+//   L0  the software release did not install
+//   L1  software installed
+//   L2  every partition's buildout ran to the end (`node instance` exits 0,
+//       or 2 when only promises fail)
+//   L3  its services running and its promises green
+// and the first wall: the first `Error:` line (with its location) of the
+// step that stopped it. Used by scripts/corpus-node.ts and bench/.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+export interface ReleaseStubs {
+  /** Files of --stub-bin, relative to the software directory: {path: text}. */
+  files?: Record<string, string>;
+  /** Assignments of `node software`. */
+  assignments?: string[];
+  /** Parameters of the request (JSON). */
+  parameters?: string;
+  /** The software type requested (default: the release's default). */
+  type?: string;
+}
+
+export interface ReleaseResult {
+  release: string;
+  level: 0 | 1 | 2 | 3;
+  /** The first wall: `step: message`. */
+  wall?: string;
+  seconds: number;
+  /** A stack trace was printed (an internal error). */
+  internal?: boolean;
+  partitions?: number;
+}
+
+/** Every `software/*\/software*.cfg` of a SlapOS tree, sorted. */
+export function corpusReleases(tree: string): string[] {
+  const dir = join(tree, 'software');
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const sub = join(dir, name);
+    if (!statSync(sub).isDirectory()) continue;
+    for (const f of readdirSync(sub).sort()) if (/^software.*\.cfg$/.test(f)) out.push(join(sub, f));
+  }
+  return out;
+}
+
+/**
+ * The software type requested by default: `default` when the release's
+ * software.cfg.json lists it (or lists none), else its first type by
+ * index, as the SlapOS panel offers it.
+ */
+export function defaultSoftwareType(release: string): string {
+  try {
+    const j = JSON.parse(readFileSync(release + '.json', 'utf8')) as { 'software-type'?: Record<string, { index?: number; shared?: boolean }> };
+    const types = Object.entries(j['software-type'] ?? {}).filter(([, t]) => !t.shared);
+    if (!types.length || types.some(([k]) => k === 'default')) return 'default';
+    types.sort((a, b) => (a[1].index ?? 1e9) - (b[1].index ?? 1e9));
+    return types[0]![0];
+  } catch {
+    return 'default';
+  }
+}
+
+interface Ran {
+  code: number;
+  out: string;
+  timedOut: boolean;
+}
+
+function run(cli: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, out, timedOut });
+    });
+  });
+}
+
+/** The first `Error:` line of a run's output, with the line after it when it locates it; else its last line. */
+export function firstWall(out: string): string {
+  const lines = out.split('\n');
+  const i = lines.findIndex((l) => /^\s*Error:|\bError: /.test(l));
+  if (i >= 0) return lines[i]!.trim().replace(/^.*?Error: /, '');
+  const failed = lines.find((l) => /: failed|promise .* failed|FAILED/i.test(l));
+  if (failed) return failed.trim();
+  return lines.filter((l) => l.trim()).slice(-1)[0]?.trim() ?? '';
+}
+
+const STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+export interface CorpusNodeOptions {
+  /** bin/tsbuildout.js */
+  cli: string;
+  tree: string;
+  stubs?: (release: string) => ReleaseStubs | undefined;
+  /** Where stub trees are written: a function returning the directory. */
+  writeStubs?: (dir: string, files: Record<string, string>) => string;
+  timeoutMs?: number;
+  keep?: boolean;
+}
+
+/** One release on a fresh node. */
+export async function deployRelease(release: string, o: CorpusNodeOptions): Promise<ReleaseResult> {
+  const t0 = performance.now();
+  const root = mkdtempSync(join(tmpdir(), 'tsbuildout-corpus-node-'));
+  const node = join(root, 'node');
+  const name = relative(o.tree, release);
+  const stubs = o.stubs?.(release);
+  const timeout = o.timeoutMs ?? 300_000;
+  let internal = false;
+  const step = async (args: string[]): Promise<Ran> => {
+    const r = await run(o.cli, [...args, '--root', node], timeout);
+    if (STACK.test(r.out)) internal = true;
+    return r;
+  };
+  const done = (level: ReleaseResult['level'], wall?: string): ReleaseResult => ({ release: name, level, ...(wall ? { wall } : {}), seconds: (performance.now() - t0) / 1000, ...(internal ? { internal } : {}) });
+  try {
+    const stubArgs = stubs?.files && o.writeStubs ? ['--stub-bin', o.writeStubs(join(root, 'stubs'), stubs.files)] : [];
+    const sw = await step(['node', 'software', release, '--stub-software', ...stubArgs, ...(stubs?.assignments ?? [])]);
+    if (sw.code !== 0) return done(0, `software: ${sw.timedOut ? 'timed out' : firstWall(sw.out)}`);
+    const type = stubs?.type ?? defaultSoftwareType(release);
+    const rq = await step(['request', 'corpus', release, '--type', type, ...(stubs?.parameters ? ['--parameters', stubs.parameters] : [])]);
+    if (rq.code !== 0) return done(1, `request: ${firstWall(rq.out)}`);
+    const inst = await step(['node', 'instance']);
+    if (inst.timedOut) return done(1, 'instance: timed out');
+    if (inst.code !== 0 && inst.code !== 2) return done(1, `instance: ${firstWall(inst.out)}`);
+    const st = await step(['--json', 'node', 'status']);
+    let level: ReleaseResult['level'] = 2;
+    let wall = inst.code === 2 ? `promises: ${firstWall(inst.out)}` : undefined;
+    let partitions = 0;
+    try {
+      const states = JSON.parse(st.out) as { title: string; services: { name: string; state: string }[]; promises: Record<string, { failed: boolean; message: string }> }[];
+      partitions = states.length;
+      const down = states.flatMap((s) => s.services.filter((x) => x.state !== 'RUNNING').map((x) => `${x.name} ${x.state}`));
+      const failed = states.flatMap((s) => Object.entries(s.promises).filter(([, p]) => p.failed).map(([k, p]) => `${k}: ${p.message.split('\n')[0]}`));
+      if (!down.length && !failed.length && inst.code === 0) level = 3;
+      else wall ??= down.length ? `services: ${down.slice(0, 3).join(', ')}` : `promises: ${failed[0]}`;
+    } catch {
+      wall ??= `status: ${firstWall(st.out)}`;
+    }
+    return { ...done(level, wall), partitions };
+  } finally {
+    await run(o.cli, ['node', 'stop', '--root', node], 60_000);
+    if (!o.keep) rmSync(root, { recursive: true, force: true });
+    else if (existsSync(root)) process.stderr.write(`kept ${root}\n`);
+  }
+}
+
+/** Every release, `jobs` at a time, `each` hearing each result as it comes. */
+export async function deployCorpus(releases: string[], o: CorpusNodeOptions & { jobs?: number; each?: (r: ReleaseResult) => void }): Promise<ReleaseResult[]> {
+  const results: ReleaseResult[] = new Array(releases.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < releases.length) {
+      const i = next++;
+      results[i] = await deployRelease(releases[i]!, o);
+      o.each?.(results[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, o.jobs ?? 2) }, worker));
+  return results;
+}
