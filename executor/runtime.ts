@@ -87,7 +87,7 @@ export class RecipeRuntime implements RecipeHost {
 
   /** The run's Python bridge, started on first use; `close()` ends it. */
   python(): BridgeSession {
-    this.bridge ??= new BridgeSession(this.buildout, this.logger);
+    this.bridge ??= new BridgeSession(this.buildout, this.logger, undefined, this.policy.stubSoftware);
     return this.bridge;
   }
 

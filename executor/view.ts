@@ -50,6 +50,9 @@ export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBan
       options.set(key, storedValue(value));
       options.volatile.add(key);
     },
+    computeMissing: (f) => {
+      options.computeMissing = f;
+    },
   };
   return view;
 }

@@ -29,6 +29,8 @@ export class BridgeSession implements PythonBridge {
     readonly logger: Logger,
     /** `--python` / `${buildout:executable}`, when not read from the profile. */
     private readonly python?: string,
+    /** A software release under --stub-software: zc.buildout.easy_install leaves out eggs it does not find. */
+    private readonly stubSoftware = false,
   ) {}
 
   get started(): boolean {
@@ -52,6 +54,7 @@ export class BridgeSession implements PythonBridge {
       this.proc = PythonProcess.start({ python, cwd });
       const eggs = eggDirectories(this.buildout);
       this.proc.call('setup', [cwd, eggs.develop, eggs.eggs, [...eggs.pins], this.logLevel()], () => null);
+      if (this.stubSoftware) this.proc.call('stub-software', [true], () => null);
       const v = this.proc.info.python.join('.');
       this.logger.debug(`Python bridge: started ${this.proc.info.executable} (Python ${v}) in ${this.proc.startMs.toFixed(0)} ms`);
     }

@@ -22,6 +22,11 @@ export interface PartOptions {
   set(key: string, value: PyValue): void;
   /** Set a value that is neither saved in .installed.cfg nor compared between runs (a password). */
   setVolatile(key: string, value: PyValue): void;
+  /**
+   * Options computed when first read while the section does not have them,
+   * as a dict's `__missing__` (volatile values; undefined: missing).
+   */
+  computeMissing(f: (key: string) => string | undefined): void;
 }
 
 /** The run, as a recipe sees it. */

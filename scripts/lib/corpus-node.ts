@@ -10,7 +10,7 @@
 // and the first wall: the first `Error:` line (with its location) of the
 // step that stopped it. Used by scripts/corpus-node.ts and bench/.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -114,6 +114,21 @@ export interface CorpusNodeOptions {
   writeStubs?: (dir: string, files: Record<string, string>) => string;
   timeoutMs?: number;
   keep?: boolean;
+  /**
+   * The Python the node runs (the bridge, promises): first as `python3` on
+   * the PATH of every command, as on a Debian node (default /usr/bin/python3
+   * when there is one).
+   */
+  python?: string;
+}
+
+/** A PATH whose `python3` is `python` (a directory with the link, under `root`). */
+function pathWithPython(root: string, python: string | undefined): NodeJS.ProcessEnv {
+  if (!python) return {};
+  const bin = join(root, 'python-bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(python, join(bin, 'python3'));
+  return { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` };
 }
 
 /** One release on a fresh node. */
@@ -125,8 +140,9 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
   const stubs = o.stubs?.(release);
   const timeout = o.timeoutMs ?? 300_000;
   let internal = false;
+  const env = pathWithPython(root, o.python ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : undefined));
   const step = async (args: string[]): Promise<Ran> => {
-    const r = await run(o.cli, [...args, '--root', node], timeout);
+    const r = await run(o.cli, [...args, '--root', node], timeout, env);
     if (STACK.test(r.out)) internal = true;
     return r;
   };
@@ -157,7 +173,7 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     }
     return { ...done(level, wall), partitions };
   } finally {
-    await run(o.cli, ['node', 'stop', '--root', node], 60_000);
+    await run(o.cli, ['node', 'stop', '--root', node], 60_000, env);
     if (!o.keep) rmSync(root, { recursive: true, force: true });
     else if (existsSync(root)) process.stderr.write(`kept ${root}\n`);
   }

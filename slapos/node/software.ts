@@ -100,7 +100,8 @@ export async function installSoftware(paths: NodePaths, url: string, o: Software
   mkdirSync(dir, { recursive: true });
   rmSync(join(dir, COMPLETED), { force: true });
   const config = join(dir, 'buildout.cfg');
-  writeFileSync(config, `[buildout]\nextends = ${url}\n`);
+  // as slapgrid writes it (SlapObject.py Software._create_buildout_profile, configparser's format): profiles read both lists
+  writeFileSync(config, `[buildout]\nextends = ${url}\nshared-part-list = \nbuild-time-part-list = \n\n`);
   const parts = await runSoftwareRelease(
     { config, cwd: dir, userDefaults: false, assignments: o.assignments ?? [], executable: o.executable, logger: o.logger },
     dir,

@@ -40,6 +40,18 @@ export const STUBS: Record<string, Record<string, string>> = {
   },
 };
 
+/**
+ * Stand-ins for the executables of components many releases share (stack/
+ * monitor's apache, openssl), which their instances run while buildout
+ * runs: laid out where the components are built (`parts/<component>/…`).
+ */
+export const COMPONENT_STUBS: Record<string, string> = {
+  // htpasswd [-cbi…] FILE USER [PASSWORD]: one line USER:PASSWORD (-i: the password on standard input)
+  'parts/apache/bin/htpasswd':
+    '#!/bin/sh\n# stands in for apache\'s htpasswd\nflags=; case "$1" in -*) flags=$1; shift;; esac\nfile=$1 user=$2\ncase "$flags" in *b*) pw=$3;; *) read -r pw;; esac\ncase "$flags" in *c*) : > "$file";; esac\necho "$user:$pw" >> "$file"\n',
+  'parts/openssl/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
+};
+
 /** Assignments of `node software` for a release. */
 export const ASSIGNMENTS: Record<string, string[]> = {
   // the corpus leaves stack/caucase/caucase.jinja2.library out: a stand-in written for the tests
@@ -81,15 +93,13 @@ export function checkConnection(title: string, c: Record<string, string>): void 
 }
 
 /**
- * What the corpus-node script gives a release of `tree` (its stub map, its
- * assignments, the parameters the acceptance suite requests it with), when
- * the acceptance suite knows it.
+ * What the corpus-node script gives a release of `tree`: the component
+ * stand-ins, and when the acceptance suite knows the release its stub map,
+ * assignments and the parameters it requests it with.
  */
 export function releaseStubs(tree: string, release: string): { files?: Record<string, string>; assignments?: string[]; parameters?: string } | undefined {
   const m = /^software\/([^/]+)\/software\.cfg$/.exec(relative(tree, release));
-  if (!m) return undefined;
-  const name = m[1]!;
+  const name = m?.[1];
   const instance = INSTANCES.find(([, s]) => s === name);
-  if (!STUBS[name] && !ASSIGNMENTS[name] && !instance) return undefined;
-  return { ...(STUBS[name] ? { files: STUBS[name] } : {}), ...(ASSIGNMENTS[name] ? { assignments: ASSIGNMENTS[name] } : {}), ...(instance?.[2] ? { parameters: instance[2] } : {}) };
+  return { files: { ...COMPONENT_STUBS, ...(name ? STUBS[name] : {}) }, ...(name && ASSIGNMENTS[name] ? { assignments: ASSIGNMENTS[name] } : {}), ...(instance?.[2] ? { parameters: instance[2] } : {}) };
 }
