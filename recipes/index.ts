@@ -10,6 +10,14 @@ import { promisePlugin } from './cookbook/promise-plugin.ts';
 import { publish, publishSerialised } from './cookbook/publish.ts';
 import { symbolicLink } from './cookbook/symlink.ts';
 import { userinfo } from './cookbook/userinfo.ts';
+import { checkParameter } from './cookbook/check-parameter.ts';
+import { dropbearAddAuthorizedKey } from './cookbook/dropbear.ts';
+import { publishurl } from './cookbook/publishurl.ts';
+import { generateMac, randomInteger, randomTime } from './cookbook/random.ts';
+import { readline } from './cookbook/readline.ts';
+import { simplehttpserver } from './cookbook/simplehttpserver.ts';
+import { urlparseRecipe } from './cookbook/urlparse.ts';
+import { shellOutput } from './shelloutput.ts';
 import { wrapper } from './cookbook/wrapper.ts';
 import { mkdirectory } from './mkdirectory.ts';
 import { cnsSymlink } from './cns-symlink.ts';
@@ -42,6 +50,14 @@ export const RECIPES: readonly RecipeModule[] = [
   promisePlugin,
   publish,
   publishSerialised,
+  checkParameter,
+  dropbearAddAuthorizedKey,
+  randomInteger,
+  randomTime,
+  generateMac,
+  readline,
+  simplehttpserver,
+  urlparseRecipe,
   // slapos.cookbook, talking to the master
   slapconfiguration,
   slapconfigurationSerialised,
@@ -53,6 +69,7 @@ export const RECIPES: readonly RecipeModule[] = [
   requestSerialised,
   requestOptionalSerialised,
   switchSoftwaretype,
+  publishurl,
   certificateAuthority,
   certificateAuthorityRequest,
   simplelogger,
@@ -63,6 +80,7 @@ export const RECIPES: readonly RecipeModule[] = [
   collectiveTemplate,
   // other eggs
   cnsSymlink,
+  shellOutput,
   // commands and downloads
   ploneCommand,
   download,

@@ -13,21 +13,6 @@ const schemaOf = (m: { schema?: RecipeSchema }): RecipeSchema => m.schema!;
 export const KNOWN_SCHEMAS: readonly NamedSchema[] = [
   { names: cookbook('slapconfiguration.jsonschema.localdb', 'slapconfiguration.instancenode.deferred'), schema: schemaOf(slapconfigurationJsonschema) },
   { names: ['zc.recipe.egg:script'], schema: schemaOf(eggScripts) },
-  { names: cookbook('check_parameter'), schema: { options: o('path', 'value', 'expected-type', 'expected-value', 'expected-not-value'), generated: [] } },
-  {
-    names: cookbook('urlparse'),
-    schema: { options: o('url'), generated: ['scheme', 'username', 'password', 'host', 'port', 'path', 'params', 'query', 'fragment'] },
-  },
-  { names: cookbook('random.time'), schema: { options: {}, generated: ['time'] } },
-  { names: cookbook('random.integer'), schema: { options: o('minimum', 'maximum'), generated: ['value'] } },
-  { names: cookbook('generate.mac'), schema: { options: o('storage-path', 'mac-address'), generated: ['mac-address'] } },
-  {
-    names: cookbook('simplehttpserver'),
-    schema: {
-      options: o('host', 'port', 'socketpath', 'abstract', 'base-path', 'log-file', 'wrapper', 'cert-file', 'key-file', 'allow-write'),
-      generated: ['address'],
-    },
-  },
   {
     names: cookbook('zero-knowledge.read'),
     schema: { options: o('filename', 'file-path'), anyOptions: true, generatesUnknown: 'zero-knowledge.read copies the keys of an INI file into its section' },

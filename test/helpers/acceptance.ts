@@ -49,7 +49,16 @@ export const COMPONENT_STUBS: Record<string, string> = {
   // htpasswd [-cbi…] FILE USER [PASSWORD]: one line USER:PASSWORD (-i: the password on standard input)
   'parts/apache/bin/htpasswd':
     '#!/bin/sh\n# stands in for apache\'s htpasswd\nflags=; case "$1" in -*) flags=$1; shift;; esac\nfile=$1 user=$2\ncase "$flags" in *b*) pw=$3;; *) read -r pw;; esac\ncase "$flags" in *c*) : > "$file";; esac\necho "$user:$pw" >> "$file"\n',
-  'parts/openssl/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
+  'parts/openssl-3.5/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
+  'parts/openssl-1.1/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
+  // ssh-keygen [-t TYPE] [-b BITS] -f FILE -N '' …: a key pair (of the system's ssh-keygen when there is one); -lf FILE: a fingerprint
+  'parts/openssh/bin/ssh-keygen':
+    '#!/bin/sh\n# stands in for the openssh component\ncommand -v ssh-keygen >/dev/null && exec ssh-keygen "$@"\nfile=; list=\nwhile [ $# -gt 0 ]; do case "$1" in -lf) list=1; file=$2; shift;; -f) file=$2; shift;; -[tbNCm]) shift;; esac; shift; done\nif [ -n "$list" ]; then echo "256 SHA256:$(cksum < "$file" | cut -d" " -f1) stub (ECDSA)"; exit 0; fi\necho "stub private key" > "$file"; echo "ssh-ed25519 stub" > "$file.pub"\n',
+  // caucase-rerequest --template CSR --csr OUT --key KEY: a key and a request from the template
+  'bin/caucase-rerequest':
+    '#!/bin/sh\n# stands in for caucase\'s caucase-rerequest\nwhile [ $# -gt 0 ]; do case "$1" in --template) t=$2;; --csr) c=$2;; --key) k=$2;; esac; shift; done\nopenssl req -new -newkey rsa:2048 -nodes -keyout "$k" -subj /CN=stub -out "$c" 2>/dev/null\n',
+  // slapos.toolbox's monitor.genstate, which stack/monitor runs once while buildout runs
+  'bin/monitor.genstate': '#!/bin/sh\n# stands in for slapos.toolbox\'s monitor.genstate\nexit 0\n',
 };
 
 /** Assignments of `node software` for a release. */
