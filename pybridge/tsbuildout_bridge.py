@@ -404,7 +404,11 @@ def _ei_install(specs, dest=None, links=(), index=None, executable=None, always_
 
 def _ei_working_set(specs, executable=None, path=None, include_site_packages=None,
                     allowed_eggs_from_site_packages=None):
-    """zc.buildout.easy_install.working_set: install(specs, None, path=path)."""
+    """zc.buildout.easy_install.working_set: install(specs, None, path=path);
+    the path may come second, where zc.buildout 2 had the executable (its
+    backward compatibility: working_set(['pytz'], [eggs, develop_eggs]))."""
+    if path is None and not isinstance(executable, str):
+        path = executable
     return _ei_install(specs, None, path=path)
 
 

@@ -15,6 +15,11 @@ import { dropbearAddAuthorizedKey } from './cookbook/dropbear.ts';
 import { publishurl } from './cookbook/publishurl.ts';
 import { generateMac, randomInteger, randomTime } from './cookbook/random.ts';
 import { readline } from './cookbook/readline.ts';
+import { genericKumofs } from './cookbook/kumofs.ts';
+import { tidstorage } from './cookbook/tidstorage.ts';
+import { copyfilelist } from './cookbook/copyfilelist.ts';
+import { equeue } from './cookbook/equeue.ts';
+import { logrotate, logrotateD } from './cookbook/logrotate.ts';
 import { simplehttpserver } from './cookbook/simplehttpserver.ts';
 import { urlparseRecipe } from './cookbook/urlparse.ts';
 import { shellOutput } from './shelloutput.ts';
@@ -56,6 +61,12 @@ export const RECIPES: readonly RecipeModule[] = [
   randomTime,
   generateMac,
   readline,
+  genericKumofs,
+  tidstorage,
+  copyfilelist,
+  equeue,
+  logrotate,
+  logrotateD,
   simplehttpserver,
   urlparseRecipe,
   // slapos.cookbook, talking to the master

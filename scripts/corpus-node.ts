@@ -9,7 +9,7 @@
 // L3 its services running and its promises green) and its first wall,
 // then the counts. The releases the acceptance suite has stub maps for
 // get them (test/helpers/acceptance.ts), so their services can run.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { corpusReleases, deployCorpus, type ReleaseResult } from './lib/corpus-node.ts';
 import { releaseStubs } from '../test/helpers/acceptance.ts';
@@ -24,6 +24,10 @@ const opt = (n: string) => {
 const VALUED = ['--jobs', '--only', '--json', '--timeout'];
 const positional = argv.filter((a, i) => !a.startsWith('--') && !VALUED.includes(argv[i - 1] ?? ''));
 const tree = resolve(positional[0] ?? join(repositoryRoot(), '..', 'shared', 'corpus', 'slapos'));
+if (!existsSync(join(tree, 'software'))) {
+  process.stdout.write(`no software releases at ${tree} (software/*/software*.cfg): nothing run\n`);
+  process.exit(0);
+}
 const only = opt('--only')?.split(',');
 const releases = corpusReleases(tree).filter((r) => !only || only.some((o) => r.includes(o)));
 

@@ -16,6 +16,7 @@ import { RecipeError, type BuildoutView, type PartOptions, type RecipeContext, t
 import { parseContext, parseImportList, type ContextEntry, type ImportEntry, type PythonImporter } from './context.ts';
 import { parseExtensions, RECIPE_DEFAULT_NAMES, recipeDefaults, recipeEnvironment } from './environment.ts';
 import { decodeText, importLoader } from './loader.ts';
+import { DownloadError } from '../lib/download.ts';
 import { modeOption } from '../lib/files.ts';
 import { TEMPLATE_OPTIONS } from '../template.ts';
 
@@ -89,9 +90,11 @@ export async function templateSource(part: Jinja2Part, offline = false, cwd = pr
   let data: Buffer;
   let filename: string;
   if (/^https?:\/\//i.test(t.url)) {
-    if (offline) throw new RecipeError(`Couldn't download '${t.url}' in offline mode.`);
-    const r = await fetch(t.url);
-    if (!r.ok) throw new RecipeError(`[${part.name}] Error downloading ${t.url}: ${r.status} ${r.statusText}`);
+    if (offline) throw new DownloadError(`Couldn't download '${t.url}' in offline mode.`);
+    const r = await fetch(t.url).catch((e: Error) => {
+      throw new DownloadError(`[${part.name}] Error downloading ${t.url}: ${String((e.cause as Error | undefined)?.message ?? e.message)}`);
+    });
+    if (!r.ok) throw new DownloadError(`[${part.name}] Error downloading ${t.url}: ${r.status} ${r.statusText}`);
     data = Buffer.from(await r.arrayBuffer());
     filename = t.url;
   } else {
@@ -99,7 +102,8 @@ export async function templateSource(part: Jinja2Part, offline = false, cwd = pr
     try {
       data = readFileSync(filename);
     } catch (e) {
-      throw new RecipeError(`[${part.name}] cannot read the template ${t.url}: ${(e as Error).message}`);
+      const E = (e as NodeJS.ErrnoException).code === 'ENOENT' ? DownloadError : RecipeError;
+      throw new E(`[${part.name}] cannot read the template ${t.url}: ${(e as Error).message}`);
     }
   }
   if (t.md5sum && createHash('md5').update(data).digest('hex') !== t.md5sum.toLowerCase()) {
@@ -184,10 +188,22 @@ function renderError(part: Jinja2Part, filename: string | null, e: unknown): unk
   return e;
 }
 
-/** install(): renders and writes; with `once`, nothing when the marker exists, and nothing returned. */
-export async function installPart(part: Jinja2Part, offline = false): Promise<string | undefined> {
+/**
+ * install(): renders and writes; with `once`, nothing when the marker
+ * exists, and nothing returned. `standIn`: a template that cannot be had
+ * (--stub-software) is told to it and rendered empty.
+ */
+export async function installPart(part: Jinja2Part, offline = false, standIn?: (e: DownloadError) => void): Promise<string | undefined> {
   if (part.once && existsSync(part.once)) return undefined;
-  const { source, filename } = await templateSource(part, offline);
+  let source: string;
+  let filename: string | null;
+  try {
+    ({ source, filename } = await templateSource(part, offline));
+  } catch (e) {
+    if (!standIn || !(e instanceof DownloadError)) throw e;
+    standIn(e);
+    [source, filename] = ['', null];
+  }
   let data: Buffer;
   try {
     data = encodeOutput(renderText(part, source, filename), part.encoding);
@@ -227,9 +243,11 @@ export const templateJinja2: RecipeModule = {
     templateReadsOptions: true,
     download: { url: 'url', md5sum: 'md5sum' },
   },
-  init({ name, options, buildout, python }: RecipeContext) {
+  init({ name, options, buildout, python, logger }: RecipeContext) {
     const part = prepareJinja2(name, options, buildout, python && ((module) => python().importModule(module)));
-    const install = () => installPart(part, buildout.offline);
+    // under --stub-software a template that cannot be had renders empty, as downloads (lib/download.ts)
+    const standIn = buildout.stubSoftware ? (e: DownloadError) => logger.warning(`${e.message}: an empty stand-in instead (--stub-software)`) : undefined;
+    const install = () => installPart(part, buildout.offline, standIn);
     return {
       install,
       // update renders again, and keeps the recorded paths

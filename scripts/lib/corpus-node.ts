@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 export interface ReleaseStubs {
   /** Files of --stub-bin, relative to the software directory: {path: text}. */
@@ -63,6 +63,85 @@ export function defaultSoftwareType(release: string): string {
   } catch {
     return 'default';
   }
+}
+
+type Schema = Record<string, unknown>;
+
+/** A JSON schema of the release, by path (a `$ref` may name another file), the fragment after `#` followed. */
+function loadSchema(file: string, fragment = ''): Schema | undefined {
+  let node: unknown;
+  try {
+    node = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  for (const key of fragment.split('/').filter(Boolean)) node = (node as Record<string, unknown> | undefined)?.[decodeURIComponent(key)];
+  return node && typeof node === 'object' ? (node as Schema) : undefined;
+}
+
+/** A schema with its `$ref` followed (relative to the file it is in). */
+function deref(schema: Schema, file: string, depth = 0): [Schema, string] {
+  const ref = schema.$ref;
+  if (typeof ref !== 'string' || depth > 20) return [schema, file];
+  const [path, fragment] = ref.split('#') as [string, string | undefined];
+  const target = path ? join(dirname(file), path) : file;
+  const s = loadSchema(target, fragment ?? '');
+  return s ? deref(s, target, depth + 1) : [schema, file];
+}
+
+/** A placeholder for a required property that has no default. */
+function placeholder(schema: Schema, file: string, name: string): unknown {
+  const [s, f] = deref(schema, file);
+  if (s.default !== undefined) return s.default;
+  if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
+  if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
+  if (s.const !== undefined) return s.const;
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case 'integer':
+    case 'number':
+      return typeof s.minimum === 'number' ? s.minimum : 1;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    case 'object':
+      return minimalParameters(s, f);
+    default:
+      return s.format === 'uri' ? 'http://example.invalid/' : s.format === 'email' ? 'corpus@example.invalid' : `corpus-${name}`;
+  }
+}
+
+/**
+ * The least parameters a JSON schema accepts: every property it requires
+ * (also through allOf and $ref) given its default, first example or enum
+ * value, else a placeholder of its type; nothing else (the instance applies
+ * the other defaults).
+ */
+export function minimalParameters(schema: Schema, file: string): Record<string, unknown> {
+  const [s, f] = deref(schema, file);
+  const out: Record<string, unknown> = {};
+  const parts: [Schema, string][] = [[s, f], ...((Array.isArray(s.allOf) ? s.allOf : []) as Schema[]).map((x) => deref(x, f))];
+  const properties: Record<string, Schema> = {};
+  for (const [p] of parts) Object.assign(properties, (p.properties as Record<string, Schema> | undefined) ?? {});
+  for (const [p, pf] of parts) {
+    for (const name of Array.isArray(p.required) ? (p.required as string[]) : []) {
+      if (!(name in out)) out[name] = placeholder(properties[name] ?? {}, pf, name);
+    }
+  }
+  return out;
+}
+
+/** The parameters the corpus run requests a release with: those its default type's schema requires (JSON), or undefined. */
+export function requiredParameters(release: string, type: string): string | undefined {
+  const j = loadSchema(release + '.json') as { 'software-type'?: Record<string, { request?: string }> } | undefined;
+  const request = j?.['software-type']?.[type]?.request;
+  if (!request) return undefined;
+  const file = join(dirname(release), request);
+  const schema = loadSchema(file);
+  if (!schema) return undefined;
+  const p = minimalParameters(schema, file);
+  return Object.keys(p).length ? JSON.stringify(p) : undefined;
 }
 
 interface Ran {
@@ -152,7 +231,8 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     const sw = await step(['node', 'software', release, '--stub-software', ...stubArgs, ...(stubs?.assignments ?? [])]);
     if (sw.code !== 0) return done(0, `software: ${sw.timedOut ? 'timed out' : firstWall(sw.out)}`);
     const type = stubs?.type ?? defaultSoftwareType(release);
-    const rq = await step(['request', 'corpus', release, '--type', type, ...(stubs?.parameters ? ['--parameters', stubs.parameters] : [])]);
+    const parameters = stubs?.parameters ?? requiredParameters(release, type);
+    const rq = await step(['request', 'corpus', release, '--type', type, ...(parameters ? ['--parameters', parameters] : [])]);
     if (rq.code !== 0) return done(1, `request: ${firstWall(rq.out)}`);
     const inst = await step(['node', 'instance']);
     if (inst.timedOut) return done(1, 'instance: timed out');

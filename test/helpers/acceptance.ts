@@ -57,6 +57,9 @@ export const COMPONENT_STUBS: Record<string, string> = {
   // caucase-rerequest --template CSR --csr OUT --key KEY: a key and a request from the template
   'bin/caucase-rerequest':
     '#!/bin/sh\n# stands in for caucase\'s caucase-rerequest\nwhile [ $# -gt 0 ]; do case "$1" in --template) t=$2;; --csr) c=$2;; --key) k=$2;; esac; shift; done\nopenssl req -new -newkey rsa:2048 -nodes -keyout "$k" -subj /CN=stub -out "$c" 2>/dev/null\n',
+  // an egg that instances find with zc.buildout.easy_install.working_set (stack/erp5's mariadb: pytz/zoneinfo)
+  'eggs/pytz-2024.1.egg/EGG-INFO/PKG-INFO': 'Metadata-Version: 1.0\nName: pytz\nVersion: 2024.1\n',
+  'eggs/pytz-2024.1.egg/pytz/__init__.py': '# stands in for pytz\n',
   // slapos.toolbox's monitor.genstate, which stack/monitor runs once while buildout runs
   'bin/monitor.genstate': '#!/bin/sh\n# stands in for slapos.toolbox\'s monitor.genstate\nexit 0\n',
 };
