@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { corpusReleases, deployCorpus, type ReleaseResult } from './lib/corpus-node.ts';
 import { releaseStubs } from '../test/helpers/acceptance.ts';
 import { repositoryRoot } from '../test/helpers/paths.ts';
-import { writeStubs } from '../test/helpers/node.ts';
+import { fixedPortsLock, writeStubs } from '../test/helpers/node.ts';
 
 const argv = process.argv.slice(2);
 const opt = (n: string) => {
@@ -39,6 +39,7 @@ const results = await deployCorpus(releases, {
   tree,
   stubs: (release) => releaseStubs(tree, release),
   writeStubs,
+  servicesLock: fixedPortsLock,
   jobs: Number(opt('--jobs') ?? 2),
   timeoutMs: Number(opt('--timeout') ?? 300) * 1000,
   keep: argv.includes('--keep'),

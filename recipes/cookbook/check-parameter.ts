@@ -5,20 +5,36 @@
 // be: with `expected-type` ipv6 or ipv4, a valid address of that family;
 // else equal to `expected-value` and different from `expected-not-value`
 // (each checked when not empty), printing "FAIL: …" — the recipe's three
-// templates, restated. Returns the script; update = install.
+// templates (test/recipes/cookbook-oracle.test.ts compares them). Returns
+// the script; update = install.
 import { strRepr } from '../../python/index.ts';
 import type { RecipeModule } from '../api.ts';
 import { createExecutable } from '../lib/files.ts';
 
-const HEAD = (python: string) => [`#!${python}`, '# BEWARE: This file is operated by slapos node', '# BEWARE: It will be overwritten automatically', 'import socket', 'import sys', ''];
+const HEAD = (python: string) => [`#!${python}`, '# BEWARE: This file is operated by slapos node', '# BEWARE: It will be overwritten automatically'];
+
+/** `"%(value)s"` of the templates: the value between double quotes, as is. */
+const quoted = (v: string) => `"${v}"`;
 
 export function checkParameterText(python: string, value: string, expectedType: string | undefined, expected: string, notExpected: string): string {
-  if (expectedType === 'ipv6' || expectedType === 'ipv4') {
-    const family = expectedType === 'ipv6' ? 'AF_INET6' : 'AF_INET';
-    return [...HEAD(python), `address = ${strRepr(value)}`, '', 'try:', `  socket.inet_pton(socket.${family}, address)`, 'except socket.error:  # not a valid address', '  sys.exit(127)', ''].join('\n');
+  // the recipe's templates, line for line (check_ipv4.py.in does not import
+  // sys: a bad address ends in a NameError, exit status 1, as there)
+  if (expectedType === 'ipv6') {
+    return [...HEAD(python), 'import socket', 'import sys', '', `address = ${quoted(value)}`, '', 'try:', '  socket.inet_pton(socket.AF_INET6, address)', 'except socket.error:  # not a valid address', '  sys.exit(127)', ''].join('\n');
+  }
+  if (expectedType === 'ipv4') {
+    return [
+      ...HEAD(python), 'import socket', '', `address = ${quoted(value)}`, '', 'try:', '  socket.inet_pton(socket.AF_INET, address)',
+      'except AttributeError:  # no inet_pton here, sorry', '  try:', '    socket.inet_aton(address)', '  except socket.error:', '    sys.exit(127)',
+      "  if address.count('.') != 3:", '    sys.exit(127)', '', 'except socket.error:  # not a valid address', '   sys.exit(127)', '',
+    ].join('\n');
   }
   return [
     ...HEAD(python),
+    'from __future__ import print_function',
+    'import socket',
+    'import sys',
+    '',
     `value = ${strRepr(value)}`,
     `expected = ${strRepr(expected)}`,
     `not_expected = ${strRepr(notExpected)}`,

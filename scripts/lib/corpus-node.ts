@@ -199,6 +199,12 @@ export interface CorpusNodeOptions {
    * when there is one).
    */
   python?: string;
+  /**
+   * Taken while a release's services may run (`node instance` to `node
+   * stop`): releases listen on fixed ports, so two must not run at once,
+   * on this machine (test/helpers/node.ts fixedPortsLock).
+   */
+  servicesLock?: () => Promise<{ release(): void }>;
 }
 
 /** A PATH whose `python3` is `python` (a directory with the link, under `root`). */
@@ -219,6 +225,7 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
   const stubs = o.stubs?.(release);
   const timeout = o.timeoutMs ?? 300_000;
   let internal = false;
+  let lock: { release(): void } | undefined;
   const env = pathWithPython(root, o.python ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : undefined));
   const step = async (args: string[]): Promise<Ran> => {
     const r = await run(o.cli, [...args, '--root', node], timeout, env);
@@ -234,6 +241,7 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     const parameters = stubs?.parameters ?? requiredParameters(release, type);
     const rq = await step(['request', 'corpus', release, '--type', type, ...(parameters ? ['--parameters', parameters] : [])]);
     if (rq.code !== 0) return done(1, `request: ${firstWall(rq.out)}`);
+    lock = await o.servicesLock?.();
     const inst = await step(['node', 'instance']);
     if (inst.timedOut) return done(1, 'instance: timed out');
     if (inst.code !== 0 && inst.code !== 2) return done(1, `instance: ${firstWall(inst.out)}`);
@@ -254,6 +262,7 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     return { ...done(level, wall), partitions };
   } finally {
     await run(o.cli, ['node', 'stop', '--root', node], 60_000, env);
+    lock?.release();
     if (!o.keep) rmSync(root, { recursive: true, force: true });
     else if (existsSync(root)) process.stderr.write(`kept ${root}\n`);
   }
