@@ -33,13 +33,6 @@ export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   lockTimeout?: number;
   /** false: take no lock (a sub-buildout run by a recipe of a run that holds it). */
   lock?: boolean;
-  /**
-   * With install arguments: also install the parts they reference (the
-   * parts their initialisation reached), in order — what `node software
-   * --stub-software` needs to render a software release's instance profile
-   * without its other parts.
-   */
-  withReferencedParts?: boolean;
 }
 
 export interface RunReport {
@@ -119,7 +112,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
       if (Date.now() - lastSave > 1000) save();
     };
 
-    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? [], opts.withReferencedParts);
+    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? []);
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };
     try {

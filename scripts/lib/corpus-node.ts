@@ -9,7 +9,7 @@
 //   L3  its services running and its promises green
 // and the first wall: the first `Error:` line (with its location) of the
 // step that stopped it. Used by scripts/corpus-node.ts and bench/.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -150,9 +150,10 @@ interface Ran {
   timedOut: boolean;
 }
 
-function run(cli: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+/** `node CLI ARGS…` (or COMMAND ARGS… with `command`), killed with its process group after timeoutMs. */
+function run(cli: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}, command = false): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command ? cli : process.execPath, command ? args : [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -268,14 +269,44 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
   }
 }
 
+/** How `--one` prints its result. */
+export const RESULT = 'corpus-node result: ';
+
+/**
+ * Can each release run in a network namespace of its own (root, with
+ * util-linux's unshare)? Its services then listen on the ports they want
+ * without meeting another release's or another test's, on this machine.
+ */
+export function canIsolateNetwork(): boolean {
+  return process.getuid?.() === 0 && spawnSync('unshare', ['--net', 'true'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * A release deployed by `node SCRIPT --one RELEASE ARGS…` in a network
+ * namespace of its own (its loopback brought up), which prints the result
+ * as JSON on a line starting with RESULT.
+ */
+export function isolatedDeploy(script: string, args: string[], timeoutMs: number): (release: string) => Promise<ReleaseResult> {
+  return async (release) => {
+    const t0 = performance.now();
+    const r = await run('unshare', ['--net', '/bin/sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, script, '--one', release, ...args], timeoutMs * 6, {}, true);
+    const last = r.out.split('\n').find((l) => l.startsWith(RESULT)) ?? r.out.trim().split('\n').pop() ?? '';
+    try {
+      return JSON.parse(last.slice(RESULT.length)) as ReleaseResult;
+    } catch {
+      return { release, level: 0, wall: `the isolated run failed: ${r.timedOut ? 'timed out' : last}`, seconds: (performance.now() - t0) / 1000 };
+    }
+  };
+}
+
 /** Every release, `jobs` at a time, `each` hearing each result as it comes. */
-export async function deployCorpus(releases: string[], o: CorpusNodeOptions & { jobs?: number; each?: (r: ReleaseResult) => void }): Promise<ReleaseResult[]> {
+export async function deployCorpus(releases: string[], o: CorpusNodeOptions & { jobs?: number; each?: (r: ReleaseResult) => void; deploy?: (release: string) => Promise<ReleaseResult> }): Promise<ReleaseResult[]> {
   const results: ReleaseResult[] = new Array(releases.length);
   let next = 0;
   const worker = async () => {
     while (next < releases.length) {
       const i = next++;
-      results[i] = await deployRelease(releases[i]!, o);
+      results[i] = await (o.deploy ? o.deploy(releases[i]!) : deployRelease(releases[i]!, o));
       o.each?.(results[i]);
     }
   };

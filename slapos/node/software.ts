@@ -18,12 +18,9 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path';
 import { runBuildout, type RunOptions } from '../../executor/run.ts';
 import type { Assignment } from '../../profile/assemble.ts';
-import { loadRaw, type LoadOptions } from '../../profile/load.ts';
-import { BuildoutError } from '../../parser/diagnostic.ts';
-import { Buildout } from '../../profile/buildout.ts';
 import type { Logger } from '../../recipes/api.ts';
 import { overlayTree } from '../../recipes/lib/files.ts';
-import { PyList, pySplitWhitespace } from '../../python/index.ts';
+import { PyList } from '../../python/index.ts';
 import type { MasterApi } from '../../slap/api.ts';
 import type { SlapObject } from '../../slap/marshal.ts';
 import { NodeError, type NodePaths } from './config.ts';
@@ -32,24 +29,6 @@ import { NodeError, type NodePaths } from './config.ts';
 export function softwareUrl(url: string, cwd = process.cwd()): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
   return isAbsolute(url) ? url : resolve(cwd, url);
-}
-
-/** The parts of a software profile that write the instance profile. */
-export async function instanceProfileParts(load: LoadOptions): Promise<string[]> {
-  const { assembled } = await loadRaw(load);
-  // values as buildout substitutes them, without running any recipe (what cannot be known reads as the marker)
-  const buildout = new Buildout(assembled, undefined, { marker: '\uE001', tolerated: () => undefined });
-  const value = (section: string, key: string): string | undefined => {
-    if (!assembled.raw.has(section)) return undefined;
-    try {
-      return buildout.section(section).get(key);
-    } catch (e) {
-      if (e instanceof BuildoutError) return undefined;
-      throw e;
-    }
-  };
-  const parts = pySplitWhitespace(value('buildout', 'parts') ?? '');
-  return parts.filter((p) => /\/(instance|template)\.cfg$/.test((value(p, 'output') ?? value(p, 'rendered') ?? '').trim()));
 }
 
 export const COMPLETED = '.completed';
@@ -72,19 +51,12 @@ export interface StubOptions {
  * Run a software release's buildout (its directory `directory`), as `node
  * software` does and as `install` does under slapgrid when the environment
  * asks for stubs: for real, or stubbed (every part by its recipe's role),
- * the stub tree copied in by the stand-ins and at the end. Returns the
- * parts that write the instance profile when stubbed.
+ * the stub tree copied in by the stand-ins and at the end.
  */
-export async function runSoftwareRelease(run: RunOptions, directory: string, stub: StubOptions): Promise<string[]> {
-  let parts: string[] = [];
+export async function runSoftwareRelease(run: RunOptions, directory: string, stub: StubOptions): Promise<void> {
   if (stub.stubBin && (!existsSync(stub.stubBin) || !statSync(stub.stubBin).isDirectory())) throw new NodeError(`${stub.stubBinName ?? '--stub-bin'} ${stub.stubBin}: no such directory`);
-  if (stub.stubSoftware) {
-    parts = await instanceProfileParts(run);
-    if (!parts.length) throw new NodeError(`${run.config ?? 'buildout.cfg'}: no part writes instance.cfg or template.cfg: not a software release that instances can be deployed from, nothing to stub it for`);
-  }
   await runBuildout({ ...run, stubSoftware: stub.stubSoftware, ...(stub.stubSoftware && stub.stubBin ? { stubTree: stub.stubBin } : {}) });
   if (stub.stubBin && !run.dryRun) overlayTree(stub.stubBin, directory);
-  return parts;
 }
 
 export interface SoftwareOptions {
@@ -95,21 +67,21 @@ export interface SoftwareOptions {
   logger: Logger;
 }
 
-export async function installSoftware(paths: NodePaths, url: string, o: SoftwareOptions): Promise<{ directory: string; parts: string[] }> {
+export async function installSoftware(paths: NodePaths, url: string, o: SoftwareOptions): Promise<{ directory: string }> {
   const dir = paths.software(url);
   mkdirSync(dir, { recursive: true });
   rmSync(join(dir, COMPLETED), { force: true });
   const config = join(dir, 'buildout.cfg');
   // as slapgrid writes it (SlapObject.py Software._create_buildout_profile, configparser's format): profiles read both lists
   writeFileSync(config, `[buildout]\nextends = ${url}\nshared-part-list = \nbuild-time-part-list = \n\n`);
-  const parts = await runSoftwareRelease(
+  await runSoftwareRelease(
     { config, cwd: dir, userDefaults: false, assignments: o.assignments ?? [], executable: o.executable, logger: o.logger },
     dir,
     { stubSoftware: o.stubSoftware, ...(o.stubBin ? { stubBin: o.stubBin } : {}) },
   );
   // slapgrid-sr's marker: `node` alone does not build a completed software release again
   writeFileSync(join(dir, COMPLETED), new Date().toISOString() + '\n');
-  return { directory: dir, parts };
+  return { directory: dir };
 }
 
 /**

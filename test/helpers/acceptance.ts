@@ -60,6 +60,8 @@ export const COMPONENT_STUBS: Record<string, string> = {
   // an egg that instances find with zc.buildout.easy_install.working_set (stack/erp5's mariadb: pytz/zoneinfo)
   'eggs/pytz-2024.1.egg/EGG-INFO/PKG-INFO': 'Metadata-Version: 1.0\nName: pytz\nVersion: 2024.1\n',
   'eggs/pytz-2024.1.egg/pytz/__init__.py': '# stands in for pytz\n',
+  // git clone … REPOSITORY DIRECTORY: an empty repository there (instances that clone what the release built, software/slapos-testing)
+  'parts/git/bin/git': '#!/bin/sh\n# stands in for the git component\n[ "$1" = clone ] || exit 0\nfor a; do dir=$a; done\nmkdir -p "$dir" && cd "$dir" && { command -v git >/dev/null && git init -q . || true; }\n',
   // slapos.toolbox's monitor.genstate, which stack/monitor runs once while buildout runs
   'bin/monitor.genstate': '#!/bin/sh\n# stands in for slapos.toolbox\'s monitor.genstate\nexit 0\n',
 };
