@@ -22,6 +22,7 @@ import { equeue } from './cookbook/equeue.ts';
 import { logrotate, logrotateD } from './cookbook/logrotate.ts';
 import { simplehttpserver } from './cookbook/simplehttpserver.ts';
 import { urlparseRecipe } from './cookbook/urlparse.ts';
+import { zeroKnowledgeRead, zeroKnowledgeWrite } from './cookbook/zero-knowledge.ts';
 import { shellOutput } from './shelloutput.ts';
 import { wrapper } from './cookbook/wrapper.ts';
 import { mkdirectory } from './mkdirectory.ts';
@@ -69,6 +70,8 @@ export const RECIPES: readonly RecipeModule[] = [
   logrotateD,
   simplehttpserver,
   urlparseRecipe,
+  zeroKnowledgeWrite,
+  zeroKnowledgeRead,
   // slapos.cookbook, talking to the master
   slapconfiguration,
   slapconfigurationSerialised,

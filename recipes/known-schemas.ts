@@ -14,11 +14,6 @@ export const KNOWN_SCHEMAS: readonly NamedSchema[] = [
   { names: cookbook('slapconfiguration.jsonschema.localdb', 'slapconfiguration.instancenode.deferred'), schema: schemaOf(slapconfigurationJsonschema) },
   { names: ['zc.recipe.egg:script'], schema: schemaOf(eggScripts) },
   {
-    names: cookbook('zero-knowledge.read'),
-    schema: { options: o('filename', 'file-path'), anyOptions: true, generatesUnknown: 'zero-knowledge.read copies the keys of an INI file into its section' },
-  },
-  { names: cookbook('zero-knowledge.write'), schema: { options: o('filename', 'file-path'), anyOptions: true, generated: [] } },
-  {
     names: cookbook('postgres'),
     schema: {
       options: o('bin', 'dbname', 'ipv4', 'ipv6', 'port', 'pgdata-directory', 'services', 'superuser', 'password', 'ipv4-netmask-bits', 'ipv6-netmask-bits'),

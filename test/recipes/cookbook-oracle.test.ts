@@ -19,7 +19,7 @@ const skip = !existsSync(oracle)
     : false;
 
 const PROFILE = `[buildout]
-parts = chk chk6 chk4 url url2 ldr cp eq kumo tid rl rl-absent key
+parts = chk chk6 chk4 url url2 ldr cp eq kumo tid rl rl-absent key zkw zkw2 zkr zkr-absent
 
 [chk]
 recipe = slapos.cookbook:check_parameter
@@ -109,6 +109,25 @@ when-absent = none here
 recipe = slapos.cookbook:dropbear.add_authorized_key
 home = \${buildout:directory}/home
 key = ssh-rsa AAA
+[zkw]
+recipe = slapos.cookbook:zero-knowledge.write
+filename = srv/knowledge.cfg
+Password = s3cret 100%%
+multi =
+  one
+  two
+[zkw2]
+recipe = slapos.cookbook:zero-knowledge.write
+file-path = \${buildout:directory}/srv/knowledge.cfg
+kept = new value
+added = yes
+[zkr]
+recipe = slapos.cookbook:zero-knowledge.read
+file-path = \${buildout:directory}/srv/knowledge.cfg
+seen = \${zkw2:added}
+[zkr-absent]
+recipe = slapos.cookbook:zero-knowledge.read
+filename = srv/absent.cfg
 `;
 
 /** Every file under dir (but buildout's own), relative, with its text (paths of dir written DIR) and mode. */
@@ -127,7 +146,7 @@ function tree(dir: string): Record<string, [string, number]> {
   return out;
 }
 
-const FILES = { 'srv/data.txt': 'first\nsecond\n', 'srv/other': 'x' };
+const FILES = { 'srv/data.txt': 'first\nsecond\n', 'srv/other': 'x', 'srv/knowledge.cfg': '[DEFAULT]\nbase = /b\n\n[zkw2]\nkept = %(base)s/user value\n' };
 
 test('slapos.cookbook recipes: the files and options of the real ones', { skip }, async () => {
   await withTree(FILES, async (real) => {
@@ -140,7 +159,7 @@ test('slapos.cookbook recipes: the files and options of the real ones', { skip }
       writeProfile(dir, PROFILE);
       await run(dir);
       assert.deepEqual(tree(dir), tree(real));
-      for (const part of ['url', 'url2', 'rl', 'rl-absent']) {
+      for (const part of ['url', 'url2', 'rl', 'rl-absent', 'zkr', 'zkr-absent']) {
         const strip = (m: Map<string, string> | undefined) => Object.fromEntries([...(m ?? [])].filter(([k]) => !k.startsWith('__buildout')).map(([k, v]) => [k, v.replaceAll(dir, 'DIR').replaceAll(real, 'DIR')]));
         assert.deepEqual(strip(installedOptions(dir, part)), strip(installedOptions(real, part)), part);
       }
