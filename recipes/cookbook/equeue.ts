@@ -11,7 +11,16 @@ export const equeue: RecipeModule = {
   pureInit: true,
   schema: {
     doc: "Writes the service wrapper of slapos.toolbox's equeue.",
-    options: Object.fromEntries(['lockfile', 'equeue-binary', 'database', 'log', 'takeover-triggered-file-path', 'loglevel', 'socket', 'wrapper'].map((k) => [k, {}])),
+    options: {
+      lockfile: { doc: 'the lock file' },
+      'equeue-binary': { doc: 'equeue' },
+      database: { doc: 'its database' },
+      log: { doc: 'its log file' },
+      'takeover-triggered-file-path': { doc: 'the file that stops it after a takeover' },
+      loglevel: { doc: 'its log level' },
+      socket: { doc: 'its socket' },
+      wrapper: { doc: 'the service script written' },
+    },
     required: ['lockfile', 'equeue-binary', 'database', 'log', 'socket', 'wrapper'],
     generated: [],
   },

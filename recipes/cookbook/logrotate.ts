@@ -15,7 +15,15 @@ export const logrotate: RecipeModule = {
   pureInit: true,
   schema: {
     doc: 'Writes the logrotate configuration and its wrapper.',
-    options: Object.fromEntries(['logrotate-entries', 'conf', 'gzip-binary', 'gunzip-binary', 'state-file', 'wrapper', 'logrotate-binary'].map((k) => [k, {}])),
+    options: {
+      'logrotate-entries': { doc: 'the directory of the entries' },
+      conf: { doc: 'the configuration written' },
+      'gzip-binary': { doc: 'gzip' },
+      'gunzip-binary': { doc: 'gunzip' },
+      'state-file': { doc: 'logrotate\'s state file' },
+      wrapper: { doc: 'the script written' },
+      'logrotate-binary': { doc: 'logrotate' },
+    },
     required: ['logrotate-entries', 'conf', 'gzip-binary', 'gunzip-binary', 'state-file', 'wrapper', 'logrotate-binary'],
     generated: [],
   },
