@@ -15,7 +15,7 @@
 // test/helpers/node.ts fixedPortsLock.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { canIsolateNetwork, corpusReleases, deployCorpus, deployRelease, isolatedDeploy, RESULT, type CorpusNodeOptions, type ReleaseResult } from './lib/corpus-node.ts';
+import { canIsolateNetwork, corpusReleases, deployCorpus, deployRelease, isolatedDeploy, RESULT, systemToolStandIns, type CorpusNodeOptions, type ReleaseResult } from './lib/corpus-node.ts';
 import { releaseStubs } from '../test/helpers/acceptance.ts';
 import { repositoryRoot } from '../test/helpers/paths.ts';
 import { fixedPortsLock, writeStubs } from '../test/helpers/node.ts';
@@ -35,11 +35,16 @@ if (!existsSync(join(tree, 'software'))) {
 const only = opt('--only')?.split(',');
 const releases = corpusReleases(tree).filter((r) => !only || only.some((o) => r.includes(o)));
 
+const systemTools = systemToolStandIns(tree);
 const timeoutMs = Number(opt('--timeout') ?? 300) * 1000;
 const options: CorpusNodeOptions = {
   cli: join(repositoryRoot(), 'bin', 'tsbuildout.js'),
   tree,
-  stubs: (release) => releaseStubs(tree, release),
+  // the system's tools for the components' ones, then the acceptance suite's stand-ins
+  stubs: (release) => {
+    const s = releaseStubs(tree, release);
+    return { ...s, files: { ...systemTools, ...s?.files } };
+  },
   writeStubs,
   timeoutMs,
   keep: argv.includes('--keep'),

@@ -144,6 +144,56 @@ export function requiredParameters(release: string, type: string): string | unde
   return Object.keys(p).length ? JSON.stringify(p) : undefined;
 }
 
+/** An executable named `name` on the PATH, or undefined. */
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    const p = join(dir || '.', name);
+    try {
+      if (statSync(p).isFile() && (statSync(p).mode & 0o111) !== 0) return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Stand-ins for the tools the components of a tree build and name in their
+ * `[<component>-output]` sections (`cat = ${coreutils:location}/bin/cat`,
+ * which instances run while buildout runs): the system's tool of the same
+ * name where there is one, laid out where the component is built
+ * (`parts/<component>/bin/<name>`), for --stub-bin. Only tools that are
+ * the same program on the system (coreutils, findutils, grep, dash…):
+ * a daemon or a tool with other options gets a stand-in of its own.
+ */
+export function systemToolStandIns(tree: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const dir = join(tree, 'component');
+  if (!existsSync(dir)) return out;
+  for (const component of readdirSync(dir).sort()) {
+    let text: string;
+    try {
+      text = readFileSync(join(dir, component, 'buildout.cfg'), 'utf8');
+    } catch {
+      continue;
+    }
+    let section = '';
+    for (const line of text.split('\n')) {
+      const header = /^\[([^\]]+)\]/.exec(line);
+      if (header) section = header[1]!;
+      if (!section.endsWith('-output')) continue;
+      const m = /^[\w.-]+\s*=\s*\$\{([\w.-]+):location\}\/(s?bin)\/([\w.+-]+)\s*$/.exec(line);
+      if (!m || !SYSTEM_TOOLS.has(m[3]!)) continue;
+      const system = onPath(m[3]!);
+      if (system) out[`parts/${m[1]}/${m[2]}/${m[3]}`] = `#!/bin/sh\n# stands in for the ${m[1]} component's ${m[3]}: the system's\nexec ${system} "$@"\n`;
+    }
+  }
+  return out;
+}
+
+/** Tools whose system build takes the options the components' build takes (GNU coreutils, findutils, grep, patch; dash). */
+const SYSTEM_TOOLS = new Set(['basename', 'cat', 'date', 'echo', 'md5sum', 'rm', 'sort', 'tail', 'test', 'find', 'xargs', 'grep', 'patch', 'dash', 'openssl']);
+
 interface Ran {
   code: number;
   out: string;

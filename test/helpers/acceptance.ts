@@ -62,6 +62,9 @@ export const COMPONENT_STUBS: Record<string, string> = {
   'eggs/pytz-2024.1.egg/pytz/__init__.py': '# stands in for pytz\n',
   // git clone … REPOSITORY DIRECTORY: an empty repository there (instances that clone what the release built, software/slapos-testing)
   'parts/git/bin/git': '#!/bin/sh\n# stands in for the git component\n[ "$1" = clone ] || exit 0\nfor a; do dir=$a; done\nmkdir -p "$dir" && cd "$dir" && { command -v git >/dev/null && git init -q . || true; }\n',
+  // dcron's crontab [-c DIR] [-u USER] FILE|-: the table written to DIR/USER (Debian's crontab has no -c)
+  'parts/dcron/bin/crontab':
+    '#!/bin/sh\n# stands in for dcron\'s crontab\ndir=/var/spool/cron/crontabs user=$(id -un)\nwhile [ $# -gt 1 ]; do case "$1" in -c) dir=$2; shift;; -u) user=$2; shift;; esac; shift; done\nmkdir -p "$dir"\nif [ "$1" = - ]; then cat > "$dir/$user"; else cat "$1" > "$dir/$user"; fi\n',
   // slapos.toolbox's monitor.genstate, which stack/monitor runs once while buildout runs
   'bin/monitor.genstate': '#!/bin/sh\n# stands in for slapos.toolbox\'s monitor.genstate\nexit 0\n',
 };

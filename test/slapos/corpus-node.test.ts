@@ -1,0 +1,46 @@
+// The corpus-node script's helpers (scripts/lib/corpus-node.ts), on
+// fixture trees of their own: the system tools that stand in for the
+// components' ones, the parameters a schema requires, the first wall.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { firstWall, minimalParameters, systemToolStandIns } from '../../scripts/lib/corpus-node.ts';
+import { withTree } from '../helpers/files.ts';
+
+test("systemToolStandIns: a component's -output tools that the system has, where the component is built", async () => {
+  await withTree(
+    {
+      'component/coreutils/buildout.cfg': '[coreutils]\nrecipe = slapos.recipe.cmmi\n\n[coreutils-output]\nrecipe = plone.recipe.command\ncat = ${coreutils:location}/bin/cat\nnot-a-tool = ${coreutils:location}/bin/no-such-tool-here\n',
+      'component/nginx/buildout.cfg': '[nginx-output]\nnginx = ${nginx:location}/sbin/nginx\n',
+      'component/other/buildout.cfg': '[other]\ncat = ${other:location}/bin/cat\n',
+    },
+    async (tree) => {
+      const stubs = systemToolStandIns(tree);
+      // a daemon is never the system's; an option outside an -output section is not a tool
+      assert.deepEqual(Object.keys(stubs), ['parts/coreutils/bin/cat']);
+      const script = join(tree, 'cat');
+      writeFileSync(script, stubs['parts/coreutils/bin/cat']!);
+      chmodSync(script, 0o755);
+      assert.equal(spawnSync(script, [], { input: 'through', encoding: 'utf8' }).stdout, 'through');
+    },
+  );
+});
+
+test('minimalParameters: what a schema requires (through allOf and $ref), its default, example or a placeholder', async () => {
+  await withTree({ 'defs.json': JSON.stringify({ port: { type: 'integer', minimum: 1024 } }) }, async (dir) => {
+    const schema = {
+      required: ['name', 'port'],
+      properties: { name: { type: 'string', default: 'n' }, port: { $ref: 'defs.json#/port' }, free: { type: 'string' } },
+      allOf: [{ required: ['url', 'tags'], properties: { url: { type: 'string', format: 'uri' }, tags: { type: 'array' } } }],
+    };
+    assert.deepEqual(minimalParameters(schema, join(dir, 'schema.json')), { name: 'n', port: 1024, url: 'http://example.invalid/', tags: [] });
+  });
+});
+
+test('firstWall: the first Error: line, else a failed promise, else the last line', () => {
+  assert.equal(firstWall('Installing a.\nWhile:\n  Installing b.\nError: [b] no such file: /x\nmore\n'), '[b] no such file: /x');
+  assert.equal(firstWall("ok\nPromise 'p' failed\n"), "Promise 'p' failed");
+  assert.equal(firstWall('one\ntwo\n\n'), 'two');
+});
