@@ -18,6 +18,7 @@ import { readline } from './cookbook/readline.ts';
 import { genericKumofs } from './cookbook/kumofs.ts';
 import { tidstorage } from './cookbook/tidstorage.ts';
 import { copyfilelist } from './cookbook/copyfilelist.ts';
+import { genericCloudooo } from './cookbook/cloudooo.ts';
 import { equeue } from './cookbook/equeue.ts';
 import { logrotate, logrotateD } from './cookbook/logrotate.ts';
 import { simplehttpserver } from './cookbook/simplehttpserver.ts';
@@ -72,6 +73,7 @@ export const RECIPES: readonly RecipeModule[] = [
   urlparseRecipe,
   zeroKnowledgeWrite,
   zeroKnowledgeRead,
+  genericCloudooo,
   // slapos.cookbook, talking to the master
   slapconfiguration,
   slapconfigurationSerialised,

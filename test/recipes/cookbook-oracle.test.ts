@@ -19,7 +19,7 @@ const skip = !existsSync(oracle)
     : false;
 
 const PROFILE = `[buildout]
-parts = chk chk6 chk4 url url2 ldr cp eq kumo tid rl rl-absent key zkw zkw2 zkr zkr-absent
+parts = chk chk6 chk4 url url2 ldr cp eq kumo tid rl rl-absent key zkw zkw2 zkr zkr-absent ooo
 
 [chk]
 recipe = slapos.cookbook:check_parameter
@@ -128,6 +128,24 @@ seen = \${zkw2:added}
 [zkr-absent]
 recipe = slapos.cookbook:zero-knowledge.read
 filename = srv/absent.cfg
+[ooo]
+recipe = slapos.cookbook:generic.cloudooo
+ip = 10.0.0.1
+port = 2020
+openoffice-port = 2021
+data-directory = /srv/ooo
+ooo-uno-path = /lo/basis-link/program
+ooo-binary-path = /lo/program
+environment =
+  LD_LIBRARY_PATH = /a/lib:/b/lib
+  LANG = C.UTF-8
+mimetype_entry_addition =
+  text/* application/pdf wkhtmltopdf
+  application/pdf* * ooo
+  text/html application/pdf wkhtmltopdf
+configuration-file = \${buildout:directory}/etc/ooo.cfg
+wrapper = \${buildout:directory}/etc/ooo-service
+ooo-paster = /bin/cloudooo_paster
 `;
 
 /** Every file under dir (but buildout's own), relative, with its text (paths of dir written DIR) and mode. */
@@ -158,7 +176,14 @@ test('slapos.cookbook recipes: the files and options of the real ones', { skip }
       for (const d of ['etc', 'home']) mkdirSync(join(dir, d));
       writeProfile(dir, PROFILE);
       await run(dir);
-      assert.deepEqual(tree(dir), tree(real));
+      const [mine, theirs] = [tree(dir), tree(real)];
+      // generic.cloudooo's service: a shell exec where the real recipe writes a Python script (README, Recipes)
+      assert.equal(mine['etc/ooo-service']![0], '#!/bin/sh\nexec /bin/cloudooo_paster serve DIR/etc/ooo.cfg\n');
+      assert.match(theirs['etc/ooo-service']![0], /execute_with_signal_translation\(\('\/bin\/cloudooo_paster', 'serve', 'DIR\/etc\/ooo.cfg'\)\)/);
+      assert.equal(mine['etc/ooo-service']![1], theirs['etc/ooo-service']![1]);
+      delete mine['etc/ooo-service'];
+      delete theirs['etc/ooo-service'];
+      assert.deepEqual(mine, theirs);
       for (const part of ['url', 'url2', 'rl', 'rl-absent', 'zkr', 'zkr-absent']) {
         const strip = (m: Map<string, string> | undefined) => Object.fromEntries([...(m ?? [])].filter(([k]) => !k.startsWith('__buildout')).map(([k, v]) => [k, v.replaceAll(dir, 'DIR').replaceAll(real, 'DIR')]));
         assert.deepEqual(strip(installedOptions(dir, part)), strip(installedOptions(real, part)), part);
