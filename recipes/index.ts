@@ -19,6 +19,7 @@ import { genericKumofs } from './cookbook/kumofs.ts';
 import { tidstorage } from './cookbook/tidstorage.ts';
 import { copyfilelist } from './cookbook/copyfilelist.ts';
 import { genericCloudooo } from './cookbook/cloudooo.ts';
+import { postgres } from './cookbook/postgres.ts';
 import { equeue } from './cookbook/equeue.ts';
 import { logrotate, logrotateD } from './cookbook/logrotate.ts';
 import { simplehttpserver } from './cookbook/simplehttpserver.ts';
@@ -74,6 +75,7 @@ export const RECIPES: readonly RecipeModule[] = [
   zeroKnowledgeWrite,
   zeroKnowledgeRead,
   genericCloudooo,
+  postgres,
   // slapos.cookbook, talking to the master
   slapconfiguration,
   slapconfigurationSerialised,
