@@ -65,6 +65,13 @@ export const COMPONENT_STUBS: Record<string, string> = {
   // dcron's crontab [-c DIR] [-u USER] FILE|-: the table written to DIR/USER (Debian's crontab has no -c)
   'parts/dcron/bin/crontab':
     '#!/bin/sh\n# stands in for dcron\'s crontab\ndir=/var/spool/cron/crontabs user=$(id -un)\nwhile [ $# -gt 1 ]; do case "$1" in -c) dir=$2; shift;; -u) user=$2; shift;; esac; shift; done\nmkdir -p "$dir"\nif [ "$1" = - ]; then cat > "$dir/$user"; else cat "$1" > "$dir/$user"; fi\n',
+  // postgresql (slapos.cookbook:postgres runs initdb, then postgres --single to create the database)
+  'parts/postgresql/bin/initdb': '#!/bin/sh\n# stands in for initdb -D PGDATA …: the cluster directory\nmkdir -p "$2" && echo 16 > "$2/PG_VERSION"\n',
+  'parts/postgresql/bin/pg_ctl': '#!/bin/sh\n# stands in for pg_ctl status: not running\nexit 3\n',
+  'parts/postgresql/bin/psql': '#!/bin/sh\n# stands in for psql: reads its commands\ncat > /dev/null\n',
+  'parts/postgresql/bin/postgres': stubServer(
+    '# postgres --single …: reads its commands; postgres -D PGDATA: listens on listen_addresses and port of PGDATA/postgresql.conf\n[ "$1" = --single ] && { cat > /dev/null; exit 0; }\nconf="$2/postgresql.conf"\nport=$(sed -n "s/^port = //p" "$conf")\nexec node "$STUB" --body postgres $(sed -n "s/^listen_addresses = .\\(.*\\)./\\1/p" "$conf" | tr , "\\n" | awk -v p="${port:-5432}" \'{ h = $0; if (h ~ /:/) h = "[" h "]"; print h ":" p }\')',
+  ),
   // slapos.toolbox's monitor.genstate, which stack/monitor runs once while buildout runs
   'bin/monitor.genstate': '#!/bin/sh\n# stands in for slapos.toolbox\'s monitor.genstate\nexit 0\n',
 };

@@ -8,6 +8,11 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstWall, minimalParameters, systemToolStandIns } from '../../scripts/lib/corpus-node.ts';
 import { withTree } from '../helpers/files.ts';
+import { COMPONENT_STUBS } from '../helpers/acceptance.ts';
+import { writeStubs } from '../helpers/node.ts';
+import { freePort } from '../../slapos/node/config.ts';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 
 test("systemToolStandIns: a component's -output tools that the system has, where the component is built", async () => {
   await withTree(
@@ -43,4 +48,26 @@ test('firstWall: the first Error: line, else a failed promise, else the last lin
   assert.equal(firstWall('Installing a.\nWhile:\n  Installing b.\nError: [b] no such file: /x\nmore\n'), '[b] no such file: /x');
   assert.equal(firstWall("ok\nPromise 'p' failed\n"), "Promise 'p' failed");
   assert.equal(firstWall('one\ntwo\n\n'), 'two');
+});
+
+test("the postgresql stand-in: --single reads its commands; -D PGDATA listens where postgresql.conf says", async () => {
+  await withTree({}, async (dir) => {
+    writeStubs(dir, COMPONENT_STUBS);
+    const postgres = join(dir, 'parts', 'postgresql', 'bin', 'postgres');
+    assert.equal(spawnSync(postgres, ['--single', '-D', dir, 'postgres'], { input: 'CREATE DATABASE "x"\n' }).status, 0);
+    const port = await freePort('127.0.0.1');
+    mkdirSync(join(dir, 'pgdata'));
+    writeFileSync(join(dir, 'pgdata', 'postgresql.conf'), `listen_addresses = '127.0.0.1'\nport = ${port}\nlogging_collector = on\n`);
+    const child = spawn(postgres, ['-D', join(dir, 'pgdata')], { stdio: 'ignore', detached: true });
+    try {
+      let answer = '';
+      for (let i = 0; i < 50 && !answer; i++) {
+        answer = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => '');
+        if (!answer) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(answer, 'postgres\n');
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+    }
+  });
 });
