@@ -20,6 +20,7 @@ import { tidstorage } from './cookbook/tidstorage.ts';
 import { copyfilelist } from './cookbook/copyfilelist.ts';
 import { genericCloudooo } from './cookbook/cloudooo.ts';
 import { postgres } from './cookbook/postgres.ts';
+import { wrapUpdateMysql } from './cookbook/mysql.ts';
 import { equeue } from './cookbook/equeue.ts';
 import { logrotate, logrotateD } from './cookbook/logrotate.ts';
 import { simplehttpserver } from './cookbook/simplehttpserver.ts';
@@ -76,6 +77,7 @@ export const RECIPES: readonly RecipeModule[] = [
   zeroKnowledgeRead,
   genericCloudooo,
   postgres,
+  wrapUpdateMysql,
   // slapos.cookbook, talking to the master
   slapconfiguration,
   slapconfigurationSerialised,

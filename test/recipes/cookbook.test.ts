@@ -330,3 +330,26 @@ test('postgres: the cluster made once (initdb, database, superuser), configurati
     }
   });
 });
+
+test('generic.mysql.wrap_update_mysql: the script upgrades, applies the init script and the time zones, retrying after a failure', async () => {
+  await withTree(
+    {
+      'db/mysql_upgrade': '#!/bin/sh\necho upgrade >> "$LOG"\n',
+      // the first client call fails (the server is not up yet), the next ones work
+      'db/mysql': '#!/bin/sh\nif [ ! -e "$LOG.up" ]; then : > "$LOG.up"; echo "no server" >&2; exit 1; fi\necho "mysql $* <<< $(cat | head -1)" >> "$LOG"\n',
+      'db/mysql_tzinfo_to_sql': '#!/bin/sh\necho "INSERT zone FROM $1"\n',
+      'init.sql': 'CREATE DATABASE erp5;\n',
+    },
+    async (dir) => {
+      for (const k of ['mysql_upgrade', 'mysql', 'mysql_tzinfo_to_sql']) spawnSync('chmod', ['+x', join(dir, 'db', k)]);
+      writeProfile(dir, profile(['up'], `[up]\nrecipe = slapos.cookbook:generic.mysql.wrap_update_mysql\noutput = \${buildout:directory}/bin/update-mysql\nbinary = ${dir}/db/mysql_upgrade\nmysql = ${dir}/db/mysql\ninit-script = ${dir}/init.sql\n`));
+      await run(dir);
+      assert.equal(modeOf(join(dir, 'bin', 'update-mysql')), 0o755);
+      const log = join(dir, 'log');
+      const r = spawnSync(join(dir, 'bin', 'update-mysql'), { encoding: 'utf8', env: { ...process.env, LOG: log } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /failed with:\nno server\nSleeping for 1s and retrying\n[^]*SlapOS initialisation script succesfully applied on database.\n$/);
+      assert.deepEqual(read(log).trim().split('\n'), ['upgrade', 'upgrade', 'mysql -B <<< CREATE DATABASE erp5;', 'mysql -B mysql <<< INSERT zone FROM /usr/share/zoneinfo']);
+    },
+  );
+});
