@@ -21,6 +21,7 @@ import { copyfilelist } from './cookbook/copyfilelist.ts';
 import { genericCloudooo } from './cookbook/cloudooo.ts';
 import { postgres } from './cookbook/postgres.ts';
 import { wrapUpdateMysql } from './cookbook/mysql.ts';
+import { redisServer } from './cookbook/redis.ts';
 import { equeue } from './cookbook/equeue.ts';
 import { logrotate, logrotateD } from './cookbook/logrotate.ts';
 import { simplehttpserver } from './cookbook/simplehttpserver.ts';
@@ -78,6 +79,7 @@ export const RECIPES: readonly RecipeModule[] = [
   genericCloudooo,
   postgres,
   wrapUpdateMysql,
+  redisServer,
   // slapos.cookbook, talking to the master
   slapconfiguration,
   slapconfigurationSerialised,

@@ -19,7 +19,7 @@ const skip = !existsSync(oracle)
     : false;
 
 const PROFILE = `[buildout]
-parts = chk chk6 chk4 url url2 ldr cp eq kumo tid rl rl-absent key zkw zkw2 zkr zkr-absent ooo
+parts = chk chk6 chk4 url url2 ldr cp eq kumo tid rl rl-absent key zkw zkw2 zkr zkr-absent ooo redis redis-pw
 
 [chk]
 recipe = slapos.cookbook:check_parameter
@@ -146,6 +146,25 @@ mimetype_entry_addition =
 configuration-file = \${buildout:directory}/etc/ooo.cfg
 wrapper = \${buildout:directory}/etc/ooo-service
 ooo-paster = /bin/cloudooo_paster
+[redis]
+recipe = slapos.cookbook:redis.server
+config-file = \${buildout:directory}/etc/redis.conf
+pid-file = /run/redis.pid
+port = 6379
+ipv6 = ::1
+server-dir = /srv/redis
+log-file = /log/redis.log
+wrapper = \${buildout:directory}/etc/redis-service
+server-bin = /bin/redis-server
+[redis-pw]
+<= redis
+config-file = \${buildout:directory}/etc/redis-pw.conf
+use-passwd = Yes
+passwd = pa%ss
+unixsocket = /run/redis.sock
+wrapper = \${buildout:directory}/etc/redis-pw-service
+promise-wrapper = \${buildout:directory}/etc/redis-promise
+cli-bin = /bin/redis-cli
 `;
 
 /** Every file under dir (but buildout's own), relative, with its text (paths of dir written DIR) and mode. */
