@@ -235,6 +235,30 @@ export function firstWall(out: string): string {
 
 const STACK = /^\s+at .+:\d+:\d+\)?$/m;
 
+/** A child's connection parameters not there yet: the requester waits for the child (not a wall of its own). */
+const WAITING = /not published yet|not ready yet|partially published/;
+
+/**
+ * The wall of `--json node instance`: from the last outcome of each
+ * partition (the report closing its output), the first that failed on its
+ * own (not waiting for a child it requested), as `slappartN (title):
+ * message`; undefined when the report cannot be read.
+ */
+export function instanceWall(out: string): string | undefined {
+  const at = out.lastIndexOf('\n{\n');
+  let report: { processed?: { partition: string; title: string; status: string; message?: string }[] };
+  try {
+    report = JSON.parse(at >= 0 ? out.slice(at + 1) : out);
+  } catch {
+    return undefined;
+  }
+  const last = new Map((report.processed ?? []).map((p) => [p.partition, p]));
+  const failed = [...last.values()].filter((p) => p.status === 'failed');
+  const wall = failed.find((p) => !WAITING.test(p.message ?? '')) ?? failed[0];
+  if (!wall) return undefined;
+  return `${wall.partition} (${wall.title}): ${firstWall(wall.message ?? '')}`;
+}
+
 export interface CorpusNodeOptions {
   /** bin/tsbuildout.js */
   cli: string;
@@ -293,9 +317,9 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     const rq = await step(['request', 'corpus', release, '--type', type, ...(parameters ? ['--parameters', parameters] : [])]);
     if (rq.code !== 0) return done(1, `request: ${firstWall(rq.out)}`);
     lock = await o.servicesLock?.();
-    const inst = await step(['node', 'instance']);
+    const inst = await step(['--json', 'node', 'instance']);
     if (inst.timedOut) return done(1, 'instance: timed out');
-    if (inst.code !== 0 && inst.code !== 2) return done(1, `instance: ${firstWall(inst.out)}`);
+    if (inst.code !== 0 && inst.code !== 2) return done(1, `instance: ${instanceWall(inst.out) ?? firstWall(inst.out)}`);
     const st = await step(['--json', 'node', 'status']);
     let level: ReleaseResult['level'] = 2;
     let wall = inst.code === 2 ? `promises: ${firstWall(inst.out)}` : undefined;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstWall, minimalParameters, systemToolStandIns } from '../../scripts/lib/corpus-node.ts';
+import { firstWall, instanceWall, minimalParameters, systemToolStandIns } from '../../scripts/lib/corpus-node.ts';
 import { withTree } from '../helpers/files.ts';
 import { COMPONENT_STUBS } from '../helpers/acceptance.ts';
 import { writeStubs } from '../helpers/node.ts';
@@ -70,4 +70,14 @@ test("the postgresql stand-in: --single reads its commands; -D PGDATA listens wh
       process.kill(-child.pid!, 'SIGKILL');
     }
   });
+});
+
+test("instanceWall: the last outcome of each partition; one failing on its own before one waiting for a child", () => {
+  const report = (processed: object[]) => `Processing partition slappart0 (root, started).\n${JSON.stringify({ exitCode: 1, passes: 2, processed }, null, 1)}\n`;
+  const waiting = { partition: 'slappart0', title: 'root', status: 'failed', message: 'Error: [request-db] Connection parameter url not found. Requested instance is currently as: not published yet' };
+  const own = { partition: 'slappart3', title: 'db', status: 'failed', message: "While:\n  Installing.\nError: Unknown recipe 'x:y' for part [p]" };
+  assert.equal(instanceWall(report([waiting, own])), "slappart3 (db): Unknown recipe 'x:y' for part [p]");
+  // the child deployed in the second pass: its last outcome counts
+  assert.equal(instanceWall(report([own, waiting, { ...own, status: 'ok' }])), 'slappart0 (root): [request-db] Connection parameter url not found. Requested instance is currently as: not published yet');
+  assert.equal(instanceWall('no report'), undefined);
 });
