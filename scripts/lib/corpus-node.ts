@@ -49,13 +49,24 @@ export function corpusReleases(tree: string): string[] {
 }
 
 /**
+ * The JSON description of a release (`<release>.json`); for a variant of
+ * a release without one of its own (software/neoppod/software-py3.cfg: the
+ * same software built another way), its directory's software.cfg.json.
+ */
+export function releaseDescription(release: string): string {
+  const own = release + '.json';
+  const main = join(dirname(release), 'software.cfg.json');
+  return existsSync(own) || !existsSync(main) ? own : main;
+}
+
+/**
  * The software type requested by default: `default` when the release's
  * software.cfg.json lists it (or lists none), else its first type by
  * index, as the SlapOS panel offers it.
  */
 export function defaultSoftwareType(release: string): string {
   try {
-    const j = JSON.parse(readFileSync(release + '.json', 'utf8')) as { 'software-type'?: Record<string, { index?: number; shared?: boolean }> };
+    const j = JSON.parse(readFileSync(releaseDescription(release), 'utf8')) as { 'software-type'?: Record<string, { index?: number; shared?: boolean }> };
     const types = Object.entries(j['software-type'] ?? {}).filter(([, t]) => !t.shared);
     if (!types.length || types.some(([k]) => k === 'default')) return 'default';
     types.sort((a, b) => (a[1].index ?? 1e9) - (b[1].index ?? 1e9));
@@ -134,7 +145,7 @@ export function minimalParameters(schema: Schema, file: string): Record<string, 
 
 /** The parameters the corpus run requests a release with: those its default type's schema requires (JSON), or undefined. */
 export function requiredParameters(release: string, type: string): string | undefined {
-  const j = loadSchema(release + '.json') as { 'software-type'?: Record<string, { request?: string }> } | undefined;
+  const j = loadSchema(releaseDescription(release)) as { 'software-type'?: Record<string, { request?: string }> } | undefined;
   const request = j?.['software-type']?.[type]?.request;
   if (!request) return undefined;
   const file = join(dirname(release), request);

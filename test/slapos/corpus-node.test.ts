@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstWall, instanceWall, minimalParameters, systemToolStandIns } from '../../scripts/lib/corpus-node.ts';
+import { defaultSoftwareType, firstWall, instanceWall, minimalParameters, requiredParameters, systemToolStandIns } from '../../scripts/lib/corpus-node.ts';
 import { withTree } from '../helpers/files.ts';
 import { COMPONENT_STUBS } from '../helpers/acceptance.ts';
 import { writeStubs } from '../helpers/node.ts';
@@ -80,4 +80,15 @@ test("instanceWall: the last outcome of each partition; one failing on its own b
   // the child deployed in the second pass: its last outcome counts
   assert.equal(instanceWall(report([own, waiting, { ...own, status: 'ok' }])), 'slappart0 (root): [request-db] Connection parameter url not found. Requested instance is currently as: not published yet');
   assert.equal(instanceWall('no report'), undefined);
+});
+
+test("a release's default type and required parameters; a variant without a description of its own reads software.cfg.json", async () => {
+  const description = { 'software-type': { shared: { shared: true, index: 0 }, cluster: { index: 2, request: 'in.json' }, single: { index: 1, request: 'in.json' } } };
+  await withTree({ 'software.cfg.json': JSON.stringify(description), 'in.json': JSON.stringify({ required: ['cluster'], properties: { cluster: { type: 'string' } } }), 'other.cfg.json': '{}' }, async (dir) => {
+    assert.equal(defaultSoftwareType(join(dir, 'software.cfg')), 'single');
+    assert.equal(defaultSoftwareType(join(dir, 'software-py3.cfg')), 'single');
+    assert.equal(requiredParameters(join(dir, 'software-py3.cfg'), 'single'), '{"cluster":"corpus-cluster"}');
+    // a variant with a description of its own reads that one
+    assert.equal(defaultSoftwareType(join(dir, 'other.cfg')), 'default');
+  });
 });
