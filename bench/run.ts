@@ -11,6 +11,7 @@ import { repositoryRoot } from './lib/paths.ts';
 import { median, table } from './lib/stats.ts';
 import { measure } from './lib/measure.ts';
 import { installBench } from './install.ts';
+import { packageBench } from './package.ts';
 import { inspectBench } from './inspect.ts';
 import { pybridgeBench } from './pybridge.ts';
 
@@ -96,6 +97,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   // examples/slapos-hello under the real slapgrid with tsbuildout as its buildout, beside tsbuildout's node (bench/slapgrid.ts)
   slapgrid: async () => void process.stdout.write((await (await import('./slapgrid.ts')).slapgridBench(root, Number(process.env.BENCH_SLAPGRID_RUNS ?? 3))) + '\n'),
   pybridge: async () => void process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n'),
+  // `npm install` of the packed npm package into an empty directory, and its size on disk (bench/package.ts)
+  package: async () => void process.stdout.write(packageBench(root, Number(process.env.BENCH_PACKAGE_RUNS ?? 3)) + '\n'),
 };
 
 const section = process.env.BENCH_SECTION;

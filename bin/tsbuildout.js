@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the bundled command (dist/cli.cjs, built by `npm install`) with V8's
-// code cache: the compiled bytecode of the previous run is reused, which
-// saves most of the compile time of the bundle at every start.
+// Runs the bundled command (dist/cli.cjs: built by `npm install` in a clone,
+// shipped in the npm and Debian packages) with V8's code cache: the compiled
+// bytecode of the previous run is reused, which saves most of the compile
+// time of the bundle at every start.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -35,7 +36,8 @@ if (!cachedData || script.cachedDataRejected) {
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile);
     } catch {
-      // a read-only installation runs without the cache
+      // a read-only installation runs without the cache (the Debian
+      // package ships one made by the Node it depends on)
     }
   });
 }

@@ -166,10 +166,12 @@ export class ProfileModel {
       result = { section: raw, error: { severity: 'info', rule: 'unknown', message: 'its <= macro is computed by the template' } };
     } else {
       try {
-        result = { section: expandMacros(this.buildout, name, raw) };
+        // the resolver's expansion, shared with value()
+        result = { section: expandMacros(this.resolver ?? this.buildout, name, raw) };
       } catch (e) {
         if (!(e instanceof BuildoutError)) throw e;
         this.buildout.trail.length = 0;
+        if (this.resolver) this.resolver.trail.length = 0;
         result = { section: raw, error: e.primary };
       }
     }

@@ -20,8 +20,16 @@ export interface MacroResolver {
   rawSectionNames(): IterableIterator<string>;
 }
 
+/** Expansions of unchanged raw sections, per resolver: a section is expanded once whoever asks (a run, the linter). */
+const expansions = new WeakMap<MacroResolver, Map<string, Section>>();
+
 export function expandMacros(buildout: MacroResolver, name: string, own: Section): Section {
-  return expand(buildout, name, own, []);
+  if (own !== buildout.rawSection(name)) return expand(buildout, name, own, []);
+  let known = expansions.get(buildout);
+  if (!known) expansions.set(buildout, (known = new Map()));
+  let out = known.get(name);
+  if (!out) known.set(name, (out = expand(buildout, name, own, [])));
+  return out;
 }
 
 function expand(buildout: MacroResolver, name: string, data: Section, doing: string[]): Section {

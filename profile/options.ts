@@ -81,9 +81,14 @@ export class Options {
   initialise(): void {
     const name = this.name;
     if (this.raw.has('<')) this.tolerating(() => (this.raw = expandMacros(this.buildout, name, this.raw)));
-    for (const k of sortedPy(this.raw.keys())) {
-      const e = this.raw.get(k)!;
-      if (e.value.includes('${')) this.cook(k, e);
+    // zc.buildout substitutes every value when the section is initialised;
+    // a tolerant resolution (no recipe runs, errors are collected) substitutes
+    // each value when it is read, which gives the same values
+    if (!this.buildout.tolerance) {
+      for (const k of sortedPy(this.raw.keys())) {
+        const e = this.raw.get(k)!;
+        if (e.value.includes('${')) this.cook(k, e);
+      }
     }
     if (name === 'buildout') return;
     for (const dep of pySplitWhitespace(this.get('<part-dependencies>') ?? '')) {

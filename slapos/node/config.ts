@@ -141,8 +141,10 @@ export function partitionName(settings: NodeSettings, i: number): string {
 /**
  * How to run tsbuildout itself (buildout in partitions, supervisord's
  * watchdog): node + bin/tsbuildout.js — the running command, else the
- * tsbuildout checkout above the bundle or the current directory (tests and
- * benchmarks run from the repository); TSBUILDOUT_COMMAND overrides.
+ * package holding the bundle (a checkout, or an installed copy started
+ * through a link such as /usr/bin/tsbuildout or node_modules/.bin), else the
+ * current directory (tests and benchmarks run from the repository);
+ * TSBUILDOUT_COMMAND overrides.
  */
 export function tsbuildoutCommand(): string[] {
   const override = process.env.TSBUILDOUT_COMMAND;

@@ -1,6 +1,6 @@
 // Running tsbuildout's commands against a temporary SlapOS node, as a
 // person would (the bundled command in a child process).
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,6 +84,19 @@ export async function get(url: string): Promise<string> {
 export function lastRun(log: string): string {
   const i = log.lastIndexOf(' Running buildout in ');
   return i < 0 ? '' : log.slice(i);
+}
+
+/** The URL a starting `tsbuildout master` says it serves at (its standard output), or its exit as an error. */
+export function servedAt(master: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    master.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = / at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    master.on('exit', (code) => reject(new Error(`tsbuildout master exited ${code}: ${out}`)));
+  });
 }
 
 /** A TCP port free on ::1 now (the example's instances listen there). */

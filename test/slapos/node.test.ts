@@ -9,7 +9,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repositoryRoot } from '../helpers/paths.ts';
-import { cli, freeV6Port, get, hasSupervisord, ok, show, status } from '../helpers/node.ts';
+import { cli, freeV6Port, get, hasSupervisord, ok, servedAt, show, status } from '../helpers/node.ts';
 
 const skip = hasSupervisord() ? false : "no supervisord (Debian's supervisor)";
 const SOFTWARE = join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg');
@@ -174,15 +174,7 @@ describe('a node whose master is elsewhere (--master-url)', { skip, timeout: 120
     const port = await freeV6Port();
     const master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'remote.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'master-side')], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        master.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = / at (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        master.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
-      });
+      const url = await servedAt(master);
       await ok(['request', 'remote', SOFTWARE, '--root', node, '--master-url', url, '--parameters', `{"name": "remote", "port": "${port}"}`]);
       const run = await ok(['node', '--root', node]);
       assert.match(run.stdout, /slappart0 \(remote\): started, 1\/1 promises ok/);

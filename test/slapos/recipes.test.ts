@@ -10,6 +10,7 @@ import { PyDict } from '../../python/value.ts';
 import { HttpMaster } from '../../slap/client.ts';
 import { pyToJs } from '../../slap/marshal.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
+import { servedAt } from '../helpers/node.ts';
 import { installedOptions, read, run, writeProfile } from '../recipes/run.ts';
 
 let master: ChildProcess | undefined;
@@ -19,15 +20,7 @@ let root = '';
 async function startMaster(): Promise<void> {
   root = mkdtempSync(join(tmpdir(), 'tsbuildout-slap-'));
   master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '4', '--root', join(root, 'node')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    master!.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = / at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    master!.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}`)));
-  });
+  url = await servedAt(master);
 }
 
 const connection = (partition: string) => `[slap-connection]\ncomputer-id = local\npartition-id = ${partition}\nserver-url = ${url}\nsoftware-release-url = /sr/software.cfg\nkey-file =\ncert-file =\n`;
