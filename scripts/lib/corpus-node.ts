@@ -1,7 +1,8 @@
 // Every software release of a SlapOS tree deployed on a fresh temporary
 // node, as a new user would (issue 14): `node software --stub-software`,
 // `request` of its default software type with its default parameters,
-// `node instance`, `node stop`. Each release gets a level:
+// `node instance` (again when it fails, as the node's next run), `node
+// stop`. Each release gets a level:
 //   L0  the software release did not install
 //   L1  software installed
 //   L2  every partition's buildout ran to the end (`node instance` exits 0,
@@ -328,7 +329,10 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     const rq = await step(['request', 'corpus', release, '--type', type, ...(parameters ? ['--parameters', parameters] : [])]);
     if (rq.code !== 0) return done(1, `request: ${firstWall(rq.out)}`);
     lock = await o.servicesLock?.();
-    const inst = await step(['--json', 'node', 'instance']);
+    // a second run when the first fails, as slapos node instance runs again a minute later
+    // (software/seleniumserver's fingerprint check fails on the first run by design)
+    let inst = await step(['--json', 'node', 'instance']);
+    if (inst.code === 1 && !inst.timedOut) inst = await step(['--json', 'node', 'instance']);
     if (inst.timedOut) return done(1, 'instance: timed out');
     if (inst.code !== 0 && inst.code !== 2) return done(1, `instance: ${instanceWall(inst.out) ?? firstWall(inst.out)}`);
     const st = await step(['--json', 'node', 'status']);
