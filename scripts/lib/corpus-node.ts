@@ -235,11 +235,15 @@ function run(cli: string, args: string[], timeoutMs: number, env: NodeJS.Process
   });
 }
 
-/** The first `Error:` line of a run's output, with the line after it when it locates it; else its last line. */
+/** The first `Error:` line of a run's output (with the next line when it ends with a colon); else a failed promise; else its last line. */
 export function firstWall(out: string): string {
   const lines = out.split('\n');
   const i = lines.findIndex((l) => /^\s*Error:|\bError: /.test(l));
-  if (i >= 0) return lines[i]!.trim().replace(/^.*?Error: /, '');
+  if (i >= 0) {
+    const line = lines[i]!.trim().replace(/^.*?Error: /, '');
+    // "Invalid parameters:" and the like: what follows on the next line
+    return line.endsWith(':') && lines[i + 1]?.trim() ? `${line} ${lines[i + 1]!.trim()}` : line;
+  }
   const failed = lines.find((l) => /: failed|promise .* failed|FAILED/i.test(l));
   if (failed) return failed.trim();
   return lines.filter((l) => l.trim()).slice(-1)[0]?.trim() ?? '';

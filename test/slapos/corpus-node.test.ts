@@ -48,6 +48,7 @@ test('firstWall: the first Error: line, else a failed promise, else the last lin
   assert.equal(firstWall('Installing a.\nWhile:\n  Installing b.\nError: [b] no such file: /x\nmore\n'), '[b] no such file: /x');
   assert.equal(firstWall("ok\nPromise 'p' failed\n"), "Promise 'p' failed");
   assert.equal(firstWall('one\ntwo\n\n'), 'two');
+  assert.equal(firstWall('Error: Invalid parameters:\n  $.cell1: {} is not valid\n  while: Installing.\n'), 'Invalid parameters: $.cell1: {} is not valid');
 });
 
 test("the postgresql stand-in: --single reads its commands; -D PGDATA listens where postgresql.conf says", async () => {
