@@ -49,6 +49,8 @@ export const COMPONENT_STUBS: Record<string, string> = {
   // htpasswd [-cbi…] FILE USER [PASSWORD]: one line USER:PASSWORD (-i: the password on standard input)
   'parts/apache/bin/htpasswd':
     '#!/bin/sh\n# stands in for apache\'s htpasswd\nflags=; case "$1" in -*) flags=$1; shift;; esac\nfile=$1 user=$2\ncase "$flags" in *b*) pw=$3;; *) read -r pw;; esac\ncase "$flags" in *c*) : > "$file";; esac\necho "$user:$pw" >> "$file"\n',
+  // httpd -f CONF -DFOREGROUND (stack/monitor's): listens where CONF says, HTTPS and Basic authentication as it says
+  'parts/apache/bin/httpd': stubServer('while [ $# -gt 0 ]; do [ "$1" = -f ] && conf=$2; shift; done\nexec node "$STUB" --body httpd --httpd-conf "$conf"'),
   'parts/openssl-3.5/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
   'parts/openssl-1.1/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
   // ssh-keygen [-t TYPE] [-b BITS] -f FILE -N '' …: a key pair (of the system's ssh-keygen when there is one); -lf FILE: a fingerprint

@@ -12,7 +12,8 @@ import { COMPONENT_STUBS } from '../helpers/acceptance.ts';
 import { writeStubs } from '../helpers/node.ts';
 import { freePort } from '../../slapos/node/config.ts';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 
 test("systemToolStandIns: a component's -output tools that the system has, where the component is built", async () => {
   await withTree(
@@ -91,5 +92,38 @@ test("a release's default type and required parameters; a variant without a desc
     assert.equal(requiredParameters(join(dir, 'software-py3.cfg'), 'single'), '{"cluster":"corpus-cluster"}');
     // a variant with a description of its own reads that one
     assert.equal(defaultSoftwareType(join(dir, 'other.cfg')), 'default');
+  });
+});
+
+test("the httpd stand-in: listens where the configuration says, HTTPS with its certificate, 401 without the AuthUserFile's credentials", { skip: !existsSync('/usr/bin/openssl') && 'no openssl' }, async () => {
+  await withTree({}, async (dir) => {
+    writeStubs(dir, COMPONENT_STUBS);
+    const port = await freePort('127.0.0.1');
+    spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=stub', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'htpasswd'), 'admin:secret\n');
+    writeFileSync(join(dir, 'included.conf'), `Listen 127.0.0.1:${port}\n`);
+    writeFileSync(join(dir, 'httpd.conf'), `PidFile "${dir}/pid"\nInclude ${dir}/included.conf\nSSLCertificateFile ${dir}/cert.pem\nSSLCertificateKeyFile ${dir}/key.pem\n<Directory ${dir}>\n  AuthType Basic\n  AuthUserFile "${dir}/htpasswd"\n</Directory>\n`);
+    const child = spawn(join(dir, 'parts', 'apache', 'bin', 'httpd'), ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: 'ignore', detached: true });
+    const get = (auth?: string) =>
+      new Promise<number>((resolve) => {
+        const req = httpsRequest({ host: '127.0.0.1', port, path: '/', rejectUnauthorized: false, ...(auth ? { auth } : {}) }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', () => resolve(0));
+        req.end();
+      });
+    try {
+      let code = 0;
+      for (let i = 0; i < 50 && !code; i++) {
+        code = await get();
+        if (!code) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(code, 401);
+      assert.equal(await get('admin:wrong'), 401);
+      assert.equal(await get('admin:secret'), 200);
+    } finally {
+      process.kill(-child.pid!, 'SIGKILL');
+    }
   });
 });
