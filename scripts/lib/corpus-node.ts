@@ -344,9 +344,11 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     let wall = inst.code === 2 ? `promises: ${firstWall(inst.out)}` : undefined;
     let partitions = 0;
     try {
-      const states = JSON.parse(st.out) as { title: string; services: { name: string; state: string }[]; promises: Record<string, { failed: boolean; message: string }> }[];
+      const states = JSON.parse(st.out) as { partition: string; title: string; services: { name: string; state: string }[]; promises: Record<string, { failed: boolean; message: string }> }[];
       partitions = states.length;
-      const down = states.flatMap((s) => s.services.filter((x) => x.state !== 'RUNNING').map((x) => `${x.name} ${x.state}`));
+      // a program of etc/run runs once (supervisord's autorestart false): EXITED is its end, not a fault
+      const runOnce = (partition: string, name: string) => existsSync(join(node, 'instance', partition, 'etc', 'run', name));
+      const down = states.flatMap((s) => s.services.filter((x) => x.state !== 'RUNNING' && !(x.state === 'EXITED' && runOnce(s.partition, x.name))).map((x) => `${x.name} ${x.state}`));
       const failed = states.flatMap((s) => Object.entries(s.promises).filter(([, p]) => p.failed).map(([k, p]) => `${k}: ${p.message.split('\n')[0]}`));
       if (!down.length && !failed.length && inst.code === 0) level = 3;
       else wall ??= down.length ? `services: ${down.slice(0, 3).join(', ')}` : `promises: ${failed[0]}`;

@@ -51,6 +51,8 @@ export const COMPONENT_STUBS: Record<string, string> = {
     '#!/bin/sh\n# stands in for apache\'s htpasswd\nflags=; case "$1" in -*) flags=$1; shift;; esac\nfile=$1 user=$2\ncase "$flags" in *b*) pw=$3;; *) read -r pw;; esac\ncase "$flags" in *c*) : > "$file";; esac\necho "$user:$pw" >> "$file"\n',
   // httpd -f CONF -DFOREGROUND (stack/monitor's): listens where CONF says, HTTPS and Basic authentication as it says
   'parts/apache/bin/httpd': stubServer('while [ $# -gt 0 ]; do [ "$1" = -f ] && conf=$2; shift; done\nexec node "$STUB" --body httpd --httpd-conf "$conf"'),
+  // nginx [-p PREFIX] -c CONF …: listens and serves the root CONF names
+  'parts/nginx/sbin/nginx': stubServer('while [ $# -gt 0 ]; do [ "$1" = -c ] && conf=$2; shift; done\nexec node "$STUB" --nginx-conf "$conf"'),
   'parts/openssl-3.5/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
   'parts/openssl-1.1/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
   // ssh-keygen [-t TYPE] [-b BITS] -f FILE -N '' …: a key pair (of the system's ssh-keygen when there is one); -lf FILE: a fingerprint
@@ -74,8 +76,13 @@ export const COMPONENT_STUBS: Record<string, string> = {
   'parts/postgresql/bin/postgres': stubServer(
     '# postgres --single …: reads its commands; postgres -D PGDATA: listens on listen_addresses and port of PGDATA/postgresql.conf\n[ "$1" = --single ] && { cat > /dev/null; exit 0; }\nconf="$2/postgresql.conf"\nport=$(sed -n "s/^port = //p" "$conf")\nexec node "$STUB" --body postgres $(sed -n "s/^listen_addresses = .\\(.*\\)./\\1/p" "$conf" | tr , "\\n" | awk -v p="${port:-5432}" \'{ h = $0; if (h ~ /:/) h = "[" h "]"; print h ":" p }\')',
   ),
+  // dcron's crond …: runs no job, stays up as the service
+  'parts/dcron/sbin/crond': '#!/bin/sh\n# stands in for dcron\'s crond\nexec sleep infinity\n',
   // slapos.toolbox's monitor.genstate, which stack/monitor runs once while buildout runs
   'bin/monitor.genstate': '#!/bin/sh\n# stands in for slapos.toolbox\'s monitor.genstate\nexit 0\n',
+  // monitor.bootstrap -c CONF: records that it ran ([monitor] pid-file) and succeeded (an empty promise-output-file)
+  'bin/monitor.bootstrap':
+    '#!/bin/sh\n# stands in for slapos.toolbox\'s monitor.bootstrap\npid=$(sed -n "s/^pid-file = //p" "$2" | head -1)\nout=$(sed -n "s/^promise-output-file = //p" "$2" | head -1)\n[ -z "$pid" ] || echo $$ > "$pid"\n[ -z "$out" ] || : > "$out"\n',
 };
 
 /** Assignments of `node software` for a release. */
