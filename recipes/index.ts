@@ -19,6 +19,7 @@ import { genericKumofs } from './cookbook/kumofs.ts';
 import { tidstorage } from './cookbook/tidstorage.ts';
 import { copyfilelist } from './cookbook/copyfilelist.ts';
 import { genericCloudooo } from './cookbook/cloudooo.ts';
+import { cloudoooTest } from './cookbook/cloudooo-test.ts';
 import { postgres } from './cookbook/postgres.ts';
 import { wrapUpdateMysql } from './cookbook/mysql.ts';
 import { redisServer } from './cookbook/redis.ts';
@@ -77,6 +78,7 @@ export const RECIPES: readonly RecipeModule[] = [
   zeroKnowledgeWrite,
   zeroKnowledgeRead,
   genericCloudooo,
+  cloudoooTest,
   postgres,
   wrapUpdateMysql,
   redisServer,

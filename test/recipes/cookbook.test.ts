@@ -353,3 +353,17 @@ test('generic.mysql.wrap_update_mysql: the script upgrades, applies the init scr
     },
   );
 });
+
+test('cloudooo.test: the unit test and test suite scripts run their binary through its interpreter, PATH prepended, arguments passed on', async () => {
+  await withTree({ 'bin/runUnitTest': '#!/bin/sh\necho "unit $* PATH=$PATH"\n', 'bin/runTestSuite': 'echo suite "$@"\n' }, async (dir) => {
+    writeProfile(
+      dir,
+      profile(['t'], `[t]\nrecipe = slapos.cookbook:cloudooo.test\nprepend-path = /opt/bin\nooo-paster = /bin/paster\nconfiguration-file = /etc/c.cfg\nrun-unit-test = \${buildout:directory}/runUnitTest\nrun-unit-test-binary = ${dir}/bin/runUnitTest\nrun-test-suite = \${buildout:directory}/runTestSuite\nrun-test-suite-binary = ${dir}/bin/runTestSuite\n`),
+    );
+    await run(dir);
+    const unit = spawnSync(join(dir, 'runUnitTest'), ['-v'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+    assert.equal(unit.stdout, `unit --paster_path /bin/paster /etc/c.cfg -v PATH=/opt/bin:/usr/bin:/bin\n`);
+    // no #! line: run as it is (here by the shell, as execve's ENOEXEC fallback)
+    assert.equal(modeOf(join(dir, 'runTestSuite')), 0o755);
+  });
+});
