@@ -97,6 +97,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   // examples/slapos-hello under the real slapgrid with tsbuildout as its buildout, beside tsbuildout's node (bench/slapgrid.ts)
   slapgrid: async () => void process.stdout.write((await (await import('./slapgrid.ts')).slapgridBench(root, Number(process.env.BENCH_SLAPGRID_RUNS ?? 3))) + '\n'),
   pybridge: async () => void process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n'),
+  // every software release of the corpus on a node, L1/L2/L3 (bench/corpus-node.ts); minutes: BENCH_SKIP=corpus-node to leave it out
+  'corpus-node': async () => void process.stdout.write((await import('./corpus-node.ts')).corpusNodeBench(root, corpus) + '\n'),
   // `npm install` of the packed npm package into an empty directory, and its size on disk (bench/package.ts)
   package: async () => void process.stdout.write(packageBench(root, Number(process.env.BENCH_PACKAGE_RUNS ?? 3)) + '\n'),
 };
