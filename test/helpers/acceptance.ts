@@ -17,6 +17,12 @@ export const sr = (name: string) => join(corpus ?? '', 'software', name, 'softwa
 
 const HELLOWEB = stubServer('# helloweb-KIND --logfile FILE IPV6 PORT NAME...\nshift 2\nip=$1 port=$2\nshift 2\nexec node "$STUB" --body "Hello $*!" "[$ip]:$port"');
 
+/** caucase's caucased (… --netloc HOST:PORT …: listens there) and caucase-probe (URL: the CA answers). */
+const CAUCASE: Record<string, string> = {
+  'bin/caucased': stubServer('# caucased … --netloc HOST:PORT …\nwhile [ $# -gt 0 ]; do [ "$1" = --netloc ] && netloc=$2; shift; done\nexec node "$STUB" --body caucase "$netloc"'),
+  'bin/caucase-probe': '#!/bin/sh\n# caucase-probe URL: the CA answers\nexec node -e \'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), (e) => { console.error(String(e.cause || e)); process.exit(1); })\' "$1"\n',
+};
+
 /** The files each release gets with --stub-bin, relative to its software directory. */
 export const STUBS: Record<string, Record<string, string>> = {
   helloworld: { 'bin/helloweb-python': HELLOWEB, 'bin/helloweb-ruby': HELLOWEB, 'bin/helloweb-go': HELLOWEB },
@@ -28,10 +34,7 @@ export const STUBS: Record<string, Record<string, string>> = {
     'parts/nginx/sbin/nginx': stubServer('# nginx -c CONF: listens and serves the root CONF names\nexec node "$STUB" --nginx-conf "$2"'),
     'parts/dash/bin/dash': '#!/bin/sh\nexec /bin/sh "$@"\n',
   },
-  caucase: {
-    'bin/caucased': stubServer('# caucased … --netloc HOST:PORT …\nwhile [ $# -gt 0 ]; do [ "$1" = --netloc ] && netloc=$2; shift; done\nexec node "$STUB" --body caucase "$netloc"'),
-    'bin/caucase-probe': '#!/bin/sh\n# caucase-probe URL: the CA answers\nexec node -e \'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), (e) => { console.error(String(e.cause || e)); process.exit(1); })\' "$1"\n',
-  },
+  caucase: CAUCASE,
   mosquitto: {
     // mosquitto -c CONF: listens on each `listener PORT HOST` of CONF
     'parts/mosquitto/sbin/mosquitto': stubServer('exec node "$STUB" --body mqtt $(awk \'/^listener /{h=$3; if (h ~ /:/) h="[" h "]"; print h ":" $2}\' "$2")'),
@@ -58,6 +61,8 @@ export const COMPONENT_STUBS: Record<string, string> = {
   // ssh-keygen [-t TYPE] [-b BITS] -f FILE -N '' …: a key pair (of the system's ssh-keygen when there is one); -lf FILE: a fingerprint
   'parts/openssh/bin/ssh-keygen':
     '#!/bin/sh\n# stands in for the openssh component\ncommand -v ssh-keygen >/dev/null && exec ssh-keygen "$@"\nfile=; list=\nwhile [ $# -gt 0 ]; do case "$1" in -lf) list=1; file=$2; shift;; -f) file=$2; shift;; -[tbNCm]) shift;; esac; shift; done\nif [ -n "$list" ]; then echo "256 SHA256:$(cksum < "$file" | cut -d" " -f1) stub (ECDSA)"; exit 0; fi\necho "stub private key" > "$file"; echo "ssh-ed25519 stub" > "$file.pub"\n',
+  // stack/caucase's CA, which many releases run (software/caucase's own)
+  ...CAUCASE,
   // caucase-rerequest --template CSR --csr OUT --key KEY: a key and a request from the template
   'bin/caucase-rerequest':
     '#!/bin/sh\n# stands in for caucase\'s caucase-rerequest\nwhile [ $# -gt 0 ]; do case "$1" in --template) t=$2;; --csr) c=$2;; --key) k=$2;; esac; shift; done\nopenssl req -new -newkey rsa:2048 -nodes -keyout "$k" -subj /CN=stub -out "$c" 2>/dev/null\n',
