@@ -2,8 +2,8 @@
 // Python's urlparse splits it, into scheme, username, password, host, port
 // (empty when absent), path (without its leading and trailing slashes),
 // params, query and fragment, set at init; install does nothing.
+import { getAttr, PyException, urlparse } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
-import { netlocParts, urlparse } from '../lib/urlparse.ts';
 
 const PARTS = ['scheme', 'username', 'password', 'host', 'port', 'path', 'params', 'query', 'fragment'];
 
@@ -14,21 +14,17 @@ export const urlparseRecipe: RecipeModule = {
   init({ name, options }) {
     let parts: Record<string, string>;
     try {
+      // Python's urllib.parse (python/): the parts, and the attributes of its result (None as empty)
       const u = urlparse(options.require('url'));
-      const n = netlocParts(u.netloc);
-      parts = {
-        scheme: u.scheme,
-        username: n.username ?? '',
-        password: n.password ?? '',
-        host: n.hostname ?? '',
-        port: n.port === undefined ? '' : String(n.port),
-        path: u.path.replace(/^\/+|\/+$/g, ''),
-        params: u.params,
-        query: u.query,
-        fragment: u.fragment,
+      const [scheme, , path, params, query, fragment] = u.items as string[];
+      const attr = (k: string) => {
+        const v = getAttr(u, k);
+        return v === null ? '' : String(v);
       };
+      parts = { scheme: scheme!, username: attr('username'), password: attr('password'), host: attr('hostname'), port: attr('port'), path: path!.replace(/^\/+|\/+$/g, ''), params: params!, query: query!, fragment: fragment! };
     } catch (e) {
-      throw new RecipeError(`[${name}] url: ${(e as Error).message}`);
+      if (!(e instanceof PyException)) throw e;
+      throw new RecipeError(`[${name}] url: ${e.message}`);
     }
     for (const k of PARTS) options.set(k, parts[k]!);
     return { install: () => [], update: () => [] };
