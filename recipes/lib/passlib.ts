@@ -129,18 +129,21 @@ export function md5Crypt(password: string, saltText: string): string {
 
 const digest = (algo: string, data: Buffer) => createHash(algo).update(data).digest();
 
+/** passlib's default rounds of SHA-crypt (passlib.hash.sha256_crypt.default_rounds, sha512_crypt's). */
+export const PASSLIB_ROUNDS = { sha256_crypt: 535000, sha512_crypt: 656000 };
+
 /**
  * passlib.hash.<scheme>.hash(password) for the schemes tsbuildout knows
  * (scheme as in `passwd-<scheme>`, dashes or underscores); undefined for
- * another scheme.
+ * another scheme. `rounds` other than passlib's: the tests'.
  */
-export function passlibHash(scheme: string, password: string): string | undefined {
+export function passlibHash(scheme: string, password: string, rounds: Partial<typeof PASSLIB_ROUNDS> = {}): string | undefined {
   const P = Buffer.from(password, 'utf8');
   switch (scheme.replaceAll('-', '_')) {
     case 'sha256_crypt':
-      return shaCrypt(256, password, salt(16), 535000);
+      return shaCrypt(256, password, salt(16), rounds.sha256_crypt ?? PASSLIB_ROUNDS.sha256_crypt);
     case 'sha512_crypt':
-      return shaCrypt(512, password, salt(16), 656000);
+      return shaCrypt(512, password, salt(16), rounds.sha512_crypt ?? PASSLIB_ROUNDS.sha512_crypt);
     case 'md5_crypt':
       return md5Crypt(password, salt(8));
     case 'ldap_salted_sha1': {
