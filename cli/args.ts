@@ -19,6 +19,8 @@ export interface CliArgs {
   python?: string;
   env: string[];
   help: boolean;
+  /** The command was named (`tsbuildout install --help` asks for its help). */
+  commandGiven: boolean;
   version: boolean;
   command: string;
   args: string[];
@@ -42,6 +44,7 @@ export function parseArgs(argv: string[]): CliArgs {
     json: false,
     env: [],
     help: false,
+    commandGiven: false,
     version: false,
     command: 'install',
     args: [],
@@ -70,7 +73,8 @@ export function parseArgs(argv: string[]): CliArgs {
       continue;
     }
     if (commandSeen) {
-      rest.push(a);
+      if (a === '-h') out.help = true;
+      else rest.push(a);
       continue;
     }
     if (a.startsWith('-') && a.length > 1) {
@@ -86,6 +90,7 @@ export function parseArgs(argv: string[]): CliArgs {
   }
   if (out.verbosity) out.assignments.push({ section: 'buildout', option: 'verbosity', value: String(out.verbosity) });
   out.args = rest;
+  out.commandGiven = commandSeen;
   return out;
 }
 

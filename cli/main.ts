@@ -7,7 +7,7 @@ import { parseArgs, UsageError } from './args.ts';
 import type { CommandContext } from './context.ts';
 import { findPython } from './python.ts';
 import { diagnosticJson, formatErrors } from './report.ts';
-import { HELP, VERSION } from './help.ts';
+import { commandHelp, HELP, VERSION } from './help.ts';
 
 // Each command's code is loaded when it runs: a call pays only for what it uses
 // (resolve needs no recipes, no Jinja2, no archive or database library).
@@ -44,7 +44,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
     json = args.json;
-    if (args.help) return out(HELP), 0;
+    if (args.help) return out((args.commandGiven && commandHelp(args.command)) || HELP), 0;
+    // `tsbuildout help [COMMAND]`
+    if (args.command === 'help') return out((args.args[0] && commandHelp(args.args[0])) || HELP), 0;
     if (args.version) return out(VERSION), 0;
     const command = COMMANDS[args.command];
     if (!command) {

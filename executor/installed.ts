@@ -4,7 +4,15 @@
 // lose is written as %(__buildout_space…)s tokens. Written the SlapOS fork's
 // way: one [buildout] section, atomically (temporary file, fsync, rename), and
 // only when the content changes.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+//
+// During a run, each change (a part installed, updated or uninstalled) is
+// also appended at once to `<record>.journal`, one JSON line, so a run killed
+// at any moment has recorded every part it finished, as zc.buildout, which
+// rewrites the whole record after each part; rewriting it would make a run
+// quadratic in its parts. The next reader replays the journal over the
+// record (a torn last line, where the kill struck, is ignored); the end of a
+// run writes the record and removes the journal.
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { writeAtomically } from '../recipes/lib/files.ts';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/index.ts';
@@ -59,9 +67,24 @@ export function encodeValue(value: string): string {
   return v;
 }
 
-/** Read .installed.cfg; a missing file is an empty state, an unreadable one an error. */
+/** The journal of a record's changes since it was last written. */
+export function journalPath(path: string): string {
+  return `${path}.journal`;
+}
+
+/** One change: a part's options set (`end`: it moves to the end of the order), or a part forgotten. */
+export type JournalEntry = { set: string; options: [string, string][]; end: boolean } | { forget: string };
+
+/** Read .installed.cfg and its journal; a missing file is an empty state, an unreadable one an error. */
 export function readInstalled(path: string): InstalledState & { exists: boolean } {
-  if (!existsSync(path)) return { ...emptyState(), exists: false };
+  const journal = readJournal(path);
+  if (!existsSync(path) && !journal.length) return { ...emptyState(), exists: false };
+  const state = existsSync(path) ? readRecord(path) : emptyState();
+  replay(state, journal);
+  return { ...state, exists: true };
+}
+
+function readRecord(path: string): InstalledState {
   const options = parseInstalled(decode(readFileSync(path), path), path);
   const buildout = options.get('buildout') ?? new Map<string, string>();
   options.delete('buildout');
@@ -69,7 +92,49 @@ export function readInstalled(path: string): InstalledState & { exists: boolean 
   for (const p of parts) {
     if (!options.has(p)) throw damaged(path, `part ${p} is listed in [buildout] parts but has no section`);
   }
-  return { parts, installedDevelopEggs: buildout.get('installed_develop_eggs') ?? '', options, exists: true };
+  return { parts, installedDevelopEggs: buildout.get('installed_develop_eggs') ?? '', options };
+}
+
+function readJournal(path: string): JournalEntry[] {
+  const file = journalPath(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const lines = text.split('\n');
+  const out: JournalEntry[] = [];
+  lines.forEach((line, i) => {
+    const last = i === lines.length - 1;
+    if (last && line === '') return;
+    try {
+      const entry = JSON.parse(line) as JournalEntry;
+      if (typeof entry !== 'object' || entry === null || !('set' in entry || 'forget' in entry)) throw new Error('not an entry');
+      out.push(entry);
+    } catch {
+      // the last line may be cut where a run was killed: that change is lost, as if not made
+      if (!last) throw damaged(file, `invalid line ${JSON.stringify(line.slice(0, 80))}`, i + 1);
+    }
+  });
+  return out;
+}
+
+/** Apply journal entries to a state (replaying them twice gives the same state). */
+export function replay(state: InstalledState, journal: readonly JournalEntry[]): void {
+  if (!journal.length) return;
+  const order = new Set(state.parts);
+  for (const e of journal) {
+    if ('forget' in e) {
+      order.delete(e.forget);
+      state.options.delete(e.forget);
+    } else {
+      state.options.set(e.set, new Map(e.options));
+      if (e.end) order.delete(e.set);
+      order.add(e.set);
+    }
+  }
+  state.parts = [...order];
 }
 
 function damaged(path: string, what: string, line?: number): BuildoutError {
@@ -143,10 +208,17 @@ export function formatInstalled(state: InstalledState): string {
 }
 
 /**
- * Write the state if it changed; with no parts and no develop eggs the file
- * is removed. Returns whether the file changed.
+ * Write the state if it changed, then remove the journal (its changes are
+ * in); with no parts and no develop eggs the file is removed. Returns
+ * whether the file changed.
  */
 export function writeInstalled(path: string, state: InstalledState): boolean {
+  const changed = writeRecord(path, state);
+  rmSync(journalPath(path), { force: true });
+  return changed;
+}
+
+function writeRecord(path: string, state: InstalledState): boolean {
   if (!state.parts.length && !state.installedDevelopEggs) {
     if (existsSync(path)) {
       rmSync(path);
@@ -158,6 +230,74 @@ export function writeInstalled(path: string, state: InstalledState): boolean {
   if (existsSync(path) && readFileSync(path, 'utf8') === text) return false;
   writeAtomically(path, text, 0o644);
   return true;
+}
+
+/**
+ * The record as a run changes it: each change in memory and, at once, in
+ * the journal; `save()` writes the record (at the end of the run).
+ */
+export class RunRecord {
+  private readonly order: Set<string>;
+  /** The part recorded last (upstream semantics move an updated part to the end unless it is already there). */
+  private last: string | undefined;
+  private fd: number | undefined;
+  private changes = 0;
+
+  /** `path` undefined: a dry run, nothing is written. */
+  constructor(
+    private readonly path: string | undefined,
+    readonly state: InstalledState,
+  ) {
+    this.order = new Set(state.parts);
+    this.last = state.parts[state.parts.length - 1];
+  }
+
+  get lastPart(): string | undefined {
+    return this.last;
+  }
+
+  has(part: string): boolean {
+    return this.state.options.has(part);
+  }
+
+  forget(part: string): void {
+    this.order.delete(part);
+    this.state.options.delete(part);
+    if (this.last === part) this.last = undefined;
+    this.append({ forget: part });
+  }
+
+  /** A part installed or updated: its options, at the end of the order when `end` or when it is new. */
+  set(part: string, options: Map<string, string>, end: boolean): void {
+    const known = this.order.has(part);
+    this.state.options.set(part, options);
+    if (end || !known) {
+      this.order.delete(part);
+      this.order.add(part);
+      this.last = part;
+    }
+    this.append({ set: part, options: [...options], end: end || !known });
+  }
+
+  private append(entry: JournalEntry): void {
+    this.changes++;
+    if (!this.path) return;
+    // no fsync: a killed process loses nothing the kernel has; only the final record is synced
+    this.fd ??= openSync(journalPath(this.path), 'a', 0o644);
+    writeSync(this.fd, JSON.stringify(entry) + '\n');
+  }
+
+  /** Write the record (when something changed, or a journal is left from a killed run) and remove the journal. */
+  save(): void {
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+    if (!this.path) return;
+    this.state.parts = [...this.order];
+    if (this.changes || existsSync(journalPath(this.path))) writeInstalled(this.path, this.state);
+    this.changes = 0;
+  }
 }
 
 

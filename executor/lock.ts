@@ -4,23 +4,18 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildoutError } from '../parser/diagnostic.ts';
+import { processAlive } from '../recipes/lib/files.ts';
 
 export const LOCK_NAME = '.tsbuildout.lock';
 
 export interface Lock {
   path: string;
+  /** The lock was taken over from a process that is gone: that run was killed. */
+  recovered: boolean;
   release(): void;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
+/** null: taken; -1: a dead holder's lock was removed, try again; else the live holder's pid. */
 function tryTake(path: string): number | null {
   try {
     const fd = openSync(path, 'wx', 0o644);
@@ -37,7 +32,7 @@ function tryTake(path: string): number | null {
     // removed in between: try again
     return -1;
   }
-  if (!Number.isFinite(holder) || !alive(holder)) {
+  if (!Number.isFinite(holder) || !processAlive(holder)) {
     rmSync(path, { force: true });
     return -1;
   }
@@ -48,10 +43,14 @@ export async function lockDirectory(directory: string, opts: { timeoutSeconds?: 
   const path = join(directory, LOCK_NAME);
   const deadline = opts.timeoutSeconds === undefined ? Infinity : Date.now() + opts.timeoutSeconds * 1000;
   let told = false;
+  let recovered = false;
   for (;;) {
     const holder = tryTake(path);
     if (holder === null) break;
-    if (holder === -1) continue;
+    if (holder === -1) {
+      recovered = true;
+      continue;
+    }
     if (Date.now() >= deadline) {
       throw new BuildoutError({
         severity: 'error',
@@ -69,6 +68,7 @@ export async function lockDirectory(directory: string, opts: { timeoutSeconds?: 
   let released = false;
   return {
     path,
+    recovered,
     release() {
       if (released) return;
       released = true;

@@ -3,10 +3,13 @@
 // (docs/slapos-fork.md#run-lifecycle). Every selected recipe constructor runs
 // before anything is uninstalled; parts that left the profile or changed are
 // uninstalled in reverse recorded order; then parts are installed or updated
-// in order. .installed.cfg is rewritten atomically whenever the record
-// changes, and at the end even on failure, so a run interrupted at any point
-// leaves a record the next run converges from.
+// in order. Each change of the record goes at once to its journal, and
+// .installed.cfg is rewritten atomically at the end, even on failure
+// (executor/installed.ts), so a run interrupted at any point leaves a record
+// the next run converges from; that run first sweeps the temporaries the
+// interrupted one left.
 import { mkdirSync, existsSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Buildout } from '../profile/buildout.ts';
 import { loadBuildout, type LoadOptions } from '../profile/load.ts';
 import { pyJoin } from '../profile/location.ts';
@@ -14,7 +17,8 @@ import { sortedPy } from '../profile/merge.ts';
 import type { InstalledPaths, Logger, SubBuildout } from '../recipes/api.ts';
 import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry } from '../recipes/registry.ts';
-import { readInstalled, writeInstalled, type InstalledState } from './installed.ts';
+import { sweepTemporaries } from '../recipes/lib/files.ts';
+import { emptyState, journalPath, readInstalled, RunRecord, type InstalledState } from './installed.ts';
 import { lockDirectory } from './lock.ts';
 import { savedOptions } from './options.ts';
 import { planRun, type Uninstall } from './plan.ts';
@@ -55,7 +59,7 @@ export async function runBuildout(opts: RunOptions): Promise<RunReport> {
     const log = opts.logger;
     const lock = opts.dryRun || opts.lock === false ? undefined : await lockDirectory(directory, { ...(opts.lockTimeout !== undefined ? { timeoutSeconds: opts.lockTimeout } : {}), say: (m) => log.info(m) });
     try {
-      return await run(buildout, runtime!, opts, directory);
+      return await run(buildout, runtime!, opts, directory, lock?.recovered ?? false);
     } finally {
       lock?.release();
     }
@@ -65,7 +69,7 @@ export async function runBuildout(opts: RunOptions): Promise<RunReport> {
   }
 }
 
-async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions, directory: string): Promise<RunReport> {
+async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions, directory: string, recovered: boolean): Promise<RunReport> {
   const log = opts.logger;
   const b = buildout.section('buildout');
   const dry = opts.dryRun ?? false;
@@ -83,36 +87,15 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     if (b.get('develop')) log.warning('tsbuildout does not develop eggs: the develop option is ignored.');
 
     const installedPath = b.require('installed');
-    const state: InstalledState = installedPath ? readInstalled(installedPath) : { parts: [], installedDevelopEggs: '', options: new Map() };
-    // The record is written when it changed: at the end (even on failure)
-    // and, during a long run, at most every second, so an interrupted run
-    // loses little and a large run does not rewrite the file per part.
-    let dirty = false;
-    let lastSave = Date.now();
-    // the recorded order, as an insertion-ordered set: moving a part to the end is O(1)
-    const order = new Set(state.parts);
-    let lastPart: string | undefined = state.parts[state.parts.length - 1];
-    const forget = (part: string) => {
-      order.delete(part);
-      if (lastPart === part) lastPart = undefined;
-    };
-    const append = (part: string) => {
-      order.delete(part);
-      order.add(part);
-      lastPart = part;
-    };
-    const save = () => {
-      state.parts = [...order];
-      if (dirty && !dry && installedPath) writeInstalled(installedPath, state);
-      dirty = false;
-      lastSave = Date.now();
-    };
-    const changed = () => {
-      dirty = true;
-      if (Date.now() - lastSave > 1000) save();
-    };
+    const state: InstalledState = installedPath ? readInstalled(installedPath) : emptyState();
+    // after a killed run (its lock or its journal left behind), what it was writing is swept
+    if (!dry && (recovered || (installedPath && existsSync(journalPath(installedPath))))) sweep(buildout, state, directory);
+    // every change goes to the record's journal at once (a killed run loses no part);
+    // the record itself is written at the end, also when the run fails
+    const record = new RunRecord(dry ? undefined : installedPath || undefined, state);
 
     const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? []);
+    const uninstalling = new Map(plan.uninstalls.map((u) => [u.part, state.options.get(u.part)!]));
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };
     try {
@@ -122,13 +105,11 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         if (dry) continue;
         buildout.trail.push({ kind: 'step', text: `Uninstalling ${u.part}.` });
         try {
-          await uninstallPart(u.part, state, runtime, directory, log);
+          await uninstallPart(u.part, uninstalling.get(u.part)!, runtime, directory, log);
         } finally {
           buildout.trail.pop();
         }
-        forget(u.part);
-        state.options.delete(u.part);
-        changed();
+        record.forget(u.part);
       }
       warnUnused(buildout, 'buildout', log);
 
@@ -147,7 +128,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         let files: string[];
         try {
           if (updating) {
-            const old = (state.options.get(part)!.get('__buildout_installed__') ?? '').split('\n').filter(Boolean);
+            const old = (record.state.options.get(part)!.get('__buildout_installed__') ?? '').split('\n').filter(Boolean);
             let result: InstalledPaths;
             try {
               if (recipe.update) result = await call(directory, () => recipe.update!());
@@ -157,9 +138,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
               }
             } catch (e) {
               // zc.buildout forgets the part and removes its files: the next run installs it afresh
-              forget(part);
-              state.options.delete(part);
-              dirty = true;
+              record.forget(part);
               removePaths(directory, old);
               throw asBuildoutError(buildout, e);
             }
@@ -181,25 +160,41 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         }
         saved.set('__buildout_installed__', files.join('\n'));
         saved.set('__buildout_signature__', signature);
-        const before = state.options.get(part);
-        state.options.set(part, saved);
-        if (!before) {
-          append(part);
-          changed();
-        } else if (!buildout.semantics.stableInstalledOrder && lastPart !== part) {
-          // upstream moves an updated part to the end of the record
-          append(part);
-          changed();
-        } else if (!sameOptions(before, saved)) changed();
+        const before = record.state.options.get(part);
+        if (!before) record.set(part, saved, true);
+        // upstream moves an updated part to the end of the record
+        else if (!buildout.semantics.stableInstalledOrder && record.lastPart !== part) record.set(part, saved, true);
+        else if (!sameOptions(before, saved)) record.set(part, saved, false);
         warnUnused(buildout, part, log);
       }
       return report;
     } finally {
-      save();
+      record.save();
     }
   } finally {
     buildout.trail.pop();
   }
+}
+
+/**
+ * The temporaries a killed run left (recipes/lib/files.ts temporaryName:
+ * `.<name>.tmp-<pid>` of a process that is gone), removed before anything
+ * runs when the last run was killed: in the buildout directory, its bin, parts and develop-eggs
+ * directories, each recorded path (a part's location) and the folder of
+ * each (a service wrapper's etc/service).
+ */
+function sweep(buildout: Buildout, state: InstalledState, directory: string): void {
+  const b = buildout.section('buildout');
+  const dirs = new Set([directory, ...['bin', 'parts', 'develop-eggs'].map((n) => b.require(n + '-directory'))]);
+  for (const options of state.options.values()) {
+    for (const p of (options.get('__buildout_installed__') ?? '').split('\n')) {
+      if (!p) continue;
+      const path = pyJoin(directory, p);
+      dirs.add(path);
+      dirs.add(dirname(path));
+    }
+  }
+  for (const d of dirs) sweepTemporaries(d);
 }
 
 function sameOptions(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
@@ -228,8 +223,7 @@ function mergePaths(old: string[], result: InstalledPaths, union: boolean): stri
   return added.length ? [...old, ...added] : now;
 }
 
-async function uninstallPart(part: string, state: InstalledState, runtime: RecipeRuntime, directory: string, log: Logger): Promise<void> {
-  const saved = state.options.get(part)!;
+async function uninstallPart(part: string, saved: ReadonlyMap<string, string>, runtime: RecipeRuntime, directory: string, log: Logger): Promise<void> {
   const spec = saved.get('recipe');
   const parsed = spec ? parseRecipeSpec(spec) : null;
   const module = parsed ? runtime.findModule(parsed) : undefined;

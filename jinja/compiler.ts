@@ -11,6 +11,7 @@ import * as n from './nodes.ts';
 import { BlockReference, TemplateReference } from './runtime/blocks.ts';
 import { Context, type BlockFn } from './runtime/context.ts';
 import { asConst, freshCopy, nonFiniteName, optimize, type FoldEnv } from './optimizer.ts';
+import { countIteration, countOutput } from './runtime/budget.ts';
 import { LoopContext, type LoopRender } from './runtime/loop.ts';
 import { Macro } from './runtime/macro.ts';
 import { Markup, escape } from './runtime/markup.ts';
@@ -366,7 +367,11 @@ export class CodeGenerator {
     }
     const check = frame.requireOutputCheck;
     const emit: Stmt = (a, out) => {
-      for (const p of parts) out.push(typeof p === 'string' ? p : (p(a) as string));
+      for (const p of parts) {
+        const text = typeof p === 'string' ? p : (p(a) as string);
+        countOutput(text.length);
+        out.push(text);
+      }
       return NORMAL;
     };
     if (!check) return emit;
@@ -461,6 +466,7 @@ export class CodeGenerator {
         for (;;) {
           const item = lc.advance();
           if (item === MISSING) break;
+          countIteration();
           store(a, item);
           a.vars.set(loopRef!, lc);
           enterLoop(a);
@@ -471,6 +477,7 @@ export class CodeGenerator {
       } else {
         const it = pyIter(source);
         for (let r = it.next(); !r.done; r = it.next()) {
+          countIteration();
           store(a, r.value);
           enterLoop(a);
           const s = body(a, out);

@@ -10,6 +10,7 @@ import { DEFAULT_GLOBALS } from './globals.ts';
 import type { Loader } from './loaders.ts';
 import type { Template as TemplateNode } from './nodes.ts';
 import { EXTENSION_TAGS, Parser, type TagParser } from './parser.ts';
+import { beginRender, endRender } from './runtime/budget.ts';
 import { newContext, type BlockFn, type Context } from './runtime/context.ts';
 import { TemplateModule } from './runtime/objects.ts';
 import { Undefined, makeChainableUndefined, makeStrictUndefined, makeUndefined, type Missing, type UndefinedFactory } from './runtime/undefined.ts';
@@ -114,9 +115,14 @@ export class Environment implements CompileEnv {
   }
 
   private compileTemplate(source: string, name: string | null, filename: string | null, globals?: RenderContext): Template {
-    const tree = this.parse(source, name);
-    const compiled = new CodeGenerator(this, name).compileTemplate(tree);
-    return new Template(this, compiled.root, compiled.blocks, name, filename, new Map(contextVars(globals)));
+    try {
+      const tree = this.parse(source, name);
+      const compiled = new CodeGenerator(this, name).compileTemplate(tree);
+      return new Template(this, compiled.root, compiled.blocks, name, filename, new Map(contextVars(globals)));
+    } catch (e) {
+      // a template nested thousands deep: Jinja2's recursive parser fails the same way
+      throw asRecursionError(e);
+    }
   }
 
   /** environment.getattr: the attribute, else the item, else an Undefined. */
@@ -269,10 +275,13 @@ export class Template extends PyObject implements LoadedTemplate {
   /** Renders with the given variables (over the globals). */
   render(vars?: RenderContext): string {
     const out: string[] = [];
+    beginRender();
     try {
       this.root(this.newContext(contextVars(vars), false, null), out);
     } catch (e) {
       throw asRecursionError(e);
+    } finally {
+      endRender();
     }
     return out.join('');
   }
@@ -288,7 +297,12 @@ export class Template extends PyObject implements LoadedTemplate {
   makeModule(vars: ReadonlyMap<string, PyValue> | null = null, shared = false, locals: ReadonlyMap<string, PyValue | Missing> | null = null): TemplateModule {
     const ctx = this.newContext(vars, shared, locals);
     const out: string[] = [];
-    this.root(ctx, out);
+    beginRender();
+    try {
+      this.root(ctx, out);
+    } finally {
+      endRender();
+    }
     return new TemplateModule(this.name, ctx.getExported(), out.join(''));
   }
 

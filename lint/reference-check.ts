@@ -134,12 +134,8 @@ export interface Cycle {
   certainty: Certainty;
 }
 
-const cycleCache = new WeakMap<ProfileModel, Cycle[]>();
-
-/** Cycles of references between options (Tarjan's strongly connected components). */
-export function referenceCycles(model: ProfileModel): Cycle[] {
-  const known = cycleCache.get(model);
-  if (known) return known;
+/** The references between options that exist: `section\0option` → the options it references. */
+function referenceEdges(model: ProfileModel): Map<string, { to: string; ref: ModelReference }[]> {
   const edges = new Map<string, { to: string; ref: ModelReference }[]>();
   const node = (s: string, o: string) => s + '\0' + o;
   for (const r of model.references()) {
@@ -150,6 +146,16 @@ export function referenceCycles(model: ProfileModel): Cycle[] {
     if (!l) edges.set(from, (l = []));
     l.push({ to: node(r.target, r.ref.option), ref: r });
   }
+  return edges;
+}
+
+const cycleCache = new WeakMap<ProfileModel, Cycle[]>();
+
+/** Cycles of references between options (Tarjan's strongly connected components). */
+export function referenceCycles(model: ProfileModel): Cycle[] {
+  const known = cycleCache.get(model);
+  if (known) return known;
+  const edges = referenceEdges(model);
   let index = 0;
   const idx = new Map<string, number>();
   const low = new Map<string, number>();
@@ -219,4 +225,71 @@ export function referenceCycles(model: ProfileModel): Cycle[] {
   }
   cycleCache.set(model, cycles);
   return cycles;
+}
+
+/** An option whose references nest, or whose value expands, beyond what a run accepts. */
+export interface Oversized {
+  section: string;
+  option: string;
+  /** References within references, at the deepest. */
+  depth: number;
+  /** The expanded length, or more than the limit. */
+  length: number;
+  span: Span | undefined;
+}
+
+/**
+ * The options a run would refuse for their size (profile/options.ts
+ * MAX_REFERENCE_NESTING, MAX_VALUE_LENGTH), the outermost of each chain
+ * only (those no other oversized option references). Iterative, as the
+ * chains are deep; cycles are left to referenceCycles.
+ */
+export function oversizedValues(model: ProfileModel, maxDepth: number, maxLength: number): Oversized[] {
+  const edges = referenceEdges(model);
+  const own = (key: string) => {
+    const [s, o] = key.split('\0') as [string, string];
+    return model.expanded(s)?.section.get(o)?.value.length ?? 0;
+  };
+  const cap = maxLength + 1;
+  const done = new Map<string, { depth: number; length: number }>();
+  const active = new Set<string>();
+  for (const start of edges.keys()) {
+    if (done.has(start)) continue;
+    const work: { key: string; i: number; depth: number; length: number }[] = [{ key: start, i: 0, depth: 0, length: own(start) }];
+    active.add(start);
+    while (work.length) {
+      const top = work[work.length - 1]!;
+      const out = edges.get(top.key) ?? [];
+      if (top.i < out.length) {
+        const e = out[top.i++]!;
+        const known = done.get(e.to);
+        if (known) {
+          top.depth = Math.max(top.depth, known.depth + 1);
+          top.length = Math.min(cap, top.length - e.ref.ref.text.length + known.length);
+        } else if (!active.has(e.to)) {
+          // visited when it is done; its edge is counted then
+          top.i--;
+          active.add(e.to);
+          work.push({ key: e.to, i: 0, depth: 0, length: own(e.to) });
+        }
+        continue;
+      }
+      work.pop();
+      active.delete(top.key);
+      done.set(top.key, { depth: top.depth, length: top.length });
+    }
+  }
+  const over = (k: string) => {
+    const d = done.get(k);
+    return !!d && (d.depth > maxDepth || d.length > maxLength);
+  };
+  const inner = new Set<string>();
+  for (const [from, out] of edges) if (over(from)) for (const e of out) inner.add(e.to);
+  const result: Oversized[] = [];
+  for (const [key, d] of done) {
+    if (!over(key) || inner.has(key)) continue;
+    const [section, option] = key.split('\0') as [string, string];
+    result.push({ section, option, depth: d.depth, length: d.length, span: edges.get(key)?.[0]?.ref.span });
+  }
+  return result;
 }

@@ -5,7 +5,6 @@
 // at the first problem, records it and carries on: a file with syntax
 // errors gives the sections of its good lines, a missing or remote
 // extends file gives nothing and marks the profile incomplete.
-import { readFileSync } from 'node:fs';
 import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
 import { parseProfile } from '../parser/parse.ts';
 import { readSections, type FileSections } from '../parser/sections.ts';
@@ -13,6 +12,7 @@ import type { ProfileTree } from '../parser/tree.ts';
 import { DownloadError, ExtendsDownloader, type DownloadSettings } from '../profile/download.ts';
 import { TargetEnvironment } from '../profile/environment.ts';
 import { decode, ProfileFiles, type Includer, type LoadedFile } from '../profile/files.ts';
+import { readProfileBytes } from '../profile/local-file.ts';
 import type { Located } from '../profile/location.ts';
 import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '../profile/semantics.ts';
 import { LintConditions } from './conditions.ts';
@@ -80,7 +80,7 @@ export class Workspace {
     if (known !== undefined) return known ?? undefined;
     let bytes: Buffer;
     try {
-      bytes = readFileSync(path);
+      bytes = readProfileBytes(path);
     } catch {
       this.byPath.set(path, null);
       return undefined;

@@ -2,11 +2,14 @@
 // (docs/buildout-language.md#remote-files-and-the-extends-cache):
 // `extends-cache` holds files named by the MD5 of their URL; in newest mode a
 // cached file is refreshed once per run and is only the fallback; offline,
-// only the cache is read. Node's fetch, no library.
+// only the cache is read. The HTTP exchange is http-download.ts's (a
+// `socket-timeout`, the Content-Length checked, at most MAX_PROFILE_BYTES).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAX_PROFILE_BYTES, readProfileBytes } from './local-file.ts';
+import { downloadAsync, timeoutMs } from './http-download.ts';
 
 export interface DownloadSettings {
   /** The buildout directory, against which a relative cache is resolved. */
@@ -75,24 +78,14 @@ export class ExtendsDownloader {
   private async fetch(url: string, settings: DownloadSettings): Promise<Buffer> {
     if (url.startsWith('file://')) {
       try {
-        return readFileSync(fileURLToPath(url));
+        return readProfileBytes(fileURLToPath(url));
       } catch (e) {
         throw new DownloadError(`Error downloading extends for URL ${url}: ${(e as Error).message}`);
       }
     }
-    const timeout = settings.timeout && settings.timeout > 0 ? settings.timeout * 1000 : 60_000;
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: AbortSignal.timeout(timeout), redirect: 'follow' });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (e as Error).message;
-      throw new DownloadError(`Error downloading extends for URL ${url}: ${why}`);
-    }
-    if (!response.ok) {
-      throw new DownloadError(`Error downloading extends for URL ${url}: HTTP Error ${response.status}: ${response.statusText}`);
-    }
-    return Buffer.from(await response.arrayBuffer());
+    const outcome = await downloadAsync({ url, timeoutMs: timeoutMs(settings.timeout), maxBytes: MAX_PROFILE_BYTES });
+    if ('error' in outcome) throw new DownloadError(`Error downloading extends for URL ${url}: ${outcome.error}`);
+    return outcome.body!;
   }
 }
 

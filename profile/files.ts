@@ -1,7 +1,6 @@
 // Reading configuration files: each file (local or remote) is read,
 // decoded and parsed once per run, and its sections are built once, with
 // its conditions evaluated once. Everything later works on these.
-import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
 import { parseProfile } from '../parser/parse.ts';
@@ -10,6 +9,7 @@ import type { HeaderNode, ProfileTree } from '../parser/tree.ts';
 import type { DownloadSettings, ExtendsDownloader } from './download.ts';
 import { DownloadError } from './download.ts';
 import type { Located } from './location.ts';
+import { ProfileFileRefused, readProfileBytes } from './local-file.ts';
 
 /** Who asked for a file: the file and place that names it in `extends`. */
 export interface Includer {
@@ -68,10 +68,10 @@ export class ProfileFiles {
 
   private readLocal(location: Located, includer: Includer | undefined, chain: string[]): Buffer {
     try {
-      return readFileSync(location.key);
+      return readProfileBytes(location.key);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      const what = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+      const what = e instanceof ProfileFileRefused ? e.message : code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
       throw new BuildoutError({
         severity: 'error',
         rule: includer ? 'missing-extends' : 'missing-file',

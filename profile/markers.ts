@@ -44,6 +44,7 @@ export class MarkerError extends Error {}
 /** Parse a marker; null when the text is not one (zc.buildout then tries Python). */
 export function parseMarker(text: string): MarkerExpr | null {
   let i = 0;
+  let depth = 0;
   const skip = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
@@ -74,8 +75,11 @@ export function parseMarker(text: string): MarkerExpr | null {
       if (op && rhs) return { kind: 'item', lhs, op, rhs };
     }
     i = save;
-    if (literal(['('])) {
+    // deeper than Python's own limit (200 brackets), it is no marker: the Python reading refuses it
+    if (depth < 200 && literal(['('])) {
+      depth++;
       const inner = expr();
+      depth--;
       if (inner && literal([')'])) return inner;
     }
     return null;

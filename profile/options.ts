@@ -40,9 +40,47 @@ export interface SectionResolver {
   rawSectionNames(): IterableIterator<string>;
 }
 
+/**
+ * References resolved within references, at most: zc.buildout's own
+ * recursion gives out at about 150 (Python's stack), tsbuildout's well
+ * beyond 400; past it, a clear error instead of a stack overflow.
+ */
+export const MAX_REFERENCE_NESTING = 400;
+/** The longest value substitution builds (a "billion laughs" doubles at every step). */
+export const MAX_VALUE_LENGTH = 16 * 1024 * 1024;
+
+/** How deep references are being resolved now (one process resolves one reference at a time). */
+let nesting = 0;
+
 export type SeenKey = string;
-/** The options being substituted, innermost last, to detect cycles and show them. */
-export type Seen = { key: SeenKey; section: string; option: string }[];
+
+/** The options being substituted, innermost last, to detect cycles (in constant time: chains run hundreds deep) and show them. */
+export class Seen {
+  readonly stack: { key: SeenKey; section: string; option: string }[] = [];
+  private readonly keys = new Set<SeenKey>();
+
+  constructor(first?: { key: SeenKey; section: string; option: string }) {
+    if (first) this.push(first);
+  }
+
+  get length(): number {
+    return this.stack.length;
+  }
+
+  has(key: SeenKey): boolean {
+    return this.keys.has(key);
+  }
+
+  push(entry: { key: SeenKey; section: string; option: string }): void {
+    this.stack.push(entry);
+    this.keys.add(entry.key);
+  }
+
+  /** Back to `length` entries (a tolerant resolution goes on after an error). */
+  truncate(length: number): void {
+    while (this.stack.length > length) this.keys.delete(this.stack.pop()!.key);
+  }
+}
 
 export class Options {
   /** Raw entries; macros are expanded at initialisation. */
@@ -118,7 +156,7 @@ export class Options {
   private cook(option: string, e: Entry): void {
     this.buildout.trail.push({ kind: 'option', section: this.name, option });
     try {
-      const seen: Seen = [{ key: this.name + '\0' + option, section: this.name, option }];
+      const seen = new Seen({ key: this.name + '\0' + option, section: this.name, option });
       this.cooked.set(option, this.substitute(e.value, seen, e, option));
     } finally {
       this.buildout.trail.pop();
@@ -146,15 +184,15 @@ export class Options {
       this.buildout.trail.push({ kind: 'option', section: this.name, option });
       try {
         const key = this.name + '\0' + option;
-        if (!seen) seen = [{ key, section: this.name, option }];
-        else if (seen.some((s) => s.key === key)) throw this.circular(seen, option);
+        if (!seen) seen = new Seen({ key, section: this.name, option });
+        else if (seen.has(key)) throw this.circular(seen, option);
         else seen.push({ key, section: this.name, option });
         const depth = seen.length;
         try {
           v = this.substitute(v, seen, this.cooked.has(option) ? undefined : e, option);
         } finally {
           // a tolerant resolution goes on after an error: the stack must be as it was
-          seen.length = depth - 1;
+          seen.truncate(depth - 1);
         }
       } finally {
         this.buildout.trail.pop();
@@ -215,7 +253,7 @@ export class Options {
 
   /** Substitute `${…}` in any text in the context of this section (template recipes). */
   substituteText(text: string): string {
-    return text.includes('${') ? this.substitute(text, [], undefined, '(template)') : text;
+    return text.includes('${') ? this.substitute(text, new Seen(), undefined, '(template)') : text;
   }
 
   /**
@@ -231,6 +269,14 @@ export class Options {
         continue;
       }
       out += this.resolveReference(seg, seen, entry, option);
+      if (out.length > MAX_VALUE_LENGTH) {
+        throw this.buildout.error({
+          rule: 'value-too-long',
+          message: `the value of \${${this.name}:${option}} would be longer than ${MAX_VALUE_LENGTH} characters`,
+          span: entry ? referenceSpan(entry, seg) : undefined,
+          hint: 'references that expand to several copies of each other grow exponentially',
+        });
+      }
     }
     return out;
   }
@@ -243,7 +289,7 @@ export class Options {
       return this.lookup(ref, seen, entry, option);
     } catch (e) {
       if (!(e instanceof BuildoutError)) throw e;
-      seen.length = depth;
+      seen.truncate(depth);
       tolerance.tolerated(() => e);
       return tolerance.marker;
     }
@@ -261,6 +307,23 @@ export class Options {
     // spans are computed only for errors: replaying a value's history is not free
     const locate = () => (entry ? referenceSpan(entry, ref) : undefined);
     if (ref.problem) throw this.badReference(ref, locate());
+    if (nesting >= MAX_REFERENCE_NESTING) {
+      throw this.buildout.error({
+        rule: 'nesting-limit',
+        message: `references nested more than ${MAX_REFERENCE_NESTING} deep (${ref.text} in \${${this.name}:${option}})`,
+        span: locate(),
+        hint: 'a value that references a value that references … : shorten the chain',
+      });
+    }
+    nesting++;
+    try {
+      return this.lookupReference(ref, seen, option, locate);
+    } finally {
+      nesting--;
+    }
+  }
+
+  private lookupReference(ref: Reference, seen: Seen, option: string, locate: () => Diagnostic['span']): string {
     const section = ref.section || this.name;
     if (this.buildout.tolerance && !this.buildout.rawSection(section)) return this.tolerate(() => undefinedSection(section, locate(), [...this.buildout.rawSectionNames()]));
     const target = this.buildout.section(section, { section: this.name, option, ref: ref.text, locate });
@@ -297,8 +360,8 @@ export class Options {
 
   private circular(seen: Seen, option: string): BuildoutError {
     const key = this.name + '\0' + option;
-    const from = seen.findIndex((s) => s.key === key);
-    const path = [...seen.slice(from), { key, section: this.name, option }].map((s) => `\${${s.section}:${s.option}}`);
+    const from = seen.stack.findIndex((s) => s.key === key);
+    const path = [...seen.stack.slice(from), { key, section: this.name, option }].map((s) => `\${${s.section}:${s.option}}`);
     const e = this.raw.get(option);
     return this.buildout.error({
       rule: 'circular-reference',

@@ -13,6 +13,7 @@
 // code → …); the protocol is strictly nested, so no ids are needed.
 import { writeSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { guardGroup, type GroupGuard } from '../recipes/lib/process-guard.ts';
 import bridgeSource from './tsbuildout_bridge.py';
 
 /** The worker: plain CommonJS, evaluated as is (no bundling concerns). */
@@ -30,14 +31,15 @@ function post(m) {
 }
 let child;
 try {
-  child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'], env, cwd });
+  // its own process group, which recipes/lib/process-guard.ts ends with this process
+  child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'], env, cwd, detached: true });
 } catch (e) {
   post({ failed: String((e && e.message) || e) });
 }
 if (child) {
   // the main thread writes to the child's standard input itself (one thread hop less per message)
   const fd = child.stdin._handle && child.stdin._handle.fd;
-  post({ stdinFd: typeof fd === 'number' && fd >= 0 ? fd : null });
+  post({ stdinFd: typeof fd === 'number' && fd >= 0 ? fd : null, pid: child.pid });
   // a line may come in many chunks: only the new chunk is searched for its end
   let parts = [];
   child.stdout.setEncoding('utf8');
@@ -63,7 +65,7 @@ if (child) {
 
 const BOOT = "import sys; s = sys.argv.pop(1); exec(compile(s, '<tsbuildout-bridge>', 'exec'))";
 
-type FromWorker = { line: string } | { stdinFd: number | null } | { failed: string; code?: string } | { exit: { code: number | null; signal: string | null } };
+type FromWorker = { line: string } | { stdinFd: number | null; pid?: number } | { failed: string; code?: string } | { exit: { code: number | null; signal: string | null } };
 
 /** The process is gone: a crash, a kill, an interpreter that cannot run the bridge. */
 export class BridgeCrash extends Error {}
@@ -127,6 +129,8 @@ export class PythonProcess {
   readonly startMs: number;
   private readonly flag: Int32Array;
   private dead: string | undefined;
+  /** Kills the process's group when this process ends, or at close(). */
+  private guard: GroupGuard | undefined;
   /** The child's standard input, written from this thread (null: through the worker). */
   private stdinFd: number | null = null;
   private readonly pause = new Int32Array(new SharedArrayBuffer(4));
@@ -186,6 +190,7 @@ export class PythonProcess {
       const m = this.next()!;
       if ('stdinFd' in m) {
         this.stdinFd = m.stdinFd;
+        if (m.pid) this.guard = guardGroup(m.pid);
         continue;
       }
       if ('line' in m) {
@@ -265,7 +270,10 @@ export class PythonProcess {
     }
   }
 
-  /** End the process (its standard input closes; it exits) and the worker. */
+  /**
+   * End the process (its standard input closes; it exits, whatever threads
+   * its code left), then its group (what its code started), and the worker.
+   */
   close(): void {
     if (!this.dead) {
       this.port.postMessage(null);
@@ -277,6 +285,7 @@ export class PythonProcess {
       }
       this.dead ??= 'closed';
     }
+    this.guard?.kill();
     void this.worker.terminate();
     this.port.close();
   }

@@ -11,6 +11,8 @@ import { storedValue, typedValue } from '../profile/values.ts';
 import type { PyValue } from '../python/index.ts';
 import type { Logger, PythonBridge, PythonRecipeHandle } from '../recipes/api.ts';
 import { eggDirectories } from '../recipes/python-egg.ts';
+import { extractArchive } from '../recipes/lib/archive.ts';
+import { downloadFile, fetchSettings } from '../recipes/lib/download.ts';
 import { CodecError, decode, encode, type Wire } from './codec.ts';
 import { pythonError } from './errors.ts';
 import { BridgeCrash, CallbackRefusal, PythonFailure, PythonProcess } from './process.ts';
@@ -211,6 +213,17 @@ export class BridgeSession implements PythonBridge {
           if (e instanceof SectionExistsError) throw new CallbackRefusal('SectionExists', e.section);
           throw e;
         }
+        return null;
+      }
+      case 'download': {
+        const [part, url, md5sum, alternate] = args as [string, string, string | null, string | null];
+        const b = this.buildout.section('buildout');
+        const got = downloadFile(url, fetchSettings((k) => b.get(k), part), md5sum ?? undefined, alternate ?? undefined);
+        return [got.path, got.temporary];
+      }
+      case 'extract': {
+        const [part, archive, into] = args as [string, string, string];
+        extractArchive(archive, into, { part, warn: (m) => this.logger.warning(m) });
         return null;
       }
       case 'log': {

@@ -961,7 +961,9 @@ class Script(object):
             url = self.options['url']
             if md5sum is None:
                 md5sum = self.options.get('md5sum') or None
-        path, is_temp = _download(self.buildout, url, md5sum, alternate)
+        # tsbuildout downloads (recipes/lib/download.ts): the download cache,
+        # socket-timeout, Content-Length and md5sum checked in one place
+        path, is_temp = callback('download', self.name, url, md5sum, alternate)
         if is_temp:
             self.cleanup_list.append(path)
         return path
@@ -970,7 +972,9 @@ class Script(object):
         extract_dir = tempfile.mkdtemp(self.name)
         self.logger.debug('Created working directory %r', extract_dir)
         self.cleanup_list.append(extract_dir)
-        shutil.unpack_archive(path, extract_dir, _archive_format(path))
+        # tsbuildout unpacks (recipes/lib/archive.ts), with setuptools' rules:
+        # nothing written outside extract_dir, no host file read
+        callback('extract', self.name, os.path.abspath(os.fspath(path)), extract_dir)
         return extract_dir
 
     def copyTree(self, origin, destination, ignore_dir_list=()):
@@ -1052,57 +1056,6 @@ class Script(object):
                 raise _user_error_class()('Unknown promise %r' % promise)
         if problems:
             raise _user_error_class()('Promise not met, found issues:\n  %s\n' % '\n  '.join(problems))
-
-
-def _archive_format(path):
-    name = path.lower()
-    for suffix, fmt in (('.tar.gz', 'gztar'), ('.tgz', 'gztar'), ('.tar.bz2', 'bztar'),
-                        ('.tbz2', 'bztar'), ('.tar.xz', 'xztar'), ('.txz', 'xztar'),
-                        ('.tar', 'tar'), ('.zip', 'zip')):
-        if name.endswith(suffix):
-            return fmt
-    return None
-
-
-def _download(buildout, url, md5sum, alternate=None):
-    """zc.buildout's Download: the file, from the download cache when there is
-    one, its md5sum checked; (path, is_temporary)."""
-    import hashlib
-    import urllib.request
-    b = buildout['buildout']
-    offline = str(b.get('offline', 'false')).strip() == 'true'
-    path = url[7:] if url.startswith('file://') else (url if '://' not in url else None)
-    if path is not None:
-        return _check_md5(path, md5sum, url), False
-    cache = b.get('download-cache')
-    if cache:
-        cached = os.path.join(cache, hashlib.md5(url.encode()).hexdigest())
-        if os.path.exists(cached):
-            return _check_md5(cached, md5sum, url), False
-    if offline:
-        raise _user_error_class()("Couldn't download %r in offline mode." % url)
-    fd, tmp = tempfile.mkstemp('-' + os.path.basename(url.rstrip('/')) or 'download')
-    os.close(fd)
-    try:
-        with urllib.request.urlopen(url) as r, open(tmp, 'wb') as f:
-            shutil.copyfileobj(r, f)
-        _check_md5(tmp, md5sum, url)
-    except BaseException:
-        os.remove(tmp)
-        raise
-    return tmp, True
-
-
-def _check_md5(path, md5sum, url):
-    if md5sum:
-        import hashlib
-        h = hashlib.md5()
-        with open(path, 'rb') as f:
-            for chunk in iter(lambda: f.read(1 << 16), b''):
-                h.update(chunk)
-        if h.hexdigest() != md5sum:
-            raise _user_error_class()('MD5 checksum mismatch downloading %r' % url)
-    return path
 
 
 _SCRIPT_GLOBALS = {
@@ -1335,7 +1288,14 @@ def main():
             _serve_one(msg)
     except BridgeCrash:
         pass
-    logging.shutdown = lambda *a: None
+    # tsbuildout closed the protocol: exit now, whatever threads the code
+    # left running (a non-daemon thread would keep the process alive)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    os._exit(0)
 
 
 if __name__ == '__main__':

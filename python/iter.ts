@@ -84,14 +84,24 @@ export function isIterable(v: PyValue): boolean {
   return v.pyIter !== PyObject.prototype.pyIter;
 }
 
+/**
+ * The most items tsbuildout puts in one list (list(range(10**12)) would
+ * fill memory for minutes before Python's MemoryError): MemoryError.
+ */
+export const MAX_ITEMS = 10_000_000;
+
 /** The elements of an iterable as an array (list(v)). */
 export function toArray(v: PyValue): PyValue[] {
   if (v instanceof PyList) return v.items.slice();
   if (v instanceof PyTuple) return v.items.slice();
   if (typeof v === 'string') return Array.from(v);
+  if (v instanceof PyRange && v.length > BigInt(MAX_ITEMS)) throw new PyException('MemoryError', `more than ${MAX_ITEMS} items (a tsbuildout limit)`);
   const out: PyValue[] = [];
   const it = pyIter(v);
-  for (let r = it.next(); !r.done; r = it.next()) out.push(r.value);
+  for (let r = it.next(); !r.done; r = it.next()) {
+    if (out.length >= MAX_ITEMS) throw new PyException('MemoryError', `more than ${MAX_ITEMS} items (a tsbuildout limit)`);
+    out.push(r.value);
+  }
   return out;
 }
 

@@ -74,10 +74,19 @@ export function trueDivInt(a: bigint, b: bigint): number {
 }
 
 /** int ** int */
+/** The largest integer tsbuildout computes, in bits (as `<<` refuses larger shifts): 9**9**9**9 would take minutes and gigabytes. */
+export const MAX_INT_BITS = 1_000_000;
+
 export function powInt(a: bigint, b: bigint): bigint | number {
   if (b < 0n) {
     if (a === 0n) throw zeroDivision('0.0 cannot be raised to a negative power');
     return powFloat(intToFloat(a), intToFloat(b));
+  }
+  const magnitude = a < 0n ? -a : a;
+  if (magnitude > 1n && b > 1n) {
+    // at least (bits of a - 1) * b bits
+    const bits = BigInt(magnitude.toString(2).length - 1) * b;
+    if (bits > BigInt(MAX_INT_BITS)) throw new PyException('OverflowError', 'too many digits in integer');
   }
   return a ** b;
 }
@@ -209,7 +218,7 @@ export function roundInt(n: bigint, ndigits: bigint): bigint {
 export function checkedShift(a: bigint, b: bigint, left: boolean): bigint {
   if (b < 0n) throw valueError('negative shift count');
   if (left) {
-    if (b > 1_000_000n && a !== 0n) throw new PyException('OverflowError', 'too many digits in integer');
+    if (a !== 0n && BigInt(a.toString(2).length) + b > BigInt(MAX_INT_BITS)) throw new PyException('OverflowError', 'too many digits in integer');
     return a << b;
   }
   return a >> b;

@@ -140,6 +140,11 @@ export function normaliseMasterUrl(url: string): string {
   return url;
 }
 
+/** A master URL for a message: the password of its userinfo (a partition's token) left out. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#@]*@/i, '$1:***@');
+}
+
 /** The key, certificate and CA a connection presents and trusts, read from their files. */
 export function tlsMaterial(c: MasterConnection): HttpRequest['tls'] {
   if (!c.keyFile && !c.certFile && !c.caFile) return undefined;
@@ -148,7 +153,7 @@ export function tlsMaterial(c: MasterConnection): HttpRequest['tls'] {
     try {
       return readFileSync(path, 'utf8');
     } catch (e) {
-      throw new MasterError(`cannot read the ${what} for the master at ${c.url}: ${(e as Error).message}`, 503);
+      throw new MasterError(`cannot read the ${what} for the master at ${redactUrl(c.url)}: ${(e as Error).message}`, 503);
     }
   };
   return { key: read('key file', c.keyFile), cert: read('certificate file', c.certFile), ca: read('master CA file', c.caFile) };
@@ -172,7 +177,7 @@ const TLS_ERROR = /^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ECO
 export function transportError(url: string, o: { error: string; code?: string }): MasterError {
   const tls = /^https:/i.test(url) && o.code !== undefined && TLS_ERROR.test(o.code);
   const hint = tls ? ' (check the node\'s key and certificate, and the master\'s CA)' : '';
-  return new MasterError(`cannot reach the master at ${url}: ${o.code && !o.error.includes(o.code) ? `${o.code}: ` : ''}${o.error}${hint}`, 503);
+  return new MasterError(`cannot reach the master at ${redactUrl(url)}: ${o.code && !o.error.includes(o.code) ? `${o.code}: ` : ''}${o.error}${hint}`, 503);
 }
 
 /** An answer's text for a message: the text of an HTML error page (Flask's abort), else the body. */
@@ -247,7 +252,7 @@ export class HttpMaster implements MasterApi {
   }
 
   get description() {
-    return `master at ${this.connection.url}`;
+    return `master at ${redactUrl(this.connection.url)}`;
   }
 
   /** One exchange (the TLS files are read once per client). */

@@ -1,52 +1,23 @@
 // SLAP calls made synchronously, for recipe constructors: zc.buildout runs
 // them synchronously and slapconfiguration, request and publish-early talk
-// to the master there. One worker thread (started on first use, unref'd)
-// runs the exchange of http.ts — its source text, so both clients send
-// exactly the same requests over node:http and node:https — and the
-// calling thread posts the request on a fresh MessageChannel, sleeps in
-// Atomics.wait until the worker signals, then takes the answer with
-// receiveMessageOnPort. The master must not be served by the blocked
-// thread itself (the node runs buildout in a child process, so it never is).
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+// to the master there. A worker thread (profile/sync-worker.ts) runs the
+// exchange of http.ts — its source text, so both clients send exactly the
+// same requests over node:http and node:https — while the calling thread
+// sleeps. The master must not be served by the blocked thread itself (the
+// node runs buildout in a child process, so it never is).
+import { SyncWorker } from '../profile/sync-worker.ts';
 import type { PyDict, PyValue } from '../python/index.ts';
 import type { SlapObject } from './marshal.ts';
-import { answerValue, asSlapObject, calls, checkStatus, httpRequest, type MasterConnection, type SlapCall, tlsMaterial, transportError } from './client.ts';
+import { answerValue, asSlapObject, calls, checkStatus, httpRequest, type MasterConnection, redactUrl, type SlapCall, tlsMaterial, transportError } from './client.ts';
 import { exchange, type HttpAnswer, type HttpOutcome, type HttpRequest } from './http.ts';
 import { MasterError, type RequestArgs } from './api.ts';
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const modules = { http: require('node:http'), https: require('node:https') };
-const exchange = (${exchange.toString()});
-parentPort.on('message', ({ port, signal, request }) => {
-  exchange(modules, request, (answer) => {
-    port.postMessage(answer);
-    port.close();
-    Atomics.store(signal, 0, 1);
-    Atomics.notify(signal, 0);
-  });
-});
-`;
-
-let worker: Worker | undefined;
-
-function getWorker(): Worker {
-  if (!worker) {
-    worker = new Worker(WORKER_SOURCE, { eval: true });
-    worker.unref();
-  }
-  return worker;
-}
+const worker = new SyncWorker<HttpRequest, HttpOutcome>(exchange);
 
 /** One HTTP exchange, synchronously. */
 export function syncExchange(request: HttpRequest): HttpAnswer {
-  const signal = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  getWorker().postMessage({ port: port2, signal, request }, [port2]);
-  const r = Atomics.wait(signal, 0, 0, request.timeoutMs + 5000);
-  const msg = receiveMessageOnPort(port1)?.message as HttpOutcome | undefined;
-  port1.close();
-  if (r === 'timed-out' || !msg) throw new MasterError(`no answer from ${request.url}`, 504);
+  const msg = worker.call(request, request.timeoutMs + 5000);
+  if (!msg) throw new MasterError(`no answer from ${redactUrl(request.url)}`, 504);
   if ('error' in msg) throw transportError(request.url, msg);
   return msg;
 }

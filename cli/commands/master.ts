@@ -1,6 +1,8 @@
 // `tsbuildout master [--cfg FILE] [--db FILE] [--listen HOST:PORT]
-// [--computer ID] [--partitions N] [--root DIR]`: the local master served
-// over HTTP as `slapos proxy` serves it, until interrupted.
+// [--computer ID] [--partitions N] [--root DIR] [--access partition|open]
+// [--max-body BYTES]`: the local master served over HTTP as `slapos proxy`
+// serves it, until interrupted; each partition may only call on itself and
+// what it requests (slapos/master/access.ts) unless `--access open`.
 //
 // With --cfg, the proxy's own configuration file (`slapos proxy start
 // --cfg FILE`): [slapos] computer_id, [slapproxy] host, port, database_uri,
@@ -13,7 +15,7 @@ import type { CommandContext } from '../context.ts';
 import { UserError } from '../../parser/diagnostic.ts';
 import { LocalMaster } from '../../slapos/master/local.ts';
 import { readProxyConfig } from '../../slapos/master/proxy-config.ts';
-import { serveMaster } from '../../slapos/master/server.ts';
+import { DEFAULT_MAX_BODY, serveMaster } from '../../slapos/master/server.ts';
 import { commandOptions, nodeFrom } from './node.ts';
 
 function listenOption(listen: string): { host: string; port: number } {
@@ -23,8 +25,13 @@ function listenOption(listen: string): { host: string; port: number } {
 }
 
 export async function masterCommand(ctx: CommandContext): Promise<number> {
-  const o = commandOptions(ctx.args.args, ['--cfg', '--db', '--listen', '--partitions', '--root', '--computer'], []);
+  const o = commandOptions(ctx.args.args, ['--cfg', '--db', '--listen', '--partitions', '--root', '--computer', '--access', '--max-body'], []);
   if (o.positional.length) throw new UsageError(`unexpected argument ${o.positional[0]}`);
+  const access = o.values.get('--access') ?? 'partition';
+  if (access !== 'partition' && access !== 'open') throw new UsageError(`--access: expected partition or open, got '${access}'`);
+  const maxBodyText = o.values.get('--max-body');
+  if (maxBodyText !== undefined && !/^\d+$/.test(maxBodyText)) throw new UsageError(`--max-body: expected a number of bytes, got '${maxBodyText}'`);
+  const maxBody = maxBodyText === undefined ? DEFAULT_MAX_BODY : Number(maxBodyText);
   let master: LocalMaster;
   let host: string;
   let port: number;
@@ -45,7 +52,7 @@ export async function masterCommand(ctx: CommandContext): Promise<number> {
       if (!/^\d+$/.test(cfg.port)) throw new UserError(`${cfgPath}: [slapproxy] port: not a number: ${cfg.port}`);
       port = Number(cfg.port);
     }
-    master = await LocalMaster.open(database, { computerId: computer, softwareProducts: cfg.softwareProducts });
+    master = await LocalMaster.open(database, { computerId: computer, softwareProducts: cfg.softwareProducts, access });
     const partitions = o.values.get('--partitions');
     if (partitions !== undefined) {
       if (!/^\d+$/.test(partitions)) throw new UsageError(`--partitions: expected a number, got '${partitions}'`);
@@ -55,13 +62,13 @@ export async function masterCommand(ctx: CommandContext): Promise<number> {
     const { paths, settings } = await nodeFrom(o);
     ({ host, port } = listenOption(o.values.get('--listen') ?? `127.0.0.1:${settings['master-port']}`));
     computer = o.values.get('--computer') ?? settings.computer;
-    master = await LocalMaster.open(o.values.get('--db') ?? paths.database, { computerId: computer });
+    master = await LocalMaster.open(o.values.get('--db') ?? paths.database, { computerId: computer, access });
     if (master.partitionCount(computer) < settings.partitions) master.format(settings.partitions, computer);
   }
   if (master.migrationBackup) ctx.out(`Migrated the database to the proxy's schema (version 17); the old one is saved in ${master.migrationBackup}`);
   let serving;
   try {
-    serving = await serveMaster(master, host, port);
+    serving = await serveMaster(master, host, port, { maxBody });
   } catch (e) {
     master.close();
     const code = (e as NodeJS.ErrnoException).code;
@@ -69,6 +76,7 @@ export async function masterCommand(ctx: CommandContext): Promise<number> {
     throw e;
   }
   ctx.out(`Serving the local master (${master.partitionCount(computer)} partitions on computer ${computer}) at ${serving.url}`);
+  ctx.out(access === 'open' ? 'Access: open (as slapos proxy: any caller may call on any partition)' : `Access: each partition on itself only; the administrator's token is in ${master.adminTokenFile}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

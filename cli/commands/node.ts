@@ -3,6 +3,8 @@
 // slapos.cfg (--cfg). `node` alone installs every software release the
 // master wants here that is not installed yet (all of them with --force),
 // then processes the instances.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
 import { consoleLogger } from '../logger.ts';
@@ -11,8 +13,9 @@ import { type NodePaths, type NodeSettings, nodePaths, nodeSettings, openMaster 
 import { runInstances } from '../../slapos/node/instance.ts';
 import { readSlaposCfg } from '../../slapos/node/slapos-cfg.ts';
 import { installSoftware, processSoftwareReleases, softwareUrl } from '../../slapos/node/software.ts';
-import { lastResults } from '../../slapos/node/promises.ts';
-import { processes, shutdownSupervisord } from '../../slapos/node/supervisord.ts';
+import { partitionUser } from '../../slapos/node/format.ts';
+import { lastResults, runPromises } from '../../slapos/node/promises.ts';
+import { processes, shutdownSupervisord, supervisordAlive } from '../../slapos/node/supervisord.ts';
 import { watch } from '../../slapos/node/watchdog.ts';
 import { PyList } from '../../python/index.ts';
 import type { SlapObject } from '../../slap/marshal.ts';
@@ -145,28 +148,44 @@ async function instance(ctx: CommandContext, paths: NodePaths, settings: NodeSet
   return report.exitCode;
 }
 
+/**
+ * The partitions as they are now: the state the master asks and the one
+ * last reported, each service as supervisord has it (or that supervisord is
+ * not running), and the promises of a started partition run again, so that
+ * a service that exited since the last run shows as a failing promise.
+ */
 async function status(ctx: CommandContext, paths: NodePaths, settings: NodeSettings): Promise<number> {
   const master = await openMaster(paths, settings);
   const rows: Record<string, unknown>[] = [];
   try {
     const info = await master.api.computerInformation(settings.computer);
-    const procs = await processes(paths);
+    const supervised = await supervisordAlive(paths);
+    const procs = supervised ? await processes(paths) : [];
     const list = info.attr('_computer_partition_list');
     for (const cp of list instanceof PyList ? (list.items as SlapObject[]) : []) {
       const pid = String(cp.attr('_partition_id'));
       const params = cp.attr('_parameter_dict') as import('../../python/index.ts').PyDict;
       const sr = cp.attr('_software_release_document') as SlapObject | null;
       if (!sr) continue;
+      const dir = paths.partition(pid);
+      const requested = String(cp.attr('_requested_state'));
+      const checked = requested === 'started' && existsSync(dir);
+      const promises = checked
+        ? Object.fromEntries((await runPromises(dir, 0, partitionUser(dir))).map((p) => [p.name, { failed: p.failed, message: p.message, date: p.date }]))
+        : lastResults(dir);
       rows.push({
         partition: pid,
         title: params.get('instance_title'),
         'software-release': sr.attr('_software_release'),
         'software-type': params.get('slap_software_type'),
-        state: cp.attr('_requested_state'),
+        state: requested,
         // the proxy's documents carry no access status: the local master's reports have it
         status: cp.attr('_access_status') ?? master.local?.accessStatus(settings.computer, pid),
+        supervisord: supervised,
         services: procs.filter((p) => p.group === pid).map((p) => ({ name: p.name, state: p.statename, pid: p.pid })),
-        promises: lastResults(paths.partition(pid)),
+        'has-services': hasServices(dir),
+        'promises-checked': checked,
+        promises,
       });
     }
   } finally {
@@ -178,10 +197,24 @@ async function status(ctx: CommandContext, paths: NodePaths, settings: NodeSetti
   }
   if (!rows.length) ctx.out('No partition is in use.');
   for (const r of rows) {
-    ctx.out(`${r.partition}  ${r.title}  (${r['software-type']}, ${r.state}${r.status ? `, ${String(r.status).split('\n')[0]}` : ''})`);
+    const reported = r.status ? `, last reported ${String(r.status).split('\n')[0]}` : '';
+    ctx.out(`${r.partition}  ${r.title}  (${r['software-type']}, requested ${r.state}${reported})`);
     ctx.out(`  software: ${r['software-release']}`);
+    if (!r.supervisord && r['has-services']) ctx.out('  services: supervisord is not running (tsbuildout node starts it)');
     for (const s of r.services as { name: string; state: string; pid: number }[]) ctx.out(`  service ${s.name}: ${s.state}${s.pid ? ` (pid ${s.pid})` : ''}`);
-    for (const [name, p] of Object.entries(r.promises as Record<string, { failed: boolean; message: string }>)) ctx.out(`  promise ${name}: ${p.failed ? 'FAILED' : 'ok'}${p.failed ? ` — ${p.message}` : ''}`);
+    const when = r['promises-checked'] ? 'now' : 'at the last run';
+    for (const [name, p] of Object.entries(r.promises as Record<string, { failed: boolean; message: string }>)) ctx.out(`  promise ${name}: ${p.failed ? 'FAILED' : 'ok'} (${when})${p.failed ? ` — ${p.message}` : ''}`);
   }
   return 0;
+}
+
+/** Whether a partition gives supervisord anything to run (etc/service, etc/run). */
+function hasServices(dir: string): boolean {
+  return ['service', 'run'].some((d) => {
+    try {
+      return readdirSync(join(dir, 'etc', d)).some((f) => !f.startsWith('.'));
+    } catch {
+      return false;
+    }
+  });
 }

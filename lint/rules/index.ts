@@ -18,6 +18,7 @@ import { partWithoutRecipe } from './part-without-recipe.ts';
 import { partWithoutSection } from './part-without-section.ts';
 import { plusEqualsWithoutBase } from './plus-equals-without-base.ts';
 import { redundantOverride } from './redundant-override.ts';
+import { resourceLimit } from './resource-limit.ts';
 import { semanticsDivergence } from './semantics-divergence.ts';
 import { sharedReferencesUnshared } from './shared-references-unshared.ts';
 import { syntax } from './syntax.ts';
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   undefinedSection,
   undefinedOption,
   circularReference,
+  resourceLimit,
   invalidSubstitution,
   partWithoutSection,
   partWithoutRecipe,

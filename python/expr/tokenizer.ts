@@ -117,6 +117,9 @@ function readNumber(source: string, pos: number): Token {
   return { type: 'number', text, pos, value };
 }
 
+/** The brackets open at once that Python's tokenizer accepts (Parser/tokenizer.c MAXLEVEL). */
+const MAX_NESTING = 200;
+
 /** Splits an expression into tokens; the last one has type 'end'. */
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -165,7 +168,10 @@ export function tokenize(source: string): Token[] {
     }
     const op = OPERATORS.find((o) => source.startsWith(o, i));
     if (op) {
-      if (op === '(' || op === '[' || op === '{') depth++;
+      if (op === '(' || op === '[' || op === '{') {
+        // CPython's tokenizer stops at MAXLEVEL (200) open brackets
+        if (++depth >= MAX_NESTING) throw syntaxError(source, i, 'too many nested parentheses');
+      }
       else if (op === ')' || op === ']' || op === '}') depth = Math.max(0, depth - 1);
       tokens.push({ type: 'op', text: op, pos: i });
       i += op.length;

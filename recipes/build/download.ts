@@ -12,19 +12,18 @@
 // stand-in (lib/download.ts).
 //
 // :download-unpacked extracts the archive into `destination` (default the
-// `location` written back at init, `${buildout:parts-directory}/<part>`),
-// with the `tar` package: tar, tar.gz/tgz (other formats are refused). An
-// entry that would land outside the destination (an absolute path, `..`, a
-// hard link out of it) is refused. `strip-top-level-dir`: true strips the
+// `location` written back at init, `${buildout:parts-directory}/<part>`)
+// with setuptools' rules (lib/archive.ts: what would land outside the
+// destination or read a host file is skipped). `strip-top-level-dir`: true strips the
 // single top-level directory, false keeps it, unset strips it when it is the
 // only entry. Install returns the destination; update does nothing.
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
-import * as tar from 'tar';
-import { strRepr } from '../../python/index.ts';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { LOCATION, SHARED } from '../schema.ts';
-import { fetchOrStandIn } from '../lib/download.ts';
+import { extractArchive } from '../lib/archive.ts';
+import { cannotBeHad, downloadFile, fetchOrStandIn, runFetchSettings } from '../lib/download.ts';
+import { temporaryName } from '../lib/files.ts';
 import { buildSharedOption, partPlace } from '../lib/shared.ts';
 import { modeOption, writeIfChanged } from '../lib/files.ts';
 
@@ -94,51 +93,6 @@ export const download: RecipeModule = {
   },
 };
 
-/** The archive format from its first bytes. */
-function sniff(file: string): 'tar' | 'gzip' | string {
-  const head = Buffer.alloc(512);
-  const fd = openSync(file, 'r');
-  let n: number;
-  try {
-    n = readSync(fd, head, 0, 512, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (n >= 3 && head.subarray(0, 3).toString('latin1') === 'BZh') return 'bzip2';
-  if (n >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
-  if (n >= 4 && head.subarray(0, 4).toString('latin1') === 'PK\x03\x04') return 'zip';
-  if (n >= 4 && head.readUInt32BE(0) === 0x28b52ffd) return 'zstd';
-  if (n >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
-  return 'unknown';
-}
-
-/** Is this archive path inside the extraction directory? */
-function inside(path: string): boolean {
-  if (isAbsolute(path) || /^[a-zA-Z]:/.test(path)) return false;
-  const n = normalize(path);
-  return n !== '..' && !n.startsWith('../');
-}
-
-/** Extract a tar archive (gzip-compressed or not) into `into`, refusing entries that escape it. */
-export function extractTar(archive: string, into: string, part: string): void {
-  const format = sniff(archive);
-  if (format !== 'tar' && format !== 'gzip') {
-    throw new RecipeError(`[${part}] unsupported archive format (${format}): tsbuildout extracts tar and gzip-compressed tar archives`);
-  }
-  const bad: string[] = [];
-  tar.t({
-    file: archive,
-    sync: true,
-    onReadEntry(entry) {
-      if (!inside(entry.path)) bad.push(entry.path);
-      else if (entry.type === 'Link' && entry.linkpath && !inside(entry.linkpath)) bad.push(`${entry.path} (hard link to ${entry.linkpath})`);
-    },
-  });
-  if (bad.length) throw new RecipeError(`[${part}] the archive has entries outside its destination, refused: ${bad.map((b) => strRepr(b)).join(', ')}`);
-  tar.x({ file: archive, cwd: into, sync: true, strict: true, preserveOwner: false });
-}
-
 export const downloadUnpacked: RecipeModule = {
   names: ['slapos.recipe.build:download-unpacked'],
   // what it writes or fetches, instances read: it runs under --stub-software
@@ -162,7 +116,7 @@ export const downloadUnpacked: RecipeModule = {
     download: { url: 'url', md5sum: 'md5sum' },
   },
   init(ctx) {
-    const { name, options } = ctx;
+    const { name, options, buildout, logger } = ctx;
     const url = options.require('url');
     const md5sum = options.get('md5sum') || undefined;
     const location = partPlace(ctx, buildSharedOption(options, name)).location;
@@ -172,28 +126,34 @@ export const downloadUnpacked: RecipeModule = {
     if (!['', 'true', 'false'].includes(stripText)) throw new RecipeError(`[${name}] strip-top-level-dir: expected true or false, got '${stripText}'`);
     return {
       install() {
-        const data = fetchOrStandIn(url, ctx, md5sum);
-        if (!data) {
-          // stood in: an empty directory
+        let archive: ReturnType<typeof downloadFile>;
+        try {
+          archive = downloadFile(url, runFetchSettings(buildout, name), md5sum);
+        } catch (e) {
+          // under --stub-software an archive that cannot be had is an empty directory (lib/download.ts fetchOrStandIn)
+          if (!buildout.stubSoftware || !cannotBeHad(e)) throw e;
+          logger.warning(`${e.message}: an empty stand-in instead (--stub-software)`);
           mkdirSync(destination, { recursive: true });
           return [destination];
         }
         mkdirSync(dirname(destination), { recursive: true });
-        const work = mkdtempSync(join(dirname(destination), `.${basename(destination)}-`));
+        // a temporary's name (sweepTemporaries removes it after a crash)
+        const work = join(dirname(destination), temporaryName(basename(destination)));
+        rmSync(work, { recursive: true, force: true });
+        mkdirSync(work, 0o700);
         try {
-          const archive = join(work, 'archive');
-          writeFileSync(archive, data);
           const tree = join(work, 'tree');
           mkdirSync(tree);
-          extractTar(archive, tree, name);
+          extractArchive(archive.path, tree, { part: name, warn: (m) => logger.warning(m) });
           const top = readdirSync(tree);
-          const single = top.length === 1 && statSync(join(tree, top[0]!)).isDirectory();
+          const single = top.length === 1 && lstatSync(join(tree, top[0]!)).isDirectory();
           if (stripText === 'true' && !single) throw new RecipeError(`[${name}] strip-top-level-dir: the archive has no single top-level directory`);
           const strip = stripText === 'true' || (stripText === '' && single);
           if (existsSync(destination)) rmSync(destination, { recursive: true, force: true });
           renameSync(strip ? join(tree, top[0]!) : tree, destination);
         } finally {
           rmSync(work, { recursive: true, force: true });
+          if (archive.temporary) rmSync(archive.path, { force: true });
         }
         return [destination];
       },

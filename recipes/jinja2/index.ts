@@ -16,8 +16,9 @@ import { RecipeError, type BuildoutView, type PartOptions, type RecipeContext, t
 import { parseContext, parseImportList, type ContextEntry, type ImportEntry, type PythonImporter } from './context.ts';
 import { parseExtensions, RECIPE_DEFAULT_NAMES, recipeDefaults, recipeEnvironment } from './environment.ts';
 import { decodeText, importLoader } from './loader.ts';
-import { DownloadError } from '../lib/download.ts';
+import { cannotBeHad } from '../lib/download.ts';
 import { modeOption } from '../lib/files.ts';
+import { downloadAsync, timeoutMs } from '../../profile/http-download.ts';
 import { TEMPLATE_OPTIONS } from '../template.ts';
 
 export type TemplateLocation = { kind: 'inline'; text: string } | { kind: 'url'; url: string; md5sum?: string };
@@ -84,26 +85,23 @@ export function prepareJinja2(name: string, options: PartOptions, buildout: Buil
 }
 
 /** The template text and the file it came from (null for inline templates). */
-export async function templateSource(part: Jinja2Part, offline = false, cwd = process.cwd()): Promise<{ source: string; filename: string | null }> {
+export async function templateSource(part: Jinja2Part, offline = false, cwd = process.cwd(), socketTimeout?: string): Promise<{ source: string; filename: string | null }> {
   const t = part.template;
   if (t.kind === 'inline') return { source: t.text, filename: null };
   let data: Buffer;
   let filename: string;
   if (/^https?:\/\//i.test(t.url)) {
-    if (offline) throw new DownloadError(`Couldn't download '${t.url}' in offline mode.`);
-    const r = await fetch(t.url).catch((e: Error) => {
-      throw new DownloadError(`[${part.name}] Error downloading ${t.url}: ${String((e.cause as Error | undefined)?.message ?? e.message)}`);
-    });
-    if (!r.ok) throw new DownloadError(`[${part.name}] Error downloading ${t.url}: ${r.status} ${r.statusText}`);
-    data = Buffer.from(await r.arrayBuffer());
+    if (offline) throw new RecipeError(`Couldn't download '${t.url}' in offline mode.`);
+    const r = await downloadAsync({ url: t.url, timeoutMs: timeoutMs(socketTimeout) });
+    if ('error' in r) throw new RecipeError(`[${part.name}] Error downloading ${t.url}: ${r.error}`);
+    data = r.body!;
     filename = t.url;
   } else {
     filename = t.url.startsWith('file://') ? fileURLToPath(t.url) : resolve(cwd, t.url);
     try {
       data = readFileSync(filename);
     } catch (e) {
-      const E = (e as NodeJS.ErrnoException).code === 'ENOENT' ? DownloadError : RecipeError;
-      throw new E(`[${part.name}] cannot read the template ${t.url}: ${(e as Error).message}`);
+      throw new RecipeError(`[${part.name}] cannot read the template ${t.url}: ${(e as Error).message}`);
     }
   }
   if (t.md5sum && createHash('md5').update(data).digest('hex') !== t.md5sum.toLowerCase()) {
@@ -193,14 +191,14 @@ function renderError(part: Jinja2Part, filename: string | null, e: unknown): unk
  * exists, and nothing returned. `standIn`: a template that cannot be had
  * (--stub-software) is told to it and rendered empty.
  */
-export async function installPart(part: Jinja2Part, offline = false, standIn?: (e: DownloadError) => void): Promise<string | undefined> {
+export async function installPart(part: Jinja2Part, offline = false, socketTimeout?: string, standIn?: (e: RecipeError) => void): Promise<string | undefined> {
   if (part.once && existsSync(part.once)) return undefined;
   let source: string;
   let filename: string | null;
   try {
-    ({ source, filename } = await templateSource(part, offline));
+    ({ source, filename } = await templateSource(part, offline, process.cwd(), socketTimeout));
   } catch (e) {
-    if (!standIn || !(e instanceof DownloadError)) throw e;
+    if (!standIn || !cannotBeHad(e)) throw e;
     standIn(e);
     [source, filename] = ['', null];
   }
@@ -246,8 +244,8 @@ export const templateJinja2: RecipeModule = {
   init({ name, options, buildout, python, logger }: RecipeContext) {
     const part = prepareJinja2(name, options, buildout, python && ((module) => python().importModule(module)));
     // under --stub-software a template that cannot be had renders empty, as downloads (lib/download.ts)
-    const standIn = buildout.stubSoftware ? (e: DownloadError) => logger.warning(`${e.message}: an empty stand-in instead (--stub-software)`) : undefined;
-    const install = () => installPart(part, buildout.offline, standIn);
+    const standIn = buildout.stubSoftware ? (e: RecipeError) => logger.warning(`${e.message}: an empty stand-in instead (--stub-software)`) : undefined;
+    const install = () => installPart(part, buildout.offline, buildout.section('buildout').get('socket-timeout'), standIn);
     return {
       install,
       // update renders again, and keeps the recorded paths

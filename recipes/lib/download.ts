@@ -1,15 +1,19 @@
-// Fetching what recipes download (templates, files, archives), as
-// zc.buildout's download API does for them: a path or file: URL is read, an
-// http(s) URL fetched (never when offline), and an md5sum checked.
-// Synchronous, because some recipes fetch at init (slapos.recipe.template
-// substitutes its template when the section is initialised): a remote URL is
-// fetched by a child Node process.
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+// Fetching what recipes download (templates, files, archives, inline
+// Python's `self.download()`), as zc.buildout's download API does for them
+// (docs/buildout-run.md#downloads): a path or file: URL is read, an http(s)
+// URL fetched (never when offline) within `socket-timeout`, its body checked
+// against its Content-Length, and an md5sum checked. Synchronous, because
+// some recipes fetch at init (slapos.recipe.template substitutes its
+// template when the section is initialised): the HTTP exchange of
+// profile/http-download.ts runs in a worker thread meanwhile.
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { downloadSync, timeoutMs, type DownloadRequest } from '../../profile/http-download.ts';
 import { strRepr } from '../../python/index.ts';
-import { RecipeError, type RecipeContext } from '../api.ts';
+import { RecipeError, type BuildoutView, type RecipeContext } from '../api.ts';
 import { md5Hex } from './files.ts';
 
 export interface FetchSettings {
@@ -18,14 +22,28 @@ export interface FetchSettings {
   offline: boolean;
   /** The part, for messages. */
   part: string;
+  /** `[buildout] socket-timeout` (seconds; empty: the default). */
+  socketTimeout?: string;
+  /** `[buildout] download-cache`. */
+  downloadCache?: string;
 }
 
-/**
- * Where a recipe downloads from, as its context says: relative to the
- * buildout directory, offline when the run is.
- */
-export function fetchSettings(ctx: Pick<RecipeContext, 'name' | 'buildout'>): FetchSettings {
-  return { directory: ctx.buildout.directory, offline: ctx.buildout.offline, part: ctx.name };
+/** The settings of a part's downloads, from its [buildout] options. */
+export function fetchSettings(buildoutOption: (key: string) => string | undefined, part: string): FetchSettings {
+  const get = (k: string) => buildoutOption(k)?.trim();
+  return {
+    directory: get('directory') ?? process.cwd(),
+    offline: get('offline') === 'true' || get('install-from-cache') === 'true',
+    part,
+    ...(get('socket-timeout') ? { socketTimeout: get('socket-timeout')! } : {}),
+    ...(get('download-cache') ? { downloadCache: get('download-cache')! } : {}),
+  };
+}
+
+/** The settings of a part's downloads in a run (the run decides whether it is offline). */
+export function runFetchSettings(buildout: BuildoutView, part: string): FetchSettings {
+  const b = buildout.section('buildout');
+  return { ...fetchSettings((k) => b.get(k), part), directory: buildout.directory, offline: buildout.offline };
 }
 
 /**
@@ -36,19 +54,21 @@ export function fetchSettings(ctx: Pick<RecipeContext, 'name' | 'buildout'>): Fe
  * undefined then. A checksum mismatch stays an error.
  */
 export function fetchOrStandIn(location: string, ctx: Pick<RecipeContext, 'name' | 'buildout' | 'logger'>, md5sum?: string): Buffer | undefined {
-  const settings = fetchSettings(ctx);
+  const settings = runFetchSettings(ctx.buildout, ctx.name);
   if (!ctx.buildout.stubSoftware) return fetchBytes(location, settings, md5sum);
   try {
     return fetchBytes(location, settings, md5sum);
   } catch (e) {
-    if (!(e instanceof DownloadError)) throw e;
+    if (!cannotBeHad(e)) throw e;
     ctx.logger.warning(`${e.message.startsWith("[") ? "" : `[${ctx.name}] `}${e.message}: an empty stand-in instead (--stub-software)`);
     return undefined;
   }
 }
 
-/** A file that could not be had: remote and not fetched (offline, the network, the server), or local and absent. */
-export class DownloadError extends RecipeError {}
+/** A download that failed because the file cannot be had (offline, the network, the server, a local file absent), not because it is wrong (a checksum mismatch). */
+export function cannotBeHad(e: unknown): e is RecipeError {
+  return e instanceof RecipeError && !e.message.startsWith('MD5 checksum mismatch') && !e.message.includes('unsupported URL scheme');
+}
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 
@@ -65,13 +85,15 @@ export function localPath(location: string, directory: string): string | undefin
   return isAbsolute(location) ? location : resolve(directory, location);
 }
 
-const FETCH = `
-const url = process.argv[1];
-fetch(url, { redirect: 'follow' }).then(async (r) => {
-  if (!r.ok) { process.stderr.write(r.status + ' ' + r.statusText); process.exit(2); }
-  process.stdout.write(Buffer.from(await r.arrayBuffer()));
-}, (e) => { process.stderr.write(String(e && e.cause ? e.cause.message || e.cause : e)); process.exit(2); });
-`;
+/** One remote download (into `file`, or in memory), its failure as the recipe's error. */
+function fetchRemote(location: string, settings: FetchSettings, file?: string): Buffer | undefined {
+  if (!/^https?:/i.test(location)) throw new RecipeError(`[${settings.part}] unsupported URL scheme: ${location}`);
+  if (settings.offline) throw new RecipeError(`Couldn't download ${strRepr(location)} in offline mode.`);
+  const req: DownloadRequest = { url: location, timeoutMs: timeoutMs(settings.socketTimeout), ...(file !== undefined ? { file } : {}) };
+  const outcome = downloadSync(req);
+  if ('error' in outcome) throw new RecipeError(`Error downloading ${strRepr(location)}: ${outcome.error}`);
+  return outcome.body;
+}
 
 /** The bytes at a path or URL; md5sum (if given) must match. */
 export function fetchBytes(location: string, settings: FetchSettings, md5sum?: string): Buffer {
@@ -81,22 +103,109 @@ export function fetchBytes(location: string, settings: FetchSettings, md5sum?: s
     try {
       data = readFileSync(path);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new (code === 'ENOENT' ? DownloadError : RecipeError)(`[${settings.part}] cannot read ${path}: ${code ?? (e as Error).message}`);
+      throw new RecipeError(`[${settings.part}] cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-  } else if (!/^https?:/i.test(location)) {
-    throw new RecipeError(`[${settings.part}] unsupported URL scheme: ${location}`);
-  } else if (settings.offline) {
-    throw new DownloadError(`Couldn't download ${strRepr(location)} in offline mode.`);
-  } else {
-    const r = spawnSync(process.execPath, ['-e', FETCH, location], { maxBuffer: 1 << 30, timeout: 600_000 });
-    if (r.status !== 0) {
-      throw new DownloadError(`Error downloading ${strRepr(location)}: ${r.stderr?.toString() || r.error?.message || `exit status ${r.status}`}`);
-    }
-    data = r.stdout;
-  }
+  } else data = fetchRemote(location, settings)!;
   if (md5sum && md5Hex(data) !== md5sum.trim().toLowerCase()) {
     throw new RecipeError(`MD5 checksum mismatch downloading ${strRepr(location)}`);
   }
   return data;
+}
+
+function fileMd5(path: string): string {
+  const h = createHash('md5');
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 16);
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) h.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+function checkMd5(path: string, md5sum: string | undefined, message: string): void {
+  if (md5sum && fileMd5(path) !== md5sum.trim().toLowerCase()) throw new RecipeError(message);
+}
+
+/** A new private temporary file (tempfile.mkstemp(prefix='buildout-')). */
+function newTemporary(): string {
+  for (;;) {
+    const path = join(tmpdir(), `buildout-${randomBytes(6).toString('hex')}`);
+    try {
+      closeSync(openSync(path, 'wx', 0o600));
+      return path;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+/** A remote file downloaded to a new temporary file (removed when the download fails). */
+function toTemporary(url: string, settings: FetchSettings, md5sum: string | undefined): string {
+  const path = newTemporary();
+  try {
+    fetchRemote(url, settings, path);
+    checkMd5(path, md5sum, `MD5 checksum mismatch downloading ${strRepr(url)}`);
+    return path;
+  } catch (e) {
+    rmSync(path, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * zc.buildout's Download as slapos.recipe.build's `self.download()` makes
+ * it (hash_name, the download-cache): a local file as it is; with a cache,
+ * `<cache>/<md5 of the URL>` (downloaded there when missing); else a
+ * temporary file (`temporary`: the caller removes it). The alternate URL
+ * is tried when the URL fails.
+ */
+export function downloadFile(url: string, settings: FetchSettings, md5sum?: string, alternate?: string): { path: string; temporary: boolean } {
+  const local = localPath(url, settings.directory);
+  if (local !== undefined && !settings.downloadCache) {
+    if (!existsSync(local)) throw new RecipeError(`[${settings.part}] cannot read ${local}: ENOENT`);
+    checkMd5(local, md5sum, `MD5 checksum mismatch for local resource at ${strRepr(local)}.`);
+    return { path: local, temporary: false };
+  }
+  const attempt = <T>(f: (u: string) => T): T => {
+    try {
+      return f(url);
+    } catch (e) {
+      if (!alternate || !(e instanceof RecipeError)) throw e;
+      return f(alternate);
+    }
+  };
+  if (settings.downloadCache) {
+    const cacheRoot = resolve(settings.directory, settings.downloadCache);
+    if (!existsSync(cacheRoot)) throw new RecipeError(`The directory:\n${strRepr(cacheRoot)}\nto be used as a download cache doesn't exist.\n`);
+    const cached = join(realpathSync(cacheRoot), md5Hex(url));
+    if (existsSync(cached)) {
+      checkMd5(cached, md5sum, `MD5 checksum mismatch for cached download from ${strRepr(url)} at ${strRepr(cached)}`);
+      return { path: cached, temporary: false };
+    }
+    const tmp = attempt((u) => (localPath(u, settings.directory) !== undefined ? copyLocal(u, settings, md5sum) : toTemporary(u, settings, md5sum)));
+    moveFile(tmp, cached);
+    return { path: cached, temporary: false };
+  }
+  return { path: attempt((u) => toTemporary(u, settings, md5sum)), temporary: true };
+}
+
+/** A local file copied to a temporary (to be moved into the cache). */
+function copyLocal(url: string, settings: FetchSettings, md5sum: string | undefined): string {
+  const data = fetchBytes(url, settings, md5sum);
+  const path = newTemporary();
+  writeFileSync(path, data);
+  return path;
+}
+
+/** shutil.move of a file: a rename, or a copy when the temporary is on another file system. */
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    copyFileSync(from, to);
+    unlinkSync(from);
+  }
 }

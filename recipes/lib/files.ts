@@ -7,6 +7,47 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { callValue, intType, PyException } from '../../python/index.ts';
 import { RecipeError, type PartOptions } from '../api.ts';
 
+/** The name of a temporary beside `name`: dot-named, with this process's id. */
+export function temporaryName(name: string): string {
+  return `.${name}.tmp-${process.pid}`;
+}
+
+const TEMPORARY = /^\..*\.tmp-(\d+)$/;
+
+/** Whether a process of that id exists (one of another user's counts). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the temporaries (temporaryName) a crashed process left in `dir`:
+ * those of a process that is gone. Returns the paths removed.
+ */
+export function sweepTemporaries(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMPORARY.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    const path = join(dir, name);
+    rmSync(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
+}
+
 /**
  * Replace a file atomically: the data goes to a temporary file beside it
  * (dot-named, so that nothing listing a folder — supervisord's services,
@@ -15,7 +56,7 @@ import { RecipeError, type PartOptions } from '../api.ts';
  * `mode` less the umask, or exactly `mode` with `exact`.
  */
 export function writeAtomically(path: string, data: string | Buffer, mode = 0o666, exact = false): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  const tmp = join(dirname(path), temporaryName(basename(path)));
   try {
     const fd = openSync(tmp, 'w', mode);
     try {

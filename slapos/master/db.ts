@@ -140,6 +140,11 @@ export class MasterDb {
   // -- reads -----------------------------------------------------------------
 
   /** getPartitionFromDB */
+  /** The computers that have a partition of this reference. */
+  computersWithPartition(reference: string): string[] {
+    return this.all<{ computer_reference: string }>('SELECT computer_reference FROM partition17 WHERE reference=?', reference).map((r) => r.computer_reference);
+  }
+
   partition(reference: string, computer: string): PartitionRow | undefined {
     return this.one('SELECT * FROM partition17 WHERE reference=? AND computer_reference=?', reference, computer);
   }

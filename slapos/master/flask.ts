@@ -8,17 +8,23 @@ import { MasterError } from '../../slap/api.ts';
 
 const NAMES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   408: 'Request Timeout',
+  413: 'Request Entity Too Large',
   500: 'Internal Server Error',
 };
 
 const DEFAULT_DESCRIPTIONS: Record<number, string> = {
   400: 'The browser (or proxy) sent a request that this server could not understand.',
+  401: "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.",
+  403: "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server.",
   404: 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
   405: 'The method is not allowed for the requested URL.',
   408: "The server closed the network connection because the browser didn't finish the request within the specified time.",
+  413: 'The data value transmitted exceeds the capacity limit.',
   500: 'The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.',
 };
 

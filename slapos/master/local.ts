@@ -13,6 +13,8 @@
 // longer requests; a requester sees its timestamp move when an instance it
 // requested publishes (documents.ts); multimaster forwarding is not done.
 import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PyDict, PyList, repr, str, truthy, type PyValue } from '../../python/index.ts';
 import { MasterError, type ComputerConfiguration, type InstanceInformation, type MasterApi, type RequestAnswer, type RequestArgs } from '../../slap/api.ts';
@@ -22,12 +24,15 @@ import { computerDocument, computerPartition } from './documents.ts';
 import { HttpFailure } from './flask.ts';
 import { sharedInformation } from './hateoas.ts';
 import { ensureSchema } from './schema.ts';
+import { Access, accessSecret, type AccessPolicy } from './access.ts';
 
 export const DEFAULT_COMPUTER = 'local';
 
 export interface MasterOptions {
   /** [slapos] computer_id: the computer requests go to by default. */
   computerId?: string;
+  /** Who may call what over HTTP (access.ts): `partition` (default) or `open` (the proxy's). */
+  access?: AccessPolicy;
   /** [slapproxy] software_product_list: product reference → software release URL. */
   softwareProducts?: Map<string, string>;
 }
@@ -38,22 +43,45 @@ function makeRunId(): string {
   return [...randomBytes(32)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
+/**
+ * The database and its journal files hold every instance's parameters and
+ * connection parameters, passwords included: mode 0600 (SQLite gives the
+ * -wal and -shm files the database's mode), older ones made so too.
+ */
+function privateFiles(path: string): void {
+  if (!existsSync(dirname(path))) return;
+  closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(f, 0o600);
+    } catch {
+      // not there
+    }
+  }
+}
+
 export class LocalMaster {
   readonly m: MasterDb;
   /** views.py getRunId: tells a master it is being asked about itself. */
   readonly runId = makeRunId();
   readonly computerId: string;
   readonly softwareProducts: Map<string, string>;
+  readonly access: Access;
+  /** The file holding the administrator's token. */
+  readonly adminTokenFile: string;
 
   private constructor(
     readonly db: BetterSqlite3.Database,
     options: MasterOptions,
     /** The backup written when an older database was migrated. */
     readonly migrationBackup: string | undefined,
+    path: string,
   ) {
     this.computerId = options.computerId ?? DEFAULT_COMPUTER;
     this.softwareProducts = options.softwareProducts ?? new Map();
     this.m = new MasterDb(db, this.computerId);
+    this.access = new Access(accessSecret(db), options.access ?? 'partition');
+    this.adminTokenFile = this.access.writeAdminToken(path);
   }
 
   static async open(path: string, options: MasterOptions = {}): Promise<LocalMaster> {
@@ -61,11 +89,12 @@ export class LocalMaster {
     const Database = require('better-sqlite3') as typeof BetterSqlite3;
     let db: BetterSqlite3.Database | undefined;
     try {
+      privateFiles(path);
       db = new Database(path);
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 10000');
       const backup = ensureSchema(db, path, options.computerId ?? DEFAULT_COMPUTER);
-      return new LocalMaster(db, options, backup);
+      return new LocalMaster(db, options, backup, path);
     } catch (e) {
       db?.close();
       // a missing directory, a file that is not a database: the user's to fix

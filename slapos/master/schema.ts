@@ -87,7 +87,8 @@ CREATE TABLE forwarded_partition_request17 (
  * tsbuildout's own: per partition (kind 'partition') and per shared instance
  * (kind 'shared', its slave17 reference), what the node reported and who
  * requested it (the proxy keeps only the root's title, the node needs the
- * requesting partition: updateComputerPartitionRelatedInstanceList, show).
+ * requesting partition: updateComputerPartitionRelatedInstanceList, show);
+ * and the secret of the callers' credentials.
  */
 export const REPORT_SCHEMA = `CREATE TABLE IF NOT EXISTS tsbuildout_report17 (
   kind VARCHAR(255) NOT NULL, -- partition or shared
@@ -102,6 +103,10 @@ export const REPORT_SCHEMA = `CREATE TABLE IF NOT EXISTS tsbuildout_report17 (
   bang_at REAL,
   published_at REAL, -- when its connection parameters last changed
   PRIMARY KEY (kind, reference, computer_reference)
+);
+CREATE TABLE IF NOT EXISTS tsbuildout_access17 (
+  name TEXT PRIMARY KEY, -- 'secret': the key the callers' tokens derive from (access.ts)
+  value TEXT
 );
 `;
 
@@ -152,7 +157,8 @@ export function ensureSchema(db: BetterSqlite3.Database, path: string, computer:
   }
   if (Number(from) > Number(DB_VERSION)) throw new MasterError(`${path}: a database of a newer proxy (version ${from}); tsbuildout knows version ${DB_VERSION}`);
   const backup = `${path}-backup-${from}to${DB_VERSION}-${isoNow()}.sql`;
-  writeFileSync(backup, sqlDump(db));
+  // it holds every instance's parameters, passwords included: private, as the database
+  writeFileSync(backup, sqlDump(db), { mode: 0o600 });
   db.transaction(() => {
     db.exec(proxySchema(computer) + REPORT_SCHEMA);
     if (from === '0') migrateTsbuildout(db, tables);

@@ -6,7 +6,12 @@
 // is a 400, a failing view a 500, an unknown path a 404 and a wrong method
 // a 405, with Werkzeug's pages. Plus tsbuildout's own: the real master's
 // updateComputerPartitionRelatedInstanceList, and GET /tsbuildout/instance
-// (JSON) that tsbuildout's client used before hateoas.
+// (JSON) that tsbuildout's client used before hateoas. Stricter than the
+// proxy: each route says whose call it is (access.ts: a call on a
+// partition is that partition's, or the administrator's), a request body
+// larger than `maxBody` is refused (413) before it is read, and a document
+// that is not xml_marshaller's is the caller's error (400), not the
+// server's (500).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PyDict, PyList, PyTuple, truthy, type PyValue } from '../../python/index.ts';
@@ -16,6 +21,7 @@ import type { RequestInput } from './db.ts';
 import { errorPage, flaskJson, HttpFailure, redirectPage } from './flask.ts';
 import { hateoasComputer, hateoasPartition, hateoasRoot, hateoasSearch, hateoasShared } from './hateoas.ts';
 import type { LocalMaster } from './local.ts';
+import type { Identity } from './access.ts';
 
 interface Answer {
   status: number;
@@ -45,9 +51,13 @@ function need(p: URLSearchParams, name: string): string {
   return v;
 }
 
-/** slapos.util.loads of an argument (a document that does not parse fails the view: 500). */
+/** slapos.util.loads of an argument: a document that does not parse is the caller's error (400; the proxy fails: 500). */
 function loads(textValue: string): PyValue {
-  return unmarshal(textValue);
+  try {
+    return unmarshal(textValue);
+  } catch (e) {
+    throw new HttpFailure(`not an xml_marshaller document: ${e instanceof Error ? e.message : String(e)}`, 400, 'The request holds a document that is not an xml_marshaller document.');
+  }
 }
 
 function loadsDict(textValue: string, name: string): PyDict {
@@ -85,27 +95,54 @@ function computerConfiguration(xml: string): ComputerConfiguration {
   return { reference: String(item(d, 'reference')), address: address === null ? null : String(address), netmask: netmask === null ? null : String(netmask), partitions };
 }
 
-/** The routes: path → method → view. */
-function routes(master: LocalMaster): Map<string, Record<string, (c: Call) => Answer | Promise<Answer>>> {
-  const r = new Map<string, Record<string, (c: Call) => Answer | Promise<Answer>>>();
-  const get = (path: string, view: (c: Call) => Answer | Promise<Answer>) => r.set(path, { GET: view });
-  const post = (path: string, view: (c: Call) => Answer | Promise<Answer>) => r.set(path, { POST: view });
+/**
+ * Whose call a route is: anyone's, the administrator's, or a partition's
+ * (the computer and partition its arguments name, and the shared instance
+ * it writes for); a partition's call without them is the administrator's.
+ */
+type Scope = 'anyone' | 'admin' | ((c: Call) => { computer: string | null; partition: string | null; slave?: string | null });
+
+interface Route {
+  view: (c: Call) => Answer | Promise<Answer>;
+  scope: Scope;
+}
+
+type Routes = Map<string, Record<string, Route>>;
+
+/** A partition's call named by these arguments of the query string or the form. */
+function partitionArgs(where: 'args' | 'form', computer: string, partition: string, slave?: string): Scope {
+  return (c) => {
+    const p = where === 'args' ? c.args : c.form;
+    return { computer: p.get(computer), partition: p.get(partition), ...(slave ? { slave: p.get(slave) } : {}) };
+  };
+}
+
+/** The routes: path → method → view, with the scope of each. */
+function routes(master: LocalMaster): Routes {
+  const r: Routes = new Map();
+  const get = (path: string, view: Route['view'], scope: Scope = 'admin') => r.set(path, { GET: { view, scope } });
+  const post = (path: string, view: Route['view'], scope: Scope = 'admin') => r.set(path, { POST: { view, scope } });
   const ignored = () => text('Ignored');
+  const partitionForm = partitionArgs('form', 'computer_id', 'computer_partition_id');
 
   // slap_tool.py
   get('/getComputerInformation', (c) => text(marshal(master.computerInformation(need(c.args, 'computer_id')))));
   get('/getFullComputerInformation', (c) => text(marshal(master.computerInformation(need(c.args, 'computer_id')))));
-  get('/registerComputerPartition', (c) => {
-    const partition = need(c.args, 'computer_partition_reference');
-    return text(marshal(master.registerPartition(need(c.args, 'computer_reference'), partition)));
-  });
+  get(
+    '/registerComputerPartition',
+    (c) => {
+      const partition = need(c.args, 'computer_partition_reference');
+      return text(marshal(master.registerPartition(need(c.args, 'computer_reference'), partition)));
+    },
+    partitionArgs('args', 'computer_reference', 'computer_partition_reference'),
+  );
   post('/setComputerPartitionConnectionXml', (c) => {
     const slave = c.form.get('slave_reference');
     const partition = need(c.form, 'computer_partition_id');
     const computer = need(c.form, 'computer_id');
     const connection = loadsDict(need(c.form, 'connection_xml'), 'connection_xml');
     return text(master.setConnection(computer, partition, connection, slave));
-  });
+  }, partitionArgs('form', 'computer_id', 'computer_partition_id', 'slave_reference'));
   post('/buildingSoftwareRelease', ignored);
   post('/destroyedSoftwareRelease', (c) => {
     const computer = need(c.form, 'computer_id');
@@ -119,24 +156,24 @@ function routes(master: LocalMaster): Map<string, Record<string, (c: Call) => An
     const partition = c.form.get('computer_partition_id');
     if (computer !== null && partition !== null) return text(master.error(computer, partition, c.form.get('error_log') ?? '', c.form.get('slave_reference')));
     return text('Ignored');
-  });
+  }, partitionArgs('form', 'computer_id', 'computer_partition_id', 'slave_reference'));
   post('/softwareInstanceBang', (c) => {
     const computer = need(c.form, 'computer_id');
     const partition = need(c.form, 'computer_partition_id');
     return text(master.bang(computer, partition, c.form.get('message') ?? ''));
-  });
+  }, partitionForm);
   for (const state of ['started', 'stopped'] as const) {
     post(`/${state}ComputerPartition`, (c) => {
       const computer = c.form.get('computer_id');
       const partition = c.form.get('computer_partition_id');
       if (computer !== null && partition !== null) return text(master.reportState(computer, partition, state));
       return text('Ignored');
-    });
+    }, partitionForm);
   }
   post('/destroyedComputerPartition', (c) => {
     const partition = need(c.form, 'computer_partition_id');
     return text(master.destroyed(need(c.form, 'computer_id'), partition));
-  });
+  }, partitionForm);
   post('/useComputer', ignored);
   post('/loadComputerConfigurationFromXML', (c) => text(master.loadComputerConfiguration(computerConfiguration(need(c.form, 'xml')))));
   post('/supplySupply', (c) => {
@@ -178,18 +215,22 @@ function routes(master: LocalMaster): Map<string, Record<string, (c: Call) => An
     // a shared instance with no host yet: not ready, as the real master answers (the proxy: 404)
     if (outcome.notReady !== undefined) return { status: 408, body: errorPage(408, outcome.notReady) };
     return text(marshal(outcome.instance!));
-  });
+  }, partitionForm);
   post('/softwareInstanceRename', (c) => {
     const newName = need(c.form, 'new_name');
     const partition = need(c.form, 'computer_partition_id');
     return text(master.rename(need(c.form, 'computer_id'), partition, newName));
-  });
-  get('/getComputerPartitionStatus', () => text(marshal('Not implemented.')));
+  }, partitionForm);
+  get('/getComputerPartitionStatus', () => text(marshal('Not implemented.')), partitionArgs('args', 'computer_id', 'computer_partition_id'));
   post('/computerBang', () => text(marshal('')));
-  get('/getComputerPartitionCertificate', () => text(marshal(PyDict.fromObject({ certificate: '', key: '' }))));
-  get('/getSoftwareReleaseListFromSoftwareProduct', (c) => text(marshal(master.softwareReleaseList(c.args.get('software_product_reference'), c.args.get('software_release_url')))));
-  // views.py
-  get('/getRunId', () => text(master.runId));
+  get('/getComputerPartitionCertificate', () => text(marshal(PyDict.fromObject({ certificate: '', key: '' }))), partitionArgs('args', 'computer_id', 'computer_partition_id'));
+  get(
+    '/getSoftwareReleaseListFromSoftwareProduct',
+    (c) => text(marshal(master.softwareReleaseList(c.args.get('software_product_reference'), c.args.get('software_release_url')))),
+    (c) => ({ computer: c.args.get('computer_id'), partition: c.args.get('computer_partition_id') }),
+  );
+  // views.py: a master asks another whether it is itself
+  get('/getRunId', () => text(master.runId), 'anyone');
   // hateoas.py
   get('/hateoas/', (c) => {
     const mode = c.args.get('mode');
@@ -209,7 +250,7 @@ function routes(master: LocalMaster): Map<string, Record<string, (c: Call) => An
     const l = c.form.get('instance_reference_xml') ? loads(c.form.get('instance_reference_xml')!) : new PyList();
     master.relatedInstances(need(c.form, 'computer_id'), need(c.form, 'computer_partition_id'), l instanceof PyList || l instanceof PyTuple ? l.items.map(String) : []);
     return text('');
-  });
+  }, partitionForm);
   // tsbuildout's own (JSON), for clients that predate hateoas
   get('/tsbuildout/instance', (c) => {
     const title = need(c.args, 'title');
@@ -221,7 +262,7 @@ function routes(master: LocalMaster): Map<string, Record<string, (c: Call) => An
 }
 
 /** The route of a path: exact, or one segment after a prefix (`<>`). Werkzeug matches the decoded path. */
-function match(table: ReturnType<typeof routes>, path: string): { views: Record<string, (c: Call) => Answer | Promise<Answer>>; param: string } | undefined {
+function match(table: Routes, path: string): { views: Record<string, Route>; param: string } | undefined {
   const exact = table.get(path);
   if (exact) return { views: exact, param: '' };
   const m = /^(\/hateoas\/(?:partitions|shared|computers)\/)([^/]+)$/.exec(path);
@@ -240,14 +281,50 @@ function decodePath(raw: string): string {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The default largest request body (bytes): instance parameters are kilobytes. */
+export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+
+/** The body, or undefined when it is larger than `max` (what came is dropped as it comes). */
+async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) return undefined;
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > max) return undefined;
+    chunks.push(c as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function handle(master: LocalMaster, onChange?: () => void, log: (line: string) => void = (l) => process.stderr.write(l + '\n')) {
+export interface ServeOptions {
+  onChange?: () => void;
+  log?: (line: string) => void;
+  /** The largest request body accepted (bytes). */
+  maxBody?: number;
+}
+
+/** Whether an identity may make a call of this scope (else the answer: 401 or 403). */
+function allowed(master: LocalMaster, who: Identity, scope: Scope, c: Call): 401 | 403 | true {
+  if (scope === 'anyone' || who.kind === 'admin' || master.access.policy === 'open') return true;
+  if (who.kind === 'anonymous') return 401;
+  if (scope === 'admin') return 403;
+  const target = scope(c);
+  if (target.computer !== who.computer || target.partition !== who.partition) return 403;
+  // a shared instance is written by the partition that hosts it
+  if (target.slave && target.slave !== 'None') {
+    const shared = master.m.slave(target.slave);
+    if (shared && (shared.hosted_by !== who.partition || shared.computer_reference !== who.computer)) return 403;
+  }
+  return true;
+}
+
+export function handle(master: LocalMaster, o: ServeOptions = {}) {
+  const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const maxBody = o.maxBody ?? DEFAULT_MAX_BODY;
   const table = routes(master);
+  const computersOf = (partition: string) => master.m.computersWithPartition(partition);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const send = (a: Answer) => {
       const body = req.method === 'HEAD' ? '' : a.body;
@@ -262,7 +339,14 @@ export function handle(master: LocalMaster, onChange?: () => void, log: (line: s
     const scheme = String(req.headers['x-forwarded-proto'] ?? 'http').split(',')[0]!.trim() || 'http';
     const hostUrl = `${scheme}://${req.headers.host ?? 'localhost'}/`;
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, maxBody);
+      if (body === undefined) {
+        // the rest is not read: the connection closes after the answer
+        res.setHeader('connection', 'close');
+        send({ status: 413, body: errorPage(413) });
+        req.destroy();
+        return;
+      }
       if (path === '/hateoas') {
         // Werkzeug's strict slashes: a permanent redirect to the rule's URL
         const { body: page, location } = redirectPage(`${hostUrl}hateoas/${query ? '?' + query : ''}`);
@@ -271,15 +355,19 @@ export function handle(master: LocalMaster, onChange?: () => void, log: (line: s
       const route = match(table, path);
       if (!route) return send({ status: 404, body: errorPage(404) });
       const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-      const allowed = Object.keys(route.views);
-      const allow = [...new Set([...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])].sort().join(', ');
+      const methods = Object.keys(route.views);
+      const allow = [...new Set([...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])].sort().join(', ');
       if (method === 'OPTIONS') return send({ status: 200, body: '', headers: { allow } });
       const view = route.views[method];
       if (!view) return send({ status: 405, body: errorPage(405), headers: { allow } });
       const type = String(req.headers['content-type'] ?? '');
       const form = new URLSearchParams(method === 'POST' && type.startsWith('application/x-www-form-urlencoded') ? body : '');
-      const answer = await view({ args: new URLSearchParams(query), form, hostUrl, param: route.param });
-      if (method === 'POST') onChange?.();
+      const call: Call = { args: new URLSearchParams(query), form, hostUrl, param: route.param };
+      const verdict = allowed(master, master.access.identify(req.headers.authorization, computersOf), view.scope, call);
+      if (verdict === 401) return send({ status: 401, body: errorPage(401), headers: { 'www-authenticate': 'Basic realm="tsbuildout master"' } });
+      if (verdict === 403) return send({ status: 403, body: errorPage(403) });
+      const answer = await view.view(call);
+      if (method === 'POST') o.onChange?.();
       send(answer);
     } catch (e) {
       if (e instanceof HttpFailure && e.status !== 500) return send({ status: e.status, body: errorPage(e.status, e.description) });
@@ -296,8 +384,8 @@ export interface Serving {
 }
 
 /** Serve the master on host:port (port 0: any free port). */
-export function serveMaster(master: LocalMaster, host: string, port: number, onChange?: () => void): Promise<Serving> {
-  const serve = handle(master, onChange);
+export function serveMaster(master: LocalMaster, host: string, port: number, o: ServeOptions = {}): Promise<Serving> {
+  const serve = handle(master, o);
   const server = createServer((req, res) => void serve(req, res));
   server.keepAliveTimeout = 1000;
   return new Promise((resolve, reject) => {

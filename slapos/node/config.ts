@@ -104,7 +104,8 @@ export async function nodeSettings(paths: NodePaths, init: Partial<NodeSettings>
   if (!s['master-port']) s['master-port'] = await freePort();
   if (JSON.stringify(s) !== before) {
     mkdirSync(paths.root, { recursive: true });
-    writeFileSync(paths.settings, JSON.stringify(s, null, 2) + '\n');
+    // private: a master URL may carry the master's credentials
+    writeFileSync(paths.settings, JSON.stringify(s, null, 2) + '\n', { mode: 0o600 });
   }
   return s;
 }

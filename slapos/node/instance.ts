@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { PyDict, PyList, PyTuple, type PyValue } from '../../python/index.ts';
 import type { SlapObject } from '../../slap/marshal.ts';
 import { MasterError, NotDestroyedYet, type MasterApi } from '../../slap/api.ts';
+import type { LocalMaster } from '../master/local.ts';
 import { serveMaster, type Serving } from '../master/server.ts';
 import { type NodePaths, type NodeSettings, openMaster, tsbuildoutCommand } from './config.ts';
 import { removeCertificate, updateCertificate } from './certificates.ts';
@@ -74,7 +75,7 @@ function addressesOf(params: PyDict): Address[] {
 }
 
 /** The local master served for the recipes of the partitions, or the remote master's URL. */
-async function masterUrlForRun(settings: NodeSettings, local: import('../master/local.ts').LocalMaster | undefined): Promise<{ url: string; serving?: Serving }> {
+async function masterUrlForRun(settings: NodeSettings, local: LocalMaster | undefined): Promise<{ url: string; serving?: Serving }> {
   if (settings['master-url']) return { url: settings['master-url'] };
   const port = settings['master-port'];
   try {
@@ -94,6 +95,8 @@ interface Run {
   api: MasterApi;
   /** The master URL the partitions' recipes use. */
   url: string;
+  /** The local master, when it is the node's: each partition's recipes get their own credentials. */
+  local: LocalMaster | undefined;
   o: InstanceOptions;
   /** Partitions freed so far, and the count when each destroyed partition was last reported. */
   freed: number;
@@ -105,7 +108,7 @@ export async function runInstances(paths: NodePaths, settings: NodeSettings, o: 
   const opened = await openMaster(paths, settings);
   const { url, serving } = await masterUrlForRun(settings, opened.local);
   const report: InstanceReport = { exitCode: 0, passes: 0, processed: [] };
-  const run: Run = { paths, settings, api: opened.api, url, o, freed: 0, reportedAt: new Map(), warned: new Set() };
+  const run: Run = { paths, settings, api: opened.api, url, local: opened.local, o, freed: 0, reportedAt: new Map(), warned: new Set() };
   try {
     if (settings['master-url']) await declareComputer(opened.api, paths, settings, o.say);
     const { owners, notice } = partitionOwners(settings);
@@ -224,7 +227,9 @@ async function processPartition(run: Run, cp: SlapObject, force: boolean): Promi
   };
   try {
     const certificate = await updateCertificate(api, settings, pid, user);
-    const tail = { computerId: settings.computer, partitionId: pid, serverUrl: url, softwareReleaseUrl: softwareUrl, requestedState: state, ...(certificate ? { keyFile: certificate.keyFile, certFile: certificate.certFile } : {}) };
+    // the local master knows each partition by its own credentials (master/access.ts)
+    const serverUrl = run.local ? run.local.access.partitionUrl(url, settings.computer, pid) : url;
+    const tail = { computerId: settings.computer, partitionId: pid, serverUrl, softwareReleaseUrl: softwareUrl, requestedState: state, ...(certificate ? { keyFile: certificate.keyFile, certFile: certificate.certFile } : {}) };
     preparePartition(dir, paths.software(softwareUrl), tail, addressesOf(params), user);
   } catch (e) {
     if (!(e instanceof Error) || (e instanceof MasterError && e.status !== 404)) throw e;

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, lchownSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { guardGroup } from '../../recipes/lib/process-guard.ts';
 import { NodeError, tsbuildoutCommand } from './config.ts';
 import type { SystemUser } from './format.ts';
 
@@ -173,7 +174,9 @@ export function runPartitionBuildout(instanceRoot: string, dir: string, extraArg
   appendFileSync(log, `\n${new Date().toISOString()} Running buildout in ${dir}\n`);
   const [cmd, ...args] = tsbuildoutCommand();
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', 'umask 027 && exec "$@"', 'sh', cmd!, ...args, '-U', '--json', ...extraArgs, 'install'], { cwd: dir, env: buildoutEnvironment(instanceRoot, dir), stdio: ['ignore', 'pipe', 'pipe'], ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+    // its own process group, ended with the node if the node dies first (a killed node leaves no run behind)
+    const child = spawn('/bin/sh', ['-c', 'umask 027 && exec "$@"', 'sh', cmd!, ...args, '-U', '--json', ...extraArgs, 'install'], { cwd: dir, env: buildoutEnvironment(instanceRoot, dir), stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+    const guard = child.pid ? guardGroup(child.pid) : undefined;
     let output = '';
     let stdout = '';
     let errors = '';
@@ -188,6 +191,9 @@ export function runPartitionBuildout(instanceRoot: string, dir: string, extraArg
       appendFileSync(log, d);
     });
     child.on('error', (e) => resolve({ ok: false, output: e.message, errors: e.message }));
-    child.on('close', (code) => resolve({ ok: code === 0, output, errors: errorOf(stdout, errors) }));
+    child.on('close', (code) => {
+      guard?.release();
+      resolve({ ok: code === 0, output, errors: errorOf(stdout, errors) });
+    });
   });
 }

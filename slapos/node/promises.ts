@@ -13,6 +13,8 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync
 import { basename, join } from 'node:path';
 import { parseLiteral, PyDict, type PyValue } from '../../python/index.ts';
 import { NATIVE_PLUGINS, type PluginContext } from './promise-plugins.ts';
+import { sweepTemporaries } from '../../recipes/lib/files.ts';
+import { guardGroup } from '../../recipes/lib/process-guard.ts';
 
 export const PROMISE_TIMEOUT_MS = 20_000;
 
@@ -56,6 +58,8 @@ export interface RunAs {
 function run(command: string, args: string[], cwd: string, shell = false, user?: RunAs): Promise<{ code: number | null; output: string; timedOut: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, shell, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+    // a promise never outlives the node that runs it
+    const guard = child.pid ? guardGroup(child.pid) : undefined;
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -70,10 +74,12 @@ function run(command: string, args: string[], cwd: string, shell = false, user?:
     }, PROMISE_TIMEOUT_MS);
     child.on('error', (e) => {
       clearTimeout(timer);
+      guard?.release();
       resolve({ code: 127, output: e.message, timedOut });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      guard?.release();
       resolve({ code, output, timedOut });
     });
   });
@@ -121,6 +127,8 @@ export async function runPromises(dir: string, graceMs = 0, user?: RunAs): Promi
 async function runPromisesOnce(dir: string, user?: RunAs): Promise<PromiseResult[]> {
   const results: PromiseResult[] = [];
   const list = (d: string) => {
+    // a killed buildout's temporaries are no promises
+    sweepTemporaries(d);
     try {
       return readdirSync(d).sort();
     } catch {

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { sweepTemporaries } from '../../recipes/lib/files.ts';
 import { shellQuote } from '../../recipes/lib/shlex.ts';
 import { NodeError, type NodePaths } from './config.ts';
 import type { SystemUser } from './format.ts';
@@ -103,10 +104,17 @@ export async function shutdownSupervisord(paths: NodePaths): Promise<boolean> {
   return true;
 }
 
+/** A name supervisord never gets: a dot file (tsbuildout's temporaries are dot-named) or an older `name.tmp-<pid>` temporary. */
+function hidden(name: string): boolean {
+  return name.startsWith('.') || /\.tmp-\d+$/.test(name);
+}
+
+/** The services of a folder (etc/run, etc/service): its files, less temporaries a killed run left. */
 function executables(dir: string): string[] {
+  sweepTemporaries(dir);
   try {
     return readdirSync(dir)
-      .filter((f) => !f.startsWith('.'))
+      .filter((f) => !hidden(f))
       .filter((f) => {
         try {
           return statSync(join(dir, f)).isFile();

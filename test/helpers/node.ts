@@ -1,12 +1,13 @@
 // Running tsbuildout's commands against a temporary SlapOS node, as a
 // person would (the bundled command in a child process).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { lockDirectory, type Lock } from '../../executor/lock.ts';
 import { repositoryRoot } from './paths.ts';
 import { freePort } from '../../slapos/node/config.ts';
+import { adminTokenPath } from '../../slapos/master/access.ts';
 
 export interface Ran {
   code: number;
@@ -112,4 +113,18 @@ export async function fixedPortsLock(): Promise<Lock> {
   const dir = join(tmpdir(), 'tsbuildout-fixed-ports');
   mkdirSync(dir, { recursive: true });
   return lockDirectory(dir, { say: (m) => process.stderr.write(m + '\n') });
+}
+
+/** `tsbuildout master ARGS…` in a child process, once it says where it serves. */
+export async function startMaster(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return { child, url: await servedAt(child) };
+}
+
+/** A served master's URL as its administrator: `admin:<token>`, the token beside its database (a remote node's --master-url). */
+export function adminUrl(url: string, database: string): string {
+  const admin = new URL(url);
+  admin.username = 'admin';
+  admin.password = readFileSync(adminTokenPath(database), 'utf8').trim();
+  return admin.toString().replace(/\/$/, '');
 }

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../../version.ts';
-import { freeV6Port, get, servedAt, type Ran } from '../helpers/node.ts';
+import { adminUrl, freeV6Port, get, servedAt, type Ran } from '../helpers/node.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
 
 export interface Installed {
@@ -122,7 +122,8 @@ export function installedCommands(installed: () => Installed, checks: Check[] = 
     const master = start(i, [i.bin], ['master', '--db', join(i.work, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '1', '--root', join(i.work, 'master-side')], i.work);
     const exited = new Promise((resolve) => master.on('close', resolve));
     try {
-      const url = await servedAt(master);
+      // the node is the master's administrator (the token beside its database)
+      const url = adminUrl(await servedAt(master), join(i.work, 'master.db'));
       const port = await freeV6Port();
       await ok(i, ['request', 'hello', 'slapos-hello/software.cfg', '--root', node, '--master-url', url, '--parameters', `{"name": "Installed", "port": "${port}"}`]);
       const run = await ok(i, ['node', '--root', node]);

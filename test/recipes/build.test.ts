@@ -95,7 +95,7 @@ function require_(path: string): Buffer {
   return spawnSync('cat', [path]).stdout;
 }
 
-test('slapos.recipe.build:download-unpacked: entries outside the destination are refused', async () => {
+test('slapos.recipe.build:download-unpacked: entries outside the destination are skipped, as setuptools skips them; a broken archive is refused', async () => {
   await withTree({}, async (dir) => {
     const evil = join(dir, 'evil.tar');
     const py = `import io,sys,tarfile
@@ -105,11 +105,11 @@ for name in ('ok', '../evil'):
 t.close()`;
     assert.equal(spawnSync('python3', ['-c', py, evil]).status, 0);
     writeProfile(dir, profile(['x'], `[x]\nrecipe = slapos.recipe.build:download-unpacked\nurl = ${evil}\n`));
-    await assert.rejects(run(dir), /the archive has entries outside its destination, refused: '\.\.\/evil'/);
+    await run(dir);
     assert.equal(existsSync(join(dir, 'evil')), false);
-    assert.equal(existsSync(join(dir, 'parts', 'x')), false);
+    assert.deepEqual(readdirSync(join(dir, 'parts', 'x')), ['ok']);
     writeFileSync(join(dir, 'not.zip'), 'PK\x03\x04rest');
     writeProfile(dir, profile(['x'], `[x]\nrecipe = slapos.recipe.build:download-unpacked\nurl = ${join(dir, 'not.zip')}\n`));
-    await assert.rejects(run(dir), /unsupported archive format \(zip\)/);
+    await assert.rejects(run(dir), /\[x\] cannot unpack '.*not\.zip': not a zip file \(no end of central directory\)/);
   });
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PyDict, PyList, PyTuple, PySet } from '../../python/value.ts';
@@ -244,7 +244,7 @@ test('migration: a database of the earlier tsbuildout master keeps its instances
       assert.match(dump, /^BEGIN TRANSACTION;\nCREATE TABLE computer /);
       assert.match(dump, /INSERT INTO "partition" VALUES\('slappart1','local','busy','http:\/\/sr\/software.cfg',NULL,/);
       const tables = (m.db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-      assert.deepEqual(tables, ['computer17', 'config17', 'forwarded_partition_request17', 'partition17', 'partition_network17', 'slave17', 'software17', 'tsbuildout_report17']);
+      assert.deepEqual(tables, ['computer17', 'config17', 'forwarded_partition_request17', 'partition17', 'partition_network17', 'slave17', 'software17', 'tsbuildout_access17', 'tsbuildout_report17']);
       assert.deepEqual(m.m.partitions('local').map((p) => [p.reference, p.partition_reference, p.requested_by, p.timestamp]), [
         ['slappart0', 'root', '', 12.5],
         ['slappart1', 'child', 'root', 13.5],
@@ -298,7 +298,11 @@ test('the master over HTTP: the client, Flask answers, hateoas', async () => {
     m.format(2);
     const serving = await serveMaster(m, '127.0.0.1', 0);
     try {
-      const http = new HttpMaster(serving.url);
+      // the administrator's credentials, as the CLI and the node carry them
+      const admin = new URL(serving.url);
+      admin.username = 'admin';
+      admin.password = m.access.adminToken();
+      const http = new HttpMaster(admin.toString());
       const a = await http.request({ softwareRelease: SR, title: 'one', parameters: PyDict.fromObject({ name: 'World' }) });
       assert.equal(a.instance!.attr('slap_computer_partition_id'), 'slappart0');
       const info = await http.computerInformation('COMP-0');
@@ -306,8 +310,9 @@ test('the master over HTTP: the client, Flask answers, hateoas', async () => {
       await http.setConnection('COMP-0', 'slappart0', PyDict.fromObject({ url: 'http://h' }));
       assert.deepEqual(pyToJs((await http.instanceInformation('one'))!.connection), { url: 'http://h' });
       assert.equal(await http.instanceInformation('nobody'), undefined);
+      const authorization = `Basic ${Buffer.from(`admin:${m.access.adminToken()}`).toString('base64')}`;
       const get = async (path: string, init?: RequestInit) => {
-        const res = await fetch(serving.url + path, { redirect: 'manual', ...init });
+        const res = await fetch(serving.url + path, { redirect: 'manual', ...init, headers: { authorization, ...(init?.headers as Record<string, string>) } });
         return { status: res.status, body: await res.text(), location: res.headers.get('location') };
       };
       assert.deepEqual(await get('/supplySupply'), { status: 405, body: '<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n', location: null });
@@ -360,8 +365,13 @@ test("the proxy's configuration file: configparser's reading, the options used, 
         child.on('exit', (code) => reject(new Error(`master exited ${code}: ${out}${err}`)));
       });
       assert.equal(err, 'Not used by tsbuildout master: [slapos] software_root, [networkcache]\n');
-      assert.equal(await (await fetch(`${url}/getSoftwareReleaseListFromSoftwareProduct?software_product_reference=foo`)).text(), '<marshal><list id="i2"><string>http://sr/foo.cfg</string></list></marshal>');
-      const computer = await (await fetch(`${url}/getFullComputerInformation?computer_id=COMP-0`)).text();
+      // the administrator's token, 0600 beside the database
+      const tokenFile = join(dir, 'proxy-admin.token');
+      assert.equal(statSync(tokenFile).mode & 0o777, 0o600);
+      const headers = { authorization: `Basic ${Buffer.from(`admin:${readFileSync(tokenFile, 'utf8').trim()}`).toString('base64')}` };
+      assert.equal((await fetch(`${url}/getFullComputerInformation?computer_id=COMP-0`)).status, 401);
+      assert.equal(await (await fetch(`${url}/getSoftwareReleaseListFromSoftwareProduct?software_product_reference=foo`, { headers })).text(), '<marshal><list id="i2"><string>http://sr/foo.cfg</string></list></marshal>');
+      const computer = await (await fetch(`${url}/getFullComputerInformation?computer_id=COMP-0`, { headers })).text();
       assert.equal(computer, '<marshal><object id="i2" module="slapos.slap.slap" class="Computer"><tuple><string>COMP-0</string></tuple><dictionary id="i3"><string>_computer_id</string><string>COMP-0</string><string>_computer_partition_list</string><list id="i4"/><string>_software_release_list</string><list id="i5"/></dictionary></object></marshal>');
       assert.ok(existsSync(join(dir, 'proxy.db')));
     } finally {

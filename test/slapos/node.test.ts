@@ -9,7 +9,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repositoryRoot } from '../helpers/paths.ts';
-import { cli, freeV6Port, get, hasSupervisord, ok, servedAt, show, status } from '../helpers/node.ts';
+import { adminUrl, cli, freeV6Port, get, hasSupervisord, ok, show, startMaster, status } from '../helpers/node.ts';
 
 const skip = hasSupervisord() ? false : "no supervisord (Debian's supervisor)";
 const SOFTWARE = join(repositoryRoot(), 'examples', 'slapos-hello', 'software.cfg');
@@ -83,6 +83,10 @@ describe('the node with examples/slapos-hello', { skip, timeout: 300_000 }, () =
       return i.bang ? i : undefined;
     }, 'the bang');
     assert.match(String(info.bang), /hello-server-on-watch process in partition slappart0 exited/);
+    // status tells it as it is now: the service exited, its promise fails
+    const [dead] = await status(node());
+    assert.notEqual(dead!.services[0]!.state, 'RUNNING');
+    assert.equal(dead!.promises['hello-server-listening.py']!.failed, true);
     const run = await ok(['node', 'instance', '--root', node()]);
     assert.match(run.stdout, /Processing partition slappart0/);
     const [after] = await status(node());
@@ -170,11 +174,11 @@ describe('a node whose master is elsewhere (--master-url)', { skip, timeout: 120
   it('request, node and show all go through the SLAP protocol to a tsbuildout master', async () => {
     const root = mkdtempSync(join(tmpdir(), 'tsbuildout-node-'));
     const node = join(root, 'node');
-    const { spawn } = await import('node:child_process');
     const port = await freeV6Port();
-    const master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'remote.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'master-side')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const { child: master, url: served } = await startMaster(['--db', join(root, 'remote.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'master-side')]);
     try {
-      const url = await servedAt(master);
+      // a remote node is the master's administrator, and hands that URL to its partitions
+      const url = adminUrl(served, join(root, 'remote.db'));
       await ok(['request', 'remote', SOFTWARE, '--root', node, '--master-url', url, '--parameters', `{"name": "remote", "port": "${port}"}`]);
       const run = await ok(['node', '--root', node]);
       assert.match(run.stdout, /slappart0 \(remote\): started, 1\/1 promises ok/);

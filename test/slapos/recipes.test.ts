@@ -8,22 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PyDict } from '../../python/value.ts';
 import { HttpMaster } from '../../slap/client.ts';
+import type { Access } from '../../slapos/master/access.ts';
+import { LocalMaster } from '../../slapos/master/local.ts';
 import { pyToJs } from '../../slap/marshal.ts';
-import { repositoryRoot } from '../helpers/paths.ts';
-import { servedAt } from '../helpers/node.ts';
+import { startMaster } from '../helpers/node.ts';
 import { installedOptions, read, run, writeProfile } from '../recipes/run.ts';
 
 let master: ChildProcess | undefined;
 let url = '';
 let root = '';
 
-async function startMaster(): Promise<void> {
+async function start(): Promise<void> {
   root = mkdtempSync(join(tmpdir(), 'tsbuildout-slap-'));
-  master = spawn(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), 'master', '--db', join(root, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '4', '--root', join(root, 'node')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  url = await servedAt(master);
+  ({ child: master, url } = await startMaster(['--db', join(root, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '4', '--root', join(root, 'node')]));
 }
 
-const connection = (partition: string) => `[slap-connection]\ncomputer-id = local\npartition-id = ${partition}\nserver-url = ${url}\nsoftware-release-url = /sr/software.cfg\nkey-file =\ncert-file =\n`;
+/** The master's access (its secret, from its database): each partition's recipes call with that partition's credentials, as the node gives them. */
+let access: Access;
+
+const connection = (partition: string) => `[slap-connection]\ncomputer-id = local\npartition-id = ${partition}\nserver-url = ${access.partitionUrl(url, 'local', partition)}\nsoftware-release-url = /sr/software.cfg\nkey-file =\ncert-file =\n`;
 
 function partition(name: string): string {
   const dir = join(root, name);
@@ -34,8 +37,15 @@ function partition(name: string): string {
 describe('master recipes', { timeout: 120_000 }, () => {
   let http: HttpMaster;
   before(async () => {
-    await startMaster();
-    http = new HttpMaster(url);
+    await start();
+    const db = await LocalMaster.open(join(root, 'master.db'));
+    access = db.access;
+    db.close();
+    // the test itself is the administrator
+    const admin = new URL(url);
+    admin.username = 'admin';
+    admin.password = access.adminToken();
+    http = new HttpMaster(admin.toString());
     await http.request({ softwareRelease: '/sr/software.cfg', title: 'main', parameters: PyDict.fromObject({ name: 'Ada', 'a:b': 'x', _: '{"json": [1, 2]}' }) });
   });
   after(() => {

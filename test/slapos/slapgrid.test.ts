@@ -151,7 +151,8 @@ class Node {
     this.master =
       this.kind === 'the real proxy'
         ? spawn(reference, ['proxy', 'start', '--cfg', this.cfg], { stdio: 'ignore' })
-        : spawn(process.execPath, [join(root, 'bin', 'tsbuildout.js'), 'master', '--root', join(this.dir, 'tsbuildout-master'), '--listen', `127.0.0.1:${port}`, '--computer', COMPUTER, '--partitions', '0'], { stdio: 'ignore' });
+        : // the real slapgrid over HTTP gives its own master URL to every partition: no partition can carry its own credentials, so access is the proxy's (README)
+          spawn(process.execPath, [join(root, 'bin', 'tsbuildout.js'), 'master', '--root', join(this.dir, 'tsbuildout-master'), '--listen', `127.0.0.1:${port}`, '--computer', COMPUTER, '--partitions', '0', '--access', 'open'], { stdio: 'ignore' });
     for (let i = 0; ; i++) {
       try {
         await fetch(`${this.url}/getComputerInformation?computer_id=${COMPUTER}`, { signal: AbortSignal.timeout(1000) });

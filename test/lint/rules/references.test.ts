@@ -91,3 +91,23 @@ ruleTests('circular-reference', {
     },
   ],
 });
+
+/** [s0] x = a, [s1] x = ${s0:x}, … [sN] x = ${sN-1:x}, the part reading [sN]. */
+const chain = (n: number) => {
+  const lines = ['[buildout]', 'parts = p', '[p]', 'recipe = slapos.cookbook:wrapper', 'command-line = x', 'wrapper-path = y', `a = \${s${n}:x}`, '[s0]', 'x = a'];
+  for (let i = 1; i <= n; i++) lines.push(`[s${i}]`, `x = \${s${i - 1}:x}`);
+  return cfg(...lines);
+};
+/** x1 = ${:x0}${:x0}, … each doubling the last. */
+const laughs = (n: number) => base('x0 = lol', ...Array.from({ length: n }, (_, i) => `x${i + 1} = \${:x${i}}\${:x${i}}`));
+
+ruleTests('resource-limit', {
+  valid: [
+    { name: 'a chain of 300 references', files: { 'buildout.cfg': chain(300) } },
+    { name: 'a value doubled 20 times (3 MB)', files: { 'buildout.cfg': laughs(20) } },
+  ],
+  invalid: [
+    { name: 'a chain of 500 references, at its outer end', files: { 'buildout.cfg': chain(500) }, findings: [{ line: 7, column: 5, severity: 'error', message: '${p:a}: references nested 501 deep (a run stops at 400)' }] },
+    { name: 'a "billion laughs", at its outer end', files: { 'buildout.cfg': laughs(40) }, findings: [{ line: 47, severity: 'error', message: '${p:x40}: a value that would expand to more than 16777216 characters' }] },
+  ],
+});
