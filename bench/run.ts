@@ -99,6 +99,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   pybridge: async () => void process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n'),
   // tsbuildout lsp beside buildoutls on software/erp5 (bench/lsp.ts)
   lsp: async () => void process.stdout.write((await (await import('./lsp.ts')).lspBench(root, corpus)) + '\n'),
+  // every software release of the corpus on a node, L1/L2/L3 (bench/corpus-node.ts); minutes: BENCH_SKIP=corpus-node to leave it out
+  'corpus-node': async () => void process.stdout.write((await import('./corpus-node.ts')).corpusNodeBench(root, corpus) + '\n'),
   // `npm install` of the packed npm package into an empty directory, and its size on disk (bench/package.ts)
   package: async () => void process.stdout.write(packageBench(root, Number(process.env.BENCH_PACKAGE_RUNS ?? 3)) + '\n'),
 };

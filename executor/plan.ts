@@ -108,15 +108,14 @@ export interface RunPlan {
 
 /**
  * zc.buildout's part selection: `[buildout] parts` (each must be a section
- * with a recipe) or the install arguments, then every part their
- * initialisation reached, in initialisation order — with arguments only
- * when `withReferencedParts` (what `node software --stub-software` needs).
+ * with a recipe), then every part their initialisation reached, in
+ * initialisation order; or the install arguments alone.
  */
-export function selectParts(buildout: Buildout, initialised: ReadonlyMap<string, InitialisedRecipe>, args: readonly string[], withReferencedParts = false): string[] {
+export function selectParts(buildout: Buildout, initialised: ReadonlyMap<string, InitialisedRecipe>, args: readonly string[]): string[] {
   const b = buildout.section('buildout');
   let parts = args.length ? [...args] : pySplitWhitespace(b.require('parts'));
   for (const part of parts) buildout.section(part, { section: 'buildout', option: args.length ? 'install arguments' : 'parts' }).require('recipe');
-  if (!args.length || withReferencedParts) parts = [...buildout.parts];
+  if (!args.length) parts = [...buildout.parts];
   return parts.filter((p) => initialised.has(p));
 }
 
@@ -137,8 +136,8 @@ export function signParts(buildout: Buildout, parts: readonly string[], initiali
 }
 
 /** The whole plan of a run against the record `state`. */
-export function planRun(buildout: Buildout, state: InstalledState, initialised: ReadonlyMap<string, InitialisedRecipe>, args: readonly string[] = [], withReferencedParts = false): RunPlan {
-  const installParts = selectParts(buildout, initialised, args, withReferencedParts);
+export function planRun(buildout: Buildout, state: InstalledState, initialised: ReadonlyMap<string, InitialisedRecipe>, args: readonly string[] = []): RunPlan {
+  const installParts = selectParts(buildout, initialised, args);
   const checkSignature = buildout.section('buildout').get('check-signature') !== 'false';
   signParts(buildout, installParts, initialised);
   const removals = uninstalls(buildout, state, installParts, !args.length, checkSignature);

@@ -35,19 +35,14 @@ export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   stubSoftware?: boolean;
   /** What recipe code prints goes to standard output, in order with the log lines, as in zc.buildout (not with --json). */
   recipeStdout?: boolean;
+  /** Under stubSoftware: the tree of stand-in files a stand-in copies in for its location (`--stub-bin`). */
+  stubTree?: string;
   logger: Logger;
   registry?: RecipeRegistry;
   /** Seconds to wait for another run's lock (default: wait). */
   lockTimeout?: number;
   /** false: take no lock (a sub-buildout run by a recipe of a run that holds it). */
   lock?: boolean;
-  /**
-   * With install arguments: also install the parts they reference (the
-   * parts their initialisation reached), in order — what `node software
-   * --stub-software` needs to render a software release's instance profile
-   * without its other parts.
-   */
-  withReferencedParts?: boolean;
 }
 
 export interface RunReport {
@@ -64,7 +59,7 @@ export async function runBuildout(opts: RunOptions): Promise<RunReport> {
   };
   let runtime: RecipeRuntime | undefined;
   try {
-    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false, recipeStdout: opts.recipeStdout ?? false }, opts.logger, sub)) });
+    const { buildout } = await loadBuildout({ ...opts, recipes: (b) => (runtime = new RecipeRuntime(b, registry, { stubSoftware: opts.stubSoftware ?? false, recipeStdout: opts.recipeStdout ?? false, ...(opts.stubTree ? { stubTree: opts.stubTree } : {}) }, opts.logger, sub)) });
     const b = buildout.section('buildout');
     const directory = b.require('directory');
     const log = opts.logger;
@@ -110,7 +105,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
       }
     }
 
-    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? [], opts.withReferencedParts);
+    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? []);
     const uninstalling = new Map(plan.uninstalls.map((u) => [u.part, state.options.get(u.part)!]));
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };

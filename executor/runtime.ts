@@ -33,12 +33,12 @@ export class RecipeRuntime implements RecipeHost {
   constructor(
     readonly buildout: Buildout,
     readonly registry: RecipeRegistry,
-    flags: { stubSoftware: boolean; offline?: boolean; recipeStdout?: boolean },
+    flags: { stubSoftware: boolean; stubTree?: string; offline?: boolean; recipeStdout?: boolean },
     readonly logger: Logger,
     /** How a recipe runs a sub-buildout (the executor's run, given by it: recipes never import the executor). */
     private readonly subBuildout?: (sub: SubBuildout) => Promise<void>,
   ) {
-    this.policy = { stubSoftware: flags.stubSoftware, offline: flags.offline ?? false, presets: true };
+    this.policy = { stubSoftware: flags.stubSoftware, ...(flags.stubTree ? { stubTree: flags.stubTree } : {}), offline: flags.offline ?? false, presets: true };
     this.recipeStdout = flags.recipeStdout ?? false;
   }
 
@@ -90,7 +90,7 @@ export class RecipeRuntime implements RecipeHost {
 
   /** The run's Python bridge, started on first use; `close()` ends it. */
   python(): BridgeSession {
-    this.bridge ??= new BridgeSession(this.buildout, this.logger, undefined, this.recipeStdout);
+    this.bridge ??= new BridgeSession(this.buildout, this.logger, undefined, this.recipeStdout, this.policy.stubSoftware);
     return this.bridge;
   }
 

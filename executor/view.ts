@@ -50,6 +50,9 @@ export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBan
       options.set(key, storedValue(value));
       options.volatile.add(key);
     },
+    computeMissing: (f) => {
+      options.computeMissing = f;
+    },
   };
   return view;
 }
@@ -61,6 +64,8 @@ export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBan
 export interface ViewPolicy {
   /** `--stub-software` (inspection: true, so software-side inits compute their options). */
   stubSoftware: boolean;
+  /** `--stub-bin`'s tree, under --stub-software (BuildoutView.stubTree). */
+  stubTree?: string;
   /** Offline whatever [buildout] says (inspection, corpus scripts). */
   offline: boolean;
   /** Whether a recipe may preset options of sections not initialised yet (an inspection changes no section). */
@@ -91,6 +96,7 @@ export function buildoutView(buildout: Buildout, part: Options, policy: ViewPoli
     },
     semantics: buildout.semantics,
     stubSoftware: policy.stubSoftware,
+    ...(policy.stubTree ? { stubTree: policy.stubTree } : {}),
     // read from [buildout] when asked: recipes initialise while the profile resolves
     get offline() {
       return policy.offline || buildout.section('buildout').get('offline') === 'true';

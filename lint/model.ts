@@ -28,6 +28,15 @@ export const SLAPGRID_TAIL: Readonly<Record<string, readonly string[]>> = {
   'network-information': ['global-ipv4-network'],
 };
 
+/**
+ * A profile rendered by slapos.cookbook:switch-softwaretype runs as a
+ * sub-buildout given its parent's [slap-configuration], every option of it
+ * (switch_softwaretype.py SubBuildout): in a profile that does not compute
+ * that section itself (with a recipe), any of its options may exist.
+ */
+const PARENT_SLAP_CONFIGURATION = 'slap-configuration';
+const PASSED_BY_PARENT = 'a switch-softwaretype parent passes its [slap-configuration] with all its options to the profile it renders';
+
 /** What a value that cannot be known reads as in the tolerant resolver. */
 export const UNKNOWN = '\uE001';
 
@@ -367,6 +376,7 @@ export class ProfileModel {
     if (hasPlaceholder(name)) return { status: 'unknown', why: 'the section name is computed by the template' };
     if (this.wildcardSections().some((re) => re.test(name))) return { status: 'unknown', why: 'a section named by a template expression may be this one' };
     if (name in SLAPGRID_TAIL) return { status: 'unknown', why: `slapgrid appends [${name}] to instance profiles` };
+    if (name === PARENT_SLAP_CONFIGURATION) return { status: 'unknown', why: PASSED_BY_PARENT };
     if (this.incomplete.length) return { status: 'unknown', why: this.incomplete[0]! };
     if (this.isTemplate) return { status: 'unknown', why: 'a template may rely on sections of the profile that includes or extends it' };
     return { status: 'missing', certainty: 'definite' };
@@ -384,6 +394,7 @@ export class ProfileModel {
     if (!ex) {
       const tail = SLAPGRID_TAIL[section];
       if (tail) return tail.includes(option) ? { status: 'defined' } : { status: 'missing', certainty: 'weaker', why: `slapgrid's [${section}] has no such option` };
+      if (section === PARENT_SLAP_CONFIGURATION) return { status: 'unknown', why: PASSED_BY_PARENT };
       return { status: 'unknown', why: 'the section is not defined' };
     }
     if (ex.section.has(option) || option === '_buildout_section_name_') return { status: 'defined' };
@@ -399,6 +410,7 @@ export class ProfileModel {
     }
     const recipe = this.recipe(section);
     if (recipe === null) return { status: 'unknown', why: `the recipe of [${section}] is computed` };
+    if (!recipe && section === PARENT_SLAP_CONFIGURATION) return { status: 'unknown', why: PASSED_BY_PARENT };
     if (recipe) {
       const schema = recipeSchema(recipe);
       if (!schema) return { status: 'unknown', why: `[${section}] uses the recipe ${recipe}, whose options tsbuildout does not know; it may set ${option}` };

@@ -6,6 +6,7 @@
 import { BuildoutError, type Diagnostic } from '../parser/diagnostic.ts';
 import { pyJoin } from './location.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
+import type { PythonFacts, TargetEnvironment } from './environment.ts';
 import type { Assembled } from './assemble.ts';
 import { defaultOptionNames } from './assemble.ts';
 import { entry, type Section } from './entry.ts';
@@ -42,6 +43,9 @@ export class Buildout implements SectionResolver {
    * runtime needs its buildout). `tolerance`: resolve tolerantly (see
    * Tolerance in options.ts).
    */
+  /** The interpreter and machine the profile targets (loadBuildout sets it), for `abi-tag-eggs`. */
+  environment: TargetEnvironment | undefined;
+
   constructor(
     readonly assembled: Assembled,
     recipes?: RecipeHost | ((buildout: Buildout) => RecipeHost),
@@ -205,8 +209,9 @@ export class Buildout implements SectionResolver {
       options.require('update-versions-file');
       options.get('download-cache');
       options.get('extends-cache');
+      // eggs of one interpreter ABI apart (docs/buildout-language.md#normalisation-after-merging)
       if (boolOption(this, options.get('abi-tag-eggs') ?? 'false', 'abi-tag-eggs')) {
-        throw this.error({ rule: 'unsupported', message: 'abi-tag-eggs = true is not supported by tsbuildout' });
+        options.set('eggs-directory', pyJoin(options.require('eggs-directory'), abiTag(this.environment?.pythonFacts())));
       }
       if (boolOption(this, options.require('install-from-cache'), 'install-from-cache') && boolOption(this, options.require('offline'), 'offline')) {
         throw this.error({
@@ -250,6 +255,15 @@ export class SectionExistsError extends Error {
   constructor(readonly section: string) {
     super(`Section already exists: ${section}`);
   }
+}
+
+/**
+ * zc.buildout's pep425tags.get_abi_tag() for an interpreter: CPython's
+ * SOABI `cpython-311-…` gives cp311, PyPy's `pypy39-pp73-…` pypy39_pp73.
+ */
+export function abiTag(py: PythonFacts | undefined): string {
+  const [major, minor] = py?.version ?? [3, 11];
+  return py?.implementation === 'pypy' ? `pypy${major}${minor}_pp73` : `cp${major}${minor}`;
 }
 
 /** int() of a string, as Python accepts it. */

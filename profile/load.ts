@@ -57,6 +57,7 @@ export async function loadRaw(opts: LoadOptions): Promise<{ assembled: Assembled
 export async function loadBuildout(opts: LoadOptions): Promise<Loaded> {
   const { assembled, environment } = await loadRaw(opts);
   const buildout = new Buildout(assembled, opts.recipes);
+  buildout.environment = environment;
   buildout.initialise();
   return { assembled, buildout, environment };
 }

@@ -100,6 +100,12 @@ export class Options {
   readonly dependencies = new Set<string>();
   initialised = false;
   failed: BuildoutError | undefined;
+  /**
+   * Values a recipe computes when an option it does not have is first read,
+   * as a dict's `__missing__` (slapos.cookbook's generate.password hashes
+   * `passwd-<scheme>` so): kept as volatile values. Undefined: missing.
+   */
+  computeMissing: ((option: string) => string | undefined) | undefined;
 
   constructor(
     readonly buildout: SectionResolver,
@@ -164,7 +170,14 @@ export class Options {
     let v = this.cooked.get(option);
     const e = this.raw.get(option);
     if (v === undefined) {
-      if (!e) return undefined;
+      if (!e) {
+        const computed = this.computeMissing?.(option);
+        if (computed !== undefined) {
+          this.data.set(option, computed);
+          this.volatile.add(option);
+        }
+        return computed;
+      }
       v = e.value;
     }
     if (v.includes('${')) {

@@ -33,6 +33,8 @@ export class BridgeSession implements PythonBridge {
     private readonly python?: string,
     /** What recipe code prints goes to standard output (PythonProcess StartOptions.recipeStdout). */
     private readonly recipeStdout = false,
+    /** A software release under --stub-software: zc.buildout.easy_install leaves out eggs it does not find. */
+    private readonly stubSoftware = false,
   ) {}
 
   get started(): boolean {
@@ -56,6 +58,7 @@ export class BridgeSession implements PythonBridge {
       this.proc = PythonProcess.start({ python, cwd, recipeStdout: this.recipeStdout });
       const eggs = eggDirectories(this.buildout);
       this.proc.call('setup', [cwd, eggs.develop, eggs.eggs, [...eggs.pins], this.logLevel()], () => null);
+      if (this.stubSoftware) this.proc.call('stub-software', [true], () => null);
       const v = this.proc.info.python.join('.');
       this.logger.debug(`Python bridge: started ${this.proc.info.executable} (Python ${v}) in ${this.proc.startMs.toFixed(0)} ms`);
     }
@@ -98,12 +101,12 @@ export class BridgeSession implements PythonBridge {
     return { handle: this.call(part, 'init', 'build.init', [part, read]) as number, part };
   }
 
-  install(h: PythonRecipeHandle, option = 'install'): string[] | null {
-    return this.call(h.part, option, 'install', [h.handle]) as string[] | null;
+  install(h: PythonRecipeHandle, option = 'install', noCommands = false): string[] | null {
+    return this.call(h.part, option, 'install', noCommands ? [h.handle, true] : [h.handle]) as string[] | null;
   }
 
-  update(h: PythonRecipeHandle, option = 'update'): string[] | null {
-    return this.call(h.part, option, 'update', [h.handle]) as string[] | null;
+  update(h: PythonRecipeHandle, option = 'update', noCommands = false): string[] | null {
+    return this.call(h.part, option, 'update', noCommands ? [h.handle, true] : [h.handle]) as string[] | null;
   }
 
   /** A Python module, held by the bridge (a jinja2 context's `import` of a module tsbuildout does not provide). */

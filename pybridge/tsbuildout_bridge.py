@@ -352,7 +352,7 @@ class _ShimFinder(object):
             module.MissingSection = MissingSection
         if module.__name__ == 'zc.buildout.easy_install':
             module.default_versions = _default_versions
-            module.install = module.working_set = module.build = module.develop = _no_install
+            module.build = module.develop = _no_install
 
 
 _versions = [{}]
@@ -370,6 +370,113 @@ def _default_versions(versions=None):
 def _no_install(*args, **kw):
     raise UserError('zc.buildout.easy_install.install: tsbuildout does not install eggs'
                     ' (run the software release with zc.buildout)')
+
+
+# --------------------------------------------------- zc.buildout.easy_install
+
+_STUB_SOFTWARE = [False]
+
+
+def _ei_install(specs, dest=None, links=(), index=None, executable=None, always_unzip=None,
+                path=None, working_set=None, newest=True, versions=None, use_dependency_links=None,
+                allow_hosts=('*',), include_site_packages=None, allowed_eggs_from_site_packages=None,
+                check_picked=True, allow_unknown_extras=False):
+    """zc.buildout.easy_install.install as far as a node without an egg
+    installer goes: with dest=None it activates the distributions already in
+    `path` (the release's develop-eggs and eggs directories) or the
+    interpreter's own, with their dependencies, in `working_set` (a new one
+    by default; pkg_resources.working_set puts them on sys.path) and returns
+    it. Installing (dest given) or a distribution found nowhere is a
+    UserError; under --stub-software (a software release whose eggs were not
+    built) a missing distribution is left out, with a warning."""
+    import pkg_resources
+    if dest is not None:
+        raise _user_error_class()('zc.buildout.easy_install.install(%r, dest=%r): tsbuildout installs no eggs;'
+                                  ' only dest=None, which activates eggs already in path, works'
+                                  ' (run the software release with zc.buildout)' % (list(specs), dest))
+    ws = pkg_resources.WorkingSet([]) if working_set is None else working_set
+    env = pkg_resources.Environment(list(path or []) + [p for p in sys.path if p not in (path or [])])
+    for spec in specs:
+        req = pkg_resources.Requirement.parse(spec) if isinstance(spec, str) else spec
+        try:
+            for dist in ws.resolve([req], env):
+                ws.add(dist)
+        except (pkg_resources.DistributionNotFound, pkg_resources.VersionConflict) as e:
+            if _STUB_SOFTWARE[0]:
+                logging.getLogger('zc.buildout.easy_install').warning(
+                    '%s: left out (--stub-software: the eggs were not installed)', e)
+                continue
+            raise _user_error_class()(
+                "Couldn't find a distribution for %r in %s or the interpreter's own (%s):"
+                ' tsbuildout installs no eggs' % (str(req), ', '.join(path or []) or 'no path', e))
+    return ws
+
+
+def _ei_working_set(specs, executable=None, path=None, include_site_packages=None,
+                    allowed_eggs_from_site_packages=None):
+    """zc.buildout.easy_install.working_set: install(specs, None, path=path);
+    the path may come second, where zc.buildout 2 had the executable (its
+    backward compatibility: working_set(['pytz'], [eggs, develop_eggs]))."""
+    if path is None and not isinstance(executable, str):
+        path = executable
+    return _ei_install(specs, None, path=path)
+
+
+def _patch_buildout_module(module):
+    """zc.buildout as a running buildout has it (real or tsbuildout's shim):
+    `zc.buildout.easy_install` reachable once `zc.buildout` is imported
+    (zc.buildout.buildout imports it), with tsbuildout's install() and
+    working_set()."""
+    if module.__name__ == 'zc.buildout':
+        def __getattr__(name):
+            if name == 'easy_install':
+                return importlib.import_module('zc.buildout.easy_install')
+            raise AttributeError("module 'zc.buildout' has no attribute %r" % (name,))
+        module.__getattr__ = __getattr__
+    elif module.__name__ == 'zc.buildout.easy_install':
+        module.install = _ei_install
+        module.working_set = _ei_working_set
+
+
+class _PatchingLoader(object):
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        _patch_buildout_module(module)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+
+class _BuildoutHook(object):
+    """First on sys.meta_path: zc.buildout and zc.buildout.easy_install,
+    found by the other finders, patched once loaded."""
+
+    NAMES = ('zc.buildout', 'zc.buildout.easy_install')
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self.NAMES:
+            return None
+        for finder in sys.meta_path:
+            find = getattr(finder, 'find_spec', None)
+            if finder is self or find is None:
+                continue
+            spec = find(name, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, 'exec_module'):
+                    spec.loader = _PatchingLoader(spec.loader)
+                return spec
+        return None
+
+
+def h_stub_software(flag):
+    """The run is a software release's under --stub-software."""
+    _STUB_SOFTWARE[0] = bool(flag)
 
 
 class _EggFinder(object):
@@ -1073,11 +1180,33 @@ def h_egg_uninstall(part, paths, entry_value, saved):
     return None
 
 
-def h_install(handle):
+class _NoCommands(object):
+    """--stub-software tries slapos.recipe.build code that may only write
+    files: starting a process (it would build software with what was not
+    built, or for real) fails instead, so the part is stood in."""
+
+    def __enter__(self):
+        def refuse(command):
+            raise _user_error_class()('--stub-software: the code runs a command, %r, which is not run' % (command,))
+        self._saved = subprocess.Popen.__init__, os.system
+        subprocess.Popen.__init__ = lambda self, args, *a, **k: refuse(args)
+        os.system = refuse
+
+    def __exit__(self, *exc):
+        subprocess.Popen.__init__, os.system = self._saved
+
+
+def h_install(handle, no_commands=False):
+    if no_commands:
+        with _NoCommands():
+            return _call_recipe(handle, 'install')
     return _call_recipe(handle, 'install')
 
 
-def h_update(handle):
+def h_update(handle, no_commands=False):
+    if no_commands:
+        with _NoCommands():
+            return _call_recipe(handle, 'update')
     return _call_recipe(handle, 'update')
 
 
@@ -1105,6 +1234,7 @@ HANDLERS = {
     'build.init': h_build_init,
     'egg.init': h_egg_init,
     'egg.uninstall': h_egg_uninstall,
+    'stub-software': h_stub_software,
     'install': h_install,
     'update': h_update,
     'eval': h_eval,
@@ -1153,6 +1283,7 @@ def main():
     T = _Transport()
     # nested initialisations (a section's code reading another's…) go deep
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+    sys.meta_path.insert(0, _BuildoutHook())
     sys.meta_path.append(EGGS)
     sys.meta_path.append(_ShimFinder())
     root = logging.getLogger()

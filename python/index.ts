@@ -30,6 +30,7 @@ export {
 export { parseExpression } from './expr/parser.ts';
 export { importModule, knownModules } from './modules/index.ts';
 export { NamedTuple } from './modules/named-tuple.ts';
+export { urlparse } from './modules/urllib-parse.ts';
 export { intType } from './builtins.ts';
 export { decodeBytes, encodeStr } from './codecs.ts';
 export { strLen } from './codepoints.ts';

@@ -327,6 +327,18 @@ export class PyIterator extends PyObject {
   override pyBool(): boolean {
     return true;
   }
+  /** it.__next__ (a template's `itertools.count(n).__next__`) and it.__iter__, as on CPython's iterators. */
+  override pyGetAttr(name: string): PyValue | undefined {
+    if (name === '__next__')
+      return new PyBoundMethod(this, name, (args) => {
+        if (args.length) throw new PyExceptionForValue('TypeError', `expected 0 arguments, got ${args.length}`);
+        const r = this.it.next();
+        if (r.done) throw new PyExceptionForValue('StopIteration', '');
+        return r.value;
+      }, this.kind);
+    if (name === '__iter__') return new PyBoundMethod(this, name, () => this, this.kind);
+    return undefined;
+  }
 }
 
 /** A function implemented in TypeScript (a builtin or a host module's function). */

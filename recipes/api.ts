@@ -22,6 +22,11 @@ export interface PartOptions {
   set(key: string, value: PyValue): void;
   /** Set a value that is neither saved in .installed.cfg nor compared between runs (a password). */
   setVolatile(key: string, value: PyValue): void;
+  /**
+   * Options computed when first read while the section does not have them,
+   * as a dict's `__missing__` (volatile values; undefined: missing).
+   */
+  computeMissing(f: (key: string) => string | undefined): void;
 }
 
 /** The run, as a recipe sees it. */
@@ -41,6 +46,12 @@ export interface BuildoutView {
   readonly semantics: import('../profile/semantics.ts').Semantics;
   /** `--stub-software`: software-side recipes create their location instead of building. */
   readonly stubSoftware: boolean;
+  /**
+   * `--stub-bin DIR` under --stub-software: the tree of stand-in files,
+   * laid out as the software release (`parts/nginx/sbin/nginx`); a stand-in
+   * copies the subtree of its location in when it creates it.
+   */
+  readonly stubTree?: string;
   /** `[buildout] offline = true`: nothing may be fetched from the network. */
   readonly offline: boolean;
   /**
@@ -72,8 +83,9 @@ export interface PythonBridge {
   call(part: string | undefined, option: string | undefined, method: string, args: unknown[]): unknown;
   /** slapos.recipe.build's constructor: runs `init` code. */
   buildInit(part: string): PythonRecipeHandle;
-  install(h: PythonRecipeHandle, option?: string): string[] | null;
-  update(h: PythonRecipeHandle, option?: string): string[] | null;
+  /** `noCommands`: starting a process fails (code tried under --stub-software). */
+  install(h: PythonRecipeHandle, option?: string, noCommands?: boolean): string[] | null;
+  update(h: PythonRecipeHandle, option?: string, noCommands?: boolean): string[] | null;
   /** A Python module, held by the bridge (a jinja2 context's `import` of a module tsbuildout does not provide). */
   importModule(name: string): PyValue;
 }
@@ -90,6 +102,7 @@ export interface SubBuildout {
   executable: string;
   logger: Logger;
   stubSoftware: boolean;
+  stubTree?: string;
 }
 
 export interface RecipeContext {
@@ -129,7 +142,7 @@ export interface UninstallContext {
 }
 
 /** A recipe's part under --stub-software (RecipeModule.stubSoftware). */
-export type StubRole = 'renders' | 'builds';
+export type StubRole = 'renders' | 'builds' | 'runs' | 'tries';
 
 export interface RecipeModule {
   /** `egg:entry` names this module serves; `egg` alone is the default entry. */
@@ -165,7 +178,11 @@ export interface RecipeModule {
    * software stood in): `renders`, it writes or fetches a file instances
    * read, so it runs, and must; `builds`, it builds software: its init
    * computes its options, its install is stood in (its location created
-   * with an empty bin/). Any other recipe runs as it is. A recipe (but one
+   * with an empty bin/); `runs`, it runs commands on the software side (they
+   * need what was not built): its init runs, its install does nothing;
+   * `tries`, its code may build software or only write a file instances
+   * read (slapos.recipe.build): it runs, and is stood in (with a warning)
+   * when it fails. Any other recipe runs as it is. A recipe (but one
    * that renders) whose init cannot run there is stood in
    * (recipes/stand-in.ts). A function decides by the section's options.
    */

@@ -10,8 +10,28 @@ import { promisePlugin } from './cookbook/promise-plugin.ts';
 import { publish, publishSerialised } from './cookbook/publish.ts';
 import { symbolicLink } from './cookbook/symlink.ts';
 import { userinfo } from './cookbook/userinfo.ts';
+import { checkParameter } from './cookbook/check-parameter.ts';
+import { dropbearAddAuthorizedKey } from './cookbook/dropbear.ts';
+import { publishurl } from './cookbook/publishurl.ts';
+import { generateMac, randomInteger, randomTime } from './cookbook/random.ts';
+import { readline } from './cookbook/readline.ts';
+import { genericKumofs } from './cookbook/kumofs.ts';
+import { tidstorage } from './cookbook/tidstorage.ts';
+import { copyfilelist } from './cookbook/copyfilelist.ts';
+import { genericCloudooo } from './cookbook/cloudooo.ts';
+import { cloudoooTest } from './cookbook/cloudooo-test.ts';
+import { postgres } from './cookbook/postgres.ts';
+import { wrapUpdateMysql } from './cookbook/mysql.ts';
+import { redisServer } from './cookbook/redis.ts';
+import { equeue } from './cookbook/equeue.ts';
+import { logrotate, logrotateD } from './cookbook/logrotate.ts';
+import { simplehttpserver } from './cookbook/simplehttpserver.ts';
+import { urlparseRecipe } from './cookbook/urlparse.ts';
+import { zeroKnowledgeRead, zeroKnowledgeWrite } from './cookbook/zero-knowledge.ts';
+import { shellOutput } from './shelloutput.ts';
 import { wrapper } from './cookbook/wrapper.ts';
 import { mkdirectory } from './mkdirectory.ts';
+import { cnsSymlink } from './cns-symlink.ts';
 import { ploneCommand } from './plone-command.ts';
 import { templateJinja2 } from './jinja2/index.ts';
 import { RecipeRegistry } from './registry.ts';
@@ -41,6 +61,27 @@ export const RECIPES: readonly RecipeModule[] = [
   promisePlugin,
   publish,
   publishSerialised,
+  checkParameter,
+  dropbearAddAuthorizedKey,
+  randomInteger,
+  randomTime,
+  generateMac,
+  readline,
+  genericKumofs,
+  tidstorage,
+  copyfilelist,
+  equeue,
+  logrotate,
+  logrotateD,
+  simplehttpserver,
+  urlparseRecipe,
+  zeroKnowledgeWrite,
+  zeroKnowledgeRead,
+  genericCloudooo,
+  cloudoooTest,
+  postgres,
+  wrapUpdateMysql,
+  redisServer,
   // slapos.cookbook, talking to the master
   slapconfiguration,
   slapconfigurationSerialised,
@@ -52,6 +93,7 @@ export const RECIPES: readonly RecipeModule[] = [
   requestSerialised,
   requestOptionalSerialised,
   switchSoftwaretype,
+  publishurl,
   certificateAuthority,
   certificateAuthorityRequest,
   simplelogger,
@@ -60,6 +102,9 @@ export const RECIPES: readonly RecipeModule[] = [
   slaposTemplate,
   templateJinja2,
   collectiveTemplate,
+  // other eggs
+  cnsSymlink,
+  shellOutput,
   // commands and downloads
   ploneCommand,
   download,

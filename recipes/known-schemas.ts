@@ -1,8 +1,7 @@
 // Schemas of recipes tsbuildout does not implement (a run refuses them) but
 // profiles use: the linter checks their sections all the same. Some are
 // other entries of an implemented recipe and share its schema.
-import { mkdirectory } from './mkdirectory.ts';
-import { undocumented as o, type NamedSchema, type RecipeSchema } from './schema.ts';
+import type { NamedSchema, RecipeSchema } from './schema.ts';
 import { slapconfigurationJsonschema } from './slap/slapconfiguration.ts';
 import { eggScripts } from './egg.ts';
 
@@ -12,36 +11,6 @@ const cookbook = (...entries: string[]) => entries.map((e) => `slapos.cookbook:$
 const schemaOf = (m: { schema?: RecipeSchema }): RecipeSchema => m.schema!;
 
 export const KNOWN_SCHEMAS: readonly NamedSchema[] = [
-  { names: ['slapos.recipe.build:mkdirectory'], schema: schemaOf(mkdirectory) },
   { names: cookbook('slapconfiguration.jsonschema.localdb', 'slapconfiguration.instancenode.deferred'), schema: schemaOf(slapconfigurationJsonschema) },
   { names: ['zc.recipe.egg:script'], schema: schemaOf(eggScripts) },
-  { names: cookbook('check_parameter'), schema: { options: o('path', 'value', 'expected-type', 'expected-value', 'expected-not-value'), generated: [] } },
-  {
-    names: cookbook('urlparse'),
-    schema: { options: o('url'), generated: ['scheme', 'username', 'password', 'host', 'port', 'path', 'params', 'query', 'fragment'] },
-  },
-  { names: cookbook('random.time'), schema: { options: {}, generated: ['time'] } },
-  { names: cookbook('random.integer'), schema: { options: o('minimum', 'maximum'), generated: ['value'] } },
-  { names: cookbook('generate.mac'), schema: { options: o('storage-path', 'mac-address'), generated: ['mac-address'] } },
-  {
-    names: cookbook('simplehttpserver'),
-    schema: {
-      options: o('host', 'port', 'socketpath', 'abstract', 'base-path', 'log-file', 'wrapper', 'cert-file', 'key-file', 'allow-write'),
-      generated: ['address'],
-    },
-  },
-  {
-    names: cookbook('zero-knowledge.read'),
-    schema: { options: o('filename', 'file-path'), anyOptions: true, generatesUnknown: 'zero-knowledge.read copies the keys of an INI file into its section' },
-  },
-  { names: cookbook('zero-knowledge.write'), schema: { options: o('filename', 'file-path'), anyOptions: true, generated: [] } },
-  {
-    names: cookbook('postgres'),
-    schema: {
-      options: o('bin', 'dbname', 'ipv4', 'ipv6', 'port', 'pgdata-directory', 'services', 'superuser', 'password', 'ipv4-netmask-bits', 'ipv6-netmask-bits'),
-      anyOptions: true,
-      generated: ['url'],
-    },
-  },
-  { names: ['cns.recipe.symlink'], schema: { options: o('symlink', 'symlink_target', 'symlink_base', 'autocreate'), generated: [] } },
 ];

@@ -1,4 +1,5 @@
-// slapos.cookbook:mkdirectory (docs/slapos-recipes.md#mkdirectory): every
+// slapos.cookbook:mkdirectory and slapos.recipe.build:mkdirectory
+// (docs/slapos-recipes.md#mkdirectory): every
 // option but `recipe` and `mode` is a directory to create (sorted order).
 // Nothing is returned: directories may hold user data and are never removed.
 import { mkdirSync, statSync } from 'node:fs';
@@ -6,7 +7,8 @@ import type { RecipeModule } from './api.ts';
 import { modeOption } from './lib/files.ts';
 
 export const mkdirectory: RecipeModule = {
-  names: ['slapos.cookbook:mkdirectory'],
+  // slapos.recipe.build's entry is the same recipe, so software profiles need no slapos.cookbook
+  names: ['slapos.cookbook:mkdirectory', 'slapos.recipe.build:mkdirectory'],
   pureInit: true,
   schema: {
     doc: 'Creates every directory given as an option.',

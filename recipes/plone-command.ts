@@ -13,6 +13,8 @@ function truthy(v: string | undefined): boolean {
 export const ploneCommand: RecipeModule = {
   names: ['plone.recipe.command'],
   pureInit: true,
+  // on the software side its commands use what was built: not run under --stub-software
+  stubSoftware: 'runs',
   schema: {
     doc: 'Runs `command` at install and `update-command` at update; other options are data.',
     options: {

@@ -20,8 +20,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pyLstrip } from '../python/index.ts';
-import { RecipeError, type BuildoutView, type PartOptions, type RecipeModule } from './api.ts';
-import { fetchBytes, localPath, runFetchSettings } from './lib/download.ts';
+import { RecipeError, type PartOptions, type RecipeContext, type RecipeModule } from './api.ts';
+import { fetchOrStandIn, localPath } from './lib/download.ts';
 import { modeOption, writeIfChanged } from './lib/files.ts';
 import type { OptionSpec } from './schema.ts';
 
@@ -31,8 +31,9 @@ function render(options: PartOptions, text: string): string {
   return options.substitute(text).replaceAll('$${', '${');
 }
 
-function fetchText(location: string, md5sum: string | undefined, name: string, buildout: BuildoutView): string {
-  return fetchBytes(location, runFetchSettings(buildout, name), md5sum).toString('utf8');
+/** A template's text; under --stub-software one that cannot be had is empty (lib/download.ts). */
+function fetchText(location: string, md5sum: string | undefined, ctx: Pick<RecipeContext, 'name' | 'buildout' | 'logger'>): string {
+  return (fetchOrStandIn(location, ctx, md5sum) ?? Buffer.alloc(0)).toString('utf8');
 }
 
 /** Write `text` to `output` (parents created); mode as described above. */
@@ -81,13 +82,15 @@ export const slaposTemplate: RecipeModule = {
     templateFiles: ['url', 'template'],
     download: { url: 'url', md5sum: 'md5sum' },
   },
-  init({ name, options, buildout }) {
-    const url = options.get('url');
+  init(ctx) {
+    const { name, options } = ctx;
     const inline = options.get('inline');
+    // `inline` wins: a section may keep a `url` of its own as data (software/pureftpd)
+    const url = inline === undefined ? options.get('url') : undefined;
     const md5sum = options.get('md5sum') || undefined;
-    if ((url === undefined) === (inline === undefined)) throw new RecipeError(`[${name}] exactly one of url and inline is required`);
+    if (url === undefined && inline === undefined) throw new RecipeError(`[${name}] no template: give url or inline`);
     // buildout already substituted an inline text (the value of an option)
-    const rendered = inline ?? render(options, fetchText(url!, md5sum, name, buildout));
+    const rendered = inline ?? render(options, fetchText(url!, md5sum, ctx));
     const output = options.require('output');
     const mode = modeOption(options, name);
     const install = () => [writeOutput(output, rendered, mode)];
@@ -117,7 +120,8 @@ export const collectiveTemplate: RecipeModule = {
     templateFiles: ['input', 'url'],
     download: { url: 'url', md5sum: 'md5sum' },
   },
-  init({ name, options, buildout }) {
+  init(ctx) {
+    const { name, options, buildout } = ctx;
     const input = options.get('input');
     const url = options.get('url');
     const md5sum = options.get('md5sum') || undefined;
@@ -127,9 +131,10 @@ export const collectiveTemplate: RecipeModule = {
     if (input !== undefined && input.startsWith('inline:')) text = pyLstrip(input.slice('inline:'.length));
     else {
       const location = (input ?? url)!;
-      text = fetchText(location, md5sum, name, buildout);
+      text = fetchText(location, md5sum, ctx);
       const path = localPath(location, buildout.directory);
-      if (mode === undefined && path !== undefined) mode = statSync(path).mode & 0o7777;
+      const st = path === undefined ? undefined : statSync(path, { throwIfNoEntry: false });
+      if (mode === undefined && st) mode = st.mode & 0o7777;
     }
     const rendered = render(options, text);
     const output = options.require('output');

@@ -2,10 +2,14 @@
 // (docs/slapos-recipes.md#slaposrecipebuild).
 //
 // :download fetches `url` (checked against `md5sum`) at install. Without
-// `destination`, init writes back `location` = `${buildout:parts-directory}/
-// <part>` and `target` = `<location>/<filename or the URL's base name>`, and
-// install returns the location; with `destination`, that file is `target`.
-// `mode` (octal) sets the file's mode.
+// `destination`, init writes back `location` (`${buildout:parts-directory}/
+// <part>`, or under shared-part-list when shared: docs/slapos-recipes.md#shared-parts)
+// and `target` = `<location>/<filename, else the part's name>`, and install
+// returns the location; with `destination`, that file is `target` and
+// `filename` is not read (the recipe's Download names it). `mode` (octal)
+// sets the file's mode. Without md5sum, update downloads it again.
+// Under --stub-software a remote file that cannot be fetched is an empty
+// stand-in (lib/download.ts).
 //
 // :download-unpacked extracts the archive into `destination` (default the
 // `location` written back at init, `${buildout:parts-directory}/<part>`)
@@ -14,20 +18,15 @@
 // single top-level directory, false keeps it, unset strips it when it is the
 // only entry. Install returns the destination; update does nothing.
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { LOCATION, SHARED } from '../schema.ts';
 import { extractArchive } from '../lib/archive.ts';
-import { downloadFile, fetchBytes, runFetchSettings } from '../lib/download.ts';
+import { cannotBeHad, downloadFile, fetchOrStandIn, runFetchSettings } from '../lib/download.ts';
 import { temporaryName } from '../lib/files.ts';
+import { buildSharedOption, partPlace } from '../lib/shared.ts';
 import { modeOption, writeIfChanged } from '../lib/files.ts';
 
-
-/** The base name of a URL's path (or of a path). */
-export function urlBasename(url: string): string {
-  const path = url.replace(/[?#].*$/, '');
-  return posix.basename(path.replace(/\/+$/, ''));
-}
 
 export const download: RecipeModule = {
   names: ['slapos.recipe.build:download'],
@@ -40,7 +39,7 @@ export const download: RecipeModule = {
       url: { doc: 'the file to download (a path or URL)' },
       md5sum: { doc: 'its expected md5' },
       'alternate-url': { doc: 'where to download it from when url fails (not read by tsbuildout)' },
-      filename: { doc: "the name of the file in location (default: the URL's base name)" },
+      filename: { doc: "the name of the file in location (default: the part's name); not read with destination" },
       offline: { doc: 'override of [buildout] offline (not read by tsbuildout)' },
       destination: { doc: 'the file to write, instead of <location>/<filename>' },
       mode: { doc: 'octal mode of the file' },
@@ -52,30 +51,44 @@ export const download: RecipeModule = {
     generated: ['location', 'target'],
     download: { url: 'url', md5sum: 'md5sum' },
   },
-  init({ name, options, buildout }) {
+  init(ctx) {
+    const { name, options } = ctx;
     const url = options.require('url');
     const md5sum = options.get('md5sum') || undefined;
-    const filename = options.get('filename');
     const destination = options.get('destination');
-    if (filename !== undefined && destination !== undefined) throw new RecipeError('Parameters filename and destination are exclusive.');
+    const shared = buildSharedOption(options, name);
+    if (shared && !md5sum) throw new RecipeError(`[${name}] shared: option 'md5sum' must be set`);
+    if (shared && destination) throw new RecipeError(`[${name}] shared: option 'destination' can't be set`);
     let location: string | undefined;
     let target: string;
     if (destination) target = destination;
     else {
-      location = options.get('location') || join(buildout.section('buildout').require('parts-directory'), name);
+      location = partPlace(ctx, shared).location;
       options.set('location', location);
-      target = join(location, filename || urlBasename(url));
+      target = join(location, options.get('filename') || name);
     }
     options.set('target', target);
     const fileMode = modeOption(options, name);
+    const fetch = () => {
+      const data = fetchOrStandIn(url, ctx, md5sum) ?? Buffer.alloc(0);
+      // a filename may name a subdirectory of location (software/kvm: template/x.in)
+      if (location) mkdirSync(dirname(target), { recursive: true });
+      // as zc.buildout's Download, a destination's directory must exist; but
+      // under --stub-software it may be in a part stood in, which built nothing
+      else if (ctx.buildout.stubSoftware) mkdirSync(dirname(target), { recursive: true });
+      else if (!existsSync(dirname(target))) throw new RecipeError(`[${name}] cannot download to ${target}: its directory does not exist (create it with a part installed before this one)`);
+      writeIfChanged(target, data, fileMode);
+    };
     return {
       install() {
-        const data = fetchBytes(url, runFetchSettings(buildout, name), md5sum);
-        if (location) mkdirSync(location, { recursive: true });
-        writeIfChanged(target, data, fileMode);
+        fetch();
         return [location ?? target];
       },
-      update: () => undefined,
+      // a file without md5sum may have changed: fetched again
+      update: () => {
+        if (!md5sum) fetch();
+        return undefined;
+      },
     };
   },
 };
@@ -102,17 +115,27 @@ export const downloadUnpacked: RecipeModule = {
     generated: ['location'],
     download: { url: 'url', md5sum: 'md5sum' },
   },
-  init({ name, options, buildout, logger }) {
+  init(ctx) {
+    const { name, options, buildout, logger } = ctx;
     const url = options.require('url');
     const md5sum = options.get('md5sum') || undefined;
-    const location = options.get('location') || join(buildout.section('buildout').require('parts-directory'), name);
+    const location = partPlace(ctx, buildSharedOption(options, name)).location;
     options.set('location', location);
     const destination = options.get('destination') || location;
     const stripText = (options.get('strip-top-level-dir') ?? '').trim().toLowerCase();
     if (!['', 'true', 'false'].includes(stripText)) throw new RecipeError(`[${name}] strip-top-level-dir: expected true or false, got '${stripText}'`);
     return {
       install() {
-        const archive = downloadFile(url, runFetchSettings(buildout, name), md5sum);
+        let archive: ReturnType<typeof downloadFile>;
+        try {
+          archive = downloadFile(url, runFetchSettings(buildout, name), md5sum);
+        } catch (e) {
+          // under --stub-software an archive that cannot be had is an empty directory (lib/download.ts fetchOrStandIn)
+          if (!buildout.stubSoftware || !cannotBeHad(e)) throw e;
+          logger.warning(`${e.message}: an empty stand-in instead (--stub-software)`);
+          mkdirSync(destination, { recursive: true });
+          return [destination];
+        }
         mkdirSync(dirname(destination), { recursive: true });
         // a temporary's name (sweepTemporaries removes it after a crash)
         const work = join(dirname(destination), temporaryName(basename(destination)));

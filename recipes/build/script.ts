@@ -7,28 +7,26 @@
 // the Python bridge (pybridge/), whose Script class reproduces the recipe:
 // `self.buildout`, `self.options`, `self.name`, `self.download()`,
 // `self.extract()`, `self.copyTree()`, `self.environ`, `self.cleanup_list`,
-// the module's helpers (guessworkdir, …).
+// the module's helpers (guessworkdir, …). `location` is computed here, a
+// shared part's under shared-part-list (docs/slapos-recipes.md#shared-parts).
 //
 // A section with no code is only data: it needs no Python, install does
-// nothing. With `--stub-software`, `install`/`update` code is not run (it
-// builds software): install creates `location` with an empty `bin/`, as the
-// other software-side recipes do; `init` still runs, its options are needed.
-import { join } from 'node:path';
-import { RecipeError, type RecipeContext, type RecipeModule } from '../api.ts';
+// nothing. With `--stub-software`, the code is tried without commands (a
+// process it starts fails: it would build software with what was not
+// built), and when it fails the part is stood in (recipes/stand-in.ts),
+// `location` created with an empty `bin/`.
+import { RecipeError, type RecipeModule } from '../api.ts';
+import { buildSharedOption, partPlace, placePart } from '../lib/shared.ts';
 import { LOCATION, SHARED } from '../schema.ts';
 
 const CODE = ['init', 'install', 'update'] as const;
-
-function defaultLocation(ctx: RecipeContext): string {
-  const location = ctx.options.get('location');
-  return location ? location.trim() : join(ctx.buildout.section('buildout').require('parts-directory'), ctx.name);
-}
 
 export const buildScript: RecipeModule = {
   names: ['slapos.recipe.build'],
   pureInit: true,
   // code builds software (its init code computes options others read, and runs); data alone runs as is
-  stubSoftware: (options) => (CODE.some((k) => options.get(k)?.trim()) ? 'builds' : undefined),
+  // its code may build software, or only write a file instances read (software/kvm's software.json): tried
+  stubSoftware: (options) => (CODE.some((k) => options.get(k)?.trim()) ? 'tries' : undefined),
   inspect: ({ options }) => (options.get('init')?.trim() ? { skip: 'its init runs Python code (the init option)' } : undefined),
   schema: {
     doc: 'Runs the Python code of `init` (at initialisation), `install` and `update`; any other option is data for that code.',
@@ -51,11 +49,10 @@ export const buildScript: RecipeModule = {
   init(ctx) {
     const { name, options } = ctx;
     const code = CODE.filter((k) => options.get(k)?.trim());
-    if (!code.length || (ctx.buildout.stubSoftware && !code.includes('init'))) {
-      // data only, or install code that --stub-software stands in: no
-      // Python; every option is read (data for other sections, or what the
-      // code would have read)
-      options.set('location', defaultLocation(ctx));
+    // its location (a shared part's under shared-part-list), set before the code runs
+    placePart(options, partPlace(ctx, buildSharedOption(options, name)).location.trim());
+    if (!code.length) {
+      // data only: no Python; every option is read (data for other sections)
       for (const k of options.keys()) options.get(k);
       return { install: () => [], update: () => undefined };
     }
@@ -65,9 +62,10 @@ export const buildScript: RecipeModule = {
     const via = `Python bridge (${code.join(', ')})`;
     return {
       via,
-      install: () => session.install(handle, code.includes('install') ? 'install' : 'update'),
+      // --stub-software tries the code without commands (they would build software): stood in if it fails
+      install: () => session.install(handle, code.includes('install') ? 'install' : 'update', ctx.buildout.stubSoftware),
       // no update code: nothing to run (the recipe's update does nothing then)
-      update: code.includes('update') ? () => session.update(handle) : () => undefined,
+      update: code.includes('update') ? () => session.update(handle, 'update', ctx.buildout.stubSoftware) : () => undefined,
     };
   },
 };

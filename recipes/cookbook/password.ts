@@ -14,13 +14,17 @@
 // survives an uninstall and the next install finds the same password.
 // `storage-path =` (empty) keeps nothing.
 //
-// Not implemented: the lazily computed `passwd-<scheme>` hashes of passlib.
+// `passwd-<scheme>` (not an option of the section) is computed when first
+// read, as passlib's `<scheme>` hash of the password (lib/passlib.ts), kept
+// in the storage beside it (so the next run reads the same hash) and never
+// saved in .installed.cfg, as the original's HashedPasswordDict does.
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { jsonDumps, jsonLoads, PyDict } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { createFile, isTrue } from '../lib/files.ts';
+import { passlibHash } from '../lib/passlib.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -81,7 +85,7 @@ export const password: RecipeModule = {
     },
     anyOptions: true,
     generated: ['passwd', 'storage-path'],
-    // passwd-<scheme>: the hashes the original computes lazily (not here)
+    // passwd-<scheme>: passlib's hash of the password, computed when read
     generatedPrefixes: ['passwd-'],
   },
   init({ name, options, buildout }) {
@@ -106,6 +110,15 @@ export const password: RecipeModule = {
     options.setVolatile('passwd', passwd);
     const extra = stored && stored.passwd === passwd ? stored.extra : new Map<string, string>();
     const path = storagePath;
+    options.computeMissing((key) => {
+      if (!key.startsWith('passwd-')) return undefined;
+      let hashed = extra.get(key);
+      if (hashed === undefined) {
+        hashed = passlibHash(key.slice('passwd-'.length), passwd);
+        if (hashed !== undefined) extra.set(key, hashed);
+      }
+      return hashed;
+    });
 
     const install = () => {
       if (!path) return [];

@@ -20,7 +20,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonDumps, jsonLoads, PyDict, pySplitWhitespace, type PyValue } from '../../python/index.ts';
-import { RecipeError, type PartOptions, type RecipeModule } from '../api.ts';
+import { RecipeError, type BuildoutView, type PartOptions, type RecipeModule } from '../api.ts';
 import { writeIfChanged } from '../lib/files.ts';
 import { masterCall, slapConnection, wrap } from '../slap/connection.ts';
 
@@ -49,6 +49,27 @@ function writePublished(path: string, d: PyDict): void {
 function publishable(options: PartOptions, only?: readonly string[]): [string, PyValue][] {
   const keys = only ?? options.keys().filter((k) => k !== 'recipe' && !k.startsWith('-'));
   return keys.map((k) => [k, options.typed(k) ?? options.require(k)]);
+}
+
+/**
+ * Publish `parameters` for the partition (or the shared instance `slave`):
+ * to the master of [slap-connection], else to .published-parameters.json
+ * under the part's name (above). What publish, publishurl… send.
+ */
+export function publishConnection(name: string, buildout: BuildoutView, parameters: PyDict, o: { serialised: boolean; slave?: string | undefined }): void {
+  const master = slapConnection(buildout);
+  if (master) {
+    masterCall(`[${name}] cannot publish the connection parameters`, () => master.slap.setConnection(master.computer, master.partition, o.serialised ? wrap(parameters) : parameters, o.slave ?? null));
+    return;
+  }
+  const file = join(buildout.directory, PUBLISHED_FILE);
+  const all = readPublished(file);
+  all.set(name, new PyDict([
+    ['parameters', parameters],
+    ['serialised', o.serialised],
+    ['slave-reference', o.slave ?? null],
+  ]));
+  writePublished(file, all);
 }
 
 function makePublish(names: string[], serialised: boolean, failsafe: readonly string[] = []): RecipeModule {
@@ -83,30 +104,18 @@ function makePublish(names: string[], serialised: boolean, failsafe: readonly st
         todo.push(...pySplitWhitespace(s.get('-extends') ?? '').filter((x) => !done.has(x)));
       }
       const slave = options.get('-slave-reference');
-      const file = join(buildout.directory, PUBLISHED_FILE);
       const errorFile = options.get('-error-status-file');
-      const master = slapConnection(buildout);
       const isFailsafe = failsafe.includes((options.get('recipe') ?? '').trim());
       const install = () => {
-        if (master) {
-          try {
-            masterCall(`[${name}] cannot publish the connection parameters`, () => master.slap.setConnection(master.computer, master.partition, serialised ? wrap(parameters) : parameters, slave ?? null));
-          } catch (e) {
-            if (!isFailsafe || !errorFile) throw e;
-            writeIfChanged(errorFile, `${(e as Error).message}\n`, 0o600);
-            return [];
-          }
-          if (errorFile) rmSync(errorFile, { force: true });
+        try {
+          publishConnection(name, buildout, parameters, { serialised, slave });
+        } catch (e) {
+          // the failsafe variants note a master's refusal instead of failing
+          if (!isFailsafe || !errorFile || !slapConnection(buildout)) throw e;
+          writeIfChanged(errorFile, `${(e as Error).message}\n`, 0o600);
           return [];
         }
         if (errorFile) rmSync(errorFile, { force: true });
-        const all = readPublished(file);
-        all.set(name, new PyDict([
-          ['parameters', parameters],
-          ['serialised', serialised],
-          ['slave-reference', slave ?? null],
-        ]));
-        writePublished(file, all);
         return [];
       };
       return { install, update: () => (extended ? install() : undefined) };

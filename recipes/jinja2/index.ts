@@ -16,6 +16,7 @@ import { RecipeError, type BuildoutView, type PartOptions, type RecipeContext, t
 import { parseContext, parseImportList, type ContextEntry, type ImportEntry, type PythonImporter } from './context.ts';
 import { parseExtensions, RECIPE_DEFAULT_NAMES, recipeDefaults, recipeEnvironment } from './environment.ts';
 import { decodeText, importLoader } from './loader.ts';
+import { cannotBeHad } from '../lib/download.ts';
 import { modeOption } from '../lib/files.ts';
 import { downloadAsync, timeoutMs } from '../../profile/http-download.ts';
 import { TEMPLATE_OPTIONS } from '../template.ts';
@@ -185,10 +186,22 @@ function renderError(part: Jinja2Part, filename: string | null, e: unknown): unk
   return e;
 }
 
-/** install(): renders and writes; with `once`, nothing when the marker exists, and nothing returned. */
-export async function installPart(part: Jinja2Part, offline = false, socketTimeout?: string): Promise<string | undefined> {
+/**
+ * install(): renders and writes; with `once`, nothing when the marker
+ * exists, and nothing returned. `standIn`: a template that cannot be had
+ * (--stub-software) is told to it and rendered empty.
+ */
+export async function installPart(part: Jinja2Part, offline = false, socketTimeout?: string, standIn?: (e: RecipeError) => void): Promise<string | undefined> {
   if (part.once && existsSync(part.once)) return undefined;
-  const { source, filename } = await templateSource(part, offline, process.cwd(), socketTimeout);
+  let source: string;
+  let filename: string | null;
+  try {
+    ({ source, filename } = await templateSource(part, offline, process.cwd(), socketTimeout));
+  } catch (e) {
+    if (!standIn || !cannotBeHad(e)) throw e;
+    standIn(e);
+    [source, filename] = ['', null];
+  }
   let data: Buffer;
   try {
     data = encodeOutput(renderText(part, source, filename), part.encoding);
@@ -229,9 +242,11 @@ export const templateJinja2: RecipeModule = {
     templateFiles: ['url', 'template'],
     download: { url: 'url', md5sum: 'md5sum' },
   },
-  init({ name, options, buildout, python }: RecipeContext) {
+  init({ name, options, buildout, python, logger }: RecipeContext) {
     const part = prepareJinja2(name, options, buildout, python && ((module) => python().importModule(module)));
-    const install = () => installPart(part, buildout.offline, buildout.section('buildout').get('socket-timeout'));
+    // under --stub-software a template that cannot be had renders empty, as downloads (lib/download.ts)
+    const standIn = buildout.stubSoftware ? (e: RecipeError) => logger.warning(`${e.message}: an empty stand-in instead (--stub-software)`) : undefined;
+    const install = () => installPart(part, buildout.offline, buildout.section('buildout').get('socket-timeout'), standIn);
     return {
       install,
       // update renders again, and keeps the recorded paths

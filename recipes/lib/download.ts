@@ -13,7 +13,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { downloadSync, timeoutMs, type DownloadRequest } from '../../profile/http-download.ts';
 import { strRepr } from '../../python/index.ts';
-import { RecipeError, type BuildoutView } from '../api.ts';
+import { RecipeError, type BuildoutView, type RecipeContext } from '../api.ts';
 import { md5Hex } from './files.ts';
 
 export interface FetchSettings {
@@ -44,6 +44,30 @@ export function fetchSettings(buildoutOption: (key: string) => string | undefine
 export function runFetchSettings(buildout: BuildoutView, part: string): FetchSettings {
   const b = buildout.section('buildout');
   return { ...fetchSettings((k) => b.get(k), part), directory: buildout.directory, offline: buildout.offline };
+}
+
+/**
+ * A download of a software release under --stub-software: a file that
+ * cannot be had — a remote one offline or without network, a local one
+ * absent (a partial checkout) — is not a failure, since the run stands in
+ * for what it does not have, but an empty stand-in, with a warning;
+ * undefined then. A checksum mismatch stays an error.
+ */
+export function fetchOrStandIn(location: string, ctx: Pick<RecipeContext, 'name' | 'buildout' | 'logger'>, md5sum?: string): Buffer | undefined {
+  const settings = runFetchSettings(ctx.buildout, ctx.name);
+  if (!ctx.buildout.stubSoftware) return fetchBytes(location, settings, md5sum);
+  try {
+    return fetchBytes(location, settings, md5sum);
+  } catch (e) {
+    if (!cannotBeHad(e)) throw e;
+    ctx.logger.warning(`${e.message.startsWith("[") ? "" : `[${ctx.name}] `}${e.message}: an empty stand-in instead (--stub-software)`);
+    return undefined;
+  }
+}
+
+/** A download that failed because the file cannot be had (offline, the network, the server, a local file absent), not because it is wrong (a checksum mismatch). */
+export function cannotBeHad(e: unknown): e is RecipeError {
+  return e instanceof RecipeError && !e.message.startsWith('MD5 checksum mismatch') && !e.message.includes('unsupported URL scheme');
 }
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;

@@ -1,7 +1,7 @@
 // File helpers with the semantics of slapos.cookbook's librecipe: a file
 // that already holds the content only gets its mode fixed, otherwise it is
 // replaced (atomically here: a reader never sees half a file).
-import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { callValue, intType, PyException } from '../../python/index.ts';
@@ -166,4 +166,30 @@ export function lexists(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Copy the tree `from` onto `to` (files replaced, modes kept, directories
+ * merged); a file of the tree where `to` has a directory (a stand-in's
+ * location) replaces it. Returns the files copied.
+ */
+export function overlayTree(from: string, to: string): string[] {
+  const copied: string[] = [];
+  for (const name of readdirSync(from)) {
+    const src = join(from, name);
+    const dst = join(to, name);
+    const st = statSync(src);
+    const there = lstatSync(dst, { throwIfNoEntry: false });
+    if (st.isDirectory()) {
+      if (there && !there.isDirectory()) rmSync(dst, { force: true });
+      mkdirSync(dst, { recursive: true });
+      copied.push(...overlayTree(src, dst));
+    } else {
+      if (there?.isDirectory()) rmSync(dst, { recursive: true, force: true });
+      copyFileSync(src, dst);
+      chmodSync(dst, st.mode & 0o7777);
+      copied.push(dst);
+    }
+  }
+  return copied;
 }

@@ -233,7 +233,11 @@ export class Validator {
       if (collect && this.options.setDefaults && isObject(props!)) {
         for (const [k, schema] of props.entries()) {
           const d = isObject(schema) ? defaultOf(schema, (r) => this.store.ref(r, node).schema) : undefined;
-          if (d !== undefined && !instance.has(k)) this.defaults.push([instance, String(k), deepCopy(d)]);
+          if (d === undefined || instance.has(k)) continue;
+          const value = deepCopy(d);
+          this.defaults.push([instance, String(k), value]);
+          // the default's own defaults too (slapconfiguration's collect_defaults descends into it: {"default": {}} gets its properties' defaults)
+          add('properties', this.check(sub(schema), value, [...path, String(k)], true, [instance, String(k)]));
         }
       }
     }

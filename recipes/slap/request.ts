@@ -49,7 +49,7 @@ function makeRequest(names: string[], serialised: boolean, optional: boolean): R
       generated: ['requested-state', 'instance-guid', 'instance_guid', 'instance-state', 'instance-status'],
       generatedPrefixes: ['connection-'],
     },
-    init({ name, options, logger }) {
+    init({ name, options, logger, buildout }) {
       for (const k of ['config', 'sla']) if (options.has(k)) throw new RecipeError(`[${name}] the option ${k} is not supported: use ${k}-<key> options`);
       const target = targetFrom(options, SPELLINGS);
       const softwareUrl = options.require('software-url');
@@ -97,7 +97,8 @@ function makeRequest(names: string[], serialised: boolean, optional: boolean): R
       for (const k of returns) {
         const v = connection.get(k);
         if (v === undefined) missing.push(k);
-        options.set(`connection-${k}`, v === undefined ? '' : str(v));
+        // the value itself, as request.py sets it (a serialised instance publishes lists, dicts, numbers): the fork keeps it typed
+        options.set(`connection-${k}`, v === undefined ? '' : buildout.semantics.typedValues ? v : str(v));
       }
       options.set('requested-state', instance?.attr('_requested_state') ?? 'started');
       if (!shared) {

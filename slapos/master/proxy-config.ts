@@ -5,7 +5,7 @@
 // options; tsbuildout names the options and sections it does not use, once.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../parser/diagnostic.ts';
-import { readConfigFile } from './configparser.ts';
+import { readConfigFile } from '../../parser/configparser.ts';
 
 export interface ProxySettings {
   computerId?: string;

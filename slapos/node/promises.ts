@@ -4,16 +4,15 @@
 //   message ("Bad promise file" for anything else in the folder);
 // - plugins: the etc/plugin/*.py files promise.plugin writes. tsbuildout
 //   reads the module they import and their extra_config_dict and runs the
-//   four plugins of slapos.toolbox that instance profiles use natively:
-//   check_socket_listening, check_url_available, check_command_execute,
-//   check_file_state. Any other plugin fails with a message saying so.
+//   plugins of slapos.toolbox natively (promise-plugins.ts). Any other
+//   plugin fails with a message saying so.
 // Each promise has 20 s. Results are written as
 // .slapgrid/promise/result/<name>.status.json and promise_status.json.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { basename, join } from 'node:path';
 import { parseLiteral, PyDict, type PyValue } from '../../python/index.ts';
+import { NATIVE_PLUGINS, type PluginContext } from './promise-plugins.ts';
 import { sweepTemporaries } from '../../recipes/lib/files.ts';
 import { guardGroup } from '../../recipes/lib/process-guard.ts';
 
@@ -86,83 +85,6 @@ function run(command: string, args: string[], cwd: string, shell = false, user?:
   });
 }
 
-const ERRNO_TEXT: Record<string, [string, number, string]> = {
-  ECONNREFUSED: ['ConnectionRefusedError', 111, 'Connection refused'],
-  ETIMEDOUT: ['TimeoutError', 110, 'Connection timed out'],
-  ENOENT: ['FileNotFoundError', 2, 'No such file or directory'],
-  EHOSTUNREACH: ['OSError', 113, 'No route to host'],
-  EADDRNOTAVAIL: ['OSError', 99, 'Cannot assign requested address'],
-};
-
-function socketCheck(c: Record<string, string>): Promise<[boolean, string]> {
-  const host = c.host ?? '';
-  const port = Number(c.port);
-  const path = c.pathname || (c.abstract ? '\0' + c.abstract : '');
-  const addr = path ? `'${c.pathname || c.abstract}'` : `('${host}', ${port})`;
-  return new Promise((resolve) => {
-    const s = path ? connect({ path }) : connect({ host, port });
-    s.setTimeout(PROMISE_TIMEOUT_MS);
-    s.once('connect', () => {
-      s.destroy();
-      resolve([true, `socket connection OK ${addr}`]);
-    });
-    s.once('timeout', () => {
-      s.destroy();
-      resolve([false, 'TimeoutError: timed out']);
-    });
-    s.once('error', (e: NodeJS.ErrnoException) => {
-      const t = ERRNO_TEXT[e.code ?? ''];
-      resolve([false, t ? `${t[0]}: [Errno ${t[1]}] ${t[2]}` : `${e.code ?? 'OSError'}: ${e.message}`]);
-    });
-  });
-}
-
-async function urlCheck(c: Record<string, string>): Promise<[boolean, string]> {
-  const url = c.url ?? '';
-  const expected = Number(c['http-code'] ?? c.http_code ?? 200);
-  const timeout = Number(c.timeout ?? 20) * 1000;
-  try {
-    const headers: Record<string, string> = {};
-    if (c.username) headers.authorization = 'Basic ' + Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64');
-    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeout), headers });
-    await res.arrayBuffer().catch(() => undefined);
-    if (c['ignore-code'] === '1') return [true, `${JSON.stringify(url)} is available`];
-    if (res.status === expected) return [true, `'${url}' is available`];
-    return [false, `'${url}' is not available (returned ${res.status}, expected ${expected}).`];
-  } catch (e) {
-    return [false, `ERROR connection not possible while accessing '${url}': ${(e as Error).cause ?? (e as Error).message}`];
-  }
-}
-
-async function commandCheck(c: Record<string, string>, cwd: string, user?: RunAs): Promise<[boolean, string]> {
-  const r = await run(c.command ?? 'false', [], cwd, true, user);
-  if (r.timedOut) return [false, `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds`];
-  return r.code === 0 ? [true, 'OK'] : [false, r.output.trim() || `Command ${JSON.stringify(c.command)} exited with status ${r.code}`];
-}
-
-function fileCheck(c: Record<string, string>): [boolean, string] {
-  const file = c.filename ?? '';
-  const state = c.state ?? '';
-  let size: number;
-  try {
-    const s = statSync(file);
-    if (!s.isFile()) return [false, `ERROR ${file} is not a file`];
-    size = s.size;
-  } catch (e) {
-    return [false, `ERROR ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'FileNotFoundError' : 'OSError'} during opening file ${file}`];
-  }
-  if (state === 'empty') return size === 0 ? [true, `OK ${file} state ${state}`] : [false, `ERROR ${file} not empty${size ? `, content: ${readFileSync(file, 'utf8').slice(0, 200)}` : ''}`];
-  if (state === 'not-empty') return size > 0 ? [true, `OK ${file} state ${state}`] : [false, `ERROR ${file} empty`];
-  return [false, `ERROR unsupported state ${state}`];
-}
-
-const NATIVE: Record<string, (c: Record<string, string>, cwd: string, user?: RunAs) => Promise<[boolean, string]> | [boolean, string]> = {
-  'slapos.promise.plugin.check_socket_listening': socketCheck,
-  'slapos.promise.plugin.check_url_available': urlCheck,
-  'slapos.promise.plugin.check_command_execute': commandCheck,
-  'slapos.promise.plugin.check_file_state': fileCheck,
-};
-
 async function withTimeout<T>(p: Promise<T> | T, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<T>((res) => (timer = setTimeout(() => res(fallback), PROMISE_TIMEOUT_MS + 1000)));
@@ -224,8 +146,16 @@ async function runPromisesOnce(dir: string, user?: RunAs): Promise<PromiseResult
       let ok: boolean;
       let message: string;
       if (!plugin) [ok, message] = [false, `Error: ${f} is not a promise plugin tsbuildout can read`];
-      else if (!NATIVE[plugin.module]) [ok, message] = [false, `Error: the promise plugin module ${plugin.module} is not one tsbuildout runs (check_socket_listening, check_url_available, check_command_execute, check_file_state)`];
-      else [ok, message] = await withTimeout(NATIVE[plugin.module]!(plugin.config, dir, user), [false, `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds`] as [boolean, string]);
+      else if (!NATIVE_PLUGINS[plugin.module]) [ok, message] = [false, `Error: the promise plugin module ${plugin.module} is not one tsbuildout runs (${Object.keys(NATIVE_PLUGINS).map((m) => m.split('.').pop()).join(', ')})`];
+      else {
+        const ctx: PluginContext = { partition: dir, timeoutMs: PROMISE_TIMEOUT_MS, shell: (command) => run(command, [], dir, true, user) };
+        try {
+          [ok, message] = await withTimeout(NATIVE_PLUGINS[plugin.module]!(plugin.config, ctx), [false, `Error: Promise timed out after ${PROMISE_TIMEOUT_MS / 1000} seconds`] as [boolean, string]);
+        } catch (e) {
+          // what the plugin could not read (a missing file): its failure, as an exception in sense() is
+          [ok, message] = [false, `${(e as NodeJS.ErrnoException).code ?? 'Error'}: ${(e as Error).message}`];
+        }
+      }
       return { name: f, path, kind: 'plugin', failed: !ok, message, date: date(), 'execution-time': (Date.now() - started) / 1000 };
     }),
   );

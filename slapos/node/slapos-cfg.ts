@@ -9,7 +9,7 @@
 // sections and options tsbuildout does not use are named once per run.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readConfigFile } from '../master/configparser.ts';
+import { readConfigFile } from '../../parser/configparser.ts';
 import { DEFAULT_PARTITIONS, NodeError, NodePaths, type NodeSettings } from './config.ts';
 
 export const USED: Record<string, string[]> = {

@@ -1,27 +1,26 @@
 // `node software URL`: a software release installed into the software root
 // (<root>/software/<md5 of url>/), as slapgrid-sr does, by running its
 // software.cfg there. tsbuildout builds no software: with --stub-software
-// it installs only what the instances need — the parts that render the
-// instance profile (those whose `output` is <directory>/instance.cfg or
-// template.cfg) and the parts they reference — each recipe by its role
-// under --stub-software (recipes/stand-in.ts: what builds software is stood
-// in, its location created with an empty bin/; any other computed option
-// can be given as an assignment, `section:option=value`). `--stub-bin DIR`
-// then copies the
-// tree DIR into the software release (`bin/x` lands in <sr>/bin/x,
-// `parts/nginx/sbin/nginx` in <sr>/parts/nginx/sbin/nginx): the stand-ins
-// for the executables the instances run. `install` does the same under the
-// real slapgrid when TSBUILDOUT_STUB_SOFTWARE / TSBUILDOUT_STUB_BIN are set
+// every part of `[buildout] parts` is installed by its recipe's role under
+// --stub-software (recipes/stand-in.ts: what writes files the instances
+// read — templates, downloads, directories — runs; what builds software or
+// runs commands is stood in, its location created with an empty bin/; a
+// download that cannot be fetched offline is an empty stand-in file). Any
+// computed option can be given as an assignment, `section:option=value`.
+// `--stub-bin DIR` is the tree of stand-in executables laid out as the
+// release (`bin/x` lands in <sr>/bin/x, `parts/nginx/sbin/nginx` in
+// <sr>/parts/nginx/sbin/nginx): a stand-in copies in the subtree of its
+// location when it creates it, and the whole tree is copied in at the end.
+// `install` does the same under the real slapgrid when
+// TSBUILDOUT_STUB_SOFTWARE / TSBUILDOUT_STUB_BIN are set
 // (cli/commands/install.ts): one implementation, runSoftwareRelease.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { runBuildout, type RunOptions } from '../../executor/run.ts';
 import type { Assignment } from '../../profile/assemble.ts';
-import { loadRaw, type LoadOptions } from '../../profile/load.ts';
-import { BuildoutError } from '../../parser/diagnostic.ts';
-import { Buildout } from '../../profile/buildout.ts';
 import type { Logger } from '../../recipes/api.ts';
-import { PyList, pySplitWhitespace } from '../../python/index.ts';
+import { overlayTree } from '../../recipes/lib/files.ts';
+import { PyList } from '../../python/index.ts';
 import type { MasterApi } from '../../slap/api.ts';
 import type { SlapObject } from '../../slap/marshal.ts';
 import { NodeError, type NodePaths } from './config.ts';
@@ -32,42 +31,6 @@ export function softwareUrl(url: string, cwd = process.cwd()): string {
   return isAbsolute(url) ? url : resolve(cwd, url);
 }
 
-/** The parts of a software profile that write the instance profile. */
-export async function instanceProfileParts(load: LoadOptions): Promise<string[]> {
-  const { assembled } = await loadRaw(load);
-  // values as buildout substitutes them, without running any recipe (what cannot be known reads as the marker)
-  const buildout = new Buildout(assembled, undefined, { marker: '\uE001', tolerated: () => undefined });
-  const value = (section: string, key: string): string | undefined => {
-    if (!assembled.raw.has(section)) return undefined;
-    try {
-      return buildout.section(section).get(key);
-    } catch (e) {
-      if (e instanceof BuildoutError) return undefined;
-      throw e;
-    }
-  };
-  const parts = pySplitWhitespace(value('buildout', 'parts') ?? '');
-  return parts.filter((p) => /\/(instance|template)\.cfg$/.test((value(p, 'output') ?? value(p, 'rendered') ?? '').trim()));
-}
-
-function overlay(from: string, to: string): string[] {
-  const copied: string[] = [];
-  for (const name of readdirSync(from)) {
-    const src = join(from, name);
-    const dst = join(to, name);
-    const st = statSync(src);
-    if (st.isDirectory()) {
-      mkdirSync(dst, { recursive: true });
-      copied.push(...overlay(src, dst));
-    } else {
-      copyFileSync(src, dst);
-      chmodSync(dst, st.mode & 0o7777);
-      copied.push(dst);
-    }
-  }
-  return copied;
-}
-
 export const COMPLETED = '.completed';
 
 export function softwareCompleted(paths: NodePaths, url: string): boolean {
@@ -76,9 +39,9 @@ export function softwareCompleted(paths: NodePaths, url: string): boolean {
 
 /** How a software release is installed: for real, or stubbed (above). */
 export interface StubOptions {
-  /** Only the parts that render the instance profile and what they reference; other recipes stood in. */
+  /** Every part by its recipe's role: what builds software stood in. */
   stubSoftware: boolean;
-  /** A tree copied into the release after the run. */
+  /** The tree of stand-in files copied into the release. */
   stubBin?: string;
   /** What names the tree in messages (`--stub-bin`, `TSBUILDOUT_STUB_BIN`). */
   stubBinName?: string;
@@ -87,26 +50,13 @@ export interface StubOptions {
 /**
  * Run a software release's buildout (its directory `directory`), as `node
  * software` does and as `install` does under slapgrid when the environment
- * asks for stubs: for real, or only the parts that write the instance
- * profile with every other recipe stood in; then the stub tree copied in.
- * Returns the parts installed when stubbed.
+ * asks for stubs: for real, or stubbed (every part by its recipe's role),
+ * the stub tree copied in by the stand-ins and at the end.
  */
-export async function runSoftwareRelease(run: RunOptions, directory: string, stub: StubOptions): Promise<string[]> {
-  let parts: string[] = [];
-  if (stub.stubSoftware) {
-    parts = await instanceProfileParts(run);
-    if (!parts.length) throw new NodeError(`${run.config ?? 'buildout.cfg'}: no part writes instance.cfg or template.cfg; nothing to stub the software release with`);
-  }
-  await runBuildout({
-    ...run,
-    stubSoftware: stub.stubSoftware,
-    ...(stub.stubSoftware ? { installArgs: parts, withReferencedParts: true } : {}),
-  });
-  if (stub.stubBin && !run.dryRun) {
-    if (!existsSync(stub.stubBin)) throw new NodeError(`${stub.stubBinName ?? '--stub-bin'} ${stub.stubBin}: no such directory`);
-    overlay(stub.stubBin, directory);
-  }
-  return parts;
+export async function runSoftwareRelease(run: RunOptions, directory: string, stub: StubOptions): Promise<void> {
+  if (stub.stubBin && (!existsSync(stub.stubBin) || !statSync(stub.stubBin).isDirectory())) throw new NodeError(`${stub.stubBinName ?? '--stub-bin'} ${stub.stubBin}: no such directory`);
+  await runBuildout({ ...run, stubSoftware: stub.stubSoftware, ...(stub.stubSoftware && stub.stubBin ? { stubTree: stub.stubBin } : {}) });
+  if (stub.stubBin && !run.dryRun) overlayTree(stub.stubBin, directory);
 }
 
 export interface SoftwareOptions {
@@ -117,20 +67,21 @@ export interface SoftwareOptions {
   logger: Logger;
 }
 
-export async function installSoftware(paths: NodePaths, url: string, o: SoftwareOptions): Promise<{ directory: string; parts: string[] }> {
+export async function installSoftware(paths: NodePaths, url: string, o: SoftwareOptions): Promise<{ directory: string }> {
   const dir = paths.software(url);
   mkdirSync(dir, { recursive: true });
   rmSync(join(dir, COMPLETED), { force: true });
   const config = join(dir, 'buildout.cfg');
-  writeFileSync(config, `[buildout]\nextends = ${url}\n`);
-  const parts = await runSoftwareRelease(
+  // as slapgrid writes it (SlapObject.py Software._create_buildout_profile, configparser's format): profiles read both lists
+  writeFileSync(config, `[buildout]\nextends = ${url}\nshared-part-list = \nbuild-time-part-list = \n\n`);
+  await runSoftwareRelease(
     { config, cwd: dir, userDefaults: false, assignments: o.assignments ?? [], executable: o.executable, logger: o.logger },
     dir,
     { stubSoftware: o.stubSoftware, ...(o.stubBin ? { stubBin: o.stubBin } : {}) },
   );
   // slapgrid-sr's marker: `node` alone does not build a completed software release again
   writeFileSync(join(dir, COMPLETED), new Date().toISOString() + '\n');
-  return { directory: dir, parts };
+  return { directory: dir };
 }
 
 /**

@@ -21,12 +21,34 @@ test('slapos.recipe.build:download: location and target written back, md5sum che
     );
     await run(dir);
     const location = join(dir, 'parts', 'dl');
-    assert.equal(read(join(dir, 'use')), `${location} ${location}/data.bin`);
-    assert.equal(read(join(location, 'data.bin')), 'payload');
-    assert.equal(modeOf(join(location, 'data.bin')), 0o755);
+    // the file is named after the part, as slapos.recipe.build names it
+    assert.equal(read(join(dir, 'use')), `${location} ${location}/dl`);
+    assert.equal(read(join(location, 'dl')), 'payload');
+    assert.equal(modeOf(join(location, 'dl')), 0o755);
     assert.equal(installedOptions(dir, 'dl')!.get('__buildout_installed__'), location);
     writeProfile(dir, read(join(dir, 'buildout.cfg')).replace(md5, md5Hex('other')));
     await assert.rejects(run(dir), /MD5 checksum mismatch downloading '.*data.bin'/);
+  });
+});
+
+test('slapos.recipe.build:download: filename names the file in location; with destination it is not read (mail-server profiles say both)', async () => {
+  await withTree({ 'src/data.bin': 'payload', 'srv/.keep': '' }, async (dir) => {
+    writeProfile(
+      dir,
+      profile(
+        ['named', 'placed', 'use'],
+        `[named]\nrecipe = slapos.recipe.build:download\nurl = \${buildout:directory}/src/data.bin\nfilename = x.json\n` +
+          `[placed]\nrecipe = slapos.recipe.build:download\nurl = \${buildout:directory}/src/data.bin\nfilename = ignored\ndestination = \${buildout:directory}/srv/y.json\n` +
+          '[use]\nrecipe = slapos.recipe.template\ninline = ${named:target} ${placed:target}\noutput = ${buildout:directory}/use\n',
+      ),
+    );
+    await run(dir);
+    assert.equal(read(join(dir, 'use')), `${join(dir, 'parts', 'named', 'x.json')} ${join(dir, 'srv', 'y.json')}`);
+    assert.equal(read(join(dir, 'srv', 'y.json')), 'payload');
+    assert.equal(installedOptions(dir, 'placed')!.get('__buildout_installed__'), join(dir, 'srv', 'y.json'));
+    // a destination whose directory does not exist: the recipe's error, located
+    writeProfile(dir, read(join(dir, 'buildout.cfg')).replace('/srv/y.json', '/missing/y.json'));
+    await assert.rejects(run(dir), /\[placed\] cannot download to .*\/missing\/y\.json: its directory does not exist/);
   });
 });
 

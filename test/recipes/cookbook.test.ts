@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { systemdToCron } from '../../recipes/cookbook/cron.ts';
 import { groupName } from '../../recipes/cookbook/userinfo.ts';
@@ -282,5 +283,87 @@ test('publish: the file is not returned, so buildout never removes it', async ()
     await run(dir);
     assert.equal(installedOptions(dir, 'publish')!.get('__buildout_installed__'), '');
     assert.ok(existsSync(join(dir, '.published-parameters.json')));
+  });
+});
+
+// Fake PostgreSQL tools that log their command line and standard input (initdb makes the cluster directory).
+const PG_TOOLS: Record<string, string> = {
+  initdb: '#!/bin/sh\necho "initdb $*" >> "$LOG"\nmkdir -p "$2"\n',
+  postgres: '#!/bin/sh\necho "postgres $* <<< $(cat)" >> "$LOG"\n',
+  pg_ctl: '#!/bin/sh\necho "pg_ctl $*" >> "$LOG"\nexit "${PG_CTL_STATUS:-0}"\n',
+  psql: '#!/bin/sh\necho "psql $* <<< $(cat)" >> "$LOG"\n',
+};
+
+test('postgres: the cluster made once (initdb, database, superuser), configuration every run, psql when the server runs; url on the first IPv6', async () => {
+  await withTree(Object.fromEntries(Object.entries(PG_TOOLS).map(([k, v]) => [`pg/bin/${k}`, v])), async (dir) => {
+    for (const k of Object.keys(PG_TOOLS)) spawnSync('chmod', ['+x', join(dir, 'pg', 'bin', k)]);
+    mkdirSync(join(dir, 'services'));
+    const log = join(dir, 'log');
+    process.env.LOG = log;
+    try {
+      const section = (more = '') => `[pg]\nrecipe = slapos.cookbook:postgres\nbin = ${dir}/pg/bin\ndbname = db\nipv4 = 10.0.0.1\nipv6 =\n  2001:db8::1\n  2001:db8::2\nport = 5432\npgdata-directory = ${dir}/pgdata\nservices = ${dir}/services\nsuperuser = admin\npassword = pw\n${more}\n[use]\nrecipe = slapos.recipe.template\ninline = \${pg:url}\noutput = \${buildout:directory}/url\n`;
+      writeProfile(dir, profile(['pg', 'use'], section()));
+      await run(dir);
+      assert.equal(read(join(dir, 'url')), 'postgresql://admin:pw@[2001:db8::1]:5432/db');
+      const md5 = 'md5' + createHash('md5').update('pwadmin').digest('hex');
+      assert.deepEqual(read(log).trim().split('\n'), [
+        `initdb -D ${dir}/pgdata -A ident -E UTF8 -U admin`,
+        `postgres --single -D ${dir}/pgdata postgres <<< CREATE DATABASE "db"`,
+        `postgres --single -D ${dir}/pgdata postgres <<< ALTER USER "admin" ENCRYPTED PASSWORD '${md5}'`,
+      ]);
+      assert.match(read(join(dir, 'pgdata', 'postgresql.conf')), /^listen_addresses = '10\.0\.0\.1,2001:db8::1,2001:db8::2'\nport = 5432\n[^]*unix_socket_directories = '.*\/pgdata'\n/);
+      assert.match(read(join(dir, 'pgdata', 'pg_hba.conf')), /host {4}all {13}all {13}2001:db8::2\/128 {19}md5$/);
+      assert.equal(read(join(dir, 'services', 'postgres-start')), `#!/bin/sh\nexec ${dir}/pg/bin/postgres \\\n    -D ${dir}/pgdata\n`);
+      // the server runs (its pid file, pg_ctl status 0): the password through psql, no new cluster
+      writeFileSync(join(dir, 'pgdata', 'postmaster.pid'), '1\n');
+      writeFileSync(log, '');
+      writeProfile(dir, profile(['pg', 'use'], section('max-connections = 7')));
+      await run(dir);
+      assert.deepEqual(read(log).trim().split('\n'), [`pg_ctl status -D ${dir}/pgdata`, `psql -h ${dir}/pgdata -p 5432 -U admin -d db <<< ALTER USER "admin" ENCRYPTED PASSWORD '${md5}'`]);
+      assert.match(read(join(dir, 'pgdata', 'postgresql.conf')), /max_connections = 7\n/);
+      // no initdb: a located error, and no half-made cluster left
+      writeProfile(dir, profile(['pg', 'use'], section().replace(`bin = ${dir}/pg/bin`, `bin = ${dir}/none`).replace(`${dir}/pgdata`, `${dir}/pgdata2`)));
+      await assert.rejects(run(dir), new RegExp(`File not found: ${dir}/none/initdb`));
+      assert.equal(existsSync(join(dir, 'pgdata2')), false);
+    } finally {
+      delete process.env.LOG;
+    }
+  });
+});
+
+test('generic.mysql.wrap_update_mysql: the script upgrades, applies the init script and the time zones, retrying after a failure', async () => {
+  await withTree(
+    {
+      'db/mysql_upgrade': '#!/bin/sh\necho upgrade >> "$LOG"\n',
+      // the first client call fails (the server is not up yet), the next ones work
+      'db/mysql': '#!/bin/sh\nif [ ! -e "$LOG.up" ]; then : > "$LOG.up"; echo "no server" >&2; exit 1; fi\necho "mysql $* <<< $(cat | head -1)" >> "$LOG"\n',
+      'db/mysql_tzinfo_to_sql': '#!/bin/sh\necho "INSERT zone FROM $1"\n',
+      'init.sql': 'CREATE DATABASE erp5;\n',
+    },
+    async (dir) => {
+      for (const k of ['mysql_upgrade', 'mysql', 'mysql_tzinfo_to_sql']) spawnSync('chmod', ['+x', join(dir, 'db', k)]);
+      writeProfile(dir, profile(['up'], `[up]\nrecipe = slapos.cookbook:generic.mysql.wrap_update_mysql\noutput = \${buildout:directory}/bin/update-mysql\nbinary = ${dir}/db/mysql_upgrade\nmysql = ${dir}/db/mysql\ninit-script = ${dir}/init.sql\n`));
+      await run(dir);
+      assert.equal(modeOf(join(dir, 'bin', 'update-mysql')), 0o755);
+      const log = join(dir, 'log');
+      const r = spawnSync(join(dir, 'bin', 'update-mysql'), { encoding: 'utf8', env: { ...process.env, LOG: log } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /failed with:\nno server\nSleeping for 1s and retrying\n[^]*SlapOS initialisation script succesfully applied on database.\n$/);
+      assert.deepEqual(read(log).trim().split('\n'), ['upgrade', 'upgrade', 'mysql -B <<< CREATE DATABASE erp5;', 'mysql -B mysql <<< INSERT zone FROM /usr/share/zoneinfo']);
+    },
+  );
+});
+
+test('cloudooo.test: the unit test and test suite scripts run their binary through its interpreter, PATH prepended, arguments passed on', async () => {
+  await withTree({ 'bin/runUnitTest': '#!/bin/sh\necho "unit $* PATH=$PATH"\n', 'bin/runTestSuite': 'echo suite "$@"\n' }, async (dir) => {
+    writeProfile(
+      dir,
+      profile(['t'], `[t]\nrecipe = slapos.cookbook:cloudooo.test\nprepend-path = /opt/bin\nooo-paster = /bin/paster\nconfiguration-file = /etc/c.cfg\nrun-unit-test = \${buildout:directory}/runUnitTest\nrun-unit-test-binary = ${dir}/bin/runUnitTest\nrun-test-suite = \${buildout:directory}/runTestSuite\nrun-test-suite-binary = ${dir}/bin/runTestSuite\n`),
+    );
+    await run(dir);
+    const unit = spawnSync(join(dir, 'runUnitTest'), ['-v'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+    assert.equal(unit.stdout, `unit --paster_path /bin/paster /etc/c.cfg -v PATH=/opt/bin:/usr/bin:/bin\n`);
+    // no #! line: run as it is (here by the shell, as execve's ENOEXEC fallback)
+    assert.equal(modeOf(join(dir, 'runTestSuite')), 0o755);
   });
 });

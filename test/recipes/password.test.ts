@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withTree } from '../helpers/files.ts';
@@ -66,3 +67,25 @@ for (const c of CASES) {
     });
   });
 }
+
+test('generate.password: passwd-<scheme> is passlib\'s hash of the password, kept in the storage, never in .installed.cfg', async () => {
+  await withTree({}, async (dir) => {
+    const sections = pwd('passwd = secret').replace('inline = ${pwd:passwd}', 'inline = ${pwd:passwd-sha256-crypt} ${pwd:passwd-ldap-salted-sha1}');
+    writeProfile(dir, profile(['pwd', 'user'], sections));
+    await run(dir);
+    const [crypt, ssha] = read(join(dir, 'seen')).split(' ') as [string, string];
+    assert.match(crypt, /^\$5\$rounds=535000\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{43}$/);
+    assert.match(ssha, /^\{SSHA\}[A-Za-z0-9+/]{32}$/);
+    // stored beside the password, so the next run reads the same hashes
+    assert.deepEqual(JSON.parse(read(join(dir, 'parts', 'pwd'))), { '': 'secret', 'passwd-ldap-salted-sha1': ssha, 'passwd-sha256-crypt': crypt });
+    assert.equal(installedOptions(dir, 'pwd')!.get('passwd-sha256-crypt'), undefined);
+    await run(dir);
+    assert.equal(read(join(dir, 'seen')), `${crypt} ${ssha}`);
+    // the hash verifies the password, as the system's crypt(3) checks it (Python's crypt, where it has one)
+    const check = spawnSync('/usr/bin/python3', ['-c', 'import crypt, sys; print(crypt.crypt(sys.argv[1], sys.argv[2]) == sys.argv[2])', 'secret', crypt], { encoding: 'utf8' });
+    if (check.status === 0) assert.equal(check.stdout.trim(), 'True');
+    // an unknown scheme: the option does not exist
+    writeProfile(dir, profile(['pwd', 'user'], pwd('passwd = secret').replace('inline = ${pwd:passwd}', 'inline = ${pwd:passwd-nope}')));
+    await assert.rejects(run(dir), /Referenced option does not exist: pwd passwd-nope/);
+  });
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withTree } from '../helpers/files.ts';
 import { installedOptions, profile, read, run, writeProfile } from './run.ts';
@@ -27,10 +28,12 @@ test('software-side recipes: a software profile resolves; with --stub-software, 
       read(join(dir, 'rendered')),
       `zlib=${p('zlib')}\neggs=${join(dir, 'eggs')} ${join(dir, 'develop-eggs')} ${join(dir, 'bin')}\ndl=${p('dl')} git=${p('git')} built=${p('built')}`,
     );
-    for (const x of ['zlib', 'dl', 'git', 'built']) {
+    for (const x of ['zlib', 'dl', 'git']) {
       assert.deepEqual(readdirSync(p(x)), ['bin']);
       assert.equal(installedOptions(dir, x)!.get('__buildout_installed__'), p(x));
     }
+    // slapos.recipe.build's code is tried: this one runs no command, so it ran
+    assert.deepEqual(readdirSync(p('built')), []);
     assert.equal(existsSync(p('data')), false);
     assert.equal(installedOptions(dir, 'eggs')!.get('__buildout_installed__'), '');
     const again = await run(dir, { stubSoftware: true });
@@ -39,7 +42,7 @@ test('software-side recipes: a software profile resolves; with --stub-software, 
 });
 
 test('software-side recipes: install is refused without --stub-software', async () => {
-  for (const part of ['zlib', 'eggs', 'dl', 'git']) {
+  for (const part of ['zlib', 'eggs', 'dl']) {
     await withTree({}, async (dir) => {
       writeProfile(dir, profile([part], SOFTWARE.replace(/\[built\][^[]*/, '')));
       await assert.rejects(run(dir), new RegExp(`\\[${part}\\] .* builds software, which tsbuildout does not do: .*--stub-software`));
@@ -58,5 +61,39 @@ test('slapos.recipe.build with code runs through the Python bridge (test/pybridg
     await run(dir, { stubSoftware: true });
     assert.equal(installedOptions(dir, 'x')!.get('a'), 'b');
     assert.deepEqual(readdirSync(join(dir, 'parts', 'x')), ['bin']);
+  });
+});
+
+const hasGit = spawnSync('git', ['--version'], { stdio: 'ignore' }).status === 0;
+
+test('slapos.recipe.build:gitclone clones for real: a branch, a revision, develop keeps a working copy, a failure is located', { skip: !hasGit && 'no git' }, async () => {
+  await withTree({ 'repo/README': 'one\n' }, async (dir) => {
+    const git = (...args: string[]) => spawnSync('git', ['-C', join(dir, 'repo'), '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('add', 'README');
+    git('commit', '-q', '-m', 'one');
+    const first = git('rev-parse', 'HEAD').stdout.trim();
+    writeFileSync(join(dir, 'repo', 'README'), 'two\n');
+    git('commit', '-q', '-am', 'two');
+    const section = (extra: string) => `[clone]\nrecipe = slapos.recipe.build:gitclone\nrepository = \${buildout:directory}/repo\n${extra}`;
+    writeProfile(dir, profile(['clone'], section('branch = main\n')));
+    await run(dir);
+    assert.equal(read(join(dir, 'parts', 'clone', 'README')), 'two\n');
+    assert.equal(installedOptions(dir, 'clone')!.get('__buildout_installed__'), join(dir, 'parts', 'clone'));
+    writeProfile(dir, profile(['clone'], section(`revision = ${first}\n`)));
+    await run(dir);
+    assert.equal(read(join(dir, 'parts', 'clone', 'README')), 'one\n');
+    // develop: the working copy is the user's, kept and never removed (even when the part is reinstalled)
+    const dev = (extra: string) => section(`develop = true\nlocation = \${buildout:directory}/work\n${extra}`);
+    writeProfile(dir, profile(['clone'], dev('')));
+    await run(dir);
+    assert.equal(installedOptions(dir, 'clone')!.get('__buildout_installed__'), '');
+    writeFileSync(join(dir, 'work', 'local'), 'mine');
+    writeProfile(dir, profile(['clone'], dev('branch = main\n')));
+    await run(dir);
+    assert.equal(read(join(dir, 'work', 'local')), 'mine');
+    writeProfile(dir, profile(['clone'], '[clone]\nrecipe = slapos.recipe.build:gitclone\nrepository = ${buildout:directory}/nowhere\nlocation = ${buildout:directory}/other\n'));
+    await assert.rejects(run(dir), /\[clone\] git clone exited with status 128: Impossible to clone repository\./);
+    assert.equal(existsSync(join(dir, 'other')), false);
   });
 });

@@ -55,7 +55,7 @@ test('slapos.recipe.template: url with md5sum, mode, #! scripts executable by de
 test('slapos.recipe.template: errors', async () => {
   const cases: [string, RegExp][] = [
     ['url = ${buildout:directory}/tpl.in\nmd5sum = 00000000000000000000000000000000', /MD5 checksum mismatch downloading '.*tpl.in'/],
-    ['inline = x\nurl = y', /exactly one of url and inline is required/],
+    ['mode = 0644', /no template: give url or inline/],
     ['inline = ${missing:option}', /The referenced section, 'missing', was not defined|missing/],
     ['url = ${buildout:directory}/nope', /cannot read .*nope: ENOENT/],
     ['url = https://example.invalid/x', /Couldn't download 'https:\/\/example.invalid\/x' in offline mode/],
@@ -67,6 +67,14 @@ test('slapos.recipe.template: errors', async () => {
       assert.equal(existsSync(join(dir, 'out')), false);
     });
   }
+});
+
+test('slapos.recipe.template: inline wins over a url the section keeps as data (software/pureftpd)', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(dir, `[buildout]\nparts = t\n[t]\nrecipe = slapos.recipe.template\nurl = ftp://[::1]:21\ninline = at \${:url}\noutput = \${buildout:directory}/out\n`);
+    await run(dir);
+    assert.equal(read(join(dir, 'out')), 'at ftp://[::1]:21');
+  });
 });
 
 test('collective.recipe.template: inline: and file input (its mode copied)', async () => {

@@ -14,7 +14,7 @@ import { dict2xml, marshal, pyToJs, slapObject, unmarshal, xml2dict, type SlapOb
 import type { MasterApi } from '../../slap/api.ts';
 import { LocalMaster, localApi } from '../../slapos/master/local.ts';
 import { serveMaster } from '../../slapos/master/server.ts';
-import { readConfigFile } from '../../slapos/master/configparser.ts';
+import { readConfigFile } from '../../parser/configparser.ts';
 import { readProxyConfig } from '../../slapos/master/proxy-config.ts';
 import { HttpMaster } from '../../slap/client.ts';
 import { withTree } from '../helpers/files.ts';

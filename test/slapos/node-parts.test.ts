@@ -92,7 +92,7 @@ test('promises run natively; legacy ones by exit status; unknown plugins and bad
       plugin('down.py', 'check_socket_listening', { host: '127.0.0.1', port: '1' });
       plugin('cmd.py', 'check_command_execute', { command: 'echo fine; exit 3' });
       plugin('file.py', 'check_file_state', { filename: join(dir, 'empty'), state: 'empty' });
-      plugin('other.py', 'check_free_disk_space', {});
+      plugin('other.py', 'check_cpri_lock', {});
       writeFileSync(join(dir, 'empty'), '');
       writeFileSync(join(dir, 'etc', 'promise', 'ok'), '#!/bin/sh\necho fine\n');
       writeFileSync(join(dir, 'etc', 'promise', 'bad'), '#!/bin/sh\necho "not listening" >&2\nexit 127\n');
@@ -105,7 +105,7 @@ test('promises run natively; legacy ones by exit status; unknown plugins and bad
       assert.deepEqual(r['cmd.py'], [true, 'fine']);
       assert.deepEqual(r['file.py'], [false, `OK ${join(dir, 'empty')} state empty`]);
       assert.equal(r['other.py']![0], true);
-      assert.match(String(r['other.py']![1]), /check_free_disk_space is not one tsbuildout runs/);
+      assert.match(String(r['other.py']![1]), /check_cpri_lock is not one tsbuildout runs/);
       assert.deepEqual(r.ok, [false, 'fine']);
       assert.deepEqual(r.bad, [true, 'not listening']);
       assert.deepEqual(r.notexec, [true, `Bad promise file at ${JSON.stringify(join(dir, 'etc', 'promise', 'notexec'))}.`]);

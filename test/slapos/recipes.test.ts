@@ -158,7 +158,7 @@ return = url secret
     writeFileSync(join(sr, 'shared.json'), JSON.stringify({ type: 'object', properties: { domain: { type: 'string', pattern: '^[a-z.]+$' } }, required: ['domain'] }));
     writeFileSync(
       join(sr, 'input.json'),
-      JSON.stringify({ type: 'object', properties: { name: { type: 'string', default: 'x' }, n: { type: 'integer', default: 5 }, m: { $ref: '#/definitions/m' } }, definitions: { m: { type: 'integer', minimum: 2, default: 3 } } }),
+      JSON.stringify({ type: 'object', properties: { name: { type: 'string', default: 'x' }, n: { type: 'integer', default: 5 }, m: { $ref: '#/definitions/m' }, filter: { type: 'object', properties: { enable: { type: 'boolean', default: true } }, default: {} } }, definitions: { m: { type: 'integer', minimum: 2, default: 3 } } }),
     );
     await http.request({ softwareRelease: '/sr/s.cfg', title: 'schema', parameters: PyDict.fromObject({ n: '12' }) });
     const pid = String((await http.instanceInformation('schema'))!.partition);
@@ -177,7 +177,8 @@ inline = {{ conf | tojson }}
 `;
     writeProfile(dir, text('set-default = main\nunstringify = main\n'));
     await run(dir);
-    assert.deepEqual(JSON.parse(read(join(dir, 'show.json'))), { n: 12, name: 'x', m: 3 });
+    // a default's own defaults: {} completed with enable
+    assert.deepEqual(JSON.parse(read(join(dir, 'show.json'))), { n: 12, name: 'x', m: 3, filter: { enable: true } });
     writeProfile(dir, text('set-default = none\n'));
     await assert.rejects(run(dir), (e: Error) => {
       assert.match(e.message, /Invalid parameters:\n {2}\$\.n: '12' is not of type 'integer'/);

@@ -7,6 +7,7 @@ ruleTests('undefined-section', {
     { name: 'an existing section', files: { 'buildout.cfg': base('a = ${d:x}', '[d]', 'x = 1') } },
     { name: 'a section of an extended file', files: { 'buildout.cfg': cfg('[buildout]', 'extends = b.cfg', 'parts = p', '[p]', 'recipe = r', 'a = ${d:x}'), 'b.cfg': cfg('[d]', 'x = 1') } },
     { name: 'slapgrid sections of an instance', files: { 'buildout.cfg': base('a = ${slap-connection:computer-id}') } },
+    { name: 'the [slap-configuration] a switch-softwaretype parent passes to the profile it renders', files: { 'buildout.cfg': base('a = ${slap-configuration:configuration.name}') } },
     { name: 'a section named by a template expression', files: { 'buildout.cfg': cfg('[buildout]', 'extends = t.cfg.in'), 't.cfg.in': cfg('[buildout]', 'parts = p', '[s-{{ n }}]', 'x = 1', '[p]', 'recipe = r', 'a = ${s-foo:x}') } },
     { name: 'a missing extends makes it unverifiable', files: { 'buildout.cfg': cfg('[buildout]', 'extends = nope.cfg', 'parts = p', '[p]', 'recipe = r', 'a = ${elsewhere:x}') } },
   ],
@@ -36,6 +37,10 @@ ruleTests('undefined-option', {
     { name: 'an option slapos.recipe.build init code may set', files: { 'buildout.cfg': base('a = ${g:anything}', '[g]', 'recipe = slapos.recipe.build', 'init = options["anything"] = 1') } },
     { name: 'an unknown recipe may set it', files: { 'buildout.cfg': base('a = ${g:anything}', '[g]', 'recipe = some.egg:thing') } },
     { name: '_buildout_section_name_', files: { 'buildout.cfg': base('a = ${:_buildout_section_name_}') } },
+    {
+      name: 'a rendered child profile: its [slap-configuration] defaults, completed by the parent (switch-softwaretype)',
+      files: { 'buildout.cfg': base('a = ${slap-configuration:configuration.name} ${slap-configuration:ipv6-random}', '[slap-configuration]', 'root-instance-title = UNKNOWN') },
+    },
     { name: 'an option set through a macro', files: { 'buildout.cfg': base('<= m', 'a = ${:x}', '[m]', 'x = 1') } },
     { name: 'a macro base reading options its users set', files: { 'buildout.cfg': base('<= m', 'x = 1', '[m]', 'a = ${:x}', '[n]', '<= m', 'x = 2') } },
   ],

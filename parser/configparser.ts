@@ -4,8 +4,8 @@
 // comments, indented continuation lines (blank lines inside a value kept,
 // then the value right-stripped), [DEFAULT] options seen in every section,
 // duplicates refused (strict), and BasicInterpolation on reading
-// (`%(name)s`, `%%`).
-import { UserError } from '../../parser/diagnostic.ts';
+// (`%(name)s`, `%%`); and its write() (slapos.cookbook:zero-knowledge).
+import { UserError } from './diagnostic.ts';
 
 export class ConfigFile {
   constructor(
@@ -17,6 +17,12 @@ export class ConfigFile {
 
   has(section: string, option: string): boolean {
     return !!this.sections.get(section)?.has(option) || (this.sections.has(section) && this.defaults.has(option));
+  }
+
+  /** configparser's items(section): the [DEFAULT] options then the section's, interpolated. */
+  items(section: string): [string, string | null][] {
+    const names = new Set([...this.defaults.keys(), ...(this.sections.get(section)?.keys() ?? [])]);
+    return [...names].map((k) => [k, this.get(section, k) ?? null]);
   }
 
   /** configparser's get(): the value, interpolated; undefined when the section or option is missing. */
@@ -118,4 +124,21 @@ export function readConfigFile(text: string, file: string): ConfigFile {
     for (const [k, v] of read) target.set(k, v === null ? null : v.join('\n').trimEnd());
   }
   return new ConfigFile(file, sections, defaults);
+}
+
+/**
+ * configparser's write(): [DEFAULT] first when it has options, then each
+ * section, `key = value` (a newline in a value continued by a tab; `key`
+ * alone for None), a blank line after each section.
+ */
+export function formatConfigFile(sections: Map<string, Map<string, string | null>>, defaults: Map<string, string | null> = new Map()): string {
+  let out = '';
+  const write = (name: string, options: Map<string, string | null>) => {
+    out += `[${name}]\n`;
+    for (const [k, v] of options) out += v === null ? `${k}\n` : `${k} = ${v.replaceAll('\n', '\n\t')}\n`;
+    out += '\n';
+  };
+  if (defaults.size) write('DEFAULT', defaults);
+  for (const [name, options] of sections) write(name, options);
+  return out;
 }
