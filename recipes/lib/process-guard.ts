@@ -52,3 +52,49 @@ export function guardGroup(pgid: number): GroupGuard {
     },
   };
 }
+
+export interface GuardedRun {
+  /** The exit status (null when killed by a signal); 127 when it could not start. */
+  code: number | null;
+  /** Standard output and error, interleaved as they came. */
+  output: string;
+  timedOut: boolean;
+}
+
+/**
+ * Run a command in its own guarded process group, collecting its output;
+ * after `timeoutMs` the whole group is killed (what the command started too).
+ */
+export function runGuarded(
+  command: string,
+  args: readonly string[],
+  opts: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv; shell?: boolean; user?: { uid: number; gid: number } },
+): Promise<GuardedRun> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.shell ? { shell: true } : {}),
+      ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
+    });
+    const guard = child.pid ? guardGroup(child.pid) : undefined;
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (guard) guard.kill();
+      else child.kill('SIGKILL');
+    }, opts.timeoutMs);
+    const end = (code: number | null, extra = '') => {
+      clearTimeout(timer);
+      guard?.release();
+      resolve({ code, output: output + extra, timedOut });
+    };
+    child.on('error', (e) => end(127, e.message));
+    child.on('close', (code) => end(code));
+  });
+}

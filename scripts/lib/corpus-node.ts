@@ -10,10 +10,11 @@
 //   L3  its services running and its promises green
 // and the first wall: the first `Error:` line (with its location) of the
 // step that stopped it. Used by scripts/corpus-node.ts and bench/.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { runGuarded } from '../../recipes/lib/process-guard.ts';
 
 export interface ReleaseStubs {
   /** Files of --stub-bin, relative to the software directory: {path: text}. */
@@ -213,26 +214,9 @@ interface Ran {
 }
 
 /** `node CLI ARGS…` (or COMMAND ARGS… with `command`), killed with its process group after timeoutMs. */
-function run(cli: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}, command = false): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(command ? cli : process.execPath, command ? args : [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, out, timedOut });
-    });
-  });
+async function run(cli: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}, command = false): Promise<Ran> {
+  const r = await runGuarded(command ? cli : process.execPath, command ? args : [cli, ...args], { timeoutMs, env: { ...process.env, ...env } });
+  return { code: r.code ?? -1, out: r.output, timedOut: r.timedOut };
 }
 
 /** The first `Error:` line of a run's output (with the next line when it ends with a colon); else a failed promise; else its last line. */

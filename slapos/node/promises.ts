@@ -8,13 +8,12 @@
 //   plugin fails with a message saying so.
 // Each promise has 20 s. Results are written as
 // .slapgrid/promise/result/<name>.status.json and promise_status.json.
-import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseLiteral, PyDict, type PyValue } from '../../python/index.ts';
 import { NATIVE_PLUGINS, type PluginContext } from './promise-plugins.ts';
 import { sweepTemporaries } from '../../recipes/lib/files.ts';
-import { guardGroup } from '../../recipes/lib/process-guard.ts';
+import { runGuarded, type GuardedRun } from '../../recipes/lib/process-guard.ts';
 
 export const PROMISE_TIMEOUT_MS = 20_000;
 
@@ -55,34 +54,9 @@ export interface RunAs {
   gid: number;
 }
 
-function run(command: string, args: string[], cwd: string, shell = false, user?: RunAs): Promise<{ code: number | null; output: string; timedOut: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, shell, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
-    // a promise never outlives the node that runs it
-    const guard = child.pid ? guardGroup(child.pid) : undefined;
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, PROMISE_TIMEOUT_MS);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      guard?.release();
-      resolve({ code: 127, output: e.message, timedOut });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      guard?.release();
-      resolve({ code, output, timedOut });
-    });
-  });
+function run(command: string, args: string[], cwd: string, shell = false, user?: RunAs): Promise<GuardedRun> {
+  // a promise never outlives the node that runs it
+  return runGuarded(command, args, { cwd, shell, timeoutMs: PROMISE_TIMEOUT_MS, ...(user ? { user } : {}) });
 }
 
 async function withTimeout<T>(p: Promise<T> | T, fallback: T): Promise<T> {
