@@ -1,8 +1,12 @@
 // slapos.cookbook:mkdirectory and slapos.recipe.build:mkdirectory
 // (docs/slapos-recipes.md#mkdirectory): every
-// option but `recipe` and `mode` is a directory to create (sorted order).
+// option but `recipe` and `mode` is a directory to create, in the order of
+// the sorted paths, with Python's os.makedirs(path, mode): `mode` is given to
+// the last directory of the path only, the parents it creates get 0777
+// (both masked by the umask), so other users can still traverse them.
 // Nothing is returned: directories may hold user data and are never removed.
 import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RecipeModule } from './api.ts';
 import { modeOption } from './lib/files.ts';
 
@@ -21,8 +25,10 @@ export const mkdirectory: RecipeModule = {
     const paths = options
       .keys()
       .filter((k) => k !== 'recipe' && k !== 'mode')
-      .sort()
-      .map((k) => options.require(k));
+      .map((k) => options.require(k))
+      // the recipe sorts the paths, not the option names: a parent given
+      // under a later name is still created first, with `mode`
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const install = () => {
       for (const path of paths) {
         if (!path) continue;
@@ -32,7 +38,9 @@ export const mkdirectory: RecipeModule = {
         } catch {
           // missing
         }
-        if (!isDir) mkdirSync(path, { recursive: true, mode });
+        if (isDir) continue;
+        mkdirSync(dirname(path), { recursive: true });
+        mkdirSync(path, { mode });
       }
       return [];
     };

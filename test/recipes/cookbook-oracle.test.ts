@@ -226,3 +226,46 @@ test('check_parameter promises fail as the real ones do (exit status 127, FAIL: 
     assert.equal(spawnSync(join(dir, 'etc', 'chk6')).status, 127);
   });
 });
+
+/** Every directory under dir (but buildout's own), relative, with its mode. */
+function directoryModes(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      const rel = relative(dir, p);
+      if (['develop-eggs', 'bin', 'parts', 'eggs'].includes(rel) || !statSync(p).isDirectory()) continue;
+      out[rel] = statSync(p).mode & 0o7777;
+      walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+test('mkdirectory: the mode on the last directory of each path only, paths in sorted order, as the real recipe', { skip }, async () => {
+  // `a` names a child of what `z` names: sorted by path, z's directory comes first and gets the mode
+  const profile = `[buildout]
+parts = dirs
+[dirs]
+recipe = slapos.cookbook:mkdirectory
+mode = 0700
+a = \${buildout:directory}/srv/deep/er/child
+z = \${buildout:directory}/srv/deep
+m = \${buildout:directory}/var/log/
+`;
+  await withTree({}, async (real) => {
+    writeProfile(real, profile);
+    const r = spawnSync(oracle, [], { cwd: real, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    await withTree({}, async (dir) => {
+      writeProfile(dir, profile);
+      await run(dir);
+      const mine = directoryModes(dir);
+      assert.equal(mine['srv/deep'], 0o700);
+      assert.equal(mine['srv/deep/er/child'], 0o700);
+      assert.notEqual(mine['srv/deep/er'], 0o700);
+      assert.deepEqual(mine, directoryModes(real));
+    });
+  });
+});
