@@ -89,8 +89,12 @@ function makePublish(names: string[], serialised: boolean, failsafe: readonly st
       sectionOptions: [{ option: '-extends', syntax: 'section-list' }],
     },
     init({ name, options, buildout }) {
-      // read every section at init: buildout records them as dependencies
-      const parameters = new PyDict(publishable(options));
+      // every section is read at init (buildout records them as
+      // dependencies) and again at install, where the original reads them:
+      // another part's init may set options of them in between (erp5's
+      // balancer sets its families' URLs in [publish] from the init of its
+      // haproxy parameters)
+      const sections = [options];
       const done = new Set([name]);
       const todo = pySplitWhitespace(options.get('-extends') ?? '');
       const extended = todo.length > 0;
@@ -99,16 +103,24 @@ function makePublish(names: string[], serialised: boolean, failsafe: readonly st
         if (done.has(section)) continue;
         done.add(section);
         const s = buildout.section(section);
-        const only = s.get('-publish');
-        for (const [k, v] of publishable(s, only === undefined ? undefined : pySplitWhitespace(only))) parameters.set(k, v);
+        sections.push(s);
         todo.push(...pySplitWhitespace(s.get('-extends') ?? '').filter((x) => !done.has(x)));
       }
+      const collect = () => {
+        const parameters = new PyDict(publishable(options));
+        for (const s of sections.slice(1)) {
+          const only = s.get('-publish');
+          for (const [k, v] of publishable(s, only === undefined ? undefined : pySplitWhitespace(only))) parameters.set(k, v);
+        }
+        return parameters;
+      };
+      collect();
       const slave = options.get('-slave-reference');
       const errorFile = options.get('-error-status-file');
       const isFailsafe = failsafe.includes((options.get('recipe') ?? '').trim());
       const install = () => {
         try {
-          publishConnection(name, buildout, parameters, { serialised, slave });
+          publishConnection(name, buildout, collect(), { serialised, slave });
         } catch (e) {
           // the failsafe variants note a master's refusal instead of failing
           if (!isFailsafe || !errorFile || !slapConnection(buildout)) throw e;
