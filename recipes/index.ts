@@ -30,6 +30,7 @@ import { urlparseRecipe } from './cookbook/urlparse.ts';
 import { zeroKnowledgeRead, zeroKnowledgeWrite } from './cookbook/zero-knowledge.ts';
 import { shellOutput } from './shelloutput.ts';
 import { wrapper } from './cookbook/wrapper.ts';
+import { re6stnetRegistry } from './cookbook/re6stnet.ts';
 import { neoppodAdmin, neoppodCluster, neoppodMaster, neoppodStorage } from './cookbook/neoppod.ts';
 import { mkdirectory } from './mkdirectory.ts';
 import { cnsSymlink } from './cns-symlink.ts';
@@ -73,6 +74,7 @@ export const RECIPES: readonly RecipeModule[] = [
   neoppodMaster,
   neoppodAdmin,
   neoppodStorage,
+  re6stnetRegistry,
   tidstorage,
   copyfilelist,
   equeue,
