@@ -11,8 +11,12 @@
 // reinstalls the part. Init also writes back `_d`/`_e` (the develop-eggs and
 // eggs directories) as slapos.cookbook does.
 //
-// Not supported (refused with a clear error): private-tmpfs and redirect-*
-// (user namespaces and log redirection need the Python wrapper).
+// redirect-stdout/-stderr/-signal: the command runs under a small Python
+// program (buildout's Python, as the original's wrapper) that appends its
+// output to the files and reopens them on the ignored signal (USR1 by
+// default), sending redirect-signal to the command (lib/wrapper-script.ts).
+// Not supported (refused with a clear error): private-tmpfs (user
+// namespaces need the Python wrapper).
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import { pyLstrip, pyRstrip, pySplitLines, pySplitWhitespace, pyStrip, strRepr } from '../../python/index.ts';
@@ -59,9 +63,9 @@ export const wrapper: RecipeModule = {
       'sig-ign': { doc: 'a signal (USR1, RTMIN+1, …) ignored by the wrapper and the command until it sets a handler' },
       'private-tmpfs': { doc: '"<size> <path>" lines of private tmpfs mounts (not supported by tsbuildout)' },
       'private-dev-shm': { doc: 'size of a private /dev/shm (not supported by tsbuildout)' },
-      'redirect-signal': { doc: 'signal forwarded on log reopening (not supported by tsbuildout)' },
-      'redirect-stdout': { doc: 'file receiving the standard output (not supported by tsbuildout)' },
-      'redirect-stderr': { doc: 'file receiving the standard error (not supported by tsbuildout)' },
+      'redirect-signal': { doc: 'signal sent to the command after its output files are reopened (on the ignored signal, USR1 by default)' },
+      'redirect-stdout': { doc: 'file the standard output is appended to (reopened on the ignored signal: log rotation)' },
+      'redirect-stderr': { doc: 'file the standard error is appended to (the same as redirect-stdout: one file)' },
     },
     required: ['command-line', 'wrapper-path'],
     // __hash_files__: md5 of hash-existing-files; _d, _e: the develop-eggs and eggs directories
@@ -101,7 +105,7 @@ export const wrapper: RecipeModule = {
     const pidfile = options.get('pidfile') ?? '';
     const reserveCpu = isTrue(options.get('reserve-cpu'));
     const sigIgn = options.get('sig-ign') ?? '';
-    for (const unsupported of ['private-tmpfs', 'redirect-signal', 'redirect-stdout', 'redirect-stderr']) {
+    for (const unsupported of ['private-tmpfs']) {
       if (options.get(unsupported)) {
         throw new RecipeError(`[${name}] ${unsupported}: not supported by tsbuildout (it needs slapos.cookbook's Python wrapper)`);
       }
@@ -109,6 +113,12 @@ export const wrapper: RecipeModule = {
     if (sigIgn && !/^[A-Z][A-Z0-9]*(\+\d+)?$/.test(sigIgn)) {
       throw new RecipeError(`[${name}] sig-ign: invalid signal value: ${sigIgn}`);
     }
+    const [redirectSignal, redirectStdout, redirectStderr] = ['signal', 'stdout', 'stderr'].map((x) => options.get(`redirect-${x}`) ?? '') as [string, string, string];
+    if (redirectSignal && !/^[A-Z][A-Z0-9]*(\+\d+)?$/.test(redirectSignal)) {
+      throw new RecipeError(`[${name}] redirect-signal: invalid signal value: ${redirectSignal}`);
+    }
+    if (redirectSignal && !redirectStdout && !redirectStderr) throw new RecipeError('redirect-signal without redirecting any output makes no sense');
+    const python = buildout.section('buildout').get('executable') || 'python3';
 
     const wrapperPath = () => (hashed.length ? `${basePath}-${hashOf(hashed, name, 'hash-files')}` : basePath);
 
@@ -129,6 +139,7 @@ export const wrapper: RecipeModule = {
         if (pidfile) spec.pidfile = pidfile;
         if (reserveCpu) spec.reserveCpu = true;
         if (sigIgn) spec.sigIgn = sigIgn;
+        if (redirectSignal || redirectStdout || redirectStderr) spec.redirect = { signal: redirectSignal, stdout: redirectStdout, stderr: redirectStderr, python };
         return createWrapper(wrapperPath(), spec);
       },
       update() {

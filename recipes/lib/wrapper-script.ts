@@ -25,12 +25,88 @@ export interface WrapperExtras {
   reserveCpu?: boolean;
 }
 
+/** generic_exec's `redirect`: the command's output appended to files, reopened on the ignored signal (log rotation). */
+export interface WrapperRedirect {
+  /** A signal sent to the command after the files are reopened ('' : none). */
+  signal: string;
+  /** '' : not redirected. */
+  stdout: string;
+  /** '' : not redirected; the same path as stdout: both into one file. */
+  stderr: string;
+  /** The Python that runs the redirection (buildout's, as the original's Python wrapper). */
+  python: string;
+}
+
 export interface WrapperSpec extends WrapperExtras {
   args: readonly string[];
   env?: ReadonlyMap<string, string>;
   /** A signal name (`USR1`, `RTMIN+1`) ignored by the wrapper and inherited by the command. */
   sigIgn?: string;
+  redirect?: WrapperRedirect;
 }
+
+// The redirection, run by Python where the command would be exec'd (argv:
+// the ignored signal, the signal to send, stdout, stderr, then the command):
+// the command's output goes through pipes into the files, opened for
+// appending; on the ignored signal the files are reopened and the signal is
+// sent to the command; the command ignores that signal until it sets a
+// handler (the ignored one is reset for it); the exit status is the
+// command's once its outputs are closed.
+const REDIRECT = `import os, select, signal, subprocess, sys
+def num(name):
+  base, _, n = name.partition('+')
+  return getattr(signal, 'SIG' + base) + int(n or 0)
+ign, fwd, out, err = sys.argv[1:5]
+args = sys.argv[5:]
+ign = num(ign)
+fwd = fwd and num(fwd)
+signal.signal(ign, signal.SIG_IGN)
+logs = []
+kw = {}
+def pipe(path):
+  r, w = os.pipe()
+  logs.append([r, path, None])
+  return w
+if out:
+  kw['stdout'] = pipe(out)
+if err:
+  kw['stderr'] = subprocess.STDOUT if err == out else pipe(err)
+def reopen():
+  for log in logs:
+    if log[2] is not None:
+      os.close(log[2])
+    log[2] = os.open(log[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+def child():
+  signal.signal(ign, signal.SIG_DFL)
+  if fwd and fwd != ign:
+    signal.signal(fwd, signal.SIG_IGN)
+reopen()
+trigger_r, trigger_w = os.pipe()
+process = subprocess.Popen(args, preexec_fn=child, **kw)
+for fd in kw.values():
+  if fd != subprocess.STDOUT:
+    os.close(fd)
+def handler(*_):
+  if fwd:
+    process.send_signal(fwd)
+  os.write(trigger_w, b'\\0')
+signal.signal(ign, handler)
+while logs:
+  for r in select.select([trigger_r] + [log[0] for log in logs], (), ())[0]:
+    if r == trigger_r:
+      os.read(r, 1024)
+      reopen()
+      continue
+    log = next(log for log in logs if log[0] == r)
+    data = os.read(r, 65536)
+    if data:
+      os.write(log[2], data)
+    else:
+      os.close(log[2])
+      os.close(r)
+      logs.remove(log)
+sys.exit(process.wait())
+`;
 
 /** Append `words` to the last line, folding as librecipe does. */
 function fold(lines: string[], words: readonly string[]): void {
@@ -55,10 +131,15 @@ export function hasExtras(spec: WrapperExtras): boolean {
 export function wrapperText(spec: WrapperSpec): string {
   if (!spec.args.length) throw new Error('internal: a wrapper needs a command');
   const lines = ['#!/bin/sh -e'];
-  if (spec.sigIgn) lines.push(`trap '' ${spec.sigIgn}`);
+  const sigIgn = spec.sigIgn ?? (spec.redirect ? 'USR1' : undefined);
+  if (sigIgn) lines.push(`trap '' ${sigIgn}`);
   if (hasExtras(spec)) lines.push(...extrasLines(spec));
   if (spec.env) for (const k of sortedCodePoints(spec.env.keys())) lines.push(`export ${k}=${shellQuote(spec.env.get(k)!)}`);
-  lines.push('exec');
+  const redirect = spec.redirect;
+  if (redirect) {
+    lines.push('# tsbuildout: slapos.cookbook\'s generic_exec redirection, run by Python');
+    lines.push(`exec ${shellQuote(redirect.python)} -c ${shellQuote(REDIRECT)} ${[spec.sigIgn ?? 'USR1', redirect.signal, redirect.stdout, redirect.stderr].map(shellQuote).join(' ')}`);
+  } else lines.push('exec');
   fold(lines, [...spec.args.map(shellQuote), '"$@"']);
   lines.push('');
   return lines.join('\n');
