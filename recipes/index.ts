@@ -31,6 +31,7 @@ import { zeroKnowledgeRead, zeroKnowledgeWrite } from './cookbook/zero-knowledge
 import { shellOutput } from './shelloutput.ts';
 import { wrapper } from './cookbook/wrapper.ts';
 import { re6stnetRegistry } from './cookbook/re6stnet.ts';
+import { zabbixagent } from './cookbook/zabbixagent.ts';
 import { neoppodAdmin, neoppodCluster, neoppodMaster, neoppodStorage } from './cookbook/neoppod.ts';
 import { mkdirectory } from './mkdirectory.ts';
 import { cnsSymlink } from './cns-symlink.ts';
@@ -75,6 +76,7 @@ export const RECIPES: readonly RecipeModule[] = [
   neoppodAdmin,
   neoppodStorage,
   re6stnetRegistry,
+  zabbixagent,
   tidstorage,
   copyfilelist,
   equeue,

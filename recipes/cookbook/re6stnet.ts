@@ -25,9 +25,9 @@ import { join } from 'node:path';
 import { isIPv6 } from 'node:net';
 import { jsonDumps, jsonLoads, PyDict, PyList, pyStrip, repr, strRepr, type PyValue } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
-import { createExecutable, createFile } from '../lib/files.ts';
+import { consoleScriptEnvironment, createConsoleScript } from '../lib/console-script.ts';
+import { createFile } from '../lib/files.ts';
 import { readAllOptions } from '../lib/options.ts';
-import { eggPaths } from './promise-plugin.ts';
 
 /** The bits of an IPv6 address, as slapos.util.binFromIpv6 gives them. */
 function ipv6Bits(ip: string): string {
@@ -111,10 +111,7 @@ export const re6stnetRegistry: RecipeModule = {
     const slaves = options.typed('slave-instance-list');
     if (slaves === undefined) options.require('slave-instance-list');
     readAllOptions(options);
-    const b = buildout.section('buildout');
-    const developEggs = b.get('develop-eggs-directory') ?? '';
-    const eggsDirectory = b.get('eggs-directory') ?? '';
-    const executable = b.get('executable') ?? 'python3';
+    const env = consoleScriptEnvironment(buildout, ['slapos.cookbook']);
 
     const install = () => {
       const o = (k: string) => pyStrip(options.require(k));
@@ -164,10 +161,8 @@ export const re6stnetRegistry: RecipeModule = {
       }
       createFile(tokenSave, jsonDumps(tokens));
 
-      const paths = developEggs && eggsDirectory && (existsSync(developEggs) || existsSync(eggsDirectory)) ? eggPaths(['slapos.cookbook'], developEggs, eggsDirectory, executable) : [];
       const args = [strRepr(registryUrl), strRepr(tokenDir), strRepr(tokenSave), repr(computerDict)].join(', ');
-      const script = `#!${executable}\n\nimport sys\nsys.path[0:0] = [\n${paths.map((p) => `  ${strRepr(p)},\n`).join('')}  ]\n\nimport slapos.recipe.re6stnet.re6stnet\n\nif __name__ == '__main__':\n    sys.exit(slapos.recipe.re6stnet.re6stnet.manage(${args}))\n`;
-      return [createExecutable(options.require('manager-wrapper'), script, 0o755)];
+      return createConsoleScript(options.require('manager-wrapper'), { python: env.python, paths: env.paths(), entry: 'slapos.recipe.re6stnet.re6stnet.manage', arguments: args });
     };
     return { install, update: install };
   },
