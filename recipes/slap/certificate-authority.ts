@@ -203,7 +203,8 @@ export const certificateAuthorityRequest: RecipeModule = {
     required: ['key-file', 'cert-file', 'requests-directory', 'ca-private', 'ca-certs'],
     generated: [],
   },
-  init({ name, options }) {
+  init({ name, options, buildout }) {
+    const python = buildout.section('buildout').get('executable');
     const certName = options.get('name') || name;
     const hash = createHash('sha512').update(certName).digest('hex');
     const requests = options.require('requests-directory');
@@ -227,7 +228,7 @@ export const certificateAuthorityRequest: RecipeModule = {
       link(keyFile, key);
       link(certFile, cert);
       paths.push(keyFile, certFile);
-      if (wrapper && executable) paths.push(createWrapper(wrapper, { args: pySplitWhitespace(executable), waitFor: [key, cert] }));
+      if (wrapper && executable) paths.push(createWrapper(wrapper, { args: pySplitWhitespace(executable), waitFor: [key, cert], ...(python ? { python } : {}) }));
       return paths;
     };
     return { install, update: install };
