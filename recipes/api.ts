@@ -22,6 +22,8 @@ export interface PartOptions {
   set(key: string, value: PyValue): void;
   /** Set a value that is neither saved in .installed.cfg nor compared between runs (a password). */
   setVolatile(key: string, value: PyValue): void;
+  /** Remove an option (Python's `options.pop(key)`): it is then missing, and not saved. */
+  remove(key: string): void;
   /**
    * Options computed when first read while the section does not have them,
    * as a dict's `__missing__` (volatile values; undefined: missing).
