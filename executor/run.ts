@@ -90,6 +90,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     // every change goes to the record's journal at once (a killed run loses no part);
     // the record itself is written at the end, also when the run fails
     const record = new RunRecord(dry ? undefined : installedPath || undefined, state);
+    // write-ahead: the paths a part is about to create are journalled first (RecipeContext.created)
+    runtime.created = (part, path) => record.created(part, path);
     if (!dry) {
       // before any recipe is initialised: develop eggs can be recipes
       buildout.trail.push({ kind: 'step', text: 'Processing directories listed in the develop option' });
@@ -151,8 +153,9 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
               }
             } catch (e) {
               // zc.buildout forgets the part and removes its files: the next run installs it afresh
+              const written = record.written(part);
               record.forget(part);
-              removePaths(directory, old);
+              removePaths(directory, [...old, ...written]);
               throw asBuildoutError(buildout, e);
             }
             files = mergePaths(old, result, buildout.semantics.updatePathsUnion);
@@ -178,7 +181,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         if (!before) record.set(part, saved, true);
         // upstream moves an updated part to the end of the record
         else if (!buildout.semantics.stableInstalledOrder && record.lastPart !== part) record.set(part, saved, true);
-        else if (!sameOptions(before, saved)) record.set(part, saved, false);
+        else if (!sameOptions(before, saved) || record.isWriting(part)) record.set(part, saved, false);
         warnUnused(buildout, part, log);
       }
       return report;

@@ -123,7 +123,8 @@ export const password: RecipeModule = {
     const install = () => {
       if (!path) return [];
       mkdirSync(dirname(path), { recursive: true });
-      createFile(path, storageText(passwd, extra), 0o600);
+      // kept across uninstalls with create-once (not the part's path): not announced then
+      createFile(path, storageText(passwd, extra), 0o600, { owned: !createOnce });
       return createOnce ? [] : [path];
     };
     return {
