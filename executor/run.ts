@@ -27,6 +27,7 @@ import { asBuildoutError, RecipeRuntime } from './runtime.ts';
 import { developEggs } from './develop.ts';
 import { setupDirectories } from './directories.ts';
 import { removePaths } from './paths.ts';
+import { loadExtensions, unloadExtensions } from './extensions.ts';
 
 export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   /** `install PART …`: only these parts. */
@@ -81,6 +82,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
   const dry = opts.dryRun ?? false;
   buildout.trail.push({ kind: 'step', text: 'Installing.' });
   try {
+    // zc.buildout loads extensions first (its install: before directories and develop eggs)
+    const extensions = dry ? [] : loadExtensions(buildout, () => runtime.python());
     if (!dry) setupDirectories(b, log);
 
     const installedPath = b.require('installed');
@@ -184,10 +187,11 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         else if (!sameOptions(before, saved) || record.isWriting(part)) record.set(part, saved, false);
         warnUnused(buildout, part, log);
       }
-      return report;
     } finally {
       record.save();
     }
+    unloadExtensions(buildout, extensions, () => runtime.python());
+    return report;
   } finally {
     buildout.trail.pop();
   }
