@@ -27,6 +27,7 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/index.ts';
 import { decode } from '../profile/files.ts';
 import { comparePy } from '../profile/merge.ts';
+import type { Buildout } from '../profile/buildout.ts';
 
 export interface InstalledState {
   /** Parts in recorded order. */
@@ -260,6 +261,25 @@ export function formatInstalled(state: InstalledState): string {
     out.push('');
     section(p, state.options.get(p)!);
   }
+  return out.join('\n') + '\n';
+}
+
+/**
+ * zc.buildout's configuration dump at debug level (-vv; buildout.py
+ * install): a blank line, `Configuration data:`, every section it has
+ * initialised, sorted, each option read and written as the record writes
+ * it, a blank line.
+ */
+export function configurationDump(buildout: Buildout): string {
+  const out = ['', 'Configuration data:'];
+  for (const name of [...buildout.sections.keys()].sort(comparePy)) {
+    out.push(`[${name}]`);
+    const options = buildout.sections.get(name)!;
+    // every option is read (Options.items()), so none is then "unused", as in zc.buildout
+    for (const k of [...new Set([...options.raw.keys(), ...options.data.keys()])].sort(comparePy)) out.push(`${k} = ${encodeValue(options.get(k) ?? '')}`);
+  }
+  out.push('');
+  // the log writes a line's end only when it has none: the closing blank line is its own
   return out.join('\n') + '\n';
 }
 

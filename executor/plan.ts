@@ -142,8 +142,16 @@ export function signParts(buildout: Buildout, parts: readonly string[], initiali
 }
 
 /** The whole plan of a run against the record `state`. */
-export function planRun(buildout: Buildout, state: InstalledState, initialised: ReadonlyMap<string, InitialisedRecipe>, args: readonly string[] = []): RunPlan {
+export function planRun(
+  buildout: Buildout,
+  state: InstalledState,
+  initialised: ReadonlyMap<string, InitialisedRecipe>,
+  args: readonly string[] = [],
+  /** Called once the parts' recipes are initialised, before they are signed (zc.buildout's -vv dump). */
+  selected?: () => void,
+): RunPlan {
   const installParts = selectParts(buildout, initialised, args);
+  selected?.();
   const checkSignature = buildout.section('buildout').get('check-signature') !== 'false';
   signParts(buildout, installParts, initialised);
   const removals = uninstalls(buildout, state, installParts, !args.length, checkSignature);

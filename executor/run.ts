@@ -19,7 +19,7 @@ import type { InstalledPaths, Logger, SubBuildout } from '../recipes/api.ts';
 import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry } from '../recipes/registry.ts';
 import { sweepTemporaries } from '../recipes/lib/files.ts';
-import { emptyState, journalPath, readInstalled, RunRecord, writeInstalled, type InstalledState } from './installed.ts';
+import { configurationDump, emptyState, journalPath, readInstalled, RunRecord, writeInstalled, type InstalledState } from './installed.ts';
 import { lockDirectory } from './lock.ts';
 import { savedOptions } from './options.ts';
 import { planRun, type Uninstall } from './plan.ts';
@@ -110,7 +110,10 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
       }
     }
 
-    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? []);
+    // zc.buildout's debug level (-vv) shows the configuration once the recipes are initialised
+    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? [], () => {
+      if (buildout.logLevel() < 10) log.info(configurationDump(buildout));
+    });
     const uninstalling = new Map(plan.uninstalls.map((u) => [u.part, state.options.get(u.part)!]));
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };
