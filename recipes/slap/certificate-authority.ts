@@ -21,7 +21,7 @@ import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, wr
 import { join } from 'node:path';
 import { pySplitWhitespace } from '../../python/index.ts';
 import type { RecipeModule } from '../api.ts';
-import { createExecutable, createFile } from '../lib/files.ts';
+import { createExecutable, createFile, willCreate } from '../lib/files.ts';
 import { shellQuote } from '../lib/shlex.ts';
 import { createWrapper } from '../lib/wrapper-script.ts';
 
@@ -178,6 +178,7 @@ function link(path: string, target: string): void {
   } catch {
     // not there
   }
+  willCreate(path);
   symlinkSync(target, path);
 }
 
