@@ -17,13 +17,14 @@
 // `environment` lines exported and RTMIN+1 ignored (log reopening). An empty
 // `masters` fails the install ("masters" parameter is mandatory: the nodes are
 // requested before the masters are known). `port` is required but for
-// storage (the original raises ValueError). `private-tmpfs` needs
-// slapos.cookbook's Python wrapper: refused with a clear error.
-import { pyLstrip, pyRstrip, pySplitLines, pySplitWhitespace, pyStrip, truthy } from '../../python/index.ts';
+// storage (the original raises ValueError). With `private-tmpfs`, the
+// wrapper's Python form (lib/wrapper-script.ts), as the original.
+import { pySplitWhitespace, truthy } from '../../python/index.ts';
 import { RecipeError, type PartOptions, type RecipeModule } from '../api.ts';
 import { readAllOptions } from '../lib/options.ts';
 import { shlexSplit } from '../lib/shlex.ts';
-import { createWrapper } from '../lib/wrapper-script.ts';
+import { createWrapper, type WrapperSpec } from '../lib/wrapper-script.ts';
+import { parseEnvironment, parsePrivateTmpfs } from './wrapper.ts';
 
 export const neoppodCluster: RecipeModule = {
   names: ['slapos.cookbook:neoppod.cluster'],
@@ -86,19 +87,6 @@ function optionList(kind: NodeKind, options: PartOptions): string[] {
   return r;
 }
 
-function environmentOf(text: string): Map<string, string> {
-  const env = new Map<string, string>();
-  for (const raw of pySplitLines(text)) {
-    const line = pyStrip(raw);
-    if (!line) continue;
-    const eq = line.indexOf('=');
-    // the original's `k, v = line.split('=', 1)` fails on a line without '='
-    if (eq < 0) throw new RecipeError(`environment: ${JSON.stringify(line)} is not KEY=VALUE`);
-    env.set(pyRstrip(line.slice(0, eq)), pyLstrip(line.slice(eq + 1)));
-  }
-  return env;
-}
-
 const COMMON = {
   binary: { doc: 'the NEO program (neomaster, neoadmin, neostorage)' },
   wrapper: { doc: 'the service script to write' },
@@ -110,7 +98,7 @@ const COMMON = {
   ssl: { doc: 'true: --ca/--cert/--key from etc/ca.crt, etc/neo.crt, etc/neo.key' },
   'extra-options': { doc: 'more arguments, split as shlex.split does' },
   environment: { doc: 'KEY=VALUE lines exported before exec' },
-  'private-tmpfs': { doc: '"<size> <path>" lines of private tmpfs mounts (not supported by tsbuildout)' },
+  'private-tmpfs': { doc: '"<size> <path>" lines: tmpfs mounts in a private user and mount namespace' },
 } as const;
 
 function neoNode(kind: NodeKind, own: Record<string, { doc: string }>): RecipeModule {
@@ -122,6 +110,7 @@ function neoNode(kind: NodeKind, own: Record<string, { doc: string }>): RecipeMo
     init({ name, options, buildout }) {
       // GenericBaseRecipe copies its options at init
       readAllOptions(options);
+      const python = buildout.section('buildout').get('executable');
       const install = () => {
         if (!options.require('masters')) throw new RecipeError('"masters" parameter is mandatory');
         let bind = options.require('ip');
@@ -133,16 +122,12 @@ function neoNode(kind: NodeKind, own: Record<string, { doc: string }>): RecipeMo
           args.push('--ca', etc + 'ca.crt', '--cert', etc + 'neo.crt', '--key', etc + 'neo.key');
         }
         args.push(...optionList(kind, options), ...shlexSplit(options.get('extra-options') ?? ''));
-        let env: Map<string, string>;
-        try {
-          env = environmentOf(options.get('environment') ?? '');
-        } catch (e) {
-          throw e instanceof RecipeError ? new RecipeError(`[${name}] ${e.message}`) : e;
-        }
-        if (pySplitLines(options.get('private-tmpfs') ?? '').some((l) => l)) {
-          throw new RecipeError(`[${name}] private-tmpfs: not supported by tsbuildout (it needs slapos.cookbook's Python wrapper)`);
-        }
-        return createWrapper(options.require('wrapper'), { args, env, sigIgn: 'RTMIN+1' });
+        const env = parseEnvironment(options.get('environment') ?? '', name);
+        const spec: WrapperSpec = { args, env, sigIgn: 'RTMIN+1' };
+        const mounts = parsePrivateTmpfs(options.get('private-tmpfs') ?? '');
+        if (mounts.length) spec.privateTmpfs = mounts;
+        if (python) spec.python = python;
+        return createWrapper(options.require('wrapper'), spec);
       };
       return { install, update: install };
     },
