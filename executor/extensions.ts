@@ -9,14 +9,20 @@
 import { UserError } from '../parser/diagnostic.ts';
 import type { Buildout } from '../profile/buildout.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
-import type { PythonBridge } from '../recipes/api.ts';
+import type { Logger, PythonBridge } from '../recipes/api.ts';
 import { eggDirectories, findExtensionEgg, type ExtensionEgg } from '../recipes/python-egg.ts';
 
 /** What zc.buildout now does itself (its refusal, word for word). */
 const SUPERSEDED = ['buildout-versions', 'buildout.dumppickedversions'];
 
-/** Load the run's extensions: find them, call their load entry points with the buildout (in the Python bridge); returns them, for `unloadExtensions`. */
-export function loadExtensions(buildout: Buildout, python: () => PythonBridge): ExtensionEgg[] {
+/**
+ * Load the run's extensions: find them, call their load entry points with
+ * the buildout (in the Python bridge); returns them, for `unloadExtensions`.
+ * `standIn` (--stub-software, where software is not built nor fetched): an
+ * extension that is not there is skipped with a warning (SlapOS software
+ * profiles name slapos.rebootstrap, which zc.buildout would fetch).
+ */
+export function loadExtensions(buildout: Buildout, python: () => PythonBridge, standIn?: Logger): ExtensionEgg[] {
   const specs = pySplitWhitespace(buildout.section('buildout').get('extensions') ?? '');
   return step(buildout, 'Loading extensions.', () => {
     if (specs.some((s) => SUPERSEDED.includes(s))) {
@@ -26,12 +32,14 @@ export function loadExtensions(buildout: Buildout, python: () => PythonBridge): 
     }
     if (!specs.length) return [];
     const dirs = eggDirectories(buildout);
-    const eggs = specs.map((spec) => {
+    const eggs: ExtensionEgg[] = [];
+    for (const spec of specs) {
       const egg = findExtensionEgg(dirs, spec);
+      if (egg) eggs.push(egg);
+      else if (standIn) standIn.warning(`The extension ${strRepr(spec)} is not installed: not loaded under --stub-software.`);
       // zc.buildout would fetch it from find-links or the index (easy_install's MissingDistribution)
-      if (!egg) throw new UserError(`Couldn't find a distribution for ${strRepr(spec)}.`);
-      return egg;
-    });
+      else throw new UserError(`Couldn't find a distribution for ${strRepr(spec)}.`);
+    }
     call(eggs, 'load', python);
     return eggs;
   });
