@@ -113,6 +113,7 @@ describe(`runs killed at random moments converge (${KILLS} kills, seed ${SEED})`
     const dir = mkdtempSync(join(tmpdir(), 'tsbuildout-crash-'));
     const mark = newMark();
     const moments: number[] = [];
+    let cuts = 0;
     try {
       let v = 0;
       for (let k = 0; k < KILLS - NODE_KILLS; k++) {
@@ -123,7 +124,8 @@ describe(`runs killed at random moments converge (${KILLS} kills, seed ${SEED})`
         moments.push(ms);
         await killed(['-U', '--python', 'python3'], dir, ms, mark);
         // whatever the moment: the record is readable, nothing of the run is left running
-        readInstalled(join(dir, '.installed.cfg'));
+        // (and how often the kill cut a part after it wrote, before its record line)
+        if (readInstalled(join(dir, '.installed.cfg')).incomplete.size) cuts++;
         assert.deepEqual(await survivors(mark), [], `after kill ${k}`);
         // the next run, of another variant or the same
         if (rnd() < 0.5) v = (v + 1) % 3;
@@ -143,6 +145,7 @@ describe(`runs killed at random moments converge (${KILLS} kills, seed ${SEED})`
       const again = spawnSync(process.execPath, [bin, '-U', '--python', 'python3'], { cwd: dir, encoding: 'utf8' });
       assert.doesNotMatch(again.stdout, /Installing|Uninstalling/);
       t.diagnostic(`${KILLS - NODE_KILLS} runs killed after ${moments.join(', ')} ms`);
+      t.diagnostic(`${cuts} of them cut a part after it wrote, before its record line (removed by the next run)`);
     } finally {
       for (const p of markedProcesses(mark)) process.kill(p.pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
