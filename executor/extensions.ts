@@ -6,7 +6,6 @@
 // `zc.buildout.extension` entry points of its distribution are called with
 // the buildout, in the Python bridge; after a successful install, its
 // `zc.buildout.unloadextension` entry points.
-import { UserError } from '../parser/diagnostic.ts';
 import type { Buildout } from '../profile/buildout.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
 import type { PythonBridge } from '../recipes/api.ts';
@@ -20,16 +19,17 @@ export function loadExtensions(buildout: Buildout, python: () => PythonBridge): 
   const specs = pySplitWhitespace(buildout.section('buildout').get('extensions') ?? '');
   return step(buildout, 'Loading extensions.', () => {
     if (specs.some((s) => SUPERSEDED.includes(s))) {
-      throw new UserError(
-        "Buildout now includes 'buildout-versions' (and part of the older 'buildout.dumppickedversions').\nRemove the extension from your configuration and look at the 'show-picked-versions' option in buildout's documentation.",
-      );
+      throw buildout.error({
+        rule: 'extensions',
+        message: "Buildout now includes 'buildout-versions' (and part of the older 'buildout.dumppickedversions').\nRemove the extension from your configuration and look at the 'show-picked-versions' option in buildout's documentation.",
+      });
     }
     if (!specs.length) return [];
     const dirs = eggDirectories(buildout);
     const eggs = specs.map((spec) => {
       const egg = findExtensionEgg(dirs, spec);
       // zc.buildout would fetch it from find-links or the index (easy_install's MissingDistribution)
-      if (!egg) throw new UserError(`Couldn't find a distribution for ${strRepr(spec)}.`);
+      if (!egg) throw buildout.error({ rule: 'extensions', message: `Couldn't find a distribution for ${strRepr(spec)}.`, hint: 'tsbuildout installs no eggs: develop it (develop = …) or put its egg in eggs-directory' });
       return egg;
     });
     call(eggs, 'load', python);
