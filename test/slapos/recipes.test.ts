@@ -234,7 +234,7 @@ wrapper = \${buildout:directory}/apache-service
 `,
     );
     await run(dir);
-    assert.equal(read(join(dir, 'ca', 'serial')), '01\n');
+    assert.equal(read(join(dir, 'ca', 'serial')), '01');
     assert.match(read(join(dir, 'ca', 'requests', readdirOne(join(dir, 'ca', 'requests')))), /^\[certificate\]\nname = request\nkey_file = .*\.key\ncertificate_file = .*\.crt\n/);
     const service = spawn(join(dir, 'ca-service'), [], { cwd: dir, stdio: 'ignore', detached: true });
     try {
