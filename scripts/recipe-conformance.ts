@@ -91,7 +91,7 @@ async function main(): Promise<number> {
     console.log(`${e.name.padEnd(46)} ${`${cov.length}/${u.size}`.padStart(20)} ${String(n).padStart(10)} ${String(i).padStart(9)} ${String(d).padStart(10)}`);
   }
   console.log(`${'total'.padEnd(46)} ${`${totals[0]}/${totals[1]}`.padStart(20)} ${String(totals[2]).padStart(10)} ${String(totals[3]).padStart(9)} ${String(totals[4]).padStart(10)}`);
-  for (const [k, n] of compared) if (!byKey.has(k)) console.log(`  (not a native entry point) ${k}: ${n} compared`);
+  for (const [k, n] of compared) if (!byKey.has(k)) console.log(`  ${k}: ${n} compared, ${identical.get(k) ?? 0} identical (paths of no part: the fixture's inputs)`);
   if (uncovered.length) console.log(`\ncorpus options with no fixture:\n${uncovered.join('\n')}`);
   console.log(`\nchecked against their documentation only (not in ../shared/reference): ${documentation.join(', ')}`);
   const undeclared = differences.filter((d) => !d.deliberate);

@@ -21,19 +21,38 @@ const REFERENCE_EGGS = new Set(['slapos.cookbook', 'plone.recipe.command']);
 
 /**
  * Deliberate differences (README, "Recipes proven against the real ones"):
- * the part's path, what differs, why. A file matched here counts as compared
- * and deliberate; what it does when run is still compared.
+ * a path (`run:` + path for what it does when run), what differs, why.
  */
 export const DELIBERATE: { path: RegExp; what: string; why: string }[] = [
   {
-    path: /^out\/wrapper-(pidfile|wait|reserve|redirect|tmpfs)\//,
+    path: /^out\/(wrapper-(pidfile|wait|reserve|redirect|tmpfs)|ca-req)\/wrapper$/,
     what: 'generic_exec wrapper: a self-contained Python script',
-    why: "the real one puts slapos.cookbook's egg on sys.path and imports generic_exec; a node has no slapos.cookbook (nor psutil, inotify_simple), so tsbuildout writes the same behaviour inline",
+    why: "the real one puts slapos.cookbook's egg on sys.path and imports generic_exec; a node has no slapos.cookbook (nor psutil, inotify_simple), so tsbuildout writes the same behaviour inline (wrapper.test.ts runs it)",
   },
   {
-    path: /^out\/ooo\/ooo-service$/,
-    what: 'generic.cloudooo service: a shell exec',
-    why: "the real one is a Python script calling slapos.cookbook's execute_with_signal_translation",
+    path: /^out\/(http|http-unix|logger)\/wrapper$/,
+    what: 'a self-contained Python or shell script',
+    why: "the real one is a console script importing slapos.cookbook's module, which a node does not have",
+  },
+  {
+    path: /^(run:)?out\/(ooo\/ooo-service|ooo-test\/run-(unit-test|test-suite))$/,
+    what: 'a shell exec (a missing program: exit 127 and the shell\'s message, where Python exits 1 with FileNotFoundError)',
+    why: "the real one is a Python script calling slapos.cookbook's execute functions",
+  },
+  {
+    path: /^out\/mysql-up\/update-mysql$/,
+    what: 'a shell retry loop (not run here: it retries for ever)',
+    why: "the real one is a Python script calling slapos.cookbook's generic_mysql.updateMysql",
+  },
+  {
+    path: /^out\/ca\/(wrapper|openssl\.cnf)$/,
+    what: "tsbuildout's own CA service (shell) and openssl.cnf",
+    why: "the real service is slapos.cookbook's Python runCertificateAuthority with its openssl.cnf template; tsbuildout's does the same with Debian's openssl (test/slapos/recipes.test.ts issues a certificate)",
+  },
+  {
+    path: /^run:out\/wrapper-wait\/wrapper$/,
+    what: "not comparable: the reference's inotify_simple is a stub, so the real wrapper cannot wait here",
+    why: 'wrapper.test.ts checks waiting, as generic_exec does it',
   },
 ];
 
@@ -201,7 +220,7 @@ function runExecutables(snap: Snapshot, dir: string, env: NodeJS.ProcessEnv): Ma
   const skip = noRun(readFileSync(join(dir, 'buildout.cfg'), 'utf8'));
   for (const [rel, item] of snap) {
     if (item.kind !== 'file' || !(item.mode & 0o100) || rel.startsWith('parts/') || skip.has(rel)) continue;
-    const r = spawnSync(join(dir, rel), [], { cwd: dir, encoding: 'utf8', timeout: 10_000, killSignal: 'SIGKILL', env: { ...process.env, HOME: dir, ...env } });
+    const r = spawnSync(join(dir, rel), [], { cwd: dir, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL', env: { ...process.env, HOME: dir, ...env } });
     const lastErr = r.stderr.trim().split('\n').pop() ?? '';
     out.set(rel, `exit ${r.status ?? r.signal}\n${r.stdout}\n${lastErr}`.replaceAll(dir, 'DIR'));
   }
@@ -257,8 +276,10 @@ export interface Comparison {
   differences: Difference[];
 }
 
-/** The part a path belongs to: out/<part>/…, parts/<part>…, run:out/<part>/…, installed:<part>. */
+/** The part a path belongs to: out/<part>/…, parts/<part>…, run:out/<part>/…, installed:<part> (else none: the fixture's inputs). */
 export function partOf(path: string): string | undefined {
+  // out/<part> itself is made by the fixture's [dirs] (mkdirectory)
+  if (/^out(\/[^/]+)?$/.test(path)) return 'dirs';
   const m = /^(?:run:|installed:)?(?:out|parts)\/([^/]+)/.exec(path) ?? /^installed:(.+)$/.exec(path);
   return m?.[1];
 }
@@ -279,7 +300,7 @@ export function compare(real: SideRun, mine: SideRun): Comparison {
   const judge = (path: string, why: string | undefined) => {
     count(c.compared, path);
     if (!why) return count(c.identical, path);
-    const d = DELIBERATE.find((x) => x.path.test(path.replace(/^run:/, '')) && !path.startsWith('run:'));
+    const d = DELIBERATE.find((x) => x.path.test(path));
     if (d) count(c.deliberate, path);
     c.differences.push({ path, what: why, ...(d ? { deliberate: d.what } : {}) });
   };
