@@ -91,8 +91,10 @@ export function snapshot(dir: string): Snapshot {
 // words of the alphabets random values use (base64, crypt's ./): one token each
 const tokenize = (s: string) => s.match(/[A-Za-z0-9./+]+|[^A-Za-z0-9./+]/gs) ?? [];
 
+const MARK = '¤';
+
 export interface Template {
-  /** The text with every random span replaced by «R». */
+  /** The text with every random span replaced by ¤ (one token). */
   text: string;
   /** Per span: its texts in the two runs. */
   spans: [string, string][];
@@ -122,7 +124,7 @@ export function template(a: string, b: string): Template {
     const flush = () => {
       if (sa || sb) {
         spans.push([sa, sb]);
-        out += '«R»';
+        out += MARK;
         sa = sb = '';
       }
     };
@@ -146,17 +148,27 @@ function alphabet(s: string): string {
   return (/[0-9]/.test(s) ? '0' : '') + (/[a-z]/.test(s) ? 'a' : '') + (/[A-Z]/.test(s) ? 'A' : '');
 }
 
-/** Whether tsbuildout's random values look like the real one's: the same lengths where the real one's are fixed, no character class it never uses. */
-function randomsAgree(real: [string, string][], mine: [string, string][]): string | undefined {
-  if (real.length !== mine.length) return `${mine.length} random values where the real recipe has ${real.length}`;
-  for (let i = 0; i < real.length; i++) {
-    const [r1, r2] = real[i]!;
-    const [m1, m2] = mine[i]!;
-    if (r1.length === r2.length && (m1.length !== r1.length || m2.length !== r1.length)) return `random value of ${m1.length} characters where the real one has ${r1.length}`;
-    const allowed = new Set(alphabet(r1 + r2));
-    const bad = [...alphabet(m1 + m2)].filter((c) => !allowed.has(c));
-    if (bad.length) return `random value with characters the real one never has (class ${bad.join('')})`;
-  }
+/**
+ * Whether tsbuildout's text agrees with the real one's, random values aside:
+ * the same template, or templates that differ only next to a random span
+ * (two small random values may agree by chance on one side: `5:¤` and
+ * `¤:¤`); then the random values: the same lengths where the real one's
+ * are all of one length, no letter or digit class the real ones never use.
+ */
+export function agree(real: Template, mine: Template): string | undefined {
+  if (real.text !== mine.text) {
+    const cross = template(real.text, mine.text);
+    if (!real.spans.length && !mine.spans.length) return 'differs';
+    if (cross.spans.some(([a, b]) => !a.includes(MARK) && !b.includes(MARK))) return 'differs';
+  } else if (real.spans.length !== mine.spans.length) return `${mine.spans.length} random values where the real recipe has ${real.spans.length}`;
+  const rs = real.spans.flat();
+  const ms = mine.spans.flat();
+  if (!rs.length) return undefined;
+  const lengths = new Set(rs.map((x) => x.length));
+  if (real.text === mine.text && lengths.size === 1 && ms.some((x) => x.length !== rs[0]!.length)) return `random value of ${ms.find((x) => x.length !== rs[0]!.length)!.length} characters where the real one has ${rs[0]!.length}`;
+  const allowed = new Set(alphabet(rs.join('')));
+  const bad = [...alphabet(ms.join(''))].filter((c) => !allowed.has(c));
+  if (bad.length) return `random value with characters the real one never has (class ${bad.join('')})`;
   return undefined;
 }
 
@@ -287,8 +299,8 @@ export function partOf(path: string): string | undefined {
 function sameItem(a: Item, b: Item, ta: Template, tb: Template): string | undefined {
   if (a.kind !== b.kind) return `a ${b.kind} where the real recipe leaves a ${a.kind}`;
   if (a.mode !== b.mode) return `mode ${b.mode.toString(8)} where the real one is ${a.mode.toString(8)}`;
-  if (ta.text !== tb.text) return `${a.kind === 'link' ? 'target' : 'content'} differs`;
-  return randomsAgree(ta.spans, tb.spans);
+  const why = agree(ta, tb);
+  return why === 'differs' ? `${a.kind === 'link' ? 'target' : 'content'} differs` : why;
 }
 
 export function compare(real: SideRun, mine: SideRun): Comparison {
@@ -342,7 +354,7 @@ export function compare(real: SideRun, mine: SideRun): Comparison {
       }
       const ta = template(va, ri2.get(part)?.get(k) ?? va);
       const tb = template(vb, mi2.get(part)?.get(k) ?? vb);
-      const why = ta.text !== tb.text ? 'differs' : randomsAgree(ta.spans, tb.spans);
+      const why = agree(ta, tb);
       if (why) bad.push(`${k} ${why}`);
     }
     judge(path, bad.length ? bad.join('; ') : undefined);
@@ -353,7 +365,8 @@ export function compare(real: SideRun, mine: SideRun): Comparison {
     if (!a || !b) continue; // the file itself is counted above
     const ta = template(a[0]!, a[1] ?? a[0]!);
     const tb = template(b[0]!, b[1] ?? b[0]!);
-    const why = ta.text !== tb.text ? `when run: ${JSON.stringify(tb.text)} where the real one gives ${JSON.stringify(ta.text)}` : randomsAgree(ta.spans, tb.spans);
+    const verdict = agree(ta, tb);
+    const why = verdict === 'differs' ? `when run: ${JSON.stringify(tb.text)} where the real one gives ${JSON.stringify(ta.text)}` : verdict;
     judge(`run:${path}`, why);
   }
   return c;
