@@ -123,7 +123,8 @@ export const password: RecipeModule = {
     const install = () => {
       if (!path) return [];
       mkdirSync(dirname(path), { recursive: true });
-      writeIfChanged(path, storageText(passwd, extra));
+      // kept across uninstalls with create-once (not the part's path): not announced then
+      writeIfChanged(path, storageText(passwd, extra), undefined, { owned: !createOnce });
       return createOnce ? [] : [path];
     };
     return {

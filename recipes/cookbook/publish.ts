@@ -43,7 +43,8 @@ function readPublished(path: string): PyDict {
 }
 
 function writePublished(path: string, d: PyDict): void {
-  writeIfChanged(path, jsonDumps(d, { indent: 2, sortKeys: true, ensureAscii: false }) + '\n', 0o600);
+  // the directory's published parameters, not the part's path
+  writeIfChanged(path, jsonDumps(d, { indent: 2, sortKeys: true, ensureAscii: false }) + '\n', 0o600, { owned: false });
 }
 
 function publishable(options: PartOptions, only?: readonly string[]): [string, PyValue][] {
@@ -123,7 +124,7 @@ function makePublish(names: string[], serialised: boolean, failsafe: readonly st
         } catch (e) {
           // the failsafe variants note a master's refusal instead of failing
           if (!isFailsafe || !errorFile || !slapConnection(buildout)) throw e;
-          writeIfChanged(errorFile, `${(e as Error).message}\n`, 0o600);
+          writeIfChanged(errorFile, `${(e as Error).message}\n`, 0o600, { owned: false });
           return [];
         }
         if (errorFile) rmSync(errorFile, { force: true });

@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecipeModule } from '../api.ts';
-import { createExecutable, createFile } from '../lib/files.ts';
+import { createExecutable, createFile, willCreate } from '../lib/files.ts';
 import { shellQuote } from '../lib/shlex.ts';
 import { createWrapper } from '../lib/wrapper-script.ts';
 
@@ -181,6 +181,7 @@ function link(path: string, target: string): void {
   } catch {
     // not there
   }
+  willCreate(path);
   symlinkSync(target, path);
 }
 
