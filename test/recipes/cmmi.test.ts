@@ -243,3 +243,28 @@ async function cliRunAsync(dir: string): Promise<{ status: number; stderr: strin
     child.on('close', (code) => resolve({ status: code ?? -1, stderr }));
   });
 }
+
+test('node software builds a release for real (no --stub-software); slapos.cfg\'s shared_part_list becomes its shared-part-list', async () => {
+  await withTree({}, async (dir) => {
+    writePackage(dir);
+    writeFileSync(join(dir, 'software.cfg'), `[buildout]\nparts = hello\n\n[hello]\nrecipe = slapos.recipe.cmmi\nurl = \${:_profile_base_location_}/hello-1.0.tar.gz\nenvironment = GREETING=node\n`);
+    const node = (...args: string[]) => spawnSync(process.execPath, [cli, 'node', '--root', join(dir, 'root'), ...args], { cwd: dir, encoding: 'utf8' });
+    const first = node('software', join(dir, 'software.cfg'));
+    assert.equal(first.status, 0, first.stderr);
+    const [release] = readdirSync(join(dir, 'root', 'software'));
+    const hello = join(dir, 'root', 'software', release!, 'parts', 'hello', 'bin', 'hello');
+    assert.equal(spawnSync(hello, { encoding: 'utf8' }).stdout, 'node from hello\n');
+    const built = statSync(hello).mtimeMs;
+    const again = node('software', join(dir, 'software.cfg'));
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout + again.stderr, /Updating hello\./);
+    assert.equal(statSync(hello).mtimeMs, built);
+    writeFileSync(join(dir, 'slapos.cfg'), `[slapos]\nmaster_url = http://127.0.0.1:1\ncomputer_id = C\nsoftware_root = ${join(dir, 'sr')}\ninstance_root = ${join(dir, 'ir')}\nshared_part_list =\n  ${join(dir, 'a')}\n  ${join(dir, 'b')}\n`);
+    const { readSlaposCfg } = await import('../../slapos/node/slapos-cfg.ts');
+    const { installSoftware } = await import('../../slapos/node/software.ts');
+    const { paths } = readSlaposCfg(join(dir, 'slapos.cfg'));
+    const quiet = { info: () => undefined, warning: () => undefined, debug: () => undefined };
+    const { directory } = await installSoftware(paths, join(dir, 'software.cfg'), { stubSoftware: true, executable: '/usr/bin/python3', logger: quiet });
+    assert.match(read(join(directory, 'buildout.cfg')), new RegExp(`^shared-part-list = \\n\\t${join(dir, 'a')}\\n\\t${join(dir, 'b')}\\n`, 'm'));
+  });
+});
