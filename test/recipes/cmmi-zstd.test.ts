@@ -86,7 +86,7 @@ test('component/zstd (zlib, xz-utils, lz4 shared) builds from Debian sources unc
     const mark = newMark();
 
     // killed at a random moment of the build
-    const killAt = 1000 + Math.floor(Math.random() * 30000);
+    const killAt = 1000 + Math.floor(Math.random() * 20000);
     const killed = await build(one, assignments, mark, killAt);
     assert.deepEqual(await waitForNone(mark, 10000), [], 'the killed build left no process behind');
     const signedAfterKill = new Set<string>();
