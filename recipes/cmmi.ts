@@ -24,7 +24,7 @@ import { RecipeError, type RecipeModule } from './api.ts';
 import { extractArchive } from './lib/archive.ts';
 import { buildEnvironment, buildSteps, fixShebangs, makeReadOnly, removeTree, runCommand, writeEnvScript, type BuildEnv } from './lib/cmmi-build.ts';
 import { downloadFile, runFetchSettings } from './lib/download.ts';
-import { isTrue } from './lib/files.ts';
+import { isTrue, willCreate } from './lib/files.ts';
 import { readAllOptions } from './lib/options.ts';
 import { partPlace, placePart, sharedSignature, SHARED_SIGNATURE_FILE } from './lib/shared.ts';
 import { LOCATION, SHARED, undocumented } from './schema.ts';
@@ -124,6 +124,7 @@ export const cmmi: RecipeModule = {
             return [];
           }
         }
+        const keepCompileDir = url !== '' && isTrue(options.get('keep-compile-dir') ?? buildout.section('buildout').get('keep-compile-dir'));
         const env: BuildEnv = { part: name, options, environ, logger };
         // what the options and the environment say is checked before anything is made
         const steps = buildSteps(env);
@@ -135,6 +136,8 @@ export const cmmi: RecipeModule = {
             logger.warning(`Removing already existing directory ${compileDir}`);
             removeTree(compileDir);
           }
+          // the paths the part returns are journalled first (lib/files.ts willCreate): a killed run's are removed by the next
+          if (keepCompileDir) willCreate(compileDir);
           mkdirSync(compileDir, { recursive: true });
           try {
             unpack(name, url, options.get('md5sum')?.trim() || undefined, compileDir, isTrue(options.get('strip-top-level-dir')), settings(), (m) => logger.warning(m));
@@ -148,6 +151,7 @@ export const cmmi: RecipeModule = {
         }
         // a location left by an interrupted build (or a shared one never signed) is built again
         if (existsSync(location)) removeTree(location);
+        if (signature === undefined) willCreate(location);
         mkdirSync(location, { recursive: true });
         // packages that unpack into one directory are built there
         const top = readdirSync(compileDir);
@@ -191,7 +195,7 @@ export const cmmi: RecipeModule = {
         }
         const installed: string[] = [];
         if (url) {
-          if (isTrue(options.get('keep-compile-dir') ?? buildout.section('buildout').get('keep-compile-dir'))) installed.push(compileDir);
+          if (keepCompileDir) installed.push(compileDir);
           else removeTree(compileDir);
         }
         fixShebangs(location);
