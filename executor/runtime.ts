@@ -7,6 +7,7 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { PyException } from '../python/index.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
+import { entrySpan } from '../profile/provenance.ts';
 import { consumerValue, TypedValueError } from '../profile/values.ts';
 import { RecipeError, type Logger, type Recipe, type RecipeContext, type RecipeModule, type SubBuildout } from '../recipes/api.ts';
 import { initForStubSoftware } from '../recipes/stand-in.ts';
@@ -112,6 +113,10 @@ export function guard<T>(buildout: Buildout, f: () => T): T {
 
 export function asBuildoutError(buildout: Buildout, e: unknown): unknown {
   if (e instanceof BuildoutError) return e;
+  if (e instanceof RecipeError && e.at) {
+    const entry = buildout.rawSection(e.at.section)?.get(e.at.option);
+    return buildout.error({ rule: 'recipe', message: e.message, span: entry && entrySpan(entry, 0, entry.value.length) });
+  }
   if (e instanceof RecipeError || e instanceof TypedValueError) return buildout.error({ rule: 'recipe', message: e.message });
   if (e instanceof PyException) return buildout.error({ rule: 'recipe', message: e.toString() });
   if (e instanceof BridgeCrash) return buildout.error({ rule: 'python-bridge', message: e.message });
