@@ -120,7 +120,6 @@ function distutilsScript(python: string, path: string, before: string, after: st
 
 function interpreterScript(python: string, path: string, init: string, rsetup: string): string {
   return `#!${python}
-
 ${rsetup}
 import sys
 

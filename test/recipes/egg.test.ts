@@ -1,0 +1,144 @@
+// zc.recipe.egg for real: two local sdists (one requiring the other) from a
+// find-links directory, built into eggs-directory as zc.buildout lays them
+// out, a console script, entry points, an interpreter; the scripts
+// compared byte for byte with what Debian's zc.buildout 2.13
+// (easy_install.scripts(), scripts/easy-install-scripts.py) writes for the
+// same eggs; a second run installs nothing; a missing pin and a picked
+// version refused in buildout's words.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { withTree } from '../helpers/files.ts';
+import { repositoryRoot } from '../helpers/paths.ts';
+import { run, writeProfile } from './run.ts';
+
+const PYTHON = '/usr/bin/python3';
+
+function hasZcBuildout(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import zc.buildout, setuptools'], { stdio: 'ignore' }).status === 0;
+}
+
+/** An sdist as `setup.py sdist` lays it out: `name-version/` with its setup.py, tarred and gzipped. */
+function sdist(links: string, name: string, version: string, files: Record<string, string>): void {
+  const top = `${name}-${version}`;
+  const src = join(links, '.src');
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(src, top, rel)), { recursive: true });
+    writeFileSync(join(src, top, rel), text);
+  }
+  const r = spawnSync('tar', ['czf', join(links, `${top}.tar.gz`), '-C', src, top]);
+  assert.equal(r.status, 0, String(r.stderr));
+  rmSync(src, { recursive: true });
+}
+
+function writeSdists(dir: string): void {
+  const links = join(dir, 'links');
+  mkdirSync(links, { recursive: true });
+  sdist(links, 'beta', '1.0', {
+    'setup.py': "from setuptools import setup\nsetup(name='beta', version='1.0', packages=['beta'])\n",
+    'beta/__init__.py': 'VALUE = 42\n',
+  });
+  sdist(links, 'alpha', '2.0', {
+    'setup.py':
+      "from setuptools import setup\nsetup(name='alpha', version='2.0', packages=['alpha'], install_requires=['beta'],\n      entry_points={'console_scripts': ['alpha-hello = alpha:main', 'alpha-other = alpha:other']})\n",
+    'alpha/__init__.py': "import os, sys\nimport beta\n\ndef main(*args):\n    print('hello', beta.VALUE, os.environ.get('GREETING'), args)\n\ndef other():\n    print('other')\n",
+  });
+}
+
+const PROFILE = `[buildout]
+parts = app rel
+find-links = \${:directory}/links
+index = \${:directory}/no-index
+
+[app]
+recipe = zc.recipe.egg
+eggs = alpha
+interpreter = py
+initialization = import os
+  os.environ['GREETING'] = 'hi'
+entry-points = direct=alpha:other
+
+[rel]
+recipe = zc.recipe.egg:scripts
+eggs = alpha
+scripts = alpha-hello=hello-rel direct-rel
+entry-points = direct-rel=alpha:other
+relative-paths = true
+extra-paths = extra
+arguments = 'x', 1
+dependent-scripts = true
+`;
+
+/** What zc.buildout writes for a part's options (the reference script), in place of tsbuildout's files. */
+function reference(dir: string, options: Record<string, unknown>): string[] {
+  const file = join(dir, 'ref-options.json');
+  writeFileSync(file, JSON.stringify({ develop: join(dir, 'develop-eggs'), eggsDir: join(dir, 'eggs'), bin: join(dir, 'bin'), eggs: ['alpha'], ...options }));
+  const r = spawnSync(PYTHON, [join(repositoryRoot(), 'scripts', 'easy-install-scripts.py'), file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as string[];
+}
+
+function cli(dir: string, ...args: string[]) {
+  return spawnSync(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), '--python', PYTHON, ...args], { cwd: dir, encoding: 'utf8' });
+}
+
+test('zc.recipe.egg installs two sdists, writes scripts as zc.buildout does, and installs nothing the second time', { skip: !hasZcBuildout() && "Debian's python3-zc.buildout is not installed" }, async () => {
+  await withTree({}, async (dir) => {
+    writeSdists(dir);
+    writeProfile(dir, PROFILE);
+    const first = await run(dir);
+    for (const l of ["Getting distribution for 'alpha'.", 'Got alpha 2.0.', "Getting distribution for 'beta'.", 'Got beta 1.0.']) assert.ok(first.lines.includes(l), `${l} in ${first.lines.join('\n')}`);
+    assert.deepEqual(readdirSync(join(dir, 'eggs')).sort(), ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']);
+    for (const egg of ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']) assert.ok(statSync(join(dir, 'eggs', egg, 'EGG-INFO', 'PKG-INFO')).isFile());
+    assert.ok(first.lines.includes(`Generated interpreter '${join(dir, 'bin', 'py')}'.`));
+
+    // byte for byte against zc.buildout's easy_install.scripts(), part by part
+    const parts: [string[], Record<string, unknown>][] = [
+      [['alpha-hello', 'alpha-other', 'direct', 'py'], { interpreter: 'py', initialization: "import os\nos.environ['GREETING'] = 'hi'", entryPoints: [['direct', 'alpha', 'other']] }],
+      [
+        ['hello-rel', 'direct-rel'],
+        { scripts: { 'alpha-hello': 'hello-rel', 'direct-rel': 'direct-rel' }, entryPoints: [['direct-rel', 'alpha', 'other']], relativePaths: dir, extraPaths: [join(dir, 'extra')], arguments: "'x', 1", dependentScripts: true },
+      ],
+    ];
+    const ours = new Map(readdirSync(join(dir, 'bin')).map((f) => [f, readFileSync(join(dir, 'bin', f))]));
+    assert.deepEqual([...ours.keys()].sort(), parts.flatMap(([names]) => names).sort());
+    for (const [names, options] of parts) {
+      for (const n of names) rmSync(join(dir, 'bin', n));
+      const generated = reference(dir, options);
+      assert.deepEqual(generated.map((g) => g.slice(join(dir, 'bin').length + 1)).sort(), [...names].sort());
+      for (const n of names) assert.equal(ours.get(n)!.toString(), readFileSync(join(dir, 'bin', n), 'utf8'), `bin/${n}`);
+      for (const n of names) assert.equal(statSync(join(dir, 'bin', n)).mode & 0o777, 0o777 & ~process.umask());
+    }
+
+    // the scripts run
+    const hello = spawnSync(join(dir, 'bin', 'alpha-hello'), { encoding: 'utf8' });
+    assert.equal(hello.stdout, 'hello 42 hi ()\n', hello.stderr);
+    const rel = spawnSync(join(dir, 'bin', 'hello-rel'), { encoding: 'utf8' });
+    assert.equal(rel.stdout, "hello 42 None ('x', 1)\n", rel.stderr);
+    const py = spawnSync(join(dir, 'bin', 'py'), ['-c', 'import beta, alpha; print(beta.VALUE, alpha.__file__)'], { encoding: 'utf8' });
+    assert.equal(py.stdout, `42 ${join(dir, 'eggs', 'alpha-2.0-py3.11.egg', 'alpha', '__init__.py')}\n`, py.stderr);
+
+    // a second run installs nothing
+    const eggMtime = statSync(join(dir, 'eggs', 'alpha-2.0-py3.11.egg')).mtimeMs;
+    const second = await run(dir);
+    assert.deepEqual(second.lines, ['Updating app.', 'Updating rel.']);
+    assert.equal(statSync(join(dir, 'eggs', 'alpha-2.0-py3.11.egg')).mtimeMs, eggMtime);
+
+    // a pin absent from find-links: one located Error line
+    writeFileSync(join(dir, 'buildout.cfg'), `${PROFILE}\n[versions]\nbeta = 3.0\n`);
+    const missing = cli(dir);
+    assert.equal(missing.status, 1);
+    const errors = missing.stderr.split('\n').filter((l) => l.startsWith('Error:'));
+    const pinLine = PROFILE.split('\n').length + 2;
+    assert.deepEqual(errors, [`Error: buildout.cfg:${pinLine}:8: Couldn't find a distribution for 'beta==3.0'.`], missing.stderr);
+    assert.ok(!/\n\s+at /.test(missing.stderr), 'no stack trace');
+
+    // allow-picked-versions = false: buildout's message, word for word
+    writeFileSync(join(dir, 'buildout.cfg'), PROFILE.replace('[buildout]\n', '[buildout]\nallow-picked-versions = false\n') + '\n[versions]\nalpha = 2.0\n');
+    const picked = cli(dir, '--semantics', 'buildout2');
+    assert.equal(picked.status, 1);
+    assert.match(picked.stderr, /^While:\n {2}Installing app\.\nError: Picked: beta = 1\.0\n/m);
+  });
+});
