@@ -15,6 +15,7 @@ import { InstallError, Installer } from './lib/eggs/installer.ts';
 import { writeScripts, type ScriptRequest } from './lib/eggs/scripts.ts';
 import { installSettings, type PartSources } from './lib/eggs/settings.ts';
 import { developEgg } from './lib/eggs/develop.ts';
+import { readAllOptions } from './lib/options.ts';
 import type { RecipeSchema } from './schema.ts';
 
 /** Eggs.__init__ / Custom.__init__: find-links and index written back, the directories. */
@@ -154,6 +155,8 @@ function eggRecipe(names: string[], scripts: boolean): RecipeModule {
     init(ctx) {
       const src = sources(ctx);
       directories(ctx, scripts);
+      // zc.buildout reads them at install: under --stub-software there is none, and none is unused
+      readAllOptions(ctx.options);
       if (!scripts) {
         const install = () => {
           workingSet(ctx, src);
@@ -259,6 +262,7 @@ export const eggCustom: RecipeModule = {
     const data = [...environment].sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0));
     options.set('_environment-data', `[${data.map(([k, v]) => `(${JSON.stringify(k)}, ${JSON.stringify(v)})`).join(', ')}]`);
     options.set('_e', b.require('eggs-directory'));
+    readAllOptions(options);
     const install = () => {
       if (b.get('offline') === 'true' || ctx.buildout.offline) return [];
       const spec = (options.get('egg') ?? options.get('eggs') ?? ctx.name).trim();
