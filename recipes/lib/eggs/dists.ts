@@ -53,7 +53,8 @@ function list(dir: string): string[] {
   }
 }
 
-function isDir(p: string): boolean {
+/** Whether a path is a directory (false when it does not exist). */
+export function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {
@@ -61,7 +62,8 @@ function isDir(p: string): boolean {
   }
 }
 
-function read(p: string): string | undefined {
+/** A text file's content; undefined when it cannot be read. */
+export function read(p: string): string | undefined {
   try {
     return readFileSync(p, 'utf8');
   } catch {
@@ -184,7 +186,8 @@ export function distExtras(d: Dist): string[] {
   return [...out];
 }
 
-function holds(marker: string | undefined, env: () => Record<string, string>): boolean {
+/** Whether a marker holds; one that does not parse never does (pkg_resources drops it). */
+export function holds(marker: string | undefined, env: () => Record<string, string>): boolean {
   if (!marker) return true;
   const parsed = parseMarker(marker);
   if (!parsed) return false;
