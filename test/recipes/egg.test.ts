@@ -142,3 +142,22 @@ test('zc.recipe.egg installs two sdists, writes scripts as zc.buildout does, and
     assert.match(picked.stderr, /^While:\n {2}Installing app\.\nError: Picked: beta = 1\.0\n/m);
   });
 });
+
+test('a recipe egg absent from the egg directories is installed from find-links with its requirements, then run by the Python bridge', { skip: !hasZcBuildout() && "Debian's python3-zc.buildout is not installed" }, async () => {
+  await withTree({}, async (dir) => {
+    writeSdists(dir);
+    sdist(join(dir, 'links'), 'hello.recipe', '0.1', {
+      'setup.py':
+        "from setuptools import setup\nsetup(name='hello.recipe', version='0.1', py_modules=['hello_recipe'], install_requires=['beta'],\n      entry_points={'zc.buildout': ['default = hello_recipe:Recipe']})\n",
+      'hello_recipe.py':
+        "import os, beta\n\nclass Recipe:\n    def __init__(self, buildout, name, options):\n        self.options = options\n        options['path'] = os.path.join(buildout['buildout']['directory'], name + '.txt')\n\n    def install(self):\n        with open(self.options['path'], 'w') as f:\n            f.write('value %s\\n' % beta.VALUE)\n        return [self.options['path']]\n\n    update = install\n",
+    });
+    writeProfile(dir, `[buildout]\nparts = hello\nfind-links = \${:directory}/links\nindex = \${:directory}/no-index\n\n[hello]\nrecipe = hello.recipe\n`);
+    const first = await run(dir);
+    assert.deepEqual(first.lines.filter((l) => /^(Getting|Got|Installing) /.test(l)), ["Getting distribution for 'hello.recipe'.", 'Got hello.recipe 0.1.', "Getting distribution for 'beta'.", 'Got beta 1.0.', 'Installing hello.']);
+    assert.equal(readFileSync(join(dir, 'hello.txt'), 'utf8'), 'value 42\n');
+    assert.deepEqual(readdirSync(join(dir, 'eggs')).sort(), ['beta-1.0-py3.11.egg', 'hello.recipe-0.1-py3.11.egg']);
+    const second = await run(dir);
+    assert.deepEqual(second.lines, ['Updating hello.']);
+  });
+});
