@@ -2,7 +2,7 @@
 // find-links directory, built into eggs-directory as zc.buildout lays them
 // out, a console script, entry points, an interpreter; the scripts
 // compared byte for byte with what Debian's zc.buildout 2.13
-// (easy_install.scripts(), scripts/easy-install-scripts.py) writes for the
+// (easy_install.scripts(), scripts/easy-install-oracle.py) writes for the
 // same eggs; a second run installs nothing; a missing pin and a picked
 // version refused in buildout's words.
 import { test } from 'node:test';
@@ -75,7 +75,7 @@ dependent-scripts = true
 function reference(dir: string, options: Record<string, unknown>): string[] {
   const file = join(dir, 'ref-options.json');
   writeFileSync(file, JSON.stringify({ develop: join(dir, 'develop-eggs'), eggsDir: join(dir, 'eggs'), bin: join(dir, 'bin'), eggs: ['alpha'], ...options }));
-  const r = spawnSync(PYTHON, [join(repositoryRoot(), 'scripts', 'easy-install-scripts.py'), file], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON, [join(repositoryRoot(), 'scripts', 'easy-install-oracle.py'), 'scripts', file], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as string[];
 }

@@ -151,7 +151,8 @@ export class Installer {
       if (f.length) dists = f;
     }
     const have = dists[0]!;
-    if (!this.s.newest) return [have, undefined];
+    // Installer.__init__: without a destination, never the newest
+    if (!this.s.newest || !this.s.dest) return [have, undefined];
     const available = this.obtain(r, source);
     if (!available) return [have, undefined];
     const newer = compareVersions(have.version, available.version) < 0;
@@ -163,10 +164,11 @@ export class Installer {
     return [have, undefined];
   }
 
-  /** Installer._get_dist */
-  private getDist(r: Requirement): Dist {
+  /** Installer._get_dist: the distribution, and whether it was installed now. */
+  private getDist(r: Requirement): [Dist, boolean] {
     let [dist, avail] = this.satisfied(r);
     const text = requirementText(r);
+    const fresh = !dist;
     if (!dist) {
       if (!this.s.dest) throw new InstallError(`We don't have a distribution for ${text}\nand can't install one in offline (no-install) mode.\n`);
       this.s.logger.info(`Getting distribution for ${strRepr(text)}.`);
@@ -182,7 +184,7 @@ export class Installer {
       this.picked.set(dist.projectName, dist.version);
       if (!this.s.allowPicked) throw new InstallError(`Picked: ${dist.projectName} = ${dist.version}`);
     }
-    return dist;
+    return [dist, fresh];
   }
 
   private settingsForBuild() {
@@ -209,12 +211,19 @@ export class Installer {
 
   /** Installer.install: the working set of `specs`, in the order zc.buildout builds it. */
   install(specs: readonly string[]): Dist[] {
+    // a WorkingSet's entries: what was installed now goes first (zc.buildout adds
+    // it with replace=True, which pkg_resources' insert_on puts at the front),
+    // what was there is appended; so a first run's order differs from the next's
     const ws = new Map<string, Dist>();
+    let entries: Dist[] = [];
+    const add = ([d, fresh]: [Dist, boolean]): Dist => {
+      if (ws.has(d.key)) return d;
+      ws.set(d.key, d);
+      entries = fresh ? [d, ...entries] : [...entries, d];
+      return d;
+    };
     const requirements = specs.map((s) => this.constrain(parseRequirement(s)));
-    for (const r of requirements) {
-      const d = this.getDist(r);
-      if (!ws.has(d.key)) ws.set(d.key, d);
-    }
+    for (const r of requirements) add(this.getDist(r));
     const queue = [...requirements].reverse();
     const processed = new Set<string>();
     const best = new Map<string, Dist>();
@@ -224,10 +233,7 @@ export class Installer {
       const id = requirementText(req);
       if (processed.has(id)) continue;
       let dist = best.get(req.key) ?? ws.get(req.key);
-      if (!dist) {
-        dist = this.getDist(req);
-        if (!ws.has(dist.key)) ws.set(dist.key, dist);
-      }
+      dist ??= add(this.getDist(req));
       if (!versionMatches(dist.version, req)) throw new InstallError(this.conflict(dist, req, [...ws.values()]), this.s.versions.has(req.key) ? req.key : undefined);
       best.set(req.key, dist);
       const missing = req.extras.filter((e) => !distExtras(dist!).includes(e)).sort();
@@ -241,7 +247,7 @@ export class Installer {
       queue.push(...more);
       processed.add(id);
     }
-    return [...ws.values()];
+    return entries;
   }
 
   /** easy_install.VersionConflict's text. */
