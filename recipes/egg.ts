@@ -142,7 +142,10 @@ function schema(scripts: boolean): RecipeSchema {
       index: { doc: 'the package index (default: [buildout] index)' },
       ...(scripts ? SCRIPT_OPTIONS : {}),
     },
+    // profiles keep data in these sections for other parts to reference (as before this recipe ran for real)
+    anyOptions: true,
     generated: ['eggs-directory', 'develop-eggs-directory', '_e', '_d', ...(scripts ? ['bin-directory', '_b', 'buildout-directory'] : [])],
+    generatesUnknown: 'zc.recipe.egg sets options of its section (paths of eggs and scripts) when it is initialised',
   };
 }
 
@@ -245,7 +248,8 @@ export const eggCustom: RecipeModule = {
   schema: {
     doc: 'Builds one egg from its source distribution with build_ext options, into develop-eggs-directory (zc.recipe.egg:custom).',
     options: { egg: { doc: 'the requirement (default: the part name)' }, 'find-links': { doc: 'where to find it' }, index: { doc: 'the package index' }, environment: { doc: 'a section of environment variables for the build' }, ...BUILD_EXT_OPTIONS },
-    generated: ['_d', '_e', '_environment-data'],
+    anyOptions: true,
+    generated: ['_d', '_e', '_environment-data', 'include-dirs', 'library-dirs', 'rpath', 'swig'],
   },
   init(ctx) {
     const { options } = ctx;
@@ -293,7 +297,8 @@ export const eggDevelop: RecipeModule = {
     doc: 'Runs `setup.py develop` of a source tree with build_ext options, into develop-eggs-directory (zc.recipe.egg:develop).',
     options: { setup: { doc: 'the source directory or its setup script, relative to the buildout directory' }, ...BUILD_EXT_OPTIONS },
     required: ['setup'],
-    generated: ['_d'],
+    anyOptions: true,
+    generated: ['_d', 'setup', 'include-dirs', 'library-dirs', 'rpath', 'swig'],
   },
   init(ctx) {
     const { options } = ctx;
