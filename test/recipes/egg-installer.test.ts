@@ -7,8 +7,9 @@
 // find-links, laid out as zc.buildout lays them out).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { withTree } from '../helpers/files.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
@@ -168,5 +169,62 @@ test('the egg installer picks and refuses as zc.buildout 2.13 easy_install.insta
       }
       assert.deepEqual({ ...answer, eggs: tree(join(ours, 'eggs')) }, { ...oracle[i], eggs: tree(join(theirs, 'eggs')) }, s.name);
     });
+  });
+});
+
+/** A static HTTP server in a child process (the installer's downloads block this thread). */
+async function serve(dir: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(PYTHON, ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => reject(new Error('http.server ended')));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
+}
+
+test('an index over HTTP (a simple page per project, #md5= checked), the download cache, then install-from-cache with the server gone', { skip: !hasZcBuildout && "Debian's python3-zc.buildout is not installed" }, async () => {
+  const logger = { info: () => undefined, warning: () => undefined, debug: () => undefined };
+  const markerEnv = () => ({}) as Record<string, string>;
+  await withTree({}, async (dir) => {
+    const files = join(dir, 'www', 'files');
+    egg(files, 'beta', '1.0');
+    egg(files, 'alpha', '2.0', 'beta\n');
+    // zipped eggs, as an index serves them
+    for (const n of ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']) {
+      const r = spawnSync('sh', ['-c', `cd '${join(files, n)}' && ${PYTHON} -m zipfile -c ../${n}.zip . && cd .. && rm -r ${n} && mv ${n}.zip ${n}`]);
+      assert.equal(r.status, 0, String(r.stderr));
+    }
+    const md5 = (n: string) => createHash('md5').update(readFileSync(join(files, n))).digest('hex');
+    for (const [project, egg] of [['alpha', 'alpha-2.0-py3.11.egg'], ['beta', 'beta-1.0-py3.11.egg']] as const) {
+      file(join(dir, 'www', 'simple', project, 'index.html'), `<html><body><a href="../../files/${egg}#md5=${md5(egg)}">${egg}</a></body></html>\n`);
+    }
+    const server = await serve(join(dir, 'www'));
+    const cache = join(dir, 'cache', 'dist');
+    mkdirSync(cache, { recursive: true });
+    const base = { path: [join(dir, 'develop-eggs')], links: [], newest: true, versions: new Map<string, string>(), preferFinal: true, allowPicked: true, allowUnknownExtras: false, offline: false, executable: PYTHON, logger, markerEnv, downloadCache: cache };
+    try {
+      const ws = new Installer({ ...base, dest: join(dir, 'eggs'), index: `${server.url}/simple`, installFromCache: false }).install(['alpha']);
+      assert.deepEqual(ws.map((d) => d.location.split('/').pop()), ['beta-1.0-py3.11.egg', 'alpha-2.0-py3.11.egg']);
+      assert.deepEqual(readdirSync(cache).sort(), ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']);
+      assert.ok(statSync(join(dir, 'eggs', 'alpha-2.0-py3.11.egg', 'EGG-INFO', 'requires.txt')).isFile());
+    } finally {
+      server.stop();
+    }
+    const ws = new Installer({ ...base, dest: join(dir, 'eggs2'), index: 'http://127.0.0.1:9/unreachable', installFromCache: true }).install(['alpha']);
+    assert.deepEqual(ws.map((d) => d.location.split('/').pop()), ['beta-1.0-py3.11.egg', 'alpha-2.0-py3.11.egg']);
+    // a wrong md5 is refused
+    file(join(dir, 'www', 'simple', 'beta', 'index.html'), `<a href="../../files/beta-1.0-py3.11.egg#md5=${'0'.repeat(32)}">b</a>\n`);
+    const again = await serve(join(dir, 'www'));
+    try {
+      assert.throws(() => new Installer({ ...base, downloadCache: undefined as unknown as string, dest: join(dir, 'eggs3'), index: `${again.url}/simple`, installFromCache: false }).install(['beta']), /MD5 checksum mismatch downloading 'http:\/\/127\.0\.0\.1:\d+\/files\/beta-1\.0-py3\.11\.egg/);
+    } finally {
+      again.stop();
+    }
+    assert.deepEqual(readdirSync(join(dir, 'eggs3')), []);
   });
 });
