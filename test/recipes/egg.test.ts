@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { withTree } from '../helpers/files.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
@@ -167,5 +167,36 @@ test('a recipe egg absent from the egg directories is installed from find-links 
     assert.deepEqual(readdirSync(join(dir, 'eggs')).sort(), ['beta-1.0-py3.11.egg', 'hello.recipe-0.1-py3.11.egg']);
     const second = await run(dir);
     assert.deepEqual(second.lines, ['Updating hello.']);
+  });
+});
+
+const RECORDING_SETUP = (name: string, record: string) =>
+  `import os\nfrom setuptools import setup\n# what the build saw: build_ext options (setup.cfg) and the environment\nwith open(${JSON.stringify(record)}, 'w') as f:\n    f.write('CFG = %r\\nENV = %r\\n' % (open('setup.cfg').read() if os.path.exists('setup.cfg') else None, os.environ.get('CUSTOM_FLAG')))\nsetup(name='${name}', version='1.0', packages=['${name}'])\n`;
+
+test('zc.recipe.egg:custom builds an sdist with build_ext options and its environment into develop-eggs; :develop develops a tree with them', { skip: !hasZcBuildout() && "Debian's python3-zc.buildout is not installed" }, async () => {
+  await withTree({}, async (dir) => {
+    mkdirSync(join(dir, 'links'));
+    sdist(join(dir, 'links'), 'custom', '1.0', { 'setup.py': RECORDING_SETUP('custom', 'custom/seen.py'), 'custom/__init__.py': '' });
+    mkdirSync(join(dir, 'src', 'dev', 'dev'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'dev', 'setup.py'), RECORDING_SETUP('dev', 'seen.py'));
+    writeFileSync(join(dir, 'src', 'dev', 'dev', '__init__.py'), '');
+    writeProfile(
+      dir,
+      `[buildout]\nparts = custom dev\nfind-links = \${:directory}/links\nindex = \${:directory}/no-index\n\n` +
+        `[env]\nCUSTOM_FLAG = on-%(HOME)s\n\n[custom]\nrecipe = zc.recipe.egg:custom\nenvironment = env\ninclude-dirs = inc\ndefine = X=1\n\n` +
+        `[dev]\nrecipe = zc.recipe.egg:develop\nsetup = src/dev\nlibrary-dirs = lib\n`,
+    );
+    const r = await run(dir);
+    assert.ok(r.lines.includes("Getting distribution for 'custom'.") === false, 'custom builds without the Getting line, as Installer.build');
+    const [built] = readdirSync(join(dir, 'develop-eggs')).filter((f) => f.startsWith('custom-'));
+    assert.equal(built, 'custom-1.0-py3.11.egg');
+    const seen = readFileSync(join(dir, 'develop-eggs', built!, 'custom', 'seen.py'), 'utf8');
+    assert.match(seen, new RegExp(`include-dirs = ${join(dir, 'inc')}`));
+    assert.match(seen, /define = X=1/);
+    assert.match(seen, new RegExp(`ENV = 'on-${process.env.HOME}'`));
+    assert.equal(process.env.CUSTOM_FLAG, undefined, 'the environment is restored');
+    assert.equal(readFileSync(join(dir, 'develop-eggs', 'dev.egg-link'), 'utf8').split('\n')[0], join(dir, 'src', 'dev'));
+    assert.match(readFileSync(join(dir, 'src', 'dev', 'seen.py'), 'utf8'), new RegExp(`library-dirs = ${join(dir, 'lib')}`));
+    assert.equal(existsSync(join(dir, 'src', 'dev', 'setup.cfg')), false, "the tree's setup.cfg is restored (there was none)");
   });
 });
