@@ -97,11 +97,15 @@ export class Installer {
     for (const list of this.env.values()) list.sort(bestFirst);
   }
 
+  private site: Map<string, Dist[]> | undefined;
+
   /** Installed candidates for a key; the interpreter's own ones are asked for only when needed. */
   private installed(key: string): Dist[] {
-    const own = this.env.get(key) ?? [];
-    const site = siteDists(this.facts()).filter((d) => d.key === key);
-    return [...own, ...site].sort(bestFirst);
+    if (!this.site) {
+      this.site = new Map();
+      for (const d of siteDists(this.facts())) this.site.set(d.key, [...(this.site.get(d.key) ?? []), d]);
+    }
+    return [...(this.env.get(key) ?? []), ...(this.site.get(key) ?? [])].sort(bestFirst);
   }
 
   private constrain(r: Requirement): Requirement {

@@ -3,7 +3,7 @@
 // allow-picked-versions, `[versions]` lowercased, download-cache's `dist`
 // subdirectory, install-from-cache refused offline).
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { markerEnvironment } from '../../../profile/conditions.ts';
 import { TargetEnvironment } from '../../../profile/environment.ts';
 import { pySplitWhitespace } from '../../../python/index.ts';
@@ -61,11 +61,14 @@ export function installSettings(buildout: BuildoutView, logger: Logger, part: Pa
     throw new RecipeError("install-from-cache can't be used with offline mode.\nNothing is installed, even from cache, in offline\nmode, which might better be called 'no-install mode'.\n");
   }
   const executable = get('executable') || 'python3';
-  const index = part.index ?? get('index');
+  // zc.buildout runs from the buildout directory: relative local paths are relative to it
+  const local = (l: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(l) || isAbsolute(l) ? l : resolve(buildout.directory, l));
+  const rawIndex = part.index ?? get('index');
+  const index = rawIndex?.trim() ? local(rawIndex.trim()) : undefined;
   return {
     dest: offline ? undefined : eggs,
     path: offline ? [develop, eggs] : [develop],
-    links: [...(part.links ?? pySplitWhitespace(get('find-links') ?? ''))],
+    links: (part.links ?? pySplitWhitespace(get('find-links') ?? '')).map(local),
     ...(index ? { index } : {}),
     newest: !offline && flag(get('newest'), true, 'newest'),
     versions,
