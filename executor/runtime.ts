@@ -16,9 +16,9 @@ import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipe
 import { BridgeCrash } from '../pybridge/process.ts';
 import { BridgeSession } from '../pybridge/session.ts';
 import { eggDirectories, findRecipeEgg, pythonEggRecipe } from '../recipes/python-egg.ts';
-import { buildoutView, partOptions, type ViewPolicy } from './view.ts';
+import { buildoutView, partOptions, runView, type ViewPolicy } from './view.ts';
 import { Installer } from '../recipes/lib/eggs/installer.ts';
-import { installSettings } from '../recipes/lib/eggs/settings.ts';
+import { installSettings, mayInstall } from '../recipes/lib/eggs/settings.ts';
 
 export interface InitialisedPart {
   spec: RecipeSpec;
@@ -61,7 +61,7 @@ export class RecipeRuntime implements RecipeHost {
     // zc.buildout reads [buildout] index whenever it may install eggs (its _maybe_upgrade, _install_and_load): never unused
     if (!this.registry.find(spec)) buildout.section('buildout').get('index');
     let module = this.findModule(spec, buildout);
-    if (!module && !stub) module = this.installRecipeEgg(spec, options, buildout);
+    if (!module && !stub) module = this.installRecipeEgg(spec, buildout);
     if (!module && !stub) {
       const b = buildout.section('buildout');
       throw buildout.error({
@@ -109,14 +109,10 @@ export class RecipeRuntime implements RecipeHost {
    * where the profile names one of those: without, zc.buildout would look
    * it up on PyPI, and tsbuildout keeps its unknown-recipe error instead.
    */
-  private installRecipeEgg(spec: RecipeSpec, options: Options, buildout: Buildout): RecipeModule | undefined {
-    const b = buildout.section('buildout');
-    const [links, index] = [b.get('find-links')?.trim(), b.get('index')?.trim()];
-    if (!links && !index) return undefined;
-    if (this.policy.offline || b.get('offline') === 'true') return undefined;
-    // the installer's reads of [versions] are not the part's dependencies: the next run, which finds the egg, does not make them
-    const view = { ...buildoutView(buildout, options, this.policy), section: (name: string) => partOptions(buildout.section(name), buildout) };
-    guard(buildout, () => new Installer(installSettings(view, this.logger)).install([spec.project]));
+  private installRecipeEgg(spec: RecipeSpec, buildout: Buildout): RecipeModule | undefined {
+    const run = runView(buildout);
+    if (this.policy.offline || !mayInstall(run)) return undefined;
+    guard(buildout, () => new Installer(installSettings(run, this.logger)).install([spec.project]));
     this.eggModules.delete(`${spec.project}:${spec.entry}`);
     return this.findModule(spec, buildout);
   }

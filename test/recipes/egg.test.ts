@@ -200,3 +200,20 @@ test('zc.recipe.egg:custom builds an sdist with build_ext options and its enviro
     assert.equal(existsSync(join(dir, 'src', 'dev', 'setup.cfg')), false, "the tree's setup.cfg is restored (there was none)");
   });
 });
+
+test('an extension absent from the egg directories is installed from find-links, then loaded and unloaded', { skip: !hasZcBuildout() && "Debian's python3-zc.buildout is not installed" }, async () => {
+  await withTree({}, async (dir) => {
+    mkdirSync(join(dir, 'links'));
+    sdist(join(dir, 'links'), 'hello.ext', '0.1', {
+      'setup.py':
+        "from setuptools import setup\nsetup(name='hello.ext', version='0.1', py_modules=['hello_ext'],\n      entry_points={'zc.buildout.extension': ['default = hello_ext:load'], 'zc.buildout.unloadextension': ['default = hello_ext:unload']})\n",
+      'hello_ext.py':
+        "import os\n\ndef note(buildout, text):\n    with open(os.path.join(buildout['buildout']['directory'], 'ext.log'), 'a') as f:\n        f.write(text + '\\n')\n\ndef load(buildout):\n    note(buildout, 'load')\n\ndef unload(buildout):\n    note(buildout, 'unload')\n",
+    });
+    writeProfile(dir, `[buildout]\nparts =\nextensions = hello.ext\nfind-links = links\nindex = no-index\n`);
+    const r = await run(dir);
+    assert.deepEqual(r.lines.filter((l) => /^(Getting|Got) /.test(l)), ["Getting distribution for 'hello.ext'.", 'Got hello.ext 0.1.']);
+    assert.equal(readFileSync(join(dir, 'ext.log'), 'utf8'), 'load\nunload\n');
+    assert.deepEqual(readdirSync(join(dir, 'eggs')), ['hello.ext-0.1-py3.11.egg']);
+  });
+});

@@ -37,8 +37,23 @@ export interface PartSources {
   index?: string;
 }
 
+/** What the settings read of a run. */
+export type RunView = Pick<BuildoutView, 'section' | 'hasSection' | 'offline' | 'directory'>;
+
+/**
+ * Whether eggs missing for the run itself (recipe eggs, extensions) are
+ * installed: where the profile names find-links or an index, and the run is
+ * not offline; without those, zc.buildout would look on PyPI, and
+ * tsbuildout does not.
+ */
+export function mayInstall(run: RunView): boolean {
+  const b = run.section('buildout');
+  const [links, index] = [b.get('find-links')?.trim(), b.get('index')?.trim()];
+  return !!(links || index) && !run.offline;
+}
+
 /** Settings for installing into eggs-directory, as a recipe of this run would. */
-export function installSettings(buildout: BuildoutView, logger: Logger, part: PartSources = {}): InstallSettings {
+export function installSettings(buildout: RunView, logger: Logger, part: PartSources = {}): InstallSettings {
   const b = buildout.section('buildout');
   const get = (k: string) => b.get(k);
   const offline = buildout.offline || flag(get('offline'), false, 'offline');
