@@ -187,7 +187,7 @@ async function serve(dir: string): Promise<{ url: string; stop: () => void }> {
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
 }
 
-test('an index over HTTP (a simple page per project, #md5= checked), the download cache, then install-from-cache with the server gone', { skip: !hasZcBuildout && "Debian's python3-zc.buildout is not installed" }, async () => {
+test('an index over HTTP (a simple page per project, #md5= checked, allow-hosts), the download cache, then install-from-cache with the server gone', { skip: !hasZcBuildout && "Debian's python3-zc.buildout is not installed" }, async () => {
   const logger = { info: () => undefined, warning: () => undefined, debug: () => undefined };
   const markerEnv = () => ({}) as Record<string, string>;
   await withTree({}, async (dir) => {
@@ -208,7 +208,11 @@ test('an index over HTTP (a simple page per project, #md5= checked), the downloa
     mkdirSync(cache, { recursive: true });
     const base = { path: [join(dir, 'develop-eggs')], links: [], newest: true, versions: new Map<string, string>(), preferFinal: true, allowPicked: true, allowUnknownExtras: false, offline: false, executable: PYTHON, logger, markerEnv, downloadCache: cache };
     try {
-      const ws = new Installer({ ...base, dest: join(dir, 'eggs'), index: `${server.url}/simple`, installFromCache: false }).install(['alpha']);
+      // allow-hosts: another host's index is not read
+      assert.throws(() => new Installer({ ...base, downloadCache: undefined as unknown as string, dest: join(dir, 'eggs0'), index: `${server.url}/simple`, installFromCache: false, allowHosts: ['*.example.com'] }).install(['alpha']), {
+        message: "Couldn't find a distribution for 'alpha'.",
+      });
+      const ws = new Installer({ ...base, dest: join(dir, 'eggs'), index: `${server.url}/simple`, installFromCache: false, allowHosts: ['127.0.0.*'] }).install(['alpha']);
       assert.deepEqual(ws.map((d) => d.location.split('/').pop()), ['beta-1.0-py3.11.egg', 'alpha-2.0-py3.11.egg']);
       assert.deepEqual(readdirSync(cache).sort(), ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']);
       assert.ok(statSync(join(dir, 'eggs', 'alpha-2.0-py3.11.egg', 'EGG-INFO', 'requires.txt')).isFile());

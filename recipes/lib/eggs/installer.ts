@@ -52,6 +52,8 @@ export interface InstallSettings {
   downloadCache?: string;
   installFromCache: boolean;
   offline: boolean;
+  /** `allow-hosts`, one pattern a line. */
+  allowHosts?: readonly string[];
   socketTimeout?: string;
   executable: string;
   logger: Logger;
@@ -83,7 +85,15 @@ export class Installer {
       index = s.downloadCache;
     }
     if (s.downloadCache && !links.includes(s.downloadCache)) links = [s.downloadCache, ...links];
-    this.index = new PackageIndex({ links, index: index.replace(/^file:\/\//, ''), offline: s.offline, logger: s.logger, facts: this.facts, ...(s.socketTimeout ? { socketTimeout: s.socketTimeout } : {}) });
+    this.index = new PackageIndex({
+      links,
+      index: index.replace(/^file:\/\//, ''),
+      offline: s.offline,
+      logger: s.logger,
+      facts: this.facts,
+      ...(s.allowHosts ? { allowHosts: s.allowHosts } : {}),
+      ...(s.socketTimeout ? { socketTimeout: s.socketTimeout } : {}),
+    });
     this.scanEnv();
   }
 

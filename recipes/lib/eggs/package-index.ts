@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { downloadSync, timeoutMs } from '../../../profile/http-download.ts';
 import type { Logger } from '../../api.ts';
+import { fnmatchRegExp } from '../fnmatch.ts';
 import { distsForFilename, type Dist, type PythonFacts } from './dists.ts';
 
 export interface IndexSettings {
@@ -17,6 +18,8 @@ export interface IndexSettings {
   /** The index URL or path (zc.buildout's default is PyPI's simple index). */
   index: string;
   offline: boolean;
+  /** `allow-hosts` patterns (default `*`): remote links and pages of other hosts are skipped. */
+  allowHosts?: readonly string[];
   socketTimeout?: string;
   logger: Logger;
   facts: () => PythonFacts;
@@ -62,13 +65,29 @@ function hrefs(html: string, base: string): string[] {
   return out;
 }
 
+/** AllowHostsPackageIndex.url_ok: a local file always, a URL whose host[:port] matches a pattern. */
+function urlAllowed(url: string, patterns: readonly RegExp[]): boolean {
+  if (!isRemote(url)) return true;
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    return false;
+  }
+  return patterns.some((p) => p.test(host));
+}
+
 export class PackageIndex {
   /** key → distributions found, per source already read. */
   private readonly found = new Map<string, Dist[]>();
   private readonly read = new Set<string>();
   private linksScanned = false;
 
-  constructor(private readonly s: IndexSettings) {}
+  private readonly allow: RegExp[];
+
+  constructor(private readonly s: IndexSettings) {
+    this.allow = (s.allowHosts?.length ? s.allowHosts : ['*']).map(fnmatchRegExp);
+  }
 
   /** The available distributions of a project (PackageIndex.obtain, then index[project]). */
   dists(key: string, projectName: string): Dist[] {
@@ -113,7 +132,7 @@ export class PackageIndex {
       else this.s.logger.warning(`Link to ${local} not found`);
       return;
     }
-    if (!isRemote(where)) return;
+    if (!isRemote(where) || !urlAllowed(where, this.allow)) return;
     const base = where.split('#')[0]!.split('/').pop()!;
     if (distsForFilename(where, base, this.s.facts).length) {
       this.add(where, base);
@@ -129,6 +148,7 @@ export class PackageIndex {
   }
 
   private addUrl(url: string): void {
+    if (!urlAllowed(url, this.allow)) return;
     const path = url.split('#')[0]!;
     const basename = path.split('/').pop() ?? '';
     if (url.startsWith('file://')) this.add(localOf(path)! + url.slice(path.length), basename);

@@ -93,6 +93,10 @@ export function installSettings(buildout: RunView, logger: Logger, part: PartSou
     ...(downloadCache ? { downloadCache } : {}),
     installFromCache,
     offline,
+    allowHosts: (get('allow-hosts') ?? '*')
+      .split('\n')
+      .map((h) => h.trim())
+      .filter(Boolean),
     ...(get('socket-timeout')?.trim() ? { socketTimeout: get('socket-timeout')!.trim() } : {}),
     executable,
     logger,
