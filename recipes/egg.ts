@@ -8,7 +8,7 @@
 // (recipes/lib/eggs/installer.ts). Under --stub-software nothing is
 // installed (stand-in).
 import { join } from 'node:path';
-import { pySplitWhitespace } from '../python/index.ts';
+import { pySplitWhitespace, strRepr } from '../python/index.ts';
 import { RecipeError, type PartOptions, type RecipeContext, type RecipeModule } from './api.ts';
 import { developDists, type Dist } from './lib/eggs/dists.ts';
 import { InstallError, Installer } from './lib/eggs/installer.ts';
@@ -247,7 +247,14 @@ export const eggCustom: RecipeModule = {
   stubSoftware: 'builds',
   schema: {
     doc: 'Builds one egg from its source distribution with build_ext options, into develop-eggs-directory (zc.recipe.egg:custom).',
-    options: { egg: { doc: 'the requirement (default: the part name)' }, 'find-links': { doc: 'where to find it' }, index: { doc: 'the package index' }, environment: { doc: 'a section of environment variables for the build' }, ...BUILD_EXT_OPTIONS },
+    options: {
+      egg: { doc: 'the requirement (default: the part name)' },
+      'find-links': { doc: 'where to find it' },
+      index: { doc: 'the package index' },
+      environment: { doc: 'a section of environment variables for the build' },
+      'setup-eggs': { doc: 'eggs the setup script needs, installed first and put on its path (the SlapOS fork)' },
+      ...BUILD_EXT_OPTIONS,
+    },
     anyOptions: true,
     generated: ['_d', '_e', '_environment-data', 'include-dirs', 'library-dirs', 'rpath', 'swig'],
   },
@@ -264,16 +271,22 @@ export const eggCustom: RecipeModule = {
       for (const k of s.keys()) environment.set(k, s.get(k)!);
     }
     const data = [...environment].sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0));
-    options.set('_environment-data', `[${data.map(([k, v]) => `(${JSON.stringify(k)}, ${JSON.stringify(v)})`).join(', ')}]`);
+    options.set('_environment-data', `[${data.map(([k, v]) => `(${strRepr(k)}, ${strRepr(v)})`).join(', ')}]`);
     options.set('_e', b.require('eggs-directory'));
     readAllOptions(options);
     const install = () => {
       if (b.get('offline') === 'true' || ctx.buildout.offline) return [];
       const spec = (options.get('egg') ?? options.get('eggs') ?? ctx.name).trim();
       const settings = installSettings(ctx.buildout, ctx.logger, src);
-      const saved = new Map([...environment.keys()].map((k) => [k, process.env[k]]));
-      for (const [k, v] of environment) process.env[k] = v.replace(/%\(([^)]+)\)s/g, (_, n: string) => process.env[n] ?? '');
+      const saved = new Map([...environment.keys(), 'PYTHONPATH'].map((k) => [k, process.env[k]]));
       try {
+        // the SlapOS fork's setup-eggs: eggs the setup script needs, installed first and on its path
+        const setupEggs = pySplitWhitespace(options.get('setup-eggs') ?? '');
+        if (setupEggs.length) {
+          const ws = new Installer(settings).install(setupEggs);
+          process.env.PYTHONPATH = [...ws.map((d) => d.location), ...(process.env.PYTHONPATH ? [process.env.PYTHONPATH] : [])].join(':');
+        }
+        for (const [k, v] of environment) process.env[k] = v.replace(/%\(([^)]+)\)s/g, (_, n: string) => process.env[n] ?? '');
         const installer = new Installer({ ...settings, dest: options.get('_d')!, path: [options.get('_e')!], newest: b.get('newest') === 'true', buildExt: ext });
         return installer.build(spec);
       } catch (e) {

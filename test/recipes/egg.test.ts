@@ -175,15 +175,17 @@ const RECORDING_SETUP = (name: string, record: string) =>
 
 test('zc.recipe.egg:custom builds an sdist with build_ext options and its environment into develop-eggs; :develop develops a tree with them', { skip: !hasZcBuildout() && "Debian's python3-zc.buildout is not installed" }, async () => {
   await withTree({}, async (dir) => {
-    mkdirSync(join(dir, 'links'));
-    sdist(join(dir, 'links'), 'custom', '1.0', { 'setup.py': RECORDING_SETUP('custom', 'custom/seen.py'), 'custom/__init__.py': '' });
+    writeSdists(dir);
+    // setup-eggs (the SlapOS fork): beta is installed first and importable by the setup script
+    const setup = `import beta\nopen('custom/beta.py', 'w').write('BETA = %r\\n' % beta.VALUE)\n${RECORDING_SETUP('custom', 'custom/seen.py')}`;
+    sdist(join(dir, 'links'), 'custom', '1.0', { 'setup.py': setup, 'custom/__init__.py': '' });
     mkdirSync(join(dir, 'src', 'dev', 'dev'), { recursive: true });
     writeFileSync(join(dir, 'src', 'dev', 'setup.py'), RECORDING_SETUP('dev', 'seen.py'));
     writeFileSync(join(dir, 'src', 'dev', 'dev', '__init__.py'), '');
     writeProfile(
       dir,
       `[buildout]\nparts = custom dev\nfind-links = \${:directory}/links\nindex = \${:directory}/no-index\n\n` +
-        `[env]\nCUSTOM_FLAG = on-%(HOME)s\n\n[custom]\nrecipe = zc.recipe.egg:custom\nenvironment = env\ninclude-dirs = inc\ndefine = X=1\n\n` +
+        `[env]\nCUSTOM_FLAG = on-%(HOME)s\n\n[custom]\nrecipe = zc.recipe.egg:custom\nenvironment = env\nsetup-eggs = beta\ninclude-dirs = inc\ndefine = X=1\n\n` +
         `[dev]\nrecipe = zc.recipe.egg:develop\nsetup = src/dev\nlibrary-dirs = lib\n`,
     );
     const r = await run(dir);
@@ -194,6 +196,8 @@ test('zc.recipe.egg:custom builds an sdist with build_ext options and its enviro
     assert.match(seen, new RegExp(`include-dirs = ${join(dir, 'inc')}`));
     assert.match(seen, /define = X=1/);
     assert.match(seen, new RegExp(`ENV = 'on-${process.env.HOME}'`));
+    assert.equal(readFileSync(join(dir, 'develop-eggs', built!, 'custom', 'beta.py'), 'utf8'), 'BETA = 42\n');
+    assert.ok(existsSync(join(dir, 'eggs', 'beta-1.0-py3.11.egg')));
     assert.equal(process.env.CUSTOM_FLAG, undefined, 'the environment is restored');
     assert.equal(readFileSync(join(dir, 'develop-eggs', 'dev.egg-link'), 'utf8').split('\n')[0], join(dir, 'src', 'dev'));
     assert.match(readFileSync(join(dir, 'src', 'dev', 'seen.py'), 'utf8'), new RegExp(`library-dirs = ${join(dir, 'lib')}`));
