@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { downloadSync, timeoutMs } from '../../../profile/http-download.ts';
+import { cachedAnswer } from '../../../profile/python-probe.ts';
 import { strRepr } from '../../../python/index.ts';
 import { RecipeError, type Logger } from '../../api.ts';
 import { md5Hex } from '../files.ts';
@@ -29,13 +30,39 @@ export interface BuildSettings {
 
 const probes = new Map<string, PythonFacts>();
 
-/** The interpreter's facts, asked once per interpreter. */
+function siteMtime(dir: string): number {
+  try {
+    return statSync(dir).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * The interpreter's facts, asked once per interpreter and kept in the
+ * user's cache (profile/python-probe.ts) until the interpreter or its
+ * site directory changes: the probe imports pkg_resources and scans the
+ * site's distributions, seconds on a loaded machine.
+ */
 export function pythonFacts(executable: string): PythonFacts {
   let facts = probes.get(executable);
   if (!facts) {
-    const p = spawnSync(executable, ['-c', tools, 'probe'], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
-    if (p.status !== 0) throw new RecipeError(`${executable} cannot install eggs (it needs setuptools): ${(p.stderr || String(p.error ?? '')).trim().split('\n').pop()}`);
-    facts = JSON.parse(p.stdout) as PythonFacts;
+    let failure = '';
+    facts = cachedAnswer(
+      executable,
+      'egg-facts.json',
+      () => {
+        const p = spawnSync(executable, ['-c', tools, 'probe'], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+        if (p.status !== 0) {
+          failure = (p.stderr || String(p.error ?? '')).trim().split('\n').pop() ?? '';
+          return undefined;
+        }
+        const f = JSON.parse(p.stdout) as PythonFacts;
+        return { ...f, siteMtime: siteMtime(f.siteDir) };
+      },
+      (f) => f.siteMtime === siteMtime(f.siteDir),
+    );
+    if (!facts) throw new RecipeError(`${executable} cannot install eggs (it needs setuptools): ${failure}`);
     probes.set(executable, facts);
   }
   return facts;

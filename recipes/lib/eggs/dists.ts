@@ -39,7 +39,10 @@ export interface PythonFacts {
   platform: string;
   /** Wheel tags the interpreter supports (`cp311-cp311-manylinux_2_17_x86_64`). */
   tags: string[];
-  /** Distributions where the interpreter's setuptools is (zc.buildout's buildout_and_setuptools_path). */
+  /** Where the interpreter's setuptools is (zc.buildout's buildout_and_setuptools_path), and its modification time. */
+  siteDir: string;
+  siteMtime?: number;
+  /** The distributions there. */
   site: { projectName: string; version: string; location: string; metadata?: string; requires: string[] }[];
 }
 

@@ -40,7 +40,8 @@ def probe():
                               **({'metadata': meta} if meta else {})))
     json.dump(dict(pyMajor=pkg_resources.PY_MAJOR,
                    platform=pkg_resources.get_build_platform(),
-                   tags=[str(t) for t in sys_tags()], site=dists), sys.stdout)
+                   tags=[str(t) for t in sys_tags()], siteDir=site,
+                   site=dists), sys.stdout)
 
 
 RUNSETUP = '''\
