@@ -211,4 +211,7 @@ export interface RecipeModule {
 }
 
 /** A recipe refused for a reason the user can act on (zc.buildout's UserError). */
-export class RecipeError extends Error {}
+export class RecipeError extends Error {
+  /** The option at fault (a `[versions]` pin), where the error is located. */
+  at?: { section: string; option: string };
+}
