@@ -238,8 +238,6 @@ function writeRecord(path: string, state: InstalledState): boolean {
  */
 export class RunRecord {
   private readonly order: Set<string>;
-  /** The part recorded last (upstream semantics move an updated part to the end unless it is already there). */
-  private last: string | undefined;
   private fd: number | undefined;
   private changes = 0;
 
@@ -249,11 +247,11 @@ export class RunRecord {
     readonly state: InstalledState,
   ) {
     this.order = new Set(state.parts);
-    this.last = state.parts[state.parts.length - 1];
   }
 
-  get lastPart(): string | undefined {
-    return this.last;
+  /** The parts in their current recorded order. */
+  get parts(): string[] {
+    return [...this.order];
   }
 
   has(part: string): boolean {
@@ -263,7 +261,6 @@ export class RunRecord {
   forget(part: string): void {
     this.order.delete(part);
     this.state.options.delete(part);
-    if (this.last === part) this.last = undefined;
     this.append({ forget: part });
   }
 
@@ -280,7 +277,6 @@ export class RunRecord {
     if (end || !known) {
       this.order.delete(part);
       this.order.add(part);
-      this.last = part;
     }
     this.append({ set: part, options: [...options], end: end || !known });
   }

@@ -67,9 +67,10 @@ export function uninstalls(
 ): Uninstall[] {
   const directory = buildout.section('buildout').require('directory');
   const out: Uninstall[] = [];
+  const selected = new Set(installParts);
   for (const part of [...state.parts].reverse()) {
     const saved = state.options.get(part)!;
-    if (installParts.includes(part)) {
+    if (selected.has(part)) {
       const changes = optionChanges(saved, currentOptions(buildout, buildout.section(part)), checkSignature);
       if (changes.length) {
         out.push({ part, reason: { kind: 'options-changed', changes } });
