@@ -1,5 +1,6 @@
 // Reading configuration files: each file (local or remote) is read,
-// decoded and parsed once per run, and its sections are built once, with
+// decoded and parsed once per run (the parse kept between runs:
+// parse-cache.ts), and its sections are built once, with
 // its conditions evaluated once. Everything later works on these.
 import { existsSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
@@ -11,6 +12,7 @@ import type { DownloadSettings, ExtendsDownloader } from './download.ts';
 import type { Config } from './entry.ts';
 import { DownloadError } from './download.ts';
 import type { Located } from './location.ts';
+import { parseProfileCached } from './parse-cache.ts';
 import { ProfileFileRefused, readProfileBytes } from './local-file.ts';
 
 /** Who asked for a file: the file and place that names it in `extends`. */
@@ -90,7 +92,7 @@ export class ProfileFiles {
     const chain = includedBy();
     const bytes = location.remote ? await this.download(location, settings, includer, chain) : this.readLocal(location, includer, chain);
     const text = decode(bytes, location.key, chain);
-    const tree = parseProfile(text, location.key);
+    const tree = parseProfileCached(text, location.key);
     const sections = readSections(tree, { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
     if (sections.errors.length) {
       throw new BuildoutError(sections.errors.map((d): Diagnostic => ({ ...d, chain })));

@@ -1,0 +1,130 @@
+// The parse cache between runs (profile/parse-cache.ts): the same trees as
+// parsing, invalidated by any byte of the file and by another build, a
+// corrupt entry ignored and written again, and every command that loads a
+// profile going through it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseProfile } from '../../parser/parse.ts';
+import { decode, encode, ParseCache } from '../../profile/parse-cache.ts';
+import { repositoryRoot } from '../helpers/paths.ts';
+
+const TEXT = `[buildout]
+parts = a
+extends = base.cfg
+
+# a comment
+[a:sys.platform == 'linux']
+recipe = x ; kept
+value = one
+  two
+
+    three
+b += 1
+=> c
+ orphan line
+not a buildout line
+`;
+
+function cfgFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) cfgFiles(path, out);
+    else if (name.endsWith('.cfg')) out.push(path);
+  }
+  return out;
+}
+
+test('a stored tree reads back as parseProfile makes it (keys in the same order), for every fixture', () => {
+  const files = cfgFiles(join(repositoryRoot(), 'fixtures'));
+  assert.ok(files.length > 100);
+  for (const file of [...files, 'inline']) {
+    const text = file === 'inline' ? TEXT : readFileSync(file, 'utf8');
+    const tree = parseProfile(text, file);
+    assert.equal(JSON.stringify(decode(JSON.parse(JSON.stringify(encode(tree))), file)), JSON.stringify(tree), file);
+  }
+});
+
+function entries(root: string): string[] {
+  return readdirSync(root).flatMap((d) => readdirSync(join(root, d)).map((e) => join(root, d, e)));
+}
+
+test('the cache: a hit for the same text, a miss for any changed byte or another version, a corrupt entry ignored and rewritten', () => {
+  const root = mkdtempSync(join(tmpdir(), 'tsbuildout-parse-cache-'));
+  try {
+    const cache = new ParseCache(root, '1.0+abc');
+    const expected = JSON.stringify(parseProfile(TEXT, '/p/a.cfg'));
+    assert.equal(JSON.stringify(cache.parse(TEXT, '/p/a.cfg')), expected);
+    assert.deepEqual(cache.stats, { hits: 0, misses: 1, corrupt: 0 });
+    assert.equal(JSON.stringify(cache.parse(TEXT, '/p/a.cfg')), expected);
+    assert.deepEqual(cache.stats, { hits: 1, misses: 1, corrupt: 0 });
+    // the same bytes elsewhere: the entry, with the reader's file in its spans
+    assert.equal(JSON.stringify(cache.parse(TEXT, '/q/b.cfg')), JSON.stringify(parseProfile(TEXT, '/q/b.cfg')));
+    assert.equal(cache.stats.hits, 2);
+    // any byte changed: another entry
+    for (let i = 0; i < TEXT.length; i += 7) {
+      const changed = TEXT.slice(0, i) + (TEXT[i] === 'x' ? 'y' : 'x') + TEXT.slice(i + 1);
+      const before = cache.stats.misses;
+      assert.equal(JSON.stringify(cache.parse(changed, '/p/a.cfg')), JSON.stringify(parseProfile(changed, '/p/a.cfg')), `byte ${i}`);
+      assert.equal(cache.stats.misses, before + 1, `byte ${i}`);
+    }
+    assert.equal(entries(root).length, 1 + Math.ceil(TEXT.length / 7));
+
+    // another version: nothing read from the old one, whose entries are removed
+    const next = new ParseCache(root, '1.1+abc');
+    assert.equal(JSON.stringify(next.parse(TEXT, '/p/a.cfg')), expected);
+    assert.deepEqual(next.stats, { hits: 0, misses: 1, corrupt: 0 });
+    const [entry, ...others] = entries(root);
+    assert.equal(others.length, 0);
+    assert.match(entry!, /parse-1-1\.1\+abc/);
+
+    // corrupt entries: cut short, garbage, valid JSON of the wrong shape, empty
+    const good = readFileSync(entry!);
+    const payload = good.subarray(good.indexOf(10) + 1).toString();
+    const wrongShape = JSON.stringify([1, [[1, 'x']], []]);
+    for (const bad of [good.subarray(0, good.length - 5), Buffer.from('garbage'), Buffer.from(`${wrongShape.length}\n${wrongShape}`), Buffer.alloc(0), Buffer.from(`${payload.length}\n${payload.replace('[', '{')}`)]) {
+      writeFileSync(entry!, bad);
+      const corrupt = next.stats.corrupt;
+      assert.equal(JSON.stringify(next.parse(TEXT, '/p/a.cfg')), expected);
+      assert.equal(next.stats.corrupt, corrupt + 1);
+      assert.deepEqual(readFileSync(entry!), good, 'rewritten');
+    }
+    const hits = next.stats.hits;
+    next.parse(TEXT, '/p/a.cfg');
+    assert.equal(next.stats.hits, hits + 1);
+    // no temporary file left
+    assert.deepEqual(entries(root).filter((e) => e.endsWith('.tmp')), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('commands that load a profile use the user cache ($XDG_CACHE_HOME); TSBUILDOUT_PARSE_CACHE=0 turns it off', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsbuildout-parse-cache-cli-'));
+  try {
+    writeFileSync(join(dir, 'buildout.cfg'), '[buildout]\nextends = base.cfg\nparts =\n');
+    writeFileSync(join(dir, 'base.cfg'), '[x]\ny = 1\n');
+    const cli = (cache: string, ...env: [string, string][]) =>
+      spawnSync(process.execPath, [join(repositoryRoot(), 'bin', 'tsbuildout.js'), '-c', join(dir, 'buildout.cfg'), 'query', 'x:y'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: join(dir, cache), TSBUILDOUT_PARSE_CACHE: '', ...Object.fromEntries(env) },
+      });
+    for (let i = 0; i < 2; i++) {
+      const r = cli('cache');
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim(), '1');
+      const [version, ...others] = readdirSync(join(dir, 'cache', 'tsbuildout')).filter((d) => d.startsWith('parse-'));
+      assert.equal(others.length, 0);
+      assert.equal(readdirSync(join(dir, 'cache', 'tsbuildout', version!)).length, 2);
+    }
+    const off = cli('off', ['TSBUILDOUT_PARSE_CACHE', '0']);
+    assert.equal(off.stdout.trim(), '1', off.stderr);
+    assert.ok(!existsSync(join(dir, 'off', 'tsbuildout')) || !readdirSync(join(dir, 'off', 'tsbuildout')).some((d) => d.startsWith('parse-')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
