@@ -1,22 +1,32 @@
 // Syntax trees kept between runs: a CLI call parses every file of its
 // profile cold (software/erp5: 248 files), which costs more than reading
-// back what an earlier run parsed. An entry is found by the SHA-256 of the
-// file's text, under a directory named by tsbuildout's version and its
+// back what an earlier run parsed. The trees live in one pack file,
+// `trees`, under a directory named by tsbuildout's version and its
 // parser's build (version.ts), in the user's cache directory
-// (profile/user-cache.ts). It holds the tree compactly (nodes as arrays,
-// spans without their file, which is the reader's: JSON.parse and decode()
-// take a fifth of a cold parse) after its length in bytes: an entry cut
-// short or that does not decode is corrupt, ignored and written again. Entries are written to a temporary file then renamed, so
-// concurrent runs never read a partial one. TSBUILDOUT_PARSE_CACHE=0 turns
-// the cache off.
+// (profile/user-cache.ts): one file read per run, where a file per tree
+// cost hundreds of small reads and writes on a busy disk. Each record is
+// found by the SHA-256 of the profile file's text, and holds its tree
+// compactly (nodes as arrays, spans without their file, which is the
+// reader's: JSON.parse and decode() take a fifth of a cold parse):
+//   <sha256 hex> <payload bytes>\n<payload>\n
+// A run appends its new trees when it exits, in one write (O_APPEND:
+// concurrent runs never interleave records; a record cut short at the end,
+// by a writer still at work, is left alone). A damaged record (a bad
+// header, or a payload that does not decode) is ignored, and the run then
+// writes the whole pack again without it (temporary file, then rename), as
+// it does when the pack outgrows MAX_PACK_BYTES (keeping the trees this run
+// used). TSBUILDOUT_PARSE_CACHE=0 turns the cache off.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseProfile } from '../parser/parse.ts';
 import type { Span } from '../parser/diagnostic.ts';
 import type { CommentNode, HeaderNode, OptionNode, ProfileTree, TreeNode } from '../parser/tree.ts';
 import { BUILD, VERSION } from '../version.ts';
 import { userCacheDirectory } from './user-cache.ts';
+
+/** Past this size the pack is written again with only the trees the run used. */
+const MAX_PACK_BYTES = 64 * 1024 * 1024;
 
 /** How a tree is stored (part of the entry's directory name: a new layout never reads an old one). */
 const FORMAT = 1;
@@ -31,7 +41,14 @@ type Payload = [number, NodeRow[], CommentRow[]];
 
 export class ParseCache {
   private readonly directory: string;
-  private made = false;
+  private readonly pack: string;
+  /** The pack as read, and where each tree's payload is in it. */
+  private bytes: Buffer | undefined;
+  private readonly index = new Map<string, [number, number]>();
+  /** Records to write: those parsed by this run; `used`: the keys this run read back. */
+  private readonly pending = new Map<string, string>();
+  private readonly used = new Set<string>();
+  private damaged = false;
   /** Entries read and written by this cache (for tests and benchmarks). */
   readonly stats = { hits: 0, misses: 0, corrupt: 0 };
 
@@ -41,55 +58,96 @@ export class ParseCache {
     version: string,
   ) {
     this.directory = join(root, `parse-${FORMAT}-${version.replace(/[^\w.+-]/g, '_')}`);
+    this.pack = join(this.directory, 'trees');
   }
 
   /** The tree of `text`, as parseProfile(text, file) gives it. */
   parse(text: string, file: string): ProfileTree {
+    if (!this.bytes) this.read();
     const key = createHash('sha256').update(text).digest('hex');
-    const path = join(this.directory, key);
-    let stored: Buffer | undefined;
-    try {
-      stored = readFileSync(path);
-    } catch {
-      // not cached yet
-    }
-    if (stored !== undefined) {
-      const tree = readEntry(stored, file);
-      if (tree) {
+    const at = this.index.get(key);
+    if (at) {
+      try {
+        const tree = decode(JSON.parse(this.bytes!.toString('utf8', at[0], at[1])) as Payload, file);
         this.stats.hits++;
+        this.used.add(key);
         return tree;
+      } catch {
+        this.stats.corrupt++;
+        this.damaged = true;
+        this.index.delete(key);
       }
-      this.stats.corrupt++;
     } else this.stats.misses++;
     const tree = parseProfile(text, file);
-    this.write(path, tree);
+    this.pending.set(key, JSON.stringify(encode(tree)));
     return tree;
   }
 
-  private write(path: string, tree: ProfileTree): void {
-    const tmp = `${path}.${process.pid}.tmp`;
+  /** Write the trees this run parsed (the user's cache does at exit). */
+  flush(): void {
+    if (!this.pending.size && !this.damaged) return;
+    const records = (keys: Iterable<string>, from: (k: string) => string) => [...keys].map((k) => record(k, from(k))).join('');
     try {
-      if (!this.made) {
-        this.made = true;
-        this.prepare();
+      mkdirSync(this.directory, { recursive: true });
+      const fresh = records(this.pending.keys(), (k) => this.pending.get(k)!);
+      if (!this.damaged && this.bytes!.length + fresh.length <= MAX_PACK_BYTES) appendFileSync(this.pack, fresh);
+      else {
+        // the pack again: without its damaged records, or only what this run used
+        const kept = this.damaged ? [...this.index.keys()] : [...this.used];
+        const old = records(kept, (k) => this.bytes!.toString('utf8', ...this.index.get(k)!));
+        const tmp = `${this.pack}.${process.pid}.tmp`;
+        try {
+          writeFileSync(tmp, old + fresh);
+          renameSync(tmp, this.pack);
+        } finally {
+          rmSync(tmp, { force: true });
+        }
       }
-      const payload = JSON.stringify(encode(tree));
-      writeFileSync(tmp, `${Buffer.byteLength(payload)}\n${payload}`);
-      renameSync(tmp, path);
+      for (const name of readdirSync(this.root)) {
+        // entries of other builds are never read again
+        if (name.startsWith('parse-') && join(this.root, name) !== this.directory) rmSync(join(this.root, name), { recursive: true, force: true });
+      }
     } catch {
       // a read-only or full cache directory: parse again next time
-      rmSync(tmp, { force: true });
     }
+    this.pending.clear();
+    this.damaged = false;
   }
 
-  /** Make the directory; the first run of a new build removes the entries of the others. */
-  private prepare(): void {
-    if (existsSync(this.directory)) return;
-    mkdirSync(this.directory, { recursive: true });
-    for (const name of readdirSync(this.root)) {
-      if (name.startsWith('parse-') && join(this.root, name) !== this.directory) rmSync(join(this.root, name), { recursive: true, force: true });
+  /** Read the pack and index its records. */
+  private read(): void {
+    try {
+      this.bytes = readFileSync(this.pack);
+    } catch {
+      this.bytes = Buffer.alloc(0);
+      return;
+    }
+    const b = this.bytes;
+    let i = 0;
+    while (i < b.length) {
+      const nl = b.indexOf(10, i);
+      const header = nl < 0 ? '' : b.toString('latin1', i, nl);
+      const m = /^([0-9a-f]{64}) (\d{1,10})$/.exec(header);
+      if (!m) {
+        // a writer may still be appending the last record; anything else is damage
+        if (nl >= 0) this.damaged = true;
+        return;
+      }
+      const start = nl + 1;
+      const end = start + Number(m[2]);
+      if (end + 1 > b.length) return;
+      if (b[end] !== 10) {
+        this.damaged = true;
+        return;
+      }
+      this.index.set(m[1]!, [start, end]);
+      i = end + 1;
     }
   }
+}
+
+function record(key: string, payload: string): string {
+  return `${key} ${Buffer.byteLength(payload)}\n${payload}\n`;
 }
 
 let shared: ParseCache | null | undefined;
@@ -99,6 +157,7 @@ export function userParseCache(): ParseCache | null {
   if (shared === undefined) {
     const off = ['0', 'off', 'false', 'no'].includes((process.env.TSBUILDOUT_PARSE_CACHE ?? '').toLowerCase());
     shared = off ? null : new ParseCache(userCacheDirectory(), `${VERSION}+${BUILD}`);
+    if (shared) process.once('exit', () => shared?.flush());
   }
   return shared;
 }
@@ -106,17 +165,6 @@ export function userParseCache(): ParseCache | null {
 /** parseProfile through the user's parse cache. */
 export function parseProfileCached(text: string, file: string): ProfileTree {
   return userParseCache()?.parse(text, file) ?? parseProfile(text, file);
-}
-
-/** The tree of an entry, or undefined when the entry is damaged (cut short, or not what encode() writes). */
-function readEntry(stored: Buffer, file: string): ProfileTree | undefined {
-  const nl = stored.indexOf(10);
-  if (nl < 1 || nl > 12 || Number(stored.toString('latin1', 0, nl)) !== stored.length - nl - 1) return undefined;
-  try {
-    return decode(JSON.parse(stored.toString('utf8', nl + 1)) as Payload, file);
-  } catch {
-    return undefined;
-  }
 }
 
 const row = (s: Span): SpanRow => [s.line, s.column, s.endLine, s.endColumn];

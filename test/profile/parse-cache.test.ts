@@ -1,6 +1,6 @@
 // The parse cache between runs (profile/parse-cache.ts): the same trees as
 // parsing, invalidated by any byte of the file and by another build, a
-// corrupt entry ignored and written again, and every command that loads a
+// corrupt record ignored and written again, and every command that loads a
 // profile going through it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,55 +48,74 @@ test('a stored tree reads back as parseProfile makes it (keys in the same order)
   }
 });
 
-function entries(root: string): string[] {
+function packs(root: string): string[] {
   return readdirSync(root).flatMap((d) => readdirSync(join(root, d)).map((e) => join(root, d, e)));
 }
 
-test('the cache: a hit for the same text, a miss for any changed byte or another version, a corrupt entry ignored and rewritten', () => {
+test('the cache: a hit for the same text, a miss for any changed byte or another version, a corrupt record ignored and the pack rewritten', () => {
   const root = mkdtempSync(join(tmpdir(), 'tsbuildout-parse-cache-'));
   try {
-    const cache = new ParseCache(root, '1.0+abc');
+    let cache = new ParseCache(root, '1.0+abc');
     const expected = JSON.stringify(parseProfile(TEXT, '/p/a.cfg'));
     assert.equal(JSON.stringify(cache.parse(TEXT, '/p/a.cfg')), expected);
     assert.deepEqual(cache.stats, { hits: 0, misses: 1, corrupt: 0 });
+    cache.flush();
+    cache = new ParseCache(root, '1.0+abc');
     assert.equal(JSON.stringify(cache.parse(TEXT, '/p/a.cfg')), expected);
-    assert.deepEqual(cache.stats, { hits: 1, misses: 1, corrupt: 0 });
-    // the same bytes elsewhere: the entry, with the reader's file in its spans
+    assert.deepEqual(cache.stats, { hits: 1, misses: 0, corrupt: 0 });
+    // the same bytes elsewhere: the record, with the reader's file in its spans
     assert.equal(JSON.stringify(cache.parse(TEXT, '/q/b.cfg')), JSON.stringify(parseProfile(TEXT, '/q/b.cfg')));
     assert.equal(cache.stats.hits, 2);
-    // any byte changed: another entry
-    for (let i = 0; i < TEXT.length; i += 7) {
-      const changed = TEXT.slice(0, i) + (TEXT[i] === 'x' ? 'y' : 'x') + TEXT.slice(i + 1);
-      const before = cache.stats.misses;
-      assert.equal(JSON.stringify(cache.parse(changed, '/p/a.cfg')), JSON.stringify(parseProfile(changed, '/p/a.cfg')), `byte ${i}`);
-      assert.equal(cache.stats.misses, before + 1, `byte ${i}`);
-    }
-    assert.equal(entries(root).length, 1 + Math.ceil(TEXT.length / 7));
+    // any byte changed: another record
+    const changed: string[] = [];
+    for (let i = 0; i < TEXT.length; i += 7) changed.push(TEXT.slice(0, i) + (TEXT[i] === 'x' ? 'y' : 'x') + TEXT.slice(i + 1));
+    for (const text of changed) assert.equal(JSON.stringify(cache.parse(text, '/p/a.cfg')), JSON.stringify(parseProfile(text, '/p/a.cfg')));
+    assert.equal(cache.stats.misses, changed.length);
+    cache.flush();
+    cache = new ParseCache(root, '1.0+abc');
+    for (const text of [TEXT, ...changed]) assert.equal(JSON.stringify(cache.parse(text, '/p/a.cfg')), JSON.stringify(parseProfile(text, '/p/a.cfg')));
+    assert.deepEqual(cache.stats, { hits: 1 + changed.length, misses: 0, corrupt: 0 });
 
-    // another version: nothing read from the old one, whose entries are removed
+    // another version: nothing read from the old one, which is removed
     const next = new ParseCache(root, '1.1+abc');
     assert.equal(JSON.stringify(next.parse(TEXT, '/p/a.cfg')), expected);
     assert.deepEqual(next.stats, { hits: 0, misses: 1, corrupt: 0 });
-    const [entry, ...others] = entries(root);
-    assert.equal(others.length, 0);
-    assert.match(entry!, /parse-1-1\.1\+abc/);
+    next.flush();
+    const [pack, ...others] = packs(root);
+    assert.deepEqual(others, []);
+    assert.match(pack!, /parse-1-1\.1\+abc/);
 
-    // corrupt entries: cut short, garbage, valid JSON of the wrong shape, empty
-    const good = readFileSync(entry!);
-    const payload = good.subarray(good.indexOf(10) + 1).toString();
+    // a corrupt record (its payload, its header, the pack cut short in a record, garbage): ignored, the pack written again
+    const good = readFileSync(pack!, 'utf8');
+    const header = good.slice(0, good.indexOf('\n') + 1);
+    const payload = good.slice(header.length, -1);
     const wrongShape = JSON.stringify([1, [[1, 'x']], []]);
-    for (const bad of [good.subarray(0, good.length - 5), Buffer.from('garbage'), Buffer.from(`${wrongShape.length}\n${wrongShape}`), Buffer.alloc(0), Buffer.from(`${payload.length}\n${payload.replace('[', '{')}`)]) {
-      writeFileSync(entry!, bad);
-      const corrupt = next.stats.corrupt;
-      assert.equal(JSON.stringify(next.parse(TEXT, '/p/a.cfg')), expected);
-      assert.equal(next.stats.corrupt, corrupt + 1);
-      assert.deepEqual(readFileSync(entry!), good, 'rewritten');
+    const damaged = [
+      header + payload.replace('[', '{') + '\n',
+      header.replace(' ', '  ') + payload + '\n',
+      `${header.split(' ')[0]} ${Buffer.byteLength(wrongShape)}\n${wrongShape}\n`,
+      header + payload.slice(0, -3) + '\n' + header + payload + '\n',
+      'garbage\n',
+    ];
+    for (const bad of damaged) {
+      writeFileSync(pack!, bad);
+      const c = new ParseCache(root, '1.1+abc');
+      assert.equal(JSON.stringify(c.parse(TEXT, '/p/a.cfg')), expected);
+      c.flush();
+      assert.equal(readFileSync(pack!, 'utf8'), good, JSON.stringify(bad.slice(0, 80)));
+      const again = new ParseCache(root, '1.1+abc');
+      again.parse(TEXT, '/p/a.cfg');
+      assert.deepEqual(again.stats, { hits: 1, misses: 0, corrupt: 0 });
     }
-    const hits = next.stats.hits;
-    next.parse(TEXT, '/p/a.cfg');
-    assert.equal(next.stats.hits, hits + 1);
+    // a record cut short at the end (a writer at work) is no damage: left alone
+    writeFileSync(pack!, good + good.slice(0, 90));
+    const c = new ParseCache(root, '1.1+abc');
+    c.parse(TEXT, '/p/a.cfg');
+    c.flush();
+    assert.deepEqual(c.stats, { hits: 1, misses: 0, corrupt: 0 });
+    assert.equal(readFileSync(pack!, 'utf8'), good + good.slice(0, 90));
     // no temporary file left
-    assert.deepEqual(entries(root).filter((e) => e.endsWith('.tmp')), []);
+    assert.deepEqual(packs(root).filter((e) => e.endsWith('.tmp')), []);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -119,7 +138,9 @@ test('commands that load a profile use the user cache ($XDG_CACHE_HOME); TSBUILD
       assert.equal(r.stdout.trim(), '1');
       const [version, ...others] = readdirSync(join(dir, 'cache', 'tsbuildout')).filter((d) => d.startsWith('parse-'));
       assert.equal(others.length, 0);
-      assert.equal(readdirSync(join(dir, 'cache', 'tsbuildout', version!)).length, 2);
+      // one record per file
+      const pack = readFileSync(join(dir, 'cache', 'tsbuildout', version!, 'trees'), 'utf8');
+      assert.equal(pack.split('\n').filter((l) => /^[0-9a-f]{64} \d+$/.test(l)).length, 2);
     }
     const off = cli('off', ['TSBUILDOUT_PARSE_CACHE', '0']);
     assert.equal(off.stdout.trim(), '1', off.stderr);
