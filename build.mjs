@@ -67,6 +67,9 @@ await build({
   external: ['better-sqlite3'],
   // the Python bridge's module is bundled as text
   loader: { '.py': 'text' },
+  // whitespace and syntax only (names kept for stack traces): every start reads the whole file
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   define,
 });
