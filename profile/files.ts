@@ -5,14 +5,13 @@
 import { existsSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
-import { parseProfile } from '../parser/parse.ts';
 import { readSections, type FileSections } from '../parser/sections.ts';
 import type { HeaderNode, ProfileTree } from '../parser/tree.ts';
 import type { DownloadSettings, ExtendsDownloader } from './download.ts';
 import type { Config } from './entry.ts';
 import { DownloadError } from './download.ts';
 import type { Located } from './location.ts';
-import { parseProfileCached } from './parse-cache.ts';
+import { parseProfileCached, parseProfileNow } from './parse-cache.ts';
 import { ProfileFileRefused, readProfileBytes } from './local-file.ts';
 
 /** Who asked for a file: the file and place that names it in `extends`. */
@@ -63,7 +62,7 @@ export class ProfileFiles {
 
   /** A configuration text that is no file (zc.buildout's Buildout.parse()): its sections, conditions evaluated; not cached. */
   parseText(text: string, name: string): FileSections {
-    return readSections(parseProfile(text, name), { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
+    return readSections(parseProfileNow(text, name), { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
   }
 
   /**

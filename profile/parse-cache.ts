@@ -19,7 +19,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseProfile } from '../parser/parse.ts';
 import type { Span } from '../parser/diagnostic.ts';
 import type { CommentNode, HeaderNode, OptionNode, ProfileTree, TreeNode } from '../parser/tree.ts';
 import { BUILD, VERSION } from '../version.ts';
@@ -78,7 +77,7 @@ export class ParseCache {
         this.index.delete(key);
       }
     } else this.stats.misses++;
-    const tree = parseProfile(text, file);
+    const tree = parseProfileNow(text, file);
     this.pending.set(key, JSON.stringify(encode(tree)));
     return tree;
   }
@@ -164,7 +163,17 @@ export function userParseCache(): ParseCache | null {
 
 /** parseProfile through the user's parse cache. */
 export function parseProfileCached(text: string, file: string): ProfileTree {
-  return userParseCache()?.parse(text, file) ?? parseProfile(text, file);
+  return userParseCache()?.parse(text, file) ?? parseProfileNow(text, file);
+}
+
+/**
+ * parser/parse.ts's parseProfile, its module loaded on first use: the
+ * lexer and grammar (chevrotain) take longer to load than a warm cache
+ * takes to answer a whole profile. (A require() the bundler resolves and
+ * initialises lazily; an import would load it with this module.)
+ */
+export function parseProfileNow(text: string, file: string): ProfileTree {
+  return (require('../parser/parse.ts') as typeof import('../parser/parse.ts')).parseProfile(text, file);
 }
 
 const row = (s: Span): SpanRow => [s.line, s.column, s.endLine, s.endColumn];
