@@ -15,14 +15,18 @@
 // header, or a payload that does not decode) is ignored, and the run then
 // writes the whole pack again without it (temporary file, then rename), as
 // it does when the pack outgrows MAX_PACK_BYTES (keeping the trees this run
-// used). TSBUILDOUT_PARSE_CACHE=0 turns the cache off.
+// used). Packs of other builds go once unused for a week.
+// TSBUILDOUT_PARSE_CACHE=0 turns the cache off.
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from '../parser/diagnostic.ts';
 import type { CommentNode, HeaderNode, OptionNode, ProfileTree, TreeNode } from '../parser/tree.ts';
 import { BUILD, VERSION } from '../version.ts';
 import { userCacheDirectory } from './user-cache.ts';
+
+/** Another build's pack is removed when it was not written to for this long. */
+const STALE_MS = 7 * 24 * 3600 * 1000;
 
 /** Past this size the pack is written again with only the trees the run used. */
 const MAX_PACK_BYTES = 64 * 1024 * 1024;
@@ -102,15 +106,28 @@ export class ParseCache {
           rmSync(tmp, { force: true });
         }
       }
-      for (const name of readdirSync(this.root)) {
-        // entries of other builds are never read again
-        if (name.startsWith('parse-') && join(this.root, name) !== this.directory) rmSync(join(this.root, name), { recursive: true, force: true });
-      }
+      this.prune();
     } catch {
       // a read-only or full cache directory: parse again next time
     }
     this.pending.clear();
     this.damaged = false;
+  }
+
+  /** Remove the packs of other builds unused for STALE_MS (two installations used in turn keep theirs). */
+  private prune(): void {
+    const now = Date.now();
+    for (const name of readdirSync(this.root)) {
+      const dir = join(this.root, name);
+      if (!name.startsWith('parse-') || dir === this.directory) continue;
+      let used = 0;
+      try {
+        used = statSync(join(dir, 'trees')).mtimeMs;
+      } catch {
+        // no pack: nothing to keep
+      }
+      if (now - used > STALE_MS) rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** Read the pack and index its records. */

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseProfile } from '../../parser/parse.ts';
@@ -76,14 +76,25 @@ test('the cache: a hit for the same text, a miss for any changed byte or another
     for (const text of [TEXT, ...changed]) assert.equal(JSON.stringify(cache.parse(text, '/p/a.cfg')), JSON.stringify(parseProfile(text, '/p/a.cfg')));
     assert.deepEqual(cache.stats, { hits: 1 + changed.length, misses: 0, corrupt: 0 });
 
-    // another version: nothing read from the old one, which is removed
+    // another version: nothing read from the old one, which stays while it is used, then goes
     const next = new ParseCache(root, '1.1+abc');
     assert.equal(JSON.stringify(next.parse(TEXT, '/p/a.cfg')), expected);
     assert.deepEqual(next.stats, { hits: 0, misses: 1, corrupt: 0 });
     next.flush();
+    const old = packs(root).find((p) => p.includes('parse-1-1.0+abc'))!;
+    assert.ok(old);
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(old, weekAgo, weekAgo);
+    const third = new ParseCache(root, '1.1+abc');
+    third.parse('[x]\n', '/p/x.cfg');
+    third.flush();
     const [pack, ...others] = packs(root);
     assert.deepEqual(others, []);
     assert.match(pack!, /parse-1-1\.1\+abc/);
+    const third2 = new ParseCache(root, '1.1+abc');
+    third2.parse(TEXT, '/p/a.cfg');
+    assert.equal(third2.stats.hits, 1);
+    writeFileSync(pack!, readFileSync(pack!, 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
 
     // a corrupt record (its payload, its header, the pack cut short in a record, garbage): ignored, the pack written again
     const good = readFileSync(pack!, 'utf8');
