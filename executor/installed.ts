@@ -12,12 +12,22 @@
 // quadratic in its parts. The next reader replays the journal over the
 // record (a torn last line, where the kill struck, is ignored); the end of a
 // run writes the record and removes the journal.
+//
+// The journal is also written ahead: each path a part's install or update
+// is about to create (recipes/lib/files.ts willCreate) is appended before
+// it exists. A part with such lines and no later line of its own was cut
+// (killed, or its recipe failed): replay counts it installed-incomplete,
+// with those paths (and its recorded ones), so the next run uninstalls it,
+// then installs it again if the profile keeps it. It never goes into
+// .installed.cfg, which stays what zc.buildout writes: until uninstalled,
+// it stays in the journal.
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { writeAtomically } from '../recipes/lib/files.ts';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { dedent, isPySpaceCode, pyRstrip, pyStrip, removeLeadingBlankLines } from '../python/index.ts';
 import { decode } from '../profile/files.ts';
 import { comparePy } from '../profile/merge.ts';
+import type { Buildout } from '../profile/buildout.ts';
 
 export interface InstalledState {
   /** Parts in recorded order. */
@@ -25,10 +35,16 @@ export interface InstalledState {
   installedDevelopEggs: string;
   /** The saved options of each part, with __buildout_installed__ and __buildout_signature__. */
   options: Map<string, Map<string, string>>;
+  /**
+   * Parts cut while being written (the journal's `created` lines): in
+   * `parts` and `options` (their `__buildout_installed__` the paths to
+   * remove), never in .installed.cfg; a run uninstalls them first.
+   */
+  incomplete: Set<string>;
 }
 
 export function emptyState(): InstalledState {
-  return { parts: [], installedDevelopEggs: '', options: new Map() };
+  return { parts: [], installedDevelopEggs: '', options: new Map(), incomplete: new Set() };
 }
 
 const TOKENS: [string, string][] = [
@@ -72,8 +88,12 @@ export function journalPath(path: string): string {
   return `${path}.journal`;
 }
 
-/** One change: a part's options set (`end`: it moves to the end of the order), or a part forgotten. */
-export type JournalEntry = { set: string; options: [string, string][]; end: boolean } | { forget: string };
+/**
+ * One change: a part's options set (`end`: it moves to the end of the
+ * order), a part forgotten, or a path a part is about to create (written
+ * ahead of it).
+ */
+export type JournalEntry = { set: string; options: [string, string][]; end: boolean } | { forget: string } | { created: string; path: string };
 
 /** Read .installed.cfg and its journal; a missing file is an empty state, an unreadable one an error. */
 export function readInstalled(path: string): InstalledState & { exists: boolean } {
@@ -92,7 +112,7 @@ function readRecord(path: string): InstalledState {
   for (const p of parts) {
     if (!options.has(p)) throw damaged(path, `part ${p} is listed in [buildout] parts but has no section`);
   }
-  return { parts, installedDevelopEggs: buildout.get('installed_develop_eggs') ?? '', options };
+  return { parts, installedDevelopEggs: buildout.get('installed_develop_eggs') ?? '', options, incomplete: new Set() };
 }
 
 function readJournal(path: string): JournalEntry[] {
@@ -110,7 +130,7 @@ function readJournal(path: string): JournalEntry[] {
     if (last && line === '') return;
     try {
       const entry = JSON.parse(line) as JournalEntry;
-      if (typeof entry !== 'object' || entry === null || !('set' in entry || 'forget' in entry)) throw new Error('not an entry');
+      if (typeof entry !== 'object' || entry === null || !('set' in entry || 'forget' in entry || 'created' in entry)) throw new Error('not an entry');
       out.push(entry);
     } catch {
       // the last line may be cut where a run was killed: that change is lost, as if not made
@@ -124,17 +144,48 @@ function readJournal(path: string): JournalEntry[] {
 export function replay(state: InstalledState, journal: readonly JournalEntry[]): void {
   if (!journal.length) return;
   const order = new Set(state.parts);
+  // the paths of parts being written, until a line of their own says they were recorded or forgotten
+  const cut = new Map<string, Set<string>>();
   for (const e of journal) {
-    if ('forget' in e) {
+    if ('created' in e) {
+      let paths = cut.get(e.created);
+      if (!paths) cut.set(e.created, (paths = new Set()));
+      paths.add(e.path);
+    } else if ('forget' in e) {
+      cut.delete(e.forget);
       order.delete(e.forget);
       state.options.delete(e.forget);
+      state.incomplete.delete(e.forget);
     } else {
+      cut.delete(e.set);
       state.options.set(e.set, new Map(e.options));
+      state.incomplete.delete(e.set);
       if (e.end) order.delete(e.set);
       order.add(e.set);
     }
   }
+  for (const [part, paths] of cut) {
+    // what it had recorded (an update cut) and what it was writing: all removed by its uninstall
+    const options = new Map(state.options.get(part) ?? []);
+    const recorded = (options.get('__buildout_installed__') ?? '').split('\n').filter(Boolean);
+    options.set('__buildout_installed__', [...new Set([...recorded, ...paths])].join('\n'));
+    state.options.set(part, options);
+    state.incomplete.add(part);
+    order.add(part);
+  }
   state.parts = [...order];
+}
+
+/** The journal lines that keep the incomplete parts of a state (all a journal must hold once the record is written). */
+function incompleteLines(state: InstalledState): string {
+  let out = '';
+  for (const part of state.parts) {
+    if (!state.incomplete.has(part)) continue;
+    for (const path of (state.options.get(part)!.get('__buildout_installed__') ?? '').split('\n').filter(Boolean)) {
+      out += JSON.stringify({ created: part, path } satisfies JournalEntry) + '\n';
+    }
+  }
+  return out;
 }
 
 function damaged(path: string, what: string, line?: number): BuildoutError {
@@ -193,14 +244,20 @@ export function parseInstalled(text: string, path: string): Map<string, Map<stri
   return sections;
 }
 
+/** The parts .installed.cfg lists: all but the incomplete ones. */
+function recordedParts(state: InstalledState): string[] {
+  return state.incomplete.size ? state.parts.filter((p) => !state.incomplete.has(p)) : state.parts;
+}
+
 export function formatInstalled(state: InstalledState): string {
   const out: string[] = [];
   const section = (name: string, opts: Map<string, string>) => {
     out.push(`[${name}]`);
     for (const k of [...opts.keys()].sort(comparePy)) out.push(`${k} = ${encodeValue(opts.get(k)!)}`);
   };
-  section('buildout', new Map([['installed_develop_eggs', state.installedDevelopEggs], ['parts', state.parts.join(' ')]]));
-  for (const p of state.parts) {
+  const parts = recordedParts(state);
+  section('buildout', new Map([['installed_develop_eggs', state.installedDevelopEggs], ['parts', parts.join(' ')]]));
+  for (const p of parts) {
     out.push('');
     section(p, state.options.get(p)!);
   }
@@ -208,18 +265,40 @@ export function formatInstalled(state: InstalledState): string {
 }
 
 /**
+ * zc.buildout's configuration dump at debug level (-vv; buildout.py
+ * install): a blank line, `Configuration data:`, every section it has
+ * initialised, sorted, each option read and written as the record writes
+ * it, a blank line.
+ */
+export function configurationDump(buildout: Buildout): string {
+  const out = ['', 'Configuration data:'];
+  for (const name of [...buildout.sections.keys()].sort(comparePy)) {
+    out.push(`[${name}]`);
+    const options = buildout.sections.get(name)!;
+    // every option is read (Options.items()), so none is then "unused", as in zc.buildout
+    for (const k of [...new Set([...options.raw.keys(), ...options.data.keys()])].sort(comparePy)) out.push(`${k} = ${encodeValue(options.get(k) ?? '')}`);
+  }
+  out.push('');
+  // the log writes a line's end only when it has none: the closing blank line is its own
+  return out.join('\n') + '\n';
+}
+
+/**
  * Write the state if it changed, then remove the journal (its changes are
- * in); with no parts and no develop eggs the file is removed. Returns
- * whether the file changed.
+ * in), or replace it with the lines of the parts still incomplete; with no
+ * parts and no develop eggs the file is removed. Returns whether the file
+ * changed.
  */
 export function writeInstalled(path: string, state: InstalledState): boolean {
   const changed = writeRecord(path, state);
-  rmSync(journalPath(path), { force: true });
+  const kept = incompleteLines(state);
+  if (kept) writeAtomically(journalPath(path), kept, 0o644, { owned: false });
+  else rmSync(journalPath(path), { force: true });
   return changed;
 }
 
 function writeRecord(path: string, state: InstalledState): boolean {
-  if (!state.parts.length && !state.installedDevelopEggs) {
+  if (!recordedParts(state).length && !state.installedDevelopEggs) {
     if (existsSync(path)) {
       rmSync(path);
       return true;
@@ -228,7 +307,7 @@ function writeRecord(path: string, state: InstalledState): boolean {
   }
   const text = formatInstalled(state);
   if (existsSync(path) && readFileSync(path, 'utf8') === text) return false;
-  writeAtomically(path, text, 0o644);
+  writeAtomically(path, text, 0o644, { owned: false });
   return true;
 }
 
@@ -240,6 +319,8 @@ export class RunRecord {
   private readonly order: Set<string>;
   private fd: number | undefined;
   private changes = 0;
+  /** The paths each part being written announced (incomplete parts of the last run included), until it is recorded or forgotten. */
+  private readonly writing = new Map<string, Set<string>>();
 
   /** `path` undefined: a dry run, nothing is written. */
   constructor(
@@ -247,6 +328,7 @@ export class RunRecord {
     readonly state: InstalledState,
   ) {
     this.order = new Set(state.parts);
+    for (const p of state.incomplete) this.writing.set(p, new Set((state.options.get(p)!.get('__buildout_installed__') ?? '').split('\n').filter(Boolean)));
   }
 
   /** The parts in their current recorded order. */
@@ -258,9 +340,30 @@ export class RunRecord {
     return this.state.options.has(part);
   }
 
+  /** Whether the part announced paths since it was last recorded (its record line is due even if its options did not change). */
+  isWriting(part: string): boolean {
+    return this.writing.has(part);
+  }
+
+  /** The paths a part announced since it was last recorded. */
+  written(part: string): string[] {
+    return [...(this.writing.get(part) ?? [])];
+  }
+
+  /** Write-ahead: `part` is about to create `path` (RecipeContext.created). */
+  created(part: string, path: string): void {
+    let paths = this.writing.get(part);
+    if (!paths) this.writing.set(part, (paths = new Set()));
+    if (paths.has(path)) return;
+    paths.add(path);
+    this.append({ created: part, path });
+  }
+
   forget(part: string): void {
     this.order.delete(part);
     this.state.options.delete(part);
+    this.state.incomplete.delete(part);
+    this.writing.delete(part);
     this.append({ forget: part });
   }
 
@@ -274,6 +377,8 @@ export class RunRecord {
   set(part: string, options: Map<string, string>, end: boolean): void {
     const known = this.order.has(part);
     this.state.options.set(part, options);
+    this.state.incomplete.delete(part);
+    this.writing.delete(part);
     if (end || !known) {
       this.order.delete(part);
       this.order.add(part);
@@ -284,22 +389,34 @@ export class RunRecord {
   private append(entry: JournalEntry): void {
     this.changes++;
     if (!this.path) return;
-    // no fsync: a killed process loses nothing the kernel has; only the final record is synced
+    // no fsync: a killed process loses nothing the kernel has (a write-ahead line is
+    // in before the path it announces appears); only the final record is synced
     this.fd ??= openSync(journalPath(this.path), 'a', 0o644);
     writeSync(this.fd, JSON.stringify(entry) + '\n');
   }
 
-  /** Write the record (when something changed, or a journal is left from a killed run) and remove the journal. */
+  /**
+   * Write the record (when something changed, or a journal is left from a
+   * killed run) and remove the journal; parts left being written (a recipe
+   * failed) stay in it, incomplete.
+   */
   save(): void {
     if (this.fd !== undefined) {
       closeSync(this.fd);
       this.fd = undefined;
     }
     if (!this.path) return;
+    for (const [part, paths] of this.writing) {
+      if (this.state.incomplete.has(part) && this.order.has(part)) continue;
+      const options = new Map(this.state.options.get(part) ?? []);
+      const recorded = (options.get('__buildout_installed__') ?? '').split('\n').filter(Boolean);
+      options.set('__buildout_installed__', [...new Set([...recorded, ...paths])].join('\n'));
+      this.state.options.set(part, options);
+      this.state.incomplete.add(part);
+      this.order.add(part);
+    }
     this.state.parts = [...this.order];
     if (this.changes || existsSync(journalPath(this.path))) writeInstalled(this.path, this.state);
     this.changes = 0;
   }
 }
-
-

@@ -1,7 +1,9 @@
 // The run plan, as data: which parts a run selects, their signatures, which
 // installed parts it uninstalls and why (docs/buildout-run.md#phases-of-a-run,
 // item 8: parts no longer selected, parts whose options — signature
-// included — changed, parts whose recorded files disappeared), and whether
+// included — changed, parts whose recorded files disappeared; and
+// tsbuildout's own: parts a killed run left half-written,
+// executor/installed.ts), and whether
 // each selected part is then installed or updated. Computed once here;
 // executor/run.ts carries it out (and prints it with --dry-run),
 // inspect/plan.ts explains it.
@@ -18,7 +20,9 @@ import { partSignature } from './signature.ts';
 export type Reason =
   | { kind: 'not-selected' }
   | { kind: 'options-changed'; changes: OptionChange[] }
-  | { kind: 'files-missing'; files: string[] };
+  | { kind: 'files-missing'; files: string[] }
+  /** Cut while being written (a killed run, a failed recipe): its paths are removed, then it is installed afresh if selected. */
+  | { kind: 'incomplete'; files: string[] };
 
 export interface OptionChange {
   option: string;
@@ -70,7 +74,9 @@ export function uninstalls(
   const selected = new Set(installParts);
   for (const part of [...state.parts].reverse()) {
     const saved = state.options.get(part)!;
-    if (selected.has(part)) {
+    if (state.incomplete.has(part)) {
+      out.push({ part, reason: { kind: 'incomplete', files: (saved.get('__buildout_installed__') ?? '').split('\n').filter(Boolean) } });
+    } else if (selected.has(part)) {
       const changes = optionChanges(saved, currentOptions(buildout, buildout.section(part)), checkSignature);
       if (changes.length) {
         out.push({ part, reason: { kind: 'options-changed', changes } });
@@ -137,8 +143,16 @@ export function signParts(buildout: Buildout, parts: readonly string[], initiali
 }
 
 /** The whole plan of a run against the record `state`. */
-export function planRun(buildout: Buildout, state: InstalledState, initialised: ReadonlyMap<string, InitialisedRecipe>, args: readonly string[] = []): RunPlan {
+export function planRun(
+  buildout: Buildout,
+  state: InstalledState,
+  initialised: ReadonlyMap<string, InitialisedRecipe>,
+  args: readonly string[] = [],
+  /** Called once the parts' recipes are initialised, before they are signed (zc.buildout's -vv dump). */
+  selected?: () => void,
+): RunPlan {
   const installParts = selectParts(buildout, initialised, args);
+  selected?.();
   const checkSignature = buildout.section('buildout').get('check-signature') !== 'false';
   signParts(buildout, installParts, initialised);
   const removals = uninstalls(buildout, state, installParts, !args.length, checkSignature);

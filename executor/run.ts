@@ -19,7 +19,7 @@ import type { InstalledPaths, Logger, SubBuildout } from '../recipes/api.ts';
 import { defaultRegistry } from '../recipes/index.ts';
 import { parseRecipeSpec, type RecipeRegistry } from '../recipes/registry.ts';
 import { sweepTemporaries } from '../recipes/lib/files.ts';
-import { emptyState, journalPath, readInstalled, RunRecord, writeInstalled, type InstalledState } from './installed.ts';
+import { configurationDump, emptyState, journalPath, readInstalled, RunRecord, writeInstalled, type InstalledState } from './installed.ts';
 import { lockDirectory } from './lock.ts';
 import { savedOptions } from './options.ts';
 import { planRun, type Uninstall } from './plan.ts';
@@ -27,6 +27,7 @@ import { asBuildoutError, RecipeRuntime } from './runtime.ts';
 import { developEggs } from './develop.ts';
 import { setupDirectories } from './directories.ts';
 import { removePaths } from './paths.ts';
+import { loadExtensions, unloadExtensions } from './extensions.ts';
 
 export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   /** `install PART …`: only these parts. */
@@ -81,6 +82,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
   const dry = opts.dryRun ?? false;
   buildout.trail.push({ kind: 'step', text: 'Installing.' });
   try {
+    // zc.buildout loads extensions first (its install: before directories and develop eggs)
+    const extensions = dry ? [] : loadExtensions(buildout, () => runtime.python());
     if (!dry) setupDirectories(b, log);
 
     const installedPath = b.require('installed');
@@ -90,6 +93,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     // every change goes to the record's journal at once (a killed run loses no part);
     // the record itself is written at the end, also when the run fails
     const record = new RunRecord(dry ? undefined : installedPath || undefined, state);
+    // write-ahead: the paths a part is about to create are journalled first (RecipeContext.created)
+    runtime.created = (part, path) => record.created(part, path);
     if (!dry) {
       // before any recipe is initialised: develop eggs can be recipes
       buildout.trail.push({ kind: 'step', text: 'Processing directories listed in the develop option' });
@@ -105,7 +110,10 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
       }
     }
 
-    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? []);
+    // zc.buildout's debug level (-vv) shows the configuration once the recipes are initialised
+    const plan = planRun(buildout, state, runtime.parts, opts.installArgs ?? [], () => {
+      if (buildout.logLevel() < 10) log.info(configurationDump(buildout));
+    });
     const uninstalling = new Map(plan.uninstalls.map((u) => [u.part, state.options.get(u.part)!]));
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };
@@ -153,8 +161,9 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
               }
             } catch (e) {
               // zc.buildout forgets the part and removes its files: the next run installs it afresh
+              const written = record.written(part);
               record.forget(part);
-              removePaths(directory, old);
+              removePaths(directory, [...old, ...written]);
               throw asBuildoutError(buildout, e);
             }
             files = mergePaths(old, result, buildout.semantics.updatePathsUnion);
@@ -179,15 +188,16 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         const before = record.state.options.get(part);
         // upstream moves every part it installs or updates to the end of the record
         if (!before) record.set(part, saved, true);
-        else if (!sameOptions(before, saved)) record.set(part, saved, !buildout.semantics.stableInstalledOrder);
+        else if (!sameOptions(before, saved) || record.isWriting(part)) record.set(part, saved, !buildout.semantics.stableInstalledOrder);
         done.push(part);
         warnUnused(buildout, part, log);
       }
-      return report;
     } finally {
       if (!buildout.semantics.stableInstalledOrder) moveToEnd(record, done);
       record.save();
     }
+    unloadExtensions(buildout, extensions, () => runtime.python());
+    return report;
   } finally {
     buildout.trail.pop();
   }

@@ -10,6 +10,7 @@ import type { Options } from '../profile/options.ts';
 import { consumerValue, TypedValueError } from '../profile/values.ts';
 import { RecipeError, type Logger, type Recipe, type RecipeContext, type RecipeModule, type SubBuildout } from '../recipes/api.ts';
 import { initForStubSoftware } from '../recipes/stand-in.ts';
+import { announcing } from '../recipes/lib/files.ts';
 import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipes/registry.ts';
 import { BridgeCrash } from '../pybridge/process.ts';
 import { BridgeSession } from '../pybridge/session.ts';
@@ -44,6 +45,9 @@ export class RecipeRuntime implements RecipeHost {
 
   private readonly recipeStdout: boolean;
 
+  /** Where the paths parts are about to create go (the run's record journals them): set by the run once it has its record. */
+  created: ((part: string, path: string) => void) | undefined;
+
   init(options: Options, buildout: Buildout): void {
     const text = consumerValue(buildout.semantics, options.require('recipe'));
     const spec = parseRecipeSpec(text);
@@ -67,9 +71,13 @@ export class RecipeRuntime implements RecipeHost {
       logger: this.logger,
       python: () => this.python(),
       ...(this.subBuildout ? { runBuildout: this.subBuildout } : {}),
+      created: (path) => this.created?.(options.name, path),
     };
     // --stub-software: each recipe by its role (recipes/stand-in.ts)
-    const recipe = guard(buildout, () => (stub ? initForStubSoftware(module, ctx) : module!.init(ctx)));
+    const recipe = announcing(
+      guard(buildout, () => (stub ? initForStubSoftware(module, ctx) : module!.init(ctx))),
+      ctx.created,
+    );
     this.logger.debug(`Part ${options.name}: recipe ${text}, ${recipe.via ? `runs through the ${recipe.via}` : 'native'}.`);
     this.parts.set(options.name, { spec, module, recipe });
   }

@@ -50,6 +50,7 @@ export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBan
       options.set(key, storedValue(value));
       options.volatile.add(key);
     },
+    remove: (key) => options.remove(key),
     computeMissing: (f) => {
       options.computeMissing = f;
     },

@@ -65,6 +65,8 @@ function reasonText(r: Reason, cwd: string): string[] {
       return [r.detail];
     case 'files-missing':
       return [`recorded files missing: ${r.files.map((f) => showPath(f, cwd)).join(', ')}`];
+    case 'incomplete':
+      return [`cut while being written (a killed run or a failed recipe); its files are removed: ${r.files.map((f) => showPath(f, cwd)).join(', ')}`];
     case 'no-update-method':
       return ["kept: its recipe has no update method, so install() runs again"];
     case 'signature-not-checked':

@@ -70,6 +70,7 @@ export type Reason =
       uncertain?: string;
     }
   | { kind: 'files-missing'; files: string[] }
+  | { kind: 'incomplete'; files: string[] }
   | { kind: 'no-update-method' }
   | { kind: 'signature-not-checked' };
 
@@ -282,8 +283,8 @@ export function plan(insp: Inspection, opts: PlanOptions = {}): Plan {
   };
 
   for (const u of removals) {
-    if (u.reason.kind !== 'not-selected') continue;
-    const item: PlanItem = { part: u.part, action: 'uninstall', reasons: [{ kind: 'not-selected' }] };
+    if (u.reason.kind !== 'not-selected' && !(u.reason.kind === 'incomplete' && !selected.has(u.part))) continue;
+    const item: PlanItem = { part: u.part, action: 'uninstall', reasons: [u.reason.kind === 'incomplete' ? u.reason : { kind: 'not-selected' }] };
     const recipe = state.options.get(u.part)?.get('recipe');
     if (recipe) item.recipe = recipe;
     add(item);
@@ -301,9 +302,9 @@ export function plan(insp: Inspection, opts: PlanOptions = {}): Plan {
       const chain = firstChain(insp, part);
       if (chain) reason.via = chain.map((e) => edgeRef(insp, e));
       item.reasons.push(reason);
-    } else if (u && u.reason.kind === 'files-missing') {
+    } else if (u && (u.reason.kind === 'files-missing' || u.reason.kind === 'incomplete')) {
       item.action = 'reinstall';
-      item.reasons.push({ kind: 'files-missing', files: u.reason.files });
+      item.reasons.push(u.reason);
     } else if (u && u.reason.kind === 'options-changed') {
       explainChanges(insp, item, part, u.reason.changes, uncertainty, recordedAt, opts.previousSections);
     } else {

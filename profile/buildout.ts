@@ -242,6 +242,15 @@ export class Buildout implements SectionResolver {
     }
   }
 
+  /** zc.buildout's log level: [buildout] log-level (a name or a number) less [buildout] verbosity (each -v adds 10). */
+  logLevel(): number {
+    const b = this.section('buildout');
+    const names: Record<string, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+    const text = (b.get('log-level') ?? 'INFO').trim();
+    const level = names[text] ?? (Number.parseInt(text, 10) || 20);
+    return level - (Number.parseInt(b.get('verbosity') ?? '0', 10) || 0);
+  }
+
   /** `parts`, evaluated: each listed section is accessed in order (implicit parts join). */
   evaluateParts(): string[] {
     const parts = this.section('buildout').require('parts');

@@ -65,13 +65,9 @@ export class BridgeSession implements PythonBridge {
     return this.proc;
   }
 
-  /** zc.buildout's level: [buildout] log-level (a name or a number) less [buildout] verbosity (-v adds 10). */
+  /** zc.buildout's level (Buildout.logLevel), at least 1 (Python's 0 is NOTSET). */
   private logLevel(): number {
-    const b = this.buildout.section('buildout');
-    const names: Record<string, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
-    const text = (b.get('log-level') ?? 'INFO').trim();
-    const level = names[text] ?? (Number.parseInt(text, 10) || 20);
-    return Math.max(1, level - (Number.parseInt(b.get('verbosity') ?? '0', 10) || 0));
+    return Math.max(1, this.buildout.logLevel());
   }
 
   /** A call for a part (its code runs; reads of other sections are its dependencies). */

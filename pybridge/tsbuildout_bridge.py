@@ -1180,6 +1180,16 @@ def h_egg_uninstall(part, paths, entry_value, saved):
     return None
 
 
+def h_egg_extension(paths, entry_value):
+    """A zc.buildout.extension (or unloadextension) entry point, called with
+    the buildout (zc.buildout's _load_extensions / _unload_extensions)."""
+    for p in reversed(paths):
+        if p not in sys.path:
+            sys.path.insert(0, p)
+    _load_entry_point(entry_value)(BUILDOUT)
+    return None
+
+
 class _NoCommands(object):
     """--stub-software tries slapos.recipe.build code that may only write
     files: starting a process (it would build software with what was not
@@ -1234,6 +1244,7 @@ HANDLERS = {
     'build.init': h_build_init,
     'egg.init': h_egg_init,
     'egg.uninstall': h_egg_uninstall,
+    'egg.extension': h_egg_extension,
     'stub-software': h_stub_software,
     'install': h_install,
     'update': h_update,

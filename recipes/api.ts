@@ -22,6 +22,8 @@ export interface PartOptions {
   set(key: string, value: PyValue): void;
   /** Set a value that is neither saved in .installed.cfg nor compared between runs (a password). */
   setVolatile(key: string, value: PyValue): void;
+  /** Remove an option (Python's `options.pop(key)`): it is then missing, and not saved. */
+  remove(key: string): void;
   /**
    * Options computed when first read while the section does not have them,
    * as a dict's `__missing__` (volatile values; undefined: missing).
@@ -118,6 +120,15 @@ export interface RecipeContext {
    * directory lock this run holds; absent where no run is (inspection).
    */
   runBuildout?: (sub: SubBuildout) => Promise<void>;
+  /**
+   * The run's write-ahead hook (as zc.buildout's `Options.created`): told
+   * each path this part's install or update is about to create, before it
+   * exists, so that a run killed before the part is recorded still removes
+   * it. Recipes do not call it: lib/files.ts `willCreate` does, made
+   * current for the part's install and update by lib/files.ts `announcing`.
+   * Absent where no run is.
+   */
+  created?: (path: string) => void;
 }
 
 /** What install/update return: the paths buildout removes on uninstall. */

@@ -8,7 +8,7 @@
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RecipeError, type RecipeModule } from './api.ts';
-import { isTrue } from './lib/files.ts';
+import { isTrue, willCreate } from './lib/files.ts';
 
 export const cnsSymlink: RecipeModule = {
   names: ['cns.recipe.symlink'],
@@ -55,6 +55,7 @@ export const cnsSymlink: RecipeModule = {
           continue;
         }
         try {
+          willCreate(link);
           symlinkSync(source, link);
         } catch (e) {
           throw new RecipeError(`[${name}] cannot link ${link} to ${source}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

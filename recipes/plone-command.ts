@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { RecipeError, type RecipeModule } from './api.ts';
 import { pySplitWhitespace } from '../python/index.ts';
+import { willCreate } from './lib/files.ts';
 
 function truthy(v: string | undefined): boolean {
   return ['yes', 'true', 'on'].includes((v ?? '').trim().toLowerCase());
@@ -42,6 +43,8 @@ export const ploneCommand: RecipeModule = {
     };
     return {
       install() {
+        // its paths, before the command makes them (lib/files.ts willCreate)
+        for (const p of location) willCreate(p);
         execute(command);
         return location;
       },

@@ -156,13 +156,8 @@ function requirements(dist: Distribution): string[] {
   return out;
 }
 
-/** The recipe's egg, its entry point and dependencies; undefined when the egg is not there. */
-export function findRecipeEgg(dirs: EggDirectories, spec: RecipeSpec): RecipeEgg | undefined {
-  const dist = findDistribution(dirs, spec.project);
-  if (!dist) return undefined;
-  const points = parseEntryPoints(read(join(dist.metadata, 'entry_points.txt')) ?? '');
-  const entry = points.get('zc.buildout')?.get(spec.entry);
-  if (!entry) return undefined;
+/** A distribution and the dependencies of it found there: their sys.path entries, the distribution first. */
+function withDependencies(dirs: EggDirectories, dist: Distribution): { paths: string[]; dists: Distribution[] } {
   const paths = [dist.location];
   const dists = [dist];
   const seen = new Set([dist.project]);
@@ -179,8 +174,39 @@ export function findRecipeEgg(dirs: EggDirectories, spec: RecipeSpec): RecipeEgg
     }
     queue.push(...requirements(dep));
   }
+  return { paths, dists };
+}
+
+function entryPoints(dist: Distribution): Map<string, Map<string, string>> {
+  return parseEntryPoints(read(join(dist.metadata, 'entry_points.txt')) ?? '');
+}
+
+/** The recipe's egg, its entry point and dependencies; undefined when the egg is not there. */
+export function findRecipeEgg(dirs: EggDirectories, spec: RecipeSpec): RecipeEgg | undefined {
+  const dist = findDistribution(dirs, spec.project);
+  if (!dist) return undefined;
+  const points = entryPoints(dist);
+  const entry = points.get('zc.buildout')?.get(spec.entry);
+  if (!entry) return undefined;
   const uninstall = points.get('zc.buildout.uninstall')?.get(spec.entry);
-  return { dist, paths, dists, entry, ...(uninstall ? { uninstall } : {}) };
+  return { dist, ...withDependencies(dirs, dist), entry, ...(uninstall ? { uninstall } : {}) };
+}
+
+/** A buildout extension's egg (zc.buildout's `extensions`): its sys.path entries and its load and unload entry points, in file order. */
+export interface ExtensionEgg {
+  dist: Distribution;
+  paths: string[];
+  load: string[];
+  unload: string[];
+}
+
+/** The egg of one `extensions` requirement (its name: a version constraint is not checked); undefined when it is not there. */
+export function findExtensionEgg(dirs: EggDirectories, requirement: string): ExtensionEgg | undefined {
+  const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(requirement.trim())?.[0];
+  const dist = name ? findDistribution(dirs, name) : undefined;
+  if (!dist) return undefined;
+  const points = entryPoints(dist);
+  return { dist, paths: withDependencies(dirs, dist).paths, load: [...(points.get('zc.buildout.extension')?.values() ?? [])], unload: [...(points.get('zc.buildout.unloadextension')?.values() ?? [])] };
 }
 
 /**

@@ -21,7 +21,7 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { TypedValueError } from '../profile/values.ts';
 import { PyException } from '../python/index.ts';
 import { RecipeError, type BuildoutView, type InstalledPaths, type Recipe, type RecipeContext, type RecipeModule } from './api.ts';
-import { overlayTree } from './lib/files.ts';
+import { overlayTree, willCreate } from './lib/files.ts';
 
 /**
  * A part stood in: `location`, when it has one, created with an empty bin/
@@ -32,6 +32,7 @@ export function standIn(location: string | undefined, buildout: BuildoutView, vi
     via,
     install: () => {
       if (!location) return [];
+      willCreate(location);
       mkdirSync(join(location, 'bin'), { recursive: true });
       const tree = buildout.stubTree;
       const rel = tree ? relative(buildout.directory, location) : '';

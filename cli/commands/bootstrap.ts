@@ -52,7 +52,7 @@ export async function bootstrapCommand(ctx: CommandContext): Promise<number> {
       // not written yet
     }
     if (old !== text) {
-      writeAtomically(dest, text, 0o755, true);
+      writeAtomically(dest, text, 0o755, { exact: true, owned: false });
       log.info(`Generated script ${strRepr(dest)}.`);
     }
   } catch (e) {

@@ -23,7 +23,7 @@ import { RecipeError, type RecipeModule } from '../api.ts';
 import { LOCATION, SHARED } from '../schema.ts';
 import { extractArchive } from '../lib/archive.ts';
 import { cannotBeHad, downloadFile, fetchOrStandIn, runFetchSettings } from '../lib/download.ts';
-import { temporaryName } from '../lib/files.ts';
+import { temporaryName, willCreate } from '../lib/files.ts';
 import { buildSharedOption, partPlace } from '../lib/shared.ts';
 import { modeOption, writeIfChanged } from '../lib/files.ts';
 
@@ -133,6 +133,7 @@ export const downloadUnpacked: RecipeModule = {
           // under --stub-software an archive that cannot be had is an empty directory (lib/download.ts fetchOrStandIn)
           if (!buildout.stubSoftware || !cannotBeHad(e)) throw e;
           logger.warning(`${e.message}: an empty stand-in instead (--stub-software)`);
+          willCreate(destination);
           mkdirSync(destination, { recursive: true });
           return [destination];
         }
@@ -150,6 +151,7 @@ export const downloadUnpacked: RecipeModule = {
           if (stripText === 'true' && !single) throw new RecipeError(`[${name}] strip-top-level-dir: the archive has no single top-level directory`);
           const strip = stripText === 'true' || (stripText === '' && single);
           if (existsSync(destination)) rmSync(destination, { recursive: true, force: true });
+          willCreate(destination);
           renameSync(strip ? join(tree, top[0]!) : tree, destination);
         } finally {
           rmSync(work, { recursive: true, force: true });

@@ -16,6 +16,7 @@
 // built), and when it fails the part is stood in (recipes/stand-in.ts),
 // `location` created with an empty `bin/`.
 import { RecipeError, type RecipeModule } from '../api.ts';
+import { willCreate } from '../lib/files.ts';
 import { buildSharedOption, partPlace, placePart } from '../lib/shared.ts';
 import { LOCATION, SHARED } from '../schema.ts';
 
@@ -63,7 +64,11 @@ export const buildScript: RecipeModule = {
     return {
       via,
       // --stub-software tries the code without commands (they would build software): stood in if it fails
-      install: () => session.install(handle, code.includes('install') ? 'install' : 'update', ctx.buildout.stubSoftware),
+      install: () => {
+        // `location`, which the install code creates and the part returns: journalled first (lib/files.ts willCreate)
+        if (code.includes('install')) willCreate(options.require('location'));
+        return session.install(handle, code.includes('install') ? 'install' : 'update', ctx.buildout.stubSoftware);
+      },
       // no update code: nothing to run (the recipe's update does nothing then)
       update: code.includes('update') ? () => session.update(handle, 'update', ctx.buildout.stubSoftware) : () => undefined,
     };

@@ -3,6 +3,7 @@
 // under its base name, replacing what is there. Returns the copies;
 // update = install.
 import { copyFileSync, rmSync } from 'node:fs';
+import { willCreate } from '../lib/files.ts';
 import { basename, join } from 'node:path';
 import { pySplitWhitespace } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
@@ -23,6 +24,7 @@ export const copyfilelist: RecipeModule = {
       files.map((file) => {
         const copy = join(target, basename(file));
         rmSync(copy, { force: true });
+        willCreate(copy);
         try {
           copyFileSync(file, copy);
         } catch (e) {

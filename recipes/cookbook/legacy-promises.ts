@@ -6,9 +6,9 @@
 // slapos.cookbook:check_port_listening writes a Python script run by the
 // Python buildout runs with (the software release's, under slapgrid): a POSIX
 // shell cannot open a TCP connection portably, so tsbuildout does the same
-// and writes a Python script whose interpreter is `${buildout:executable}`
-// (tsbuildout's --python): connect to (hostname, port), else
-// "<hostname> on <port> isn't listening", in check_port_listening.py's order, and exit status 127.
+// and writes check_port_listening.py's script, byte for byte, whose
+// interpreter is `${buildout:executable}` (tsbuildout's --python): connect to
+// (hostname, port), else "<hostname> on <port> isn't listening" and exit status 127.
 //
 // slapos.cookbook:check_url_available writes a shell script (run by
 // `dash_path`) that calls curl (`curl_path`) and compares the HTTP code:
@@ -16,25 +16,25 @@
 //
 // Both: mode 0700, rewritten only when their text changes, returned (removed
 // on uninstall); update = install.
-import { strRepr } from '../../python/index.ts';
-import { RecipeError, type RecipeModule } from '../api.ts';
+import type { RecipeModule } from '../api.ts';
 import { createExecutable, isTrue } from '../lib/files.ts';
 import { shellQuote } from '../lib/shlex.ts';
 
-export function portPromiseText(python: string, hostname: string, port: number): string {
+/** check_port_listening.py's template: hostname and port inserted as written (a port that is not a number fails when run). */
+export function portPromiseText(python: string, hostname: string, port: string): string {
   return [
     `#!${python}`,
-    '# Legacy promise written by tsbuildout (slapos.cookbook:check_port_listening)',
+    '# BEWARE: This file is operated by slapos node',
+    '# BEWARE: It will be overwritten automatically',
     'import socket',
     'import sys',
     '',
-    `hostname = ${strRepr(hostname)}`,
-    `port = ${port}`,
+    `addr = "${hostname}", ${port}`,
     '',
     'try:',
-    '  socket.create_connection((hostname, port)).close()',
+    '  socket.create_connection(addr).close()',
     'except (socket.error, socket.timeout):',
-    '  sys.stderr.write("%s on %s isn\'t listening\\n" % (hostname, port))',
+    '  sys.stderr.write("%s on %s isn\'t listening\\n" % addr)',
     '  sys.exit(127)',
     '',
   ].join('\n');
@@ -52,15 +52,12 @@ export const checkPortListening: RecipeModule = {
     required: ['path', 'hostname', 'port'],
     generated: [],
   },
-  init({ name, options, buildout }) {
+  init({ options, buildout }) {
     const path = options.require('path');
     const hostname = options.require('hostname');
     const portText = options.require('port');
     const python = buildout.section('buildout').get('executable') || 'python3';
-    const install = () => {
-      if (!/^\s*\d+\s*$/.test(portText)) throw new RecipeError(`[${name}] port: not a port number: ${strRepr(portText)}`);
-      return [createExecutable(path, portPromiseText(python, hostname, Number(portText)))];
-    };
+    const install = () => [createExecutable(path, portPromiseText(python, hostname, portText))];
     return { install, update: install };
   },
 };

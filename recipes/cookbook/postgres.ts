@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecipeError, type RecipeModule } from '../api.ts';
-import { createExecutable } from '../lib/files.ts';
+import { createExecutable, willCreate } from '../lib/files.ts';
 
 /** Python's str.splitlines. */
 const lines = (text: string) => (text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/));
@@ -65,6 +65,7 @@ export const postgres: RecipeModule = {
       const ipv6 = lines(o('ipv6'));
       const conf = join(pgdata(), 'postgresql.conf');
       // the recipe joins a Python set (its order is the hash's): here IPv4 then IPv6, each once
+      willCreate(conf);
       writeFileSync(
         conf,
         `listen_addresses = '${[...new Set([...ipv4, ...ipv6])].join(',')}'\n${o('port') ? `port = ${o('port')}` : ''}\nlogging_collector = on\nlog_rotation_size = 50MB\nmax_connections = ${options.get('max-connections') ?? '100'}\ndatestyle = 'iso, mdy'\n\nlc_messages = 'C.UTF-8'\nlc_monetary = 'C.UTF-8'\nlc_numeric = 'C.UTF-8'\nlc_time = 'C.UTF-8'\ndefault_text_search_config = 'pg_catalog.english'\n\nunix_socket_directories = '${pgdata()}'\nunix_socket_permissions = 0700\n`,
@@ -72,6 +73,7 @@ export const postgres: RecipeModule = {
       const hba = join(pgdata(), 'pg_hba.conf');
       const v4bits = options.get('ipv4-netmask-bits') ?? '32';
       const v6bits = options.get('ipv6-netmask-bits') ?? '128';
+      willCreate(hba);
       writeFileSync(
         hba,
         [

@@ -1,8 +1,8 @@
 // slapos.cookbook:publish and publish.serialised
 // (docs/slapos-recipes.md#publish): the connection parameters of the instance
 // are every option of the part but `recipe` and those starting with `-`, plus
-// the options of the sections named by `-extends` (recursively; in an extended
-// section, `-publish` limits which keys are taken).
+// the options of the sections named by `-extends` (recursively; in each
+// section, the part's own too, `-publish` limits which keys are taken).
 //
 // With a master (a [slap-connection] section with a server-url, as slapgrid
 // writes it), they are sent to it: setComputerPartitionConnectionXml, the
@@ -43,7 +43,8 @@ function readPublished(path: string): PyDict {
 }
 
 function writePublished(path: string, d: PyDict): void {
-  writeIfChanged(path, jsonDumps(d, { indent: 2, sortKeys: true, ensureAscii: false }) + '\n', 0o600);
+  // the directory's published parameters, not the part's path
+  writeIfChanged(path, jsonDumps(d, { indent: 2, sortKeys: true, ensureAscii: false }) + '\n', 0o600, { owned: false });
 }
 
 function publishable(options: PartOptions, only?: readonly string[]): [string, PyValue][] {
@@ -89,20 +90,31 @@ function makePublish(names: string[], serialised: boolean, failsafe: readonly st
       sectionOptions: [{ option: '-extends', syntax: 'section-list' }],
     },
     init({ name, options, buildout }) {
-      // read every section at init: buildout records them as dependencies
-      const parameters = new PyDict(publishable(options));
+      // read every section at init: buildout records them as dependencies.
+      // Every section, the part's own included, publishes its `-publish`
+      // keys if it has that option, else all but `recipe` and `-…`. The real
+      // recipe merges them in the order of a Python set (the hash seed's);
+      // tsbuildout lets the part's own values win, then the nearer sections.
+      const sections: PartOptions[] = [];
       const done = new Set([name]);
-      const todo = pySplitWhitespace(options.get('-extends') ?? '');
-      const extended = todo.length > 0;
+      const todo = [name];
       while (todo.length) {
-        const section = todo.pop()!;
-        if (done.has(section)) continue;
-        done.add(section);
-        const s = buildout.section(section);
+        const x = todo.pop()!;
+        const s = x === name ? options : buildout.section(x);
+        sections.push(s);
+        for (const x of pySplitWhitespace(s.get('-extends') ?? '')) {
+          if (!done.has(x)) {
+            done.add(x);
+            todo.push(x);
+          }
+        }
+      }
+      const parameters = new PyDict();
+      for (const s of sections.reverse()) {
         const only = s.get('-publish');
         for (const [k, v] of publishable(s, only === undefined ? undefined : pySplitWhitespace(only))) parameters.set(k, v);
-        todo.push(...pySplitWhitespace(s.get('-extends') ?? '').filter((x) => !done.has(x)));
       }
+      const extended = sections.length > 1;
       const slave = options.get('-slave-reference');
       const errorFile = options.get('-error-status-file');
       const isFailsafe = failsafe.includes((options.get('recipe') ?? '').trim());
@@ -112,7 +124,7 @@ function makePublish(names: string[], serialised: boolean, failsafe: readonly st
         } catch (e) {
           // the failsafe variants note a master's refusal instead of failing
           if (!isFailsafe || !errorFile || !slapConnection(buildout)) throw e;
-          writeIfChanged(errorFile, `${(e as Error).message}\n`, 0o600);
+          writeIfChanged(errorFile, `${(e as Error).message}\n`, 0o600, { owned: false });
           return [];
         }
         if (errorFile) rmSync(errorFile, { force: true });

@@ -4,6 +4,7 @@
 // there); any other file in the way is an error. Returns the links; update =
 // install.
 import { lstatSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
+import { willCreate } from '../lib/files.ts';
 import { basename, join } from 'node:path';
 import { pySplitWhitespace, strRepr } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
@@ -41,6 +42,7 @@ export const symbolicLink: RecipeModule = {
             continue;
           }
         }
+        willCreate(link);
         symlinkSync(path, link);
         logger.debug(`Created link ${strRepr(link)} -> ${strRepr(path)}`);
         links.push(link);

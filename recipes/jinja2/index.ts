@@ -17,7 +17,7 @@ import { parseContext, parseImportList, type ContextEntry, type ImportEntry, typ
 import { parseExtensions, RECIPE_DEFAULT_NAMES, recipeDefaults, recipeEnvironment } from './environment.ts';
 import { decodeText, importLoader } from './loader.ts';
 import { cannotBeHad } from '../lib/download.ts';
-import { modeOption } from '../lib/files.ts';
+import { modeOption, willCreate } from '../lib/files.ts';
 import { downloadAsync, timeoutMs } from '../../profile/http-download.ts';
 import { TEMPLATE_OPTIONS } from '../template.ts';
 
@@ -142,9 +142,10 @@ function currentUmask(): number {
 /**
  * The recipe's write: a file that already holds these bytes only gets its
  * mode fixed; otherwise it is unlinked (its parent created when missing)
- * and created anew so that the umask applies.
+ * and created anew so that the umask applies. `owned`: the part returns it
+ * (lib/files.ts willCreate).
  */
-export function writeOutput(path: string, data: Buffer, mode: number | null): void {
+export function writeOutput(path: string, data: Buffer, mode: number | null, owned = true): void {
   const mask = mode === null ? (data.subarray(0, 2).toString('latin1') === '#!' ? 0o777 : 0o666) : 0;
   try {
     const fd = openSync(path, 'r');
@@ -161,6 +162,8 @@ export function writeOutput(path: string, data: Buffer, mode: number | null): vo
   } catch {
     // unreadable or missing: written below
   }
+  // the part's path (unless `once`): journalled before it is replaced
+  if (owned) willCreate(path);
   try {
     unlinkSync(path);
   } catch (e) {
@@ -208,7 +211,7 @@ export async function installPart(part: Jinja2Part, offline = false, socketTimeo
   } catch (e) {
     throw renderError(part, filename, e);
   }
-  writeOutput(part.output, data, part.mode);
+  writeOutput(part.output, data, part.mode, !part.once);
   if (part.once) {
     closeSync(openSync(part.once, 'a'));
     return undefined;

@@ -5,7 +5,55 @@ import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, lstatSync, m
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { callValue, intType, PyException } from '../../python/index.ts';
-import { RecipeError, type PartOptions } from '../api.ts';
+import { RecipeError, type PartOptions, type Recipe } from '../api.ts';
+
+/**
+ * The write-ahead hook of the part whose install or update runs now
+ * (RecipeContext.created, made current by `announcing`): told each path
+ * the part is about to create, before it exists. A run's parts run one at
+ * a time in a process (as its working directory: executor/run.ts call), so
+ * one variable holds it.
+ */
+let current: ((path: string) => void) | undefined;
+
+/**
+ * Announce a path the running part is about to create and will return as
+ * one of its installed paths (nothing outside a part's install or update):
+ * the run journals it first, so a run killed before the part is recorded
+ * still removes it (README, Running profiles). Every native writer of a
+ * part's paths calls this before the path appears.
+ */
+export function willCreate(path: string): void {
+  current?.(resolve(path));
+}
+
+/** The recipe, its install and update run with `created` (RecipeContext.created) as the write-ahead hook. */
+export function announcing(recipe: Recipe, created: ((path: string) => void) | undefined): Recipe {
+  if (!created) return recipe;
+  const scoped =
+    (f: NonNullable<Recipe['update']>) =>
+    async (): Promise<Awaited<ReturnType<typeof f>>> => {
+      const before = current;
+      current = created;
+      try {
+        return await f();
+      } finally {
+        current = before;
+      }
+    };
+  const update = recipe.update;
+  return {
+    ...(recipe.via ? { via: recipe.via } : {}),
+    install: scoped(() => recipe.install()),
+    ...(update ? { update: scoped(() => update.call(recipe)) } : {}),
+  };
+}
+
+/** How a file is written: `exact`, its mode is `mode` whatever the umask; `owned: false`, it is not one of the part's paths (a state file the part keeps, such as a password's storage): not announced. */
+export interface WriteOptions {
+  exact?: boolean;
+  owned?: boolean;
+}
 
 /** The name of a temporary beside `name`: dot-named, with this process's id. */
 export function temporaryName(name: string): string {
@@ -53,9 +101,10 @@ export function sweepTemporaries(dir: string): string[] {
  * (dot-named, so that nothing listing a folder — supervisord's services,
  * promises — takes it for one of its files), flushed to disk, then renamed
  * over it; a failure removes the temporary file. The new file's mode is
- * `mode` less the umask, or exactly `mode` with `exact`.
+ * `mode` less the umask, or exactly `mode` with `exact`. The running part
+ * (willCreate) is told of the file before the rename.
  */
-export function writeAtomically(path: string, data: string | Buffer, mode = 0o666, exact = false): void {
+export function writeAtomically(path: string, data: string | Buffer, mode = 0o666, { exact = false, owned = true }: WriteOptions = {}): void {
   const tmp = join(dirname(path), temporaryName(basename(path)));
   try {
     const fd = openSync(tmp, 'w', mode);
@@ -66,6 +115,8 @@ export function writeAtomically(path: string, data: string | Buffer, mode = 0o66
       closeSync(fd);
     }
     if (exact) chmodSync(tmp, mode);
+    // journalled before it appears (a kill -9, not a power loss: the journal's write is in the kernel)
+    if (owned) willCreate(path);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -73,7 +124,7 @@ export function writeAtomically(path: string, data: string | Buffer, mode = 0o66
   }
 }
 
-export function createFile(path: string, content: string | Buffer, mode = 0o600): string {
+export function createFile(path: string, content: string | Buffer, mode = 0o600, { owned = true }: WriteOptions = {}): string {
   const abs = resolve(path);
   const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   if (existsSync(abs)) {
@@ -86,7 +137,7 @@ export function createFile(path: string, content: string | Buffer, mode = 0o600)
       // unreadable: replace it
     }
   }
-  writeAtomically(abs, data, mode, true);
+  writeAtomically(abs, data, mode, { exact: true, owned });
   return abs;
 }
 
@@ -129,7 +180,7 @@ export function modeOption(options: PartOptions, part: string, fallback?: string
  * on creation), but only when its content differs: a re-run rewrites
  * nothing. Returns the absolute path.
  */
-export function writeIfChanged(path: string, content: string | Buffer, mode?: number): string {
+export function writeIfChanged(path: string, content: string | Buffer, mode?: number, { owned = true }: WriteOptions = {}): string {
   const abs = resolve(path);
   const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   let same = false;
@@ -138,7 +189,7 @@ export function writeIfChanged(path: string, content: string | Buffer, mode?: nu
   } catch {
     // missing or unreadable: write it
   }
-  if (!same) writeAtomically(abs, data, mode ?? 0o666, mode !== undefined);
+  if (!same) writeAtomically(abs, data, mode ?? 0o666, { exact: mode !== undefined, owned });
   else if (mode !== undefined && (statSync(abs).mode & 0o7777) !== mode) chmodSync(abs, mode);
   return abs;
 }

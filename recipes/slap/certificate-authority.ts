@@ -21,7 +21,7 @@ import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, wr
 import { join } from 'node:path';
 import { pySplitWhitespace } from '../../python/index.ts';
 import type { RecipeModule } from '../api.ts';
-import { createExecutable, createFile } from '../lib/files.ts';
+import { createExecutable, createFile, willCreate } from '../lib/files.ts';
 import { shellQuote } from '../lib/shlex.ts';
 import { createWrapper } from '../lib/wrapper-script.ts';
 
@@ -178,6 +178,7 @@ function link(path: string, target: string): void {
   } catch {
     // not there
   }
+  willCreate(path);
   symlinkSync(target, path);
 }
 
@@ -203,7 +204,8 @@ export const certificateAuthorityRequest: RecipeModule = {
     required: ['key-file', 'cert-file', 'requests-directory', 'ca-private', 'ca-certs'],
     generated: [],
   },
-  init({ name, options }) {
+  init({ name, options, buildout }) {
+    const python = buildout.section('buildout').get('executable');
     const certName = options.get('name') || name;
     const hash = createHash('sha512').update(certName).digest('hex');
     const requests = options.require('requests-directory');
@@ -227,7 +229,7 @@ export const certificateAuthorityRequest: RecipeModule = {
       link(keyFile, key);
       link(certFile, cert);
       paths.push(keyFile, certFile);
-      if (wrapper && executable) paths.push(createWrapper(wrapper, { args: pySplitWhitespace(executable), waitFor: [key, cert] }));
+      if (wrapper && executable) paths.push(createWrapper(wrapper, { args: pySplitWhitespace(executable), waitFor: [key, cert], ...(python ? { python } : {}) }));
       return paths;
     };
     return { install, update: install };

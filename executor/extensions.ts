@@ -1,0 +1,57 @@
+// Buildout extensions, as zc.buildout 2.13 loads them (buildout.py
+// Buildout._load_extensions / _unload_extensions): before anything of an
+// install (its directories and develop eggs included), each requirement of
+// `${buildout:extensions}` is found among the develop eggs and the eggs
+// (tsbuildout installs none: recipes/python-egg.ts), and the
+// `zc.buildout.extension` entry points of its distribution are called with
+// the buildout, in the Python bridge; after a successful install, its
+// `zc.buildout.unloadextension` entry points.
+import { UserError } from '../parser/diagnostic.ts';
+import type { Buildout } from '../profile/buildout.ts';
+import { pySplitWhitespace, strRepr } from '../python/index.ts';
+import type { PythonBridge } from '../recipes/api.ts';
+import { eggDirectories, findExtensionEgg, type ExtensionEgg } from '../recipes/python-egg.ts';
+
+/** What zc.buildout now does itself (its refusal, word for word). */
+const SUPERSEDED = ['buildout-versions', 'buildout.dumppickedversions'];
+
+/** Load the run's extensions: find them, call their load entry points with the buildout (in the Python bridge); returns them, for `unloadExtensions`. */
+export function loadExtensions(buildout: Buildout, python: () => PythonBridge): ExtensionEgg[] {
+  const specs = pySplitWhitespace(buildout.section('buildout').get('extensions') ?? '');
+  return step(buildout, 'Loading extensions.', () => {
+    if (specs.some((s) => SUPERSEDED.includes(s))) {
+      throw new UserError(
+        "Buildout now includes 'buildout-versions' (and part of the older 'buildout.dumppickedversions').\nRemove the extension from your configuration and look at the 'show-picked-versions' option in buildout's documentation.",
+      );
+    }
+    if (!specs.length) return [];
+    const dirs = eggDirectories(buildout);
+    const eggs = specs.map((spec) => {
+      const egg = findExtensionEgg(dirs, spec);
+      // zc.buildout would fetch it from find-links or the index (easy_install's MissingDistribution)
+      if (!egg) throw new UserError(`Couldn't find a distribution for ${strRepr(spec)}.`);
+      return egg;
+    });
+    call(eggs, 'load', python);
+    return eggs;
+  });
+}
+
+/** After a successful install: the extensions' unload entry points. */
+export function unloadExtensions(buildout: Buildout, extensions: readonly ExtensionEgg[], python: () => PythonBridge): void {
+  if (extensions.length) step(buildout, 'Unloading extensions.', () => call(extensions, 'unload', python));
+}
+
+function call(extensions: readonly ExtensionEgg[], which: 'load' | 'unload', python: () => PythonBridge): void {
+  for (const egg of extensions) for (const entry of egg[which]) python().call(undefined, undefined, 'egg.extension', [egg.paths, entry]);
+}
+
+/** zc.buildout's __doing__ while `f` runs (its While: block). */
+function step<T>(buildout: Buildout, text: string, f: () => T): T {
+  buildout.trail.push({ kind: 'step', text });
+  try {
+    return f();
+  } finally {
+    buildout.trail.pop();
+  }
+}
