@@ -21,7 +21,7 @@ import { closeSync, chmodSync, existsSync, fstatSync, lstatSync, mkdirSync, mkdt
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import * as tar from 'tar';
+import type * as Tar from 'tar';
 import { strRepr } from '../../python/index.ts';
 import { RecipeError } from '../api.ts';
 
@@ -220,16 +220,18 @@ type Skip = (name: string, why: string) => void;
 const TAR_KINDS: Record<string, Kind> = { File: 'file', OldFile: 'file', ContiguousFile: 'file', Directory: 'dir', Link: 'hardlink', SymbolicLink: 'symlink' };
 
 /** Read a tar file (plain or gzip) through the `tar` parser, chunk by chunk, synchronously. */
-function parseTar(archive: string, onEntry: (entry: tar.ReadEntry, index: number) => void, fail: (what: string) => Error): void {
+function parseTar(archive: string, onEntry: (entry: Tar.ReadEntry, index: number) => void, fail: (what: string) => Error): void {
   let problem: string | undefined;
   let index = 0;
+  // tar loads only when a tarball is unpacked (it is most of what the recipes' code takes to load)
+  const tar = require('tar') as typeof Tar;
   const parser = new tar.Parser({
     onwarn: (code, message) => {
       // an entry tar cannot read, or data that is not a tar archive at all
       if (code === 'TAR_ENTRY_INVALID' || code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT' || code === 'TAR_ENTRY_ERROR') problem ??= String(message);
     },
   });
-  parser.on('entry', (entry: tar.ReadEntry) => onEntry(entry, index++));
+  parser.on('entry', (entry: Tar.ReadEntry) => onEntry(entry, index++));
   const fd = openSync(archive, 'r');
   try {
     const chunk = Buffer.alloc(1 << 20);
@@ -247,7 +249,7 @@ function parseTar(archive: string, onEntry: (entry: tar.ReadEntry, index: number
   if (!index) throw fail('not a recognized archive type (neither zip nor tar)');
 }
 
-function memberOf(entry: tar.ReadEntry): Member {
+function memberOf(entry: Tar.ReadEntry): Member {
   let name = entry.path;
   const kind = TAR_KINDS[entry.type] ?? 'other';
   // tarfile names a directory without its trailing slash
