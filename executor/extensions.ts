@@ -7,7 +7,6 @@
 // the buildout, in the Python bridge (one that is missing is installed by
 // the egg installer where the profile names find-links or an index); after a successful install, its
 // `zc.buildout.unloadextension` entry points.
-import { UserError } from '../parser/diagnostic.ts';
 import type { Buildout } from '../profile/buildout.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
 import type { Logger, PythonBridge } from '../recipes/api.ts';
@@ -24,9 +23,10 @@ export function loadExtensions(buildout: Buildout, python: () => PythonBridge, l
   const specs = pySplitWhitespace(buildout.section('buildout').get('extensions') ?? '');
   return step(buildout, 'Loading extensions.', () => {
     if (specs.some((s) => SUPERSEDED.includes(s))) {
-      throw new UserError(
-        "Buildout now includes 'buildout-versions' (and part of the older 'buildout.dumppickedversions').\nRemove the extension from your configuration and look at the 'show-picked-versions' option in buildout's documentation.",
-      );
+      throw buildout.error({
+        rule: 'extensions',
+        message: "Buildout now includes 'buildout-versions' (and part of the older 'buildout.dumppickedversions').\nRemove the extension from your configuration and look at the 'show-picked-versions' option in buildout's documentation.",
+      });
     }
     if (!specs.length) return [];
     const dirs = eggDirectories(buildout);
@@ -38,7 +38,7 @@ export function loadExtensions(buildout: Buildout, python: () => PythonBridge, l
         egg = findExtensionEgg(dirs, spec);
       }
       // without find-links or an index, zc.buildout would look on PyPI: tsbuildout does not (easy_install's MissingDistribution)
-      if (!egg) throw new UserError(`Couldn't find a distribution for ${strRepr(spec)}.`);
+      if (!egg) throw buildout.error({ rule: 'extensions', message: `Couldn't find a distribution for ${strRepr(spec)}.`, hint: 'name find-links or an index for the egg installer, develop it (develop = …) or put its egg in eggs-directory' });
       return egg;
     });
     call(eggs, 'load', python);
