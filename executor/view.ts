@@ -8,7 +8,7 @@ import type { Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { entry } from '../profile/entry.ts';
 import { consumerValue, isTypedText, storedValue, typedValue, type PyBangFallback } from '../profile/values.ts';
-import type { BuildoutView, PartOptions } from '../recipes/api.ts';
+import { RecipeError, type BuildoutView, type PartOptions } from '../recipes/api.ts';
 import type { RunView } from '../recipes/lib/eggs/settings.ts';
 import { readInstalled, type InstalledState } from './installed.ts';
 
@@ -92,6 +92,13 @@ export function buildoutView(buildout: Buildout, part: Options, policy: ViewPoli
       if (!raw || buildout.sections.has(section)) return false;
       raw.set(key, entry(value, `(set by the recipe of [${part.name}])`));
       return true;
+    },
+    reinitialise(name: string) {
+      if (!policy.presets) return;
+      const s = buildout.sections.get(name);
+      if (!s?.initialised) throw new Error(`internal: [${name}] is not initialised`);
+      if (!s.get('recipe')) throw new RecipeError(`[${name}] has no recipe to construct again`);
+      buildout.recipeInit(s);
     },
     get directory() {
       return buildout.section('buildout').require('directory');

@@ -5,8 +5,8 @@
 // modification time), so an upgraded or replaced interpreter is asked again.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { userCacheDirectory } from './user-cache.ts';
 
 const PROBE = `import sys, json
 print(json.dumps([list(sys.version_info[:3]), sys.version_info[3], sys.version_info[4], sys.implementation.name, sys.version]))`;
@@ -15,7 +15,7 @@ print(json.dumps([list(sys.version_info[:3]), sys.version_info[3], sys.version_i
 export type ProbeAnswer = [[number, number, number], string, number, string, string];
 
 function cacheFile(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tsbuildout', 'python-facts.json');
+  return join(userCacheDirectory(), 'python-facts.json');
 }
 
 /** The interpreter's identity, or undefined when it cannot be found (the probe then says why). */

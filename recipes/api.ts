@@ -43,6 +43,12 @@ export interface BuildoutView {
    * this way). False when the section is missing or already initialised.
    */
   presetOption(section: string, key: string, value: string): boolean;
+  /**
+   * Construct the recipe of an initialised section again, over its current
+   * options (slapos.cookbook:neoppod.cluster calls `node.recipe.__init__`
+   * after setting an option of it). Not in dry inspection (it does nothing there).
+   */
+  reinitialise(section: string): void;
   /** [buildout] directory, absolute. */
   readonly directory: string;
   readonly semantics: import('../profile/semantics.ts').Semantics;
