@@ -2,21 +2,25 @@
 // Buildout._load_extensions / _unload_extensions): before anything of an
 // install (its directories and develop eggs included), each requirement of
 // `${buildout:extensions}` is found among the develop eggs and the eggs
-// (tsbuildout installs none: recipes/python-egg.ts), and the
+// (recipes/python-egg.ts), and the
 // `zc.buildout.extension` entry points of its distribution are called with
-// the buildout, in the Python bridge; after a successful install, its
+// the buildout, in the Python bridge (one that is missing is installed by
+// the egg installer where the profile names find-links or an index); after a successful install, its
 // `zc.buildout.unloadextension` entry points.
 import { UserError } from '../parser/diagnostic.ts';
 import type { Buildout } from '../profile/buildout.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
-import type { PythonBridge } from '../recipes/api.ts';
+import type { Logger, PythonBridge } from '../recipes/api.ts';
+import { Installer } from '../recipes/lib/eggs/installer.ts';
+import { installSettings, mayInstall } from '../recipes/lib/eggs/settings.ts';
+import { runView } from './view.ts';
 import { eggDirectories, findExtensionEgg, type ExtensionEgg } from '../recipes/python-egg.ts';
 
 /** What zc.buildout now does itself (its refusal, word for word). */
 const SUPERSEDED = ['buildout-versions', 'buildout.dumppickedversions'];
 
 /** Load the run's extensions: find them, call their load entry points with the buildout (in the Python bridge); returns them, for `unloadExtensions`. */
-export function loadExtensions(buildout: Buildout, python: () => PythonBridge): ExtensionEgg[] {
+export function loadExtensions(buildout: Buildout, python: () => PythonBridge, log: Logger): ExtensionEgg[] {
   const specs = pySplitWhitespace(buildout.section('buildout').get('extensions') ?? '');
   return step(buildout, 'Loading extensions.', () => {
     if (specs.some((s) => SUPERSEDED.includes(s))) {
@@ -27,8 +31,13 @@ export function loadExtensions(buildout: Buildout, python: () => PythonBridge): 
     if (!specs.length) return [];
     const dirs = eggDirectories(buildout);
     const eggs = specs.map((spec) => {
-      const egg = findExtensionEgg(dirs, spec);
-      // zc.buildout would fetch it from find-links or the index (easy_install's MissingDistribution)
+      let egg = findExtensionEgg(dirs, spec);
+      if (!egg && mayInstall(runView(buildout))) {
+        // zc.buildout's _load_extensions: easy_install.install of the extensions (recipes/lib/eggs/)
+        new Installer(installSettings(runView(buildout), log)).install([spec]);
+        egg = findExtensionEgg(dirs, spec);
+      }
+      // without find-links or an index, zc.buildout would look on PyPI: tsbuildout does not (easy_install's MissingDistribution)
       if (!egg) throw new UserError(`Couldn't find a distribution for ${strRepr(spec)}.`);
       return egg;
     });

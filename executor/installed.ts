@@ -16,7 +16,8 @@
 // The journal is also written ahead: each path a part's install or update
 // is about to create (recipes/lib/files.ts willCreate) is appended before
 // it exists. A part with such lines and no later line of its own was cut
-// (killed, or its recipe failed): replay counts it installed-incomplete,
+// (its run killed; a failed install removes them at once, executor/run.ts):
+// replay counts it installed-incomplete,
 // with those paths (and its recorded ones), so the next run uninstalls it,
 // then installs it again if the profile keeps it. It never goes into
 // .installed.cfg, which stays what zc.buildout writes: until uninstalled,

@@ -83,7 +83,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
   buildout.trail.push({ kind: 'step', text: 'Installing.' });
   try {
     // zc.buildout loads extensions first (its install: before directories and develop eggs)
-    const extensions = dry ? [] : loadExtensions(buildout, () => runtime.python());
+    const extensions = dry ? [] : loadExtensions(buildout, () => runtime.python(), log);
     if (!dry) setupDirectories(b, log);
 
     const installedPath = b.require('installed');
@@ -172,6 +172,13 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
             try {
               result = await call(directory, () => recipe.install());
             } catch (e) {
+              // what it announced is removed, as zc.buildout's Options._call removes the
+              // paths a failed call gave options.created(): only a kill leaves a part cut
+              const written = record.written(part);
+              if (written.length) {
+                removePaths(directory, written);
+                record.forget(part);
+              }
               throw asBuildoutError(buildout, e);
             }
             if (result === null || result === undefined) {

@@ -90,7 +90,11 @@ function makePublish(names: string[], serialised: boolean, failsafe: readonly st
       sectionOptions: [{ option: '-extends', syntax: 'section-list' }],
     },
     init({ name, options, buildout }) {
-      // read every section at init: buildout records them as dependencies.
+      // read every section at init: buildout records them as dependencies;
+      // their values are read again at install, where the original reads
+      // them: another part's init may set options of them in between
+      // (erp5's balancer sets its families' URLs in [publish] from the init
+      // of its haproxy parameters).
       // Every section, the part's own included, publishes its `-publish`
       // keys if it has that option, else all but `recipe` and `-…`. The real
       // recipe merges them in the order of a Python set (the hash seed's);
@@ -109,18 +113,23 @@ function makePublish(names: string[], serialised: boolean, failsafe: readonly st
           }
         }
       }
-      const parameters = new PyDict();
-      for (const s of sections.reverse()) {
-        const only = s.get('-publish');
-        for (const [k, v] of publishable(s, only === undefined ? undefined : pySplitWhitespace(only))) parameters.set(k, v);
-      }
+      sections.reverse();
+      const collect = () => {
+        const parameters = new PyDict();
+        for (const s of sections) {
+          const only = s.get('-publish');
+          for (const [k, v] of publishable(s, only === undefined ? undefined : pySplitWhitespace(only))) parameters.set(k, v);
+        }
+        return parameters;
+      };
+      collect();
       const extended = sections.length > 1;
       const slave = options.get('-slave-reference');
       const errorFile = options.get('-error-status-file');
       const isFailsafe = failsafe.includes((options.get('recipe') ?? '').trim());
       const install = () => {
         try {
-          publishConnection(name, buildout, parameters, { serialised, slave });
+          publishConnection(name, buildout, collect(), { serialised, slave });
         } catch (e) {
           // the failsafe variants note a master's refusal instead of failing
           if (!isFailsafe || !errorFile || !slapConnection(buildout)) throw e;

@@ -52,6 +52,18 @@ function hashOf(files: readonly string[], part: string, option: string): string 
   }
 }
 
+/** GenericBaseRecipe.parsePrivateTmpfs: each non-empty line split once on whitespace. */
+export function parsePrivateTmpfs(text: string): Array<[string, string]> {
+  const mounts: Array<[string, string]> = [];
+  for (const line of pySplitLines(text)) {
+    if (!line) continue;
+    const [size, path] = splitOnce(line);
+    if (path === undefined) throw new RecipeError(`failed to split ${strRepr(line)} into size and path`);
+    mounts.push([size!, path]);
+  }
+  return mounts;
+}
+
 export const wrapper: RecipeModule = {
   names: ['slapos.cookbook:wrapper'],
   pureInit: true,
@@ -143,14 +155,7 @@ export const wrapper: RecipeModule = {
         if (pidfile) spec.pidfile = pidfile;
         if (reserveCpu) spec.reserveCpu = true;
         if (sigIgn) spec.sigIgn = sigIgn;
-        // GenericBaseRecipe.parsePrivateTmpfs: each non-empty line split once on whitespace
-        const mounts: Array<[string, string]> = [];
-        for (const line of pySplitLines(privateTmpfsText)) {
-          if (!line) continue;
-          const [size, path] = splitOnce(line);
-          if (path === undefined) throw new RecipeError(`failed to split ${strRepr(line)} into size and path`);
-          mounts.push([size!, path]);
-        }
+        const mounts = parsePrivateTmpfs(privateTmpfsText);
         if (mounts.length) spec.privateTmpfs = mounts;
         if (redirecting) spec.redirect = redirect;
         if (python) spec.python = python;

@@ -30,6 +30,8 @@ export interface ExtractOptions {
   part: string;
   /** Told of each skipped entry. */
   warn?: (message: string) => void;
+  /** An entry whose path is absolute or goes up with `..` is an error, not skipped (slapos.recipe.cmmi's sources: a build never starts from a tree missing files). */
+  refuseOutside?: boolean;
 }
 
 export interface ExtractReport {
@@ -63,6 +65,8 @@ export function posixNormpath(path: string): string {
   const joined = '/'.repeat(initial) + out.join('/');
   return joined || '.';
 }
+
+const OUTSIDE = 'its path is absolute or goes up with ..';
 
 function outside(name: string): boolean {
   return name.startsWith('/') || name.split('/').includes('..');
@@ -104,6 +108,7 @@ export function extractArchive(archive: string, into: string, o: ExtractOptions)
   if (kind === 'directory') throw fail('it is a directory, not an archive');
   const writer = new TreeWriter(into, fail);
   const skip = (name: string, why: string) => {
+    if (o.refuseOutside && why === OUTSIDE) throw fail(`the entry ${strRepr(name)} is outside the target: ${why}`);
     report.skipped.push({ name, why });
     o.warn?.(`[${o.part}] ${strRepr(archive)}: skipped ${strRepr(name)}: ${why}`);
   };
@@ -294,7 +299,7 @@ function extractTar(archive: string, writer: TreeWriter, skip: Skip, fail: (what
   // where each member's content goes: itself, and the links that resolve to it
   const copies = new Map<number, Member[]>();
   members.forEach((m, i) => {
-    if (outside(m.name)) return skip(m.name, 'its path is absolute or goes up with ..');
+    if (outside(m.name)) return skip(m.name, OUTSIDE);
     if (m.kind === 'other') return skip(m.name, 'not a file, a directory or a link');
     if (m.kind === 'file' || m.kind === 'dir') return;
     const target = resolveLink(members, lastByName, i);
@@ -399,7 +404,7 @@ function extractZip(archive: string, writer: TreeWriter, skip: Skip, fail: (what
       const name = zipName(cd.subarray(p + 46, p + 46 + nameLength), (flags & 0x800) !== 0);
       p += 46 + nameLength + extraLength + commentLength;
       if (outside(name)) {
-        skip(name, 'its path is absolute or goes up with ..');
+        skip(name, OUTSIDE);
         continue;
       }
       const unixMode = external >>> 16;
