@@ -1,15 +1,15 @@
 #!/usr/bin/env node
+'use strict';
 // Runs the bundled command (dist/cli.cjs: built by `npm install` in a clone,
 // shipped in the npm and Debian packages) with V8's code cache: the compiled
 // bytecode of the previous run is reused, which saves most of the compile
-// time of the bundle at every start.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// time of the bundle at every start. CommonJS (bin/package.json), so that
+// starting it costs no ES module loader.
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
-const file = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+const file = join(__dirname, '..', 'dist', 'cli.cjs');
 const cacheFile = file + '.v8cache';
 let source;
 try {
@@ -26,8 +26,8 @@ try {
 }
 const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 const script = new vm.Script(wrapped, { filename: file, cachedData, importModuleDynamically: undefined });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+const cli = { exports: {} };
+script.runInThisContext()(cli.exports, require('node:module').createRequire(file), cli, file, dirname(file));
 if (!cachedData || script.cachedDataRejected) {
   // after the run, so the cache holds the functions the run compiled
   process.once('beforeExit', () => {

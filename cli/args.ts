@@ -5,7 +5,6 @@
 // (`--semantics`, `--json`, `--python`, `--env`) may appear anywhere.
 import type { Assignment } from '../profile/assemble.ts';
 import { isMode, type SemanticsMode } from '../profile/semantics.ts';
-import { pyStrip } from '../python/index.ts';
 
 export interface CliArgs {
   config: string;
@@ -175,5 +174,7 @@ function assignment(a: string): Assignment {
   const parts = key.split(':');
   if (parts.length > 2) throw new UsageError(`Invalid option: ${key} (an assignment is [section:]option=value)`);
   const [section, option] = parts.length === 1 ? ['buildout', parts[0]!] : [parts[0]!, parts[1]!];
+  // python/ loads here, not with the arguments: `--version` and `--help` need none of it
+  const { pyStrip } = require('../python/index.ts') as typeof import('../python/index.ts');
   return { section: pyStrip(section), option: pyStrip(option), value: pyStrip(value) };
 }

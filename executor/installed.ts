@@ -318,8 +318,6 @@ function writeRecord(path: string, state: InstalledState): boolean {
  */
 export class RunRecord {
   private readonly order: Set<string>;
-  /** The part recorded last (upstream semantics move an updated part to the end unless it is already there). */
-  private last: string | undefined;
   private fd: number | undefined;
   private changes = 0;
   /** The paths each part being written announced (incomplete parts of the last run included), until it is recorded or forgotten. */
@@ -331,12 +329,12 @@ export class RunRecord {
     readonly state: InstalledState,
   ) {
     this.order = new Set(state.parts);
-    this.last = state.parts[state.parts.length - 1];
     for (const p of state.incomplete) this.writing.set(p, new Set((state.options.get(p)!.get('__buildout_installed__') ?? '').split('\n').filter(Boolean)));
   }
 
-  get lastPart(): string | undefined {
-    return this.last;
+  /** The parts in their current recorded order. */
+  get parts(): string[] {
+    return [...this.order];
   }
 
   has(part: string): boolean {
@@ -367,7 +365,6 @@ export class RunRecord {
     this.state.options.delete(part);
     this.state.incomplete.delete(part);
     this.writing.delete(part);
-    if (this.last === part) this.last = undefined;
     this.append({ forget: part });
   }
 
@@ -386,7 +383,6 @@ export class RunRecord {
     if (end || !known) {
       this.order.delete(part);
       this.order.add(part);
-      this.last = part;
     }
     this.append({ set: part, options: [...options], end: end || !known });
   }

@@ -8,7 +8,8 @@ import type { Buildout } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
 import { entry } from '../profile/entry.ts';
 import { consumerValue, isTypedText, storedValue, typedValue, type PyBangFallback } from '../profile/values.ts';
-import type { BuildoutView, PartOptions } from '../recipes/api.ts';
+import { RecipeError, type BuildoutView, type PartOptions } from '../recipes/api.ts';
+import type { RunView } from '../recipes/lib/eggs/settings.ts';
 import { readInstalled, type InstalledState } from './installed.ts';
 
 /**
@@ -50,6 +51,7 @@ export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBan
       options.set(key, storedValue(value));
       options.volatile.add(key);
     },
+    remove: (key) => options.remove(key),
     computeMissing: (f) => {
       options.computeMissing = f;
     },
@@ -91,6 +93,13 @@ export function buildoutView(buildout: Buildout, part: Options, policy: ViewPoli
       raw.set(key, entry(value, `(set by the recipe of [${part.name}])`));
       return true;
     },
+    reinitialise(name: string) {
+      if (!policy.presets) return;
+      const s = buildout.sections.get(name);
+      if (!s?.initialised) throw new Error(`internal: [${name}] is not initialised`);
+      if (!s.get('recipe')) throw new RecipeError(`[${name}] has no recipe to construct again`);
+      buildout.recipeInit(s);
+    },
     get directory() {
       return buildout.section('buildout').require('directory');
     },
@@ -118,4 +127,18 @@ function previousRecord(buildout: Buildout): InstalledState | null {
     records.set(buildout, state);
   }
   return state;
+}
+
+/** The run as the egg installer's settings read it, outside any part (nothing read is a part's dependency). */
+export function runView(buildout: Buildout): RunView {
+  return {
+    section: (name: string) => partOptions(buildout.section(name), buildout),
+    hasSection: (name: string) => buildout.rawSection(name) !== undefined,
+    get offline() {
+      return buildout.section('buildout').get('offline') === 'true';
+    },
+    get directory() {
+      return buildout.section('buildout').require('directory');
+    },
+  };
 }

@@ -22,6 +22,8 @@ export interface PartOptions {
   set(key: string, value: PyValue): void;
   /** Set a value that is neither saved in .installed.cfg nor compared between runs (a password). */
   setVolatile(key: string, value: PyValue): void;
+  /** Remove an option (Python's `options.pop(key)`): it is then missing, and not saved. */
+  remove(key: string): void;
   /**
    * Options computed when first read while the section does not have them,
    * as a dict's `__missing__` (volatile values; undefined: missing).
@@ -41,6 +43,12 @@ export interface BuildoutView {
    * this way). False when the section is missing or already initialised.
    */
   presetOption(section: string, key: string, value: string): boolean;
+  /**
+   * Construct the recipe of an initialised section again, over its current
+   * options (slapos.cookbook:neoppod.cluster calls `node.recipe.__init__`
+   * after setting an option of it). Not in dry inspection (it does nothing there).
+   */
+  reinitialise(section: string): void;
   /** [buildout] directory, absolute. */
   readonly directory: string;
   readonly semantics: import('../profile/semantics.ts').Semantics;
@@ -203,4 +211,7 @@ export interface RecipeModule {
 }
 
 /** A recipe refused for a reason the user can act on (zc.buildout's UserError). */
-export class RecipeError extends Error {}
+export class RecipeError extends Error {
+  /** The option at fault (a `[versions]` pin), where the error is located. */
+  at?: { section: string; option: string };
+}

@@ -30,6 +30,9 @@ import { urlparseRecipe } from './cookbook/urlparse.ts';
 import { zeroKnowledgeRead, zeroKnowledgeWrite } from './cookbook/zero-knowledge.ts';
 import { shellOutput } from './shelloutput.ts';
 import { wrapper } from './cookbook/wrapper.ts';
+import { re6stnetRegistry } from './cookbook/re6stnet.ts';
+import { zabbixagent } from './cookbook/zabbixagent.ts';
+import { neoppodAdmin, neoppodCluster, neoppodMaster, neoppodStorage } from './cookbook/neoppod.ts';
 import { mkdirectory } from './mkdirectory.ts';
 import { cnsSymlink } from './cns-symlink.ts';
 import { ploneCommand } from './plone-command.ts';
@@ -42,7 +45,7 @@ import { request, requestOptional, requestOptionalSerialised, requestSerialised 
 import { slapconfiguration, slapconfigurationJsonschema, slapconfigurationSerialised, switchSoftwaretypeNoop } from './slap/slapconfiguration.ts';
 import { switchSoftwaretype } from './slap/switch-softwaretype.ts';
 import { cmmi } from './cmmi.ts';
-import { eggEggs, eggScripts } from './egg.ts';
+import { eggCustom, eggDevelop, eggEggs, eggScripts } from './egg.ts';
 import { gitclone } from './gitclone.ts';
 import { hexagonitDownload } from './hexagonit-download.ts';
 import { collectiveTemplate, slaposTemplate } from './template.ts';
@@ -68,6 +71,12 @@ export const RECIPES: readonly RecipeModule[] = [
   generateMac,
   readline,
   genericKumofs,
+  neoppodCluster,
+  neoppodMaster,
+  neoppodAdmin,
+  neoppodStorage,
+  re6stnetRegistry,
+  zabbixagent,
   tidstorage,
   copyfilelist,
   equeue,
@@ -113,6 +122,8 @@ export const RECIPES: readonly RecipeModule[] = [
   cmmi,
   eggScripts,
   eggEggs,
+  eggCustom,
+  eggDevelop,
   buildScript,
   hexagonitDownload,
   gitclone,

@@ -4,7 +4,7 @@
 // the same on every run.
 //
 // Storage: JSON `{"": "<password>"}` (Python's json.dumps with sorted keys,
-// mode 0600); an old plain-text file (the password, maybe followed by a
+// written as open(path, 'w') does: 0666 less the umask, as the real recipe); an old plain-text file (the password, maybe followed by a
 // newline) is read and rewritten as JSON. Init reads the storage, or takes
 // `passwd` when the profile forces one, or generates `bytes` characters
 // (default 16) of [A-Za-z0-9] from a cryptographic source, and sets `passwd`
@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { jsonDumps, jsonLoads, PyDict } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
-import { createFile, isTrue } from '../lib/files.ts';
+import { isTrue, writeIfChanged } from '../lib/files.ts';
 import { passlibHash } from '../lib/passlib.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -79,7 +79,7 @@ export const password: RecipeModule = {
     doc: 'Generates (once) and stores a password; sets `passwd`.',
     options: {
       bytes: { doc: 'the length of a generated password', default: '16' },
-      'storage-path': { doc: 'where the password is kept (JSON, mode 0600); empty: nowhere. Written back at init', default: '${buildout:parts-directory}/<part>' },
+      'storage-path': { doc: 'where the password is kept (JSON, mode 0666 less the umask); empty: nowhere. Written back at init', default: '${buildout:parts-directory}/<part>' },
       'create-once': { doc: 'true (default): the storage file survives an uninstall', default: 'true' },
       passwd: { doc: 'the password (set by the recipe, volatile); given in the profile, it is forced' },
     },
@@ -124,7 +124,7 @@ export const password: RecipeModule = {
       if (!path) return [];
       mkdirSync(dirname(path), { recursive: true });
       // kept across uninstalls with create-once (not the part's path): not announced then
-      createFile(path, storageText(passwd, extra), 0o600, { owned: !createOnce });
+      writeIfChanged(path, storageText(passwd, extra), undefined, { owned: !createOnce });
       return createOnce ? [] : [path];
     };
     return {

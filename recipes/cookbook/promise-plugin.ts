@@ -10,11 +10,8 @@
 // the interpreter's own site-packages, and none found gives `()`. slapgrid
 // runs the plugins with bin/buildout's interpreter, whose promise runner
 // takes this sys.path to import slapos.core (slapos/grid/promise/runpromises.py).
-import { existsSync } from 'node:fs';
 import { pformat, PyDict, pySplitLines, pyStrip, PyTuple, strRepr, type PyValue } from '../../python/index.ts';
-import { markerEnvironment } from '../../profile/conditions.ts';
-import { TargetEnvironment } from '../../profile/environment.ts';
-import { workingSet } from '../lib/working-set.ts';
+import { eggSysPath } from '../lib/console-script.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { createFile, modeOption } from '../lib/files.ts';
 
@@ -53,11 +50,6 @@ export function isPythonName(name: string): boolean {
   return /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) && !KEYWORDS.has(name);
 }
 
-/** The sys.path entries for `eggs`: their working set (markers decided for `executable`). */
-export function eggPaths(eggs: readonly string[], developEggs: string, eggsDirectory: string, executable: string): string[] {
-  let env: Record<string, string> | undefined;
-  return workingSet(eggs, developEggs, eggsDirectory, () => (env ??= markerEnvironment(new TargetEnvironment(executable))));
-}
 
 export const promisePlugin: RecipeModule = {
   names: ['slapos.cookbook:promise.plugin'],
@@ -108,7 +100,7 @@ export const promisePlugin: RecipeModule = {
     const eggsDirectory = options.require('eggs-directory');
     const executable = buildout.section('buildout').get('executable') ?? 'python3';
     const install = () => {
-      const paths = developEggs && eggsDirectory && (existsSync(developEggs) || existsSync(eggsDirectory)) ? eggPaths(eggs, developEggs, eggsDirectory, executable) : [];
+      const paths = eggSysPath(eggs, developEggs, eggsDirectory, executable);
       return [createFile(output, pluginText(paths, config, content), mode)];
     };
     return { install, update: install };

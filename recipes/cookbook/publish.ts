@@ -1,8 +1,8 @@
 // slapos.cookbook:publish and publish.serialised
 // (docs/slapos-recipes.md#publish): the connection parameters of the instance
 // are every option of the part but `recipe` and those starting with `-`, plus
-// the options of the sections named by `-extends` (recursively; in an extended
-// section, `-publish` limits which keys are taken).
+// the options of the sections named by `-extends` (recursively; in each
+// section, the part's own too, `-publish` limits which keys are taken).
 //
 // With a master (a [slap-connection] section with a server-url, as slapgrid
 // writes it), they are sent to it: setComputerPartitionConnectionXml, the
@@ -90,26 +90,46 @@ function makePublish(names: string[], serialised: boolean, failsafe: readonly st
       sectionOptions: [{ option: '-extends', syntax: 'section-list' }],
     },
     init({ name, options, buildout }) {
-      // read every section at init: buildout records them as dependencies
-      const parameters = new PyDict(publishable(options));
+      // read every section at init: buildout records them as dependencies;
+      // their values are read again at install, where the original reads
+      // them: another part's init may set options of them in between
+      // (erp5's balancer sets its families' URLs in [publish] from the init
+      // of its haproxy parameters).
+      // Every section, the part's own included, publishes its `-publish`
+      // keys if it has that option, else all but `recipe` and `-…`. The real
+      // recipe merges them in the order of a Python set (the hash seed's);
+      // tsbuildout lets the part's own values win, then the nearer sections.
+      const sections: PartOptions[] = [];
       const done = new Set([name]);
-      const todo = pySplitWhitespace(options.get('-extends') ?? '');
-      const extended = todo.length > 0;
+      const todo = [name];
       while (todo.length) {
-        const section = todo.pop()!;
-        if (done.has(section)) continue;
-        done.add(section);
-        const s = buildout.section(section);
-        const only = s.get('-publish');
-        for (const [k, v] of publishable(s, only === undefined ? undefined : pySplitWhitespace(only))) parameters.set(k, v);
-        todo.push(...pySplitWhitespace(s.get('-extends') ?? '').filter((x) => !done.has(x)));
+        const x = todo.pop()!;
+        const s = x === name ? options : buildout.section(x);
+        sections.push(s);
+        for (const x of pySplitWhitespace(s.get('-extends') ?? '')) {
+          if (!done.has(x)) {
+            done.add(x);
+            todo.push(x);
+          }
+        }
       }
+      sections.reverse();
+      const collect = () => {
+        const parameters = new PyDict();
+        for (const s of sections) {
+          const only = s.get('-publish');
+          for (const [k, v] of publishable(s, only === undefined ? undefined : pySplitWhitespace(only))) parameters.set(k, v);
+        }
+        return parameters;
+      };
+      collect();
+      const extended = sections.length > 1;
       const slave = options.get('-slave-reference');
       const errorFile = options.get('-error-status-file');
       const isFailsafe = failsafe.includes((options.get('recipe') ?? '').trim());
       const install = () => {
         try {
-          publishConnection(name, buildout, parameters, { serialised, slave });
+          publishConnection(name, buildout, collect(), { serialised, slave });
         } catch (e) {
           // the failsafe variants note a master's refusal instead of failing
           if (!isFailsafe || !errorFile || !slapConnection(buildout)) throw e;

@@ -1,8 +1,9 @@
 // slapos.cookbook:wrapper (docs/slapos-recipes.md#wrapper): a script that
 // execs `command-line` (split like Python's shlex.split) with an environment.
 // The script is lib/wrapper-script.ts's: librecipe's shell wrapper byte for
-// byte, or, where slapos.cookbook generates a Python script (wait-for-files,
-// pidfile, reserve-cpu), an equivalent POSIX sh script.
+// byte, or, where slapos.cookbook generates a Python generic_exec script
+// (wait-for-files, pidfile, reserve-cpu, private-tmpfs, redirect-*), a
+// self-contained Python script with the same behaviour.
 //
 // hash-files: the wrapper's name gets `-<md5>` of those files (which this
 // buildout must generate), so a changed configuration renames the service
@@ -11,8 +12,8 @@
 // reinstalls the part. Init also writes back `_d`/`_e` (the develop-eggs and
 // eggs directories) as slapos.cookbook does.
 //
-// Not supported (refused with a clear error): private-tmpfs and redirect-*
-// (user namespaces and log redirection need the Python wrapper).
+// private-tmpfs needs unprivileged user namespaces: where the kernel refuses
+// them, the wrapper fails when run (OSError from unshare), as the original.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import { pyLstrip, pyRstrip, pySplitLines, pySplitWhitespace, pyStrip, strRepr } from '../../python/index.ts';
@@ -34,12 +35,33 @@ export function parseEnvironment(text: string, part: string): Map<string, string
   return env;
 }
 
+/** Python's `line.split(None, 1)`. */
+function splitOnce(line: string): string[] {
+  const rest = pyLstrip(line);
+  const first = pySplitWhitespace(rest)[0];
+  if (first === undefined) return [];
+  const tail = pyLstrip(rest.slice(first.length));
+  return tail ? [first, tail] : [first];
+}
+
 function hashOf(files: readonly string[], part: string, option: string): string {
   try {
     return hashFiles(files);
   } catch (e) {
     throw new RecipeError(`[${part}] ${option}: cannot read ${(e as NodeJS.ErrnoException).path ?? ''} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+}
+
+/** GenericBaseRecipe.parsePrivateTmpfs: each non-empty line split once on whitespace. */
+export function parsePrivateTmpfs(text: string): Array<[string, string]> {
+  const mounts: Array<[string, string]> = [];
+  for (const line of pySplitLines(text)) {
+    if (!line) continue;
+    const [size, path] = splitOnce(line);
+    if (path === undefined) throw new RecipeError(`failed to split ${strRepr(line)} into size and path`);
+    mounts.push([size!, path]);
+  }
+  return mounts;
 }
 
 export const wrapper: RecipeModule = {
@@ -57,11 +79,10 @@ export const wrapper: RecipeModule = {
       pidfile: { doc: 'pid file making the service a singleton ("Already running with pid N.")' },
       'reserve-cpu': { doc: 'true: append the pid to ~/.slapos-cpu-exclusive (an exclusive core where slapos format prepared cpusets)', default: 'false' },
       'sig-ign': { doc: 'a signal (USR1, RTMIN+1, …) ignored by the wrapper and the command until it sets a handler' },
-      'private-tmpfs': { doc: '"<size> <path>" lines of private tmpfs mounts (not supported by tsbuildout)' },
-      'private-dev-shm': { doc: 'size of a private /dev/shm (not supported by tsbuildout)' },
-      'redirect-signal': { doc: 'signal forwarded on log reopening (not supported by tsbuildout)' },
-      'redirect-stdout': { doc: 'file receiving the standard output (not supported by tsbuildout)' },
-      'redirect-stderr': { doc: 'file receiving the standard error (not supported by tsbuildout)' },
+      'private-tmpfs': { doc: '"<size> <path>" lines: tmpfs mounts in a private user and mount namespace (needs user namespaces when run)' },
+      'redirect-signal': { doc: 'a signal sent to the command when the wrapper receives sig-ign (USR1 by default) and reopens its logs' },
+      'redirect-stdout': { doc: 'file receiving the standard output (opened for appending, reopened on sig-ign)' },
+      'redirect-stderr': { doc: 'file receiving the standard error (the same file as redirect-stdout: one stream)' },
     },
     required: ['command-line', 'wrapper-path'],
     // __hash_files__: md5 of hash-existing-files; _d, _e: the develop-eggs and eggs directories
@@ -101,14 +122,19 @@ export const wrapper: RecipeModule = {
     const pidfile = options.get('pidfile') ?? '';
     const reserveCpu = isTrue(options.get('reserve-cpu'));
     const sigIgn = options.get('sig-ign') ?? '';
-    for (const unsupported of ['private-tmpfs', 'redirect-signal', 'redirect-stdout', 'redirect-stderr']) {
-      if (options.get(unsupported)) {
-        throw new RecipeError(`[${name}] ${unsupported}: not supported by tsbuildout (it needs slapos.cookbook's Python wrapper)`);
-      }
+    const signalValue = (option: string, sig: string) => {
+      if (!/^[A-Z][A-Z0-9]*(\+\d+)?$/.test(sig)) throw new RecipeError(`[${name}] ${option}: invalid signal value: ${sig}`);
+    };
+    if (sigIgn) signalValue('sig-ign', sigIgn);
+    // librecipe's wrapper __init__: any of the three given sets `redirect`
+    const redirect = (['signal', 'stdout', 'stderr'] as const).map((x) => options.get(`redirect-${x}`) ?? null) as [string | null, string | null, string | null];
+    const redirecting = redirect.some((x) => x);
+    if (redirecting && redirect[0]) {
+      signalValue('redirect-signal', redirect[0]);
+      if (!redirect[1] && !redirect[2]) throw new RecipeError('redirect-signal without redirecting any output makes no sense');
     }
-    if (sigIgn && !/^[A-Z][A-Z0-9]*(\+\d+)?$/.test(sigIgn)) {
-      throw new RecipeError(`[${name}] sig-ign: invalid signal value: ${sigIgn}`);
-    }
+    const privateTmpfsText = options.get('private-tmpfs') ?? '';
+    const python = b.get('executable');
 
     const wrapperPath = () => (hashed.length ? `${basePath}-${hashOf(hashed, name, 'hash-files')}` : basePath);
 
@@ -129,6 +155,10 @@ export const wrapper: RecipeModule = {
         if (pidfile) spec.pidfile = pidfile;
         if (reserveCpu) spec.reserveCpu = true;
         if (sigIgn) spec.sigIgn = sigIgn;
+        const mounts = parsePrivateTmpfs(privateTmpfsText);
+        if (mounts.length) spec.privateTmpfs = mounts;
+        if (redirecting) spec.redirect = redirect;
+        if (python) spec.python = python;
         return createWrapper(wrapperPath(), spec);
       },
       update() {

@@ -157,11 +157,12 @@ function toTemporary(url: string, settings: FetchSettings, md5sum: string | unde
 /**
  * zc.buildout's Download as slapos.recipe.build's `self.download()` makes
  * it (hash_name, the download-cache): a local file as it is; with a cache,
- * `<cache>/<md5 of the URL>` (downloaded there when missing); else a
+ * `<cache>/<md5 of the URL>` (`hashName` false: the URL's file name;
+ * downloaded there when missing); else a
  * temporary file (`temporary`: the caller removes it). The alternate URL
  * is tried when the URL fails.
  */
-export function downloadFile(url: string, settings: FetchSettings, md5sum?: string, alternate?: string): { path: string; temporary: boolean } {
+export function downloadFile(url: string, settings: FetchSettings, md5sum?: string, alternate?: string, hashName = true): { path: string; temporary: boolean } {
   const local = localPath(url, settings.directory);
   if (local !== undefined && !settings.downloadCache) {
     if (!existsSync(local)) throw new RecipeError(`[${settings.part}] cannot read ${local}: ENOENT`);
@@ -179,7 +180,7 @@ export function downloadFile(url: string, settings: FetchSettings, md5sum?: stri
   if (settings.downloadCache) {
     const cacheRoot = resolve(settings.directory, settings.downloadCache);
     if (!existsSync(cacheRoot)) throw new RecipeError(`The directory:\n${strRepr(cacheRoot)}\nto be used as a download cache doesn't exist.\n`);
-    const cached = join(realpathSync(cacheRoot), md5Hex(url));
+    const cached = join(realpathSync(cacheRoot), hashName ? md5Hex(url) : urlFileName(url));
     if (existsSync(cached)) {
       checkMd5(cached, md5sum, `MD5 checksum mismatch for cached download from ${strRepr(url)} at ${strRepr(cached)}`);
       return { path: cached, temporary: false };
@@ -189,6 +190,14 @@ export function downloadFile(url: string, settings: FetchSettings, md5sum?: stri
     return { path: cached, temporary: false };
   }
   return { path: attempt((u) => toTemporary(u, settings, md5sum)), temporary: true };
+}
+
+/** zc.buildout's Download.filename without hash_name: the last non-empty component of the URL's path (`host:port` when there is none). */
+export function urlFileName(url: string): string {
+  const local = localPath(url, '/');
+  if (local !== undefined) return local.split('/').filter(Boolean).pop() ?? '';
+  const u = new URL(url);
+  return u.pathname.split('/').filter(Boolean).pop() ?? `${u.hostname}:${u.port || 'None'}`;
 }
 
 /** A local file copied to a temporary (to be moved into the cache). */

@@ -5,24 +5,29 @@
 // `"$@"` last, folded at 40 columns (a line of 40 characters or more ends with
 // ` \` and the next argument starts a new line after a TAB).
 //
-// Where slapos.cookbook generates a *Python* script instead (wait-for-files,
-// pidfile, reserve-cpu: zc.buildout console scripts that call
-// librecipe.execute.generic_exec with the software release's Python),
-// tsbuildout writes an equivalent POSIX sh script: it ignores the signal,
-// refuses to start when the pidfile names a live process whose command line
-// holds the same arguments ("Already running with pid N.", exit 1), writes its
-// pid (kept across exec), appends it to ~/.slapos-cpu-exclusive, waits (by
-// polling, where generic_exec uses inotify) until every listed file exists,
-// then execs the command with the environment. Its text is tsbuildout's own.
+// With wait-for-files, pidfile, reserve-cpu, private-tmpfs or redirect-*,
+// slapos.cookbook writes a zc.buildout console script (0755) calling
+// librecipe.execute.generic_exec with the buildout's Python. tsbuildout
+// writes a Python script too, with the same interpreter and mode, but
+// self-contained: generic_exec.py (the same behaviour, standard library
+// only) followed by the call, since a node has neither slapos.cookbook nor
+// its eggs (psutil, inotify_simple) to put on sys.path.
 import { strLen } from '../../python/index.ts';
 import { createFile } from './files.ts';
 import { shellQuote } from './shlex.ts';
+import genericExec from './generic_exec.py';
 
 export interface WrapperExtras {
   /** Files that must all exist before the command starts. */
   waitFor?: readonly string[];
   pidfile?: string;
   reserveCpu?: boolean;
+  /** `<size> <path>` pairs: tmpfs mounts in a private user and mount namespace. */
+  privateTmpfs?: ReadonlyArray<readonly [string, string]>;
+  /** [signal, stdout file, stderr file] (empty: not given): output copied to files reopened on sig-ign. */
+  redirect?: readonly [string | null, string | null, string | null];
+  /** The interpreter of the Python form (`${buildout:executable}`). */
+  python?: string;
 }
 
 export interface WrapperSpec extends WrapperExtras {
@@ -48,15 +53,16 @@ function sortedCodePoints(keys: Iterable<string>): string[] {
 }
 
 export function hasExtras(spec: WrapperExtras): boolean {
-  return !!(spec.waitFor?.length || spec.pidfile || spec.reserveCpu);
+  return !!(spec.waitFor?.length || spec.pidfile || spec.reserveCpu || spec.privateTmpfs?.length || spec.redirect);
 }
 
-/** The text of the wrapper. */
-export function wrapperText(spec: WrapperSpec): string {
-  if (!spec.args.length) throw new Error('internal: a wrapper needs a command');
+/** A Python string literal (JSON's escapes are Python's; the source is UTF-8). */
+const pyStr = (s: string): string => JSON.stringify(s);
+
+/** The shell form: librecipe's createWrapper, byte for byte. */
+function shellText(spec: WrapperSpec): string {
   const lines = ['#!/bin/sh -e'];
   if (spec.sigIgn) lines.push(`trap '' ${spec.sigIgn}`);
-  if (hasExtras(spec)) lines.push(...extrasLines(spec));
   if (spec.env) for (const k of sortedCodePoints(spec.env.keys())) lines.push(`export ${k}=${shellQuote(spec.env.get(k)!)}`);
   lines.push('exec');
   fold(lines, [...spec.args.map(shellQuote), '"$@"']);
@@ -64,35 +70,27 @@ export function wrapperText(spec: WrapperSpec): string {
   return lines.join('\n');
 }
 
-function extrasLines(spec: WrapperSpec): string[] {
-  const out = ['# tsbuildout: the POSIX sh equivalent of slapos.cookbook\'s generic_exec wrapper'];
-  if (spec.pidfile) {
-    out.push(
-      `pidfile=${shellQuote(spec.pidfile)}`,
-      `args=${shellQuote(spec.args.join('\n'))}`,
-      'nl=\'',
-      "'",
-      'if pid=`cat "$pidfile" 2>/dev/null` && [ -r "/proc/$pid/cmdline" ]; then',
-      '  running=`tr \'\\000\' \'\\n\' < "/proc/$pid/cmdline"`',
-      '  case "$nl$running$nl" in',
-      '  *"$nl$args$nl"*) echo "Already running with pid $pid." >&2; exit 1;;',
-      '  esac',
-      'fi',
-      'echo $$ > "$pidfile"',
-    );
-  }
-  if (spec.reserveCpu) out.push('echo $$ >> "$HOME/.slapos-cpu-exclusive"');
-  if (spec.waitFor?.length) {
-    out.push('exists() { for f; do [ -e "$f" ] || [ -L "$f" ] || return 1; done; }');
-    const call = ['until exists'];
-    fold(call, spec.waitFor.map(shellQuote));
-    call[call.length - 1] += '; do';
-    out.push(...call, '  sleep 0.1 2>/dev/null || sleep 1', 'done');
-  }
-  return out;
+/** The Python form: generic_exec.py and the call with the arguments the recipe gives it. */
+function pythonText(spec: WrapperSpec): string {
+  const list = (xs: readonly string[]) => `[${xs.map(pyStr).join(', ')}]`;
+  const call = [list(spec.args)];
+  if (spec.env?.size) call.push(`{${sortedCodePoints(spec.env.keys()).map((k) => `${pyStr(k)}: ${pyStr(spec.env!.get(k)!)}`).join(', ')}}`);
+  if (spec.waitFor?.length) call.push(`wait_list=${list(spec.waitFor)}`);
+  if (spec.pidfile) call.push(`pidfile=${pyStr(spec.pidfile)}`);
+  if (spec.privateTmpfs?.length) call.push(`private_tmpfs=[${spec.privateTmpfs.map(([a, b]) => `(${pyStr(a)}, ${pyStr(b)})`).join(', ')}]`);
+  if (spec.reserveCpu) call.push('reserve_cpu=True');
+  if (spec.redirect) call.push(`redirect=(${spec.redirect.map((x) => (x === null ? 'None' : pyStr(x))).join(', ')})`);
+  if (spec.sigIgn) call.push(`sig_ign=${pyStr(spec.sigIgn)}`);
+  return `#!${spec.python ?? '/usr/bin/python3'}\n${genericExec}\n\nif __name__ == '__main__':\n    sys.exit(generic_exec(${call.join(', ')}))\n`;
 }
 
-/** Write the wrapper (mode 0700, rewritten only when its text changes); returns its absolute path. */
+/** The text of the wrapper. */
+export function wrapperText(spec: WrapperSpec): string {
+  if (!spec.args.length) throw new Error('internal: a wrapper needs a command');
+  return hasExtras(spec) ? pythonText(spec) : shellText(spec);
+}
+
+/** Write the wrapper (0700 shell, 0755 Python as easy_install's scripts; rewritten only when its text changes); returns its path. */
 export function createWrapper(path: string, spec: WrapperSpec): string {
-  return createFile(path, wrapperText(spec), 0o700);
+  return createFile(path, wrapperText(spec), hasExtras(spec) ? 0o755 : 0o700);
 }

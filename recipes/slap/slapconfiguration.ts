@@ -19,7 +19,8 @@
 // instances; invalid parameters fail the run with "Invalid parameters:"
 // and jsonschema's messages, which slapgrid reports to the master; an
 // invalid shared instance goes to invalid-shared-instance-list and its
-// error is reported to the master for it (report-error, default shared).
+// error is reported to the master for it (report-error, default all: an
+// invalid main parameter dict is reported too).
 //
 // switch-softwaretype.noop (the [slap-configuration] of switch-softwaretype's
 // sub-buildout) sets the options its parent computed, without the master.
@@ -156,7 +157,7 @@ function validated(ctx: RecipeContext, raw: PyDict, target: SlapTarget): PyValue
   const validate = parseOption(options, 'validate-parameters', 'all');
   const setDefault = parseOption(options, 'set-default', 'none');
   const unstringify = parseOption(options, 'unstringify', 'none');
-  const reportError = parseOption(options, 'report-error', 'shared');
+  const reportError = parseOption(options, 'report-error', 'all');
   let path = options.require('jsonschema');
   if (path.startsWith('file://')) path = path.slice(7);
   if (!isAbsolute(path)) path = resolve(ctx.buildout.directory, path);
@@ -180,11 +181,18 @@ function validated(ctx: RecipeContext, raw: PyDict, target: SlapTarget): PyValue
     const instance = parameters instanceof PyDict ? parameters : new PyDict();
     instance.delete('$schema');
     const errors = new Validator(store, { setDefaults: setDefault.main, unstringify: unstringify.main }).validate(resolve(dirname(path), request), instance);
-    if (errors.length) throw new RecipeError('Invalid parameters:\n' + formatErrors(errors, 2));
+    if (errors.length) {
+      const text = 'Invalid parameters:\n' + formatErrors(errors, 2);
+      // the requester sees why the instance is not deployed
+      if (reportError.main) masterCall(`[${ctx.name}] cannot report the error`, () => target.slap.error(target.computer, target.partition, text, null));
+      throw new RecipeError(text);
+    }
     parameters = instance;
   }
   if (validate.shared) {
     const list = options.typed('slave-instance-list');
+    // popped, as the real recipe does: only the validated lists below stay
+    options.remove('slave-instance-list');
     const valid = new PyList();
     const invalid = new PyList();
     const sharedSchema = sharedRequest(types, type);
@@ -277,7 +285,7 @@ export const slapconfigurationJsonschema = module(['slapos.cookbook:slapconfigur
   'validate-parameters': { doc: 'none|main|shared|all', default: 'all' },
   'set-default': { doc: 'none|main|shared|all', default: 'none' },
   unstringify: { doc: 'none|main|shared|all', default: 'none' },
-  'report-error': { doc: 'none|main|shared|all: report invalid shared instances to the master', default: 'shared' },
+  'report-error': { doc: 'none|main|shared|all: report invalid parameters (the instance\'s, the shared instances\') to the master', default: 'all' },
   'unwrap-shared': { doc: 'unwrap JSON-in-XML shared parameters', default: 'true' },
 });
 

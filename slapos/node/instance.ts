@@ -29,10 +29,12 @@ import { removeCertificate, updateCertificate } from './certificates.ts';
 import { declareComputer, formatPartitions, partitionOwners, partitionUser } from './format.ts';
 import { type Address, preparePartition, runPartitionBuildout } from './partition.ts';
 import { runPromises, type PromiseResult } from './promises.ts';
-import { ensureSupervisord, startPartition, stopPartition } from './supervisord.ts';
+import { ensureSupervisord, groupSettling, startPartition, stopPartition } from './supervisord.ts';
 
 /** How long failing promises are retried right after the services started. */
 export const PROMISE_GRACE_MS = 10_000;
+/** Within the grace, failing promises are retried only while a service started less than this ago (or is starting). */
+export const PROMISE_SETTLE_MS = 3_000;
 
 export interface InstanceOptions {
   say: (line: string) => void;
@@ -245,7 +247,7 @@ async function processPartition(run: Run, cp: SlapObject, force: boolean): Promi
   let promises: PromiseResult[] | undefined;
   if (state === 'started') {
     await startPartition(paths, pid, dir, user);
-    promises = await runPromises(dir, PROMISE_GRACE_MS, user);
+    promises = await runPromises(dir, PROMISE_GRACE_MS, user, () => groupSettling(paths, pid, PROMISE_SETTLE_MS));
     const bad = promises.find((p) => p.failed);
     if (bad) return fail(`Promise '${bad.name}' failed with output: ${bad.message}`, 'promise-failed', promises);
     await api.reportState(settings.computer, pid, 'started');

@@ -84,13 +84,14 @@ function isExecutableFile(path: string): boolean {
  * ones); results recorded. `graceMs`: right after services were started,
  * failing promises are run again every 0.2 s for that long before
  * they count (services need a moment to listen; slapgrid would report the
- * failure and succeed on its next run).
+ * failure and succeed on its next run), while `settling` says a service
+ * may still begin to listen (none: the failures are final).
  */
-export async function runPromises(dir: string, graceMs = 0, user?: RunAs): Promise<PromiseResult[]> {
+export async function runPromises(dir: string, graceMs = 0, user?: RunAs, settling?: () => Promise<boolean>): Promise<PromiseResult[]> {
   const deadline = Date.now() + graceMs;
   for (;;) {
     const results = await runPromisesOnce(dir, user);
-    if (!results.some((r) => r.failed) || Date.now() >= deadline) {
+    if (!results.some((r) => r.failed) || Date.now() >= deadline || (settling && !(await settling()))) {
       recordResults(dir, results);
       return results;
     }

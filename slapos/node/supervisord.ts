@@ -215,6 +215,20 @@ export interface ProcessInfo {
   pid: number;
   exitstatus: number;
   description: string;
+  /** When it was last started, and supervisord's clock (seconds since the epoch). */
+  start: number;
+  now: number;
+}
+
+/**
+ * Whether a program of the group may still begin to listen: one is
+ * starting, or running since less than `settleMs` (a service that has
+ * exited, or has run that long, will not turn a promise green in the next
+ * moments: promises' grace, instance.ts).
+ */
+export async function groupSettling(paths: NodePaths, group: string, settleMs: number): Promise<boolean> {
+  const all = await processes(paths);
+  return all.some((p) => p.group === group && (p.statename === 'STARTING' || p.statename === 'BACKOFF' || (p.statename === 'RUNNING' && (p.now - p.start) * 1000 < settleMs)));
 }
 
 export async function processes(paths: NodePaths): Promise<ProcessInfo[]> {

@@ -69,8 +69,10 @@ export const COMPONENT_STUBS: Record<string, string> = {
   // an egg that instances find with zc.buildout.easy_install.working_set (stack/erp5's mariadb: pytz/zoneinfo)
   'eggs/pytz-2024.1.egg/EGG-INFO/PKG-INFO': 'Metadata-Version: 1.0\nName: pytz\nVersion: 2024.1\n',
   'eggs/pytz-2024.1.egg/pytz/__init__.py': '# stands in for pytz\n',
-  // git clone … REPOSITORY DIRECTORY: an empty repository there (instances that clone what the release built, software/slapos-testing)
-  'parts/git/bin/git': '#!/bin/sh\n# stands in for the git component\n[ "$1" = clone ] || exit 0\nfor a; do dir=$a; done\nmkdir -p "$dir" && cd "$dir" && { command -v git >/dev/null && git init -q . || true; }\n',
+  // git clone … REPOSITORY DIRECTORY, git init [DIRECTORY]: an empty repository there (instances that clone what the release
+  // built, software/slapos-testing; that init a work tree and fetch into it, software/gitlab); any other command does nothing
+  'parts/git/bin/git':
+    '#!/bin/sh\n# stands in for the git component\ncase "$1" in clone|init) ;; *) exit 0;; esac\nshift; dir=.\nfor a; do case "$a" in -*) ;; *) dir=$a;; esac; done\nmkdir -p "$dir" && cd "$dir" && { command -v git >/dev/null && git init -q . || true; }\n',
   // dcron's crontab [-c DIR] [-u USER] FILE|-: the table written to DIR/USER (Debian's crontab has no -c)
   'parts/dcron/bin/crontab':
     '#!/bin/sh\n# stands in for dcron\'s crontab\ndir=/var/spool/cron/crontabs user=$(id -un)\nwhile [ $# -gt 1 ]; do case "$1" in -c) dir=$2; shift;; -u) user=$2; shift;; esac; shift; done\nmkdir -p "$dir"\nif [ "$1" = - ]; then cat > "$dir/$user"; else cat "$1" > "$dir/$user"; fi\n',

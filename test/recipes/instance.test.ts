@@ -80,7 +80,7 @@ test('the fixture instance profile installs into a partition; a re-run changes n
     const adminStorage = join(dir, 'parts', 'admin-password');
     const admin = JSON.parse(read(adminStorage))[''] as string;
     assert.match(admin, /^[A-Za-z0-9]{20}$/);
-    assert.equal(modeOf(adminStorage), 0o600);
+    assert.equal(modeOf(adminStorage), 0o666 & ~process.umask()); // open(path, 'w'), as generate.password
     assert.match(JSON.parse(read(join(dir, 'etc', '.secret-key')))[''], /^[A-Za-z0-9]{16}$/);
     assert.equal(installedOptions(dir, 'admin-password')!.get('passwd'), undefined);
 
@@ -105,7 +105,9 @@ test('the fixture instance profile installs into a partition; a re-run changes n
         `exec /usr/bin/python3 -m http.server --bind \\\n\t127.0.0.1 ${port} --directory ${dir}/srv/www \\\n\t"$@"\n`,
     );
     assert.deepEqual(readdirSync(join(dir, 'etc', 'service')).sort(), [`helloweb-${hash}`, 'worker']);
-    assert.match(read(join(dir, 'etc', 'service', 'worker')), /^#!\/bin\/sh -e\ntrap '' USR1\n# tsbuildout: the POSIX sh equivalent/);
+    // generic_exec's script (wait-for-files, pidfile), as slapos.cookbook's: Python, 0755
+    assert.match(read(join(dir, 'etc', 'service', 'worker')), /\n    sys\.exit\(generic_exec\(\["\/bin\/sleep", "3600"\], wait_list=\[.*\], pidfile=".*\/worker\.pid", sig_ign="USR1"\)\)\n$/);
+    assert.equal(modeOf(join(dir, 'etc', 'service', 'worker')), 0o755);
     assert.deepEqual(readdirSync(join(dir, 'etc', 'run')), ['bootstrap']);
 
     // the start-up script runs

@@ -8,7 +8,7 @@ import { installedOptions, modeOf, mtimeOf, profile, read, run, writeProfile } f
 
 const pwd = (over = '') => `[pwd]\nrecipe = slapos.cookbook:generate.password\n${over}\n[user]\nrecipe = slapos.recipe.template\ninline = \${pwd:passwd}\noutput = \${buildout:directory}/seen\n`;
 
-test('generate.password: generated once, stored as JSON 0600, kept out of .installed.cfg, stable across runs', async () => {
+test('generate.password: generated once, stored as JSON 0666 less the umask (as open(path, "w")), kept out of .installed.cfg, stable across runs', async () => {
   await withTree({}, async (dir) => {
     writeProfile(dir, profile(['pwd', 'user'], pwd()));
     await run(dir);
@@ -16,7 +16,7 @@ test('generate.password: generated once, stored as JSON 0600, kept out of .insta
     assert.match(seen, /^[A-Za-z0-9]{16}$/);
     const storage = join(dir, 'parts', 'pwd');
     assert.equal(read(storage), `{"": "${seen}"}`);
-    assert.equal(modeOf(storage), 0o600);
+    assert.equal(modeOf(storage), 0o666 & ~process.umask());
     const saved = installedOptions(dir, 'pwd')!;
     assert.equal(saved.get('passwd'), undefined);
     assert.equal(saved.get('storage-path'), storage);

@@ -134,7 +134,8 @@ test('wrapper: update fails on an unstable wrapper path', async () => {
 test('wrapper: errors', async () => {
   const cases: [string, RegExp][] = [
     ['command-line = echo "unclosed', /command-line: No closing quotation/],
-    ['command-line = true\nprivate-tmpfs = 10M /tmp/x', /private-tmpfs: not supported by tsbuildout/],
+    ['command-line = true\nprivate-tmpfs =\n  10M', /failed to split '10M' into size and path/],
+    ['command-line = true\nredirect-signal = HUP', /redirect-signal without redirecting any output makes no sense/],
     ['command-line = true\nsig-ign = usr 1', /sig-ign: invalid signal value/],
     ['wrapper-path = x', /Missing option: w:command-line/],
   ];
@@ -157,7 +158,7 @@ test('wrapper: sig-ign is inherited by the command', async () => {
 
 test('wrapper: reserve-cpu appends the pid to ~/.slapos-cpu-exclusive', async () => {
   await withTree({}, async (dir) => {
-    writeProfile(dir, profile(['w'], section(`command-line = sh -c 'test "$(cat $HOME/.slapos-cpu-exclusive)" = $$ && echo ok'\nreserve-cpu = true`)));
+    writeProfile(dir, profile(['w'], section(`command-line = /bin/sh -c 'test "$(cat $HOME/.slapos-cpu-exclusive)" = $$ && echo ok'\nreserve-cpu = true`)));
     await run(dir);
     const r = exec(join(dir, 'wrapper'), { ...process.env, HOME: dir });
     assert.equal(r.stdout, 'ok\n', r.stderr);
@@ -200,6 +201,59 @@ test('wrapper: pidfile makes the service a singleton, a stale pidfile is ignored
       assert.equal(second.stderr, `Already running with pid ${child.pid}.\n`);
     } finally {
       child.kill();
+    }
+  });
+});
+
+test('wrapper: the Python form (generic_exec) is 0755 with the buildout\'s Python; execv takes no PATH lookup, as the original', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(dir, profile(['w'], section('command-line = echo hi\nreserve-cpu = true')));
+    await run(dir);
+    assert.equal(modeOf(join(dir, 'wrapper')), 0o755);
+    assert.match(read(join(dir, 'wrapper')), /^#!\/\S*python3\n/);
+    const r = exec(join(dir, 'wrapper'), { ...process.env, HOME: dir });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /FileNotFoundError/);
+  });
+});
+
+test('wrapper: redirect-stdout/-stderr append both streams to the file, reopened on USR1 (which redirect-signal forwards), the exit status kept', async () => {
+  await withTree({}, async (dir) => {
+    // the forwarded signal is ignored in the command until it sets a handler (a shell cannot trap it): a Python command
+    const code = `import os, signal, sys, time; signal.signal(signal.SIGHUP, lambda *a: print('got-hup', file=sys.stderr, flush=True)); print('one', flush=True); print('err', file=sys.stderr, flush=True)\n  while not os.path.exists('${dir}/go'): time.sleep(0.05)\n  print('two'); sys.exit(3)`;
+    writeProfile(dir, profile(['w'], section(`command-line = /usr/bin/python3 -c "\${:code}"\ncode = ${code.replaceAll('$', '$$')}\nredirect-signal = HUP\nredirect-stdout = \${buildout:directory}/out.log\nredirect-stderr = \${:redirect-stdout}`)));
+    await run(dir);
+    writeFileSync(join(dir, 'out.log'), 'before\n');
+    const child = spawn(join(dir, 'wrapper'), [], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      for (let i = 0; i < 100 && !read(join(dir, 'out.log')).includes('err'); i++) await sleep(50);
+      assert.equal(read(join(dir, 'out.log')), 'before\none\nerr\n');
+      rmSync(join(dir, 'out.log'));
+      child.kill('SIGUSR1'); // log rotation: reopen, and HUP to the command
+      for (let i = 0; i < 100 && !existsSync(join(dir, 'out.log')); i++) await sleep(50);
+      writeFileSync(join(dir, 'go'), '');
+      assert.equal(await exited, 3);
+      assert.equal(read(join(dir, 'out.log')), 'got-hup\ntwo\n');
+    } finally {
+      child.kill();
+    }
+  });
+});
+
+test('wrapper: private-tmpfs mounts a tmpfs seen by the command only, or fails when run where user namespaces are refused', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(dir, profile(['w'], section('command-line = /bin/sh -c "stat -f -c %T $0/tmp; touch $0/tmp/x"\nprivate-tmpfs = 1M ${buildout:directory}/tmp')));
+    await run(dir);
+    const r = spawnSync(join(dir, 'wrapper'), [dir], { encoding: 'utf8' });
+    const unshare = spawnSync('unshare', ['--user', '--mount', 'true']);
+    if (unshare.status === 0) {
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'tmpfs\n');
+      assert.ok(!existsSync(join(dir, 'tmp', 'x')), 'the file went to the private tmpfs');
+    } else {
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /OSError|PermissionError/);
     }
   });
 });
