@@ -7,7 +7,6 @@
 // the buildout, in the Python bridge (one that is missing is installed by
 // the egg installer where the profile names find-links or an index); after a successful install, its
 // `zc.buildout.unloadextension` entry points.
-import { UserError } from '../parser/diagnostic.ts';
 import type { Buildout } from '../profile/buildout.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
 import type { Logger, PythonBridge } from '../recipes/api.ts';
@@ -19,28 +18,37 @@ import { eggDirectories, findExtensionEgg, type ExtensionEgg } from '../recipes/
 /** What zc.buildout now does itself (its refusal, word for word). */
 const SUPERSEDED = ['buildout-versions', 'buildout.dumppickedversions'];
 
-/** Load the run's extensions: find them, call their load entry points with the buildout (in the Python bridge); returns them, for `unloadExtensions`. */
-export function loadExtensions(buildout: Buildout, python: () => PythonBridge, log: Logger): ExtensionEgg[] {
+/**
+ * Load the run's extensions: find them, call their load entry points with
+ * the buildout (in the Python bridge); returns them, for `unloadExtensions`.
+ * `standIn` (--stub-software, where software is not built nor fetched): an
+ * extension that is not there is skipped with a warning (SlapOS software
+ * profiles name slapos.rebootstrap, which zc.buildout would fetch).
+ */
+export function loadExtensions(buildout: Buildout, python: () => PythonBridge, log: Logger, standIn = false): ExtensionEgg[] {
   const specs = pySplitWhitespace(buildout.section('buildout').get('extensions') ?? '');
   return step(buildout, 'Loading extensions.', () => {
     if (specs.some((s) => SUPERSEDED.includes(s))) {
-      throw new UserError(
-        "Buildout now includes 'buildout-versions' (and part of the older 'buildout.dumppickedversions').\nRemove the extension from your configuration and look at the 'show-picked-versions' option in buildout's documentation.",
-      );
+      throw buildout.error({
+        rule: 'extensions',
+        message: "Buildout now includes 'buildout-versions' (and part of the older 'buildout.dumppickedversions').\nRemove the extension from your configuration and look at the 'show-picked-versions' option in buildout's documentation.",
+      });
     }
     if (!specs.length) return [];
     const dirs = eggDirectories(buildout);
-    const eggs = specs.map((spec) => {
+    const eggs: ExtensionEgg[] = [];
+    for (const spec of specs) {
       let egg = findExtensionEgg(dirs, spec);
-      if (!egg && mayInstall(runView(buildout))) {
+      if (!egg && !standIn && mayInstall(runView(buildout))) {
         // zc.buildout's _load_extensions: easy_install.install of the extensions (recipes/lib/eggs/)
         new Installer(installSettings(runView(buildout), log)).install([spec]);
         egg = findExtensionEgg(dirs, spec);
       }
+      if (egg) eggs.push(egg);
+      else if (standIn) log.warning(`The extension ${strRepr(spec)} is not installed: not loaded under --stub-software.`);
       // without find-links or an index, zc.buildout would look on PyPI: tsbuildout does not (easy_install's MissingDistribution)
-      if (!egg) throw new UserError(`Couldn't find a distribution for ${strRepr(spec)}.`);
-      return egg;
-    });
+      else throw buildout.error({ rule: 'extensions', message: `Couldn't find a distribution for ${strRepr(spec)}.`, hint: 'name find-links or an index for the egg installer, develop it (develop = …) or put its egg in eggs-directory' });
+    }
     call(eggs, 'load', python);
     return eggs;
   });

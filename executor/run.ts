@@ -83,7 +83,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
   buildout.trail.push({ kind: 'step', text: 'Installing.' });
   try {
     // zc.buildout loads extensions first (its install: before directories and develop eggs)
-    const extensions = dry ? [] : loadExtensions(buildout, () => runtime.python(), log);
+    const extensions = dry ? [] : loadExtensions(buildout, () => runtime.python(), log, !!opts.stubSoftware);
     if (!dry) setupDirectories(b, log);
 
     const installedPath = b.require('installed');

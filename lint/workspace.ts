@@ -6,12 +6,12 @@
 // errors gives the sections of its good lines, a missing or remote
 // extends file gives nothing and marks the profile incomplete.
 import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
-import { parseProfile } from '../parser/parse.ts';
 import { readSections, type FileSections } from '../parser/sections.ts';
 import type { ProfileTree } from '../parser/tree.ts';
 import { DownloadError, ExtendsDownloader, type DownloadSettings } from '../profile/download.ts';
 import { TargetEnvironment } from '../profile/environment.ts';
 import { decode, ProfileFiles, type Includer, type KeptExtends, type LoadedFile } from '../profile/files.ts';
+import { parseProfileCached, parseProfileNow } from '../profile/parse-cache.ts';
 import { readProfileBytes } from '../profile/local-file.ts';
 import type { Located } from '../profile/location.ts';
 import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '../profile/semantics.ts';
@@ -145,7 +145,7 @@ export class Workspace {
     const known = this.byPath.get(path);
     if (known !== undefined) return known ?? undefined;
     const unsaved = this.overlay?.(path);
-    if (unsaved !== undefined) return this.fromBytes(path, Buffer.from(unsaved, 'utf8'));
+    if (unsaved !== undefined) return this.fromBytes(path, Buffer.from(unsaved, 'utf8'), false);
     let bytes: Buffer;
     try {
       bytes = readProfileBytes(path);
@@ -158,8 +158,8 @@ export class Workspace {
     return f;
   }
 
-  /** A file given as bytes (a cached remote extends file). */
-  fromBytes(path: string, bytes: Buffer): LintFile {
+  /** A file given as bytes (a cached remote extends file); `saved`: bytes of a file (its parse kept between runs: profile/parse-cache.ts), not an editor's unsaved text. */
+  fromBytes(path: string, bytes: Buffer, saved = true): LintFile {
     let text = '';
     let decodeError: Diagnostic | undefined;
     try {
@@ -176,7 +176,7 @@ export class Workspace {
       masked = m.masked;
       info = m.info;
     }
-    const tree = parseProfile(masked, path);
+    const tree = saved ? parseProfileCached(masked, path) : parseProfileNow(masked, path);
     const f = new File(path, template ? 'template' : 'cfg', text, masked, tree);
     if (info) {
       f.template = info;

@@ -137,6 +137,8 @@ export const downloadUnpacked: RecipeModule = {
           mkdirSync(destination, { recursive: true });
           return [destination];
         }
+        // journalled before its temporary appears beside it (lib/files.ts willCreate)
+        willCreate(destination);
         mkdirSync(dirname(destination), { recursive: true });
         // a temporary's name (sweepTemporaries removes it after a crash)
         const work = join(dirname(destination), temporaryName(basename(destination)));
@@ -151,7 +153,6 @@ export const downloadUnpacked: RecipeModule = {
           if (stripText === 'true' && !single) throw new RecipeError(`[${name}] strip-top-level-dir: the archive has no single top-level directory`);
           const strip = stripText === 'true' || (stripText === '' && single);
           if (existsSync(destination)) rmSync(destination, { recursive: true, force: true });
-          willCreate(destination);
           renameSync(strip ? join(tree, top[0]!) : tree, destination);
         } finally {
           rmSync(work, { recursive: true, force: true });

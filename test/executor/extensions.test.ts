@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withTree } from '../helpers/files.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
@@ -42,5 +42,14 @@ test('extensions: one that is not there is an error naming it, before anything i
     assert.equal(r.status, 1);
     assert.match(r.err, /Error: Couldn't find a distribution for 'nowhere'\./);
     assert.doesNotMatch(r.err, /\n\s+at /);
+  });
+});
+
+test('extensions: under --stub-software, one that is not there is skipped with a warning (software profiles name slapos.rebootstrap)', async () => {
+  await withTree({ 'buildout.cfg': '[buildout]\nextensions = slapos.rebootstrap\nparts = d\n\n[d]\nrecipe = slapos.cookbook:mkdirectory\nx = ${buildout:directory}/x\n' }, async (dir) => {
+    const r = spawnSync(process.execPath, [cli, '--python', python, 'install', '--stub-software'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout + r.stderr, /The extension 'slapos\.rebootstrap' is not installed: not loaded under --stub-software\./);
+    assert.ok(existsSync(join(dir, 'x')));
   });
 });

@@ -11,15 +11,11 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readInstalled } from '../../executor/installed.ts';
-import { repositoryRoot } from '../helpers/paths.ts';
 import { run, writeProfile } from '../recipes/run.ts';
+import { cookbookOracle, cookbookOracleSkip } from '../helpers/cookbook-oracle.ts';
 
-const oracle = join(repositoryRoot(), '..', 'shared', 'tools', 'cookbook-oracle');
-const skip = !existsSync(oracle)
-  ? 'no ../shared/tools/cookbook-oracle'
-  : spawnSync('/usr/bin/python3', ['-c', 'import zc.buildout'], { stdio: 'ignore' }).status !== 0
-    ? "no zc.buildout for the cookbook oracle (Debian's python3-zc.buildout)"
-    : false;
+const oracle = cookbookOracle;
+const skip = cookbookOracleSkip();
 
 function dirPart(name: string, extra = ''): string {
   return `[${name}]\nrecipe = slapos.cookbook:mkdirectory\nd = \${buildout:directory}/srv/${name}${extra}\n`;

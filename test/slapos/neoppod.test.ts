@@ -3,27 +3,17 @@
 // masters they publish), the nodes' service scripts as the original writes them.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PyDict } from '../../python/value.ts';
-import { HttpMaster } from '../../slap/client.ts';
-import type { Access } from '../../slapos/master/access.ts';
-import { LocalMaster } from '../../slapos/master/local.ts';
 import { pyToJs } from '../../slap/marshal.ts';
-import { startMaster } from '../helpers/node.ts';
+import { startTestMaster, type TestMaster } from '../helpers/master.ts';
 import { installedOptions, modeOf, read, run, writeProfile } from '../recipes/run.ts';
 
-let master: ChildProcess | undefined;
-let url = '';
-let root = '';
-let access: Access;
-
-const connection = (partition: string) => `[slap-connection]\ncomputer-id = local\npartition-id = ${partition}\nserver-url = ${access.partitionUrl(url, 'local', partition)}\nsoftware-release-url = /sr/software.cfg\nkey-file =\ncert-file =\n`;
+let m: TestMaster;
 
 function partition(name: string): string {
-  const dir = join(root, name);
+  const dir = join(m.root, name);
   mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -53,36 +43,24 @@ nodes = node-1 node-0
 `;
 
 describe('neoppod recipes', { timeout: 120_000 }, () => {
-  let http: HttpMaster;
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'tsbuildout-neoppod-'));
-    ({ child: master, url } = await startMaster(['--db', join(root, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '4', '--root', join(root, 'node')]));
-    const db = await LocalMaster.open(join(root, 'master.db'));
-    access = db.access;
-    db.close();
-    const admin = new URL(url);
-    admin.username = 'admin';
-    admin.password = access.adminToken();
-    http = new HttpMaster(admin.toString());
-    await http.request({ softwareRelease: '/sr/software.cfg', title: 'main' });
+    m = await startTestMaster('tsbuildout-neoppod-', 4);
+    await m.http.request({ softwareRelease: '/sr/software.cfg', title: 'main' });
   });
-  after(() => {
-    master?.kill();
-    rmSync(root, { recursive: true, force: true });
-  });
+  after(() => m?.stop());
 
   it('cluster: the nodes are requested with no masters, then again with the masters they publish (sorted by node name)', async () => {
     const dir = partition('slappart0');
-    writeProfile(dir, CLUSTER + '\n' + connection('slappart0'));
+    writeProfile(dir, CLUSTER + '\n' + m.connection('slappart0'));
     // the nodes' sections become parts (read by the cluster's init); nothing is published yet: they fail
     await assert.rejects(run(dir), /Connection parameter master not found/);
-    const params = async (title: string) => pyToJs((await http.instanceInformation(title))!.parameters) as Record<string, string>;
+    const params = async (title: string) => pyToJs((await m.http.instanceInformation(title))!.parameters) as Record<string, string>;
     // an empty parameter: the master's XML gives None for it
     for (const n of ['node-0', 'node-1']) assert.ok(['', 'None', null].includes((await params(n)).masters), n);
 
-    const part = async (title: string) => (await http.instanceInformation(title))!.partition as string;
-    await http.setConnection('local', await part('node-1'), PyDict.fromObject({ master: 'h1:1', admin: 'h1:2' }));
-    await http.setConnection('local', await part('node-0'), PyDict.fromObject({ master: 'h0:1', admin: '' }));
+    const part = async (title: string) => (await m.http.instanceInformation(title))!.partition as string;
+    await m.http.setConnection('local', await part('node-1'), PyDict.fromObject({ master: 'h1:1', admin: 'h1:2' }));
+    await m.http.setConnection('local', await part('node-0'), PyDict.fromObject({ master: 'h0:1', admin: '' }));
     await run(dir);
     const saved = installedOptions(dir, 'cluster')!;
     assert.equal(saved.get('masters'), 'h0:1 h1:1');

@@ -4,34 +4,19 @@
 // original's KeyError, as a clear error.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PyDict } from '../../python/value.ts';
-import { HttpMaster } from '../../slap/client.ts';
-import type { Access } from '../../slapos/master/access.ts';
-import { LocalMaster } from '../../slapos/master/local.ts';
 import { pyToJs } from '../../slap/marshal.ts';
-import { startMaster } from '../helpers/node.ts';
+import { startTestMaster, type TestMaster } from '../helpers/master.ts';
 import { modeOf, read, run, writeProfile } from '../recipes/run.ts';
 
-let master: ChildProcess | undefined;
-let url = '';
-let root = '';
-let access: Access;
+let m: TestMaster;
 
 const PROFILE = (partition: string) => `[buildout]
 parts = instance
 
-[slap-connection]
-computer-id = local
-partition-id = ${partition}
-server-url = ${access.partitionUrl(url, 'local', partition)}
-software-release-url = /sr/software.cfg
-key-file =
-cert-file =
-
+${m.connection(partition)}
 [instance]
 recipe = slapos.cookbook:zabbixagent
 dcrond_binary = /sr/sbin/crond
@@ -40,27 +25,15 @@ zabbix_agentd_binary = /sr/sbin/zabbix_agentd
 `;
 
 describe('zabbixagent', { timeout: 120_000 }, () => {
-  let http: HttpMaster;
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'tsbuildout-zabbix-'));
-    ({ child: master, url } = await startMaster(['--db', join(root, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '2', '--root', join(root, 'node')]));
-    const db = await LocalMaster.open(join(root, 'master.db'));
-    access = db.access;
-    db.close();
-    const admin = new URL(url);
-    admin.username = 'admin';
-    admin.password = access.adminToken();
-    http = new HttpMaster(admin.toString());
+    m = await startTestMaster('tsbuildout-zabbix-', 2);
   });
-  after(() => {
-    master?.kill();
-    rmSync(root, { recursive: true, force: true });
-  });
+  after(() => m?.stop());
 
   it('the agent, its crond and logrotate; ip, name and port published', async () => {
-    await http.request({ softwareRelease: '/sr/software.cfg', title: 'agent', parameters: PyDict.fromObject({ hostname: 'host-1', server: '10.0.0.9' }) });
-    const info = (await http.instanceInformation('agent'))!;
-    const dir = join(root, 'p');
+    await m.http.request({ softwareRelease: '/sr/software.cfg', title: 'agent', parameters: PyDict.fromObject({ hostname: 'host-1', server: '10.0.0.9' }) });
+    const info = (await m.http.instanceInformation('agent'))!;
+    const dir = join(m.root, 'p');
     mkdirSync(dir, { recursive: true });
     writeProfile(dir, PROFILE(info.partition as string));
     await run(dir);
@@ -76,16 +49,16 @@ describe('zabbixagent', { timeout: 120_000 }, () => {
     assert.match(read(join(dir, 'etc', 'logrotate.d', 'zabbix_agentd')), new RegExp(`^"${dir}/var/log/zabbix_agentd.log" \\{\\n  daily\\n`));
     assert.match(read(join(dir, 'etc', 'run', 'crond')), new RegExp(`generic_exec\\('/sr/sbin/crond', '-s', '${dir}/etc/cron.d', '-c', '${dir}/etc/crontabs', '-t', '${dir}/srv/cronstamps', '-f', '-l', '5', '-M', '${dir}/bin/catchcron'\\)\\)\\n$`));
     assert.match(read(join(dir, 'etc', 'run', 'zabbixagentd')), new RegExp(`svcdaemon\\(\\[\\{'real_binary': '${dir}/bin/zabbixagentd', 'pid_file': '${dir}/var/run/zabbix_agentd.pid'\\}\\]\\)\\)\\n$`));
-    const published = pyToJs((await http.instanceInformation('agent'))!.connection) as Record<string, string>;
+    const published = pyToJs((await m.http.instanceInformation('agent'))!.connection) as Record<string, string>;
     assert.equal(published.name, 'host-1');
     assert.equal(published.port, '10050');
     assert.match(conf, new RegExp(`\\nSourceIP=${published.ip!.replace(/[.]/g, '\\.')}\\n`));
   });
 
   it('without the hostname parameter: a clear error', async () => {
-    await http.request({ softwareRelease: '/sr/software.cfg', title: 'bare' });
-    const info = (await http.instanceInformation('bare'))!;
-    const dir = join(root, 'q');
+    await m.http.request({ softwareRelease: '/sr/software.cfg', title: 'bare' });
+    const info = (await m.http.instanceInformation('bare'))!;
+    const dir = join(m.root, 'q');
     mkdirSync(dir, { recursive: true });
     writeProfile(dir, PROFILE(info.partition as string));
     await assert.rejects(run(dir), /the instance parameter 'hostname' is required/);
