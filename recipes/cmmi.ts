@@ -240,8 +240,11 @@ export const cmmi: RecipeModule = {
 
 /** A shared part already built with this signature (its signature file is written last). */
 function sharedInstalled(location: string, signature: string): boolean {
+  const file = join(location, SHARED_SIGNATURE_FILE);
+  // plan asks this of every shared part: most are not built (an exception each costs more than a stat)
+  if (!existsSync(file)) return false;
   try {
-    return readFileSync(join(location, SHARED_SIGNATURE_FILE), 'utf8') === signature;
+    return readFileSync(file, 'utf8') === signature;
   } catch {
     return false;
   }
