@@ -223,11 +223,11 @@ export function plannedDownload(url: string, settings: FetchSettings, hashName =
     if (!(e instanceof RecipeError)) throw e;
     return { action: 'missing', what: url, reason: e.message.replace(/\n/g, ' ').trim() };
   }
-  const local = localPath(url, settings.directory) !== undefined;
-  if (source.from === 'local') {
-    return existsSync(source.path!) ? { action: 'local', what: url, path: source.path!, reason: 'a local file, read where it is' } : { action: 'missing', what: url, path: source.path!, reason: 'no such file' };
-  }
+  const localFile = localPath(url, settings.directory);
+  const local = localFile !== undefined;
   if (source.from === 'cache') return { action: 'cached', what: url, path: source.path!, reason: 'in the download cache' };
+  if (local && !existsSync(localFile)) return { action: 'missing', what: url, path: localFile, reason: 'no such file' };
+  if (source.from === 'local') return { action: 'local', what: url, path: localFile!, reason: 'a local file, read where it is' };
   if (!local && settings.offline) {
     return { action: 'missing', what: url, ...(source.path ? { path: source.path } : {}), reason: `${source.path ? 'not in the download cache, and ' : ''}offline: Couldn't download ${strRepr(url)} in offline mode.` };
   }
