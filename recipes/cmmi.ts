@@ -20,10 +20,10 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { machine } from 'node:os';
 import { join } from 'node:path';
-import { RecipeError, type RecipeModule } from './api.ts';
+import { RecipeError, type RecipeModule, type SoftwareStep } from './api.ts';
 import { extractArchive } from './lib/archive.ts';
 import { buildEnvironment, buildSteps, fixShebangs, makeReadOnly, removeTree, runCommand, writeEnvScript, type BuildEnv } from './lib/cmmi-build.ts';
-import { downloadFile, runFetchSettings } from './lib/download.ts';
+import { downloadFile, plannedDownload, runFetchSettings } from './lib/download.ts';
 import { isTrue, willCreate } from './lib/files.ts';
 import { readAllOptions } from './lib/options.ts';
 import { partPlace, placePart, sharedSignature, SHARED_SIGNATURE_FILE } from './lib/shared.ts';
@@ -116,6 +116,31 @@ export const cmmi: RecipeModule = {
     const settings = () => runFetchSettings(buildout, name);
 
     return {
+      plan({ offline }) {
+        const steps: SoftwareStep[] = [];
+        if (signature !== undefined) {
+          if (sharedInstalled(location, signature)) return [{ action: 'reuse', what: name, path: location, reason: 'signature matches' }];
+          steps.push({
+            action: 'build',
+            what: name,
+            path: location,
+            reason: existsSync(location) ? `shared, but its ${SHARED_SIGNATURE_FILE} is missing or differs (an unfinished build): removed and built again` : 'no shared part with this signature',
+          });
+        } else steps.push({ action: 'build', what: name, path: location, reason: url ? 'not shared' : `not shared, from ${path}` });
+        const fetch = runFetchSettings(buildout, name, offline);
+        if (url) steps.push(plannedDownload(url, fetch));
+        // the patches and hook files install fetches (a command that does not format fails there, not here)
+        try {
+          const planned = buildSteps({ part: name, options, environ, logger });
+          for (const patch of planned.patches) steps.push(plannedDownload(splitFragment(patch)[0], fetch));
+          for (const step of planned.sequence) {
+            if (step.kind === 'hook') steps.push(plannedDownload(splitFragment(splitHook(name, step.option, step.value)[0])[0], fetch));
+          }
+        } catch (e) {
+          if (!(e instanceof RecipeError)) throw e;
+        }
+        return steps;
+      },
       async install() {
         if (signature !== undefined) {
           logger.info(`Checking whether package is installed at shared path: ${location}`);
@@ -215,8 +240,11 @@ export const cmmi: RecipeModule = {
 
 /** A shared part already built with this signature (its signature file is written last). */
 function sharedInstalled(location: string, signature: string): boolean {
+  const file = join(location, SHARED_SIGNATURE_FILE);
+  // plan asks this of every shared part: most are not built (an exception each costs more than a stat)
+  if (!existsSync(file)) return false;
   try {
-    return readFileSync(join(location, SHARED_SIGNATURE_FILE), 'utf8') === signature;
+    return readFileSync(file, 'utf8') === signature;
   } catch {
     return false;
   }

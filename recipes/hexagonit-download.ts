@@ -14,7 +14,7 @@ import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync,
 import { basename, dirname, join } from 'node:path';
 import { RecipeError, type RecipeModule } from './api.ts';
 import { extractArchive } from './lib/archive.ts';
-import { downloadFile, runFetchSettings, urlFileName } from './lib/download.ts';
+import { downloadFile, plannedDownload, runFetchSettings, urlFileName } from './lib/download.ts';
 import { parseMode, temporaryName, willCreate } from './lib/files.ts';
 import { partsDirectory, readAllOptions } from './lib/options.ts';
 
@@ -54,6 +54,7 @@ export const hexagonitDownload: RecipeModule = {
     const url = options.require('url');
     readAllOptions(options);
     return {
+      plan: ({ offline }) => [plannedDownload(url, runFetchSettings(buildout, name, offline), isTrue(options.get('hash-name')))],
       install() {
         const file = downloadFile(url, runFetchSettings(buildout, name), options.get('md5sum')?.trim() || undefined, undefined, isTrue(options.get('hash-name')));
         const parts: string[] = [];

@@ -22,7 +22,7 @@ import { basename, dirname, join } from 'node:path';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { LOCATION, SHARED } from '../schema.ts';
 import { extractArchive } from '../lib/archive.ts';
-import { cannotBeHad, downloadFile, fetchOrStandIn, runFetchSettings } from '../lib/download.ts';
+import { cannotBeHad, downloadFile, fetchOrStandIn, plannedDownload, runFetchSettings } from '../lib/download.ts';
 import { temporaryName, willCreate } from '../lib/files.ts';
 import { buildSharedOption, partPlace } from '../lib/shared.ts';
 import { modeOption, writeIfChanged } from '../lib/files.ts';
@@ -125,6 +125,7 @@ export const downloadUnpacked: RecipeModule = {
     const stripText = (options.get('strip-top-level-dir') ?? '').trim().toLowerCase();
     if (!['', 'true', 'false'].includes(stripText)) throw new RecipeError(`[${name}] strip-top-level-dir: expected true or false, got '${stripText}'`);
     return {
+      plan: ({ offline }) => [plannedDownload(url, runFetchSettings(buildout, name, offline))],
       install() {
         let archive: ReturnType<typeof downloadFile>;
         try {
