@@ -145,7 +145,10 @@ export class Workspace {
     const known = this.byPath.get(path);
     if (known !== undefined) return known ?? undefined;
     const unsaved = this.overlay?.(path);
-    if (unsaved !== undefined) return this.fromBytes(path, Buffer.from(unsaved, 'utf8'), false);
+    if (unsaved !== undefined) {
+      const bytes = Buffer.from(unsaved, 'utf8');
+      return this.fromBytes(path, bytes, this.isSaved(path, bytes));
+    }
     let bytes: Buffer;
     try {
       bytes = readProfileBytes(path);
@@ -156,6 +159,20 @@ export class Workspace {
     const f = this.fromBytes(path, bytes);
     this.byPath.set(path, f);
     return f;
+  }
+
+  /** Documents whose unsaved text was compared with the disk (once: when opened). */
+  private readonly compared = new Set<string>();
+
+  /** Is an editor's text of a file, the first time it is read, the file's saved text (a document just opened)? Its parse then goes to the parse cache. */
+  private isSaved(path: string, bytes: Buffer): boolean {
+    if (this.compared.has(path)) return false;
+    this.compared.add(path);
+    try {
+      return readProfileBytes(path).equals(bytes);
+    } catch {
+      return false;
+    }
   }
 
   /**
