@@ -25,7 +25,7 @@ const REFERENCE_EGGS = new Set(['slapos.cookbook', 'plone.recipe.command']);
  */
 export const DELIBERATE: { path: RegExp; what: string; why: string }[] = [
   {
-    path: /^out\/(wrapper-(pidfile|wait|reserve|redirect|tmpfs)|ca-req)\/wrapper$/,
+    path: /^out\/(wrapper-(pidfile|wait|reserve|redirect|tmpfs)|ca-req|neo-storage-tmpfs)\/wrapper$/,
     what: 'generic_exec wrapper: a self-contained Python script',
     why: "the real one puts slapos.cookbook's egg on sys.path and imports generic_exec; a node has no slapos.cookbook (nor psutil, inotify_simple), so tsbuildout writes the same behaviour inline (wrapper.test.ts runs it)",
   },

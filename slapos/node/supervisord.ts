@@ -223,8 +223,7 @@ export interface ProcessInfo {
 /**
  * Whether a program of the group may still begin to listen: one is
  * starting, or running since less than `settleMs` (a service that has
- * exited, or has run that long, will not turn a promise green in the next
- * moments: promises' grace, instance.ts).
+ * exited will not turn a promise green: promises' grace, instance.ts).
  */
 export async function groupSettling(paths: NodePaths, group: string, settleMs: number): Promise<boolean> {
   const all = await processes(paths);
