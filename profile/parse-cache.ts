@@ -64,8 +64,12 @@ export class ParseCache {
     this.pack = join(this.directory, 'trees');
   }
 
-  /** The tree of `text`, as parseProfile(text, file) gives it. */
-  parse(text: string, file: string): ProfileTree {
+  /**
+   * The tree of `text`, as parseProfile(text, file) gives it. `keep`: a
+   * tree parsed here is written at exit (false for an editor's unsaved
+   * text: read back when it is a saved file's, never stored keystroke by keystroke).
+   */
+  parse(text: string, file: string, keep = true): ProfileTree {
     if (!this.bytes) this.read();
     const key = createHash('sha256').update(text).digest('hex');
     const at = this.index.get(key);
@@ -82,7 +86,7 @@ export class ParseCache {
       }
     } else this.stats.misses++;
     const tree = parseProfileNow(text, file);
-    this.pending.set(key, JSON.stringify(encode(tree)));
+    if (keep) this.pending.set(key, JSON.stringify(encode(tree)));
     return tree;
   }
 
@@ -178,9 +182,9 @@ export function userParseCache(): ParseCache | null {
   return shared;
 }
 
-/** parseProfile through the user's parse cache. */
-export function parseProfileCached(text: string, file: string): ProfileTree {
-  return userParseCache()?.parse(text, file) ?? parseProfileNow(text, file);
+/** parseProfile through the user's parse cache (`keep`: see ParseCache.parse). */
+export function parseProfileCached(text: string, file: string, keep = true): ProfileTree {
+  return userParseCache()?.parse(text, file, keep) ?? parseProfileNow(text, file);
 }
 
 /**
