@@ -54,11 +54,12 @@ await build({
   },
 });
 
-// The command: one CommonJS file, so bin/tsbuildout.js can run it through
-// vm.Script with V8's code cache (Node 20 has no module compile cache).
-await build({
-  entryPoints: [join(root, 'cli/main.ts')],
-  outfile: join(root, 'dist/cli.cjs'),
+// The command: two CommonJS files. dist/cli.cjs, the entry, parses the
+// arguments and answers --help and --version; dist/commands.cjs, everything
+// else, is loaded by the entry only for a command (cli/main.ts), through
+// vm.Script with V8's code cache (cli/bundle.ts: Node 20 has no module
+// compile cache).
+const cjs = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -67,9 +68,11 @@ await build({
   external: ['better-sqlite3'],
   // the Python bridge's module is bundled as text
   loader: { '.py': 'text' },
-  // whitespace and syntax only (names kept for stack traces): every start reads the whole file
+  // whitespace and syntax only (names kept for stack traces): every command reads the whole file
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
   define,
-});
+};
+await build({ ...cjs, entryPoints: [join(root, 'cli/main.ts')], outfile: join(root, 'dist/cli.cjs') });
+await build({ ...cjs, entryPoints: [join(root, 'cli/run.ts')], outfile: join(root, 'dist/commands.cjs') });

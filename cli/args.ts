@@ -9,6 +9,7 @@ import { isMode, type SemanticsMode } from '../profile/semantics.ts';
 export interface CliArgs {
   config: string;
   userDefaults: boolean;
+  /** As given (cli/run.ts strips their whitespace as buildout does). */
   assignments: Assignment[];
   verbosity: number;
   semantics: SemanticsMode;
@@ -174,7 +175,7 @@ function assignment(a: string): Assignment {
   const parts = key.split(':');
   if (parts.length > 2) throw new UsageError(`Invalid option: ${key} (an assignment is [section:]option=value)`);
   const [section, option] = parts.length === 1 ? ['buildout', parts[0]!] : [parts[0]!, parts[1]!];
-  // python/ loads here, not with the arguments: `--version` and `--help` need none of it
-  const { pyStrip } = require('../python/index.ts') as typeof import('../python/index.ts');
-  return { section: pyStrip(section), option: pyStrip(option), value: pyStrip(value) };
+  // stripped (Python's whitespace) by the commands' bundle (cli/run.ts): the
+  // entry bundle, which parses arguments for `--version` and `--help`, has no python/
+  return { section, option, value };
 }
