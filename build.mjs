@@ -4,7 +4,8 @@
 // 400 ms on a small machine), the bundle loads in a few milliseconds.
 // Type checking is separate: `tsc -p .` (see package.json).
 import { build } from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('.', import.meta.url).pathname;
@@ -24,6 +25,11 @@ const entryPoints = [
   ...walk('scripts', (p) => p.endsWith('.ts') && !p.includes('/lib/')),
 ].map((p) => ({ in: join(root, p), out: relative(root, p).replace(/\.ts$/, '') }));
 
+// The parser's build (version.ts BUILD): a hash of what a parse cache entry depends on
+const parserHash = createHash('sha256');
+for (const p of [...walk('parser', (p) => p.endsWith('.ts')), ...walk('python', (p) => p.endsWith('.ts')), 'profile/parse-cache.ts'].sort()) parserHash.update(p + '\0').update(readFileSync(join(root, p)));
+const define = { TSBUILDOUT_BUILD: JSON.stringify(parserHash.digest('hex').slice(0, 16)) };
+
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   entryPoints,
@@ -41,17 +47,19 @@ await build({
   // the Python bridge's module is bundled as text
   loader: { '.py': 'text' },
   logLevel: 'warning',
+  define,
   // some bundled CommonJS code calls require(); give ESM output one
   banner: {
     js: "import { createRequire as __tsbCreateRequire } from 'node:module'; const require = __tsbCreateRequire(import.meta.url);",
   },
 });
 
-// The command: one CommonJS file, so bin/tsbuildout.js can run it through
-// vm.Script with V8's code cache (Node 20 has no module compile cache).
-await build({
-  entryPoints: [join(root, 'cli/main.ts')],
-  outfile: join(root, 'dist/cli.cjs'),
+// The command: two CommonJS files. dist/cli.cjs, the entry, parses the
+// arguments and answers --help and --version; dist/commands.cjs, everything
+// else, is loaded by the entry only for a command (cli/main.ts), through
+// vm.Script with V8's code cache (cli/bundle.ts: Node 20 has no module
+// compile cache).
+const cjs = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -60,5 +68,11 @@ await build({
   external: ['better-sqlite3'],
   // the Python bridge's module is bundled as text
   loader: { '.py': 'text' },
+  // whitespace and syntax only (names kept for stack traces): every command reads the whole file
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
-});
+  define,
+};
+await build({ ...cjs, entryPoints: [join(root, 'cli/main.ts')], outfile: join(root, 'dist/cli.cjs') });
+await build({ ...cjs, entryPoints: [join(root, 'cli/run.ts')], outfile: join(root, 'dist/commands.cjs') });

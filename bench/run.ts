@@ -1,12 +1,14 @@
 // npm run bench: the figures of tsbuildout's speed. Timings are printed,
 // never asserted.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveAll } from '../cli/commands/resolve.ts';
 import { BuildoutError } from '../parser/diagnostic.ts';
 import { loadBuildout } from '../profile/load.ts';
 import { MODES, type SemanticsMode } from '../profile/semantics.ts';
+import { userCacheDirectory } from '../profile/user-cache.ts';
 import { repositoryRoot } from './lib/paths.ts';
 import { median, table } from './lib/stats.ts';
 import { measure } from './lib/measure.ts';
@@ -36,12 +38,26 @@ async function resolveOnce(profile: string, semantics: SemanticsMode): Promise<{
   return { ms: m.wall, cpu: m.cpu, ...m.value };
 }
 
-function cliOnce(profile: string, semantics: SemanticsMode): number {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'tsbuildout.js'), '-U', '-c', profile, '--python', '/usr/bin/python3', '--env', 'python=3.11', '--semantics', semantics, 'resolve', '--all', '--json'], { encoding: 'utf8' });
-  const ms = performance.now() - t0;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`tsbuildout exited ${r.status}: ${r.stderr}`);
-  return ms;
+/** A CLI call; `cold`: with an empty parse cache (a new cache directory holding only the Python facts). */
+function cliOnce(profile: string, semantics: SemanticsMode, cold = false): number {
+  const cache = cold ? mkdtempSync(join(tmpdir(), 'tsbuildout-bench-cache-')) : undefined;
+  try {
+    if (cache) {
+      mkdirSync(join(cache, 'tsbuildout'));
+      const facts = join(userCacheDirectory(), 'python-facts.json');
+      if (existsSync(facts)) copyFileSync(facts, join(cache, 'tsbuildout', 'python-facts.json'));
+    }
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'tsbuildout.js'), '-U', '-c', profile, '--python', '/usr/bin/python3', '--env', 'python=3.11', '--semantics', semantics, 'resolve', '--all', '--json'], {
+      encoding: 'utf8',
+      env: cache ? { ...process.env, XDG_CACHE_HOME: cache } : process.env,
+    });
+    const ms = performance.now() - t0;
+    if (r.status !== 0 && r.status !== 1) throw new Error(`tsbuildout exited ${r.status}: ${r.stderr}`);
+    return ms;
+  } finally {
+    if (cache) rmSync(cache, { recursive: true, force: true });
+  }
 }
 
 async function resolveBench(): Promise<void> {
@@ -61,8 +77,14 @@ async function resolveBench(): Promise<void> {
         times.push(r.ms);
         cpus.push(r.cpu);
       }
+      // warm (parse cache filled) and cold calls, interleaved
       const cli: number[] = [];
-      for (let i = 0; i < CLI_RUNS; i++) cli.push(cliOnce(profile, mode));
+      const cold: number[] = [];
+      cliOnce(profile, mode);
+      for (let i = 0; i < CLI_RUNS; i++) {
+        cli.push(cliOnce(profile, mode));
+        cold.push(cliOnce(profile, mode, true));
+      }
       rows.push([
         rel,
         mode,
@@ -71,11 +93,12 @@ async function resolveBench(): Promise<void> {
         median(times).toFixed(1),
         median(cpus).toFixed(1),
         median(cli).toFixed(0),
+        median(cold).toFixed(0),
       ]);
     }
   }
   process.stdout.write('\nResolve (load + every section, like `resolve --all --json`)\n');
-  process.stdout.write(table(['profile', 'semantics', 'size', 'first run ms', `median of ${RUNS} ms`, 'median CPU ms', `CLI wall ms (median of ${CLI_RUNS})`], rows) + '\n');
+  process.stdout.write(table(['profile', 'semantics', 'size', 'first run ms', `median of ${RUNS} ms`, 'median CPU ms', `CLI wall ms, warm parse cache (median of ${CLI_RUNS})`, 'CLI, cold parse cache'], rows) + '\n');
 }
 
 // Each section runs in a fresh Node process: what one section leaves (a large
@@ -86,6 +109,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   install: async () => void process.stdout.write(installBench(root, Number(process.env.BENCH_INSTALL_RUNS ?? 3)) + '\n'),
   // a cold lint of software/erp5/software.cfg and of the whole corpus (bench/lint.ts)
   lint: async () => (await import('./lint.ts')).lintBench(),
+  // 20 zc.recipe.egg parts over 30 eggs: first install, no-op re-runs (bench/eggs.ts)
+  eggs: async () => void process.stdout.write((await import('./eggs.ts')).eggsBench(root, Number(process.env.BENCH_EGGS_RUNS ?? 3)) + '\n'),
   jinja: async () => {
     const { recipeBenchReport } = await import('./jinja.ts');
     process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');
@@ -96,6 +121,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   node: async () => void process.stdout.write((await (await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3))) + '\n'),
   // examples/slapos-hello under the real slapgrid with tsbuildout as its buildout, beside tsbuildout's node (bench/slapgrid.ts)
   slapgrid: async () => void process.stdout.write((await (await import('./slapgrid.ts')).slapgridBench(root, Number(process.env.BENCH_SLAPGRID_RUNS ?? 3))) + '\n'),
+  cmmi: async () => void process.stdout.write((await import('./cmmi.ts')).cmmiBench(root, Number(process.env.BENCH_CMMI_RUNS ?? 3)) + '\n'),
   pybridge: async () => void process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n'),
   // tsbuildout lsp beside buildoutls on software/erp5 (bench/lsp.ts)
   lsp: async () => void process.stdout.write((await (await import('./lsp.ts')).lspBench(root, corpus)) + '\n'),

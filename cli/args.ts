@@ -5,11 +5,11 @@
 // (`--semantics`, `--json`, `--python`, `--env`) may appear anywhere.
 import type { Assignment } from '../profile/assemble.ts';
 import { isMode, type SemanticsMode } from '../profile/semantics.ts';
-import { pyStrip } from '../python/index.ts';
 
 export interface CliArgs {
   config: string;
   userDefaults: boolean;
+  /** As given (cli/run.ts strips their whitespace as buildout does). */
   assignments: Assignment[];
   verbosity: number;
   semantics: SemanticsMode;
@@ -175,5 +175,7 @@ function assignment(a: string): Assignment {
   const parts = key.split(':');
   if (parts.length > 2) throw new UsageError(`Invalid option: ${key} (an assignment is [section:]option=value)`);
   const [section, option] = parts.length === 1 ? ['buildout', parts[0]!] : [parts[0]!, parts[1]!];
-  return { section: pyStrip(section), option: pyStrip(option), value: pyStrip(value) };
+  // stripped (Python's whitespace) by the commands' bundle (cli/run.ts): the
+  // entry bundle, which parses arguments for `--version` and `--help`, has no python/
+  return { section, option, value };
 }

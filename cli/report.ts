@@ -1,7 +1,8 @@
 // Diagnostics for people (one `Error:` line with its location, then the
 // hint and the chain that led there) and for programs (JSON).
 import { relative, isAbsolute } from 'node:path';
-import type { Diagnostic, Span } from '../parser/diagnostic.ts';
+import { BuildoutError, UserError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
+import { UsageError } from './args.ts';
 
 /** A path as a user would type it: relative to the working directory when inside it. */
 export function displayPath(file: string, cwd = process.cwd()): string {
@@ -84,4 +85,26 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   if (d.related) out.related = d.related;
   if (d.buildoutMessage) out.buildoutMessage = d.buildoutMessage;
   return out;
+}
+
+/**
+ * How a command that threw ends (exit status 1): bad input as `Error:` lines
+ * (and the JSON error with --json); anything else is a bug and says so.
+ */
+export function reportFailure(e: unknown, o: { json: boolean; semantics: string; out: (t: string) => void; err: (t: string) => void }): number {
+  const { json, out, err } = o;
+  if (e instanceof BuildoutError) {
+    if (json) out(JSON.stringify({ ok: false, error: diagnosticJson(e.primary), errors: e.diagnostics.map(diagnosticJson) }, null, 1));
+    // zc.buildout's own text where tsbuildout models a zc.buildout release; the fork's runs keep tsbuildout's
+    err(json || o.semantics === 'slapos' ? formatErrors(e.diagnostics) : formatBuildoutText(e.diagnostics));
+    return 1;
+  }
+  if (e instanceof UsageError || e instanceof UserError || (e instanceof Error && e.message.startsWith('--env'))) {
+    if (json) out(JSON.stringify({ ok: false, error: { message: e.message } }, null, 1));
+    err(`Error: ${e.message}`);
+    return 1;
+  }
+  err('\nAn internal error occurred due to a bug in tsbuildout; please report it with this output:\n');
+  err(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  return 1;
 }

@@ -8,20 +8,15 @@
 // (recipes/python-egg.ts reads their egg-links). The egg-links a run
 // created are recorded (installed_develop_eggs) and removed at the start of
 // the next run, which develops the list again.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { UserError } from '../parser/diagnostic.ts';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Buildout } from '../profile/buildout.ts';
 import { pyJoin } from '../profile/location.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
 import type { Logger } from '../recipes/api.ts';
+import { developEgg } from '../recipes/lib/eggs/develop.ts';
 import { pyGlob } from './glob.ts';
 import { removePaths } from './paths.ts';
-
-/** Develop failed, in zc.buildout's words. */
-export class DevelopError extends UserError {}
 
 /**
  * Remove the egg-links the last run created, then develop `${buildout:develop}`.
@@ -44,7 +39,7 @@ export function developEggs(buildout: Buildout, previous: string, python: string
       if (!files.length) log.warning(`Couldn't develop ${strRepr(pattern)} (not found)`);
       for (const setup of files) {
         log.info(`Develop: ${strRepr(setup)}`);
-        developOne(setup, dest, python, verbosity, toStdout);
+        developEgg(setup, dest, python, { verbose: verbosity >= 30, toStdout });
       }
     }
   } catch (e) {
@@ -57,46 +52,6 @@ export function developEggs(buildout: Buildout, previous: string, python: string
   return created()
     .map((f) => join(dest, f))
     .join('\n');
-}
-
-/** easy_install.develop: setup.py develop into a temporary directory of dest, then its egg-link into dest. */
-function developOne(setup: string, dest: string, python: string, verbosity: number, toStdout: boolean): void {
-  let directory = setup;
-  if (isDirectory(setup)) setup = join(setup, 'setup.py');
-  else directory = dirname(setup);
-  const scriptDir = mkdtempSync(join(tmpdir(), 'tsbuildout-develop-'));
-  const build = mkdtempSync(join(dest, 'tmp'));
-  try {
-    const script = join(scriptDir, 'setup.py');
-    // easy_install.runsetup_template: the setup script run as __main__ from its directory
-    writeFileSync(script, runSetupScript(directory, setup));
-    // zc.buildout drops -q when its log level is 0 or lower (-vvv and more)
-    const args = [script, ...(verbosity >= 30 ? [] : ['-q']), 'develop', '-mN', '-d', build];
-    // what setup.py prints goes where zc.buildout's subprocess prints it (stderr under --json)
-    const p = spawnSync(python, args, { stdio: ['ignore', toStdout ? 'inherit' : 2, 'inherit'] });
-    if (p.status !== 0) {
-      throw failedCommand([python, ...args]);
-    }
-    const links = readdirSync(build).filter((f) => f.endsWith('.egg-link'));
-    if (links.length !== 1) throw new DevelopError(`setup.py develop in ${directory} left ${links.length} egg-links, expected one`);
-    const link = links[0]!;
-    rmSync(join(dest, link), { force: true });
-    renameSync(join(build, link), join(dest, link));
-  } finally {
-    rmSync(build, { recursive: true, force: true });
-    rmSync(scriptDir, { recursive: true, force: true });
-  }
-}
-
-/** easy_install.runsetup_template: a setup script run as __main__ from its directory, setuptools imported first. */
-export function runSetupScript(directory: string, setup: string): string {
-  const [d, s] = [strRepr(directory), strRepr(setup)];
-  return `import sys\nsys.path.insert(0, ${d})\nimport os, setuptools\n__file__ = ${s}\nos.chdir(${d})\nsys.argv[0] = ${s}\nwith open(${s}) as f:\n    exec(compile(f.read(), ${s}, 'exec'))\n`;
-}
-
-/** easy_install.call_subprocess's error. */
-export function failedCommand(args: string[]): DevelopError {
-  return new DevelopError(`Failed to run command:\n${args.map((a) => strRepr(a)).join(', ')}`);
 }
 
 /** Buildout._sanity_check_develop_eggs_files: develop-eggs should hold egg-links only. */
@@ -120,12 +75,4 @@ function expandUser(p: string): string {
   if (user) return p;
   const home = process.env.HOME;
   return home ? home + (slash < 0 ? '' : p.slice(slash)) : p;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -2,14 +2,17 @@
 // Buildout._load_extensions / _unload_extensions): before anything of an
 // install (its directories and develop eggs included), each requirement of
 // `${buildout:extensions}` is found among the develop eggs and the eggs
-// (tsbuildout installs none: recipes/python-egg.ts), and the
+// (recipes/python-egg.ts), and the
 // `zc.buildout.extension` entry points of its distribution are called with
-// the buildout, in the Python bridge; after a successful install, its
+// the buildout, in the Python bridge (one that is missing is installed by
+// the egg installer where the profile names find-links or an index); after a successful install, its
 // `zc.buildout.unloadextension` entry points.
-import { UserError } from '../parser/diagnostic.ts';
 import type { Buildout } from '../profile/buildout.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
 import type { Logger, PythonBridge } from '../recipes/api.ts';
+import { Installer } from '../recipes/lib/eggs/installer.ts';
+import { installSettings, mayInstall } from '../recipes/lib/eggs/settings.ts';
+import { runView } from './view.ts';
 import { eggDirectories, findExtensionEgg, type ExtensionEgg } from '../recipes/python-egg.ts';
 
 /** What zc.buildout now does itself (its refusal, word for word). */
@@ -22,23 +25,29 @@ const SUPERSEDED = ['buildout-versions', 'buildout.dumppickedversions'];
  * extension that is not there is skipped with a warning (SlapOS software
  * profiles name slapos.rebootstrap, which zc.buildout would fetch).
  */
-export function loadExtensions(buildout: Buildout, python: () => PythonBridge, standIn?: Logger): ExtensionEgg[] {
+export function loadExtensions(buildout: Buildout, python: () => PythonBridge, log: Logger, standIn = false): ExtensionEgg[] {
   const specs = pySplitWhitespace(buildout.section('buildout').get('extensions') ?? '');
   return step(buildout, 'Loading extensions.', () => {
     if (specs.some((s) => SUPERSEDED.includes(s))) {
-      throw new UserError(
-        "Buildout now includes 'buildout-versions' (and part of the older 'buildout.dumppickedversions').\nRemove the extension from your configuration and look at the 'show-picked-versions' option in buildout's documentation.",
-      );
+      throw buildout.error({
+        rule: 'extensions',
+        message: "Buildout now includes 'buildout-versions' (and part of the older 'buildout.dumppickedversions').\nRemove the extension from your configuration and look at the 'show-picked-versions' option in buildout's documentation.",
+      });
     }
     if (!specs.length) return [];
     const dirs = eggDirectories(buildout);
     const eggs: ExtensionEgg[] = [];
     for (const spec of specs) {
-      const egg = findExtensionEgg(dirs, spec);
+      let egg = findExtensionEgg(dirs, spec);
+      if (!egg && !standIn && mayInstall(runView(buildout))) {
+        // zc.buildout's _load_extensions: easy_install.install of the extensions (recipes/lib/eggs/)
+        new Installer(installSettings(runView(buildout), log)).install([spec]);
+        egg = findExtensionEgg(dirs, spec);
+      }
       if (egg) eggs.push(egg);
-      else if (standIn) standIn.warning(`The extension ${strRepr(spec)} is not installed: not loaded under --stub-software.`);
-      // zc.buildout would fetch it from find-links or the index (easy_install's MissingDistribution)
-      else throw new UserError(`Couldn't find a distribution for ${strRepr(spec)}.`);
+      else if (standIn) log.warning(`The extension ${strRepr(spec)} is not installed: not loaded under --stub-software.`);
+      // without find-links or an index, zc.buildout would look on PyPI: tsbuildout does not (easy_install's MissingDistribution)
+      else throw buildout.error({ rule: 'extensions', message: `Couldn't find a distribution for ${strRepr(spec)}.`, hint: 'name find-links or an index for the egg installer, develop it (develop = …) or put its egg in eggs-directory' });
     }
     call(eggs, 'load', python);
     return eggs;

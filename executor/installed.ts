@@ -16,7 +16,8 @@
 // The journal is also written ahead: each path a part's install or update
 // is about to create (recipes/lib/files.ts willCreate) is appended before
 // it exists. A part with such lines and no later line of its own was cut
-// (killed, or its recipe failed): replay counts it installed-incomplete,
+// (its run killed; a failed install removes them at once, executor/run.ts):
+// replay counts it installed-incomplete,
 // with those paths (and its recorded ones), so the next run uninstalls it,
 // then installs it again if the profile keeps it. It never goes into
 // .installed.cfg, which stays what zc.buildout writes: until uninstalled,
@@ -317,8 +318,6 @@ function writeRecord(path: string, state: InstalledState): boolean {
  */
 export class RunRecord {
   private readonly order: Set<string>;
-  /** The part recorded last (upstream semantics move an updated part to the end unless it is already there). */
-  private last: string | undefined;
   private fd: number | undefined;
   private changes = 0;
   /** The paths each part being written announced (incomplete parts of the last run included), until it is recorded or forgotten. */
@@ -330,12 +329,12 @@ export class RunRecord {
     readonly state: InstalledState,
   ) {
     this.order = new Set(state.parts);
-    this.last = state.parts[state.parts.length - 1];
     for (const p of state.incomplete) this.writing.set(p, new Set((state.options.get(p)!.get('__buildout_installed__') ?? '').split('\n').filter(Boolean)));
   }
 
-  get lastPart(): string | undefined {
-    return this.last;
+  /** The parts in their current recorded order. */
+  get parts(): string[] {
+    return [...this.order];
   }
 
   has(part: string): boolean {
@@ -366,7 +365,6 @@ export class RunRecord {
     this.state.options.delete(part);
     this.state.incomplete.delete(part);
     this.writing.delete(part);
-    if (this.last === part) this.last = undefined;
     this.append({ forget: part });
   }
 
@@ -385,7 +383,6 @@ export class RunRecord {
     if (end || !known) {
       this.order.delete(part);
       this.order.add(part);
-      this.last = part;
     }
     this.append({ set: part, options: [...options], end: end || !known });
   }

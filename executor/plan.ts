@@ -71,11 +71,12 @@ export function uninstalls(
 ): Uninstall[] {
   const directory = buildout.section('buildout').require('directory');
   const out: Uninstall[] = [];
+  const selected = new Set(installParts);
   for (const part of [...state.parts].reverse()) {
     const saved = state.options.get(part)!;
     if (state.incomplete.has(part)) {
       out.push({ part, reason: { kind: 'incomplete', files: (saved.get('__buildout_installed__') ?? '').split('\n').filter(Boolean) } });
-    } else if (installParts.includes(part)) {
+    } else if (selected.has(part)) {
       const changes = optionChanges(saved, currentOptions(buildout, buildout.section(part)), checkSignature);
       if (changes.length) {
         out.push({ part, reason: { kind: 'options-changed', changes } });

@@ -83,7 +83,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
   buildout.trail.push({ kind: 'step', text: 'Installing.' });
   try {
     // zc.buildout loads extensions first (its install: before directories and develop eggs)
-    const extensions = dry ? [] : loadExtensions(buildout, () => runtime.python(), opts.stubSoftware ? log : undefined);
+    const extensions = dry ? [] : loadExtensions(buildout, () => runtime.python(), log, !!opts.stubSoftware);
     if (!dry) setupDirectories(b, log);
 
     const installedPath = b.require('installed');
@@ -117,6 +117,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     const uninstalling = new Map(plan.uninstalls.map((u) => [u.part, state.options.get(u.part)!]));
 
     const report: RunReport = { uninstalled: [], installed: [], updated: [] };
+    // the parts installed or updated, in order
+    const done: string[] = [];
     try {
       for (const u of plan.uninstalls) {
         log.info(`Uninstalling ${u.part}.`);
@@ -170,6 +172,13 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
             try {
               result = await call(directory, () => recipe.install());
             } catch (e) {
+              // what it announced is removed, as zc.buildout's Options._call removes the
+              // paths a failed call gave options.created(): only a kill leaves a part cut
+              const written = record.written(part);
+              if (written.length) {
+                removePaths(directory, written);
+                record.forget(part);
+              }
               throw asBuildoutError(buildout, e);
             }
             if (result === null || result === undefined) {
@@ -184,13 +193,14 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
         saved.set('__buildout_installed__', files.join('\n'));
         saved.set('__buildout_signature__', signature);
         const before = record.state.options.get(part);
+        // upstream moves every part it installs or updates to the end of the record
         if (!before) record.set(part, saved, true);
-        // upstream moves an updated part to the end of the record
-        else if (!buildout.semantics.stableInstalledOrder && record.lastPart !== part) record.set(part, saved, true);
-        else if (!sameOptions(before, saved) || record.isWriting(part)) record.set(part, saved, false);
+        else if (!sameOptions(before, saved) || record.isWriting(part)) record.set(part, saved, !buildout.semantics.stableInstalledOrder);
+        done.push(part);
         warnUnused(buildout, part, log);
       }
     } finally {
+      if (!buildout.semantics.stableInstalledOrder) moveToEnd(record, done);
       record.save();
     }
     unloadExtensions(buildout, extensions, () => runtime.python());
@@ -221,6 +231,23 @@ function sweep(buildout: Buildout, state: InstalledState, directory: string): vo
   for (const d of dirs) sweepTemporaries(d);
 }
 
+/**
+ * Upstream's order after the install pass: each part installed or updated
+ * moved to the end of the record in turn (zc.buildout's install(), which
+ * filters the list once per part). Parts whose options changed were moved
+ * (and journaled) as they finished; an unchanged one is moved here, at the
+ * end, and only when the final order differs from the record's from its
+ * position on: a no-op run in the recorded order moves and writes nothing.
+ */
+function moveToEnd(record: RunRecord, done: readonly string[]): void {
+  const moved = new Set(done);
+  const order = record.parts;
+  const wanted = [...order.filter((p) => !moved.has(p)), ...done];
+  let i = 0;
+  while (i < wanted.length && wanted[i] === order[i]) i++;
+  for (const p of wanted.slice(i)) record.set(p, record.state.options.get(p)!, true);
+}
+
 function sameOptions(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
   if (a.size !== b.size) return false;
   for (const [k, v] of a) if (b.get(k) !== v) return false;
@@ -230,11 +257,12 @@ function sameOptions(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, stri
 /** A recipe call, run from the buildout directory (zc.buildout's Options._call). */
 async function call<T>(directory: string, f: () => T | Promise<T>): Promise<T> {
   const here = process.cwd();
-  process.chdir(directory);
+  // no system call when the run is already there (the usual case, once per part)
+  if (here !== directory) process.chdir(directory);
   try {
     return await f();
   } finally {
-    process.chdir(here);
+    if (process.cwd() !== here) process.chdir(here);
   }
 }
 

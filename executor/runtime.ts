@@ -7,6 +7,7 @@ import { BuildoutError } from '../parser/diagnostic.ts';
 import { PyException } from '../python/index.ts';
 import type { Buildout, RecipeHost } from '../profile/buildout.ts';
 import type { Options } from '../profile/options.ts';
+import { entrySpan } from '../profile/provenance.ts';
 import { consumerValue, TypedValueError } from '../profile/values.ts';
 import { RecipeError, type Logger, type Recipe, type RecipeContext, type RecipeModule, type SubBuildout } from '../recipes/api.ts';
 import { initForStubSoftware } from '../recipes/stand-in.ts';
@@ -15,7 +16,9 @@ import { parseRecipeSpec, type RecipeRegistry, type RecipeSpec } from '../recipe
 import { BridgeCrash } from '../pybridge/process.ts';
 import { BridgeSession } from '../pybridge/session.ts';
 import { eggDirectories, findRecipeEgg, pythonEggRecipe } from '../recipes/python-egg.ts';
-import { buildoutView, partOptions, type ViewPolicy } from './view.ts';
+import { buildoutView, partOptions, runView, type ViewPolicy } from './view.ts';
+import { Installer } from '../recipes/lib/eggs/installer.ts';
+import { installSettings, mayInstall } from '../recipes/lib/eggs/settings.ts';
 
 export interface InitialisedPart {
   spec: RecipeSpec;
@@ -54,8 +57,11 @@ export class RecipeRuntime implements RecipeHost {
     if (!spec) {
       throw buildout.error({ rule: 'invalid-recipe', message: `The recipe of [${options.name}], '${text}', has more than one ':'` });
     }
-    const module = this.findModule(spec, buildout);
     const stub = this.policy.stubSoftware;
+    // zc.buildout reads [buildout] index whenever it may install eggs (its _maybe_upgrade, _install_and_load): never unused
+    if (!this.registry.find(spec)) buildout.section('buildout').get('index');
+    let module = this.findModule(spec, buildout);
+    if (!module && !stub) module = this.installRecipeEgg(spec, buildout);
     if (!module && !stub) {
       const b = buildout.section('buildout');
       throw buildout.error({
@@ -96,6 +102,21 @@ export class RecipeRuntime implements RecipeHost {
     return module ?? undefined;
   }
 
+  /**
+   * zc.buildout's _install_and_load: a recipe egg absent from the release's
+   * egg directories is installed, with its requirements, by the one egg
+   * installer into eggs-directory, from `find-links` and `index` — only
+   * where the profile names one of those: without, zc.buildout would look
+   * it up on PyPI, and tsbuildout keeps its unknown-recipe error instead.
+   */
+  private installRecipeEgg(spec: RecipeSpec, buildout: Buildout): RecipeModule | undefined {
+    const run = runView(buildout);
+    if (this.policy.offline || !mayInstall(run)) return undefined;
+    guard(buildout, () => new Installer(installSettings(run, this.logger)).install([spec.project]));
+    this.eggModules.delete(`${spec.project}:${spec.entry}`);
+    return this.findModule(spec, buildout);
+  }
+
   /** The run's Python bridge, started on first use; `close()` ends it. */
   python(): BridgeSession {
     this.bridge ??= new BridgeSession(this.buildout, this.logger, undefined, this.recipeStdout, this.policy.stubSoftware);
@@ -120,6 +141,10 @@ export function guard<T>(buildout: Buildout, f: () => T): T {
 
 export function asBuildoutError(buildout: Buildout, e: unknown): unknown {
   if (e instanceof BuildoutError) return e;
+  if (e instanceof RecipeError && e.at) {
+    const entry = buildout.rawSection(e.at.section)?.get(e.at.option);
+    return buildout.error({ rule: 'recipe', message: e.message, span: entry && entrySpan(entry, 0, entry.value.length) });
+  }
   if (e instanceof RecipeError || e instanceof TypedValueError) return buildout.error({ rule: 'recipe', message: e.message });
   if (e instanceof PyException) return buildout.error({ rule: 'recipe', message: e.toString() });
   if (e instanceof BridgeCrash) return buildout.error({ rule: 'python-bridge', message: e.message });

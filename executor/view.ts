@@ -9,6 +9,7 @@ import type { Options } from '../profile/options.ts';
 import { entry } from '../profile/entry.ts';
 import { consumerValue, isTypedText, storedValue, typedValue, type PyBangFallback } from '../profile/values.ts';
 import { RecipeError, type BuildoutView, type PartOptions } from '../recipes/api.ts';
+import type { RunView } from '../recipes/lib/eggs/settings.ts';
 import { readInstalled, type InstalledState } from './installed.ts';
 
 /**
@@ -126,4 +127,18 @@ function previousRecord(buildout: Buildout): InstalledState | null {
     records.set(buildout, state);
   }
   return state;
+}
+
+/** The run as the egg installer's settings read it, outside any part (nothing read is a part's dependency). */
+export function runView(buildout: Buildout): RunView {
+  return {
+    section: (name: string) => partOptions(buildout.section(name), buildout),
+    hasSection: (name: string) => buildout.rawSection(name) !== undefined,
+    get offline() {
+      return buildout.section('buildout').get('offline') === 'true';
+    },
+    get directory() {
+      return buildout.section('buildout').require('directory');
+    },
+  };
 }

@@ -1,4 +1,5 @@
 // The plan as text for people. (`--json` prints the Plan object itself.)
+import type { SoftwareStep } from '../recipes/api.ts';
 import type { Action, EdgeRef, Plan, PlanItem, Reason, ValueChange } from './plan.ts';
 import { pad, showChange, showOrigin, showPath, showValue } from './text.ts';
 
@@ -26,6 +27,7 @@ export function formatPlan(plan: Plan, o: PlanFormatOptions): string {
     }
     out.push(`${pad(item.action, 10)} ${pad(item.part, width)}  ${item.recipe ?? ''}`.trimEnd());
     for (const line of reasonLines(item, cwd)) out.push('    ' + line);
+    for (const step of item.software ?? []) out.push('    software: ' + softwareText(step, cwd));
     if (item.initNotRun) out.push(`    ? recipe init not run: ${item.initNotRun}; what it computes is unknown`);
     for (const u of item.uncertain ?? []) out.push(`    ? uncertain: ${u}`);
   }
@@ -116,4 +118,21 @@ function changeText(c: ValueChange, cwd: string): string[] {
 
 function refLines(c: ValueChange, cwd: string): string[] {
   return (c.references ?? []).map((r) => `  ${r.ref} = ${showValue(r.value, 50)}${r.origin ? `  (${showOrigin(r.origin, cwd)})` : ''}`);
+}
+
+const SOFTWARE_VERB: Record<SoftwareStep['action'], string> = {
+  build: 'build',
+  reuse: 'reuse shared',
+  cached: 'download from cache',
+  fetch: 'download',
+  local: 'read',
+  missing: 'cannot download',
+};
+
+/** `build /srv/shared/zstd/<hash> (no shared part with this signature)`, `download from cache <path>: <url>`. */
+function softwareText(s: SoftwareStep, cwd: string): string {
+  const verb = SOFTWARE_VERB[s.action];
+  if (s.action === 'build' || s.action === 'reuse') return `${verb} ${s.path ? showPath(s.path, cwd) : s.what} (${s.reason})`;
+  if (s.action === 'cached') return `${verb} ${showPath(s.path!, cwd)}: ${s.what}`;
+  return `${verb} ${s.what}${s.path ? ` → ${showPath(s.path, cwd)}` : ''} (${s.reason})`;
 }

@@ -16,6 +16,8 @@ import { pySplitWhitespace } from '../python/index.ts';
 import { emptyState, readInstalled, type InstalledState } from '../executor/installed.ts';
 import { currentOptions, savedOptions } from '../executor/options.ts';
 import { optionChanges, planRun, selectParts, signParts, type OptionChange } from '../executor/plan.ts';
+import { runView } from '../executor/view.ts';
+import type { SoftwareStep } from '../recipes/api.ts';
 import { couldBe, hasUnknown, unknownSources } from './host.ts';
 import { edgeLabel, edgeSpan, type Edge, type Inspection } from './model.ts';
 import { linesWithOrigins, originOf, referencesOf, spanJson, stepOrigin, type LineWithOrigin, type Origin, type ReferenceUse } from './origin.ts';
@@ -88,6 +90,8 @@ export interface PlanItem {
   uncertain?: string[];
   /** The part's recipe init is not run here, and why. */
   initNotRun?: string;
+  /** What its install would do with software (build, reuse a shared part, downloads), as its recipe says (Recipe.plan). */
+  software?: SoftwareStep[];
 }
 
 export interface Plan {
@@ -322,6 +326,14 @@ export function plan(insp: Inspection, opts: PlanOptions = {}): Plan {
       }
     }
     add(item);
+  }
+
+  // what the parts that install() runs for would do with software, as their recipes decide it
+  const offline = runView(buildout).offline;
+  for (const item of items.values()) {
+    const runs = item.action === 'install' || item.action === 'reinstall' || item.reasons.some((r) => r.kind === 'no-update-method');
+    const steps = runs ? host.parts.get(item.part)?.recipeObject?.plan?.({ offline }) : undefined;
+    if (steps?.length) item.software = steps;
   }
 
   // installed parts a partial run (install PART …) leaves alone

@@ -6,12 +6,12 @@
 // errors gives the sections of its good lines, a missing or remote
 // extends file gives nothing and marks the profile incomplete.
 import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
-import { parseProfile } from '../parser/parse.ts';
 import { readSections, type FileSections } from '../parser/sections.ts';
 import type { ProfileTree } from '../parser/tree.ts';
 import { DownloadError, ExtendsDownloader, type DownloadSettings } from '../profile/download.ts';
 import { TargetEnvironment } from '../profile/environment.ts';
 import { decode, ProfileFiles, type Includer, type KeptExtends, type LoadedFile } from '../profile/files.ts';
+import { parseProfileCached } from '../profile/parse-cache.ts';
 import { readProfileBytes } from '../profile/local-file.ts';
 import type { Located } from '../profile/location.ts';
 import { semantics as semanticsOf, type Semantics, type SemanticsMode } from '../profile/semantics.ts';
@@ -145,7 +145,10 @@ export class Workspace {
     const known = this.byPath.get(path);
     if (known !== undefined) return known ?? undefined;
     const unsaved = this.overlay?.(path);
-    if (unsaved !== undefined) return this.fromBytes(path, Buffer.from(unsaved, 'utf8'));
+    if (unsaved !== undefined) {
+      const bytes = Buffer.from(unsaved, 'utf8');
+      return this.fromBytes(path, bytes, this.isSaved(path, bytes));
+    }
     let bytes: Buffer;
     try {
       bytes = readProfileBytes(path);
@@ -158,8 +161,27 @@ export class Workspace {
     return f;
   }
 
-  /** A file given as bytes (a cached remote extends file). */
-  fromBytes(path: string, bytes: Buffer): LintFile {
+  /** Documents whose unsaved text was compared with the disk (once: when opened). */
+  private readonly compared = new Set<string>();
+
+  /** Is an editor's text of a file, the first time it is read, the file's saved text (a document just opened)? Its parse then goes to the parse cache. */
+  private isSaved(path: string, bytes: Buffer): boolean {
+    if (this.compared.has(path)) return false;
+    this.compared.add(path);
+    try {
+      return readProfileBytes(path).equals(bytes);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A file given as bytes (a cached remote extends file); `saved`: bytes of
+   * a file (its parse kept between runs: profile/parse-cache.ts), not an
+   * editor's unsaved text (read from that cache when it is a saved file's
+   * text, as a document just opened is, but not stored).
+   */
+  fromBytes(path: string, bytes: Buffer, saved = true): LintFile {
     let text = '';
     let decodeError: Diagnostic | undefined;
     try {
@@ -176,7 +198,7 @@ export class Workspace {
       masked = m.masked;
       info = m.info;
     }
-    const tree = parseProfile(masked, path);
+    const tree = parseProfileCached(masked, path, saved);
     const f = new File(path, template ? 'template' : 'cfg', text, masked, tree);
     if (info) {
       f.template = info;

@@ -20,6 +20,8 @@ export interface Analysis {
   findings: LintFinding[];
   /** Every file the analysis read: a change to one of them makes it stale. */
   files: Set<string>;
+  /** The files it renders with Jinja2 (a subset of files). */
+  templates: Set<string>;
 }
 
 /** Analyses kept beyond those of open documents (a large profile's model weighs tens of megabytes). */
@@ -63,8 +65,9 @@ export class Project {
   /**
    * An open document's text (undefined: the document was closed, the file
    * on disk counts again); returns the roots whose analysis it made stale.
-   * An edit that only changes comments (not suppression comments) changes
-   * nothing an analysis read: the analyses stay, only the file is parsed again.
+   * An edit that only changes comments (not suppression comments) of a
+   * buildout file that no analysis renders as a template changes nothing
+   * an analysis read: the analyses stay, only the file is parsed again.
    */
   setText(path: string, text: string | undefined): string[] {
     const before = this.workspaceNow.peek(path);
@@ -73,9 +76,15 @@ export class Project {
     if (before && text !== undefined) {
       this.workspaceNow.forget(path);
       const after = this.workspaceNow.local(path);
-      if (after && sameMeaning(before, after)) return [];
+      if (after && sameMeaning(before, after) && !this.readAsTemplate(path)) return [];
     }
     return this.changed(path);
+  }
+
+  /** Does a kept analysis render the file with Jinja2 (which reads its comments)? */
+  private readAsTemplate(path: string): boolean {
+    for (const a of this.settled.values()) if (a.templates.has(path)) return true;
+    return false;
   }
 
   isOpen(path: string): boolean {
@@ -149,16 +158,21 @@ export class Project {
       onProfile: (m) => (model = m),
     });
     const files = new Set<string>([root]);
+    const templates = new Set<string>();
     if (model) {
       for (const f of model.files) files.add(f.path);
       for (const e of model.events) files.add(e.location.key);
-      for (const js of jinjaSections(model)) if (js.file) files.add(js.file);
+      for (const js of jinjaSections(model)) {
+        if (!js.file) continue;
+        files.add(js.file);
+        templates.add(js.file);
+      }
     }
-    return { root, model, findings: result.findings, files };
+    return { root, model, findings: result.findings, files, templates };
   }
 }
 
-/** The text with the comment lines that cannot suppress a finding blanked: what analyses read of a file. */
+/** The text with the comment lines that cannot suppress a finding blanked: what analyses read of a buildout file. */
 function meaning(f: LintFile): string | undefined {
   if (f.decodeError) return undefined;
   const lines = f.lines.slice();
@@ -166,9 +180,13 @@ function meaning(f: LintFile): string | undefined {
   return lines.join('\n');
 }
 
-/** Do two parses of a file differ in comments only (same lines, same positions for everything else)? */
+/**
+ * Do two parses of a buildout file differ in comments only (same lines,
+ * same positions for everything else)? Not for a template: Jinja2 reads
+ * its whole text, comments included.
+ */
 function sameMeaning(a: LintFile, b: LintFile): boolean {
-  if (a.kind !== b.kind || !!a.notProfile !== !!b.notProfile || a.lines.length !== b.lines.length) return false;
+  if (a.kind !== 'cfg' || b.kind !== 'cfg' || !!a.notProfile !== !!b.notProfile || a.lines.length !== b.lines.length) return false;
   const m = meaning(a);
   return m !== undefined && m === meaning(b);
 }

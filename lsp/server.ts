@@ -33,6 +33,7 @@ import { analysesOf, nameSpan, namedBy, occurrences, renameEdit } from './refere
 import { applySettings, CONFIG_FILE, readConfigFile, type RawSettings, type Settings } from './settings.ts';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES, workspaceSymbols } from './symbols.ts';
 import { VERSION } from '../version.ts';
+import { parseProfileNow } from '../profile/parse-cache.ts';
 
 /** How long typing must pause before the other open documents that read the edited file are checked again. */
 const DEPENDENTS_DELAY_MS = 300;
@@ -118,9 +119,15 @@ export function startServer(options: ServerOptions): Connection {
       if (queued || dirty.size) {
         queued = true;
         setImmediate(() => void publish());
+      } else if (!parserLoaded) {
+        // saved files come from the parse cache: load the parser while the
+        // user reads the first diagnostics, not at their first keystroke
+        parserLoaded = true;
+        setTimeout(() => parseProfileNow('', '(warm-up)'), 50).unref();
       }
     }
   };
+  let parserLoaded = false;
   // the edited document first; the other open documents whose profile
   // reads it once typing pauses (their profile may be the whole tree)
   const later = new Set<string>();

@@ -6,8 +6,8 @@
 // ignored: the server keeps running with the others.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseProfile } from '../parser/parse.ts';
 import { readSections } from '../parser/sections.ts';
+import { parseProfileNow } from '../profile/parse-cache.ts';
 import { parseEnvOverrides, type EnvKey } from '../profile/environment.ts';
 import { isMode, type SemanticsMode } from '../profile/semantics.ts';
 import { parseRuleSettings } from '../lint/rules/index.ts';
@@ -39,7 +39,7 @@ export function readConfigFile(folder: string): RawSettings | undefined {
     return undefined;
   }
   const path = join(folder, CONFIG_FILE);
-  const section = readSections(parseProfile(text, path), { repeatedKeys: 'overwrite', condition: () => true }).sections.get('tsbuildout');
+  const section = readSections(parseProfileNow(text, path), { repeatedKeys: 'overwrite', condition: () => true }).sections.get('tsbuildout');
   if (!section) return undefined;
   const out: Record<string, string> = {};
   for (const [k, o] of section.options) out[k] = o.value;

@@ -5,7 +5,8 @@ import type { Span } from './diagnostic.ts';
 import { profileGrammar, type GrammarItem } from './grammar.ts';
 import { HEADER_RE, lexer, lineText } from './tokens.ts';
 import type { HeaderNode, LineNode, OptionNode, ProfileTree, TreeNode } from './tree.ts';
-import { isPySpaceCode, pyRstrip, pyRstripChars, pyStrip } from '../python/index.ts';
+import { splitKey } from './keys.ts';
+import { isPySpaceCode, pyRstrip, pyStrip } from '../python/index.ts';
 
 export function parseProfile(text: string, file: string): ProfileTree {
   const lexed = lexer.tokenize(text);
@@ -112,17 +113,6 @@ function optionNode(item: Extract<GrammarItem, { kind: 'option' }>, file: string
     first: { text: pyStrip(rawValue), column: valueStart + lead + 1 },
     continuation: item.lines.map((l) => ({ text: l.token ? lineText(l.token.image) : '', line: l.line })),
   };
-}
-
-/**
- * What an option key means to the merge step: a key ending in `+` or `-`
- * is an addition or removal for the name left after stripping spaces and
- * that operator character (zc.buildout's `rstrip(' +')`, `rstrip(' -')`).
- */
-export function splitKey(key: string): { name: string; operator: OptionNode['operator'] } {
-  if (key.endsWith('+')) return { name: pyRstripChars(key, ' +'), operator: '+=' };
-  if (key.endsWith('-')) return { name: pyRstripChars(key, ' -'), operator: '-=' };
-  return { name: key, operator: '=' };
 }
 
 function lineNode(kind: 'orphan' | 'junk', t: IToken, file: string): LineNode {

@@ -1,16 +1,17 @@
 // Reading configuration files: each file (local or remote) is read,
-// decoded and parsed once per run, and its sections are built once, with
+// decoded and parsed once per run (the parse kept between runs:
+// parse-cache.ts), and its sections are built once, with
 // its conditions evaluated once. Everything later works on these.
 import { existsSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { BuildoutError, type Diagnostic, type Span } from '../parser/diagnostic.ts';
-import { parseProfile } from '../parser/parse.ts';
 import { readSections, type FileSections } from '../parser/sections.ts';
 import type { HeaderNode, ProfileTree } from '../parser/tree.ts';
 import type { DownloadSettings, ExtendsDownloader } from './download.ts';
 import type { Config } from './entry.ts';
 import { DownloadError } from './download.ts';
 import type { Located } from './location.ts';
+import { parseProfileCached, parseProfileNow } from './parse-cache.ts';
 import { ProfileFileRefused, readProfileBytes } from './local-file.ts';
 
 /** Who asked for a file: the file and place that names it in `extends`. */
@@ -61,7 +62,7 @@ export class ProfileFiles {
 
   /** A configuration text that is no file (zc.buildout's Buildout.parse()): its sections, conditions evaluated; not cached. */
   parseText(text: string, name: string): FileSections {
-    return readSections(parseProfile(text, name), { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
+    return readSections(parseProfileNow(text, name), { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
   }
 
   /**
@@ -90,7 +91,7 @@ export class ProfileFiles {
     const chain = includedBy();
     const bytes = location.remote ? await this.download(location, settings, includer, chain) : this.readLocal(location, includer, chain);
     const text = decode(bytes, location.key, chain);
-    const tree = parseProfile(text, location.key);
+    const tree = parseProfileCached(text, location.key);
     const sections = readSections(tree, { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
     if (sections.errors.length) {
       throw new BuildoutError(sections.errors.map((d): Diagnostic => ({ ...d, chain })));

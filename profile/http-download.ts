@@ -9,8 +9,8 @@
 // ("retrieval incomplete: got only X out of Y bytes"), an HTTP error as
 // "HTTP Error 404: Not Found". Messages are one line, never a stack.
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import { SyncWorker, type WorkerModules } from './sync-worker.ts';
 
 /** Seconds waited for the server when `socket-timeout` is not set. */
@@ -120,6 +120,9 @@ export function timeoutMs(socketTimeout: string | number | undefined): number {
 
 /** httpDownload, awaited. */
 export function downloadAsync(req: DownloadRequest): Promise<DownloadOutcome> {
+  // node:http and node:https (TLS) take longer to load than most runs spend downloading: only when used
+  const http = require('node:http') as typeof Http;
+  const https = require('node:https') as typeof Https;
   return new Promise((resolve) => httpDownload({ http, https, fs }, req, resolve));
 }
 

@@ -1,6 +1,7 @@
 // The one call later stages use: assemble a profile and prepare its
 // resolution, as zc.buildout's Buildout() does before running a command.
 import { assemble, type Assembled, type Assignment } from './assemble.ts';
+import { BuildoutError } from '../parser/diagnostic.ts';
 import { Buildout, type RecipeHost } from './buildout.ts';
 import { Conditions } from './conditions.ts';
 import type { ConditionEvaluator, ProfileFiles } from './files.ts';
@@ -39,7 +40,7 @@ export interface Loaded {
 export async function loadRaw(opts: LoadOptions): Promise<{ assembled: Assembled; environment: TargetEnvironment }> {
   const environment = new TargetEnvironment(opts.executable, opts.env);
   const sem = semantics(opts.semantics ?? 'slapos');
-  const assembled = await assemble({
+  const assembled = await initializing(() => assemble({
     ...(opts.config !== undefined ? { config: opts.config } : {}),
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     semantics: sem.mode,
@@ -49,8 +50,18 @@ export async function loadRaw(opts: LoadOptions): Promise<{ assembled: Assembled
     conditions: opts.conditions ?? new Conditions(sem, environment),
     ...(opts.processEnv ? { env: opts.processEnv } : {}),
     ...(opts.files ? { files: opts.files } : {}),
-  });
+  }));
   return { assembled, environment };
+}
+
+/** zc.buildout reads the configuration in Buildout.__init__: an error there is reported `While: Initializing.` */
+async function initializing<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof BuildoutError && !e.primary.doing) e.primary.doing = ['Initializing.'];
+    throw e;
+  }
 }
 
 /** Assemble, then initialise [buildout] and [versions] as zc.buildout does. Throws BuildoutError. */

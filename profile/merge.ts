@@ -4,7 +4,7 @@
 import { pyRstripChars } from '../python/index.ts';
 import { added, entry, overridden, removed, type Config, type Section } from './entry.ts';
 import { BuildoutError } from '../parser/diagnostic.ts';
-import { splitKey } from '../parser/parse.ts';
+import { splitKey } from '../parser/keys.ts';
 
 /** Python's string ordering (code points, not UTF-16 units). */
 export function comparePy(a: string, b: string): number {

@@ -5,8 +5,8 @@
 // modification time), so an upgraded or replaced interpreter is asked again.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { userCacheDirectory } from './user-cache.ts';
 
 const PROBE = `import sys, json
 print(json.dumps([list(sys.version_info[:3]), sys.version_info[3], sys.version_info[4], sys.implementation.name, sys.version]))`;
@@ -15,7 +15,7 @@ print(json.dumps([list(sys.version_info[:3]), sys.version_info[3], sys.version_i
 export type ProbeAnswer = [[number, number, number], string, number, string, string];
 
 function cacheFile(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tsbuildout', 'python-facts.json');
+  return join(userCacheDirectory(), 'python-facts.json');
 }
 
 /** The interpreter's identity, or undefined when it cannot be found (the probe then says why). */
@@ -41,30 +41,28 @@ function which(name: string): string | undefined {
   return undefined;
 }
 
-function readCache(): Record<string, ProbeAnswer> {
+function readCache(file: string): Record<string, unknown> {
   try {
-    return JSON.parse(readFileSync(cacheFile(), 'utf8')) as Record<string, ProbeAnswer>;
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
     return {};
   }
 }
 
-/** The interpreter's answer, from the cache or by running it; undefined when it cannot run. */
-export function probePython(executable: string): ProbeAnswer | undefined {
+/**
+ * An answer about an interpreter, kept in the cache file `name` under the
+ * interpreter's identity: computed when absent, or when `fresh` says the
+ * kept one is out of date; undefined when it cannot be computed.
+ */
+export function cachedAnswer<T>(executable: string, name: string, compute: () => T | undefined, fresh: (t: T) => boolean = () => true): T | undefined {
   const key = identity(executable);
-  const cache = key ? readCache() : {};
-  if (key && cache[key]) return cache[key];
-  const r = spawnSync(executable, ['-c', PROBE], { encoding: 'utf8', timeout: 10_000 });
-  if (r.status !== 0) return undefined;
-  let answer: ProbeAnswer;
-  try {
-    answer = JSON.parse(r.stdout) as ProbeAnswer;
-  } catch {
-    return undefined;
-  }
+  const file = join(cacheFile(), '..', name);
+  const cache = key ? readCache(file) : {};
+  if (key && cache[key] !== undefined && fresh(cache[key] as T)) return cache[key] as T;
+  const answer = compute();
+  if (answer === undefined) return undefined;
   if (key) {
     try {
-      const file = cacheFile();
       mkdirSync(join(file, '..'), { recursive: true });
       const tmp = `${file}.${process.pid}`;
       writeFileSync(tmp, JSON.stringify({ ...cache, [key]: answer }));
@@ -74,4 +72,17 @@ export function probePython(executable: string): ProbeAnswer | undefined {
     }
   }
   return answer;
+}
+
+/** The interpreter's answer, from the cache or by running it; undefined when it cannot run. */
+export function probePython(executable: string): ProbeAnswer | undefined {
+  return cachedAnswer(executable, 'python-facts.json', () => {
+    const r = spawnSync(executable, ['-c', PROBE], { encoding: 'utf8', timeout: 10_000 });
+    if (r.status !== 0) return undefined;
+    try {
+      return JSON.parse(r.stdout) as ProbeAnswer;
+    } catch {
+      return undefined;
+    }
+  });
 }

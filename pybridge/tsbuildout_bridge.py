@@ -1220,6 +1220,29 @@ def h_update(handle, no_commands=False):
     return _call_recipe(handle, 'update')
 
 
+def h_cmmi_hook(part, filename, function, environ, cwd):
+    """slapos.recipe.cmmi's call_script: the file loaded as module `script`,
+    its function called in the build directory with the part's options, the
+    buildout and the build's environment (with the first two alone when it
+    does not take three)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('script', filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    hook = getattr(module, function.strip())
+    options = BUILDOUT[part]
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        try:
+            hook(options, BUILDOUT, dict(environ))
+        except TypeError:
+            hook(options, BUILDOUT)
+    finally:
+        os.chdir(here)
+    return None
+
+
 _PY_BANG_BUILTINS = {
     'bytearray': bytearray, 'complex': complex, 'frozenset': frozenset, 'set': set,
     'dict': dict, 'list': list, 'str': str, 'tuple': tuple, 'True': True, 'False': False,
@@ -1248,6 +1271,7 @@ HANDLERS = {
     'stub-software': h_stub_software,
     'install': h_install,
     'update': h_update,
+    'cmmi.hook': h_cmmi_hook,
     'eval': h_eval,
     'exec': h_exec,
     'obj.import': h_obj_import,

@@ -140,9 +140,40 @@ export interface RecipeContext {
 /** What install/update return: the paths buildout removes on uninstall. */
 export type InstalledPaths = string | string[] | null | undefined;
 
+/**
+ * One thing a part's install would do with software, as `plan` shows it:
+ * `build`, compiled at `path`; `reuse`, a finished shared build at `path`
+ * used as it is; `cached`, `what` (a URL) taken from the download cache at
+ * `path`; `fetch`, downloaded (into the cache at `path` when there is one);
+ * `local`, a local file read where it is; `missing`, it cannot be had (the
+ * install would fail).
+ */
+export interface SoftwareStep {
+  action: 'build' | 'reuse' | 'cached' | 'fetch' | 'local' | 'missing';
+  /** The part, or the URL downloaded. */
+  what: string;
+  path?: string;
+  /** Why, in words ("signature matches"). */
+  reason: string;
+}
+
+/** What Recipe.plan is told: the run's settings an inspection's view does not have. */
+export interface SoftwarePlanContext {
+  /** Whether the run would be offline (an inspection's view always is). */
+  offline: boolean;
+}
+
 export interface Recipe {
   /** How the part runs when not natively (`-v` shows it): "Python bridge (init, install)", a recipe egg… */
   via?: string;
+  /**
+   * What install() would do with software — build, reuse a shared part,
+   * take a download from the cache — and why, decided by the same code
+   * install() decides with, without side effects (nothing downloaded, built
+   * or written): `plan` lists it for parts it installs. Declared by the
+   * software-side recipes (cmmi, the download recipes).
+   */
+  plan?(ctx: SoftwarePlanContext): SoftwareStep[];
   install(): InstalledPaths | Promise<InstalledPaths>;
   /** Absent: zc.buildout calls install (and warns). `undefined` result: keep the recorded paths. */
   update?(): InstalledPaths | Promise<InstalledPaths>;
@@ -211,4 +242,7 @@ export interface RecipeModule {
 }
 
 /** A recipe refused for a reason the user can act on (zc.buildout's UserError). */
-export class RecipeError extends Error {}
+export class RecipeError extends Error {
+  /** The option at fault (a `[versions]` pin), where the error is located. */
+  at?: { section: string; option: string };
+}

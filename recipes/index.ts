@@ -45,7 +45,7 @@ import { request, requestOptional, requestOptionalSerialised, requestSerialised 
 import { slapconfiguration, slapconfigurationJsonschema, slapconfigurationSerialised, switchSoftwaretypeNoop } from './slap/slapconfiguration.ts';
 import { switchSoftwaretype } from './slap/switch-softwaretype.ts';
 import { cmmi } from './cmmi.ts';
-import { eggEggs, eggScripts } from './egg.ts';
+import { eggCustom, eggDevelop, eggEggs, eggScripts } from './egg.ts';
 import { gitclone } from './gitclone.ts';
 import { hexagonitDownload } from './hexagonit-download.ts';
 import { collectiveTemplate, slaposTemplate } from './template.ts';
@@ -122,6 +122,8 @@ export const RECIPES: readonly RecipeModule[] = [
   cmmi,
   eggScripts,
   eggEggs,
+  eggCustom,
+  eggDevelop,
   buildScript,
   hexagonitDownload,
   gitclone,

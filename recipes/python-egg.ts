@@ -8,13 +8,14 @@
 // directories with their `EGG-INFO`). The distribution's `requires.txt`
 // dependencies found there join `sys.path` too; others are expected in the
 // interpreter's own site-packages.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { compare, valid } from '@renovatebot/pep440';
 import { RecipeError, type RecipeModule } from './api.ts';
 import type { Buildout } from '../profile/buildout.ts';
 import type { RecipeSpec } from './registry.ts';
+import { isDir, read } from './lib/eggs/dists.ts';
 
 export interface Distribution {
   /** Normalised (PEP 503). */
@@ -43,22 +44,6 @@ export interface RecipeEgg {
 /** PEP 503 normalisation (zc.buildout compares project names case-insensitively, `-`/`_`/`.` alike). */
 export function normalise(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function read(p: string): string | undefined {
-  try {
-    return readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** A directory's entries; none when it does not exist. */

@@ -43,18 +43,6 @@ export function standIn(location: string | undefined, buildout: BuildoutView, vi
   };
 }
 
-/**
- * What a recipe that builds software does when run for real: tsbuildout
- * does not build software yet, so its install is refused with what to do
- * instead (--stub-software stands it in).
- */
-export function refusedBuild(part: string, recipe: string): Recipe {
-  const install = () => {
-    throw new RecipeError(`[${part}] ${recipe} builds software, which tsbuildout does not do: build the software release with zc.buildout, or run with --stub-software to stand it in (its location created with an empty bin/)`);
-  };
-  return { install, update: () => undefined };
-}
-
 /** An error of the profile or its code (not a bug of tsbuildout): what a stand-in may take the place of. */
 function isUserFailure(e: unknown): boolean {
   return e instanceof RecipeError || e instanceof BuildoutError || e instanceof PyException || e instanceof TypedValueError;

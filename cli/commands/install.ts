@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { runBuildout } from '../../executor/run.ts';
-import { parseProfile } from '../../parser/parse.ts';
+import { parseProfileCached } from '../../profile/parse-cache.ts';
 import { readSections } from '../../parser/sections.ts';
 import { UsageError } from '../args.ts';
 import type { CommandContext } from '../context.ts';
@@ -61,7 +61,7 @@ export function softwareReleaseDirectory(config: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(config) || !existsSync(config)) return undefined;
   let url: string | undefined;
   try {
-    const sections = readSections(parseProfile(readFileSync(config, 'utf8'), config), { repeatedKeys: 'overwrite', condition: () => true });
+    const sections = readSections(parseProfileCached(readFileSync(config, 'utf8'), config), { repeatedKeys: 'overwrite', condition: () => true });
     url = sections.sections.get('buildout')?.options.get('extends')?.value.trim();
   } catch {
     return undefined;

@@ -12,7 +12,6 @@ import { findPython } from '../python.ts';
 import { type NodePaths, type NodeSettings, nodePaths, nodeSettings, openMaster } from '../../slapos/node/config.ts';
 import { runInstances } from '../../slapos/node/instance.ts';
 import { readSlaposCfg } from '../../slapos/node/slapos-cfg.ts';
-import { installSoftware, processSoftwareReleases, softwareUrl } from '../../slapos/node/software.ts';
 import { partitionUser } from '../../slapos/node/format.ts';
 import { lastResults, runPromises } from '../../slapos/node/promises.ts';
 import { processes, shutdownSupervisord, supervisordAlive } from '../../slapos/node/supervisord.ts';
@@ -85,6 +84,9 @@ export async function nodeFrom(o: CommandOptions, say?: (line: string) => void):
 const NODE_VALUES = ['--root', '--cfg', '--partitions', '--master-url', '--stub-bin', '--partition'];
 const NODE_FLAGS = ['--stub-software', '--force'];
 
+/** `node software`'s code (the executor, the recipes): loaded by the subcommands that build software only. */
+const softwareCode = () => import('../../slapos/node/software.ts');
+
 export async function nodeCommand(ctx: CommandContext): Promise<number> {
   const o = commandOptions(ctx.args.args, NODE_VALUES, NODE_FLAGS);
   // the subcommand is the first positional argument, wherever the options are
@@ -97,6 +99,7 @@ export async function nodeCommand(ctx: CommandContext): Promise<number> {
     case 'software': {
       const [url] = o.positional;
       if (!url || o.positional.length > 1) throw new UsageError('usage: tsbuildout node software SOFTWARE-URL [--stub-software] [--stub-bin DIR] [section:option=value …]');
+      const { installSoftware, softwareUrl } = await softwareCode();
       const sr = softwareUrl(url, ctx.cwd);
       const r = await installSoftware(paths, sr, { stubSoftware: o.flags.has('--stub-software'), ...(o.values.has('--stub-bin') ? { stubBin: o.values.get('--stub-bin')! } : {}), assignments: o.assignments, executable, logger });
       const master = await openMaster(paths, settings);
@@ -109,8 +112,11 @@ export async function nodeCommand(ctx: CommandContext): Promise<number> {
       return 0;
     }
     case 'instance':
+      // no buildout in this process (each partition's runs in its own): the
+      // executor and the recipes are not loaded
       return instance(ctx, paths, settings, o);
     case 'all': {
+      const { processSoftwareReleases } = await softwareCode();
       const master = await openMaster(paths, settings);
       try {
         await processSoftwareReleases(paths, settings, master.api, { force: o.flags.has('--force'), say, stubSoftware: o.flags.has('--stub-software'), ...(o.values.has('--stub-bin') ? { stubBin: o.values.get('--stub-bin')! } : {}), assignments: o.assignments, executable, logger });

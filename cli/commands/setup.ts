@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { failedCommand, runSetupScript } from '../../executor/develop.ts';
+import { failedCommand, runSetupScript } from '../../recipes/lib/eggs/develop.ts';
 import { createCaches } from '../../executor/directories.ts';
 import { pyJoin } from '../../profile/location.ts';
 import { loadBuildout } from '../../profile/load.ts';

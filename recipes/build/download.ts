@@ -22,7 +22,7 @@ import { basename, dirname, join } from 'node:path';
 import { RecipeError, type RecipeModule } from '../api.ts';
 import { LOCATION, SHARED } from '../schema.ts';
 import { extractArchive } from '../lib/archive.ts';
-import { cannotBeHad, downloadFile, fetchOrStandIn, runFetchSettings } from '../lib/download.ts';
+import { cannotBeHad, downloadFile, fetchOrStandIn, plannedDownload, runFetchSettings } from '../lib/download.ts';
 import { temporaryName, willCreate } from '../lib/files.ts';
 import { buildSharedOption, partPlace } from '../lib/shared.ts';
 import { modeOption, writeIfChanged } from '../lib/files.ts';
@@ -125,6 +125,7 @@ export const downloadUnpacked: RecipeModule = {
     const stripText = (options.get('strip-top-level-dir') ?? '').trim().toLowerCase();
     if (!['', 'true', 'false'].includes(stripText)) throw new RecipeError(`[${name}] strip-top-level-dir: expected true or false, got '${stripText}'`);
     return {
+      plan: ({ offline }) => [plannedDownload(url, runFetchSettings(buildout, name, offline))],
       install() {
         let archive: ReturnType<typeof downloadFile>;
         try {
@@ -137,6 +138,8 @@ export const downloadUnpacked: RecipeModule = {
           mkdirSync(destination, { recursive: true });
           return [destination];
         }
+        // journalled before its temporary appears beside it (lib/files.ts willCreate)
+        willCreate(destination);
         mkdirSync(dirname(destination), { recursive: true });
         // a temporary's name (sweepTemporaries removes it after a crash)
         const work = join(dirname(destination), temporaryName(basename(destination)));
@@ -151,7 +154,6 @@ export const downloadUnpacked: RecipeModule = {
           if (stripText === 'true' && !single) throw new RecipeError(`[${name}] strip-top-level-dir: the archive has no single top-level directory`);
           const strip = stripText === 'true' || (stripText === '' && single);
           if (existsSync(destination)) rmSync(destination, { recursive: true, force: true });
-          willCreate(destination);
           renameSync(strip ? join(tree, top[0]!) : tree, destination);
         } finally {
           rmSync(work, { recursive: true, force: true });

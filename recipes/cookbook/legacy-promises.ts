@@ -12,13 +12,13 @@
 //
 // slapos.cookbook:check_url_available writes a shell script (run by
 // `dash_path`) that calls curl (`curl_path`) and compares the HTTP code:
-// tsbuildout writes an equivalent POSIX sh script of its own.
+// tsbuildout writes the same text (its check_url.in template).
 //
 // Both: mode 0700, rewritten only when their text changes, returned (removed
 // on uninstall); update = install.
+import { join } from 'node:path';
 import type { RecipeModule } from '../api.ts';
-import { createExecutable, isTrue } from '../lib/files.ts';
-import { shellQuote } from '../lib/shlex.ts';
+import { createExecutable } from '../lib/files.ts';
 
 /** check_port_listening.py's template: hostname and port inserted as written (a port that is not a number fails when run). */
 export function portPromiseText(python: string, hostname: string, port: string): string {
@@ -62,58 +62,86 @@ export const checkPortListening: RecipeModule = {
   },
 };
 
+/** check_url_available's values, inserted as written (its template is a shell script filled in with Python's %). */
 export interface UrlPromise {
   url: string;
   shell: string;
   curl: string;
   httpCode: string;
-  /** A 401 answer counts as available (the URL is protected). */
-  checkSecure: boolean;
+  /** `1`: a 401 answer counts as available (the URL is protected); compared by the shell with -eq. */
+  checkSecure: string;
   /** File holding the timeout in seconds (default 20). */
-  timeoutFile?: string;
-  caCertFile?: string;
-  certFile?: string;
-  keyFile?: string;
+  timeOut: string;
+  caCertFile: string;
+  certFile: string;
+  keyFile: string;
 }
 
+/** check_url.in of slapos.cookbook, byte for byte. */
 export function urlPromiseText(p: UrlPromise): string {
-  const curl = [shellQuote(p.curl), '-g', '-sL', '-o', '/dev/null', '-w', "'%{http_code}'"];
-  if (p.caCertFile) curl.push('--cacert', shellQuote(p.caCertFile));
-  else curl.push('-k');
-  if (p.certFile) curl.push('--cert', shellQuote(p.certFile));
-  if (p.keyFile) curl.push('--key', shellQuote(p.keyFile));
-  curl.push('--max-time', '"$TIMEOUT"', '"$URL"');
-  return [
-    `#!${p.shell}`,
-    '# Legacy promise written by tsbuildout (slapos.cookbook:check_url_available)',
-    `URL=${shellQuote(p.url)}`,
-    'TIMEOUT=20',
-    ...(p.timeoutFile ? [`[ ! -s ${shellQuote(p.timeoutFile)} ] || TIMEOUT=$(cat ${shellQuote(p.timeoutFile)})`] : []),
-    'if [ -z "$URL" ]; then',
-    '  echo "No URL specified." >&2',
-    '  exit 3',
-    'fi',
-    `CODE=$(${curl.join(' ')})`,
-    'STATUS=$?',
-    'if [ $STATUS -eq 3 ]; then',
-    '  echo "URL malformed: $URL." >&2',
-    '  exit 1',
-    'fi',
-    'if [ $STATUS -eq 7 ]; then',
-    '  echo "Failed to connect to host: $URL." >&2',
-    '  exit 1',
-    'fi',
-    'if [ -z "$CODE" ] || [ "$CODE" = 000 ]; then',
-    '  echo "$URL is not available (server not reachable)." >&2',
-    '  exit 1',
-    'fi',
-    ...(p.checkSecure ? ['if [ "$CODE" = 401 ]; then', '  echo "$URL is protected (returned $CODE)." >&2', '  exit 0', 'fi'] : []),
-    `if [ "$CODE" != ${shellQuote(p.httpCode)} ]; then`,
-    `  echo "$URL is not available (returned $CODE, expected "${shellQuote(p.httpCode)}")." >&2`,
-    '  exit 2',
-    'fi',
-    '',
-  ].join('\n');
+  return `#!${p.shell}
+# BEWARE: This file is operated by slapos node
+# BEWARE: It will be overwritten automatically
+
+URL="${p.url}"
+F_TIMEOUT="${p.timeOut}"
+TIMEOUT=20
+CA_CERT="${p.caCertFile}"
+CERT="${p.certFile}"
+KEY="${p.keyFile}"
+
+if [ -z "$URL" ]; then
+  echo "No URL specified." >&2
+  exit 3
+fi
+
+if [ -s "$F_TIMEOUT" ]; then
+  TIMEOUT=$(cat $F_TIMEOUT)
+  result=$(echo $TIMEOUT | grep -E ^[0-9]+$)
+  if [ -z $result ]; then
+    # Not an integer
+    TIMEOUT=20
+  fi
+fi
+
+if [ -z "$CA_CERT" ] || [ -z "$CERT" ] || [ -z "$KEY" ]; then
+  CODE=$(${p.curl} -g -k -sL $URL -w %{http_code} --max-time $TIMEOUT -o /dev/null)
+else
+  CODE=$(${p.curl} -g -k -sL $URL -w %{http_code} --max-time $TIMEOUT -o /dev/null --cacert $CA_CERT --cert $CERT --key $KEY)
+fi
+
+if [ $? -eq 3 ]; then
+  echo "URL malformed: $URL." >&2
+  exit 1
+fi
+
+if [ $? -eq 7 ]; then
+  echo "Failed to connect to host: $URL." >&2
+  exit 1
+fi
+
+if [ ! $CODE ]; then
+  echo "$URL is not available (server not reachable)." >&2
+  exit 1
+fi
+
+if [ $CODE -eq 000 ]; then
+  echo "$URL is not available (server not reachable)." >&2
+  exit 1
+fi
+
+if [ ${p.checkSecure} -eq 1 ]; then
+  if [ $CODE -eq 401 ]; then
+    echo "$URL is protected (returned $CODE)." >&2
+    exit 0
+  fi
+fi
+
+if ! [ $CODE -eq ${p.httpCode} ]; then
+  echo "$URL is not available (returned $CODE, expected ${p.httpCode})." >&2
+  exit 2
+fi
+`;
 }
 
 export const checkUrlAvailable: RecipeModule = {
@@ -140,17 +168,14 @@ export const checkUrlAvailable: RecipeModule = {
       url: options.require('url'),
       shell: options.require('dash_path'),
       curl: options.require('curl_path'),
+      checkSecure: options.get('check-secure') ?? '0',
       httpCode: options.get('http_code') ?? '200',
-      checkSecure: isTrue(options.get('check-secure')),
+      // the real recipe's default: etc/promise_timeout under the directory buildout runs in
+      timeOut: options.get('timeout-file-path') ?? join(process.cwd(), 'etc/promise_timeout'),
+      caCertFile: options.get('ca-cert-file') ?? '',
+      certFile: options.get('cert-file') ?? '',
+      keyFile: options.get('key-file') ?? '',
     };
-    const timeoutFile = options.get('timeout-file-path');
-    if (timeoutFile) spec.timeoutFile = timeoutFile;
-    const ca = options.get('ca-cert-file');
-    if (ca) spec.caCertFile = ca;
-    const cert = options.get('cert-file');
-    if (cert) spec.certFile = cert;
-    const key = options.get('key-file');
-    if (key) spec.keyFile = key;
     const path = options.require('path');
     const install = () => [createExecutable(path, urlPromiseText(spec))];
     return { install, update: install };

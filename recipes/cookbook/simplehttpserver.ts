@@ -169,7 +169,8 @@ export const simplehttpserver: RecipeModule = {
     const python = buildout.section('buildout').get('executable') || 'python3';
     const text = `#!${python}\n# Written by tsbuildout (slapos.cookbook:simplehttpserver)${SERVER}\n\nif __name__ == '__main__':\n  run({${args.map(([k, v]) => `${strRepr(k!)}: ${v}`).join(', ')}})\n`;
     const wrapper = options.require('wrapper').trim();
-    const install = () => [createExecutable(wrapper, text)];
+    // 0755: a console script in the real recipe
+    const install = () => [createExecutable(wrapper, text, 0o755)];
     return { install, update: install };
   },
 };

@@ -21,7 +21,7 @@ import { closeSync, chmodSync, existsSync, fstatSync, lstatSync, mkdirSync, mkdt
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import * as tar from 'tar';
+import type * as Tar from 'tar';
 import { strRepr } from '../../python/index.ts';
 import { RecipeError } from '../api.ts';
 
@@ -30,6 +30,8 @@ export interface ExtractOptions {
   part: string;
   /** Told of each skipped entry. */
   warn?: (message: string) => void;
+  /** An entry whose path is absolute or goes up with `..` is an error, not skipped (slapos.recipe.cmmi's sources: a build never starts from a tree missing files). */
+  refuseOutside?: boolean;
 }
 
 export interface ExtractReport {
@@ -63,6 +65,8 @@ export function posixNormpath(path: string): string {
   const joined = '/'.repeat(initial) + out.join('/');
   return joined || '.';
 }
+
+const OUTSIDE = 'its path is absolute or goes up with ..';
 
 function outside(name: string): boolean {
   return name.startsWith('/') || name.split('/').includes('..');
@@ -104,6 +108,7 @@ export function extractArchive(archive: string, into: string, o: ExtractOptions)
   if (kind === 'directory') throw fail('it is a directory, not an archive');
   const writer = new TreeWriter(into, fail);
   const skip = (name: string, why: string) => {
+    if (o.refuseOutside && why === OUTSIDE) throw fail(`the entry ${strRepr(name)} is outside the target: ${why}`);
     report.skipped.push({ name, why });
     o.warn?.(`[${o.part}] ${strRepr(archive)}: skipped ${strRepr(name)}: ${why}`);
   };
@@ -215,16 +220,18 @@ type Skip = (name: string, why: string) => void;
 const TAR_KINDS: Record<string, Kind> = { File: 'file', OldFile: 'file', ContiguousFile: 'file', Directory: 'dir', Link: 'hardlink', SymbolicLink: 'symlink' };
 
 /** Read a tar file (plain or gzip) through the `tar` parser, chunk by chunk, synchronously. */
-function parseTar(archive: string, onEntry: (entry: tar.ReadEntry, index: number) => void, fail: (what: string) => Error): void {
+function parseTar(archive: string, onEntry: (entry: Tar.ReadEntry, index: number) => void, fail: (what: string) => Error): void {
   let problem: string | undefined;
   let index = 0;
+  // tar loads only when a tarball is unpacked (it is most of what the recipes' code takes to load)
+  const tar = require('tar') as typeof Tar;
   const parser = new tar.Parser({
     onwarn: (code, message) => {
       // an entry tar cannot read, or data that is not a tar archive at all
       if (code === 'TAR_ENTRY_INVALID' || code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT' || code === 'TAR_ENTRY_ERROR') problem ??= String(message);
     },
   });
-  parser.on('entry', (entry: tar.ReadEntry) => onEntry(entry, index++));
+  parser.on('entry', (entry: Tar.ReadEntry) => onEntry(entry, index++));
   const fd = openSync(archive, 'r');
   try {
     const chunk = Buffer.alloc(1 << 20);
@@ -242,7 +249,7 @@ function parseTar(archive: string, onEntry: (entry: tar.ReadEntry, index: number
   if (!index) throw fail('not a recognized archive type (neither zip nor tar)');
 }
 
-function memberOf(entry: tar.ReadEntry): Member {
+function memberOf(entry: Tar.ReadEntry): Member {
   let name = entry.path;
   const kind = TAR_KINDS[entry.type] ?? 'other';
   // tarfile names a directory without its trailing slash
@@ -292,7 +299,7 @@ function extractTar(archive: string, writer: TreeWriter, skip: Skip, fail: (what
   // where each member's content goes: itself, and the links that resolve to it
   const copies = new Map<number, Member[]>();
   members.forEach((m, i) => {
-    if (outside(m.name)) return skip(m.name, 'its path is absolute or goes up with ..');
+    if (outside(m.name)) return skip(m.name, OUTSIDE);
     if (m.kind === 'other') return skip(m.name, 'not a file, a directory or a link');
     if (m.kind === 'file' || m.kind === 'dir') return;
     const target = resolveLink(members, lastByName, i);
@@ -397,7 +404,7 @@ function extractZip(archive: string, writer: TreeWriter, skip: Skip, fail: (what
       const name = zipName(cd.subarray(p + 46, p + 46 + nameLength), (flags & 0x800) !== 0);
       p += 46 + nameLength + extraLength + commentLength;
       if (outside(name)) {
-        skip(name, 'its path is absolute or goes up with ..');
+        skip(name, OUTSIDE);
         continue;
       }
       const unixMode = external >>> 16;

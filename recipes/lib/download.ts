@@ -13,7 +13,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { downloadSync, timeoutMs, type DownloadRequest } from '../../profile/http-download.ts';
 import { strRepr } from '../../python/index.ts';
-import { RecipeError, type BuildoutView, type RecipeContext } from '../api.ts';
+import { RecipeError, type BuildoutView, type RecipeContext, type SoftwareStep } from '../api.ts';
 import { md5Hex } from './files.ts';
 
 export interface FetchSettings {
@@ -40,10 +40,10 @@ export function fetchSettings(buildoutOption: (key: string) => string | undefine
   };
 }
 
-/** The settings of a part's downloads in a run (the run decides whether it is offline). */
-export function runFetchSettings(buildout: BuildoutView, part: string): FetchSettings {
+/** The settings of a part's downloads in a run (the run decides whether it is offline; plan says as a run would be). */
+export function runFetchSettings(buildout: BuildoutView, part: string, offline = buildout.offline): FetchSettings {
   const b = buildout.section('buildout');
-  return { ...fetchSettings((k) => b.get(k), part), directory: buildout.directory, offline: buildout.offline };
+  return { ...fetchSettings((k) => b.get(k), part), directory: buildout.directory, offline };
 }
 
 /**
@@ -155,15 +155,39 @@ function toTemporary(url: string, settings: FetchSettings, md5sum: string | unde
 }
 
 /**
+ * Where downloadFile takes a file from, decided without touching anything
+ * (plan shows it: plannedDownload): `local`, a path read where it is;
+ * `cache`, the download cache holds it at `path`; `fetch`, it is fetched
+ * (a local file copied) into the cache at `path`, or without a cache to a
+ * temporary file.
+ */
+export interface DownloadSource {
+  from: 'local' | 'cache' | 'fetch';
+  path?: string;
+}
+
+export function downloadSource(url: string, settings: FetchSettings, hashName = true): DownloadSource {
+  const local = localPath(url, settings.directory);
+  if (local !== undefined && !settings.downloadCache) return { from: 'local', path: local };
+  if (!settings.downloadCache) return { from: 'fetch' };
+  const cacheRoot = resolve(settings.directory, settings.downloadCache);
+  if (!existsSync(cacheRoot)) throw new RecipeError(`The directory:\n${strRepr(cacheRoot)}\nto be used as a download cache doesn't exist.\n`);
+  const cached = join(realpathSync(cacheRoot), hashName ? md5Hex(url) : urlFileName(url));
+  return { from: existsSync(cached) ? 'cache' : 'fetch', path: cached };
+}
+
+/**
  * zc.buildout's Download as slapos.recipe.build's `self.download()` makes
  * it (hash_name, the download-cache): a local file as it is; with a cache,
- * `<cache>/<md5 of the URL>` (downloaded there when missing); else a
+ * `<cache>/<md5 of the URL>` (`hashName` false: the URL's file name;
+ * downloaded there when missing); else a
  * temporary file (`temporary`: the caller removes it). The alternate URL
  * is tried when the URL fails.
  */
-export function downloadFile(url: string, settings: FetchSettings, md5sum?: string, alternate?: string): { path: string; temporary: boolean } {
-  const local = localPath(url, settings.directory);
-  if (local !== undefined && !settings.downloadCache) {
+export function downloadFile(url: string, settings: FetchSettings, md5sum?: string, alternate?: string, hashName = true): { path: string; temporary: boolean } {
+  const source = downloadSource(url, settings, hashName);
+  if (source.from === 'local') {
+    const local = source.path!;
     if (!existsSync(local)) throw new RecipeError(`[${settings.part}] cannot read ${local}: ENOENT`);
     checkMd5(local, md5sum, `MD5 checksum mismatch for local resource at ${strRepr(local)}.`);
     return { path: local, temporary: false };
@@ -176,19 +200,47 @@ export function downloadFile(url: string, settings: FetchSettings, md5sum?: stri
       return f(alternate);
     }
   };
-  if (settings.downloadCache) {
-    const cacheRoot = resolve(settings.directory, settings.downloadCache);
-    if (!existsSync(cacheRoot)) throw new RecipeError(`The directory:\n${strRepr(cacheRoot)}\nto be used as a download cache doesn't exist.\n`);
-    const cached = join(realpathSync(cacheRoot), md5Hex(url));
-    if (existsSync(cached)) {
-      checkMd5(cached, md5sum, `MD5 checksum mismatch for cached download from ${strRepr(url)} at ${strRepr(cached)}`);
-      return { path: cached, temporary: false };
-    }
-    const tmp = attempt((u) => (localPath(u, settings.directory) !== undefined ? copyLocal(u, settings, md5sum) : toTemporary(u, settings, md5sum)));
-    moveFile(tmp, cached);
+  const cached = source.path;
+  if (cached === undefined) return { path: attempt((u) => toTemporary(u, settings, md5sum)), temporary: true };
+  if (source.from === 'cache') {
+    checkMd5(cached, md5sum, `MD5 checksum mismatch for cached download from ${strRepr(url)} at ${strRepr(cached)}`);
     return { path: cached, temporary: false };
   }
-  return { path: attempt((u) => toTemporary(u, settings, md5sum)), temporary: true };
+  const tmp = attempt((u) => (localPath(u, settings.directory) !== undefined ? copyLocal(u, settings, md5sum) : toTemporary(u, settings, md5sum)));
+  moveFile(tmp, cached);
+  return { path: cached, temporary: false };
+}
+
+/**
+ * What downloadFile would do with this URL, as `plan` shows it: nothing
+ * read, fetched or written (the md5sum is checked at install).
+ */
+export function plannedDownload(url: string, settings: FetchSettings, hashName = true): SoftwareStep {
+  let source: DownloadSource;
+  try {
+    source = downloadSource(url, settings, hashName);
+  } catch (e) {
+    if (!(e instanceof RecipeError)) throw e;
+    return { action: 'missing', what: url, reason: e.message.replace(/\n/g, ' ').trim() };
+  }
+  const localFile = localPath(url, settings.directory);
+  const local = localFile !== undefined;
+  if (source.from === 'cache') return { action: 'cached', what: url, path: source.path!, reason: 'in the download cache' };
+  if (local && !existsSync(localFile)) return { action: 'missing', what: url, path: localFile, reason: 'no such file' };
+  if (source.from === 'local') return { action: 'local', what: url, path: localFile!, reason: 'a local file, read where it is' };
+  if (!local && settings.offline) {
+    return { action: 'missing', what: url, ...(source.path ? { path: source.path } : {}), reason: `${source.path ? 'not in the download cache, and ' : ''}offline: Couldn't download ${strRepr(url)} in offline mode.` };
+  }
+  if (source.path) return { action: 'fetch', what: url, path: source.path, reason: local ? 'copied into the download cache' : 'not in the download cache: fetched into it' };
+  return { action: 'fetch', what: url, reason: 'no download-cache: fetched to a temporary file' };
+}
+
+/** zc.buildout's Download.filename without hash_name: the last non-empty component of the URL's path (`host:port` when there is none). */
+export function urlFileName(url: string): string {
+  const local = localPath(url, '/');
+  if (local !== undefined) return local.split('/').filter(Boolean).pop() ?? '';
+  const u = new URL(url);
+  return u.pathname.split('/').filter(Boolean).pop() ?? `${u.hostname}:${u.port || 'None'}`;
 }
 
 /** A local file copied to a temporary (to be moved into the cache). */

@@ -102,10 +102,13 @@ export function sweepTemporaries(dir: string): string[] {
  * promises — takes it for one of its files), flushed to disk, then renamed
  * over it; a failure removes the temporary file. The new file's mode is
  * `mode` less the umask, or exactly `mode` with `exact`. The running part
- * (willCreate) is told of the file before the rename.
+ * (willCreate) is told of the file before its temporary is made.
  */
 export function writeAtomically(path: string, data: string | Buffer, mode = 0o666, { exact = false, owned = true }: WriteOptions = {}): void {
   const tmp = join(dirname(path), temporaryName(basename(path)));
+  // journalled before anything appears (a kill -9, not a power loss: the journal's write is in
+  // the kernel), so that the next run removes the file and sweeps its folder for the temporary
+  if (owned) willCreate(path);
   try {
     const fd = openSync(tmp, 'w', mode);
     try {
@@ -115,8 +118,6 @@ export function writeAtomically(path: string, data: string | Buffer, mode = 0o66
       closeSync(fd);
     }
     if (exact) chmodSync(tmp, mode);
-    // journalled before it appears (a kill -9, not a power loss: the journal's write is in the kernel)
-    if (owned) willCreate(path);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

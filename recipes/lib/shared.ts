@@ -15,6 +15,13 @@ import { md5Hex } from './files.ts';
 
 export const LOCATION_PLACEHOLDER = '@@LOCATION@@';
 
+/**
+ * The file a built shared part holds its signature in (slapos.recipe.build's
+ * Shared writes it last; slapos.core's checks read it): without it, or with
+ * another signature, the part is not built.
+ */
+export const SHARED_SIGNATURE_FILE = '.buildout-shared.json';
+
 /** Python's `json.dumps(d, indent=0, sort_keys=True, separators=(',', ': '))` of a dict of strings (ASCII output). */
 function pythonJsonOfStrings(d: Record<string, string>): string {
   const str = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));

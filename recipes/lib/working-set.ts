@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { compare, valid } from '@renovatebot/pep440';
-import { evaluateMarker, parseMarker } from '../../profile/markers.ts';
+import { holds } from './eggs/dists.ts';
 
 export interface EggLocation {
   /** Normalised project name (PEP 503). */
@@ -86,18 +86,6 @@ export function parseRequirement(line: string): (Requirement & { marker?: string
   const extras = (m[2] ?? '').split(',').map((e) => safeExtra(e.trim())).filter(Boolean).sort();
   const marker = m[4]?.trim();
   return { project, extras, key: `${project}[${extras.join(',')}]${m[3]!.replace(/\s+/g, '')};${marker ?? ''}`, ...(marker ? { marker } : {}) };
-}
-
-/** Whether a marker holds; one that does not parse never does (pkg_resources drops it). */
-function holds(marker: string | undefined, env: () => Record<string, string>): boolean {
-  if (!marker) return true;
-  const parsed = parseMarker(marker);
-  if (!parsed) return false;
-  try {
-    return evaluateMarker(parsed, env());
-  } catch {
-    return false;
-  }
 }
 
 /**

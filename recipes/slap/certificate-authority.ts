@@ -6,7 +6,7 @@
 // `wrapper`. Where slapos.cookbook's wrapper is a Python script, tsbuildout
 // writes a POSIX sh one doing the same every 60 s: create the CA (a
 // self-signed certificate valid 10950 days, key in `ca-private`/cakey.pem,
-// certificate in `ca-certs`/cacert.pem) when missing, then for every
+// certificate in `ca-dir`/cacert.pem) when missing, then for every
 // request file of `requests-directory` whose key or certificate is missing,
 // create the key and a certificate signed by the CA.
 //
@@ -14,12 +14,14 @@
 // `<requests-directory>/<sha512 of name>` (INI: [certificate] name,
 // key_file, certificate_file — the CA's `<hash>.key` / `<hash>.crt`), links
 // `key-file` / `cert-file` to those, and the `wrapper` that waits for both
-// then execs `executable`. `key-content`/`cert-content` install a given key
-// and certificate instead of asking the CA. update = install.
+// then execs `executable` (one path, not split; a generic_exec script as
+// slapos.cookbook's: lib/wrapper-script.ts). `key-content`/`cert-content`
+// install a given key and certificate instead (no request, no wrapper).
+// Returned: the two links and the wrapper (the request file stays), as the
+// real recipe. update = install.
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pySplitWhitespace } from '../../python/index.ts';
 import type { RecipeModule } from '../api.ts';
 import { createExecutable, createFile, willCreate } from '../lib/files.ts';
 import { shellQuote } from '../lib/shlex.ts';
@@ -36,7 +38,7 @@ certs = ${o.caCerts}
 crl_dir = ${o.caCrl}
 database = ${o.caDir}/index.txt
 new_certs_dir = ${o.caNewcerts}
-certificate = ${o.caCerts}/cacert.pem
+certificate = ${o.caDir}/cacert.pem
 serial = ${o.caDir}/serial
 crlnumber = ${o.caDir}/crlnumber
 crl = ${o.caCrl}/crl.pem
@@ -85,7 +87,7 @@ basicConstraints = critical,CA:true
 `;
 }
 
-export function caServiceText(openssl: string, conf: string, caPrivate: string, caCerts: string, requests: string): string {
+export function caServiceText(openssl: string, conf: string, caPrivate: string, caDir: string, requests: string): string {
   const q = shellQuote;
   return `#!/bin/sh
 # Certificate authority service written by tsbuildout
@@ -95,7 +97,7 @@ set -u
 openssl=${q(openssl)}
 conf=${q(conf)}
 key=${q(caPrivate + '/cakey.pem')}
-cert=${q(caCerts + '/cacert.pem')}
+cert=${q(caDir + '/cacert.pem')}
 requests=${q(requests)}
 value() { sed -n "s/^$1 *= *//p" "$2" | head -n 1; }
 while :; do
@@ -159,12 +161,13 @@ export const certificateAuthority: RecipeModule = {
     const openssl = options.get('openssl-binary') || 'openssl';
     const install = () => {
       for (const d of [o.caDir, o.caPrivate, o.caCerts, o.caNewcerts, o.caCrl, requests]) mkdirSync(d, { recursive: true });
-      for (const [f, text] of [['serial', '01\n'], ['crlnumber', '01\n'], ['index.txt', '']] as const) {
+      for (const [f, text] of [['serial', '01'], ['crlnumber', '01'], ['index.txt', '']] as const) {
         const p = join(o.caDir, f);
         if (!existsSync(p)) writeFileSync(p, text);
       }
-      const conf = createFile(join(o.caDir, 'openssl.cnf'), opensslConf(o), 0o644);
-      return [conf, createExecutable(wrapper, caServiceText(openssl, conf, o.caPrivate, o.caCerts, requests))];
+      // as the real recipe: openssl.cnf 0600 and not returned; the service 0755 (a console script there)
+      const conf = createFile(join(o.caDir, 'openssl.cnf'), opensslConf(o), 0o600);
+      return [createExecutable(wrapper, caServiceText(openssl, conf, o.caPrivate, o.caDir, requests), 0o755)];
     };
     return { install, update: install };
   },
@@ -206,30 +209,30 @@ export const certificateAuthorityRequest: RecipeModule = {
   },
   init({ name, options, buildout }) {
     const python = buildout.section('buildout').get('executable');
-    const certName = options.get('name') || name;
+    // Request._options: the name defaults to the part's, recorded
+    if (!options.has('name')) options.set('name', name);
+    const certName = options.require('name');
     const hash = createHash('sha512').update(certName).digest('hex');
     const requests = options.require('requests-directory');
     const key = join(options.require('ca-private'), hash + '.key');
     const cert = join(options.require('ca-certs'), hash + '.crt');
     const keyFile = options.require('key-file');
     const certFile = options.require('cert-file');
-    const executable = options.get('executable');
-    const wrapper = options.get('wrapper');
     const keyContent = options.get('key-content');
     const certContent = options.get('cert-content');
     const install = () => {
-      const paths: string[] = [];
-      if (keyContent && certContent) {
-        if (!existsSync(key)) writeFileSync(key, keyContent + '\n', { mode: 0o600 });
-        if (!existsSync(cert)) writeFileSync(cert, certContent + '\n', { mode: 0o644 });
+      // as the real Request.install: a given key and certificate, or a request and the wrapper waiting for them
+      const requestNeeded = !(keyContent && certContent);
+      if (!requestNeeded) {
+        writeFileSync(key, keyContent!);
+        writeFileSync(cert, certContent!);
+      } else {
+        writeFileSync(join(requests, hash), `[certificate]\nname = ${certName}\nkey_file = ${key}\ncertificate_file = ${cert}\n\n`);
       }
-      const request = join(requests, hash);
-      createFile(request, `[certificate]\nname = ${certName}\nkey_file = ${key}\ncertificate_file = ${cert}\n\n`, 0o644);
-      paths.push(request);
       link(keyFile, key);
       link(certFile, cert);
-      paths.push(keyFile, certFile);
-      if (wrapper && executable) paths.push(createWrapper(wrapper, { args: pySplitWhitespace(executable), waitFor: [key, cert], ...(python ? { python } : {}) }));
+      const paths = [keyFile, certFile];
+      if (requestNeeded) paths.push(createWrapper(options.require('wrapper'), { args: [options.require('executable')], waitFor: [cert, key], ...(python ? { python } : {}) }));
       return paths;
     };
     return { install, update: install };

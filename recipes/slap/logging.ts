@@ -21,7 +21,8 @@ export const simplelogger: RecipeModule = {
     const log = options.require('log');
     // slapos.cookbook generates a Python script; this sh one does the same: each line of stdin, timestamped
     const text = `#!/bin/sh\n# written by tsbuildout (slapos.cookbook:simplelogger): appends each line of standard input, timestamped\nwhile IFS= read -r line; do\n  printf '%s: %s\\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$line" >> ${shellQuote(log)}\ndone\n`;
-    const install = () => [createExecutable(wrapper, text)];
+    // 0755: a console script in the real recipe
+    const install = () => [createExecutable(wrapper, text, 0o755)];
     return { install, update: install };
   },
 };

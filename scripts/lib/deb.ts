@@ -173,10 +173,14 @@ export function buildDeb(o: DebOptions): Deb {
     mkdirSync(join(stage, 'usr/bin'), { recursive: true });
     symlinkSync(relative(join(stage, 'usr/bin'), join(lib, 'bin/tsbuildout.js')), join(stage, 'usr/bin/tsbuildout'));
     normaliseModes(stage);
-    // V8's code cache, made by that Node: the users slapgrid runs buildout as
-    // cannot write it under /usr/lib (bin/tsbuildout.js)
-    run(target.node, [join(lib, 'bin/tsbuildout.js'), '--version']);
-    chmodSync(join(lib, 'dist/cli.cjs.v8cache'), 0o644);
+    // V8's code cache of the commands' bundle, made by that Node by a
+    // command's run (resolve of an empty profile): the users slapgrid runs
+    // buildout as cannot write it under /usr/lib (cli/bundle.ts)
+    const empty = join(work, 'cache-run');
+    mkdirSync(empty);
+    writeFileSync(join(empty, 'buildout.cfg'), '[buildout]\nparts =\n');
+    run(target.node, [join(lib, 'bin/tsbuildout.js'), '-c', join(empty, 'buildout.cfg'), 'resolve'], { cwd: empty, env: { ...process.env, TSBUILDOUT_PARSE_CACHE: 'off' } });
+    chmodSync(join(lib, 'dist/commands.cjs.v8cache'), 0o644);
 
     const arch = run('dpkg', ['--print-architecture']).trim();
     const installedSize = sizeKiB(stage);
@@ -202,7 +206,7 @@ export function buildDeb(o: DebOptions): Deb {
     writeFileSync(join(debian, 'control'), control);
     // a run killed between writing the code cache's temporary file and
     // renaming it leaves that file behind: dpkg would keep dist/ for it
-    writeFileSync(join(debian, 'prerm'), `#!/bin/sh\nset -e\nrm -f ${DEB_LIB}/dist/cli.cjs.v8cache.*\n`);
+    writeFileSync(join(debian, 'prerm'), `#!/bin/sh\nset -e\nrm -f ${DEB_LIB}/dist/commands.cjs.v8cache.*\n`);
     chmodSync(join(debian, 'prerm'), 0o755);
 
     mkdirSync(o.outDir, { recursive: true });

@@ -246,6 +246,17 @@ export class MasterDb {
   /** db.py supplyFromDB */
   supply(computer: string, url: string, state: string): void {
     if (state !== 'available' && state !== 'destroyed') throw new HttpFailure(`Wrong state ${state}`, 500);
+    // REPLACE gives the row the next rowid (the order releases are listed in): a
+    // row already last with this state would be written unchanged, so it is
+    // not written (a no-op `node software` then costs no transaction's fsync)
+    const same = this.one<{ last: number }>(
+      'SELECT rowid = (SELECT MAX(rowid) FROM software17 WHERE computer_reference = ?) AS last FROM software17 WHERE url = ? AND computer_reference = ? AND requested_state = ?',
+      computer,
+      url,
+      computer,
+      state,
+    );
+    if (same?.last) return;
     this.run('INSERT OR REPLACE INTO software17 VALUES(?, ?, ?)', url, computer, state);
   }
 

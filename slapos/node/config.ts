@@ -50,8 +50,8 @@ export const DEFAULT_PARTITIONS = 10;
 export class NodePaths {
   constructor(
     readonly root: string,
-    /** slapos.cfg's software_root, instance_root and the file itself. */
-    readonly layout: { softwareRoot?: string; instanceRoot?: string; cfg?: string } = {},
+    /** slapos.cfg's software_root, instance_root, shared_part_list (the directories of shared parts, one a line) and the file itself. */
+    readonly layout: { softwareRoot?: string; instanceRoot?: string; cfg?: string; sharedPartList?: string } = {},
   ) {}
   get settings() {
     return join(this.root, 'node.json');

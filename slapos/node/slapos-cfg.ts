@@ -3,7 +3,7 @@
 // with the master's configparser):
 // [slapos] master_url, computer_id, software_root, instance_root,
 // key_file, cert_file, master_ca_file, certificate_repository_path,
-// master_rest_url; [slapformat] partition_amount, partition_base_name,
+// master_rest_url, shared_part_list; [slapformat] partition_amount, partition_base_name,
 // user_base_name. The mandatory options and files are slapgrid's
 // (slapgrid.py check_missing_parameters, check_missing_files). The
 // sections and options tsbuildout does not use are named once per run.
@@ -13,7 +13,7 @@ import { readConfigFile } from '../../parser/configparser.ts';
 import { DEFAULT_PARTITIONS, NodeError, NodePaths, type NodeSettings } from './config.ts';
 
 export const USED: Record<string, string[]> = {
-  slapos: ['master_url', 'computer_id', 'software_root', 'instance_root', 'key_file', 'cert_file', 'master_ca_file', 'certificate_repository_path', 'master_rest_url'],
+  slapos: ['master_url', 'computer_id', 'software_root', 'instance_root', 'key_file', 'cert_file', 'master_ca_file', 'certificate_repository_path', 'master_rest_url', 'shared_part_list'],
   slapformat: ['partition_amount', 'partition_base_name', 'user_base_name'],
 };
 
@@ -92,7 +92,7 @@ export function readSlaposCfg(path: string): CfgNode {
     }
   }
   return {
-    paths: new NodePaths(instanceRoot, { softwareRoot, instanceRoot, cfg: file }),
+    paths: new NodePaths(instanceRoot, { softwareRoot, instanceRoot, cfg: file, ...(slapos.get('shared_part_list') ? { sharedPartList: slapos.get('shared_part_list')! } : {}) }),
     settings,
     ...(unused.length ? { notice: `${file}: not used by tsbuildout: ${unused.join('; ')}` } : {}),
   };

@@ -1,6 +1,7 @@
 // `node software URL`: a software release installed into the software root
 // (<root>/software/<md5 of url>/), as slapgrid-sr does, by running its
-// software.cfg there. tsbuildout builds no software: with --stub-software
+// software.cfg there: software is built for real (slapos.recipe.cmmi,
+// shared parts under slapos.cfg's shared_part_list), or with --stub-software
 // every part of `[buildout] parts` is installed by its recipe's role under
 // --stub-software (recipes/stand-in.ts: what writes files the instances
 // read — templates, downloads, directories — runs; what builds software or
@@ -72,8 +73,10 @@ export async function installSoftware(paths: NodePaths, url: string, o: Software
   mkdirSync(dir, { recursive: true });
   rmSync(join(dir, COMPLETED), { force: true });
   const config = join(dir, 'buildout.cfg');
-  // as slapgrid writes it (SlapObject.py Software._create_buildout_profile, configparser's format): profiles read both lists
-  writeFileSync(config, `[buildout]\nextends = ${url}\nshared-part-list = \nbuild-time-part-list = \n\n`);
+  // as slapgrid writes it (SlapObject.py Software._create_buildout_profile, configparser's format): profiles read both lists;
+  // shared-part-list is slapos.cfg's shared_part_list (where shared parts are built and reused)
+  const shared = (paths.layout.sharedPartList ?? '').replace(/\n/g, '\n\t');
+  writeFileSync(config, `[buildout]\nextends = ${url}\nshared-part-list = ${shared}\nbuild-time-part-list = \n\n`);
   await runSoftwareRelease(
     { config, cwd: dir, userDefaults: false, assignments: o.assignments ?? [], executable: o.executable, logger: o.logger },
     dir,

@@ -64,33 +64,53 @@ async function run(dir: string, profile: string): Promise<string[]> {
 
 const profile = (parts: string, fail = 'no') => `[buildout]\nparts = ${parts}\n[keep]\nrecipe = test.recipe:writer\npath = \${buildout:directory}/keep\n[cut]\nrecipe = test.recipe:writer\npath = \${buildout:directory}/cut\nfail = ${fail}\n`;
 
-test('a part cut after its writer wrote is kept out of .installed.cfg and uninstalled by the next run', async () => {
+test('a failed install: what its writer wrote is removed at once (as zc.buildout removes the paths given to created()), nothing is left cut', async () => {
   await withTree({}, async (dir) => {
     await assert.rejects(run(dir, profile('keep cut', 'yes')), /failed after writing/);
     const record = join(dir, '.installed.cfg');
-    // .installed.cfg is zc.buildout's: only the part recorded; the cut one waits in the journal
-    assert.match(readFileSync(record, 'utf8'), /^parts = keep$/m);
-    assert.doesNotMatch(readFileSync(record, 'utf8'), /\[cut\]/);
-    assert.equal(readFileSync(`${record}.journal`, 'utf8'), `${JSON.stringify({ created: 'cut', path: join(dir, 'cut') })}\n`);
-    const state = readInstalled(record);
-    assert.deepEqual([...state.incomplete], ['cut']);
-    assert.ok(existsSync(join(dir, 'cut')));
-    // dropped: its file goes
-    assert.deepEqual(await run(dir, profile('keep')), ['Uninstalling cut.', 'Updating keep.']);
     assert.ok(!existsSync(join(dir, 'cut')));
+    assert.ok(existsSync(join(dir, 'keep')));
+    assert.match(readFileSync(record, 'utf8'), /^parts = keep$/m);
     assert.ok(!existsSync(`${record}.journal`));
-    assert.deepEqual(readInstalled(record).parts, ['keep']);
+    assert.equal(readInstalled(record).incomplete.size, 0);
+    // the next run installs it as zc.buildout would: nothing to uninstall first
+    assert.deepEqual(await run(dir, profile('keep cut')), ['Updating keep.', 'Installing cut.']);
+    assert.ok(existsSync(join(dir, 'cut')));
   });
 });
 
-test('a cut part the profile keeps is uninstalled, then installed afresh', async () => {
+test('a cut part left in the journal: kept out of .installed.cfg, uninstalled by the next run whether the profile drops it or keeps it', async () => {
+  for (const parts of ['keep', 'keep cut']) {
+    await withTree({}, async (dir) => {
+      await run(dir, profile('keep'));
+      const record = join(dir, '.installed.cfg');
+      // as a run killed between cut's write and its record line leaves it
+      writeFileSync(join(dir, 'cut'), 'x');
+      writeFileSync(`${record}.journal`, `${JSON.stringify({ created: 'cut', path: join(dir, 'cut') })}\n`);
+      const state = readInstalled(record);
+      assert.deepEqual([...state.incomplete], ['cut']);
+      assert.deepEqual(state.parts, ['keep', 'cut']);
+      const log = await run(dir, profile(parts));
+      assert.deepEqual(log, parts === 'keep' ? ['Uninstalling cut.', 'Updating keep.'] : ['Uninstalling cut.', 'Updating keep.', 'Installing cut.']);
+      assert.equal(existsSync(join(dir, 'cut')), parts !== 'keep');
+      assert.ok(!existsSync(`${record}.journal`));
+      assert.deepEqual(readInstalled(record).parts, parts.split(' '));
+      assert.equal(/^\[cut\]$/m.test(readFileSync(record, 'utf8')), parts !== 'keep');
+    });
+  }
+});
+
+test('the journal keeps a cut part until a run uninstalls it: .installed.cfg never lists it', async () => {
   await withTree({}, async (dir) => {
-    await assert.rejects(run(dir, profile('keep cut', 'yes')), /failed after writing/);
-    assert.deepEqual(await run(dir, profile('keep cut')), ['Uninstalling cut.', 'Updating keep.', 'Installing cut.']);
-    const state = readInstalled(join(dir, '.installed.cfg'));
-    assert.deepEqual(state.parts, ['keep', 'cut']);
-    assert.equal(state.incomplete.size, 0);
-    assert.ok(!existsSync(join(dir, '.installed.cfg.journal')));
+    await run(dir, profile('keep'));
+    const record = join(dir, '.installed.cfg');
+    writeFileSync(join(dir, 'cut'), 'x');
+    const line = `${JSON.stringify({ created: 'cut', path: join(dir, 'cut') })}\n`;
+    writeFileSync(`${record}.journal`, line);
+    // a run that fails before its uninstall pass (an unknown section) keeps it
+    await assert.rejects(run(dir, '[buildout]\nparts = nowhere\n'));
+    assert.doesNotMatch(readFileSync(record, 'utf8'), /cut/);
+    assert.ok(readInstalled(record).incomplete.has('cut'));
   });
 });
 

@@ -29,7 +29,7 @@ function skipReason(): string | false {
 const skip = skipReason();
 
 const APT_ENV = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-const CACHE = join(DEB_LIB, 'dist', 'cli.cjs.v8cache');
+const CACHE = join(DEB_LIB, 'dist', 'commands.cjs.v8cache');
 
 describe('the Debian package', { skip, timeout: 600_000 }, () => {
   let work = '';

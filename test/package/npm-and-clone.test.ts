@@ -35,7 +35,7 @@ describe('tsbuildout from a clone and from its npm package', { timeout: 600_000 
   });
 
   it('the tarball holds what runs: no sources, tests or fixtures', (t) => {
-    assert.deepEqual(packed.files, ['LICENSE', 'README.md', 'bin/slapgrid-buildout.py', 'bin/tsbuildout.js', 'dist/cli.cjs', 'npm-shrinkwrap.json', 'package.json']);
+    assert.deepEqual(packed.files, ['LICENSE', 'README.md', 'bin/package.json', 'bin/slapgrid-buildout.py', 'bin/tsbuildout.js', 'dist/cli.cjs', 'dist/commands.cjs', 'npm-shrinkwrap.json', 'package.json']);
     t.diagnostic(`${packed.files.length} files, ${packed.size} bytes packed, ${packed.unpackedSize} unpacked`);
   });
 

@@ -5,18 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { withTree } from '../helpers/files.ts';
-import { repositoryRoot } from '../helpers/paths.ts';
 import { installedOptions, run, writeProfile } from './run.ts';
+import { cookbookOracle, cookbookOracleSkip } from '../helpers/cookbook-oracle.ts';
 
-const oracle = join(repositoryRoot(), '..', 'shared', 'tools', 'cookbook-oracle');
-const skip = !existsSync(oracle)
-  ? 'no ../shared/tools/cookbook-oracle'
-  : spawnSync('/usr/bin/python3', ['-c', 'import zc.buildout'], { stdio: 'ignore' }).status !== 0
-    ? "no zc.buildout for the cookbook oracle (Debian's python3-zc.buildout)"
-    : false;
+const oracle = cookbookOracle;
+const skip = cookbookOracleSkip();
 
 const PROFILE = `[buildout]
 parts = chk chk6 chk4 url url2 ldr cp eq kumo tid rl rl-absent key zkw zkw2 zkr zkr-absent ooo redis redis-pw

@@ -147,7 +147,7 @@ test('check_port_listening: a Python promise run by [buildout] executable', asyn
   });
 });
 
-test('check_url_available: a shell promise calling curl', async () => {
+test('check_url_available: the real recipe\'s shell promise calling curl (check_url.in, its quirks included)', async () => {
   await withTree({ 'curl': '#!/bin/sh\necho "$@" > "$(dirname "$0")/curl.args"\nprintf %s "$(cat "$(dirname "$0")/code")"\nexit "$(cat "$(dirname "$0")/status" 2>/dev/null || echo 0)"\n' }, async (dir) => {
     spawnSync('chmod', ['+x', join(dir, 'curl')]);
     writeProfile(
@@ -163,11 +163,14 @@ test('check_url_available: a shell promise calling curl', async () => {
       return [r.status, r.stderr];
     };
     assert.deepEqual(check('200'), [0, '']);
-    assert.equal(read(join(dir, 'curl.args')), '-g -sL -o /dev/null -w %{http_code} --cacert /ca.pem --max-time 20 https://[::1]:8443/x?a=b&c\n');
+    // the CA certificate alone is not passed: the template passes all three or none
+    assert.equal(read(join(dir, 'curl.args')), '-g -k -sL https://[::1]:8443/x?a=b&c -w %{http_code} --max-time 20 -o /dev/null\n');
     assert.deepEqual(check('401'), [0, 'https://[::1]:8443/x?a=b&c is protected (returned 401).\n']);
     assert.deepEqual(check('500'), [2, 'https://[::1]:8443/x?a=b&c is not available (returned 500, expected 200).\n']);
     assert.deepEqual(check('000'), [1, 'https://[::1]:8443/x?a=b&c is not available (server not reachable).\n']);
-    assert.deepEqual(check('', '7'), [1, 'Failed to connect to host: https://[::1]:8443/x?a=b&c.\n']);
+    assert.deepEqual(check('', '3'), [1, 'URL malformed: https://[::1]:8443/x?a=b&c.\n']);
+    // its second test reads the status of the first `if`, never curl's: a refused connection is "not reachable"
+    assert.deepEqual(check('', '7'), [1, 'https://[::1]:8443/x?a=b&c is not available (server not reachable).\n']);
   });
 });
 
@@ -274,6 +277,14 @@ test('publish: parameters written to .published-parameters.json, -extends and -p
     writeProfile(dir, profile(['publish'], sections()));
     await run(dir);
     assert.deepEqual(Object.keys(JSON.parse(read(file))), ['publish']);
+  });
+});
+
+test('publish: -publish applies to the part\'s own section too; its own values win over an extended section\'s', async () => {
+  await withTree({}, async (dir) => {
+    writeProfile(dir, profile(['own'], '[own]\nrecipe = slapos.cookbook:publish\n-extends = ext\n-publish = a b\na = mine\nb = 2\nc = not published\n[ext]\na = theirs\nd = 4\n'));
+    await run(dir);
+    assert.deepEqual(JSON.parse(read(join(dir, '.published-parameters.json'))).own.parameters, { a: 'mine', b: '2', d: '4' });
   });
 });
 

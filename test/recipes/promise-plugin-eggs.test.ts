@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { withTree } from '../helpers/files.ts';
-import { repositoryRoot } from '../helpers/paths.ts';
 import { read, run, writeProfile } from './run.ts';
+import { cookbookOracle, cookbookOracleSkip } from '../helpers/cookbook-oracle.ts';
 
 /**
  * A release's eggs: a develop egg requiring an egg (two versions), an egg
@@ -70,12 +70,8 @@ test('promise.plugin: the eggs and their dependencies, in zc.buildout order; ext
   });
 });
 
-const oracle = join(repositoryRoot(), '..', 'shared', 'tools', 'cookbook-oracle');
-const oracleSkip = !existsSync(oracle)
-  ? 'no ../shared/tools/cookbook-oracle'
-  : spawnSync('/usr/bin/python3', ['-c', 'import zc.buildout'], { stdio: 'ignore' }).status !== 0
-    ? "no zc.buildout for the cookbook oracle (Debian's python3-zc.buildout)"
-    : false;
+const oracle = cookbookOracle;
+const oracleSkip = cookbookOracleSkip();
 
 test('promise.plugin: the same sys.path as slapos.cookbook, site-packages entries aside', { skip: oracleSkip }, async () => {
   await withTree({}, async (dir) => {

@@ -41,15 +41,6 @@ test('software-side recipes: a software profile resolves; with --stub-software, 
   });
 });
 
-test('software-side recipes: install is refused without --stub-software', async () => {
-  for (const part of ['zlib', 'eggs', 'dl']) {
-    await withTree({}, async (dir) => {
-      writeProfile(dir, profile([part], SOFTWARE.replace(/\[built\][^[]*/, '')));
-      await assert.rejects(run(dir), new RegExp(`\\[${part}\\] .* builds software, which tsbuildout does not do: .*--stub-software`));
-    });
-  }
-});
-
 test('slapos.recipe.build with code runs through the Python bridge (test/pybridge/); --stub-software still runs init', async () => {
   await withTree({}, async (dir) => {
     writeProfile(dir, profile(['built'], SOFTWARE));

@@ -107,23 +107,42 @@ async function survivors(mark: string): Promise<string[]> {
   }
 }
 
+/** How long a whole install of the first variant takes here (ms), in a scratch directory. */
+function timedInstall(): number {
+  const dir = mkdtempSync(join(tmpdir(), 'tsbuildout-crash-time-'));
+  try {
+    writeFileSync(join(dir, 'buildout.cfg'), profile(0).text);
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [bin, '-U', '--python', 'python3'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return Date.now() - t0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe(`runs killed at random moments converge (${KILLS} kills, seed ${SEED})`, { timeout: 1_800_000 }, () => {
   it('install, update and uninstall', async (t) => {
     const rnd = random(SEED);
     const dir = mkdtempSync(join(tmpdir(), 'tsbuildout-crash-'));
     const mark = newMark();
     const moments: number[] = [];
+    let cuts = 0;
     try {
+      // the kills are spread over a whole install as long as it takes on this machine now
+      // (a loaded machine's run starts later: fixed moments would all strike before any part)
+      const span = timedInstall();
       let v = 0;
       for (let k = 0; k < KILLS - NODE_KILLS; k++) {
         // a new variant two times in three: parts are installed, updated and uninstalled
         if (rnd() < 0.67) v = (v + 1 + Math.floor(rnd() * 2)) % 3;
         writeFileSync(join(dir, 'buildout.cfg'), profile(v).text);
-        const ms = 30 + Math.floor(rnd() * 900);
+        const ms = 30 + Math.floor(rnd() * span);
         moments.push(ms);
         await killed(['-U', '--python', 'python3'], dir, ms, mark);
         // whatever the moment: the record is readable, nothing of the run is left running
-        readInstalled(join(dir, '.installed.cfg'));
+        // (and how often the kill cut a part after it wrote, before its record line)
+        if (readInstalled(join(dir, '.installed.cfg')).incomplete.size) cuts++;
         assert.deepEqual(await survivors(mark), [], `after kill ${k}`);
         // the next run, of another variant or the same
         if (rnd() < 0.5) v = (v + 1) % 3;
@@ -142,7 +161,8 @@ describe(`runs killed at random moments converge (${KILLS} kills, seed ${SEED})`
       }
       const again = spawnSync(process.execPath, [bin, '-U', '--python', 'python3'], { cwd: dir, encoding: 'utf8' });
       assert.doesNotMatch(again.stdout, /Installing|Uninstalling/);
-      t.diagnostic(`${KILLS - NODE_KILLS} runs killed after ${moments.join(', ')} ms`);
+      t.diagnostic(`${KILLS - NODE_KILLS} runs killed after ${moments.join(', ')} ms (a whole install: ${span} ms)`);
+      t.diagnostic(`${cuts} of them cut a part after it wrote, before its record line (removed by the next run)`);
     } finally {
       for (const p of markedProcesses(mark)) process.kill(p.pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -161,6 +161,26 @@ test('destruction: a root with children marks them destroyed first; rename carri
   });
 });
 
+test('supply: re-supplying moves a release last, as REPLACE does in the proxy; one already last with its state is not written again', async () => {
+  await withMaster(async (m) => {
+    const other = 'http://sr/other.cfg';
+    m.supply(SR, 'COMP-0', 'available');
+    m.supply(other, 'COMP-0', 'available');
+    const order = () => m.m.software('COMP-0').map((r) => `${(r as { url: string }).url} ${(r as { requested_state: string }).requested_state}`);
+    const changes = () => (m.m.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    assert.deepEqual(order(), [`${SR} available`, `${other} available`]);
+    let before = changes();
+    m.supply(other, 'COMP-0', 'available');
+    assert.equal(changes(), before, 'the last row, unchanged, was written again');
+    m.supply(SR, 'COMP-0', 'available');
+    assert.deepEqual(order(), [`${other} available`, `${SR} available`]);
+    before = changes();
+    m.supply(SR, 'COMP-0', 'destroyed');
+    assert.ok(changes() > before);
+    assert.deepEqual(order(), [`${other} available`, `${SR} destroyed`]);
+  });
+});
+
 test('what tsbuildout keeps beyond the proxy: reports, the requesting partition, the requester seeing its child publish, related instances', async () => {
   await withMaster(async (m, api) => {
     m.format(3);

@@ -204,6 +204,9 @@ inline = {{ conf | tojson }}
       [{ reference: '_front-bad', parameters: { domain: 'A!', slave_title: '_front-bad', slap_software_type: 'default' }, errors: ["'A!' does not match '^[a-z.]+$'"] }],
     ]);
     assert.equal((await http.instanceInformation('front-bad'))!.error, "Invalid parameters:\n  $.domain: 'A!' does not match '^[a-z.]+$'");
+    // the real recipe pops slave-instance-list when it validates shared instances: a reference to it fails
+    writeProfile(dir, text('unstringify = main\n') + '[probe]\nrecipe = slapos.recipe.template:jinja2\noutput = ${buildout:directory}/probe\ncontext = key l conf:slave-instance-list\ninline = {{ l }}\n');
+    await assert.rejects(run(dir, { installArgs: ['show', 'probe'] }), /conf:slave-instance-list/);
   });
 
   it('certificate_authority: the CA service issues the certificate a request asks for (openssl)', { skip: !existsSync('/usr/bin/openssl') && 'no openssl' }, async () => {
@@ -234,7 +237,7 @@ wrapper = \${buildout:directory}/apache-service
 `,
     );
     await run(dir);
-    assert.equal(read(join(dir, 'ca', 'serial')), '01\n');
+    assert.equal(read(join(dir, 'ca', 'serial')), '01');
     assert.match(read(join(dir, 'ca', 'requests', readdirOne(join(dir, 'ca', 'requests')))), /^\[certificate\]\nname = request\nkey_file = .*\.key\ncertificate_file = .*\.crt\n/);
     const service = spawn(join(dir, 'ca-service'), [], { cwd: dir, stdio: 'ignore', detached: true });
     try {

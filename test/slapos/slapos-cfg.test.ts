@@ -71,7 +71,9 @@ download-cache-url = http://shacache.example
     assert.equal(node.paths.instanceRoot, join(dir, 'instance'));
     assert.equal(node.paths.partition('part0'), join(dir, 'instance', 'part0'));
     assert.deepEqual(node.paths.nodeArgs, ['--cfg', file]);
-    assert.equal(node.notice, `${file}: not used by tsbuildout: [slapos] shared_part_list; [slapformat] interface_name; [networkcache]`);
+    assert.equal(node.notice, `${file}: not used by tsbuildout: [slapformat] interface_name; [networkcache]`);
+    // where shared parts are built (node software writes it as the release's shared-part-list)
+    assert.equal(node.paths.layout.sharedPartList, '\n/opt/shared\n/opt/shared2');
   });
 
   it("slapgrid's mandatory options and files, one Error: line each", async () => {

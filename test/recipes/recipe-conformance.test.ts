@@ -1,0 +1,64 @@
+// The comparison of npm run recipe-conformance (scripts/lib/recipe-conformance.ts):
+// random values found as what differs between two fresh runs, judged by length
+// and alphabet; corpus options read from profiles. The suite itself runs the
+// real recipes (minutes): .ci/run runs it, not npm test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compare, entryPoints, partOf, sectionOptions, template, type SideRun, type Snapshot } from '../../scripts/lib/recipe-conformance.ts';
+
+test('template: the spans where two runs differ become markers; crypt hashes stay one span each', () => {
+  const a = '{"": "lNsKrq7q", "h": "$5$rounds=535000$D3la.VR4$Czjb/Vl"}';
+  const b = '{"": "AIYrb42M", "h": "$5$rounds=535000$AZW/H4ec$0IT.uSH"}';
+  const t = template(a, b);
+  assert.equal(t.text, '{"": "¤", "h": "$5$rounds=535000$¤$¤"}');
+  assert.deepEqual(t.spans, [['lNsKrq7q', 'AIYrb42M'], ['D3la.VR4', 'AZW/H4ec'], ['Czjb/Vl', '0IT.uSH']]);
+  assert.deepEqual(template('same\ntext', 'same\ntext'), { text: 'same\ntext', spans: [] });
+});
+
+function side(files: Record<string, string>[], installed: Record<string, string>[] = [{}, {}]): SideRun {
+  const snap = (f: Record<string, string>): Snapshot => new Map(Object.entries(f).map(([k, v]) => [k, { kind: 'file' as const, mode: 0o644, text: v }]));
+  return {
+    dirs: ['', ''],
+    snaps: files.map((f) => [snap(f), snap(f)] as [Snapshot, Snapshot]),
+    installed: installed.map((o) => new Map([['pw', new Map(Object.entries(o))]])),
+    runs: new Map(),
+  };
+}
+
+test('compare: random values of the same length and alphabet agree; another length, a new class or a changed text do not', () => {
+  const real = side([{ 'parts/pw': 'pw=abcDEF12' }, { 'parts/pw': 'pw=XyZ09aaa' }]);
+  const same = compare(real, side([{ 'parts/pw': 'pw=qqqRRR77' }, { 'parts/pw': 'pw=Aa1bcdef' }]));
+  assert.deepEqual(same.differences, []);
+  assert.equal(same.identical.get('pw'), 2);
+  const shorter = compare(real, side([{ 'parts/pw': 'pw=qqq' }, { 'parts/pw': 'pw=Aa1' }]));
+  assert.match(shorter.differences[0]!.what, /random value of 3 characters where the real one has 8/);
+  const punct = compare(side([{ 'parts/pw': 'pw=abcdef' }, { 'parts/pw': 'pw=ghijkl' }]), side([{ 'parts/pw': 'pw=ABCDEF' }, { 'parts/pw': 'pw=GHIJKL' }]));
+  assert.match(punct.differences[0]!.what, /characters the real one never has \(class A\)/);
+  const text = compare(real, side([{ 'parts/pw': 'password=qqqRRR77' }, { 'parts/pw': 'password=Aa1bcdef' }]));
+  assert.equal(text.differences[0]!.what, 'content differs');
+  // two small random values that agree by chance on one side: the difference is next to a random span
+  const time = compare(side([{ 'parts/pw': 'time = 5:48' }, { 'parts/pw': 'time = 5:16' }]), side([{ 'parts/pw': 'time = 3:21' }, { 'parts/pw': 'time = 7:02' }]));
+  assert.deepEqual(time.differences, []);
+  const fixed = compare(side([{ 'parts/pw': 'mode = 0750 5:48' }, { 'parts/pw': 'mode = 0750 5:16' }]), side([{ 'parts/pw': 'mode = 0700 3:21' }, { 'parts/pw': 'mode = 0700 7:02' }]));
+  assert.equal(fixed.differences[0]!.what, 'content differs');
+});
+
+test('partOf: out/<part>/… and parts/<part> belong to the part, out/<part> to the fixture\'s [dirs]', () => {
+  assert.equal(partOf('out/w/wrapper'), 'w');
+  assert.equal(partOf('run:out/w/wrapper'), 'w');
+  assert.equal(partOf('parts/pw'), 'pw');
+  assert.equal(partOf('installed:pw'), 'pw');
+  assert.equal(partOf('out/w'), 'dirs');
+  assert.equal(partOf('in/data.txt'), undefined);
+});
+
+test('sectionOptions and entryPoints: the options a profile gives each recipe; reference eggs are proven, the others documented', () => {
+  assert.deepEqual(sectionOptions('[w]\nrecipe = slapos.cookbook:wrapper\ncommand-line = x\n  continued = no\nwrapper-path += y\n[d]\nx = 1\n[j]\nrecipe = {{ r }}\n'), [
+    { section: 'w', recipe: 'slapos.cookbook:wrapper', options: ['command-line', 'wrapper-path'] },
+  ]);
+  const byName = new Map(entryPoints().map((e) => [e.name, e]));
+  assert.equal(byName.get('slapos.cookbook:wrapper')!.proven, true);
+  assert.equal(byName.get('plone.recipe.command')!.proven, true);
+  assert.equal(byName.get('slapos.recipe.template:jinja2')!.proven, false);
+  assert.ok(byName.get('slapos.cookbook:wrapper')!.schemaOptions.has('redirect-stdout'));
+});
