@@ -8,6 +8,7 @@
 // (recipes/lib/eggs/installer.ts). Under --stub-software nothing is
 // installed (stand-in).
 import { join } from 'node:path';
+import { pyJoin } from '../profile/location.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
 import { RecipeError, type PartOptions, type RecipeContext, type RecipeModule } from './api.ts';
 import { developDists, type Dist } from './lib/eggs/dists.ts';
@@ -172,7 +173,8 @@ function eggRecipe(names: string[], scripts: boolean): RecipeModule {
         .split('\n')
         .map((p) => p.trim())
         .filter(Boolean)
-        .map((p) => join(b.require('directory'), p));
+        // os.path.join, as zc.recipe.egg: an absolute entry stays as it is
+        .map((p) => pyJoin(b.require('directory'), p));
       if (extraPaths.length) ctx.options.set('extra-paths', extraPaths.join('\n'));
       const rel = ctx.options.get('relative-paths') ?? b.get('relative-paths') ?? 'false';
       let relativePaths = '';
@@ -201,7 +203,7 @@ function buildExt(ctx: RecipeContext): Record<string, string> {
     const v = options.get(k);
     if (v === undefined) continue;
     out[k] = lines(v)
-      .map((x) => join(dir, x))
+      .map((x) => pyJoin(dir, x))
       .join(':');
     options.set(k, out[k]!);
   }
@@ -209,13 +211,13 @@ function buildExt(ctx: RecipeContext): Record<string, string> {
   if (rpath !== undefined) {
     const special = ['$ORIGIN', '$LIB', '$PLATFORM', '${ORIGIN}', '${LIB}', '${PLATFORM}'];
     out.rpath = lines(rpath)
-      .map((x) => (special.some((s) => x.startsWith(s)) ? x : join(dir, x)))
+      .map((x) => (special.some((s) => x.startsWith(s)) ? x : pyJoin(dir, x)))
       .join(':');
     options.set('rpath', out.rpath);
   }
   const swig = options.get('swig');
   if (swig) {
-    out.swig = join(dir, swig);
+    out.swig = pyJoin(dir, swig);
     options.set('swig', out.swig);
   }
   for (const k of ['define', 'undef', 'libraries', 'link-objects', 'debug', 'force', 'compiler', 'swig-cpp', 'swig-opts']) {

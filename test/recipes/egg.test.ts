@@ -67,6 +67,7 @@ scripts = alpha-hello=hello-rel direct-rel
 entry-points = direct-rel=alpha:other
 relative-paths = true
 extra-paths = extra
+  /opt/absolute-extra
 arguments = 'x', 1
 dependent-scripts = true
 `;
@@ -108,7 +109,7 @@ test('zc.recipe.egg installs two sdists, writes scripts as zc.buildout does, and
       [['alpha-hello', 'alpha-other', 'direct', 'py'], { interpreter: 'py', initialization: "import os\nos.environ['GREETING'] = 'hi'", entryPoints: [['direct', 'alpha', 'other']] }],
       [
         ['hello-rel', 'direct-rel'],
-        { scripts: { 'alpha-hello': 'hello-rel', 'direct-rel': 'direct-rel' }, entryPoints: [['direct-rel', 'alpha', 'other']], relativePaths: dir, extraPaths: [join(dir, 'extra')], arguments: "'x', 1", dependentScripts: true },
+        { scripts: { 'alpha-hello': 'hello-rel', 'direct-rel': 'direct-rel' }, entryPoints: [['direct-rel', 'alpha', 'other']], relativePaths: dir, extraPaths: [join(dir, 'extra'), '/opt/absolute-extra'], arguments: "'x', 1", dependentScripts: true },
       ],
     ];
     const ours = new Map(readdirSync(join(dir, 'bin')).map((f) => [f, readFileSync(join(dir, 'bin', f))]));
@@ -185,7 +186,7 @@ test('zc.recipe.egg:custom builds an sdist with build_ext options and its enviro
     writeProfile(
       dir,
       `[buildout]\nparts = custom dev\nfind-links = \${:directory}/links\nindex = \${:directory}/no-index\n\n` +
-        `[env]\nCUSTOM_FLAG = on-%(HOME)s\n\n[custom]\nrecipe = zc.recipe.egg:custom\nenvironment = env\nsetup-eggs = beta\ninclude-dirs = inc\ndefine = X=1\n\n` +
+        `[env]\nCUSTOM_FLAG = on-%(HOME)s\n\n[custom]\nrecipe = zc.recipe.egg:custom\nenvironment = env\nsetup-eggs = beta\ninclude-dirs = inc\n  /usr/include/absolute\ndefine = X=1\n\n` +
         `[dev]\nrecipe = zc.recipe.egg:develop\nsetup = src/dev\nlibrary-dirs = lib\n`,
     );
     const r = await run(dir);
@@ -193,7 +194,8 @@ test('zc.recipe.egg:custom builds an sdist with build_ext options and its enviro
     const [built] = readdirSync(join(dir, 'develop-eggs')).filter((f) => f.startsWith('custom-'));
     assert.equal(built, 'custom-1.0-py3.11.egg');
     const seen = readFileSync(join(dir, 'develop-eggs', built!, 'custom', 'seen.py'), 'utf8');
-    assert.match(seen, new RegExp(`include-dirs = ${join(dir, 'inc')}`));
+    // os.path.join: an absolute entry is kept as it is
+    assert.match(seen, new RegExp(`include-dirs = ${join(dir, 'inc')}:/usr/include/absolute\\\\n`));
     assert.match(seen, /define = X=1/);
     assert.match(seen, new RegExp(`ENV = 'on-${process.env.HOME}'`));
     assert.equal(readFileSync(join(dir, 'develop-eggs', built!, 'custom', 'beta.py'), 'utf8'), 'BETA = 42\n');
