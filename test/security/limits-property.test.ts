@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,17 +124,18 @@ const PROPERTIES: Record<Property, (dir: string) => Promise<void>> = {
 };
 
 if (!isMainThread) {
-  const property = workerData as Property;
-  const dir = mkdtempSync(join(tmpdir(), 'tsbuildout-limits-'));
-  mkdirSync(dir, { recursive: true });
+  const { property, dir } = workerData as { property: Property; dir: string };
   PROPERTIES[property](dir).then(
     () => parentPort!.postMessage({ ok: true }),
     (e: unknown) => parentPort!.postMessage({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
-  ).finally(() => rmSync(dir, { recursive: true, force: true }));
+  );
 } else {
   for (const property of Object.keys(PROPERTIES) as Property[]) {
-    test(`limits: ${property}, each case exact or the limit's error, in bounded time and memory`, async () => {
-      const worker = new Worker(fileURLToPath(import.meta.url), { workerData: property, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
+    test(`limits: ${property}, each case exact or the limit's error, in bounded time and memory`, async (t) => {
+      // made and removed here: the worker is terminated (or dies at its heap limit) before it could clean up
+      const dir = mkdtempSync(join(tmpdir(), 'tsbuildout-limits-'));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { property, dir }, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
       const outcome = await new Promise<{ ok: boolean; error?: string }>((resolve) => {
         worker.once('message', resolve);
         worker.once('error', (e) => resolve({ ok: false, error: `the worker died: ${e.message}` }));
