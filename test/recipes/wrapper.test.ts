@@ -224,19 +224,24 @@ test('wrapper: redirect-stdout/-stderr append both streams to the file, reopened
     writeProfile(dir, profile(['w'], section(`command-line = /usr/bin/python3 -c "\${:code}"\ncode = ${code.replaceAll('$', '$$')}\nredirect-signal = HUP\nredirect-stdout = \${buildout:directory}/out.log\nredirect-stderr = \${:redirect-stdout}`)));
     await run(dir);
     writeFileSync(join(dir, 'out.log'), 'before\n');
-    const child = spawn(join(dir, 'wrapper'), [], { stdio: 'ignore' });
+    // its own process group, so that the finally below ends the command with it whatever happened
+    const child = spawn(join(dir, 'wrapper'), [], { stdio: 'ignore', detached: true });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
-      for (let i = 0; i < 100 && !read(join(dir, 'out.log')).includes('err'); i++) await sleep(50);
+      for (let i = 0; i < 600 && !read(join(dir, 'out.log')).includes('err'); i++) await sleep(50);
       assert.equal(read(join(dir, 'out.log')), 'before\none\nerr\n');
       rmSync(join(dir, 'out.log'));
       child.kill('SIGUSR1'); // log rotation: reopen, and HUP to the command
       for (let i = 0; i < 100 && !existsSync(join(dir, 'out.log')); i++) await sleep(50);
       writeFileSync(join(dir, 'go'), '');
-      assert.equal(await exited, 3);
+      assert.equal(await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running after 60 s'), 60_000).unref())]), 3);
       assert.equal(read(join(dir, 'out.log')), 'got-hup\ntwo\n');
     } finally {
-      child.kill();
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the group has exited
+      }
     }
   });
 });
