@@ -141,11 +141,12 @@ export function guard<T>(buildout: Buildout, f: () => T): T {
 
 export function asBuildoutError(buildout: Buildout, e: unknown): unknown {
   if (e instanceof BuildoutError) return e;
-  if (e instanceof RecipeError && e.at) {
-    const entry = buildout.rawSection(e.at.section)?.get(e.at.option);
-    return buildout.error({ rule: 'recipe', message: e.message, span: entry && entrySpan(entry, 0, entry.value.length) });
+  if (e instanceof RecipeError) {
+    const trail = [...buildout.trail, ...(e.doing ?? []).map((text) => ({ kind: 'step' as const, text }))];
+    const entry = e.at && buildout.rawSection(e.at.section)?.get(e.at.option);
+    return buildout.error({ rule: 'recipe', message: e.message, ...(entry ? { span: entrySpan(entry, 0, entry.value.length) } : {}) }, trail);
   }
-  if (e instanceof RecipeError || e instanceof TypedValueError) return buildout.error({ rule: 'recipe', message: e.message });
+  if (e instanceof TypedValueError) return buildout.error({ rule: 'recipe', message: e.message });
   if (e instanceof PyException) return buildout.error({ rule: 'recipe', message: e.toString() });
   if (e instanceof BridgeCrash) return buildout.error({ rule: 'python-bridge', message: e.message });
   return e;

@@ -245,4 +245,10 @@ export interface RecipeModule {
 export class RecipeError extends Error {
   /** The option at fault (a `[versions]` pin), where the error is located. */
   at?: { section: string; option: string };
+  /**
+   * What the recipe was doing, innermost last (as the `__doing__` locals of
+   * zc.buildout's frames, which its `While:` block lists after the part's
+   * step: easy_install's `Getting distribution for 'x'.`).
+   */
+  doing?: string[];
 }

@@ -62,6 +62,7 @@ function located(ctx: RecipeContext, e: unknown): unknown {
   if (!key) return e;
   const located = new RecipeError(e.message);
   located.at = { section: vname, option: key };
+  if (e.doing) located.doing = e.doing;
   return located;
 }
 

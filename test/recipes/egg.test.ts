@@ -143,6 +143,8 @@ test('zc.recipe.egg installs two sdists, writes scripts as zc.buildout does, and
     const pinLine = PROFILE.split('\n').length + 2;
     assert.deepEqual(errors, [`Error: buildout.cfg:${pinLine}:8: Couldn't find a distribution for 'beta==3.0'.`], missing.stderr);
     assert.ok(!/\n\s+at /.test(missing.stderr), 'no stack trace');
+    // easy_install's step in the While: block, as zc.buildout lists it
+    assert.match(missing.stderr, /\n {2}while: Updating app\.\n {2}while: Getting distribution for 'beta==3\.0'\.\n/, missing.stderr);
 
     // allow-picked-versions = false: buildout's message, word for word
     writeFileSync(join(dir, 'buildout.cfg'), PROFILE.replace('[buildout]\n', '[buildout]\nallow-picked-versions = false\n') + '\n[versions]\nalpha = 2.0\n');

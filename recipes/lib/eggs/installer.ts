@@ -185,12 +185,19 @@ export class Installer {
     const fresh = !dist;
     if (!dist) {
       if (!this.s.dest) throw new InstallError(`We don't have a distribution for ${text}\nand can't install one in offline (no-install) mode.\n`);
-      this.s.logger.info(`Getting distribution for ${strRepr(text)}.`);
-      if (!avail) throw new InstallError(`Couldn't find a distribution for ${strRepr(text)}.`, isExact(r) && this.s.versions.has(r.projectName.toLowerCase()) ? r.projectName.toLowerCase() : undefined);
-      installDist(avail, this.s.dest, this.settingsForBuild());
-      this.scanEnv();
-      dist = (this.env.get(r.key) ?? []).find((d) => versionMatches(d.version, r));
-      if (!dist) throw new InstallError(`Couldn't install: ${distText(avail)}`);
+      const doing = `Getting distribution for ${strRepr(text)}.`;
+      this.s.logger.info(doing);
+      // easy_install's _get_dist: its __doing__ is in the While: block of what fails here
+      try {
+        if (!avail) throw new InstallError(`Couldn't find a distribution for ${strRepr(text)}.`, isExact(r) && this.s.versions.has(r.projectName.toLowerCase()) ? r.projectName.toLowerCase() : undefined);
+        installDist(avail, this.s.dest, this.settingsForBuild());
+        this.scanEnv();
+        dist = (this.env.get(r.key) ?? []).find((d) => versionMatches(d.version, r));
+        if (!dist) throw new InstallError(`Couldn't install: ${distText(avail)}`);
+      } catch (e) {
+        if (e instanceof RecipeError) e.doing = [doing, ...(e.doing ?? [])];
+        throw e;
+      }
       this.s.logger.info(`Got ${distText(dist)}.`);
     }
     // _check_picked_requirement_versions
