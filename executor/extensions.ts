@@ -39,9 +39,10 @@ export function loadExtensions(buildout: Buildout, python: () => PythonBridge, l
     const eggs: ExtensionEgg[] = [];
     for (const spec of specs) {
       let egg = findExtensionEgg(dirs, spec);
-      if (!egg && !standIn && mayInstall(runView(buildout))) {
+      const run = egg || standIn ? undefined : runView(buildout);
+      if (run && mayInstall(run)) {
         // zc.buildout's _load_extensions: easy_install.install of the extensions (recipes/lib/eggs/)
-        new Installer(installSettings(runView(buildout), log)).install([spec]);
+        new Installer(installSettings(run, log)).install([spec]);
         egg = findExtensionEgg(dirs, spec);
       }
       if (egg) eggs.push(egg);
