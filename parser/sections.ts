@@ -51,6 +51,12 @@ export interface SectionReadOptions {
   repeatedKeys: 'overwrite' | 'accumulate';
   /** Decides a header's condition; may throw a BuildoutError. */
   condition: (header: HeaderNode) => boolean;
+  /**
+   * The file's name in zc.buildout's messages (its configparser's `fpname`),
+   * asked for only when there is an error: a remote file's names the local
+   * copy it was read from. Default: the tree's file.
+   */
+  nameInMessages?: () => string;
 }
 
 interface Building {
@@ -72,6 +78,16 @@ export function readSections(tree: ProfileTree, options: SectionReadOptions): Fi
   let conditionTrue = true;
   let open: Building | null = null;
   let missingHeaderReported = false;
+  /** The lines zc.buildout's ParsingError lists, and the diagnostic that carries its text. */
+  const parsingErrors: { line: number; text: string }[] = [];
+  let parsingError: Diagnostic | undefined;
+  const nameInMessages = options.nameInMessages ?? (() => file);
+
+  const badLine = (d: Diagnostic, line: number, text: string) => {
+    errors.push(d);
+    parsingErrors.push({ line, text });
+    parsingError ??= d;
+  };
 
   const missingHeader = (line: number, s: Span, text: string) => {
     if (missingHeaderReported) return;
@@ -80,6 +96,8 @@ export function readSections(tree: ProfileTree, options: SectionReadOptions): Fi
       severity: 'error',
       rule: 'syntax',
       message: `File contains no section headers: line ${line} ${pyReprLine(text)} comes before any [section] header`,
+      // configparser.py MissingSectionHeaderError
+      buildoutMessage: `File contains no section headers.\nfile: ${nameInMessages()}, line: ${line}\n${pyReprLine(text)}`,
       span: s,
       hint: skipped.length && !sections.size
         ? `the first header of the file, [${skipped[0]!.name}], has a false condition, so zc.buildout has no current section (a zc.buildout bug, reproduced)`
@@ -116,7 +134,7 @@ export function readSections(tree: ProfileTree, options: SectionReadOptions): Fi
 
     if (node.kind === 'junk') {
       if (current === null) missingHeader(node.line, node.span, node.text);
-      else errors.push(junkError(node.text, node.span));
+      else badLine(junkError(node.text, node.span), node.line, node.text);
       continue;
     }
 
@@ -133,13 +151,17 @@ export function readSections(tree: ProfileTree, options: SectionReadOptions): Fi
       if (pyStrip(node.text) === '') continue;
       if (current === null) missingHeader(node.line, node.span, node.text);
       else
-        errors.push({
-          severity: 'error',
-          rule: 'syntax',
-          message: `indented line ${pyReprLine(node.text)} does not continue any option`,
-          span: node.span,
-          hint: 'an option starts in column 0 (`name = value`); indented lines continue the option above them',
-        });
+        badLine(
+          {
+            severity: 'error',
+            rule: 'syntax',
+            message: `indented line ${pyReprLine(node.text)} does not continue any option`,
+            span: node.span,
+            hint: 'an option starts in column 0 (`name = value`); indented lines continue the option above them',
+          },
+          node.line,
+          node.text,
+        );
       continue;
     }
 
@@ -161,6 +183,12 @@ export function readSections(tree: ProfileTree, options: SectionReadOptions): Fi
     }
   }
 
+  if (parsingError && !missingHeaderReported) {
+    // configparser.py ParsingError: raised at the end of the file, listing every bad line
+    parsingError.buildoutMessage =
+      `File contains parsing errors: ${nameInMessages()}` +
+      parsingErrors.map((e) => `\n\t[line ${String(e.line).padStart(2)}]: ${pyReprLine(e.text)}`).join('');
+  }
   for (const raw of started) finishValue(raw);
   return { file, sections, skipped, errors };
 }

@@ -4,8 +4,9 @@
 // cached file is refreshed once per run and is only the fallback; offline,
 // only the cache is read. The HTTP exchange is http-download.ts's (a
 // `socket-timeout`, the Content-Length checked, at most MAX_PROFILE_BYTES).
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAX_PROFILE_BYTES, readProfileBytes } from './local-file.ts';
@@ -34,6 +35,8 @@ export class ExtendsDownloader {
   private readonly fetched = new Set<string>();
   /** Bytes of each URL read in this run (fetched once per process). */
   private readonly memory = new Map<string, Buffer>();
+  /** The local file each URL was read from: its cached copy, or a file: URL's path. */
+  private readonly localFiles = new Map<string, string>();
 
   async get(url: string, settings: DownloadSettings): Promise<Buffer> {
     const known = this.memory.get(url);
@@ -52,6 +55,7 @@ export class ExtendsDownloader {
         throw new DownloadError(`The directory:\n'${cache}'\nto be used as a download cache doesn't exist.\n`);
       }
       const cached = join(realpathSync(cache), md5hex(url));
+      this.localFiles.set(url, cached);
       if (existsSync(cached)) {
         if (fallback && !settings.offline) {
           try {
@@ -66,7 +70,26 @@ export class ExtendsDownloader {
       atomicWrite(cached, data);
       return data;
     }
+    if (url.startsWith('file://')) this.localFiles.set(url, fileURLToPath(url));
     return this.fetchOrRefuse(url, settings);
+  }
+
+  /**
+   * The local file a URL read in this run is in, as zc.buildout names it in
+   * a parse error (`URL (downloaded as PATH)`, buildout.py `_open`): its
+   * cached copy, a file: URL's path, or else, as zc.buildout's download to
+   * a temporary file, a `buildout-…` file in the temporary directory,
+   * written now and left for the user to look at (zc.buildout leaves it too).
+   */
+  localFile(url: string): string {
+    const known = this.localFiles.get(url);
+    if (known) return known;
+    const data = this.memory.get(url);
+    if (!data) throw new Error(`${url} was not read in this run`);
+    const path = join(tmpdir(), 'buildout-' + randomBytes(6).toString('hex'));
+    writeFileSync(path, data, { flag: 'wx', mode: 0o600 });
+    this.localFiles.set(url, path);
+    return path;
   }
 
   private async fetchOrRefuse(url: string, settings: DownloadSettings): Promise<Buffer> {

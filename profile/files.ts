@@ -92,7 +92,12 @@ export class ProfileFiles {
     const bytes = location.remote ? await this.download(location, settings, includer, chain) : this.readLocal(location, includer, chain);
     const text = decode(bytes, location.key, chain);
     const tree = parseProfileCached(text, location.key);
-    const sections = readSections(tree, { repeatedKeys: this.repeatedKeys, condition: (h) => this.conditions.evaluate(h) });
+    const sections = readSections(tree, {
+      repeatedKeys: this.repeatedKeys,
+      condition: (h) => this.conditions.evaluate(h),
+      // buildout.py _open: the path as joined, or `URL (downloaded as PATH)`
+      nameInMessages: () => (location.remote ? `${location.name} (downloaded as ${this.downloader.localFile(location.name)})` : location.name),
+    });
     if (sections.errors.length) {
       throw new BuildoutError(sections.errors.map((d): Diagnostic => ({ ...d, chain })));
     }

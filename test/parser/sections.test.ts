@@ -88,6 +88,8 @@ test('content before the first header', () => {
   const r = read('\n\na = 1\n[s]\n');
   assert.match(r.errors[0]!.message, /no section headers/);
   assert.equal(r.errors[0]!.span!.line, 3);
+  // configparser.py MissingSectionHeaderError's text
+  assert.equal(r.errors[0]!.buildoutMessage, "File contains no section headers.\nfile: test.cfg, line: 3\n'a = 1\\n'");
 });
 
 test('every bad line is reported in one pass, with its location', () => {
@@ -97,6 +99,12 @@ test('every bad line is reported in one pass, with its location', () => {
     [[3, 1], [4, 1], [5, 1], [6, 1]],
   );
   assert.match(r.errors[2]!.hint!, /not a separator/);
+  // configparser.py ParsingError's text, raised at the end of the file, lists them all
+  assert.equal(
+    r.errors[0]!.buildoutMessage,
+    "File contains parsing errors: test.cfg\n\t[line  3]: 'foo\\n'\n\t[line  4]: 'bar baz\\n'\n\t[line  5]: 'key: value\\n'\n\t[line  6]: '[s] junk\\n'",
+  );
+  assert.deepEqual(r.errors.slice(1).map((e) => e.buildoutMessage), [undefined, undefined, undefined]);
 });
 
 test('an indented first option line is an error', () => {

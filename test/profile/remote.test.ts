@@ -92,3 +92,38 @@ test('a missing extends-cache directory is an error', async () => {
     assert.equal(existsSync(join(dir, 'nope')), false);
   });
 });
+
+test("a remote file that does not parse is named with the local copy it was read from, as zc.buildout's configparser error", async () => {
+  const faulty = 'This is definitively not\na proper() config file.\n';
+  await serve({ '/faulty.cfg': faulty, '/junk.cfg': '[s]\nfoo\n  bar\n' }, async (base) => {
+    await withTree({ 'cache/.keep': '', 'tmp/.keep': '' }, async (dir) => {
+      const opts = { config: join(dir, 'buildout.cfg'), cwd: dir, userDefaults: false, executable: 'python3' };
+      const tmp = process.env.TMPDIR;
+      process.env.TMPDIR = join(dir, 'tmp');
+      try {
+        // no cache: the bytes are left in a temporary file, as zc.buildout's download leaves it
+        writeFileSync(opts.config, `[buildout]\nextends = ${base}/faulty.cfg\n`);
+        await assert.rejects(loadRaw(opts), (e: BuildoutError) => {
+          const m = /^File contains no section headers\.\nfile: (\S+) \(downloaded as (\S+)\), line: 1\n'This is definitively not\\n'$/.exec(e.primary.buildoutMessage ?? '');
+          assert.ok(m, e.primary.buildoutMessage);
+          assert.equal(m[1], `${base}/faulty.cfg`);
+          assert.match(m[2]!, new RegExp(`^${join(dir, 'tmp')}/buildout-`));
+          assert.equal(readFileSync(m[2]!, 'utf8'), faulty);
+          return true;
+        });
+        // with a cache: its copy; every bad line listed, as configparser.py's ParsingError
+        writeFileSync(opts.config, `[buildout]\nextends = ${base}/junk.cfg\nextends-cache = cache\n`);
+        await assert.rejects(loadRaw(opts), (e: BuildoutError) => {
+          assert.equal(
+            e.primary.buildoutMessage,
+            `File contains parsing errors: ${base}/junk.cfg (downloaded as ${join(dir, 'cache', md5hex(`${base}/junk.cfg`))})\n\t[line  2]: 'foo\\n'\n\t[line  3]: '  bar\\n'`,
+          );
+          return true;
+        });
+      } finally {
+        if (tmp === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = tmp;
+      }
+    });
+  });
+});
