@@ -28,6 +28,7 @@ import { developEggs } from './develop.ts';
 import { setupDirectories } from './directories.ts';
 import { removePaths } from './paths.ts';
 import { loadExtensions, unloadExtensions } from './extensions.ts';
+import { checkForUpgrades } from './upgrade-check.ts';
 
 export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   /** `install PART …`: only these parts. */
@@ -85,6 +86,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
     // zc.buildout loads extensions first (its install: before directories and develop eggs)
     const extensions = dry ? [] : loadExtensions(buildout, () => runtime.python(), log, !!opts.stubSoftware);
     if (!dry) setupDirectories(b, log);
+    if (!dry) checkForUpgrades(buildout, log);
 
     const installedPath = b.require('installed');
     const state: InstalledState = installedPath ? readInstalled(installedPath) : emptyState();

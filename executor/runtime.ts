@@ -144,7 +144,10 @@ export function asBuildoutError(buildout: Buildout, e: unknown): unknown {
   if (e instanceof RecipeError) {
     const trail = [...buildout.trail, ...(e.doing ?? []).map((text) => ({ kind: 'step' as const, text }))];
     const entry = e.at && buildout.rawSection(e.at.section)?.get(e.at.option);
-    return buildout.error({ rule: 'recipe', message: e.message, ...(entry ? { span: entrySpan(entry, 0, entry.value.length) } : {}) }, trail);
+    const error = buildout.error({ rule: 'recipe', message: e.message, ...(entry ? { span: entrySpan(entry, 0, entry.value.length) } : {}) }, trail);
+    // an exception zc.buildout does not raise as its UserError: its internal error, the exception's last line
+    if (e.pythonType) error.primary.traceback = `${e.pythonType}: ${e.message}`;
+    return error;
   }
   if (e instanceof TypedValueError) return buildout.error({ rule: 'recipe', message: e.message });
   if (e instanceof PyException) return buildout.error({ rule: 'recipe', message: e.toString() });

@@ -53,6 +53,13 @@ export interface Semantics {
    * S: 'a'.`) or ≥ 3's two (`Section \`S\` contains unused option(s): …`).
    */
   unusedOptions: 'terse' | 'explained';
+  /**
+   * zc.buildout's install first checks for upgrades (buildout.py
+   * _maybe_upgrade): tsbuildout upgrades nothing, but refuses there what the
+   * check's installer refuses (executor/upgrade-check.ts). Not for the fork,
+   * whose runs keep tsbuildout's behaviour.
+   */
+  upgradeCheck: boolean;
   /** Extra [buildout] defaults of this flavour. */
   extraDefaults: Readonly<Record<string, string>>;
 }
@@ -82,6 +89,7 @@ const slapos: Semantics = {
   updatePathsUnion: true,
   buildoutVersion: '3.0.1+slapos010',
   unusedOptions: 'explained',
+  upgradeCheck: false,
   extraDefaults: { 'dry-run': 'false', 'check-signature': 'true' },
 };
 
@@ -106,6 +114,7 @@ const buildout2: Semantics = {
   updatePathsUnion: false,
   buildoutVersion: '2.13.2',
   unusedOptions: 'terse',
+  upgradeCheck: true,
   extraDefaults: {},
 };
 
@@ -130,6 +139,7 @@ const upstream: Semantics = {
   updatePathsUnion: false,
   buildoutVersion: '3.3',
   unusedOptions: 'explained',
+  upgradeCheck: true,
   extraDefaults: {},
 };
 

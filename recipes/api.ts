@@ -251,4 +251,10 @@ export class RecipeError extends Error {
    * step: easy_install's `Getting distribution for 'x'.`).
    */
   doing?: string[];
+  /**
+   * The Python exception zc.buildout raises here when it is not its
+   * UserError (`ValueError`): zc.buildout then reports its internal error,
+   * and so does tsbuildout in the semantics that model it.
+   */
+  pythonType?: string;
 }

@@ -85,3 +85,17 @@ test("buildout2 semantics: an exception in a recipe is zc.buildout's internal er
     );
   });
 });
+
+test("buildout2 semantics: install-from-cache without a download-cache ends the run at zc.buildout's upgrade check, as its internal error", async () => {
+  await withTree({ 'buildout.cfg': '[buildout]\nparts =\ninstall-from-cache = true\n' }, async (dir) => {
+    const r = run(dir, ['--semantics', 'buildout2', 'install']);
+    assert.equal(r.status, 1);
+    assert.equal(
+      r.stderr,
+      'While:\n  Installing.\n  Checking for upgrades.\n\nAn internal error occurred due to a bug in either zc.buildout or in a\nrecipe being used:\nValueError: install_from_cache set to true with no download cache\n',
+    );
+    // not newest: no upgrade check; the fork's semantics: none either
+    assert.equal(run(dir, ['--semantics', 'buildout2', '-N', 'install']).status, 0);
+    assert.equal(run(dir, ['install']).status, 0);
+  });
+});

@@ -67,6 +67,15 @@ function bestFirst(a: Dist, b: Dist): number {
   return compareVersions(b.version, a.version) || b.precedence - a.precedence || (b.location < a.location ? -1 : b.location > a.location ? 1 : 0);
 }
 
+/** easy_install.Installer's own check of its settings: install-from-cache needs a download cache (a ValueError). */
+export function refuseCachelessInstall(s: Pick<InstallSettings, 'installFromCache' | 'downloadCache'>): void {
+  if (s.installFromCache && !s.downloadCache) {
+    const e = new RecipeError('install_from_cache set to true with no download cache');
+    e.pythonType = 'ValueError';
+    throw e;
+  }
+}
+
 export class Installer {
   private readonly index: PackageIndex;
   private env = new Map<string, Dist[]>();
@@ -80,9 +89,9 @@ export class Installer {
     let links = s.links;
     let index = s.index || DEFAULT_INDEX;
     if (s.installFromCache) {
-      if (!s.downloadCache) throw new RecipeError('install_from_cache set to true with no download cache');
+      refuseCachelessInstall(s);
       links = [];
-      index = s.downloadCache;
+      index = s.downloadCache!;
     }
     if (s.downloadCache && !links.includes(s.downloadCache)) links = [s.downloadCache, ...links];
     this.index = new PackageIndex({
