@@ -4,7 +4,8 @@ bin/buildout (the baseline), then with tsbuildout standing in for it, and
 compares them example by example.
 
     python3 harness.py [--mode both|baseline|tsbuildout] [--only FILE,…]
-                       [--json OUT] [--baseline JSON] [--diffs]
+                       [--json OUT] [--baseline JSON,…] [--results JSON,…]
+                       [--diffs]
                        [--tsbuildout bin/tsbuildout.js]
 
 Each mode runs in a child process of its own (the suite changes zc.buildout's
@@ -131,12 +132,16 @@ def child(mode, only, out_path, tsbuildout):
         state['ran'] = False
         state['t0'] = time.time()
 
+    progress = open(out_path + '.partial', 'w')  # the records so far, one a line, for a long run
+
     def record(test, example, ok, diff):
         records.append({
             'key': key(test, example), 'test': test.name, 'file': os.path.basename(test.filename or '?'),
             'source': example.source, 'ok': ok, 'buildout': state['ran'] and shows_output(example),
             'diff': diff, 'seconds': round(time.time() - state.get('t0', time.time()), 3),
         })
+        progress.write(json.dumps(records[-1]) + '\n')
+        progress.flush()
 
     def success(self, out, test, example, got):
         record(test, example, True, None)
@@ -262,12 +267,29 @@ def report(base, ts, show_diffs):
     return total
 
 
+def merged(paths, side, only):
+    """One side's records from --json files of runs over parts of the suite (the later file wins for a file run twice)."""
+    runs = []
+    for path in paths.split(','):
+        with open(path) as f:
+            data = json.load(f)[side] or {}
+        runs.append(data)
+    files = {}
+    for data in runs:
+        for name in {r['file'] for r in data.get('records', [])}:
+            files[name] = data
+    records = [r for data in runs for r in data.get('records', []) if files[r['file']] is data and (not only or r['file'] in only)]
+    return {'records': records, 'errors': [e for data in runs for e in data.get('errors', [])],
+            'seconds': sum(data.get('seconds', 0) for data in runs)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--mode', default='both', choices=['both', 'baseline', 'tsbuildout'])
     ap.add_argument('--only', default='', help='comma-separated files of the suite (buildout.txt, tests.py, …)')
     ap.add_argument('--json', help='write both runs\' records there')
-    ap.add_argument('--baseline', help='read the baseline from this --json file instead of running it')
+    ap.add_argument('--baseline', help='read the baseline from these --json files (comma-separated) instead of running it')
+    ap.add_argument('--results', help='read tsbuildout\'s records from these --json files (comma-separated) instead of running it')
     ap.add_argument('--diffs', action='store_true', help='print the diff of each failing example')
     ap.add_argument('--tsbuildout', default=os.path.join(ROOT, 'bin', 'tsbuildout.js'))
     ap.add_argument('--child', help=argparse.SUPPRESS)
@@ -285,13 +307,13 @@ def main():
     try:
         paths = prepare(work)
         if a.baseline:
-            with open(a.baseline) as f:
-                base = json.load(f)['baseline']
-            if only:
-                base = dict(base, records=[r for r in base['records'] if r['file'] in only])
+            base = merged(a.baseline, 'baseline', only)
         else:
             base = run_mode('baseline', only, paths, a.tsbuildout, work) if a.mode in ('both', 'baseline') else None
-        ts = run_mode('tsbuildout', only, paths, a.tsbuildout, work) if a.mode in ('both', 'tsbuildout') else None
+        if a.results:
+            ts = merged(a.results, 'tsbuildout', only)
+        else:
+            ts = run_mode('tsbuildout', only, paths, a.tsbuildout, work) if a.mode in ('both', 'tsbuildout') else None
         if a.json:
             with open(a.json, 'w') as f:
                 json.dump({'baseline': base, 'tsbuildout': ts}, f, indent=1)
