@@ -43,10 +43,14 @@ export function formatBuildoutText(ds: Diagnostic[], cwd?: string): string {
   const [first, ...rest] = ds;
   const d = first!;
   const lines: string[] = [];
-  if (d.doing?.length) lines.push('While:', ...d.doing.map((s) => `  ${s}`));
-  if (d.traceback) lines.push(INTERNAL_ERROR, d.traceback);
-  else lines.push(`Error: ${d.buildoutMessage ?? d.message}`);
   const extra: string[] = [];
+  // zc.buildout's process ended without a word: tsbuildout's lines only
+  if (d.exitCode !== undefined) extra.push(`Error: ${oneLine(d.message)}`);
+  else {
+    if (d.doing?.length) lines.push('While:', ...d.doing.map((s) => `  ${s}`));
+    if (d.traceback) lines.push(INTERNAL_ERROR, d.traceback);
+    else lines.push(`Error: ${d.buildoutMessage ?? d.message}`);
+  }
   const where = formatSpan(d.span, cwd);
   if (where) extra.push(`at ${where}${d.buildoutMessage || d.traceback ? `: ${oneLine(d.message)}` : ''}`);
   if (d.hint) extra.push(`hint: ${d.hint}`);
@@ -97,7 +101,7 @@ export function reportFailure(e: unknown, o: { json: boolean; semantics: string;
     if (json) out(JSON.stringify({ ok: false, error: diagnosticJson(e.primary), errors: e.diagnostics.map(diagnosticJson) }, null, 1));
     // zc.buildout's own text where tsbuildout models a zc.buildout release; the fork's runs keep tsbuildout's
     err(json || o.semantics === 'slapos' ? formatErrors(e.diagnostics) : formatBuildoutText(e.diagnostics));
-    return 1;
+    return e.primary.exitCode ?? 1;
   }
   if (e instanceof UsageError || e instanceof UserError || (e instanceof Error && e.message.startsWith('--env'))) {
     if (json) out(JSON.stringify({ ok: false, error: { message: e.message } }, null, 1));

@@ -29,6 +29,7 @@ import { setupDirectories } from './directories.ts';
 import { removePaths } from './paths.ts';
 import { loadExtensions, unloadExtensions } from './extensions.ts';
 import { checkForUpgrades } from './upgrade-check.ts';
+import { BridgeCrash } from '../pybridge/process.ts';
 
 export interface RunOptions extends Omit<LoadOptions, 'recipes'> {
   /** `install PART …`: only these parts. */
@@ -162,6 +163,8 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
                 result = await call(directory, () => recipe.install());
               }
             } catch (e) {
+              // the recipe ended the process: zc.buildout's record stays as it was (the part's old options)
+              if (endsProcess(e)) throw asBuildoutError(buildout, e);
               // zc.buildout forgets the part and removes its files: the next run installs it afresh
               const written = record.written(part);
               record.forget(part);
@@ -176,6 +179,7 @@ async function run(buildout: Buildout, runtime: RecipeRuntime, opts: RunOptions,
             } catch (e) {
               // what it announced is removed, as zc.buildout's Options._call removes the
               // paths a failed call gave options.created(): only a kill leaves a part cut
+              // (a recipe's os._exit too: zc.buildout's record lacks the part, its files are removed)
               const written = record.written(part);
               if (written.length) {
                 removePaths(directory, written);
@@ -248,6 +252,11 @@ function moveToEnd(record: RunRecord, done: readonly string[]): void {
   let i = 0;
   while (i < wanted.length && wanted[i] === order[i]) i++;
   for (const p of wanted.slice(i)) record.set(p, record.state.options.get(p)!, true);
+}
+
+/** A recipe that ended the process (os._exit), which ends zc.buildout's before any clean-up. */
+function endsProcess(e: unknown): boolean {
+  return e instanceof BridgeCrash && e.exitCode !== undefined;
 }
 
 function sameOptions(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {

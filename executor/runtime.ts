@@ -151,6 +151,12 @@ export function asBuildoutError(buildout: Buildout, e: unknown): unknown {
   }
   if (e instanceof TypedValueError) return buildout.error({ rule: 'recipe', message: e.message });
   if (e instanceof PyException) return buildout.error({ rule: 'recipe', message: e.toString() });
-  if (e instanceof BridgeCrash) return buildout.error({ rule: 'python-bridge', message: e.message });
+  if (e instanceof BridgeCrash) {
+    if (e.exitCode === undefined) return buildout.error({ rule: 'python-bridge', message: e.message });
+    // Python code ended the process (os._exit): zc.buildout's process, which ends there without a word
+    const error = buildout.error({ rule: 'python-bridge', message: `${e.message}: the recipe ended the process, which ends the run as it ends zc.buildout's` });
+    error.primary.exitCode = e.exitCode;
+    return error;
+  }
   return e;
 }

@@ -29,6 +29,12 @@ export interface Diagnostic {
   doing?: string[];
   /** A Python traceback: for zc.buildout a bug in a recipe, reported as its internal error. */
   traceback?: string;
+  /**
+   * The exit status of a run that ends as zc.buildout's process would have
+   * ended, silently (a recipe's os._exit): buildout's text is empty, only
+   * tsbuildout's marked lines say why.
+   */
+  exitCode?: number;
 }
 
 export function span(file: string, line: number, column: number, endLine: number, endColumn: number): Span {

@@ -69,7 +69,10 @@ const BOOT = "import sys; s = sys.argv.pop(1); exec(compile(s, '<tsbuildout-brid
 type FromWorker = { line: string } | { stdinFd: number | null; pid?: number } | { failed: string; code?: string } | { exit: { code: number | null; signal: string | null } };
 
 /** The process is gone: a crash, a kill, an interpreter that cannot run the bridge. */
-export class BridgeCrash extends Error {}
+export class BridgeCrash extends Error {
+  /** The status the bridge exited with by itself during a call (Python code's os._exit). */
+  exitCode?: number;
+}
 
 /** An error the Python side reported for a call (described as data). */
 export class PythonFailure extends Error {
@@ -247,7 +250,9 @@ export class PythonProcess {
       if ('stdinFd' in m) continue;
       if (!('line' in m)) {
         this.dead = describeEnd(m);
-        throw new BridgeCrash(`the Python bridge (${this.python}) ${this.dead} during ${method}`);
+        const crash = new BridgeCrash(`the Python bridge (${this.python}) ${this.dead} during ${method}`);
+        if ('exit' in m && !m.exit.signal && typeof m.exit.code === 'number') crash.exitCode = m.exit.code;
+        throw crash;
       }
       const msg = JSON.parse(m.line) as { r?: unknown; e?: PythonErrorDetail; c?: string; a?: unknown[] };
       if ('r' in msg) return msg.r;

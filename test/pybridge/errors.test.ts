@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildoutError } from '../../parser/diagnostic.ts';
-import { formatError } from '../../cli/report.ts';
+import { EXTRA_LINE_MARKER, formatBuildoutText, formatError } from '../../cli/report.ts';
 import { withTree } from '../helpers/files.ts';
 import { installedOptions, profile, run, writeProfile } from '../recipes/run.ts';
 import { record } from './harness.ts';
@@ -87,6 +87,29 @@ test('an exception in update: the part is forgotten and its files removed, then 
     writeProfile(dir, text(false));
     const r = await run(dir);
     assert.deepEqual(r.report.installed, ['p']);
+  });
+});
+
+test("a recipe that ends the process (os._exit) in update leaves the record as zc.buildout's ended process does; only tsbuildout's marked lines say why", async () => {
+  await withTree({}, async (dir) => {
+    const text = (fail: boolean) =>
+      profile(['p', 'ok'], `[p]\nrecipe = slapos.recipe.build\ninstall =\n  import os\n  os.mkdir(location)\nupdate =\n  import os\n  os._exit(${fail ? 4 : 0}) if ${fail ? 'True' : 'False'} else None\n\n` + OK);
+    writeProfile(dir, text(true));
+    await run(dir);
+    await assert.rejects(
+      run(dir),
+      fails((e) => {
+        assert.equal(e.primary.exitCode, 4);
+        assert.equal(formatBuildoutText(e.diagnostics).split('\n').filter((l) => !l.startsWith(EXTRA_LINE_MARKER)).join('\n'), '');
+      }),
+    );
+    // the part and its files are kept (zc.buildout's except clause never ran)
+    assert.deepEqual(record(dir).parts, ['p', 'ok']);
+    assert.ok(existsSync(join(dir, 'parts', 'p')));
+    writeProfile(dir, text(false));
+    const r = await run(dir);
+    // its recorded options are the old ones: uninstalled, installed again
+    assert.deepEqual([r.report.uninstalled.map((u) => u.part), r.report.installed, r.report.updated], [['p'], ['p'], ['ok']]);
   });
 });
 
