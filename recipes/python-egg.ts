@@ -8,7 +8,7 @@
 // directories with their `EGG-INFO`). The distribution's `requires.txt`
 // dependencies found there join `sys.path` too; others are expected in the
 // interpreter's own site-packages.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { compare, valid } from '@renovatebot/pep440';
@@ -47,6 +47,14 @@ export function normalise(name: string): string {
 }
 
 /** A directory's entries; none when it does not exist. */
+function listEntries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
 function listDir(dir: string): string[] {
   try {
     return readdirSync(dir);
@@ -198,16 +206,21 @@ export function findExtensionEgg(dirs: EggDirectories, requirement: string): Ext
  * zc.buildout's signature entry of a distribution: the egg's file name, or
  * for a develop egg `<project>-<md5 of its source tree>` (tsbuildout's hash:
  * paths and contents, version-control directories and bytecode left out),
- * so that editing a develop recipe reinstalls its parts.
+ * so that editing a develop recipe reinstalls its parts. As zc.buildout's
+ * _dir_hash walks (os.walk), a broken symlink is left out and a symlinked
+ * directory is named but not entered.
  */
 export function distributionSignature(dist: Distribution): string {
   if (!dist.develop) return basename(dist.location);
   const h = createHash('md5');
   const walk = (dir: string, rel: string) => {
-    for (const name of listDir(dir).sort()) {
+    for (const entry of listEntries(dir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const name = entry.name;
       if (['.git', '.svn', 'CVS', '__pycache__'].includes(name) || /\.py[co]$/.test(name)) continue;
       const path = join(dir, name);
-      if (isDir(path)) walk(path, `${rel}${name}/`);
+      if (entry.isDirectory()) walk(path, `${rel}${name}/`);
+      else if (entry.isSymbolicLink() && !existsSync(path)) continue;
+      else if (entry.isSymbolicLink() && isDir(path)) h.update(`${rel}${name}/\0`);
       else {
         h.update(`${rel}${name}\0`);
         h.update(read(path) ?? '');

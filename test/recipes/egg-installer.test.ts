@@ -14,6 +14,7 @@ import { dirname, join, relative } from 'node:path';
 import { withTree } from '../helpers/files.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
 import { Installer, type InstallSettings } from '../../recipes/lib/eggs/installer.ts';
+import { defaultIndex } from '../../recipes/lib/eggs/package-index.ts';
 import { markerEnvironment } from '../../profile/conditions.ts';
 import { TargetEnvironment } from '../../profile/environment.ts';
 
@@ -231,4 +232,17 @@ test('an index over HTTP (a simple page per project, #md5= checked, allow-hosts)
     }
     assert.deepEqual(readdirSync(join(dir, 'eggs3')), []);
   });
+});
+
+test("the default index is PyPI's, or zc.buildout's `buildout-testing-index-url` environment variable's", () => {
+  const saved = process.env['buildout-testing-index-url'];
+  try {
+    delete process.env['buildout-testing-index-url'];
+    assert.equal(defaultIndex(), 'https://pypi.org/simple');
+    process.env['buildout-testing-index-url'] = 'file:///tmp/x';
+    assert.equal(defaultIndex(), 'file:///tmp/x');
+  } finally {
+    if (saved === undefined) delete process.env['buildout-testing-index-url'];
+    else process.env['buildout-testing-index-url'] = saved;
+  }
 });

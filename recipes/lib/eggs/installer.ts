@@ -22,7 +22,7 @@ import {
   type Dist,
   type PythonFacts,
 } from './dists.ts';
-import { DEFAULT_INDEX, PackageIndex } from './package-index.ts';
+import { defaultIndex, PackageIndex } from './package-index.ts';
 import { compareVersions, constrain, isExact, isPrerelease, parseRequirement, requirementText, versionMatches, type Requirement } from './requirement.ts';
 
 /** A refusal about one requirement or pin; `pin` names the `[versions]` entry at fault, for the location. */
@@ -87,7 +87,7 @@ export class Installer {
     let facts: PythonFacts | undefined;
     this.facts = () => (facts ??= pythonFacts(s.executable));
     let links = s.links;
-    let index = s.index || DEFAULT_INDEX;
+    let index = s.index || defaultIndex();
     if (s.installFromCache) {
       refuseCachelessInstall(s);
       links = [];

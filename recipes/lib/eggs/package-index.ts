@@ -25,7 +25,14 @@ export interface IndexSettings {
   facts: () => PythonFacts;
 }
 
-export const DEFAULT_INDEX = 'https://pypi.org/simple';
+/**
+ * The index when none is named: PyPI's, or, as zc.buildout's
+ * easy_install.default_index_url, the `buildout-testing-index-url`
+ * environment variable's (set by zc.buildout's test set-ups).
+ */
+export function defaultIndex(): string {
+  return process.env['buildout-testing-index-url'] || 'https://pypi.org/simple';
+}
 
 function isRemote(s: string): boolean {
   return /^https?:\/\//i.test(s);
