@@ -174,7 +174,11 @@ def child(mode, only, out_path, tsbuildout):
     if mode == 'tsbuildout':
         wrap_set_ups(tsbuildout)
 
-    selected = [t for t in walk(tests.test_suite()) if not only or file_of(t) in only]
+    def name_of(t):
+        dt = getattr(t, '_dt_test', None)
+        return dt.name.split('.')[-1] if dt is not None else t.id().split('.')[-1]
+
+    selected = [t for t in walk(tests.test_suite()) if not only or file_of(t) in only or name_of(t) in only]
     result = unittest.TestResult()
     for i, t in enumerate(selected):
         sys.stderr.write('[%s %d/%d] %s\n' % (mode, i + 1, len(selected), str(t)[:100]))
@@ -267,18 +271,22 @@ def report(base, ts, show_diffs):
     return total
 
 
+def selected_record(r, only):
+    return not only or r['file'] in only or r['test'].split('.')[-1] in only
+
+
 def merged(paths, side, only):
-    """One side's records from --json files of runs over parts of the suite (the later file wins for a file run twice)."""
+    """One side's records from --json files of runs over parts of the suite (the later file wins for a test run twice)."""
     runs = []
     for path in paths.split(','):
         with open(path) as f:
             data = json.load(f)[side] or {}
         runs.append(data)
-    files = {}
+    latest = {}
     for data in runs:
-        for name in {r['file'] for r in data.get('records', [])}:
-            files[name] = data
-    records = [r for data in runs for r in data.get('records', []) if files[r['file']] is data and (not only or r['file'] in only)]
+        for r in data.get('records', []):
+            latest[r['test']] = data
+    records = [r for data in runs for r in data.get('records', []) if latest[r['test']] is data and selected_record(r, only)]
     return {'records': records, 'errors': [e for data in runs for e in data.get('errors', [])],
             'seconds': sum(data.get('seconds', 0) for data in runs)}
 
@@ -286,7 +294,7 @@ def merged(paths, side, only):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--mode', default='both', choices=['both', 'baseline', 'tsbuildout'])
-    ap.add_argument('--only', default='', help='comma-separated files of the suite (buildout.txt, tests.py, …)')
+    ap.add_argument('--only', default='', help='comma-separated files of the suite (buildout.txt, tests.py, …) or tests (abnormal_exit, …)')
     ap.add_argument('--json', help='write both runs\' records there')
     ap.add_argument('--baseline', help='read the baseline from these --json files (comma-separated) instead of running it')
     ap.add_argument('--results', help='read tsbuildout\'s records from these --json files (comma-separated) instead of running it')
