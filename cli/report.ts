@@ -100,7 +100,8 @@ export function reportFailure(e: unknown, o: { json: boolean; semantics: string;
   if (e instanceof BuildoutError) {
     if (json) out(JSON.stringify({ ok: false, error: diagnosticJson(e.primary), errors: e.diagnostics.map(diagnosticJson) }, null, 1));
     // zc.buildout's own text where tsbuildout models a zc.buildout release; the fork's runs keep tsbuildout's
-    err(json || o.semantics === 'slapos' ? formatErrors(e.diagnostics) : formatBuildoutText(e.diagnostics));
+    // zc.buildout's _error ends its text with a newline, after a message's own (a blank line then)
+    err(json || o.semantics === 'slapos' ? formatErrors(e.diagnostics) : formatBuildoutText(e.diagnostics) + '\n');
     return e.primary.exitCode ?? 1;
   }
   if (e instanceof UsageError || e instanceof UserError || (e instanceof Error && e.message.startsWith('--env'))) {

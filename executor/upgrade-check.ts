@@ -20,7 +20,10 @@ export function checkForUpgrades(buildout: Buildout, log: Logger): void {
     guard(buildout, () => {
       const settings = installSettings(runView(buildout), log);
       // Buildout.newest: not offline and `newest`
-      if (settings.newest) refuseCachelessInstall(settings);
+      if (!settings.newest) return;
+      refuseCachelessInstall(settings);
+      // easy_install.install's first line (the distributions are tsbuildout's own: nothing to get)
+      log.debug("Installing 'zc.buildout', 'setuptools'.");
     });
   } finally {
     buildout.trail.pop();

@@ -65,6 +65,10 @@ test('-vv: the configuration data of every initialised section, sorted, values a
     // every option was read: none is unused
     assert.doesNotMatch(r.stdout + r.stderr, /Unused options/);
     // below the debug level, no dump
-    assert.doesNotMatch(run(dir, '-v').stdout, /Configuration data:/);
+    const v = run(dir, '-v');
+    assert.doesNotMatch(v.stdout, /Configuration data:/);
+    // the upgrade check's first debug line (easy_install.install), before anything installs; none when not newest
+    assert.match(v.stdout, /^Installing 'zc\.buildout', 'setuptools'\.\n(?:.*\n)*Updating p\.\n/);
+    assert.doesNotMatch(run(dir, '-v', '-N').stdout, /Installing 'zc\.buildout'/);
   });
 });

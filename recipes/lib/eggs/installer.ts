@@ -211,6 +211,7 @@ export class Installer {
     }
     // _check_picked_requirement_versions
     if (dist.precedence !== DEVELOP_DIST && !isExact(r)) {
+      this.s.logger.debug(`Picked: ${dist.projectName} = ${dist.version}`);
       this.picked.set(dist.projectName, dist.version);
       if (!this.s.allowPicked) throw new InstallError(`Picked: ${dist.projectName} = ${dist.version}`);
     }
