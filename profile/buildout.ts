@@ -72,7 +72,12 @@ export class Buildout implements SectionResolver {
     const known = this.sections.get(name);
     if (known) return known;
     const raw = this.assembled.raw.get(name);
-    if (!raw) throw this.error(undefinedSection(name, via?.locate?.(), this.assembled.raw.keys()));
+    if (!raw) {
+      const e = this.error(undefinedSection(name, via?.locate?.(), this.assembled.raw.keys()));
+      // Buildout.__getitem__'s __doing__ is in its MissingSection's traceback
+      e.primary.doing = [...(e.primary.doing ?? []), `Getting section ${name}.`];
+      throw e;
+    }
     const options = new Options(this, name, raw);
     // registered before initialisation: a failed section stays accessible
     this.sections.set(name, options);

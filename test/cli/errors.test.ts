@@ -65,7 +65,7 @@ test("buildout2 semantics: zc.buildout 2.13's While: block and Error: line, then
     assert.equal(r.status, 1);
     assert.equal(
       r.stderr,
-      "While:\n  Installing.\n  Getting section p.\n  Initializing section p.\n  Getting option p:x.\nError: The referenced section, 'nosuch', was not defined.\n  | at buildout.cfg:5:5\n",
+      "While:\n  Installing.\n  Getting section p.\n  Initializing section p.\n  Getting option p:x.\n  Getting section nosuch.\nError: The referenced section, 'nosuch', was not defined.\n  | at buildout.cfg:5:5\n",
     );
   });
 });
