@@ -26,7 +26,7 @@ import * as crypto from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from '../parser/diagnostic.ts';
-import type { CommentNode, HeaderNode, OptionNode, ProfileTree, TreeNode } from '../parser/tree.ts';
+import { NO_CONTINUATION, type CommentNode, type HeaderNode, type OptionNode, type ProfileTree, type TreeNode } from '../parser/tree.ts';
 import { BUILD, VERSION } from '../version.ts';
 import { userCacheDirectory } from './user-cache.ts';
 
@@ -325,8 +325,12 @@ export function decode([lineCount, rows, commentRows]: Payload, file: string): P
       }
       case 1: {
         const flat = r[11];
-        const continuation: OptionNode['continuation'] = [];
-        for (let i = 0; i < flat.length; i += 2) continuation.push({ text: flat[i] as string, line: flat[i + 1] as number });
+        let continuation = NO_CONTINUATION;
+        if (flat.length) {
+          const lines: { text: string; line: number }[] = [];
+          for (let i = 0; i < flat.length; i += 2) lines.push({ text: flat[i] as string, line: flat[i + 1] as number });
+          continuation = lines;
+        }
         return { kind: 'option', key: r[1], name: r[2], operator: r[3], partDependencies: r[4] === 1, line: r[5], text: r[6], span: span(r[7]), keySpan: span(r[8]), first: { text: r[9], column: r[10] }, continuation };
       }
       case 2:
