@@ -63,14 +63,23 @@ export function locate(base: string, name: string, dotDot: boolean): Located {
  */
 export function normalisePath(path: string): string {
   if (path.charCodeAt(0) !== 47) return resolve(path);
-  const out: string[] = [];
-  for (const s of path.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') out.pop();
-    else out.push(s);
+  let known = normalised.get(path);
+  if (known === undefined) {
+    const out: string[] = [];
+    for (const s of path.split('/')) {
+      if (s === '' || s === '.') continue;
+      if (s === '..') out.pop();
+      else out.push(s);
+    }
+    known = '/' + out.join('/');
+    // the same spellings come back profile after profile (lint of a tree, an editor's session); bounded
+    if (normalised.size >= 50_000) normalised.clear();
+    normalised.set(path, known);
   }
-  return '/' + out.join('/');
+  return known;
 }
+
+const normalised = new Map<string, string>();
 
 /** os.path.join: an absolute name wins; nothing is normalised. */
 export function pyJoin(base: string, name: string): string {
