@@ -14,6 +14,7 @@ import { dirname, join, relative } from 'node:path';
 import { withTree } from '../helpers/files.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
 import { Installer, type InstallSettings } from '../../recipes/lib/eggs/installer.ts';
+import { run, writeProfile } from './run.ts';
 import { markerEnvironment } from '../../profile/conditions.ts';
 import { TargetEnvironment } from '../../profile/environment.ts';
 
@@ -172,9 +173,22 @@ test('the egg installer picks and refuses as zc.buildout 2.13 easy_install.insta
   });
 });
 
-/** A static HTTP server in a child process (the installer's downloads block this thread). */
-async function serve(dir: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(PYTHON, ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+/**
+ * A static HTTP server in a child process (the installer's downloads block
+ * this thread); `log`: a file where it writes the path of each request, a
+ * line each, before it answers.
+ */
+async function serve(dir: string, log?: string): Promise<{ url: string; stop: () => void }> {
+  const logging = `
+import functools, http.server, sys
+class H(http.server.SimpleHTTPRequestHandler):
+    def log_request(self, code='-', size='-'):
+        with open(sys.argv[2], 'a') as f:
+            f.write(self.path + '\\n')
+http.server.test(HandlerClass=functools.partial(H, directory=sys.argv[1]), port=0, bind='127.0.0.1')
+`;
+  const argv = log ? ['-u', '-c', logging, dir, log] : ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir];
+  const child = spawn(PYTHON, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
   const port = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (b: Buffer) => {
@@ -230,5 +244,43 @@ test('an index over HTTP (a simple page per project, #md5= checked, allow-hosts)
       again.stop();
     }
     assert.deepEqual(readdirSync(join(dir, 'eggs3')), []);
+  });
+});
+
+test('find-links and the index are read once per run, whichever part asks (easy_install._indexes), and again by the next run in the same process', { skip: !hasZcBuildout && "Debian's python3-zc.buildout is not installed" }, async () => {
+  await withTree({}, async (dir) => {
+    const links = join(dir, 'www', 'links');
+    egg(links, 'beta', '1.0');
+    egg(links, 'alpha', '2.0', 'beta\n');
+    for (const n of ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']) {
+      const r = spawnSync('sh', ['-c', `cd '${join(links, n)}' && ${PYTHON} -m zipfile -c ../${n}.zip . && cd .. && rm -r ${n} && mv ${n}.zip ${n}`]);
+      assert.equal(r.status, 0, String(r.stderr));
+    }
+    const log = join(dir, 'requests.log');
+    writeFileSync(log, '');
+    const server = await serve(join(dir, 'www'), log);
+    try {
+      // three parts need alpha and beta; newest (the default) asks the index even for what is installed
+      const parts = ['a', 'b', 'c'];
+      writeProfile(
+        dir,
+        `[buildout]\nparts = ${parts.join(' ')}\nfind-links = ${server.url}/links/\nindex = ${server.url}/simple\n\n` + parts.map((p) => `[${p}]\nrecipe = zc.recipe.egg\neggs = alpha\n`).join('\n'),
+      );
+      const requests = () => {
+        const counts: Record<string, number> = {};
+        for (const l of readFileSync(log, 'utf8').split('\n').filter(Boolean)) counts[l] = (counts[l] ?? 0) + 1;
+        return counts;
+      };
+      const first = await run(dir);
+      assert.deepEqual(first.report.installed, parts);
+      assert.deepEqual(requests(), { '/links/': 1, '/simple/alpha/': 1, '/simple/beta/': 1, '/links/alpha-2.0-py3.11.egg': 1, '/links/beta-1.0-py3.11.egg': 1 });
+      assert.deepEqual(readdirSync(join(dir, 'eggs')).sort(), ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']);
+      // a second run in this process reads them again: the cache is the run's, not the process's
+      const second = await run(dir);
+      assert.deepEqual(second.report.updated, parts);
+      assert.deepEqual(requests(), { '/links/': 2, '/simple/alpha/': 2, '/simple/beta/': 2, '/links/alpha-2.0-py3.11.egg': 1, '/links/beta-1.0-py3.11.egg': 1 });
+    } finally {
+      server.stop();
+    }
   });
 });

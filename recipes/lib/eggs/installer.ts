@@ -60,6 +60,12 @@ export interface InstallSettings {
   /** The PEP 508 marker environment. */
   markerEnv: () => Record<string, string>;
   buildExt?: Record<string, string>;
+  /**
+   * The run's package indexes by what they read (easy_install._indexes,
+   * keyed by the index and the find-links): each page and find-links entry
+   * is read once per run, whichever part asks. Absent: the installer's own.
+   */
+  indexes?: Map<string, PackageIndex>;
 }
 
 /** pkg_resources' hashcmp order, best first: version, precedence, then location. */
@@ -85,15 +91,23 @@ export class Installer {
       index = s.downloadCache;
     }
     if (s.downloadCache && !links.includes(s.downloadCache)) links = [s.downloadCache, ...links];
-    this.index = new PackageIndex({
-      links,
-      index: index.replace(/^file:\/\//, ''),
-      offline: s.offline,
-      logger: s.logger,
-      facts: this.facts,
-      ...(s.allowHosts ? { allowHosts: s.allowHosts } : {}),
-      ...(s.socketTimeout ? { socketTimeout: s.socketTimeout } : {}),
-    });
+    // easy_install._get_index: one per index and find-links (allow-hosts,
+    // offline and the interpreter are the run's, the same for every part)
+    const key = JSON.stringify([index, links, s.executable]);
+    let found = s.indexes?.get(key);
+    if (!found) {
+      found = new PackageIndex({
+        links,
+        index: index.replace(/^file:\/\//, ''),
+        offline: s.offline,
+        logger: s.logger,
+        facts: this.facts,
+        ...(s.allowHosts ? { allowHosts: s.allowHosts } : {}),
+        ...(s.socketTimeout ? { socketTimeout: s.socketTimeout } : {}),
+      });
+      s.indexes?.set(key, found);
+    }
+    this.index = found;
     this.scanEnv();
   }
 

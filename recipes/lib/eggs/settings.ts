@@ -9,6 +9,7 @@ import { TargetEnvironment } from '../../../profile/environment.ts';
 import { pySplitWhitespace } from '../../../python/index.ts';
 import { RecipeError, type BuildoutView, type Logger } from '../../api.ts';
 import type { InstallSettings } from './installer.ts';
+import type { PackageIndex } from './package-index.ts';
 
 function flag(value: string | undefined, fallback: boolean, name: string): boolean {
   const v = value?.trim();
@@ -38,7 +39,7 @@ export interface PartSources {
 }
 
 /** What the settings read of a run. */
-export type RunView = Pick<BuildoutView, 'section' | 'hasSection' | 'offline' | 'directory'>;
+export type RunView = Pick<BuildoutView, 'section' | 'hasSection' | 'offline' | 'directory' | 'perRun'>;
 
 /**
  * Whether eggs missing for the run itself (recipe eggs, extensions) are
@@ -101,5 +102,6 @@ export function installSettings(buildout: RunView, logger: Logger, part: PartSou
     executable,
     logger,
     markerEnv: markerEnv(executable),
+    indexes: buildout.perRun('egg-installer.indexes', () => new Map<string, PackageIndex>()),
   };
 }
