@@ -15,6 +15,8 @@ import { readInstalled } from '../../executor/installed.ts';
 import { runBuildout } from '../../executor/run.ts';
 import { RECIPES } from '../../recipes/index.ts';
 import { parseRecipeSpec } from '../../recipes/registry.ts';
+import { HttpMaster } from '../../slap/client.ts';
+import { pyToJs } from '../../slap/marshal.ts';
 import { startMaster } from '../../test/helpers/node.ts';
 
 /** Eggs whose code ../shared/reference holds (cookbook-oracle runs them). */
@@ -341,18 +343,40 @@ function stopMaster(m: Master): void {
   rmSync(m.home, { recursive: true, force: true });
 }
 
-/** `master/<name>.json`: an instance as the master knows it, its times left out. */
-function dumpMaster(root: string, dir: string, m: Master, spec: MasterSpec): void {
-  mkdirSync(join(dir, 'master'), { recursive: true });
-  for (const name of ['main', ...(spec.shared ?? []), ...(spec.show ?? [])]) {
-    let shown: Record<string, unknown>;
+/**
+ * JSON-in-XML (`_`, what .serialised recipes send) decoded, its keys sorted:
+ * publish's keys come from a Python set of sections, so the real one's
+ * order changes with the hash seed from run to run.
+ */
+function decoded(d: unknown): unknown {
+  const sorted = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+  const o = d as Record<string, unknown>;
+  if (o && typeof o === 'object' && Object.keys(o).length === 1 && typeof o._ === 'string') {
     try {
-      shown = JSON.parse(cli(root, ['show', name, '--master-url', m.url, '--json'])) as Record<string, unknown>;
-      if (name === 'main' && typeof shown.timestamp === 'number') m.timestamp = String(shown.timestamp);
-      for (const k of ['timestamp', 'error-at', 'bang-at']) delete shown[k];
-    } catch (e) {
-      shown = { missing: (e as Error).message };
+      return { _: sorted(JSON.parse(o._)) };
+    } catch {
+      // not JSON: as it is
     }
+  }
+  return d;
+}
+
+/** `master/<name>.json`: an instance as the master knows it (as `tsbuildout show --json`), its times left out. */
+async function dumpMaster(dir: string, m: Master, spec: MasterSpec): Promise<void> {
+  mkdirSync(join(dir, 'master'), { recursive: true });
+  const api = new HttpMaster(m.url);
+  for (const name of ['main', ...(spec.shared ?? []), ...(spec.show ?? [])]) {
+    const found = await api.instanceInformation(name);
+    const shown: Record<string, unknown> = found ? { ...found, parameters: decoded(pyToJs(found.parameters)), connection: decoded(pyToJs(found.connection)) } : { missing: true };
+    if (name === 'main' && typeof shown.timestamp === 'number') m.timestamp = String(shown.timestamp);
+    for (const k of ['timestamp', 'error-at', 'bang-at']) delete shown[k];
     writeFileSync(join(dir, 'master', `${name}.json`), JSON.stringify(shown, null, 1) + '\n');
   }
 }
@@ -407,7 +431,7 @@ export async function runSide(side: 'real' | 'mine', root: string, fixture: stri
         run.error = error;
         return run;
       }
-      if (master) dumpMaster(root, dir, master, spec!);
+      if (master) await dumpMaster(dir, master, spec!);
       const at: Places = { dir, ...(master ? { master: master.url } : {}), ...(master?.timestamp ? { timestamp: master.timestamp } : {}) };
       const first = snapshot(at);
       const installed = new Map<string, Map<string, string>>();
@@ -419,7 +443,7 @@ export async function runSide(side: 'real' | 'mine', root: string, fixture: stri
         run.error = 'second run: ' + again;
         return run;
       }
-      if (master) dumpMaster(root, dir, master, spec!);
+      if (master) await dumpMaster(dir, master, spec!);
       run.snaps.push([first, snapshot(at)]);
       run.installed.push(installed);
       for (const [rel, text] of runExecutables(first, at, side === 'real' ? oracleEnv(root) : {})) {
