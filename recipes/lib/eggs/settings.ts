@@ -2,7 +2,6 @@
 // Buildout.__init__: newest unless offline, prefer-final,
 // allow-picked-versions, `[versions]` lowercased, download-cache's `dist`
 // subdirectory, install-from-cache refused offline).
-import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { markerEnvironment } from '../../../profile/conditions.ts';
 import { TargetEnvironment } from '../../../profile/environment.ts';
@@ -70,7 +69,6 @@ export function installSettings(buildout: RunView, logger: Logger, part: PartSou
   const dc = get('download-cache')?.trim();
   if (dc) {
     downloadCache = join(resolve(buildout.directory, dc), 'dist');
-    mkdirSync(downloadCache, { recursive: true });
   }
   const installFromCache = flag(get('install-from-cache'), false, 'install-from-cache');
   if (installFromCache && offline) {
