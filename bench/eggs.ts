@@ -4,10 +4,11 @@
 // re-runs, with and without `newest`, as whole CLI calls; then the no-op
 // re-run with `find-links` and the index served over HTTP (zipped eggs, a
 // 404 for each project page), where each page read is a request.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serveDirectory } from '../test/helpers/eggs.ts';
 import { median, table } from './lib/stats.ts';
 
 const EGGS = 30;
@@ -43,17 +44,7 @@ for n in os.listdir(src):
 `;
   const z = spawnSync('/usr/bin/python3', ['-c', zip, join(dir, 'links'), join(dir, 'www', 'links')], { encoding: 'utf8' });
   if (z.status !== 0) throw new Error(`zipping the eggs failed: ${z.stderr}`);
-  const child = spawn('/usr/bin/python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', join(dir, 'www')], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const port = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', () => reject(new Error('http.server ended')));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
+  return serveDirectory(join(dir, 'www'));
 }
 
 interface Timing {

@@ -4,25 +4,13 @@
 // nothing, and the run then installs what it said.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { plan } from '../../inspect/plan.ts';
+import { egg, file } from '../helpers/eggs.ts';
 import { withTree } from '../helpers/files.ts';
 import { run, writeProfile } from '../recipes/run.ts';
 import { inspectIn } from './helpers.ts';
-
-function file(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
-/** An unpacked egg in find-links. */
-function egg(dir: string, name: string, version: string, requires = ''): void {
-  const base = join(dir, `${name}-${version}-py3.11.egg`);
-  file(join(base, 'EGG-INFO', 'PKG-INFO'), `Metadata-Version: 1.0\nName: ${name}\nVersion: ${version}\n`);
-  if (requires) file(join(base, 'EGG-INFO', 'requires.txt'), requires);
-  file(join(base, name, '__init__.py'), '');
-}
 
 test('plan says which eggs a zc.recipe.egg part would get from find-links and which it cannot find, writing nothing', async () => {
   await withTree({}, async (dir) => {
