@@ -36,6 +36,7 @@ import { neoppodAdmin, neoppodCluster, neoppodMaster, neoppodStorage } from './c
 import { mkdirectory } from './mkdirectory.ts';
 import { cnsSymlink } from './cns-symlink.ts';
 import { ploneCommand } from './plone-command.ts';
+import { zcBuildoutDebug } from './zc-buildout-debug.ts';
 import { templateJinja2 } from './jinja2/index.ts';
 import { RecipeRegistry } from './registry.ts';
 import { certificateAuthority, certificateAuthorityRequest } from './slap/certificate-authority.ts';
@@ -116,6 +117,7 @@ export const RECIPES: readonly RecipeModule[] = [
   shellOutput,
   // commands and downloads
   ploneCommand,
+  zcBuildoutDebug,
   download,
   downloadUnpacked,
   // software side
