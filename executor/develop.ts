@@ -31,7 +31,9 @@ export function developEggs(buildout: Buildout, previous: string, python: string
   const dest = b.require('develop-eggs-directory');
   const before = new Set(readdirSync(dest));
   const created = () => readdirSync(dest).filter((f) => !before.has(f));
-  const verbosity = Number(b.get('verbosity') ?? '0') || 0;
+  const level = buildout.logLevel();
+  // easy_install.develop: below DEBUG, the directory and the command at debug level
+  const announce = (dir: string, command: string[]) => log.debug(`in: ${strRepr(dir)}\n${command.join(' ')}`);
   try {
     for (const word of pySplitWhitespace(develop)) {
       const pattern = pyJoin(directory, expandUser(word));
@@ -39,7 +41,7 @@ export function developEggs(buildout: Buildout, previous: string, python: string
       if (!files.length) log.warning(`Couldn't develop ${strRepr(pattern)} (not found)`);
       for (const setup of files) {
         log.info(`Develop: ${strRepr(setup)}`);
-        developEgg(setup, dest, python, { verbose: verbosity >= 30, toStdout });
+        developEgg(setup, dest, python, { verbose: level === 0, toStdout, ...(level < 10 ? { announce } : {}) });
       }
     }
   } catch (e) {

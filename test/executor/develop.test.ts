@@ -71,3 +71,16 @@ test('develop: a setup script that fails is an error naming the command, and lea
     assert.deepEqual(readdirSync(join(dir, 'develop-eggs')), []);
   });
 });
+
+test("develop under -v: at log level 0 (-vv) setup.py's own output (no -q), below DEBUG the `in:` line with the command; -vvv keeps -q, as easy_install.develop does", { skip: !hasSetuptools && 'no setuptools for /usr/bin/python3' }, async () => {
+  await withTree({ 'foo/setup.py': 'from setuptools import setup\nsetup(name="foo")\n', 'buildout.cfg': '[buildout]\ndevelop = foo\nparts =\n' }, async (dir) => {
+    const vv = run(dir, '-vv');
+    assert.equal(vv.status, 0, vv.err);
+    assert.match(vv.out, new RegExp(`in: '${join(dir, 'foo')}'\\n\\S+python3 \\S+setup\\.py develop -mN -d `));
+    assert.match(vv.out + vv.err, new RegExp(`Installed ${join(dir, 'foo')}`));
+    const vvv = run(dir, '-vvv');
+    assert.match(vvv.out, / -q develop -mN -d /);
+    assert.doesNotMatch(vvv.out + vvv.err, /Installed /);
+    assert.doesNotMatch(run(dir, '-v').out, /in: /);
+  });
+});

@@ -15,8 +15,13 @@ import { strRepr } from '../../../python/index.ts';
 export class DevelopError extends UserError {}
 
 export interface DevelopOptions {
-  /** zc.buildout drops -q at its log level 0 or lower (-vvv and more). */
+  /**
+   * zc.buildout drops -q at its log level 0 exactly (easy_install.develop;
+   * below 0 its `args[2] == '-v'` changes nothing: -q stays).
+   */
   verbose?: boolean;
+  /** Told the directory and the command before it runs (easy_install.develop's `in: …` debug line). */
+  announce?: (directory: string, command: string[]) => void;
   /** Where setup.py's output goes (stdout, or stderr under --json). */
   toStdout?: boolean;
   buildExt?: Record<string, string>;
@@ -68,6 +73,7 @@ export function developEgg(setup: string, dest: string, python: string, o: Devel
     const script = join(scriptDir, 'setup.py');
     writeFileSync(script, runSetupScript(directory, setup));
     const args = [script, ...(o.verbose ? [] : ['-q']), 'develop', '-mN', '-d', build];
+    o.announce?.(directory, [python, ...args]);
     const p = spawnSync(python, args, { stdio: ['ignore', o.toStdout === false ? 2 : 'inherit', 'inherit'] });
     if (p.status !== 0) throw failedCommand([python, ...args]);
     const links = readdirSync(build).filter((f) => f.endsWith('.egg-link'));
