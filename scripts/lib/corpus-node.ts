@@ -325,7 +325,8 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     if (inst.code !== 0 && inst.code !== 2) return done(1, `instance: ${instanceWall(inst.out) ?? firstWall(inst.out)}`);
     const st = await step(['--json', 'node', 'status']);
     let level: ReleaseResult['level'] = 2;
-    let wall = inst.code === 2 ? `promises: ${firstWall(inst.out)}` : undefined;
+    // the last outcome of each partition: the promises that failed at first may have passed since
+    let wall = inst.code === 2 ? `promises: ${instanceWall(inst.out) ?? firstWall(inst.out)}` : undefined;
     let partitions = 0;
     try {
       const states = JSON.parse(st.out) as { partition: string; title: string; services: { name: string; state: string }[]; promises: Record<string, { failed: boolean; message: string }> }[];
