@@ -240,11 +240,12 @@ const WAITING = /not published yet|not ready yet|partially published/;
 
 /**
  * The wall of `--json node instance`: from the last outcome of each
- * partition (the report closing its output), the first that failed on its
+ * partition (the report closing its output), the first that failed (or
+ * whose promises failed, with `promise-failed`) on its
  * own (not waiting for a child it requested), as `slappartN (title):
  * message`; undefined when the report cannot be read.
  */
-export function instanceWall(out: string): string | undefined {
+export function instanceWall(out: string, status: 'failed' | 'promise-failed' = 'failed'): string | undefined {
   const at = out.lastIndexOf('\n{\n');
   let report: { processed?: { partition: string; title: string; status: string; message?: string }[] };
   try {
@@ -253,7 +254,7 @@ export function instanceWall(out: string): string | undefined {
     return undefined;
   }
   const last = new Map((report.processed ?? []).map((p) => [p.partition, p]));
-  const failed = [...last.values()].filter((p) => p.status === 'failed');
+  const failed = [...last.values()].filter((p) => p.status === status);
   const wall = failed.find((p) => !WAITING.test(p.message ?? '')) ?? failed[0];
   if (!wall) return undefined;
   return `${wall.partition} (${wall.title}): ${firstWall(wall.message ?? '')}`;
@@ -326,7 +327,7 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     const st = await step(['--json', 'node', 'status']);
     let level: ReleaseResult['level'] = 2;
     // the last outcome of each partition: the promises that failed at first may have passed since
-    let wall = inst.code === 2 ? `promises: ${instanceWall(inst.out) ?? firstWall(inst.out)}` : undefined;
+    let wall = inst.code === 2 ? `promises: ${instanceWall(inst.out, 'promise-failed') ?? firstWall(inst.out)}` : undefined;
     let partitions = 0;
     try {
       const states = JSON.parse(st.out) as { partition: string; title: string; services: { name: string; state: string }[]; promises: Record<string, { failed: boolean; message: string }> }[];

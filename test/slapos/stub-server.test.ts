@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../slapos/node/config.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
+import { withTree } from '../helpers/files.ts';
 
 async function answers(argv: string[], url: string): Promise<string> {
   const child = spawn(process.execPath, [join(repositoryRoot(), 'fixtures', 'slapos', 'stub-server.mjs'), '--body', 'up', '--argv', ...argv], { stdio: 'ignore' });
@@ -29,4 +30,13 @@ test('stub server --argv: --bind HOST --port N, --listen=HOST:PORT, -p N alone (
   assert.equal(await answers([`--listen=127.0.0.1:${b}`, '-v'], `http://127.0.0.1:${b}/`), 'up\n');
   assert.equal(await answers(['serve', '-p', String(c)], `http://127.0.0.1:${c}/`), 'up\n');
   assert.equal(await answers(['--base-url', `http://127.0.0.1:${d}/app`], `http://127.0.0.1:${d}/`), 'up\n');
+});
+
+test('stub server --argv: the configuration file it is given (fluentd, sshd: `port N` and `bind H` / `ListenAddress H` lines; `listen = H:P`)', async () => {
+  const [a, b, c] = [await freePort(), await freePort(), await freePort()];
+  await withTree({ 'fluentd.conf': `<source>\n  @type forward\n  bind 127.0.0.1\n  port ${a}\n</source>\n`, 'sshd.conf': `Port ${b}\nListenAddress 127.0.0.1\nProtocol 2\n`, 'clammit.conf': `[application]\nlisten = 127.0.0.1:${c}\n` }, async (dir) => {
+    assert.equal(await answers(['-v', '-c', join(dir, 'fluentd.conf')], `http://127.0.0.1:${a}/`), 'up\n');
+    assert.equal(await answers(['-D', '-e', '-f', join(dir, 'sshd.conf')], `http://127.0.0.1:${b}/`), 'up\n');
+    assert.equal(await answers(['-config', join(dir, 'clammit.conf')], `http://127.0.0.1:${c}/`), 'up\n');
+  });
 });
