@@ -144,12 +144,14 @@ export function checkConnection(title: string, c: Record<string, string>): void 
 
 /**
  * What the corpus-node script gives a release of `tree`: the component
- * stand-ins, and when the acceptance suite knows the release its stub map,
- * assignments and the parameters it requests it with.
+ * stand-ins, and when the acceptance suite knows the release its stub map
+ * (a variant, software-dev.cfg, gets its directory's: the same daemons),
+ * assignments and the parameters it requests it with (software.cfg's only).
  */
 export function releaseStubs(tree: string, release: string): { files?: Record<string, string>; assignments?: string[]; parameters?: string } | undefined {
-  const m = /^software\/([^/]+)\/software\.cfg$/.exec(relative(tree, release));
+  const m = /^software\/([^/]+)\/(software[^/]*)\.cfg$/.exec(relative(tree, release));
   const name = m?.[1];
-  const instance = INSTANCES.find(([, s]) => s === name);
-  return { files: { ...COMPONENT_STUBS, ...(name ? STUBS[name] : {}) }, ...(name && ASSIGNMENTS[name] ? { assignments: ASSIGNMENTS[name] } : {}), ...(instance?.[2] ? { parameters: instance[2] } : {}) };
+  const main = m?.[2] === 'software';
+  const instance = main ? INSTANCES.find(([, s]) => s === name) : undefined;
+  return { files: { ...COMPONENT_STUBS, ...(name ? STUBS[name] : {}) }, ...(main && name && ASSIGNMENTS[name] ? { assignments: ASSIGNMENTS[name] } : {}), ...(instance?.[2] ? { parameters: instance[2] } : {}) };
 }
