@@ -134,9 +134,14 @@ export interface Cycle {
   certainty: Certainty;
 }
 
-/** The references between options that exist: `section\0option` → the options it references. */
+const edgeCache = new WeakMap<ProfileModel, Map<string, { to: string; ref: ModelReference }[]>>();
+
+/** The references between options that exist: `section\0option` → the options it references (made once per model: cycles and sizes both walk them). */
 function referenceEdges(model: ProfileModel): Map<string, { to: string; ref: ModelReference }[]> {
+  const known = edgeCache.get(model);
+  if (known) return known;
   const edges = new Map<string, { to: string; ref: ModelReference }[]>();
+  edgeCache.set(model, edges);
   const node = (s: string, o: string) => s + '\0' + o;
   for (const r of model.references()) {
     if (r.wildcard || r.ref.problem) continue;

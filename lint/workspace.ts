@@ -93,10 +93,14 @@ export class Workspace {
     this.keptMerges = keepMerges ? new Map() : undefined;
   }
 
+  /** How many files changed on disk (forgotten without an unsaved text): what was worked out from files read elsewhere (an md5sum's) is stale. */
+  diskChanges = 0;
+
   /** Forget what was read of a file (its text changed): the next read parses it again; every other file stays parsed. */
   forget(path: string): void {
     this.byPath.delete(path);
     this.texts.delete(path);
+    if (this.overlay?.(path) === undefined) this.diskChanges++;
   }
 
   private readonly texts = new Map<string, string | null>();
