@@ -15,12 +15,15 @@ import type { RawOption } from '../parser/sections.ts';
 import { scanTemplate } from '../parser/references.ts';
 import { pyStrip } from '../python/index.ts';
 import type { ProfileModel } from './model.ts';
+import type { LintFile } from './workspace.ts';
 
 /** How many sections the last carry worked out again and took over (benchmarks, tests). */
 export interface CarryStats {
   changed: number;
   stale: number;
   carried: number;
+  /** Sections whose rules' reports were taken over. */
+  reports: number;
 }
 
 /**
@@ -51,7 +54,51 @@ export function carryOver(prev: ProfileModel, next: ProfileModel): CarryStats | 
     next.known.set(name, facts);
     carried++;
   }
-  return { changed: changed.size, stale: stale.size, carried };
+  let reports = 0;
+  if (sameWhole(prev, next)) {
+    for (const [name, byRule] of prev.reports) {
+      if (stale.has(name)) continue;
+      next.reports.set(name, new Map(byRule));
+      reports++;
+    }
+  }
+  return { changed: changed.size, stale: stale.size, carried, reports };
+}
+
+/**
+ * Is what rules read of the profile as a whole the same (RuleContext.section):
+ * the sections buildout reaches, the macro bases, why the profile is
+ * incomplete, which file brought in each file and where, the headers of
+ * every file, the files on disk (an md5sum's)?
+ */
+function sameWhole(prev: ProfileModel, next: ProfileModel): boolean {
+  if (prev.diskChanges !== next.diskChanges || prev.incomplete.join('\n') !== next.incomplete.join('\n')) return false;
+  if (!sameSet(prev.reached(), next.reached()) || !sameSet(prev.macroBases(), next.macroBases())) return false;
+  if (prev.includedBy.size !== next.includedBy.size) return false;
+  for (const [file, inc] of next.includedBy) {
+    const was = prev.includedBy.get(file);
+    if (!was || was.file !== inc.file || JSON.stringify(was.span) !== JSON.stringify(inc.span)) return false;
+  }
+  if (prev.files.length !== next.files.length) return false;
+  for (let i = 0; i < next.files.length; i++) {
+    const a = prev.files[i]!;
+    const b = next.files[i]!;
+    if (a !== b && (a.path !== b.path || headers(a) !== headers(b))) return false;
+  }
+  return true;
+}
+
+function sameSet(a: Set<string>, b: Set<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/** A file's headers and where their names are. */
+function headers(f: LintFile): string {
+  const out: string[] = [];
+  for (const n of f.tree.nodes) if (n.kind === 'header') out.push(`${n.name}\0${JSON.stringify(n.nameSpan)}`);
+  return out.join('\n');
 }
 
 /** The sections whose resolution may read one of `changed`: those and every section naming one of them (`${…}`, `<=`), transitively. */

@@ -115,7 +115,23 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
         findings.set(key, f);
       },
     };
-    const entry: (typeof active)[number] = { rule, listeners: rule.create(context), report: context.report };
+    const section = (model: ProfileModel, name: string, body: () => void, part?: string) => {
+      const key = part ? `${rule.meta.id}\0${part}` : rule.meta.id;
+      const replay = model.keptReports<Report>(name, key);
+      if (replay) {
+        for (const r of replay) context.report(r);
+        return;
+      }
+      const recording: Report[] = [];
+      entry.recording = recording;
+      try {
+        body();
+      } finally {
+        entry.recording = undefined;
+      }
+      model.keepReports(name, key, recording);
+    };
+    const entry: (typeof active)[number] = { rule, listeners: rule.create({ ...context, section }), report: context.report };
     active.push(entry);
   }
 
@@ -141,7 +157,7 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
       if (workspace.keptMerges) {
         let last = lastModels.get(workspace);
         if (!last) lastModels.set(workspace, (last = new Map()));
-        const key = options.semantics + '\0' + path;
+        const key = `${options.semantics}\0${options.cwd}\0${path}`;
         const prev = last.get(key);
         const stats = prev && carryOver(prev, model);
         run.onCarry?.(path, stats);

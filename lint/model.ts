@@ -123,12 +123,16 @@ export class ProfileModel {
   private wildcards: RegExp[] | undefined;
   private macroBasesCache: Set<string> | undefined;
 
+  /** The workspace's count of files changed on disk when the model was made. */
+  readonly diskChanges: number;
+
   constructor(
     readonly workspace: Workspace,
     readonly root: LintFile,
     readonly mode: SemanticsMode,
   ) {
     this.semantics = semanticsOf(mode);
+    this.diskChanges = workspace.diskChanges;
   }
 
   /** How a file was reached from the root: `extended by FILE:LINE:COL` lines, innermost first. */
@@ -168,6 +172,23 @@ export class ProfileModel {
   wildcardSections(): RegExp[] {
     this.wildcards ??= this.sectionNames().filter(hasPlaceholder).map(wildcardPattern);
     return this.wildcards;
+  }
+
+  /**
+   * Rules' reports by section and rule (RuleContext.section): they read the
+   * profile as a whole besides the section, so the next model takes them
+   * only when that did not change either (carry.ts).
+   */
+  readonly reports = new Map<string, Map<string, readonly unknown[]>>();
+
+  keptReports<T>(name: string, key: string): readonly T[] | undefined {
+    return this.reports.get(name)?.get(key) as readonly T[] | undefined;
+  }
+
+  keepReports(name: string, key: string, reports: readonly unknown[]): void {
+    let m = this.reports.get(name);
+    if (!m) this.reports.set(name, (m = new Map()));
+    m.set(key, reports);
   }
 
   /** The facts kept of a section (made on first use). */

@@ -28,14 +28,17 @@ export function weakest(...cs: Certainty[]): Certainty {
   return cs.reduce((a, b) => (RANK[a] <= RANK[b] ? a : b));
 }
 
-const cache = new WeakMap<ProfileModel, ReferenceProblem[]>();
+const cache = new WeakMap<ProfileModel, Map<string, ReferenceProblem[]>>();
 
-export function referenceProblems(model: ProfileModel): ReferenceProblem[] {
-  const known = cache.get(model);
+/** What is wrong with the references of one section (its own and those its macros give it), made once per model and section. */
+export function referenceProblems(model: ProfileModel, owner: string): ReferenceProblem[] {
+  let byOwner = cache.get(model);
+  if (!byOwner) cache.set(model, (byOwner = new Map()));
+  const known = byOwner.get(owner);
   if (known) return known;
   const out: ReferenceProblem[] = [];
   const reached = model.reached();
-  for (const r of model.references()) {
+  for (const r of model.ownReferences(owner)) {
     if (r.wildcard || (model.isAbstract(r.owner) && model.macroBases().has(r.owner))) continue;
     const base = model.certaintyIn(r.owner);
     if (r.ref.problem) {
@@ -70,7 +73,7 @@ export function referenceProblems(model: ProfileModel): ReferenceProblem[] {
     if (!reached.has(r.owner) && r.target === r.owner) certainty = 'unverifiable';
     out.push({ ref: r, kind: 'undefined-option', certainty, ...(opt.why ? { why: opt.why } : {}), near, related });
   }
-  cache.set(model, out);
+  byOwner.set(owner, out);
   return out;
 }
 
