@@ -93,6 +93,12 @@ export interface SectionFacts {
   references?: ModelReference[];
   reaches?: string[];
   readsOwnMissing?: boolean;
+  /** What reference-check.ts works out of the section's options (their references, components, cycles, sizes). */
+  edges?: unknown;
+  components?: unknown;
+  cycles?: unknown;
+  sizes?: unknown;
+  oversized?: unknown;
 }
 
 export class ProfileModel {
