@@ -58,7 +58,7 @@ export function carryOver(prev: ProfileModel, next: ProfileModel): CarryStats | 
   if (sameWhole(prev, next)) {
     for (const [name, byRule] of prev.reports) {
       if (stale.has(name)) continue;
-      next.reports.set(name, new Map(byRule));
+      next.reports.set(name, byRule);
       reports++;
     }
   }

@@ -99,6 +99,8 @@ export interface SectionFacts {
   cycles?: unknown;
   sizes?: unknown;
   oversized?: unknown;
+  /** The options it reads (unknown-recipe-option). */
+  uses?: unknown;
 }
 
 export class ProfileModel {

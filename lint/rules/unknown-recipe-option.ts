@@ -1,7 +1,6 @@
 // unknown-recipe-option: an option its section's recipe does not read and
 // nothing references: most often a typo (`comand-line`), which buildout
 // only reports at run time as "Unused options".
-import type { Entry } from '../../profile/entry.ts';
 import type { Report, Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
 import { entryKeySpan } from '../../profile/provenance.ts';
@@ -14,26 +13,27 @@ const INTERNAL = new Set(['recipe', '<', '<part-dependencies>']);
 /** Every `section:option` something reads (references, jinja2 contexts), and every option name read anywhere. */
 export function usedOptions(model: ProfileModel): Set<string> {
   const used = new Set<string>();
-  for (const r of model.references()) {
-    used.add(r.target + '\0' + r.ref.option);
-    used.add(r.ref.option);
-  }
-  for (const name of model.sectionNames()) {
-    const ctx = model.raw.get(name)?.get('context');
-    if (!ctx) continue;
-    let uses = contexts.get(ctx);
-    if (!uses) contexts.set(ctx, (uses = contextSections(ctx.value, undefined, 'context')));
-    for (const u of uses) {
-      if (u.option === undefined) continue;
-      used.add((u.section || name) + '\0' + u.option);
-      used.add(u.option);
-    }
-    // `${:x}` inside context lines are references already
-  }
+  for (const name of model.sectionNames()) for (const u of sectionUses(model, name)) used.add(u);
   return used;
 }
 
-const contexts = new WeakMap<Entry, ReturnType<typeof contextSections>>();
+/** What one section reads: `section\0option` and `option` for each of its references and jinja2 context lines; kept with its facts. */
+function sectionUses(model: ProfileModel, name: string): string[] {
+  const facts = model.facts(name);
+  if (facts.uses) return facts.uses as string[];
+  const out: string[] = [];
+  for (const r of model.ownReferences(name)) out.push(r.target + '\0' + r.ref.option, r.ref.option);
+  const ctx = model.raw.get(name)?.get('context');
+  if (ctx) {
+    for (const u of contextSections(ctx.value, undefined, 'context')) {
+      if (u.option === undefined) continue;
+      out.push((u.section || name) + '\0' + u.option, u.option);
+    }
+    // `${:x}` inside context lines are references already
+  }
+  facts.uses = out;
+  return out;
+}
 
 /** The options a section's recipe does not read, each with its report should nothing reference it; kept with the section's reports (RuleContext.section). */
 function candidates(model: ProfileModel, name: string): readonly { key: string; report: Report }[] {
