@@ -42,6 +42,9 @@ export interface LintRun {
   onCarry?: (root: string, stats: CarryStats | undefined) => void;
 }
 
+/** How many roots an editor's workspace keeps the last model of. */
+const KEPT_MODELS = 8;
+
 /** An editor's workspace (one that keeps merges): the last model of each root, by semantics. */
 const lastModels = new WeakMap<Workspace, Map<string, ProfileModel>>();
 
@@ -161,7 +164,10 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
         const prev = last.get(key);
         const stats = prev && carryOver(prev, model);
         run.onCarry?.(path, stats);
+        last.delete(key);
         last.set(key, model);
+        // a large profile's model weighs tens of megabytes: the roots edited last only
+        for (const k of last.keys()) if (last.size > KEPT_MODELS) last.delete(k);
       }
     } catch (e) {
       findings.set('internal\0' + path, internalError(path, 'loading the profile', e));
