@@ -38,6 +38,12 @@ export interface LintRun {
    * Workspace.forget); file rules then run on the files of these profiles only.
    */
   workspace?: Workspace;
+  /**
+   * Run file rules on these files only (default: every file of the
+   * profiles): an editor shows one document's findings, and a file rule
+   * reports in its own file only.
+   */
+  fileRulesOn?: ReadonlySet<string>;
   /** Told, for each profile, what its model took over from the workspace's previous model of it (an editor's workspace). */
   onCarry?: (root: string, stats: CarryStats | undefined) => void;
 }
@@ -199,7 +205,7 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
     }
   }
   for (const file of workspace.files()) {
-    if (file.notProfile || !ran.has(file)) continue;
+    if (file.notProfile || !ran.has(file) || (run.fileRulesOn && !run.fileRulesOn.has(file.path))) continue;
     let factsMade: FileFacts | undefined;
     const facts = (): FileFacts => {
       if (factsMade) return factsMade;
