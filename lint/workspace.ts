@@ -61,7 +61,7 @@ interface LoadNote {
   remote: boolean;
 }
 
-/** A root's extends merge, kept with the loads that made it (ProfileFiles.keptExtends). */
+/** A file's extends merge, kept with the loads that made it (ProfileFiles.keptExtends). */
 interface KeptMerge extends KeptExtends {
   key: string;
   notes: LoadNote[];
@@ -302,6 +302,8 @@ export class LintFiles extends ProfileFiles {
     // every file as it was: the same parse (an edit or a change on disk makes a new one), none read yet by this loader
     for (const n of kept.notes) if (this.workspace.local(n.key) !== n.file || this.mine.has(n.key)) return undefined;
     for (const n of kept.notes) {
+      // noted again: a merge kept around this one depends on these files too
+      this.notes.push(n);
       this.mine.set(n.key, n.loaded);
       if (n.includer) this.includedBy.set(n.key, n.includer);
       this.events.push(...n.events);

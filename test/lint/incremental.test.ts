@@ -2,7 +2,7 @@
 // facts of the sections that read a changed section, lint/carry.ts; the
 // file rules of the edited file): after each edit of a random sequence
 // (values, references, macros, lines added and removed, sections renamed,
-// of the root and of the files it extends), its findings are exactly those
+// of the root and of the files it extends, some of them twice), its findings are exactly those
 // of a new workspace linting the same texts. On profiles of our own, and on
 // software/erp5 of the corpus when it is present.
 import { test } from 'node:test';
@@ -88,7 +88,27 @@ async function check(root: string, files: string[], texts: Map<string, string>, 
   return carried;
 }
 
+const COMMON = `[buildout]
+parts =
+
+[common]
+value = 1
+path = \${zlib:location}/lib
+
+[zlib]
+shared = true
+`;
+
+const OTHER = `[buildout]
+extends = common.cfg
+
+[other]
+recipe = slapos.recipe.build
+x = \${common:value}
+`;
+
 const BASE = `[buildout]
+extends = common.cfg
 parts = app
 
 [macro]
@@ -111,7 +131,7 @@ output = \${buildout:directory}/x
 `;
 
 const ROOT = `[buildout]
-extends = base.cfg
+extends = other.cfg base.cfg
 parts += app tool
 
 [app]
@@ -131,17 +151,18 @@ test('random edits of a profile and of its extends: the editor workspace finds w
   const dir = mkdtempSync(join(tmpdir(), 'tsbuildout-incremental-'));
   try {
     const root = join(dir, 'buildout.cfg');
-    const base = join(dir, 'base.cfg');
-    writeFileSync(root, ROOT);
-    writeFileSync(base, BASE);
+    const files: [string, string][] = [
+      [root, ROOT],
+      [join(dir, 'base.cfg'), BASE],
+      [join(dir, 'other.cfg'), OTHER],
+      [join(dir, 'common.cfg'), COMMON],
+    ];
+    for (const [path, text] of files) writeFileSync(path, text);
     let carried = 0;
     let partly = 0;
     for (const seed of [1, 2, 3, 4]) {
-      const texts = new Map([
-        [root, ROOT],
-        [base, BASE],
-      ]);
-      for (const s of await check(root, [root, root, base], texts, 40, seed)) {
+      const texts = new Map(files);
+      for (const s of await check(root, [root, ...files.map(([p]) => p)], texts, 40, seed)) {
         carried++;
         if (s.carried > 0 && s.stale > 0) partly++;
       }
@@ -161,11 +182,9 @@ test('random edits of software/erp5 of the corpus: the editor workspace finds wh
     return;
   }
   const root = join(corpus, 'software/erp5/software.cfg');
-  const other = join(corpus, 'software/erp5/base.cfg');
-  const texts = new Map([
-    [root, readFileSync(root, 'utf8')],
-    [other, readFileSync(other, 'utf8')],
-  ]);
-  const stats = await check(root, [root, root, other], texts, 8, 7);
+  // the root, a file it extends, a file deep in the tree that extends others
+  const files = [root, join(corpus, 'software/erp5/base.cfg'), join(corpus, 'stack/wendelin/buildout.cfg')];
+  const texts = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
+  const stats = await check(root, files, texts, 9, 7);
   assert.ok(stats.some((s) => s.carried > 0), 'some facts were carried');
 });
