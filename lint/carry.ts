@@ -121,13 +121,15 @@ function readersOf(config: Map<string, Section>, changed: Set<string>): Set<stri
 
 const namesCache = new WeakMap<Section, Set<string>>();
 
-/** The sections a raw section names: its `<=` macros and the sections of its `${section:option}`. */
+/** The sections a raw section names: its `<=` macros, the sections of its `${section:option}`, the words of a jinja2 `context`. */
 function names(section: Section): Set<string> {
   let out = namesCache.get(section);
   if (out) return out;
   out = new Set();
   for (const [key, e] of section) {
     if (key === '<') for (const line of e.value.split('\n')) if (pyStrip(line)) out.add(pyStrip(line));
+    // a jinja2 part's context names sections without ${…} (`key x section:option`, `section x name`): every word may be one
+    if (key === 'context') for (const w of e.value.split(/\s+/)) if (w) out.add(w.includes(':') ? w.slice(0, w.indexOf(':')) : w);
     if (!e.value.includes('${')) continue;
     for (const seg of scanTemplate(e.value)) if (typeof seg !== 'string' && seg.section) out.add(seg.section);
   }

@@ -124,11 +124,11 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
         findings.set(key, f);
       },
     };
-    const section = (model: ProfileModel, name: string, body: () => void, part?: string) => {
-      const key = part ? `${rule.meta.id}\0${part}` : rule.meta.id;
-      const replay = model.keptReports<Report>(name, key);
-      if (replay) {
-        for (const r of replay) context.report(r);
+    const section = (model: ProfileModel, name: string, body: () => void, version?: string) => {
+      // kept as [version, ...reports]: one version per section and rule
+      const kept = model.keptReports<unknown>(name, rule.meta.id);
+      if (kept && kept[0] === version) {
+        for (let i = 1; i < kept.length; i++) context.report(kept[i] as Report);
         return;
       }
       const recording: Report[] = [];
@@ -138,7 +138,7 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
       } finally {
         entry.recording = undefined;
       }
-      model.keepReports(name, key, recording);
+      model.keepReports(name, rule.meta.id, [version, ...recording]);
     };
     const entry: (typeof active)[number] = { rule, listeners: rule.create({ ...context, section }), report: context.report };
     active.push(entry);

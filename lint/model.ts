@@ -101,6 +101,8 @@ export interface SectionFacts {
   oversized?: unknown;
   /** The options it reads (unknown-recipe-option). */
   uses?: unknown;
+  /** Its jinja2 template (jinja-sections.ts; null: it renders none). */
+  jinja?: unknown;
 }
 
 export class ProfileModel {

@@ -52,9 +52,10 @@ export interface RuleContext {
    * `<=`, transitively) and the profile as a whole (what is reached, macro
    * bases, section names, headers, the extends chain): an editor's next
    * model of the profile replays its reports while none of those changed
-   * (carry.ts). `part` tells apart several such bodies of one rule.
+   * (carry.ts), and while `version` is the same (what else the reports
+   * depend on: a template's text).
    */
-  section(model: ProfileModel, name: string, body: () => void, part?: string): void;
+  section(model: ProfileModel, name: string, body: () => void, version?: string): void;
 }
 
 /** What file rules get besides the file: its sections and conditions as the run reads them. */

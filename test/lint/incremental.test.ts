@@ -2,7 +2,8 @@
 // facts of the sections that read a changed section, lint/carry.ts; the
 // file rules of the edited file): after each edit of a random sequence
 // (values, references, macros, lines added and removed, sections renamed,
-// of the root and of the files it extends, some of them twice), its findings are exactly those
+// of the root and of the files it extends, some of them twice, and of a
+// Jinja2 template), its findings are exactly those
 // of a new workspace linting the same texts. On profiles of our own, and on
 // software/erp5 of the corpus when it is present.
 import { test } from 'node:test';
@@ -97,6 +98,19 @@ path = \${zlib:location}/lib
 
 [zlib]
 shared = true
+
+[render]
+recipe = slapos.recipe.template:jinja2
+url = \${:_profile_base_location_}/template.in
+output = \${buildout:directory}/out
+context =
+  key value common:value
+  section zlib zlib
+  raw x 1
+`;
+
+const TEMPLATE = `{{ value }} {{ zlib['shared'] }} {{ missing }}
+{% if x %}{{ x }}{% endif %}
 `;
 
 const OTHER = `[buildout]
@@ -156,6 +170,7 @@ test('random edits of a profile and of its extends: the editor workspace finds w
       [join(dir, 'base.cfg'), BASE],
       [join(dir, 'other.cfg'), OTHER],
       [join(dir, 'common.cfg'), COMMON],
+      [join(dir, 'template.in'), TEMPLATE],
     ];
     for (const [path, text] of files) writeFileSync(path, text);
     let carried = 0;
