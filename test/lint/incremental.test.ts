@@ -156,7 +156,7 @@ loop = \${tool:loop}
 
 [tool]
 recipe = slapos.recipe.build
-loop = \${app:output}
+loop = \${app:loop}
 path = \${lib:depends}/bin
 missing = \${lib:nope}
 `;
