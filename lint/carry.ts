@@ -77,7 +77,7 @@ function sameWhole(prev: ProfileModel, next: ProfileModel): boolean {
   if (prev.includedBy.size !== next.includedBy.size) return false;
   for (const [file, inc] of next.includedBy) {
     const was = prev.includedBy.get(file);
-    if (!was || was.file !== inc.file || JSON.stringify(was.span) !== JSON.stringify(inc.span)) return false;
+    if (was !== inc && (!was || was.file !== inc.file || JSON.stringify(was.span) !== JSON.stringify(inc.span))) return false;
   }
   if (prev.files.length !== next.files.length) return false;
   for (let i = 0; i < next.files.length; i++) {

@@ -174,8 +174,11 @@ export class ProfileModel {
     return this.assembled?.raw ?? new Map();
   }
 
-  sectionNames(): string[] {
-    return [...this.raw.keys()];
+  private names: readonly string[] | undefined;
+
+  /** The sections, in order (made once: the merged configuration does not change after assembly). */
+  sectionNames(): readonly string[] {
+    return (this.names ??= [...this.raw.keys()]);
   }
 
   /** Sections named by a template expression (`[x-{{ k }}]`). */

@@ -31,11 +31,11 @@ function random(seed: number): () => number {
 }
 
 /** One random edit of a text: a character typed or deleted, a line duplicated, removed or added, a reference, a macro, a header renamed. */
-function edit(text: string, rnd: () => number, sections: string[]): string {
+function edit(text: string, rnd: () => number, sections: readonly string[]): string {
   const lines = text.split('\n');
   const i = Math.floor(rnd() * lines.length);
   const line = lines[i]!;
-  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const at = Math.floor(rnd() * (line.length + 1));
   switch (Math.floor(rnd() * 9)) {
     case 0:
