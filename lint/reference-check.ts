@@ -306,30 +306,38 @@ interface Size {
  * of its own component (a cycle, which referenceCycles reports) does not
  * count, so that the size depends on nothing but what the option reaches.
  */
-function sizeOf(model: ProfileModel, node: string, cap: number): Size {
+function sizeOf(model: ProfileModel, node: string, cap: number, sizes: Map<string, Size>): Size {
+  const sectionOf = (k: string) => k.slice(0, k.indexOf('\0'));
   const known = (k: string): Size | undefined => {
-    const s = k.slice(0, k.indexOf('\0'));
-    return model.raw.has(s) ? (model.facts(s).sizes as Map<string, Size> | undefined)?.get(k) : undefined;
+    let size = sizes.get(k);
+    if (size) return size;
+    const s = sectionOf(k);
+    size = model.raw.has(s) ? (model.facts(s).sizes as Map<string, Size> | undefined)?.get(k) : undefined;
+    if (size) sizes.set(k, size);
+    return size;
   };
   const keep = (k: string, size: Size) => {
-    const f = model.facts(k.slice(0, k.indexOf('\0')));
+    sizes.set(k, size);
+    const f = model.facts(sectionOf(k));
     ((f.sizes ??= new Map()) as Map<string, Size>).set(k, size);
   };
-  const component = (k: string) => components(model, k.slice(0, k.indexOf('\0'))).components.get(k);
   const own = (k: string) => {
     const [s, o] = k.split('\0') as [string, string];
     return model.expanded(s)?.section.get(o)?.value.length ?? 0;
   };
   const first = known(node);
   if (first) return first;
-  const work: { key: string; i: number; depth: number; length: number }[] = [{ key: node, i: 0, depth: 0, length: own(node) }];
+  const work: { key: string; i: number; depth: number; length: number; out: Edge[]; cycle: Set<string> | undefined }[] = [];
+  const push = (key: string) => {
+    const c = components(model, sectionOf(key)).components.get(key);
+    work.push({ key, i: 0, depth: 0, length: own(key), out: edgesFrom(model, key), cycle: c && c.members.size > 1 ? c.members : undefined });
+  };
+  push(node);
   while (work.length) {
     const top = work[work.length - 1]!;
-    const out = edgesFrom(model, top.key);
-    if (top.i < out.length) {
-      const e = out[top.i++]!;
-      const c = component(top.key);
-      if (c && c.members.size > 1 ? c.members.has(e.to) : e.to === top.key) continue;
+    if (top.i < top.out.length) {
+      const e = top.out[top.i++]!;
+      if (top.cycle ? top.cycle.has(e.to) : e.to === top.key) continue;
       const k = known(e.to);
       if (k) {
         top.depth = Math.max(top.depth, k.depth + 1);
@@ -337,7 +345,7 @@ function sizeOf(model: ProfileModel, node: string, cap: number): Size {
       } else {
         // worked out first; its edge is counted then
         top.i--;
-        work.push({ key: e.to, i: 0, depth: 0, length: own(e.to) });
+        push(e.to);
       }
       continue;
     }
@@ -354,6 +362,7 @@ function sizeOf(model: ProfileModel, node: string, cap: number): Size {
  */
 export function oversizedValues(model: ProfileModel, maxDepth: number, maxLength: number): Oversized[] {
   const cap = maxLength + 1;
+  const sizes = new Map<string, Size>();
   const over: { key: string; size: Size }[] = [];
   for (const section of model.sectionNames()) {
     const f = model.facts(section);
@@ -361,7 +370,7 @@ export function oversizedValues(model: ProfileModel, maxDepth: number, maxLength
     if (!mine) {
       mine = [];
       for (const key of sectionEdges(model, section).keys()) {
-        const size = sizeOf(model, key, cap);
+        const size = sizeOf(model, key, cap, sizes);
         if (size.depth > maxDepth || size.length > maxLength) mine.push({ key, size });
       }
       f.oversized = mine;
