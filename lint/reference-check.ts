@@ -192,14 +192,14 @@ function findComponents(model: ProfileModel, sections: string[]): void {
     f.cycles = [];
   }
   const strong = (v: string) => {
-    const work: { v: string; i: number }[] = [{ v, i: 0 }];
+    const work: { v: string; i: number; out: Edge[] }[] = [{ v, i: 0, out: edgesFrom(model, v) }];
     idx.set(v, index);
     low.set(v, index++);
     stack.push(v);
     onStack.add(v);
     while (work.length) {
       const top = work[work.length - 1]!;
-      const out = edgesFrom(model, top.v);
+      const out = top.out;
       if (top.i < out.length) {
         const w = out[top.i++]!.to;
         if (!idx.has(w)) {
@@ -207,7 +207,7 @@ function findComponents(model: ProfileModel, sections: string[]): void {
           low.set(w, index++);
           stack.push(w);
           onStack.add(w);
-          work.push({ v: w, i: 0 });
+          work.push({ v: w, i: 0, out: edgesFrom(model, w) });
         } else if (onStack.has(w)) low.set(top.v, Math.min(low.get(top.v)!, idx.get(w)!));
         continue;
       }

@@ -288,6 +288,18 @@ export class LintFiles extends ProfileFiles {
     return this.notes.length;
   }
 
+  /** The root, the first file this loader read. */
+  private root: string | undefined;
+
+  /**
+   * Below the root too once the root was loaded before: a profile opened
+   * once and never edited pays nothing for it (the first load of a large
+   * tree is the one the editor waits for).
+   */
+  override keepsNestedExtends(): boolean {
+    return this.keep && this.root !== undefined && this.workspace.keptMerges!.has(this.root);
+  }
+
   override keepExtends(root: string, key: string, mark: number, kept: KeptExtends): void {
     const notes = this.notes.slice(mark);
     // a remote file's cached copy may change without the workspace knowing
@@ -324,6 +336,7 @@ export class LintFiles extends ProfileFiles {
 
   override async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, includedBy: () => string[]): Promise<LoadedFile> {
     this.requests++;
+    this.root ??= location.key;
     const known = this.mine.get(location.key);
     if (known) return known;
     const chain = includedBy();

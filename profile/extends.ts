@@ -145,7 +145,7 @@ export class ExtendsLoader {
       if (layer.extends.length) {
         // a file's extends, merged: kept by a reader that outlives this load
         // when their files and entries are unchanged (files.ts keptExtends)
-        const key = !this.pendingUserDefaults ? this.extendsKey(located, layer, root) : undefined;
+        const key = (root || this.files.keepsNestedExtends()) && !this.pendingUserDefaults ? this.extendsKey(located, layer, root) : undefined;
         const kept = key === undefined ? undefined : this.files.keptExtends(located.key, key);
         if (kept) {
           for (const k of kept.applied) this.applied.add(k);
