@@ -110,7 +110,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   // a cold lint of software/erp5/software.cfg and of the whole corpus (bench/lint.ts)
   lint: async () => (await import('./lint.ts')).lintBench(),
   // 20 zc.recipe.egg parts over 30 eggs: first install, no-op re-runs (bench/eggs.ts)
-  eggs: async () => void process.stdout.write((await import('./eggs.ts')).eggsBench(root, Number(process.env.BENCH_EGGS_RUNS ?? 3)) + '\n'),
+  eggs: async () => void process.stdout.write((await (await import('./eggs.ts')).eggsBench(root, Number(process.env.BENCH_EGGS_RUNS ?? 3))) + '\n'),
   jinja: async () => {
     const { recipeBenchReport } = await import('./jinja.ts');
     process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');
@@ -121,6 +121,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   node: async () => void process.stdout.write((await (await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3))) + '\n'),
   // examples/slapos-hello under the real slapgrid with tsbuildout as its buildout, beside tsbuildout's node (bench/slapgrid.ts)
   slapgrid: async () => void process.stdout.write((await (await import('./slapgrid.ts')).slapgridBench(root, Number(process.env.BENCH_SLAPGRID_RUNS ?? 3))) + '\n'),
+  // peak RSS of `resolve --all --json` over 100,000 generated sections, CLI (bench/memory.ts)
+  memory: async () => void process.stdout.write((await import('./memory.ts')).memoryBench(root) + '\n'),
   cmmi: async () => void process.stdout.write((await import('./cmmi.ts')).cmmiBench(root, Number(process.env.BENCH_CMMI_RUNS ?? 3)) + '\n'),
   pybridge: async () => void process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n'),
   // tsbuildout lsp beside buildoutls on software/erp5 (bench/lsp.ts)

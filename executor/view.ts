@@ -113,6 +113,24 @@ export function buildoutView(buildout: Buildout, part: Options, policy: ViewPoli
     previous() {
       return (policy.previous ?? previousRecord)(buildout)?.options.get(part.name);
     },
+    perRun: runStore(buildout),
+  };
+}
+
+const stores = new WeakMap<Buildout, Map<string, unknown>>();
+
+/** BuildoutView.perRun over the run's store (one per Buildout, so one per run). */
+function runStore(buildout: Buildout): BuildoutView['perRun'] {
+  let store = stores.get(buildout);
+  if (!store) stores.set(buildout, (store = new Map()));
+  return memo(store);
+}
+
+/** BuildoutView.perRun over `store`. */
+function memo(store: Map<string, unknown>): BuildoutView['perRun'] {
+  return <T>(key: string, make: () => T): T => {
+    if (!store.has(key)) store.set(key, make());
+    return store.get(key) as T;
   };
 }
 
@@ -129,9 +147,15 @@ function previousRecord(buildout: Buildout): InstalledState | null {
   return state;
 }
 
-/** The run as the egg installer's settings read it, outside any part (nothing read is a part's dependency). */
-export function runView(buildout: Buildout): RunView {
+/**
+ * The run as the egg installer's settings read it, outside any part (nothing
+ * read is a part's dependency). `store`: a store of its own instead of the
+ * run's (the extensions' installs, whose package indexes zc.buildout drops
+ * once they are loaded).
+ */
+export function runView(buildout: Buildout, store?: Map<string, unknown>): RunView {
   return {
+    perRun: store ? memo(store) : runStore(buildout),
     section: (name: string) => partOptions(buildout.section(name), buildout),
     hasSection: (name: string) => buildout.rawSection(name) !== undefined,
     get offline() {
