@@ -281,6 +281,8 @@ export interface CorpusNodeOptions {
    * on this machine (test/helpers/node.ts fixedPortsLock).
    */
   servicesLock?: () => Promise<{ release(): void }>;
+  /** Where each release's temporary node is made (default: the temporary directory); cleanUpNodes stops what is left there. */
+  base?: string;
 }
 
 /** A PATH whose `python3` is `python` (a directory with the link, under `root`). */
@@ -295,7 +297,7 @@ function pathWithPython(root: string, python: string | undefined): NodeJS.Proces
 /** One release on a fresh node. */
 export async function deployRelease(release: string, o: CorpusNodeOptions): Promise<ReleaseResult> {
   const t0 = performance.now();
-  const root = mkdtempSync(join(tmpdir(), 'tsbuildout-corpus-node-'));
+  const root = mkdtempSync(join(o.base ?? tmpdir(), 'tsbuildout-corpus-node-'));
   const node = join(root, 'node');
   const name = relative(o.tree, release);
   const stubs = o.stubs?.(release);
@@ -348,6 +350,20 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     if (!o.keep) rmSync(root, { recursive: true, force: true });
     else if (existsSync(root)) process.stderr.write(`kept ${root}\n`);
   }
+}
+
+/**
+ * After an interruption: stop the node of every release under `base`
+ * (their supervisord and services outlive the commands that started them,
+ * by design), then remove them unless `keep`.
+ */
+export function cleanUpNodes(base: string, cli: string, keep = false): void {
+  if (!existsSync(base)) return;
+  for (const entry of readdirSync(base)) {
+    const node = join(base, entry, 'node');
+    if (existsSync(node)) spawnSync(process.execPath, [cli, 'node', 'stop', '--root', node], { stdio: 'ignore', timeout: 60_000 });
+  }
+  if (!keep) rmSync(base, { recursive: true, force: true });
 }
 
 /** How `--one` prints its result. */
