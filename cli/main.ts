@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { parseArgs } from './args.ts';
 import { runBundle } from './bundle.ts';
 import { commandHelp, HELP, VERSION } from './help.ts';
+import { buildoutHelp, buildoutVersionLine } from './buildout-help.ts';
+import { semantics } from '../profile/semantics.ts';
 import { reportFailure } from './report.ts';
 import type { runCommand } from './run.ts';
 
@@ -25,6 +27,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return reportFailure(e, { json: argv.includes('--json'), semantics: 'slapos', out, err });
   }
+  // standing in for zc.buildout's bin/buildout, its own answers (cli/buildout-help.ts)
+  const asBuildout = args.help && !args.commandGiven ? buildoutHelp(args.semantics) : args.version ? buildoutVersionLine(args.semantics, semantics(args.semantics).buildoutVersion, VERSION) : undefined;
+  if (asBuildout) return out(asBuildout), 0;
   if (args.help) return out((args.commandGiven && commandHelp(args.command)) || HELP), 0;
   // `tsbuildout help [COMMAND]`
   if (args.command === 'help') return out((args.args[0] && commandHelp(args.args[0])) || HELP), 0;

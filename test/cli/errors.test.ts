@@ -99,3 +99,15 @@ test("buildout2 semantics: install-from-cache without a download-cache ends the 
     assert.equal(run(dir, ['install']).status, 0);
   });
 });
+
+test("buildout2 semantics: -h and --version are zc.buildout 2.13's (buildout.py _help, _version), tsbuildout's own marked after them", () => {
+  const h = spawnSync(process.execPath, [cli, '--semantics', 'buildout2', '-h'], { encoding: 'utf8' });
+  assert.equal(h.status, 0);
+  assert.match(h.stdout, /^Usage: buildout \[options\] \[assignments\] \[command \[command arguments\]\]\n\nOptions:\n\n {2}-c config_file\n/);
+  assert.match(h.stdout, /\n {2}query section:key\n {4}\n {4}Display value of given section key pair\.\n\n {2}\| /);
+  const v = spawnSync(process.execPath, [cli, '--semantics', 'buildout2', '--version'], { encoding: 'utf8' });
+  assert.match(v.stdout, /^buildout version 2\.13\.2\n {2}\| tsbuildout \S+\n$/);
+  // the fork's semantics (the default): tsbuildout's own
+  assert.match(spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' }).stdout, /^tsbuildout /);
+  assert.match(spawnSync(process.execPath, [cli, '--semantics', 'buildout2', 'install', '--help'], { encoding: 'utf8' }).stdout, /^Usage: tsbuildout /);
+});
