@@ -84,3 +84,25 @@ test("develop under -v: at log level 0 (-vv) setup.py's own output (no -q), belo
     assert.doesNotMatch(run(dir, '-v').out, /in: /);
   });
 });
+
+test("-v: the egg installer's debug trail as easy_install's (Installing …, We have a develop egg, Getting required, required by, We have no distributions)", { skip: !hasSetuptools && 'no setuptools for /usr/bin/python3' }, async () => {
+  const pkg = (name: string, requires: string[]) => ({
+    [`${name}/setup.py`]: `from setuptools import setup\nsetup(name='${name}', version='1', py_modules=['${name}'], install_requires=${JSON.stringify(requires)})\n`,
+    [`${name}/${name}.py`]: '',
+  });
+  const files = {
+    ...pkg('samplea', ['sampleb']),
+    ...pkg('sampleb', ['demoneeded']),
+    'links/.keep': '',
+    'buildout.cfg': '[buildout]\ndevelop = samplea sampleb\nfind-links = links\nparts = eggs\n[eggs]\nrecipe = zc.recipe.egg\neggs = samplea\n',
+  };
+  await withTree(files, async (dir) => {
+    const r = run(dir, '-v', '-N');
+    assert.equal(r.status, 1, r.err);
+    const trail = r.out.slice(r.out.indexOf("Installing 'samplea'."));
+    assert.match(
+      trail,
+      /^Installing 'samplea'\.\nWe have a develop egg: samplea 1\nGetting required 'sampleb'\n {2}required by samplea 1\.\nWe have a develop egg: sampleb 1\nGetting required 'demoneeded'\n {2}required by sampleb 1\.\nWe have no distributions for demoneeded that satisfies 'demoneeded'\.\n/,
+    );
+  });
+});

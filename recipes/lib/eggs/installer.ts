@@ -189,10 +189,21 @@ export class Installer {
   /** Installer._satisfied: [an installed distribution to use, or the available one to install]. */
   private satisfied(r: Requirement, source = false): [Dist | undefined, Dist | undefined] {
     let dists = this.installed(r.key).filter((d) => versionMatches(d.version, r));
-    if (!dists.length) return [undefined, this.obtain(r, source)];
+    const text = strRepr(requirementText(r));
+    const debug = (m: string) => this.s.logger.debug(m);
+    if (!dists.length) {
+      debug(`We have no distributions for ${r.projectName} that satisfies ${text}.`);
+      return [undefined, this.obtain(r, source)];
+    }
     const develop = dists.find((d) => d.precedence === DEVELOP_DIST);
-    if (develop) return [develop, undefined];
-    if (isExact(r)) return [dists[0], undefined];
+    if (develop) {
+      debug(`We have a develop egg: ${distText(develop)}`);
+      return [develop, undefined];
+    }
+    if (isExact(r)) {
+      debug(`We have the distribution that satisfies ${text}.`);
+      return [dists[0], undefined];
+    }
     if (this.s.preferFinal) {
       const f = dists.filter((d) => this.final(d));
       if (f.length) dists = f;
@@ -201,13 +212,17 @@ export class Installer {
     // Installer.__init__: without a destination, never the newest
     if (!this.s.newest || !this.s.dest) return [have, undefined];
     const available = this.obtain(r, source);
-    if (!available) return [have, undefined];
+    if (!available) {
+      debug(`There are no distros available that meet ${text}.\nUsing our best, ${distText(have)}.`);
+      return [have, undefined];
+    }
     const newer = compareVersions(have.version, available.version) < 0;
     if (this.s.preferFinal) {
       if (this.final(available)) {
         if (!this.final(have) || newer) return [undefined, available];
       } else if (!this.final(have) && newer) return [undefined, available];
     } else if (newer) return [undefined, available];
+    debug(`We have the best distribution that satisfies ${text}.`);
     return [have, undefined];
   }
 
@@ -300,7 +315,16 @@ export class Installer {
       entries = fresh ? [d, ...entries] : [...entries, d];
       return d;
     };
+    // each distribution's requirements read once per install, for the debug lines
+    const requirementsOf = new Map<Dist, Set<string>>();
+    const requiresOf = (d: Dist): Set<string> => {
+      let r = requirementsOf.get(d);
+      if (!r) requirementsOf.set(d, (r = new Set(distRequires(d, [], this.s.markerEnv).map(requirementText))));
+      return r;
+    };
     const requirements = specs.map((s) => this.constrain(parseRequirement(s)));
+    // Installer.install's first line: the specs as a tuple's repr, parentheses off
+    this.s.logger.debug(`Installing ${specs.map((s) => strRepr(s)).join(', ')}.`);
     for (const r of requirements) {
       const got = this.getDist(r);
       if (got) add(got);
@@ -315,6 +339,8 @@ export class Installer {
       if (processed.has(id)) continue;
       let dist = best.get(req.key) ?? ws.get(req.key);
       if (!dist) {
+        this.s.logger.debug(`${this.s.dest ? 'Getting' : 'Adding'} required ${strRepr(id)}`);
+        this.logRequirement([...ws.values()], req, requiresOf);
         const got = this.getDist(req);
         if (!got) {
           processed.add(id);
@@ -336,6 +362,13 @@ export class Installer {
       processed.add(id);
     }
     return entries;
+  }
+
+  /** Installer._log_requirement: the distributions of the working set that require `req`, in pkg_resources' order. */
+  private logRequirement(ws: Dist[], req: Requirement, requires: (d: Dist) => Set<string>): void {
+    const text = requirementText(req);
+    const sorted = ws.filter((d) => requires(d).has(text)).sort((a, b) => compareVersions(a.version, b.version) || a.precedence - b.precedence || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+    for (const d of sorted) this.s.logger.debug(`  required by ${distText(d)}.`);
   }
 
   /** easy_install.VersionConflict's text. */
