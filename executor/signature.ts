@@ -22,9 +22,10 @@ export function recipeEntry(spec: RecipeSpec): string {
 /** md5 of a section's options (sorted, volatile ones left out). */
 export function sectionHash(buildout: Buildout, options: Options): string {
   const items = savedOptions(buildout, options);
-  const h = createHash('md5');
-  for (const k of sortedPy(items.keys())) h.update(JSON.stringify([k, items.get(k)]));
-  return h.digest('hex');
+  // one update of the whole text: the digest of the items' JSON, one after the other
+  let text = '';
+  for (const k of sortedPy(items.keys())) text += '[' + JSON.stringify(k) + ',' + JSON.stringify(items.get(k)) + ']';
+  return createHash('md5').update(text).digest('hex');
 }
 
 /**

@@ -10,7 +10,7 @@
 import type * as Fs from 'node:fs';
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 export type WorkerModules = { http: typeof Http; https: typeof Https; fs: typeof Fs };
 
@@ -21,6 +21,8 @@ export class SyncWorker<Request, Answer> {
 
   /** The answer, or undefined when none came within `timeoutMs` (default: wait). */
   call(request: Request, timeoutMs?: number): Answer | undefined {
+    // loaded on the first call: most runs never make one
+    const { MessageChannel, receiveMessageOnPort, Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     if (!this.worker) {
       const source = `
 const { parentPort } = require('node:worker_threads');

@@ -7,8 +7,8 @@
 // recipes). Answers of calls that return nothing are not parsed: the proxy
 // answers them with plain text ('done', 'OK', 'Ignored', "Supplied …").
 import { readFileSync } from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import { isIP } from 'node:net';
 import { PyDict, PyList, type PyValue } from '../python/index.ts';
 import { marshal, SlapObject, unmarshal, xml2dict } from './marshal.ts';
@@ -258,7 +258,9 @@ export class HttpMaster implements MasterApi {
   /** One exchange (the TLS files are read once per client). */
   fetch(req: HttpRequest): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
-      exchange({ http, https }, req, (o: HttpOutcome) => ('error' in o ? reject(transportError(req.url, o)) : resolve(o)));
+      // node:http and node:https (TLS) load only when a master is called: most runs never do
+      const modules = { http: require('node:http') as typeof Http, https: require('node:https') as typeof Https };
+      exchange(modules, req, (o: HttpOutcome) => ('error' in o ? reject(transportError(req.url, o)) : resolve(o)));
     });
   }
 
