@@ -205,8 +205,9 @@ export function buildDeb(o: DebOptions): Deb {
     mkdirSync(debian);
     writeFileSync(join(debian, 'control'), control);
     // a run killed between writing the code cache's temporary file and
-    // renaming it leaves that file behind: dpkg would keep dist/ for it
-    writeFileSync(join(debian, 'prerm'), `#!/bin/sh\nset -e\nrm -f ${DEB_LIB}/dist/commands.cjs.v8cache.*\n`);
+    // renaming it leaves that file behind, and a command run as root writes
+    // its own cache (cli/bundle.ts): dpkg would keep dist/ for them
+    writeFileSync(join(debian, 'prerm'), `#!/bin/sh\nset -e\nrm -f ${DEB_LIB}/dist/commands.cjs.v8cache.* ${DEB_LIB}/dist/commands.cjs.*.v8cache ${DEB_LIB}/dist/commands.cjs.*.v8cache.*\n`);
     chmodSync(join(debian, 'prerm'), 0o755);
 
     mkdirSync(o.outDir, { recursive: true });
