@@ -121,6 +121,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   node: async () => void process.stdout.write((await (await import('./node.ts')).nodeBench(root, Number(process.env.BENCH_NODE_RUNS ?? 3))) + '\n'),
   // examples/slapos-hello under the real slapgrid with tsbuildout as its buildout, beside tsbuildout's node (bench/slapgrid.ts)
   slapgrid: async () => void process.stdout.write((await (await import('./slapgrid.ts')).slapgridBench(root, Number(process.env.BENCH_SLAPGRID_RUNS ?? 3))) + '\n'),
+  // peak RSS of `resolve --all --json` over 100,000 generated sections, CLI (bench/memory.ts)
+  memory: async () => void process.stdout.write((await import('./memory.ts')).memoryBench(root) + '\n'),
   cmmi: async () => void process.stdout.write((await import('./cmmi.ts')).cmmiBench(root, Number(process.env.BENCH_CMMI_RUNS ?? 3)) + '\n'),
   pybridge: async () => void process.stdout.write(pybridgeBench(root, Number(process.env.BENCH_PYBRIDGE_RUNS ?? 5)) + '\n'),
   // tsbuildout lsp beside buildoutls on software/erp5 (bench/lsp.ts)

@@ -4,7 +4,7 @@ import type { IToken } from 'chevrotain';
 import type { Span } from './diagnostic.ts';
 import { profileGrammar, type GrammarItem } from './grammar.ts';
 import { HEADER_RE, lexer, lineText } from './tokens.ts';
-import type { HeaderNode, LineNode, OptionNode, ProfileTree, TreeNode } from './tree.ts';
+import { NO_CONTINUATION, type HeaderNode, type LineNode, type OptionNode, type ProfileTree, type TreeNode } from './tree.ts';
 import { splitKey } from './keys.ts';
 import { isPySpaceCode, pyRstrip, pyStrip } from '../python/index.ts';
 
@@ -13,6 +13,8 @@ export function parseProfile(text: string, file: string): ProfileTree {
   const grammar = profileGrammar();
   grammar.input = lexed.tokens;
   const items = grammar.profile();
+  // the grammar is one instance: it would keep the last file's tokens alive
+  grammar.input = [];
   // The lexer classifies every line and the grammar accepts every token
   // sequence, so neither reports errors; guard anyway.
   if (lexed.errors.length || grammar.errors.length) {
@@ -111,7 +113,7 @@ function optionNode(item: Extract<GrammarItem, { kind: 'option' }>, file: string
     span: tokenSpan(t, file),
     keySpan,
     first: { text: pyStrip(rawValue), column: valueStart + lead + 1 },
-    continuation: item.lines.map((l) => ({ text: l.token ? lineText(l.token.image) : '', line: l.line })),
+    continuation: item.lines.length ? item.lines.map((l) => ({ text: l.token ? lineText(l.token.image) : '', line: l.line })) : NO_CONTINUATION,
   };
 }
 

@@ -35,9 +35,12 @@ export interface OptionNode {
   keySpan: Span;
   /** The value on the option line, stripped, and the column where it starts. */
   first: { text: string; column: number };
-  /** The lines that continue the option: raw text ('' for a blank line). */
-  continuation: { text: string; line: number }[];
+  /** The lines that continue the option: raw text ('' for a blank line). Never changed once made (most options share one empty list). */
+  continuation: readonly { text: string; line: number }[];
 }
+
+/** The continuation of an option that has none: one list for all of them (an array per option is 32 bytes of every option held). */
+export const NO_CONTINUATION: OptionNode['continuation'] = Object.freeze([]);
 
 /** orphan: an indented line no option owns; junk: not a buildout line. */
 export interface LineNode<K extends 'orphan' | 'junk' = 'orphan' | 'junk'> {

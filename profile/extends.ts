@@ -113,8 +113,15 @@ export class ExtendsLoader {
     return l;
   }
 
+  /** downloadSettings() for the [buildout] options it was computed from (they change only at a root file). */
+  private settingsFor: { options: Section; override: Section; value: DownloadSettings } | undefined;
+
   private async layer(located: Located, includer: Includer | undefined, root: boolean): Promise<Layer> {
-    const settings = downloadSettings(this.settings, this.semantics);
+    let known = this.settingsFor;
+    if (!known || known.options !== this.settings.options || known.override !== this.settings.override) {
+      known = this.settingsFor = { options: this.settings.options, override: this.settings.override, value: downloadSettings(this.settings, this.semantics) };
+    }
+    const settings = known.value;
     // the innermost "extended by" is the error's own location
     const file = await this.files.load(located, settings, includer, () => this.chain().slice(1));
     const layer = toLayer(file, located, this.semantics);

@@ -53,8 +53,33 @@ export function locate(base: string, name: string, dotDot: boolean): Located {
     return { name: url, key: normaliseUrl(url), remote: true, base: urlBase(url) };
   }
   const path = pyJoin(base, name);
-  return { name: path, key: resolve(path), remote: false, base: dirname(path) };
+  return { name: path, key: normalisePath(path), remote: false, base: dirname(path) };
 }
+
+/**
+ * path.resolve() of a path, by its segments when it is absolute: the same
+ * result, without the character-by-character loop of node:path, which runs
+ * cold for every extends entry a profile names (910 for erp5).
+ */
+export function normalisePath(path: string): string {
+  if (path.charCodeAt(0) !== 47) return resolve(path);
+  let known = normalised.get(path);
+  if (known === undefined) {
+    const out: string[] = [];
+    for (const s of path.split('/')) {
+      if (s === '' || s === '.') continue;
+      if (s === '..') out.pop();
+      else out.push(s);
+    }
+    known = '/' + out.join('/');
+    // the same spellings come back profile after profile (lint of a tree, an editor's session); bounded
+    if (normalised.size >= 50_000) normalised.clear();
+    normalised.set(path, known);
+  }
+  return known;
+}
+
+const normalised = new Map<string, string>();
 
 /** os.path.join: an absolute name wins; nothing is normalised. */
 export function pyJoin(base: string, name: string): string {

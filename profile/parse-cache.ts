@@ -3,25 +3,30 @@
 // back what an earlier run parsed. The trees live in one pack file,
 // `trees`, under a directory named by tsbuildout's version and its
 // parser's build (version.ts), in the user's cache directory
-// (profile/user-cache.ts): one file read per run, where a file per tree
-// cost hundreds of small reads and writes on a busy disk. Each record is
+// (profile/user-cache.ts), with an index beside it, `index`. Each record is
 // found by the SHA-256 of the profile file's text, and holds its tree
 // compactly (nodes as arrays, spans without their file, which is the
 // reader's: JSON.parse and decode() take a fifth of a cold parse):
 //   <sha256 hex> <payload bytes>\n<payload>\n
-// A run appends its new trees when it exits, in one write (O_APPEND:
-// concurrent runs never interleave records; a record cut short at the end,
-// by a writer still at work, is left alone). A damaged record (a bad
-// header, or a payload that does not decode) is ignored, and the run then
-// writes the whole pack again without it (temporary file, then rename), as
-// it does when the pack outgrows MAX_PACK_BYTES (keeping the trees this run
-// used). Packs of other builds go once unused for a week.
+// The index holds one fixed entry per record (the digest's 32 bytes, the
+// record's offset and its payload's length, uint32 LE): a run reads it
+// whole (40 bytes a tree) and then only the records it needs, so a pack
+// that grew with every version of every file parsed (3,000 trees, 9 MB
+// after a day of work) costs what the run uses, not what the pack holds.
+// A run appends its new trees when it exits, in one write to each file
+// (O_APPEND: concurrent runs never interleave records; a record cut short
+// at the end, by a writer still at work, is not indexed yet). A record
+// whose header does not match its index entry, or whose payload does not
+// decode, is ignored, and the run then writes the pack and its index again
+// without it (temporary files, then renames), as it does when the pack
+// outgrows MAX_PACK_BYTES (keeping the trees this run used). Packs of
+// other builds go once unused for a week.
 // TSBUILDOUT_PARSE_CACHE=0 turns the cache off.
-import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as crypto from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from '../parser/diagnostic.ts';
-import type { CommentNode, HeaderNode, OptionNode, ProfileTree, TreeNode } from '../parser/tree.ts';
+import { NO_CONTINUATION, type CommentNode, type HeaderNode, type OptionNode, type ProfileTree, type TreeNode } from '../parser/tree.ts';
 import { BUILD, VERSION } from '../version.ts';
 import { userCacheDirectory } from './user-cache.ts';
 
@@ -32,7 +37,10 @@ const STALE_MS = 7 * 24 * 3600 * 1000;
 const MAX_PACK_BYTES = 64 * 1024 * 1024;
 
 /** How a tree is stored (part of the entry's directory name: a new layout never reads an old one). */
-const FORMAT = 1;
+const FORMAT = 2;
+
+/** An index entry: the SHA-256 digest, the record's offset in the pack, its payload's length. */
+const ENTRY = 40;
 
 type SpanRow = [number, number, number, number];
 type NodeRow =
@@ -42,15 +50,22 @@ type NodeRow =
 type CommentRow = [string, number, SpanRow];
 type Payload = [number, NodeRow[], CommentRow[]];
 
+/** SHA-256 of a text, hex (crypto.hash where this Node has it: one call, no Hash object). */
+const sha256 = (text: string): string =>
+  typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
+
 export class ParseCache {
   private readonly directory: string;
   private readonly pack: string;
-  /** The pack as read, and where each tree's payload is in it. */
-  private bytes: Buffer | undefined;
-  private readonly index = new Map<string, [number, number]>();
-  /** Records to write: those parsed by this run; `used`: the keys this run read back. */
+  private readonly indexFile: string;
+  /** Where each tree is: its record's offset in the pack and its payload's length (null until read). */
+  private index: Map<string, [number, number]> | null = null;
+  /** The pack, open for reading the records this run needs (-1: none yet, or none to read). */
+  private fd = -1;
+  /** Records to write: those parsed by this run; `used`: the keys this run read back; `bad`: records found damaged. */
   private readonly pending = new Map<string, string>();
   private readonly used = new Set<string>();
+  private readonly bad = new Set<string>();
   private damaged = false;
   /** Entries read and written by this cache (for tests and benchmarks). */
   readonly stats = { hits: 0, misses: 0, corrupt: 0 };
@@ -62,6 +77,7 @@ export class ParseCache {
   ) {
     this.directory = join(root, `parse-${FORMAT}-${version.replace(/[^\w.+-]/g, '_')}`);
     this.pack = join(this.directory, 'trees');
+    this.indexFile = join(this.directory, 'index');
   }
 
   /**
@@ -70,19 +86,20 @@ export class ParseCache {
    * text: read back when it is a saved file's, never stored keystroke by keystroke).
    */
   parse(text: string, file: string, keep = true): ProfileTree {
-    if (!this.bytes) this.read();
-    const key = createHash('sha256').update(text).digest('hex');
-    const at = this.index.get(key);
+    const index = this.index ?? this.readIndex();
+    const key = sha256(text);
+    const at = index.get(key);
     if (at) {
       try {
-        const tree = decode(JSON.parse(this.bytes!.toString('utf8', at[0], at[1])) as Payload, file);
+        const tree = decode(JSON.parse(this.readRecord(key, at[0], at[1])) as Payload, file);
         this.stats.hits++;
         this.used.add(key);
         return tree;
       } catch {
         this.stats.corrupt++;
         this.damaged = true;
-        this.index.delete(key);
+        this.bad.add(key);
+        index.delete(key);
       }
     } else this.stats.misses++;
     const tree = parseProfileNow(text, file);
@@ -92,30 +109,72 @@ export class ParseCache {
 
   /** Write the trees this run parsed (the user's cache does at exit). */
   flush(): void {
+    this.close();
     if (!this.pending.size && !this.damaged) return;
-    const records = (keys: Iterable<string>, from: (k: string) => string) => [...keys].map((k) => record(k, from(k))).join('');
     try {
       mkdirSync(this.directory, { recursive: true });
-      const fresh = records(this.pending.keys(), (k) => this.pending.get(k)!);
-      if (!this.damaged && this.bytes!.length + fresh.length <= MAX_PACK_BYTES) appendFileSync(this.pack, fresh);
-      else {
-        // the pack again: without its damaged records, or only what this run used
-        const kept = this.damaged ? [...this.index.keys()] : [...this.used];
-        const old = records(kept, (k) => this.bytes!.toString('utf8', ...this.index.get(k)!));
-        const tmp = `${this.pack}.${process.pid}.tmp`;
-        try {
-          writeFileSync(tmp, old + fresh);
-          renameSync(tmp, this.pack);
-        } finally {
-          rmSync(tmp, { force: true });
-        }
+      const fresh = [...this.pending].map(([k, payload]) => record(k, payload));
+      let size = 0;
+      try {
+        size = statSync(this.pack).size;
+      } catch {
+        // no pack yet
       }
+      const bytes = fresh.reduce((n, r) => n + Buffer.byteLength(r), 0);
+      if (this.damaged || size + bytes > MAX_PACK_BYTES) this.rewrite(fresh);
+      else this.append(fresh);
       this.prune();
     } catch {
       // a read-only or full cache directory: parse again next time
     }
     this.pending.clear();
     this.damaged = false;
+  }
+
+  /** Append records to the pack, then their entries to the index. */
+  private append(records: string[]): void {
+    const data = Buffer.from(records.join(''));
+    const fd = openSync(this.pack, 'a');
+    let start: number;
+    let end: number;
+    try {
+      start = fstatSync(fd).size;
+      writeSync(fd, data);
+      end = fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+    // another run appended between the two sizes: find the records where they landed
+    const region = end - start === data.length ? data : readRegion(this.pack, start, end);
+    const entries = scan(region, start).filter(([k]) => this.pending.has(k));
+    writeFileSync(this.indexFile, indexBytes(entries), { flag: 'a' });
+  }
+
+  /** Write the pack and its index again: the good records (only those this run used, when the pack is too large), then `fresh`. */
+  private rewrite(fresh: string[]): void {
+    let old: Buffer;
+    try {
+      old = readFileSync(this.pack);
+    } catch {
+      old = Buffer.alloc(0);
+    }
+    const keep = this.damaged ? (k: string) => !this.bad.has(k) && !this.pending.has(k) : (k: string) => this.used.has(k) && !this.pending.has(k);
+    const kept = new Map<string, string>();
+    for (const [k, offset, length] of scan(old, 0)) {
+      if (keep(k)) kept.set(k, old.toString('utf8', offset + headerLength(k, length), offset + headerLength(k, length) + length));
+    }
+    const data = Buffer.from([...kept].map(([k, p]) => record(k, p)).join('') + fresh.join(''));
+    const tmp = `${this.pack}.${process.pid}.tmp`;
+    const tmpIndex = `${this.indexFile}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, data);
+      writeFileSync(tmpIndex, indexBytes(scan(data, 0)));
+      renameSync(tmp, this.pack);
+      renameSync(tmpIndex, this.indexFile);
+    } finally {
+      rmSync(tmp, { force: true });
+      rmSync(tmpIndex, { force: true });
+    }
   }
 
   /** Remove the packs of other builds unused for STALE_MS (two installations used in turn keep theirs). */
@@ -134,40 +193,81 @@ export class ParseCache {
     }
   }
 
-  /** Read the pack and index its records. */
-  private read(): void {
+  /** Read the index (a later entry for the same tree wins; a cut entry, which would shift every later one, is damage). */
+  private readIndex(): Map<string, [number, number]> {
+    const index = new Map<string, [number, number]>();
+    this.index = index;
+    let b: Buffer;
     try {
-      this.bytes = readFileSync(this.pack);
+      b = readFileSync(this.indexFile);
     } catch {
-      this.bytes = Buffer.alloc(0);
-      return;
+      return index;
     }
-    const b = this.bytes;
-    let i = 0;
-    while (i < b.length) {
-      const nl = b.indexOf(10, i);
-      const header = nl < 0 ? '' : b.toString('latin1', i, nl);
-      const m = /^([0-9a-f]{64}) (\d{1,10})$/.exec(header);
-      if (!m) {
-        // a writer may still be appending the last record; anything else is damage
-        if (nl >= 0) this.damaged = true;
-        return;
-      }
-      const start = nl + 1;
-      const end = start + Number(m[2]);
-      if (end + 1 > b.length) return;
-      if (b[end] !== 10) {
-        this.damaged = true;
-        return;
-      }
-      this.index.set(m[1]!, [start, end]);
-      i = end + 1;
-    }
+    if (b.length % ENTRY) this.damaged = true;
+    for (let i = 0; i + ENTRY <= b.length; i += ENTRY) index.set(b.toString('hex', i, i + 32), [b.readUInt32LE(i + 32), b.readUInt32LE(i + 36)]);
+    return index;
+  }
+
+  /** One record's payload, its header checked against the index entry (throws when they differ). */
+  private readRecord(key: string, offset: number, length: number): string {
+    if (this.fd < 0) this.fd = openSync(this.pack, 'r');
+    const header = headerLength(key, length);
+    const b = Buffer.allocUnsafe(header + length + 1);
+    let n = 0;
+    for (let got; n < b.length && (got = readSync(this.fd, b, n, b.length - n, offset + n)) > 0; ) n += got;
+    if (n < b.length || b.toString('latin1', 0, header) !== `${key} ${length}\n` || b[b.length - 1] !== 10) throw new Error('not this record');
+    return b.toString('utf8', header, header + length);
+  }
+
+  private close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
   }
 }
 
 function record(key: string, payload: string): string {
   return `${key} ${Buffer.byteLength(payload)}\n${payload}\n`;
+}
+
+/** The length of a record's header line, its newline included. */
+const headerLength = (key: string, length: number): number => key.length + 2 + String(length).length;
+
+function readRegion(file: string, start: number, end: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.allocUnsafe(end - start);
+    let n = 0;
+    for (let got; n < b.length && (got = readSync(fd, b, n, b.length - n, start + n)) > 0; ) n += got;
+    return b.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The whole records of pack bytes (`base`: their offset in the pack), up to the first damaged or unfinished one. */
+function scan(b: Buffer, base: number): [string, number, number][] {
+  const out: [string, number, number][] = [];
+  let i = 0;
+  while (i < b.length) {
+    const nl = b.indexOf(10, i);
+    const m = nl < 0 ? null : /^([0-9a-f]{64}) (\d{1,10})$/.exec(b.toString('latin1', i, nl));
+    if (!m) break;
+    const end = nl + 1 + Number(m[2]);
+    if (end + 1 > b.length || b[end] !== 10) break;
+    out.push([m[1]!, base + i, Number(m[2])]);
+    i = end + 1;
+  }
+  return out;
+}
+
+function indexBytes(entries: [string, number, number][]): Buffer {
+  const b = Buffer.alloc(entries.length * ENTRY);
+  entries.forEach(([key, offset, length], i) => {
+    b.write(key, i * ENTRY, 32, 'hex');
+    b.writeUInt32LE(offset, i * ENTRY + 32);
+    b.writeUInt32LE(length, i * ENTRY + 36);
+  });
+  return b;
 }
 
 let shared: ParseCache | null | undefined;
@@ -225,8 +325,12 @@ export function decode([lineCount, rows, commentRows]: Payload, file: string): P
       }
       case 1: {
         const flat = r[11];
-        const continuation: OptionNode['continuation'] = [];
-        for (let i = 0; i < flat.length; i += 2) continuation.push({ text: flat[i] as string, line: flat[i + 1] as number });
+        let continuation = NO_CONTINUATION;
+        if (flat.length) {
+          const lines: { text: string; line: number }[] = [];
+          for (let i = 0; i < flat.length; i += 2) lines.push({ text: flat[i] as string, line: flat[i + 1] as number });
+          continuation = lines;
+        }
         return { kind: 'option', key: r[1], name: r[2], operator: r[3], partDependencies: r[4] === 1, line: r[5], text: r[6], span: span(r[7]), keySpan: span(r[8]), first: { text: r[9], column: r[10] }, continuation };
       }
       case 2:

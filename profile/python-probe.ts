@@ -3,7 +3,6 @@
 // The answer is kept in the user's cache directory, keyed by the
 // interpreter's real path and its file identity (device, inode, size,
 // modification time), so an upgraded or replaced interpreter is asked again.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userCacheDirectory } from './user-cache.ts';
@@ -77,6 +76,8 @@ export function cachedAnswer<T>(executable: string, name: string, compute: () =>
 /** The interpreter's answer, from the cache or by running it; undefined when it cannot run. */
 export function probePython(executable: string): ProbeAnswer | undefined {
   return cachedAnswer(executable, 'python-facts.json', () => {
+    // node:child_process loaded here only: a run whose answer is cached does not load it
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const r = spawnSync(executable, ['-c', PROBE], { encoding: 'utf8', timeout: 10_000 });
     if (r.status !== 0) return undefined;
     try {

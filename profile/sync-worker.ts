@@ -12,6 +12,9 @@ import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import type { Worker } from 'node:worker_threads';
 
+/** node:worker_threads, loaded on the first call (a run that downloads nothing does not load it). */
+const threads = () => require('node:worker_threads') as typeof import('node:worker_threads');
+
 export type WorkerModules = { http: typeof Http; https: typeof Https; fs: typeof Fs };
 
 export class SyncWorker<Request, Answer> {
@@ -21,8 +24,6 @@ export class SyncWorker<Request, Answer> {
 
   /** The answer, or undefined when none came within `timeoutMs` (default: wait). */
   call(request: Request, timeoutMs?: number): Answer | undefined {
-    // loaded on the first call: most runs never make one
-    const { MessageChannel, receiveMessageOnPort, Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     if (!this.worker) {
       const source = `
 const { parentPort } = require('node:worker_threads');
@@ -38,10 +39,11 @@ parentPort.on('message', ({ port, signal, request }) => {
   });
 });
 `;
-      this.worker = new Worker(source, { eval: true });
+      this.worker = new (threads().Worker)(source, { eval: true });
       this.worker.unref();
     }
     const signal = new Int32Array(new SharedArrayBuffer(4));
+    const { MessageChannel, receiveMessageOnPort } = threads();
     const { port1, port2 } = new MessageChannel();
     this.worker.postMessage({ port: port2, signal, request }, [port2]);
     const r = Atomics.wait(signal, 0, 0, timeoutMs);

@@ -14,9 +14,12 @@ export const PY_WS_CLASS =
 
 const wsCodes = new Set<number>();
 for (let i = 0; i < PY_WHITESPACE.length; i++) wsCodes.add(PY_WHITESPACE.charCodeAt(i));
+/** The same for code units below 128, as a table: a strip looks at every character of every value, mostly ASCII. */
+const asciiWs = new Uint8Array(128);
+for (const c of wsCodes) if (c < 128) asciiWs[c] = 1;
 
 export function isPySpaceCode(code: number): boolean {
-  return wsCodes.has(code);
+  return code < 128 ? asciiWs[code] === 1 : wsCodes.has(code);
 }
 
 export function pyStrip(s: string): string {
@@ -25,13 +28,13 @@ export function pyStrip(s: string): string {
 
 export function pyLstrip(s: string): string {
   let i = 0;
-  while (i < s.length && wsCodes.has(s.charCodeAt(i))) i++;
+  while (i < s.length && isPySpaceCode(s.charCodeAt(i))) i++;
   return i === 0 ? s : s.slice(i);
 }
 
 export function pyRstrip(s: string): string {
   let j = s.length;
-  while (j > 0 && wsCodes.has(s.charCodeAt(j - 1))) j--;
+  while (j > 0 && isPySpaceCode(s.charCodeAt(j - 1))) j--;
   return j === s.length ? s : s.slice(0, j);
 }
 
@@ -48,10 +51,10 @@ export function pySplitWhitespace(s: string): string[] {
   let i = 0;
   const n = s.length;
   while (i < n) {
-    while (i < n && wsCodes.has(s.charCodeAt(i))) i++;
+    while (i < n && isPySpaceCode(s.charCodeAt(i))) i++;
     if (i >= n) break;
     const start = i;
-    while (i < n && !wsCodes.has(s.charCodeAt(i))) i++;
+    while (i < n && !isPySpaceCode(s.charCodeAt(i))) i++;
     out.push(s.slice(start, i));
   }
   return out;
@@ -101,7 +104,7 @@ export function removeLeadingBlankLines(text: string): string {
   let lastNewline = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (!wsCodes.has(c)) break;
+    if (!isPySpaceCode(c)) break;
     if (c === 10) lastNewline = i;
   }
   return lastNewline < 0 ? text : text.slice(lastNewline + 1);

@@ -48,9 +48,11 @@ test('a stored tree reads back as parseProfile makes it (keys in the same order)
   }
 });
 
-function packs(root: string): string[] {
+/** Every file of the cache's directories; packs(): the packs (each has its index beside it). */
+function cacheFiles(root: string): string[] {
   return readdirSync(root).flatMap((d) => readdirSync(join(root, d)).map((e) => join(root, d, e)));
 }
+const packs = (root: string) => cacheFiles(root).filter((f) => f.endsWith('/trees'));
 
 test('the cache: a hit for the same text, a miss for any changed byte or another version, a corrupt record ignored and the pack rewritten', () => {
   const root = mkdtempSync(join(tmpdir(), 'tsbuildout-parse-cache-'));
@@ -81,7 +83,7 @@ test('the cache: a hit for the same text, a miss for any changed byte or another
     assert.equal(JSON.stringify(next.parse(TEXT, '/p/a.cfg')), expected);
     assert.deepEqual(next.stats, { hits: 0, misses: 1, corrupt: 0 });
     next.flush();
-    const old = packs(root).find((p) => p.includes('parse-1-1.0+abc'))!;
+    const old = packs(root).find((p) => p.includes('parse-2-1.0+abc'))!;
     assert.ok(old);
     const weekAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
     utimesSync(old, weekAgo, weekAgo);
@@ -90,7 +92,7 @@ test('the cache: a hit for the same text, a miss for any changed byte or another
     third.flush();
     const [pack, ...others] = packs(root);
     assert.deepEqual(others, []);
-    assert.match(pack!, /parse-1-1\.1\+abc/);
+    assert.match(pack!, /parse-2-1\.1\+abc/);
     const third2 = new ParseCache(root, '1.1+abc');
     third2.parse(TEXT, '/p/a.cfg');
     assert.equal(third2.stats.hits, 1);
@@ -126,7 +128,36 @@ test('the cache: a hit for the same text, a miss for any changed byte or another
     assert.deepEqual(c.stats, { hits: 1, misses: 0, corrupt: 0 });
     assert.equal(readFileSync(pack!, 'utf8'), good + good.slice(0, 90));
     // no temporary file left
-    assert.deepEqual(packs(root).filter((e) => e.endsWith('.tmp')), []);
+    assert.deepEqual(cacheFiles(root).filter((e) => e.endsWith('.tmp')), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('runs appending in turn, each unaware of the others\' trees: every tree read back through the index; a cut index entry is damage, both files written again', () => {
+  const root = mkdtempSync(join(tmpdir(), 'tsbuildout-parse-cache-'));
+  try {
+    const texts = ['[a]\nx = 1\n', '[b]\ny = 2\n', TEXT];
+    const runs = texts.map(() => new ParseCache(root, '1.0+abc'));
+    runs.forEach((c, i) => c.parse(texts[i]!, `/p/${i}.cfg`));
+    for (const c of runs) c.flush();
+    const [pack] = packs(root);
+    const index = join(pack!, '..', 'index');
+    assert.equal(statSync(index).size, 40 * texts.length);
+    const reader = new ParseCache(root, '1.0+abc');
+    for (const [i, t] of texts.entries()) assert.equal(JSON.stringify(reader.parse(t, `/q/${i}.cfg`)), JSON.stringify(parseProfile(t, `/q/${i}.cfg`)));
+    assert.deepEqual(reader.stats, { hits: 3, misses: 0, corrupt: 0 });
+    reader.flush();
+    const before = readFileSync(pack!, 'utf8');
+    writeFileSync(index, Buffer.concat([readFileSync(index), Buffer.from('cut')]));
+    const cut = new ParseCache(root, '1.0+abc');
+    cut.parse(texts[0]!, '/p/0.cfg');
+    cut.flush();
+    assert.equal(statSync(index).size, 40 * texts.length);
+    assert.equal(readFileSync(pack!, 'utf8'), before);
+    const again = new ParseCache(root, '1.0+abc');
+    for (const t of texts) again.parse(t, '/p/x.cfg');
+    assert.deepEqual(again.stats, { hits: 3, misses: 0, corrupt: 0 });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -16,9 +16,11 @@ import {
   fromJS,
   hostFunction,
   hostModule,
+  isPySpaceCode,
   jsonDumps,
   jsonLoads,
   parseLiteral,
+  pyStrip,
   repr,
   str,
   truthy,
@@ -128,4 +130,11 @@ test('no JavaScript error escapes for bad operands', () => {
   for (const e of bad) {
     assert.throws(() => evaluateExpression(e), (err: unknown) => err instanceof PyException, e);
   }
+});
+
+test("isPySpaceCode is str.isspace() for every code unit (an ASCII table, then the set)", () => {
+  // Python 3: the characters of PY_WHITESPACE (python/text.ts), written out here
+  const spaces = new Set([9, 10, 11, 12, 13, 0x1c, 0x1d, 0x1e, 0x1f, 32, 0x85, 0xa0, 0x1680, ...Array.from({ length: 11 }, (_, i) => 0x2000 + i), 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
+  for (let c = 0; c < 0x10000; c++) assert.equal(isPySpaceCode(c), spaces.has(c), c.toString(16));
+  assert.equal(pyStrip('\x1c\t a b \x85\u3000'), 'a b');
 });
