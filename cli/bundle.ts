@@ -10,20 +10,19 @@ import { Script } from 'node:vm';
 
 export function runBundle(file: string, command?: string): Record<string, unknown> {
   const source = readFileSync(file, 'utf8');
-  // one cache per command: it holds the functions that command compiled (a
-  // no-op run deserialises no resolver of the whole corpus, and finds every
-  // function it runs compiled); the bundle's own cache (the Debian package's)
-  // serves a command that has none yet
+  // one cache per command, written by its first run: it holds the functions
+  // that command compiled (a no-op run deserialises no resolver of the whole
+  // corpus, and finds every function it runs compiled); the bundle's own
+  // cache, which the Debian package ships, serves every command instead, and
+  // nothing is written under /usr/lib at run time
   const own = command ? `${file}.${command}.v8cache` : `${file}.v8cache`;
   let cachedData: Buffer | undefined;
-  let mine = true;
   for (const cacheFile of command ? [own, `${file}.v8cache`] : [own]) {
     try {
       cachedData = readFileSync(cacheFile);
       break;
     } catch {
       // first run
-      mine = false;
     }
   }
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
@@ -31,7 +30,7 @@ export function runBundle(file: string, command?: string): Record<string, unknow
   const bundle = { exports: {} as Record<string, unknown> };
   (script.runInThisContext() as (...a: unknown[]) => void)(bundle.exports, createRequire(file), bundle, file, dirname(file));
   // (serialising a cache costs a run: not where it cannot be written, as an installation only root may change)
-  if ((!cachedData || !mine || script.cachedDataRejected) && writable(dirname(file))) {
+  if ((!cachedData || script.cachedDataRejected) && writable(dirname(file))) {
     // after the run, so the cache holds the functions the run compiled
     process.once('beforeExit', () => {
       try {
