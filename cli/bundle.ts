@@ -15,9 +15,10 @@ export function runBundle(file: string, command?: string): Record<string, unknow
   // corpus, and finds every function it runs compiled); the bundle's own
   // cache, which the Debian package ships, serves every command instead, and
   // nothing is written under /usr/lib at run time
-  const own = command ? `${file}.${command}.v8cache` : `${file}.v8cache`;
+  // (no command, a name that is not one: the bundle's cache is read, none written)
+  const own = command ? `${file}.${command}.v8cache` : undefined;
   let cachedData: Buffer | undefined;
-  for (const cacheFile of command ? [own, `${file}.v8cache`] : [own]) {
+  for (const cacheFile of own ? [own, `${file}.v8cache`] : [`${file}.v8cache`]) {
     try {
       cachedData = readFileSync(cacheFile);
       break;
@@ -30,7 +31,7 @@ export function runBundle(file: string, command?: string): Record<string, unknow
   const bundle = { exports: {} as Record<string, unknown> };
   (script.runInThisContext() as (...a: unknown[]) => void)(bundle.exports, createRequire(file), bundle, file, dirname(file));
   // (serialising a cache costs a run: not where it cannot be written, as an installation only root may change)
-  if ((!cachedData || script.cachedDataRejected) && writable(dirname(file))) {
+  if (own && (!cachedData || script.cachedDataRejected) && writable(dirname(file))) {
     // after the run, so the cache holds the functions the run compiled
     process.once('beforeExit', () => {
       try {

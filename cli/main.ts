@@ -29,8 +29,8 @@ async function main(argv: string[]): Promise<number> {
   // `tsbuildout help [COMMAND]`
   if (args.command === 'help') return out((args.args[0] && commandHelp(args.args[0])) || HELP), 0;
   if (args.version) return out(VERSION), 0;
-  // a command name only (an unknown one shares the bundle's cache): it names a cache file
-  const run = runBundle(join(__dirname, 'commands.cjs'), /^[a-z-]+$/.test(args.command) ? args.command : undefined).runCommand as typeof runCommand;
+  // a known command names its code cache file (a mistyped one writes none)
+  const run = runBundle(join(__dirname, 'commands.cjs'), commandHelp(args.command) ? args.command : undefined).runCommand as typeof runCommand;
   return run(args, out, err);
 }
 
