@@ -110,7 +110,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   // a cold lint of software/erp5/software.cfg and of the whole corpus (bench/lint.ts)
   lint: async () => (await import('./lint.ts')).lintBench(),
   // 20 zc.recipe.egg parts over 30 eggs: first install, no-op re-runs (bench/eggs.ts)
-  eggs: async () => void process.stdout.write((await import('./eggs.ts')).eggsBench(root, Number(process.env.BENCH_EGGS_RUNS ?? 3)) + '\n'),
+  eggs: async () => void process.stdout.write((await (await import('./eggs.ts')).eggsBench(root, Number(process.env.BENCH_EGGS_RUNS ?? 3))) + '\n'),
   jinja: async () => {
     const { recipeBenchReport } = await import('./jinja.ts');
     process.stdout.write('\n' + (await recipeBenchReport(Number(process.env.BENCH_JINJA_RUNS ?? 200))) + '\n');

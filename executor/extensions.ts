@@ -37,9 +37,13 @@ export function loadExtensions(buildout: Buildout, python: () => PythonBridge, l
     if (!specs.length) return [];
     const dirs = eggDirectories(buildout);
     const eggs: ExtensionEgg[] = [];
+    // their package indexes are dropped once they are loaded (zc.buildout's
+    // _load_extensions clears the index cache: an extension may let it read
+    // pages it could not read before)
+    const store = new Map<string, unknown>();
     for (const spec of specs) {
       let egg = findExtensionEgg(dirs, spec);
-      const run = egg || standIn ? undefined : runView(buildout);
+      const run = egg || standIn ? undefined : runView(buildout, store);
       if (run && mayInstall(run)) {
         // zc.buildout's _load_extensions: easy_install.install of the extensions (recipes/lib/eggs/)
         new Installer(installSettings(run, log)).install([spec]);

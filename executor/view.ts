@@ -168,6 +168,27 @@ class RecipeBuildoutView implements BuildoutView {
   previous(): ReadonlyMap<string, string> | undefined {
     return (this.policy.previous ?? previousRecord)(this.buildout)?.options.get(this.part.name);
   }
+
+  perRun<T>(key: string, make: () => T): T {
+    return runStore(this.buildout)(key, make);
+  }
+}
+
+const stores = new WeakMap<Buildout, Map<string, unknown>>();
+
+/** BuildoutView.perRun over the run's store (one per Buildout, so one per run). */
+function runStore(buildout: Buildout): BuildoutView['perRun'] {
+  let store = stores.get(buildout);
+  if (!store) stores.set(buildout, (store = new Map()));
+  return memo(store);
+}
+
+/** BuildoutView.perRun over `store`. */
+function memo(store: Map<string, unknown>): BuildoutView['perRun'] {
+  return <T>(key: string, make: () => T): T => {
+    if (!store.has(key)) store.set(key, make());
+    return store.get(key) as T;
+  };
 }
 
 const records = new WeakMap<Buildout, InstalledState | null>();
@@ -183,9 +204,15 @@ function previousRecord(buildout: Buildout): InstalledState | null {
   return state;
 }
 
-/** The run as the egg installer's settings read it, outside any part (nothing read is a part's dependency). */
-export function runView(buildout: Buildout): RunView {
+/**
+ * The run as the egg installer's settings read it, outside any part (nothing
+ * read is a part's dependency). `store`: a store of its own instead of the
+ * run's (the extensions' installs, whose package indexes zc.buildout drops
+ * once they are loaded).
+ */
+export function runView(buildout: Buildout, store?: Map<string, unknown>): RunView {
   return {
+    perRun: store ? memo(store) : runStore(buildout),
     section: (name: string) => partOptions(buildout.section(name), buildout),
     hasSection: (name: string) => buildout.rawSection(name) !== undefined,
     get offline() {

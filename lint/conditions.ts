@@ -47,10 +47,15 @@ export class LintConditions implements ConditionEvaluator {
     this.globals = conditionGlobals(semantics);
   }
 
+  /** By condition text: the same condition is written on many headers (`[versions:python2]` in file after file). */
+  private readonly byText = new Map<string, ConditionOutcome>();
+
   evaluate(header: HeaderNode): boolean {
     const known = this.outcomes.get(header);
     if (known) return known.value !== false;
-    const outcome = this.decide(header);
+    const text = header.condition!.text;
+    let outcome = this.byText.get(text);
+    if (!outcome) this.byText.set(text, (outcome = this.decide(header)));
     this.outcomes.set(header, outcome);
     return outcome.value !== false;
   }

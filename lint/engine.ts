@@ -5,6 +5,7 @@
 // are honoured, and the findings are sorted by file and position.
 import { resolve } from 'node:path';
 import type { Severity } from '../parser/diagnostic.ts';
+import { carryOver, type CarryStats } from './carry.ts';
 import { buildModel, type ProfileModel } from './model.ts';
 import { RULES } from './rules/index.ts';
 import { suppressed } from './suppress.ts';
@@ -37,7 +38,29 @@ export interface LintRun {
    * Workspace.forget); file rules then run on the files of these profiles only.
    */
   workspace?: Workspace;
+  /**
+   * Run file rules on these files only (default: every file of the
+   * profiles): an editor shows one document's findings, and a file rule
+   * reports in its own file only.
+   */
+  fileRulesOn?: ReadonlySet<string>;
+  /** Told, for each profile, what its model took over from the workspace's previous model of it (an editor's workspace). */
+  onCarry?: (root: string, stats: CarryStats | undefined) => void;
 }
+
+/** How many roots an editor's workspace keeps the last model of. */
+const KEPT_MODELS = 8;
+
+/** An editor's workspace (one that keeps merges): the last model of each root, by semantics. */
+const lastModels = new WeakMap<Workspace, Map<string, ProfileModel>>();
+
+/**
+ * File rules' reports, by working directory (messages name paths relative
+ * to it), file (a file read again is another object) and rule: a file rule
+ * reads nothing but its file, so an editor's workspace replays them for
+ * every file the edit did not touch.
+ */
+const fileReports = new WeakMap<Workspace, Map<string, WeakMap<LintFile, Map<string, Report[]>>>>();
 
 export interface BaselineEntry {
   rule: string;
@@ -66,13 +89,15 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
   const findings = new Map<string, LintFinding>();
   let currentProfile: string | undefined;
 
-  const active: { rule: Rule; listeners: RuleListeners }[] = [];
+  const active: { rule: Rule; listeners: RuleListeners; report: (r: Report) => void; recording?: Report[] | undefined }[] = [];
   for (const rule of RULES) {
     const setting = ruleSetting(rule, options);
     if (setting === 'off') continue;
     const context = {
       options,
       report: (r: Report) => {
+        const rec = entry.recording;
+        if (rec) rec.push(r);
         const severity = severityOf(setting, r.certainty ?? 'definite', r.maxSeverity);
         const f: LintFinding = { severity, rule: rule.meta.id, message: r.message };
         if (r.span) f.span = workspace.unmask(r.span);
@@ -99,7 +124,24 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
         findings.set(key, f);
       },
     };
-    active.push({ rule, listeners: rule.create(context) });
+    const section = (model: ProfileModel, name: string, body: () => void, version?: string) => {
+      // kept as [version, ...reports]: one version per section and rule
+      const kept = model.keptReports<unknown>(name, rule.meta.id);
+      if (kept && kept[0] === version) {
+        for (let i = 1; i < kept.length; i++) context.report(kept[i] as Report);
+        return;
+      }
+      const recording: Report[] = [];
+      entry.recording = recording;
+      try {
+        body();
+      } finally {
+        entry.recording = undefined;
+      }
+      model.keepReports(name, rule.meta.id, [version, ...recording]);
+    };
+    const entry: (typeof active)[number] = { rule, listeners: rule.create({ ...context, section }), report: context.report };
+    active.push(entry);
   }
 
   const profiles: string[] = [];
@@ -121,6 +163,18 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
     let model;
     try {
       model = await buildModel(workspace, root, options.semantics);
+      if (workspace.keptMerges) {
+        let last = lastModels.get(workspace);
+        if (!last) lastModels.set(workspace, (last = new Map()));
+        const key = `${options.semantics}\0${options.cwd}\0${path}`;
+        const prev = last.get(key);
+        const stats = prev && carryOver(prev, model);
+        run.onCarry?.(path, stats);
+        last.delete(key);
+        last.set(key, model);
+        // a large profile's model weighs tens of megabytes: the roots edited last only
+        for (const k of last.keys()) if (last.size > KEPT_MODELS) last.delete(k);
+      }
     } catch (e) {
       findings.set('internal\0' + path, internalError(path, 'loading the profile', e));
       continue;
@@ -138,21 +192,50 @@ export async function lint(roots: string[], run: LintRun): Promise<LintResult> {
   currentProfile = undefined;
   const sem = semanticsOf(options.semantics);
   const conditions = workspace.conditions(sem);
-  for (const file of workspace.files()) {
-    if (file.notProfile || !ran.has(file)) continue;
-    const sections = workspace.sections(file, sem);
-    const heads: FileFacts['conditions'] = [];
-    for (const node of file.tree.nodes) {
-      if (node.kind !== 'header' || !node.condition || node.condition.text === '') continue;
-      const o = conditions.outcomes.get(node);
-      if (o) heads.push([node, o]);
+  let kept: WeakMap<LintFile, Map<string, Report[]>> | undefined;
+  if (workspace.keptMerges) {
+    let byCwd = fileReports.get(workspace);
+    if (!byCwd) fileReports.set(workspace, (byCwd = new Map()));
+    // a file changed on disk (an md5sum's file, …): replay nothing older
+    const key = `${workspace.diskChanges}\0${options.cwd}`;
+    kept = byCwd.get(key);
+    if (!kept) {
+      for (const k of byCwd.keys()) if (!k.startsWith(`${workspace.diskChanges}\0`)) byCwd.delete(k);
+      byCwd.set(key, (kept = new WeakMap()));
     }
-    const facts: FileFacts = { sections, conditions: heads, semantics: sem, workspace };
+  }
+  for (const file of workspace.files()) {
+    if (file.notProfile || !ran.has(file) || (run.fileRulesOn && !run.fileRulesOn.has(file.path))) continue;
+    let factsMade: FileFacts | undefined;
+    const facts = (): FileFacts => {
+      if (factsMade) return factsMade;
+      const sections = workspace.sections(file, sem);
+      const heads: FileFacts['conditions'] = [];
+      for (const node of file.tree.nodes) {
+        if (node.kind !== 'header' || !node.condition || node.condition.text === '') continue;
+        const o = conditions.outcomes.get(node);
+        if (o) heads.push([node, o]);
+      }
+      return (factsMade = { sections, conditions: heads, semantics: sem, workspace });
+    };
+    let byRule = kept?.get(file);
+    if (kept && !byRule) kept.set(file, (byRule = new Map()));
     for (const a of active) {
+      if (!a.listeners.file) continue;
+      const replay = byRule?.get(a.rule.meta.id);
+      if (replay) {
+        for (const r of replay) a.report(r);
+        continue;
+      }
+      const recording: Report[] = [];
+      a.recording = recording;
       try {
-        a.listeners.file?.(file, facts);
+        a.listeners.file(file, facts());
+        byRule?.set(a.rule.meta.id, recording);
       } catch (e) {
         findings.set(`internal\0${file.path}\0${a.rule.meta.id}`, internalError(file.path, `rule ${a.rule.meta.id}`, e));
+      } finally {
+        a.recording = undefined;
       }
     }
   }

@@ -37,49 +37,57 @@ export function jinjaSections(model: ProfileModel): JinjaSection[] {
   if (known) return known;
   const out: JinjaSection[] = [];
   for (const name of model.sectionNames()) {
-    if (hasPlaceholder(name)) continue;
-    const recipe = model.recipe(name);
-    if (!recipe || recipeKey(recipe) !== 'slapos.recipe.template:jinja2') continue;
-    const ex = model.expanded(name)!;
-    const extensions = pySplitWhitespace(model.value(name, 'extensions') ?? ex.section.get('extensions')?.value ?? '');
-    const js: JinjaSection = { section: name, extensions };
-    const inline = ex.section.get('inline');
-    const legacy = ex.section.get('template');
-    if (inline) {
-      js.text = inline.value;
-      js.inline = inline;
-      js.inlineOffset = 0;
-    } else if (legacy && pyStrip(legacy.value).startsWith('inline:')) {
-      const at = legacy.value.indexOf('inline:') + 'inline:'.length;
-      js.text = legacy.value.slice(at);
-      js.inline = legacy;
-      js.inlineOffset = at;
-    } else {
-      const option = ex.section.has('url') ? 'url' : legacy ? 'template' : undefined;
-      if (option) {
-        js.option = option;
-        const v = model.value(name, option);
-        if (v === undefined) js.unknown = `its ${option} is computed when buildout runs`;
-        else {
-          const target = pyStrip(v);
-          if (isUrl(target) && !target.startsWith('file://')) js.unknown = `its template is downloaded from ${target}`;
-          else {
-            const path = target.startsWith('file://') ? fileURLToPath(target) : target;
-            js.file = path;
-            const t = model.workspace.text(path);
-            if (t !== null) js.text = t;
-            // a file next to a profile (${:_profile_base_location_}/…) must exist; others
-            // (in parts/, made by another part) appear when buildout runs
-            else if ((ex.section.get(option)?.value ?? '').includes('_profile_base_location_')) js.missing = true;
-            else js.unknown = `its template ${path} is made when buildout runs`;
-          }
-        }
-      } else js.unknown = 'it names no template';
-    }
-    out.push(js);
+    const facts = model.facts(name);
+    let js = facts.jinja as JinjaSection | null | undefined;
+    // kept with the section's facts while its template file reads the same
+    if (js === undefined || (js?.file !== undefined && (model.workspace.text(js.file) ?? undefined) !== js.text)) facts.jinja = js = jinjaSection(model, name);
+    if (js) out.push(js);
   }
   cache.set(model, out);
   return out;
+}
+
+function jinjaSection(model: ProfileModel, name: string): JinjaSection | null {
+  if (hasPlaceholder(name)) return null;
+  const recipe = model.recipe(name);
+  if (!recipe || recipeKey(recipe) !== 'slapos.recipe.template:jinja2') return null;
+  const ex = model.expanded(name)!;
+  const extensions = pySplitWhitespace(model.value(name, 'extensions') ?? ex.section.get('extensions')?.value ?? '');
+  const js: JinjaSection = { section: name, extensions };
+  const inline = ex.section.get('inline');
+  const legacy = ex.section.get('template');
+  if (inline) {
+    js.text = inline.value;
+    js.inline = inline;
+    js.inlineOffset = 0;
+  } else if (legacy && pyStrip(legacy.value).startsWith('inline:')) {
+    const at = legacy.value.indexOf('inline:') + 'inline:'.length;
+    js.text = legacy.value.slice(at);
+    js.inline = legacy;
+    js.inlineOffset = at;
+  } else {
+    const option = ex.section.has('url') ? 'url' : legacy ? 'template' : undefined;
+    if (option) {
+      js.option = option;
+      const v = model.value(name, option);
+      if (v === undefined) js.unknown = `its ${option} is computed when buildout runs`;
+      else {
+        const target = pyStrip(v);
+        if (isUrl(target) && !target.startsWith('file://')) js.unknown = `its template is downloaded from ${target}`;
+        else {
+          const path = target.startsWith('file://') ? fileURLToPath(target) : target;
+          js.file = path;
+          const t = model.workspace.text(path);
+          if (t !== null) js.text = t;
+          // a file next to a profile (${:_profile_base_location_}/…) must exist; others
+          // (in parts/, made by another part) appear when buildout runs
+          else if ((ex.section.get(option)?.value ?? '').includes('_profile_base_location_')) js.missing = true;
+          else js.unknown = `its template ${path} is made when buildout runs`;
+        }
+      }
+    } else js.unknown = 'it names no template';
+  }
+  return js;
 }
 
 /** Where line `lineno` (1-based) of a jinja section's template is. */

@@ -84,6 +84,27 @@ export type Existence =
   | { status: 'missing'; certainty: Certainty; why?: string }
   | { status: 'unknown'; why: string };
 
+/** What a model knows of one section; every field is made when first asked for. */
+export interface SectionFacts {
+  expanded?: Expanded;
+  /** Substituted values by option (undefined: unknown). */
+  values?: Map<string, string | undefined>;
+  recipe?: string | null | undefined;
+  references?: ModelReference[];
+  reaches?: string[];
+  readsOwnMissing?: boolean;
+  /** What reference-check.ts works out of the section's options (their references, components, cycles, sizes). */
+  edges?: unknown;
+  components?: unknown;
+  cycles?: unknown;
+  sizes?: unknown;
+  oversized?: unknown;
+  /** The options it reads (unknown-recipe-option). */
+  uses?: unknown;
+  /** Its jinja2 template (jinja-sections.ts; null: it renders none). */
+  jinja?: unknown;
+}
+
 export class ProfileModel {
   readonly semantics: Semantics;
   assembled: Assembled | undefined;
@@ -101,12 +122,19 @@ export class ProfileModel {
   incomplete: string[] = [];
   /** The file and extends entry that brought each file in. */
   includedBy = new Map<string, import('../profile/files.ts').Includer>();
-  private readonly expandedCache = new Map<string, Expanded>();
-  private readonly valueCache = new Map<string, string | undefined>();
+  /**
+   * What is known of each section, by section: all of it derives from the
+   * section, its macros and what its values reference (carry.ts hands it to
+   * the next model of the same root when none of those changed).
+   */
+  readonly known = new Map<string, SectionFacts>();
   private reachedCache: Set<string> | undefined;
   private referencesCache: ModelReference[] | undefined;
   private wildcards: RegExp[] | undefined;
   private macroBasesCache: Set<string> | undefined;
+
+  /** The workspace's count of files changed on disk when the model was made. */
+  readonly diskChanges: number;
 
   constructor(
     readonly workspace: Workspace,
@@ -114,6 +142,7 @@ export class ProfileModel {
     readonly mode: SemanticsMode,
   ) {
     this.semantics = semanticsOf(mode);
+    this.diskChanges = workspace.diskChanges;
   }
 
   /** How a file was reached from the root: `extended by FILE:LINE:COL` lines, innermost first. */
@@ -145,8 +174,11 @@ export class ProfileModel {
     return this.assembled?.raw ?? new Map();
   }
 
-  sectionNames(): string[] {
-    return [...this.raw.keys()];
+  private names: readonly string[] | undefined;
+
+  /** The sections, in order (made once: the merged configuration does not change after assembly). */
+  sectionNames(): readonly string[] {
+    return (this.names ??= [...this.raw.keys()]);
   }
 
   /** Sections named by a template expression (`[x-{{ k }}]`). */
@@ -155,12 +187,36 @@ export class ProfileModel {
     return this.wildcards;
   }
 
+  /**
+   * Rules' reports by section and rule (RuleContext.section): they read the
+   * profile as a whole besides the section, so the next model takes them
+   * only when that did not change either (carry.ts).
+   */
+  readonly reports = new Map<string, Map<string, readonly unknown[]>>();
+
+  keptReports<T>(name: string, key: string): readonly T[] | undefined {
+    return this.reports.get(name)?.get(key) as readonly T[] | undefined;
+  }
+
+  keepReports(name: string, key: string, reports: readonly unknown[]): void {
+    let m = this.reports.get(name);
+    if (!m) this.reports.set(name, (m = new Map()));
+    m.set(key, reports);
+  }
+
+  /** The facts kept of a section (made on first use). */
+  facts(name: string): SectionFacts {
+    let f = this.known.get(name);
+    if (!f) this.known.set(name, (f = {}));
+    return f;
+  }
+
   /** The section after `<=` macro expansion (what zc.buildout initialises). */
   expanded(name: string): Expanded | undefined {
-    const known = this.expandedCache.get(name);
-    if (known) return known;
     const raw = this.raw.get(name);
     if (!raw) return undefined;
+    const facts = this.facts(name);
+    if (facts.expanded) return facts.expanded;
     let result: Expanded;
     if (!raw.has('<') || !this.buildout) result = { section: raw };
     else if (hasPlaceholder(raw.get('<')!.value)) {
@@ -176,7 +232,7 @@ export class ProfileModel {
         result = { section: raw, error: e.primary };
       }
     }
-    this.expandedCache.set(name, result);
+    facts.expanded = result;
     return result;
   }
 
@@ -202,36 +258,40 @@ export class ProfileModel {
   isAbstract(name: string): boolean {
     const known = this.abstractCache.get(name);
     if (known !== undefined) return known;
-    let abstract = false;
-    if (!this.reached().has(name)) {
-      if (this.macroBases().has(name)) abstract = true;
-      else {
-        const section = this.expanded(name)?.section;
-        if (section) {
-          outer: for (const e of section.values()) {
-            if (!e.value.includes('${')) continue;
-            for (const seg of scanTemplate(e.value)) {
-              if (typeof seg === 'string' || seg.problem || (seg.section && seg.section !== name)) continue;
-              if (!section.has(seg.option) && seg.option !== '_buildout_section_name_' && seg.option !== '_profile_base_location_') {
-                abstract = true;
-                break outer;
-              }
-            }
-          }
-        }
-      }
-    }
+    const abstract = !this.reached().has(name) && (this.macroBases().has(name) || this.readsOwnMissing(name));
     this.abstractCache.set(name, abstract);
     return abstract;
   }
 
-  private readonly recipeCache = new Map<string, string | null | undefined>();
+  /** Does a section read one of its own options that it does not set (`${:version}`)? */
+  private readsOwnMissing(name: string): boolean {
+    const facts = this.raw.has(name) ? this.facts(name) : undefined;
+    if (facts?.readsOwnMissing !== undefined) return facts.readsOwnMissing;
+    let out = false;
+    const section = this.expanded(name)?.section;
+    if (section) {
+      outer: for (const e of section.values()) {
+        if (!e.value.includes('${')) continue;
+        for (const seg of scanTemplate(e.value)) {
+          if (typeof seg === 'string' || seg.problem || (seg.section && seg.section !== name)) continue;
+          if (!section.has(seg.option) && seg.option !== '_buildout_section_name_' && seg.option !== '_profile_base_location_') {
+            out = true;
+            break outer;
+          }
+        }
+      }
+    }
+    if (facts) facts.readsOwnMissing = out;
+    return out;
+  }
 
   /** The recipe of a section: its value, '' when empty, undefined when absent, null when computed. */
   recipe(name: string): string | null | undefined {
-    if (this.recipeCache.has(name)) return this.recipeCache.get(name);
+    if (!this.raw.has(name)) return undefined;
+    const facts = this.facts(name);
+    if ('recipe' in facts) return facts.recipe;
     const r = this.computeRecipe(name);
-    this.recipeCache.set(name, r);
+    facts.recipe = r;
     return r;
   }
 
@@ -258,10 +318,11 @@ export class ProfileModel {
    * recipe sets, a template expression, an error).
    */
   value(section: string, option: string): string | undefined {
-    const key = section + '\0' + option;
-    if (this.valueCache.has(key)) return this.valueCache.get(key);
+    if (!this.raw.has(section)) return undefined;
+    const values = (this.facts(section).values ??= new Map());
+    if (values.has(option)) return values.get(option);
     let out: string | undefined;
-    if (this.resolver && this.raw.has(section)) {
+    if (this.resolver) {
       try {
         out = this.resolver.section(section).get(option);
       } catch (e) {
@@ -270,7 +331,7 @@ export class ProfileModel {
       if (out === undefined && option === '_buildout_section_name_') out = section;
       if (out !== undefined && (out.includes(UNKNOWN) || hasPlaceholder(out))) out = undefined;
     }
-    this.valueCache.set(key, out);
+    values.set(option, out);
     return out;
   }
 
@@ -278,19 +339,27 @@ export class ProfileModel {
   references(): ModelReference[] {
     if (this.referencesCache) return this.referencesCache;
     const out: ModelReference[] = [];
-    for (const [name, raw] of this.raw) {
-      const ex = this.expanded(name);
-      const section = ex?.section ?? raw;
-      for (const [option, entry] of section) {
-        if (!entry.value.includes('${')) continue;
-        const viaMacro = raw.get(option) !== entry && section !== raw;
-        for (const seg of scanTemplate(entry.value)) {
-          if (typeof seg === 'string') continue;
-          out.push(new LazyReference(name, option, entry, seg, viaMacro, hasPlaceholder(seg.text) || hasPlaceholder(name)));
-        }
+    for (const name of this.raw.keys()) for (const r of this.ownReferences(name)) out.push(r);
+    return (this.referencesCache = out);
+  }
+
+  /** The `${…}` of one section (after macro expansion), located. */
+  ownReferences(name: string): ModelReference[] {
+    const raw = this.raw.get(name);
+    if (!raw) return [];
+    const facts = this.facts(name);
+    if (facts.references) return facts.references;
+    const out: ModelReference[] = [];
+    const section = this.expanded(name)?.section ?? raw;
+    for (const [option, entry] of section) {
+      if (!entry.value.includes('${')) continue;
+      const viaMacro = raw.get(option) !== entry && section !== raw;
+      for (const seg of scanTemplate(entry.value)) {
+        if (typeof seg === 'string') continue;
+        out.push(new LazyReference(name, option, entry, seg, viaMacro, hasPlaceholder(seg.text) || hasPlaceholder(name)));
       }
     }
-    return (this.referencesCache = out);
+    return (facts.references = out);
   }
 
   /** The sections zc.buildout initialises for this profile: [buildout], the versions section, the parts and everything they reference. */
@@ -315,25 +384,25 @@ export class ProfileModel {
     const versions = this.value('buildout', 'versions');
     if (versions) add(pyStrip(versions));
     for (const p of this.parts()) add(p);
-    const byOwner = new Map<string, ModelReference[]>();
-    for (const r of this.references()) {
-      let l = byOwner.get(r.owner);
-      if (!l) byOwner.set(r.owner, (l = []));
-      l.push(r);
-    }
-    while (queue.length) {
-      const name = queue.pop()!;
-      for (const r of byOwner.get(name) ?? []) if (!r.ref.problem) add(r.target);
-      const deps = this.value(name, '<part-dependencies>') ?? this.expanded(name)?.section.get('<part-dependencies>')?.value ?? '';
-      for (const d of pySplitWhitespace(deps)) add(d);
-      const schema = this.schema(name);
-      if (schema) {
-        for (const s of schema.sectionReferences(this.optionReader(name))) {
-          if (s.kind === undefined || s.kind === 'key' || s.kind === 'jsonkey' || s.kind === 'section') add(s.section || name);
-        }
+    while (queue.length) for (const to of this.reaches(queue.pop()!)) add(to);
+    return (this.reachedCache = reached);
+  }
+
+  /** The sections a section makes buildout initialise: those it references, its `<part-dependencies>`, the sections its recipe reads. */
+  private reaches(name: string): string[] {
+    const facts = this.facts(name);
+    if (facts.reaches) return facts.reaches;
+    const out: string[] = [];
+    for (const r of this.ownReferences(name)) if (!r.ref.problem) out.push(r.target);
+    const deps = this.value(name, '<part-dependencies>') ?? this.expanded(name)?.section.get('<part-dependencies>')?.value ?? '';
+    for (const d of pySplitWhitespace(deps)) out.push(d);
+    const schema = this.schema(name);
+    if (schema) {
+      for (const s of schema.sectionReferences(this.optionReader(name))) {
+        if (s.kind === undefined || s.kind === 'key' || s.kind === 'jsonkey' || s.kind === 'section') out.push(s.section || name);
       }
     }
-    return (this.reachedCache = reached);
+    return (facts.reaches = out);
   }
 
   /** The entries of `[buildout] parts`, as far as they are known. */

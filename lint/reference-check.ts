@@ -28,14 +28,17 @@ export function weakest(...cs: Certainty[]): Certainty {
   return cs.reduce((a, b) => (RANK[a] <= RANK[b] ? a : b));
 }
 
-const cache = new WeakMap<ProfileModel, ReferenceProblem[]>();
+const cache = new WeakMap<ProfileModel, Map<string, ReferenceProblem[]>>();
 
-export function referenceProblems(model: ProfileModel): ReferenceProblem[] {
-  const known = cache.get(model);
+/** What is wrong with the references of one section (its own and those its macros give it), made once per model and section. */
+export function referenceProblems(model: ProfileModel, owner: string): ReferenceProblem[] {
+  let byOwner = cache.get(model);
+  if (!byOwner) cache.set(model, (byOwner = new Map()));
+  const known = byOwner.get(owner);
   if (known) return known;
   const out: ReferenceProblem[] = [];
   const reached = model.reached();
-  for (const r of model.references()) {
+  for (const r of model.ownReferences(owner)) {
     if (r.wildcard || (model.isAbstract(r.owner) && model.macroBases().has(r.owner))) continue;
     const base = model.certaintyIn(r.owner);
     if (r.ref.problem) {
@@ -70,7 +73,7 @@ export function referenceProblems(model: ProfileModel): ReferenceProblem[] {
     if (!reached.has(r.owner) && r.target === r.owner) certainty = 'unverifiable';
     out.push({ ref: r, kind: 'undefined-option', certainty, ...(opt.why ? { why: opt.why } : {}), near, related });
   }
-  cache.set(model, out);
+  byOwner.set(owner, out);
   return out;
 }
 
@@ -134,44 +137,69 @@ export interface Cycle {
   certainty: Certainty;
 }
 
-/** The references between options that exist: `section\0option` → the options it references. */
-function referenceEdges(model: ProfileModel): Map<string, { to: string; ref: ModelReference }[]> {
-  const edges = new Map<string, { to: string; ref: ModelReference }[]>();
-  const node = (s: string, o: string) => s + '\0' + o;
-  for (const r of model.references()) {
+type Edge = { to: string; ref: ModelReference };
+
+/**
+ * The references of a section's options to options that exist, by option
+ * (`section\0option` → the options it references). Made from the section
+ * and those it names: kept with its facts (carry.ts).
+ */
+function sectionEdges(model: ProfileModel, section: string): Map<string, Edge[]> {
+  const facts = model.facts(section);
+  if (facts.edges) return facts.edges as Map<string, Edge[]>;
+  const edges = new Map<string, Edge[]>();
+  for (const r of model.ownReferences(section)) {
     if (r.wildcard || r.ref.problem) continue;
     if (!model.expanded(r.target)?.section.has(r.ref.option)) continue;
-    const from = node(r.owner, r.option);
+    const from = section + '\0' + r.option;
     let l = edges.get(from);
     if (!l) edges.set(from, (l = []));
-    l.push({ to: node(r.target, r.ref.option), ref: r });
+    l.push({ to: r.target + '\0' + r.ref.option, ref: r });
   }
+  facts.edges = edges;
   return edges;
 }
 
-const cycleCache = new WeakMap<ProfileModel, Cycle[]>();
+function edgesFrom(model: ProfileModel, node: string): Edge[] {
+  const section = node.slice(0, node.indexOf('\0'));
+  return model.raw.has(section) ? (sectionEdges(model, section).get(node) ?? []) : [];
+}
 
-/** Cycles of references between options (Tarjan's strongly connected components). */
-export function referenceCycles(model: ProfileModel): Cycle[] {
-  const known = cycleCache.get(model);
-  if (known) return known;
-  const edges = referenceEdges(model);
+/** A strongly connected component of options that reference each other: its options and the cycle through it. */
+interface Component {
+  members: Set<string>;
+  /** The cycle from its smallest option, when it is one (more than one option, or one referencing itself). */
+  path?: Cycle['path'];
+}
+
+/**
+ * The components of the options of `sections` (Tarjan's, iterative, one
+ * walk from all their options), each recorded in the facts of the section
+ * of each of its options, and the cycles in the facts of the section of
+ * their smallest option. A component is what its options reach and are
+ * reached from, so it depends only on what they name: kept with the facts.
+ */
+function findComponents(model: ProfileModel, sections: string[]): void {
   let index = 0;
   const idx = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
   const stack: string[] = [];
-  const sccs: string[][] = [];
+  const todo = new Set(sections);
+  for (const s of sections) {
+    const f = model.facts(s);
+    f.components = new Map();
+    f.cycles = [];
+  }
   const strong = (v: string) => {
-    // iterative Tarjan
-    const work: { v: string; i: number }[] = [{ v, i: 0 }];
+    const work: { v: string; i: number; out: Edge[] }[] = [{ v, i: 0, out: edgesFrom(model, v) }];
     idx.set(v, index);
     low.set(v, index++);
     stack.push(v);
     onStack.add(v);
     while (work.length) {
       const top = work[work.length - 1]!;
-      const out = edges.get(top.v) ?? [];
+      const out = top.out;
       if (top.i < out.length) {
         const w = out[top.i++]!.to;
         if (!idx.has(w)) {
@@ -179,7 +207,7 @@ export function referenceCycles(model: ProfileModel): Cycle[] {
           low.set(w, index++);
           stack.push(w);
           onStack.add(w);
-          work.push({ v: w, i: 0 });
+          work.push({ v: w, i: 0, out: edgesFrom(model, w) });
         } else if (onStack.has(w)) low.set(top.v, Math.min(low.get(top.v)!, idx.get(w)!));
         continue;
       }
@@ -196,35 +224,64 @@ export function referenceCycles(model: ProfileModel): Cycle[] {
           onStack.delete(w);
           comp.push(w);
         } while (w !== top.v);
-        sccs.push(comp);
+        record(comp);
       }
     }
   };
-  for (const v of edges.keys()) if (!idx.has(v)) strong(v);
-  const reached = model.reached();
-  const cycles: Cycle[] = [];
-  for (const comp of sccs) {
+  const record = (comp: string[]) => {
     const members = new Set(comp);
-    const self = comp.length === 1 && (edges.get(comp[0]!) ?? []).some((e) => e.to === comp[0]);
-    if (comp.length === 1 && !self) continue;
-    // one cycle through the component, from its smallest node
-    const start = [...members].sort()[0]!;
-    const path: Cycle['path'] = [];
-    const seen = new Set<string>();
-    let cur = start;
-    while (!seen.has(cur)) {
-      seen.add(cur);
-      const e = (edges.get(cur) ?? []).find((x) => members.has(x.to))!;
-      const [section, option] = cur.split('\0') as [string, string];
-      path.push({ section, option, ref: e.ref });
-      cur = e.to;
-      if (cur === start) break;
+    const c: Component = { members };
+    const self = comp.length === 1 && edgesFrom(model, comp[0]!).some((e) => e.to === comp[0]);
+    if (comp.length > 1 || self) {
+      // one cycle through the component, from its smallest option
+      const start = [...members].sort()[0]!;
+      const path: Cycle['path'] = [];
+      const seen = new Set<string>();
+      let cur = start;
+      while (!seen.has(cur)) {
+        seen.add(cur);
+        const e = edgesFrom(model, cur).find((x) => members.has(x.to))!;
+        const [section, option] = cur.split('\0') as [string, string];
+        path.push({ section, option, ref: e.ref });
+        cur = e.to;
+        if (cur === start) break;
+      }
+      c.path = path;
+      const owner = start.slice(0, start.indexOf('\0'));
+      if (todo.has(owner)) (model.facts(owner).cycles as Component[]).push(c);
     }
-    const anyReached = path.some((p) => reached.has(p.section));
-    cycles.push({ path, certainty: model.isTemplate ? 'weaker' : anyReached ? 'definite' : 'weaker' });
+    for (const m of comp) {
+      const s = m.slice(0, m.indexOf('\0'));
+      if (todo.has(s)) (model.facts(s).components as Map<string, Component>).set(m, c);
+    }
+  };
+  for (const s of sections) for (const v of sectionEdges(model, s).keys()) if (!idx.has(v)) strong(v);
+}
+
+/** Work out the components of every section that has not got them yet (all at first; after an edit, those carry.ts did not keep). */
+function components(model: ProfileModel, section: string): { components: Map<string, Component>; cycles: Component[] } {
+  const f = model.facts(section);
+  if (!f.components) findComponents(model, model.sectionNames().filter((s) => !model.facts(s).components));
+  return { components: f.components as Map<string, Component>, cycles: f.cycles as Component[] };
+}
+
+/** Cycles of references between options whose smallest option is in a section, smallest first. */
+export function sectionCycles(model: ProfileModel, section: string): Cycle[] {
+  const reached = model.reached();
+  const out: Cycle[] = [];
+  const list = [...components(model, section).cycles].sort((a, b) => (a.path![0]!.option < b.path![0]!.option ? -1 : 1));
+  for (const c of list) {
+    const anyReached = c.path!.some((p) => reached.has(p.section));
+    out.push({ path: c.path!, certainty: model.isTemplate ? 'weaker' : anyReached ? 'definite' : 'weaker' });
   }
-  cycleCache.set(model, cycles);
-  return cycles;
+  return out;
+}
+
+/** Cycles of references between options, by section. */
+export function referenceCycles(model: ProfileModel): Cycle[] {
+  const out: Cycle[] = [];
+  for (const s of model.sectionNames()) out.push(...sectionCycles(model, s));
+  return out;
 }
 
 /** An option whose references nest, or whose value expands, beyond what a run accepts. */
@@ -238,58 +295,95 @@ export interface Oversized {
   span: Span | undefined;
 }
 
+interface Size {
+  depth: number;
+  length: number;
+}
+
+/**
+ * How deep an option's references nest and how long its value expands
+ * (capped at `cap`), kept in its section's facts: a reference to an option
+ * of its own component (a cycle, which referenceCycles reports) does not
+ * count, so that the size depends on nothing but what the option reaches.
+ */
+function sizeOf(model: ProfileModel, node: string, cap: number, sizes: Map<string, Size>): Size {
+  const sectionOf = (k: string) => k.slice(0, k.indexOf('\0'));
+  const known = (k: string): Size | undefined => {
+    let size = sizes.get(k);
+    if (size) return size;
+    const s = sectionOf(k);
+    size = model.raw.has(s) ? (model.facts(s).sizes as Map<string, Size> | undefined)?.get(k) : undefined;
+    if (size) sizes.set(k, size);
+    return size;
+  };
+  const keep = (k: string, size: Size) => {
+    sizes.set(k, size);
+    const f = model.facts(sectionOf(k));
+    ((f.sizes ??= new Map()) as Map<string, Size>).set(k, size);
+  };
+  const own = (k: string) => {
+    const [s, o] = k.split('\0') as [string, string];
+    return model.expanded(s)?.section.get(o)?.value.length ?? 0;
+  };
+  const first = known(node);
+  if (first) return first;
+  const work: { key: string; i: number; depth: number; length: number; out: Edge[]; cycle: Set<string> | undefined }[] = [];
+  const push = (key: string) => {
+    const c = components(model, sectionOf(key)).components.get(key);
+    work.push({ key, i: 0, depth: 0, length: own(key), out: edgesFrom(model, key), cycle: c && c.members.size > 1 ? c.members : undefined });
+  };
+  push(node);
+  while (work.length) {
+    const top = work[work.length - 1]!;
+    if (top.i < top.out.length) {
+      const e = top.out[top.i++]!;
+      if (top.cycle ? top.cycle.has(e.to) : e.to === top.key) continue;
+      const k = known(e.to);
+      if (k) {
+        top.depth = Math.max(top.depth, k.depth + 1);
+        top.length = Math.min(cap, top.length - e.ref.ref.text.length + k.length);
+      } else {
+        // worked out first; its edge is counted then
+        top.i--;
+        push(e.to);
+      }
+      continue;
+    }
+    work.pop();
+    keep(top.key, { depth: top.depth, length: top.length });
+  }
+  return known(node)!;
+}
+
 /**
  * The options a run would refuse for their size (profile/options.ts
  * MAX_REFERENCE_NESTING, MAX_VALUE_LENGTH), the outermost of each chain
- * only (those no other oversized option references). Iterative, as the
- * chains are deep; cycles are left to referenceCycles.
+ * only (those no other oversized option references), by section.
  */
 export function oversizedValues(model: ProfileModel, maxDepth: number, maxLength: number): Oversized[] {
-  const edges = referenceEdges(model);
-  const own = (key: string) => {
-    const [s, o] = key.split('\0') as [string, string];
-    return model.expanded(s)?.section.get(o)?.value.length ?? 0;
-  };
   const cap = maxLength + 1;
-  const done = new Map<string, { depth: number; length: number }>();
-  const active = new Set<string>();
-  for (const start of edges.keys()) {
-    if (done.has(start)) continue;
-    const work: { key: string; i: number; depth: number; length: number }[] = [{ key: start, i: 0, depth: 0, length: own(start) }];
-    active.add(start);
-    while (work.length) {
-      const top = work[work.length - 1]!;
-      const out = edges.get(top.key) ?? [];
-      if (top.i < out.length) {
-        const e = out[top.i++]!;
-        const known = done.get(e.to);
-        if (known) {
-          top.depth = Math.max(top.depth, known.depth + 1);
-          top.length = Math.min(cap, top.length - e.ref.ref.text.length + known.length);
-        } else if (!active.has(e.to)) {
-          // visited when it is done; its edge is counted then
-          top.i--;
-          active.add(e.to);
-          work.push({ key: e.to, i: 0, depth: 0, length: own(e.to) });
-        }
-        continue;
+  const sizes = new Map<string, Size>();
+  const over: { key: string; size: Size }[] = [];
+  for (const section of model.sectionNames()) {
+    const f = model.facts(section);
+    let mine = f.oversized as { key: string; size: Size }[] | undefined;
+    if (!mine) {
+      mine = [];
+      for (const key of sectionEdges(model, section).keys()) {
+        const size = sizeOf(model, key, cap, sizes);
+        if (size.depth > maxDepth || size.length > maxLength) mine.push({ key, size });
       }
-      work.pop();
-      active.delete(top.key);
-      done.set(top.key, { depth: top.depth, length: top.length });
+      f.oversized = mine;
     }
+    over.push(...mine);
   }
-  const over = (k: string) => {
-    const d = done.get(k);
-    return !!d && (d.depth > maxDepth || d.length > maxLength);
-  };
   const inner = new Set<string>();
-  for (const [from, out] of edges) if (over(from)) for (const e of out) inner.add(e.to);
+  for (const o of over) for (const e of edgesFrom(model, o.key)) inner.add(e.to);
   const result: Oversized[] = [];
-  for (const [key, d] of done) {
-    if (!over(key) || inner.has(key)) continue;
+  for (const { key, size } of over) {
+    if (inner.has(key)) continue;
     const [section, option] = key.split('\0') as [string, string];
-    result.push({ section, option, depth: d.depth, length: d.length, span: edges.get(key)?.[0]?.ref.span });
+    result.push({ section, option, depth: size.depth, length: size.length, span: edgesFrom(model, key)[0]?.ref.span });
   }
   return result;
 }

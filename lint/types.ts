@@ -46,6 +46,16 @@ export interface Report {
 export interface RuleContext {
   readonly options: LintOptions;
   report(r: Report): void;
+  /**
+   * Run `body`, which reports what the rule finds in one section of a
+   * profile, reading nothing but that section, what it names (`${…}`,
+   * `<=`, transitively) and the profile as a whole (what is reached, macro
+   * bases, section names, headers, the extends chain): an editor's next
+   * model of the profile replays its reports while none of those changed
+   * (carry.ts), and while `version` is the same (what else the reports
+   * depend on: a template's text).
+   */
+  section(model: ProfileModel, name: string, body: () => void, version?: string): void;
 }
 
 /** What file rules get besides the file: its sections and conditions as the run reads them. */

@@ -61,7 +61,7 @@ interface LoadNote {
   remote: boolean;
 }
 
-/** A root's extends merge, kept with the loads that made it (ProfileFiles.keptExtends). */
+/** A file's extends merge, kept with the loads that made it (ProfileFiles.keptExtends). */
 interface KeptMerge extends KeptExtends {
   key: string;
   notes: LoadNote[];
@@ -93,10 +93,14 @@ export class Workspace {
     this.keptMerges = keepMerges ? new Map() : undefined;
   }
 
+  /** How many files changed on disk (forgotten without an unsaved text): what was worked out from files read elsewhere (an md5sum's) is stale. */
+  diskChanges = 0;
+
   /** Forget what was read of a file (its text changed): the next read parses it again; every other file stays parsed. */
   forget(path: string): void {
     this.byPath.delete(path);
     this.texts.delete(path);
+    if (this.overlay?.(path) === undefined) this.diskChanges++;
   }
 
   private readonly texts = new Map<string, string | null>();
@@ -284,6 +288,18 @@ export class LintFiles extends ProfileFiles {
     return this.notes.length;
   }
 
+  /** The root, the first file this loader read. */
+  private root: string | undefined;
+
+  /**
+   * Below the root too once the root was loaded before: a profile opened
+   * once and never edited pays nothing for it (the first load of a large
+   * tree is the one the editor waits for).
+   */
+  override keepsNestedExtends(): boolean {
+    return this.keep && this.root !== undefined && this.workspace.keptMerges!.has(this.root);
+  }
+
   override keepExtends(root: string, key: string, mark: number, kept: KeptExtends): void {
     const notes = this.notes.slice(mark);
     // a remote file's cached copy may change without the workspace knowing
@@ -298,6 +314,8 @@ export class LintFiles extends ProfileFiles {
     // every file as it was: the same parse (an edit or a change on disk makes a new one), none read yet by this loader
     for (const n of kept.notes) if (this.workspace.local(n.key) !== n.file || this.mine.has(n.key)) return undefined;
     for (const n of kept.notes) {
+      // noted again: a merge kept around this one depends on these files too
+      this.notes.push(n);
       this.mine.set(n.key, n.loaded);
       if (n.includer) this.includedBy.set(n.key, n.includer);
       this.events.push(...n.events);
@@ -318,6 +336,7 @@ export class LintFiles extends ProfileFiles {
 
   override async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, includedBy: () => string[]): Promise<LoadedFile> {
     this.requests++;
+    this.root ??= location.key;
     const known = this.mine.get(location.key);
     if (known) return known;
     const chain = includedBy();

@@ -155,6 +155,8 @@ export class Project {
     const result = await lint([root], {
       options: { semantics: s.semantics, executable: s.python, env: s.env, rules: s.rules, cwd: dirname(root) },
       workspace,
+      // the findings shown are the document's: file rules of the other files would report elsewhere
+      fileRulesOn: new Set([root]),
       onProfile: (m) => (model = m),
     });
     const files = new Set<string>([root]);

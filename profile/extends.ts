@@ -11,7 +11,7 @@
 // result is cloned before it is merged into). Flattened lists are kept per
 // file too, as one composed transform (flatten.ts). Each file is parsed
 // once (files.ts). A reader that outlives one load (an editor's workspace)
-// may keep a root's extends merge across loads (ProfileFiles.keptExtends).
+// may keep each file's extends merge across loads (ProfileFiles.keptExtends).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BuildoutError, type Span } from '../parser/diagnostic.ts';
@@ -57,6 +57,8 @@ export class ExtendsLoader {
   private readonly stack: { located: Located; includer?: Includer }[] = [];
   /** SlapOS: files already applied in this load. */
   private readonly applied = new Set<string>();
+  /** SlapOS: files not applied again, in order (a kept merge must not have skipped one applied before it). */
+  private readonly skipped: string[] = [];
   private readonly located = new Map<string, Located>();
   private readonly nestedResults = new Map<string, Config>();
   private readonly flatResults = new Map<string, Transform>();
@@ -136,7 +138,10 @@ export class ExtendsLoader {
     this.enter(located, includer);
     try {
       if (this.semantics.dedupeExtends) {
-        if (this.applied.has(located.key)) return new Map();
+        if (this.applied.has(located.key)) {
+          this.skipped.push(located.key);
+          return new Map();
+        }
         this.applied.add(located.key);
       }
       const known = this.pendingUserDefaults ? undefined : this.nestedResults.get(located.key);
@@ -145,9 +150,9 @@ export class ExtendsLoader {
       const layer = await this.layer(located, includer, root);
       let result: Config;
       if (layer.extends.length) {
-        // a root's extends, merged: kept by a reader that outlives this load
+        // a file's extends, merged: kept by a reader that outlives this load
         // when their files and entries are unchanged (files.ts keptExtends)
-        const key = root && !this.pendingUserDefaults ? this.extendsKey(located, layer) : undefined;
+        const key = (root || this.files.keepsNestedExtends()) && !this.pendingUserDefaults ? this.extendsKey(located, layer, root) : undefined;
         const kept = key === undefined ? undefined : this.files.keptExtends(located.key, key);
         if (kept) {
           for (const k of kept.applied) this.applied.add(k);
@@ -156,14 +161,18 @@ export class ExtendsLoader {
         } else {
           const mark = this.files.loadMark();
           const applied = this.applied.size;
+          const skipped = this.skipped.length;
           const visits = this.stats.visits;
           const [first, ...rest] = layer.extends;
           result = cloneConfig(await this.nested(this.locate(located.base, first!.name, this.semantics.relativeUrlDotDot), this.includer(located, first!), false));
           for (const e of rest) {
             mergeInto(result, await this.nested(this.locate(located.base, e.name, this.semantics.relativeUrlDotDot), this.includer(located, e), false), this.semantics);
           }
-          if (key !== undefined) {
-            this.files.keepExtends(located.key, key, mark, { merged: cloneConfig(result), applied: [...this.applied].slice(applied), visits: this.stats.visits - visits });
+          const appliedHere = [...this.applied].slice(applied);
+          // a merge that left out a file applied before it (SlapOS applies each file once) is not what a load that did not apply it yet gets
+          const mine = new Set(appliedHere);
+          if (key !== undefined && this.skipped.slice(skipped).every((k) => mine.has(k))) {
+            this.files.keepExtends(located.key, key, mark, { merged: cloneConfig(result), applied: appliedHere, visits: this.stats.visits - visits });
           }
         }
         mergeInto(result, layer.config, this.semantics);
@@ -218,9 +227,10 @@ export class ExtendsLoader {
   }
 
   /** What a root's extends merge depends on besides its files: the entries (where they are, for "extended by"), the download settings, the semantics. */
-  private extendsKey(located: Located, layer: Layer): string {
+  private extendsKey(located: Located, layer: Layer, root: boolean): string {
     const entries = layer.extends.map((e) => [e.name, e.span?.line, e.span?.column, e.span?.endLine, e.span?.endColumn]);
-    return JSON.stringify([this.semantics.mode, located.key, entries, downloadSettings(this.settings, this.semantics)]);
+    // below the root, where the file was reached from too (the "extended by" chain of what its loads note)
+    return JSON.stringify([this.semantics.mode, located.key, entries, downloadSettings(this.settings, this.semantics), root ? [] : this.chain()]);
   }
 
   private includer(located: Located, e: ExtendsEntry): Includer {

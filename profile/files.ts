@@ -66,10 +66,11 @@ export class ProfileFiles {
   }
 
   /**
-   * The merge of a root file's extends kept from an earlier load under the
+   * The merge of a file's extends kept from an earlier load under the
    * same key, when none of its files changed since (the loads it made are
    * noted again): an editor's workspace keeps them, so that an edit of the
-   * root merges the root's own sections only. A plain reader keeps none.
+   * root merges the root's own sections only, and an edit of a file it
+   * extends that file over the kept merges around it. A plain reader keeps none.
    */
   keptExtends(_root: string, _key: string): KeptExtends | undefined {
     return undefined;
@@ -80,8 +81,13 @@ export class ProfileFiles {
     return 0;
   }
 
-  /** Keep the merge of a root's extends, made by the loads since `mark`. */
-  keepExtends(_root: string, _key: string, _mark: number, _kept: KeptExtends): void {}
+  /** Keep the merge of a file's extends, made by the loads since `mark`. */
+  keepExtends(_file: string, _key: string, _mark: number, _kept: KeptExtends): void {}
+
+  /** Are the merges of files below the root kept as well (not only the root's)? */
+  keepsNestedExtends(): boolean {
+    return false;
+  }
 
   /** `includedBy` gives the "extended by" chain for errors (built only when the file is first read). */
   async load(location: Located, settings: DownloadSettings, includer: Includer | undefined, includedBy: () => string[]): Promise<LoadedFile> {

@@ -35,7 +35,7 @@ export { intType } from './builtins.ts';
 export { decodeBytes, encodeStr } from './codecs.ts';
 export { strLen } from './codepoints.ts';
 export type { Comprehension, Expr } from './expr/ast.ts';
-export { normpath } from './modules/os.ts';
+export { normpath, osError } from './modules/os.ts';
 export { pformat } from './pprint.ts';
 export { PY_WS_CLASS, dedent, isPySpaceCode, pyLstrip, pyRstrip, pyRstripChars, pySplitLines, pySplitWhitespace, pyStrip, removeLeadingBlankLines } from './text.ts';
 export { toFloat } from './builtins.ts';

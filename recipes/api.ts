@@ -68,6 +68,13 @@ export interface BuildoutView {
    * the port it picked before.
    */
   previous(): ReadonlyMap<string, string> | undefined;
+  /**
+   * A value kept for the whole run, made by `make` the first time `key` is
+   * asked (the egg installer's package indexes, read once per run as
+   * zc.buildout's easy_install._indexes are). Per run, not per process: the
+   * language server and the tests run several runs in one process.
+   */
+  perRun<T>(key: string, make: () => T): T;
 }
 
 export interface Logger {

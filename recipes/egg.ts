@@ -10,11 +10,11 @@
 import { join } from 'node:path';
 import { pyJoin } from '../profile/location.ts';
 import { pySplitWhitespace, strRepr } from '../python/index.ts';
-import { RecipeError, type PartOptions, type RecipeContext, type RecipeModule } from './api.ts';
+import { RecipeError, type PartOptions, type RecipeContext, type RecipeModule, type SoftwarePlanContext, type SoftwareStep } from './api.ts';
 import { developDists, type Dist } from './lib/eggs/dists.ts';
 import { InstallError, Installer } from './lib/eggs/installer.ts';
 import { writeScripts, type ScriptRequest } from './lib/eggs/scripts.ts';
-import { installSettings, type PartSources } from './lib/eggs/settings.ts';
+import { installSettings, type PartSources, type RunView } from './lib/eggs/settings.ts';
 import { developEgg } from './lib/eggs/develop.ts';
 import { readAllOptions } from './lib/options.ts';
 import type { RecipeSchema } from './schema.ts';
@@ -72,6 +72,27 @@ function sortWorkingSet(ws: Dist[], options: PartOptions): Dist[] {
   const eggs = join(options.get('eggs-directory')!, '/');
   const rank = (d: Dist) => (develop.has(d.location) ? 0 : d.location.startsWith(eggs) ? 1 : 2);
   return [...ws].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * What install would get from find-links and the index (Recipe.plan): the
+ * installer resolving the part's eggs without installing, the run offline
+ * only where the run would be (an inspection's view always is).
+ */
+function eggPlan(ctx: RecipeContext, src: PartSources, offline: boolean): SoftwareStep[] {
+  const steps: SoftwareStep[] = [];
+  const view = ctx.buildout;
+  const run: RunView = { section: (n) => view.section(n), hasSection: (n) => view.hasSection(n), offline, directory: view.directory, perRun: (k, f) => view.perRun(k, f) };
+  const reqs = (ctx.options.get('eggs') ?? ctx.name)
+    .split('\n')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  try {
+    new Installer({ ...installSettings(run, ctx.logger, src), plan: steps }).install(reqs);
+  } catch (e) {
+    steps.push({ action: 'missing', what: reqs.join(' '), reason: (e as Error).message.split('\n')[0]! });
+  }
+  return steps;
 }
 
 /** Eggs.working_set: the requirements asked and their working set. */
@@ -162,12 +183,13 @@ function eggRecipe(names: string[], scripts: boolean): RecipeModule {
       directories(ctx, scripts);
       // zc.buildout reads them at install: under --stub-software there is none, and none is unused
       readAllOptions(ctx.options);
+      const plan = ({ offline }: SoftwarePlanContext) => eggPlan(ctx, src, offline);
       if (!scripts) {
         const install = () => {
           workingSet(ctx, src);
           return [];
         };
-        return { install, update: install };
+        return { install, update: install, plan };
       }
       const b = ctx.buildout.section('buildout');
       const extraPaths = (ctx.options.get('extra-paths') ?? '')
@@ -184,7 +206,7 @@ function eggRecipe(names: string[], scripts: boolean): RecipeModule {
         relativePaths = b.require('directory');
       } else if (rel !== 'false') throw new RecipeError(`Invalid value for relative-paths option: ${rel}`);
       const install = () => installScripts(ctx, src, extraPaths, relativePaths);
-      return { install, update: install };
+      return { install, update: install, plan };
     },
   };
 }

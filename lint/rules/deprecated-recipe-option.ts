@@ -15,15 +15,17 @@ export const deprecatedRecipeOption: Rule = {
     return {
       profile(model) {
         for (const name of model.sectionNames()) {
-          if (hasPlaceholder(name)) continue;
-          const schema = model.schema(name);
-          if (!schema) continue;
-          const raw = model.raw.get(name)!;
-          for (const [key, spec] of Object.entries(schema.spec.options)) {
-            const e = raw.get(key);
-            if (!e || !spec.deprecated) continue;
-            context.report({ message: `[${name}] ${key} is deprecated in ${model.recipe(name)}: use ${spec.deprecated}`, span: entryKeySpan(e) });
-          }
+          context.section(model, name, () => {
+            if (hasPlaceholder(name)) return;
+            const schema = model.schema(name);
+            if (!schema) return;
+            const raw = model.raw.get(name)!;
+            for (const [key, spec] of Object.entries(schema.spec.options)) {
+              const e = raw.get(key);
+              if (!e || !spec.deprecated) continue;
+              context.report({ message: `[${name}] ${key} is deprecated in ${model.recipe(name)}: use ${spec.deprecated}`, span: entryKeySpan(e) });
+            }
+          });
         }
       },
     };

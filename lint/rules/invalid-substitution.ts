@@ -22,18 +22,22 @@ export const invalidSubstitution: Rule = {
   create(context) {
     return {
       profile(model) {
-        for (const p of referenceProblems(model)) {
-          if (p.kind !== 'invalid') continue;
-          const r = p.ref;
-          const problem = r.ref.problem!;
-          context.report({
-            message: `The substitution ${r.ref.text} ${WORDS[problem]} (${where(r)})`,
-            span: r.span,
-            certainty: p.certainty,
-            hint:
-              problem === 'no-colon'
-                ? `a reference is \${section:option}; for a literal \${ (a shell variable) write $\${${r.ref.text.slice(2)}`
-                : 'a reference is ${section:option} (or ${:option}); names use letters, digits, space and - . _',
+        for (const name of model.sectionNames()) {
+          context.section(model, name, () => {
+            for (const p of referenceProblems(model, name)) {
+              if (p.kind !== 'invalid') continue;
+              const r = p.ref;
+              const problem = r.ref.problem!;
+              context.report({
+                message: `The substitution ${r.ref.text} ${WORDS[problem]} (${where(r)})`,
+                span: r.span,
+                certainty: p.certainty,
+                hint:
+                  problem === 'no-colon'
+                    ? `a reference is \${section:option}; for a literal \${ (a shell variable) write $\${${r.ref.text.slice(2)}`
+                    : 'a reference is ${section:option} (or ${:option}); names use letters, digits, space and - . _',
+              });
+            }
           });
         }
       },

@@ -19,28 +19,35 @@ export const jinjaSyntax: Rule = {
     return {
       profile(model) {
         for (const js of jinjaSections(model)) {
-          const certainty = model.certaintyIn(js.section);
-          if (js.missing) {
-            const e = model.expanded(js.section)?.section.get(js.option!);
-            context.report({
-              message: `the template of [${js.section}] does not exist: ${js.file}`,
-              span: e?.history.step.origin?.node.span,
-              certainty,
-            });
-            continue;
-          }
-          if (js.text === undefined) continue;
-          const parsed = parseTemplate(js.text, js.file ?? js.section, js.extensions);
-          if (!parsed.error) continue;
-          const unknownTag = /^Encountered unknown tag '(do|break|continue)'/.exec(parsed.error.message);
-          context.report({
-            message: `Jinja2 syntax error in the template of [${js.section}]: ${parsed.error.message}`,
-            span: templateLineSpan(js, parsed.error.lineno),
-            certainty,
-            hint: unknownTag
-              ? `add ${unknownTag[1] === 'do' ? 'jinja2.ext.do' : 'jinja2.ext.loopcontrols'} to the extensions of [${js.section}]`
-              : undefined,
-          });
+          context.section(
+            model,
+            js.section,
+            () => {
+              const certainty = model.certaintyIn(js.section);
+              if (js.missing) {
+                const e = model.expanded(js.section)?.section.get(js.option!);
+                context.report({
+                  message: `the template of [${js.section}] does not exist: ${js.file}`,
+                  span: e?.history.step.origin?.node.span,
+                  certainty,
+                });
+                return;
+              }
+              if (js.text === undefined) return;
+              const parsed = parseTemplate(js.text, js.file ?? js.section, js.extensions);
+              if (!parsed.error) return;
+              const unknownTag = /^Encountered unknown tag '(do|break|continue)'/.exec(parsed.error.message);
+              context.report({
+                message: `Jinja2 syntax error in the template of [${js.section}]: ${parsed.error.message}`,
+                span: templateLineSpan(js, parsed.error.lineno),
+                certainty,
+                hint: unknownTag
+                  ? `add ${unknownTag[1] === 'do' ? 'jinja2.ext.do' : 'jinja2.ext.loopcontrols'} to the extensions of [${js.section}]`
+                  : undefined,
+              });
+            },
+            js.text,
+          );
         }
       },
       file(file) {

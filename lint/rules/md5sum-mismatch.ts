@@ -74,26 +74,28 @@ export const md5sumMismatch: Rule = {
       },
       profile(model) {
         for (const name of model.sectionNames()) {
-          if (hasPlaceholder(name)) continue;
-          const ex = model.expanded(name)!;
-          const md5 = ex.section.get('md5sum');
-          if (!md5 || !ex.section.has('url') || !model.recipe(name)) continue;
-          const url = model.value(name, 'url');
-          const expected = model.value(name, 'md5sum');
-          if (url === undefined || expected === undefined) continue;
-          const target = pyStrip(url);
-          if (isUrl(target) && !target.startsWith('file://')) continue;
-          const path = target.startsWith('file://') ? fileURLToPath(target) : target;
-          if (!isAbsolute(path)) continue;
-          const actual = md5Of(path);
-          if (actual === null || actual === pyStrip(expected).toLowerCase()) continue;
-          const span = entrySpan(md5, 0, md5.value.length);
-          context.report({
-            message: mismatch(path, pyStrip(expected).toLowerCase(), actual),
-            span,
-            fixes: replaceBy(span, [actual]),
-            certainty: model.certaintyIn(name),
-            hint: 'update the md5sum (update-hash), or check that the file is the one intended',
+          context.section(model, name, () => {
+            if (hasPlaceholder(name)) return;
+            const ex = model.expanded(name)!;
+            const md5 = ex.section.get('md5sum');
+            if (!md5 || !ex.section.has('url') || !model.recipe(name)) return;
+            const url = model.value(name, 'url');
+            const expected = model.value(name, 'md5sum');
+            if (url === undefined || expected === undefined) return;
+            const target = pyStrip(url);
+            if (isUrl(target) && !target.startsWith('file://')) return;
+            const path = target.startsWith('file://') ? fileURLToPath(target) : target;
+            if (!isAbsolute(path)) return;
+            const actual = md5Of(path);
+            if (actual === null || actual === pyStrip(expected).toLowerCase()) return;
+            const span = entrySpan(md5, 0, md5.value.length);
+            context.report({
+              message: mismatch(path, pyStrip(expected).toLowerCase(), actual),
+              span,
+              fixes: replaceBy(span, [actual]),
+              certainty: model.certaintyIn(name),
+              hint: 'update the md5sum (update-hash), or check that the file is the one intended',
+            });
           });
         }
       },

@@ -22,28 +22,30 @@ export const missingRecipeOption: Rule = {
       profile(model) {
         if (!model.assembled) return;
         for (const name of model.sectionNames()) {
-          if (hasPlaceholder(name)) continue;
-          const schema = model.schema(name);
-          if (!schema) continue;
-          const ex = model.expanded(name)!;
-          if (ex.error || [...ex.section.keys()].some(hasPlaceholder)) continue;
-          // a macro base nobody evaluates is completed by the sections that use it
-          if (model.isAbstract(name)) continue;
-          const has = (o: string) => ex.section.has(o) || Object.entries(schema.spec.aliases ?? {}).some(([a, b]) => b === o && ex.section.has(a));
-          const missing: string[] = [];
-          for (const r of schema.spec.required ?? []) if (!has(r)) missing.push(`'${r}'`);
-          for (const g of schema.spec.oneOf ?? []) if (!g.some(has)) missing.push(`one of ${g.map((o) => `'${o}'`).join(', ')}`);
-          if (!missing.length) continue;
-          const recipe = ex.section.get('recipe');
-          const span = (recipe && entryKeySpan(recipe)) ?? sectionSpan(model, name);
-          const add = [...(schema.spec.required ?? []).filter((r) => !has(r)), ...(schema.spec.oneOf ?? []).filter((g) => !g.some(has)).map((g) => g[0]!)];
-          const end = recipe ? entryEnd(recipe) : undefined;
-          context.report({
-            ...(end ? { fixes: [{ title: `Add ${add.map((o) => `'${o}'`).join(', ')}`, edits: [{ span: end, text: add.map((o) => `\n${o} = `).join('') }] }] } : {}),
-            message: `[${name}] uses ${model.recipe(name)} but does not set ${missing.join(' and ')}`,
-            span,
-            certainty: model.isTemplate && model.open ? 'unverifiable' : model.certaintyIn(name),
-            hint: schema.spec.doc,
+          context.section(model, name, () => {
+            if (hasPlaceholder(name)) return;
+            const schema = model.schema(name);
+            if (!schema) return;
+            const ex = model.expanded(name)!;
+            if (ex.error || [...ex.section.keys()].some(hasPlaceholder)) return;
+            // a macro base nobody evaluates is completed by the sections that use it
+            if (model.isAbstract(name)) return;
+            const has = (o: string) => ex.section.has(o) || Object.entries(schema.spec.aliases ?? {}).some(([a, b]) => b === o && ex.section.has(a));
+            const missing: string[] = [];
+            for (const r of schema.spec.required ?? []) if (!has(r)) missing.push(`'${r}'`);
+            for (const g of schema.spec.oneOf ?? []) if (!g.some(has)) missing.push(`one of ${g.map((o) => `'${o}'`).join(', ')}`);
+            if (!missing.length) return;
+            const recipe = ex.section.get('recipe');
+            const span = (recipe && entryKeySpan(recipe)) ?? sectionSpan(model, name);
+            const add = [...(schema.spec.required ?? []).filter((r) => !has(r)), ...(schema.spec.oneOf ?? []).filter((g) => !g.some(has)).map((g) => g[0]!)];
+            const end = recipe ? entryEnd(recipe) : undefined;
+            context.report({
+              ...(end ? { fixes: [{ title: `Add ${add.map((o) => `'${o}'`).join(', ')}`, edits: [{ span: end, text: add.map((o) => `\n${o} = `).join('') }] }] } : {}),
+              message: `[${name}] uses ${model.recipe(name)} but does not set ${missing.join(' and ')}`,
+              span,
+              certainty: model.isTemplate && model.open ? 'unverifiable' : model.certaintyIn(name),
+              hint: schema.spec.doc,
+            });
           });
         }
       },

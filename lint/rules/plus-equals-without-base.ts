@@ -22,28 +22,38 @@ export const plusEqualsWithoutBase: Rule = {
       profile(model) {
         if (!model.assembled) return;
         const implicit = new Map<object, { sections: string[]; key: string; op: string; span: import('../../parser/diagnostic.ts').Span | undefined }>();
-        for (const [name, raw] of model.raw) {
-          if (model.isAbstract(name)) continue;
-          const ex = model.expanded(name);
-          const section = ex?.section ?? raw;
-          for (const [key, e] of section) {
-            if (/[+-]$/.test(key) && !raw.has('<')) {
-              const op = key.endsWith('+') ? '+=' : '-=';
-              const base = key.replace(/\s*[+-]$/, '');
-              context.report({
-                message: `[${name}] ${base} ${op}: no earlier file defines [${name}], so zc.buildout keeps an option named '${key}' and ${base} stays undefined`,
-                span: entryKeySpan(e),
-                hint: `write \`${base} = …\` here (--semantics upstream normalises it)`,
-              });
-              continue;
+        for (const name of model.sectionNames()) {
+          // what the section adds to the implicit values, kept with its reports (RuleContext.section)
+          let starts = model.keptReports<Start>(name, 'plus-equals-without-base:starts');
+          context.section(model, name, () => {
+            const out: Start[] = [];
+            starts = out;
+            model.keepReports(name, 'plus-equals-without-base:starts', out);
+            if (model.isAbstract(name)) return;
+            const raw = model.raw.get(name)!;
+            const ex = model.expanded(name);
+            const section = ex?.section ?? raw;
+            for (const [key, e] of section) {
+              if (/[+-]$/.test(key) && !raw.has('<')) {
+                const op = key.endsWith('+') ? '+=' : '-=';
+                const base = key.replace(/\s*[+-]$/, '');
+                context.report({
+                  message: `[${name}] ${base} ${op}: no earlier file defines [${name}], so zc.buildout keeps an option named '${key}' and ${base} stays undefined`,
+                  span: entryKeySpan(e),
+                  hint: `write \`${base} = …\` here (--semantics upstream normalises it)`,
+                });
+                continue;
+              }
+              if (startsFromNothing(e)) {
+                const op = steps(e)[1]!;
+                out.push({ at: op.origin ?? op, key, op: op.op === 'ADD' ? '+=' : '-=', span: op.origin?.node.keySpan });
+              }
             }
-            if (startsFromNothing(e)) {
-              const op = steps(e)[1]!;
-              const at = op.origin ?? op;
-              const known = implicit.get(at);
-              if (known) known.sections.push(name);
-              else implicit.set(at, { sections: [name], key, op: op.op === 'ADD' ? '+=' : '-=', span: op.origin?.node.keySpan });
-            }
+          });
+          for (const st of starts ?? []) {
+            const known = implicit.get(st.at);
+            if (known) known.sections.push(name);
+            else implicit.set(st.at, { sections: [name], key: st.key, op: st.op, span: st.span });
           }
         }
         for (const { sections, key, op, span } of implicit.values()) {
@@ -58,6 +68,14 @@ export const plusEqualsWithoutBase: Rule = {
     };
   },
 };
+
+/** An option of a section whose value starts from nothing, by the line that added to it. */
+interface Start {
+  at: object;
+  key: string;
+  op: string;
+  span: import('../../parser/diagnostic.ts').Span | undefined;
+}
 
 function startsFromNothing(e: Entry): boolean {
   const s = steps(e);

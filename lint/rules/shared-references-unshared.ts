@@ -23,39 +23,35 @@ export const sharedReferencesUnshared: Rule = {
     return {
       profile(model) {
         if (!model.assembled) return;
-        const byOwner = new Map<string, ModelReference[]>();
-        for (const r of model.references()) {
-          let l = byOwner.get(r.owner);
-          if (!l) byOwner.set(r.owner, (l = []));
-          l.push(r);
-        }
         for (const name of model.sectionNames()) {
-          if (!isShared(model, name)) continue;
-          for (const r of byOwner.get(name) ?? []) {
-            const seen = new Set<string>();
-            const walk = (ref: ModelReference, via: string[]): void => {
-              if (ref.wildcard || ref.ref.problem || seen.has(ref.target + '\0' + ref.ref.option)) return;
-              seen.add(ref.target + '\0' + ref.ref.option);
-              const recipe = model.recipe(ref.target);
-              if (recipe) {
-                const schema = model.schema(ref.target);
-                if (ref.ref.option === 'location' && schema?.spec.generated?.includes('location') && !isShared(model, ref.target)) {
-                  context.report({
-                    message: `[${name}] is shared but refers to the location of [${ref.target}], which is not shared${via.length ? ` (through ${via.join(' -> ')})` : ''}`,
-                    span: r.span,
-                    certainty: model.certaintyIn(name),
-                    hint: `make [${ref.target}] shared too (shared = true), or do not embed its path`,
-                  });
+          context.section(model, name, () => {
+            if (!isShared(model, name)) return;
+            for (const r of model.ownReferences(name)) {
+              const seen = new Set<string>();
+              const walk = (ref: ModelReference, via: string[]): void => {
+                if (ref.wildcard || ref.ref.problem || seen.has(ref.target + '\0' + ref.ref.option)) return;
+                seen.add(ref.target + '\0' + ref.ref.option);
+                const recipe = model.recipe(ref.target);
+                if (recipe) {
+                  const schema = model.schema(ref.target);
+                  if (ref.ref.option === 'location' && schema?.spec.generated?.includes('location') && !isShared(model, ref.target)) {
+                    context.report({
+                      message: `[${name}] is shared but refers to the location of [${ref.target}], which is not shared${via.length ? ` (through ${via.join(' -> ')})` : ''}`,
+                      span: r.span,
+                      certainty: model.certaintyIn(name),
+                      hint: `make [${ref.target}] shared too (shared = true), or do not embed its path`,
+                    });
+                  }
+                  return;
                 }
-                return;
-              }
-              // a data section: follow what its option refers to
-              for (const next of byOwner.get(ref.target) ?? []) {
-                if (next.option === ref.ref.option) walk(next, [...via, `\${${ref.target}:${ref.ref.option}}`]);
-              }
-            };
-            walk(r, []);
-          }
+                // a data section: follow what its option refers to
+                for (const next of model.ownReferences(ref.target)) {
+                  if (next.option === ref.ref.option) walk(next, [...via, `\${${ref.target}:${ref.ref.option}}`]);
+                }
+              };
+              walk(r, []);
+            }
+          });
         }
       },
     };

@@ -19,16 +19,20 @@ export const undefinedOption: Rule = {
   create(context) {
     return {
       profile(model) {
-        for (const p of referenceProblems(model)) {
-          if (p.kind !== 'undefined-option') continue;
-          const r = p.ref;
-          context.report({
-            message: `Referenced option does not exist: ${r.target} ${r.ref.option} (${r.ref.text} ${where(r)})${p.certainty === 'unverifiable' ? unsure(p.why) : ''}`,
-            span: r.span,
-            certainty: p.certainty,
-            hint: didYouMean(p.near, (s) => `\${${r.ref.section}:${s}}`),
-            related: p.related,
-            fixes: replaceBy(r.span, p.near.map((s) => `\${${r.ref.section}:${s}}`)),
+        for (const name of model.sectionNames()) {
+          context.section(model, name, () => {
+            for (const p of referenceProblems(model, name)) {
+              if (p.kind !== 'undefined-option') continue;
+              const r = p.ref;
+              context.report({
+                message: `Referenced option does not exist: ${r.target} ${r.ref.option} (${r.ref.text} ${where(r)})${p.certainty === 'unverifiable' ? unsure(p.why) : ''}`,
+                span: r.span,
+                certainty: p.certainty,
+                hint: didYouMean(p.near, (s) => `\${${r.ref.section}:${s}}`),
+                related: p.related,
+                fixes: replaceBy(r.span, p.near.map((s) => `\${${r.ref.section}:${s}}`)),
+              });
+            }
           });
         }
       },

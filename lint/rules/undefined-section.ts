@@ -18,16 +18,20 @@ export const undefinedSection: Rule = {
   create(context) {
     return {
       profile(model) {
-        for (const p of referenceProblems(model)) {
-          if (p.kind !== 'undefined-section') continue;
-          const r = p.ref;
-          context.report({
-            message: `The referenced section, '${r.target}', was not defined (${r.ref.text} ${where(r)})${p.certainty === 'unverifiable' ? unsure(p.why) : ''}`,
-            span: r.span,
-            certainty: p.certainty,
-            hint: didYouMean(p.near, (s) => `\${${s}:${r.ref.option}}`),
-            related: p.related,
-            fixes: replaceBy(r.span, p.near.map((s) => `\${${s}:${r.ref.option}}`)),
+        for (const name of model.sectionNames()) {
+          context.section(model, name, () => {
+            for (const p of referenceProblems(model, name)) {
+              if (p.kind !== 'undefined-section') continue;
+              const r = p.ref;
+              context.report({
+                message: `The referenced section, '${r.target}', was not defined (${r.ref.text} ${where(r)})${p.certainty === 'unverifiable' ? unsure(p.why) : ''}`,
+                span: r.span,
+                certainty: p.certainty,
+                hint: didYouMean(p.near, (s) => `\${${s}:${r.ref.option}}`),
+                related: p.related,
+                fixes: replaceBy(r.span, p.near.map((s) => `\${${s}:${r.ref.option}}`)),
+              });
+            }
           });
         }
         // macros: `<= name` with no such section

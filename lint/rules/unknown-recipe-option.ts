@@ -1,7 +1,7 @@
 // unknown-recipe-option: an option its section's recipe does not read and
 // nothing references: most often a typo (`comand-line`), which buildout
 // only reports at run time as "Unused options".
-import type { Rule } from '../types.ts';
+import type { Report, Rule } from '../types.ts';
 import { hasPlaceholder } from '../template.ts';
 import { entryKeySpan } from '../../profile/provenance.ts';
 import { nearest } from '../../profile/suggest.ts';
@@ -13,21 +13,57 @@ const INTERNAL = new Set(['recipe', '<', '<part-dependencies>']);
 /** Every `section:option` something reads (references, jinja2 contexts), and every option name read anywhere. */
 export function usedOptions(model: ProfileModel): Set<string> {
   const used = new Set<string>();
-  for (const r of model.references()) {
-    used.add(r.target + '\0' + r.ref.option);
-    used.add(r.ref.option);
-  }
-  for (const name of model.sectionNames()) {
-    const ctx = model.raw.get(name)?.get('context');
-    if (!ctx) continue;
+  for (const name of model.sectionNames()) for (const u of sectionUses(model, name)) used.add(u);
+  return used;
+}
+
+/** What one section reads: `section\0option` and `option` for each of its references and jinja2 context lines; kept with its facts. */
+function sectionUses(model: ProfileModel, name: string): string[] {
+  const facts = model.facts(name);
+  if (facts.uses) return facts.uses as string[];
+  const out: string[] = [];
+  for (const r of model.ownReferences(name)) out.push(r.target + '\0' + r.ref.option, r.ref.option);
+  const ctx = model.raw.get(name)?.get('context');
+  if (ctx) {
     for (const u of contextSections(ctx.value, undefined, 'context')) {
       if (u.option === undefined) continue;
-      used.add((u.section || name) + '\0' + u.option);
-      used.add(u.option);
+      out.push((u.section || name) + '\0' + u.option, u.option);
     }
     // `${:x}` inside context lines are references already
   }
-  return used;
+  facts.uses = out;
+  return out;
+}
+
+/** The options a section's recipe does not read, each with its report should nothing reference it; kept with the section's reports (RuleContext.section). */
+function candidates(model: ProfileModel, name: string): readonly { key: string; report: Report }[] {
+  const kept = model.keptReports<{ key: string; report: Report }>(name, 'unknown-recipe-option');
+  if (kept) return kept;
+  const out: { key: string; report: Report }[] = [];
+  model.keepReports(name, 'unknown-recipe-option', out);
+  if (hasPlaceholder(name) || model.isAbstract(name)) return out;
+  const schema = model.schema(name);
+  if (!schema || schema.spec.anyOptions) return out;
+  const ex = model.expanded(name)!;
+  if (ex.error) return out;
+  for (const [key, entry] of ex.section) {
+    if (INTERNAL.has(key) || key.startsWith('_') || hasPlaceholder(key) || /[+-]$/.test(key) || schema.knows(key)) continue;
+    if (schema.spec.generated?.includes(key)) continue;
+    const near = nearest(key, [...new Set([...Object.keys(schema.spec.options), ...Object.keys(schema.spec.aliases ?? {}), ...(schema.spec.required ?? [])])]);
+    // a value with references is there for them (`depends = ${x:y}` orders parts);
+    // a template may read any option of its section
+    if (!near.length && (entry.value.includes('${') || schema.spec.templateReadsOptions)) continue;
+    out.push({
+      key,
+      report: {
+        message: `[${name}] sets '${key}', which ${model.recipe(name)} does not read and nothing references`,
+        span: entryKeySpan(entry),
+        certainty: near.length ? 'definite' : 'unverifiable',
+        hint: near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined,
+      },
+    });
+  }
+  return out;
 }
 
 export const unknownRecipeOption: Rule = {
@@ -47,27 +83,11 @@ export const unknownRecipeOption: Rule = {
         if (!model.assembled) return;
         let used: Set<string> | undefined;
         for (const name of model.sectionNames()) {
-          if (hasPlaceholder(name) || model.isAbstract(name)) continue;
-          const schema = model.schema(name);
-          if (!schema || schema.spec.anyOptions) continue;
-          const ex = model.expanded(name)!;
-          if (ex.error) continue;
-          for (const [key, entry] of ex.section) {
-            if (INTERNAL.has(key) || key.startsWith('_') || hasPlaceholder(key) || /[+-]$/.test(key) || schema.knows(key)) continue;
-            if (schema.spec.generated?.includes(key)) continue;
+          for (const c of candidates(model, name)) {
             used ??= usedOptions(model);
             // read by name somewhere (this section, or a section using it as a macro)
-            if (used.has(name + '\0' + key) || used.has(key)) continue;
-            const near = nearest(key, [...new Set([...Object.keys(schema.spec.options), ...Object.keys(schema.spec.aliases ?? {}), ...(schema.spec.required ?? [])])]);
-            // a value with references is there for them (`depends = ${x:y}` orders parts);
-            // a template may read any option of its section
-            if (!near.length && (entry.value.includes('${') || schema.spec.templateReadsOptions)) continue;
-            context.report({
-              message: `[${name}] sets '${key}', which ${model.recipe(name)} does not read and nothing references`,
-              span: entryKeySpan(entry),
-              certainty: near.length ? 'definite' : 'unverifiable',
-              hint: near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined,
-            });
+            if (used.has(name + '\0' + c.key) || used.has(c.key)) continue;
+            context.report(c.report);
           }
         }
       },

@@ -17,20 +17,22 @@ export const urlWithoutMd5sum: Rule = {
     return {
       profile(model) {
         for (const name of model.sectionNames()) {
-          if (hasPlaceholder(name) || model.isAbstract(name)) continue;
-          const schema = model.schema(name);
-          const dl = schema?.spec.download;
-          if (!dl) continue;
-          const ex = model.expanded(name)!;
-          const e = ex.section.get(dl.url);
-          if (!e || ex.section.has(dl.md5sum)) continue;
-          const url = pyStrip(model.value(name, dl.url) ?? e.value);
-          if (!/^(https?|ftp):\/\//i.test(url)) continue;
-          context.report({
-            message: `[${name}] downloads ${url} with no ${dl.md5sum} to check it`,
-            span: entryKeySpan(e),
-            certainty: model.certaintyIn(name),
-            hint: `add ${dl.md5sum} = <the MD5 of the file>`,
+          context.section(model, name, () => {
+            if (hasPlaceholder(name) || model.isAbstract(name)) return;
+            const schema = model.schema(name);
+            const dl = schema?.spec.download;
+            if (!dl) return;
+            const ex = model.expanded(name)!;
+            const e = ex.section.get(dl.url);
+            if (!e || ex.section.has(dl.md5sum)) return;
+            const url = pyStrip(model.value(name, dl.url) ?? e.value);
+            if (!/^(https?|ftp):\/\//i.test(url)) return;
+            context.report({
+              message: `[${name}] downloads ${url} with no ${dl.md5sum} to check it`,
+              span: entryKeySpan(e),
+              certainty: model.certaintyIn(name),
+              hint: `add ${dl.md5sum} = <the MD5 of the file>`,
+            });
           });
         }
       },

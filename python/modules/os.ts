@@ -17,7 +17,8 @@ function pathArg(name: string, v: PyValue | undefined): string {
   return strArg(v ?? null, (t) => `${name}: path should be string, bytes or os.PathLike, not ${t}`);
 }
 
-function osError(e: unknown, path: string): PyException {
+/** Python's OSError for a failed file call on `path` (`FileNotFoundError: [Errno 2] No such file or directory: '…'`). */
+export function osError(e: unknown, path: string): PyException {
   const code = (e as NodeJS.ErrnoException).code;
   const [cls, errno, text] =
     code === 'ENOENT' ? ['FileNotFoundError', 2, 'No such file or directory']

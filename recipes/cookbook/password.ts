@@ -10,20 +10,21 @@
 // (default 16) of [A-Za-z0-9] from a cryptographic source, and sets `passwd`
 // as a volatile option: it never goes into .installed.cfg, so a password
 // never causes a reinstall. Install writes the storage if its content
-// changed; with `create-once` (the default) the file is not returned, so it
-// survives an uninstall and the next install finds the same password.
-// `storage-path =` (empty) keeps nothing.
+// changed (no directory made: open(path, 'w') fails on a missing one); with
+// `create-once` (the default) the file is not returned, so it survives an
+// uninstall and the next install finds the same password. Update stores only
+// a password generated in this run. `storage-path =` (empty) keeps nothing.
 //
 // `passwd-<scheme>` (not an option of the section) is computed when first
 // read, as passlib's `<scheme>` hash of the password (lib/passlib.ts), kept
 // in the storage beside it (so the next run reads the same hash) and never
 // saved in .installed.cfg, as the original's HashedPasswordDict does.
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { jsonDumps, jsonLoads, PyDict } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
-import { isTrue, writeIfChanged } from '../lib/files.ts';
+import { isTrue, writeAsOpen } from '../lib/files.ts';
 import { passlibHash } from '../lib/passlib.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -102,13 +103,15 @@ export const password: RecipeModule = {
     let generated = false;
     let passwd: string;
     if (forced) passwd = forced;
-    else if (stored) passwd = stored.passwd;
+    else if (stored?.passwd) passwd = stored.passwd;
     else {
       passwd = generatePassword(Number(bytesText));
       generated = true;
     }
     options.setVolatile('passwd', passwd);
-    const extra = stored && stored.passwd === passwd ? stored.extra : new Map<string, string>();
+    // the stored hashes stay with the stored password, and (as the original
+    // keeps the JSON it read) beside one generated for an empty stored one
+    const extra = stored && (stored.passwd === passwd || generated) ? stored.extra : new Map<string, string>();
     const path = storagePath;
     options.computeMissing((key) => {
       if (!key.startsWith('passwd-')) return undefined;
@@ -122,17 +125,14 @@ export const password: RecipeModule = {
 
     const install = () => {
       if (!path) return [];
-      mkdirSync(dirname(path), { recursive: true });
+      // open(path, 'w'): its directory is not made (a missing one fails the part)
       // kept across uninstalls with create-once (not the part's path): not announced then
-      writeIfChanged(path, storageText(passwd, extra), undefined, { owned: !createOnce });
+      writeAsOpen(path, storageText(passwd, extra), { owned: !createOnce });
       return createOnce ? [] : [path];
     };
-    return {
-      install,
-      update() {
-        // a password generated in this run (its storage was lost) must be stored
-        return generated || (forced && stored?.passwd !== forced) ? install() : undefined;
-      },
-    };
+    // only a password generated in this run (the storage missing or empty) is
+    // stored by update; a forced `passwd` is stored by install alone, so a
+    // lost storage stays lost and a stale one stale until the part reinstalls
+    return { install, update: generated ? install : () => undefined };
   },
 };

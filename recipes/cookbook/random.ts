@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { intType, callValue, PyException, type PyValue } from '../../python/index.ts';
 import { RecipeError, type RecipeModule } from '../api.ts';
-import { writeIfChanged } from '../lib/files.ts';
+import { writeAsOpen } from '../lib/files.ts';
 
 /** Python's int(value) of an option (a `!py!` int, or a numeral). */
 function pyInt(value: PyValue | undefined, part: string, key: string): bigint {
@@ -87,7 +87,7 @@ export const generateMac: RecipeModule = {
       options.set('mac-address', mac);
     }
     const install = () => {
-      writeIfChanged(storage, mac!);
+      writeAsOpen(storage, mac!);
       return [storage];
     };
     // an address drawn in this run is kept by update too

@@ -4,7 +4,7 @@
 import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import { callValue, intType, PyException } from '../../python/index.ts';
+import { callValue, intType, osError, PyException } from '../../python/index.ts';
 import { RecipeError, type PartOptions, type Recipe } from '../api.ts';
 
 /**
@@ -195,6 +195,21 @@ export function writeIfChanged(path: string, content: string | Buffer, mode?: nu
   if (!same) writeAtomically(abs, data, mode ?? 0o666, { exact: mode !== undefined, owned });
   else if (mode !== undefined && (statSync(abs).mode & 0o7777) !== mode) chmodSync(abs, mode);
   return abs;
+}
+
+/**
+ * writeIfChanged for a recipe that writes with Python's `open(path, 'w')`:
+ * no directory is made, and a failure is the recipe's error with Python's
+ * text (`FileNotFoundError: [Errno 2] No such file or directory: '…'`, the
+ * last line of zc.buildout's internal-error report).
+ */
+export function writeAsOpen(path: string, content: string, options: WriteOptions = {}): string {
+  try {
+    return writeIfChanged(path, content, undefined, options);
+  } catch (e) {
+    if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
+    throw new RecipeError(String(osError(e, path)));
+  }
 }
 
 /** md5 of files as librecipe's generateHashFromFiles: for each, "<size>\n" then its bytes. */

@@ -106,7 +106,8 @@ function makeRequest(names: string[], serialised: boolean, optional: boolean): R
         options.set('instance-guid', guid);
         options.set('instance_guid', guid);
         options.set('instance-state', instance?.attr('_requested_state') ?? '');
-        options.set('instance-status', instance?.attr('_status') ?? '');
+        // getStatus() is getAccessStatus(): the partition's last access message, None from a proxy
+        options.set('instance-status', instance?.attr('_access_status') ?? null);
       }
       const install = () => {
         const problems = [...(failure ? [`Request for ${title} failed: ${failure}`] : []), ...missing.map((k) => `Connection parameter ${k} not found. Requested instance is currently as: ${connection.size ? 'partially published' : 'not published yet'}`)];

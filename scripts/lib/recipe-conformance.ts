@@ -7,7 +7,7 @@
 // between the two fresh directories of one side) replaced by a marker whose
 // length and alphabet are checked, the options of .installed.cfg, and what
 // each executable written does when run (exit status, output).
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -15,6 +15,9 @@ import { readInstalled } from '../../executor/installed.ts';
 import { runBuildout } from '../../executor/run.ts';
 import { RECIPES } from '../../recipes/index.ts';
 import { parseRecipeSpec } from '../../recipes/registry.ts';
+import { HttpMaster } from '../../slap/client.ts';
+import { pyToJs } from '../../slap/marshal.ts';
+import { startMaster } from '../../test/helpers/node.ts';
 
 /** Eggs whose code ../shared/reference holds (cookbook-oracle runs them). */
 const REFERENCE_EGGS = new Set(['slapos.cookbook', 'plone.recipe.command']);
@@ -23,7 +26,13 @@ const REFERENCE_EGGS = new Set(['slapos.cookbook', 'plone.recipe.command']);
  * Deliberate differences (README, "Recipes proven against the real ones"):
  * a path (`run:` + path for what it does when run), what differs, why.
  */
-export const DELIBERATE: { path: RegExp; what: string; why: string }[] = [
+export const DELIBERATE: { path: RegExp; only?: RegExp; what: string; why: string }[] = [
+  {
+    path: /^installed:(req|req-ser|opt|opt-ser)$/,
+    only: /^instance[-_]guid differs$/,
+    what: 'instance-guid and instance_guid: the GUID as text',
+    why: "the real request.py stores getInstanceGuid().encode('UTF-8'), bytes under Python 3 (`!py!b'…'`, a Python 2 leftover); tsbuildout keeps the text, so that `${request:instance_guid}` (stack/resilient passes it on as sla-instance_guid) is the GUID itself",
+  },
   {
     path: /^out\/(wrapper-(pidfile|wait|reserve|redirect|tmpfs)|ca-req|neo-storage-tmpfs)\/wrapper$/,
     what: 'generic_exec wrapper: a self-contained Python script',
@@ -64,9 +73,24 @@ export interface Item {
 }
 export type Snapshot = Map<string, Item>;
 
-const SKIP = new Set(['develop-eggs', 'eggs', 'bin', 'buildout.cfg', '.installed.cfg', '.installed.cfg.journal']);
+const SKIP = new Set(['develop-eggs', 'eggs', 'bin', 'buildout.cfg', 'master.cfg', '.installed.cfg', '.installed.cfg.journal']);
 
-export function snapshot(dir: string): Snapshot {
+/** What a run's texts are normalised by: its directory, written DIR, and its master's URL, written MASTER. */
+export interface Places {
+  dir: string;
+  master?: string;
+  /** main's timestamp on the master (a float whose repr varies in length), written TIMESTAMP. */
+  timestamp?: string;
+}
+
+const normalise = (text: string, at: Places) => {
+  let t = text.replaceAll(at.dir, 'DIR');
+  if (at.master) t = t.replaceAll(at.master, 'MASTER');
+  return at.timestamp ? t.replaceAll(at.timestamp, 'TIMESTAMP') : t;
+};
+
+export function snapshot(at: Places): Snapshot {
+  const dir = at.dir;
   const out: Snapshot = new Map();
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
@@ -75,11 +99,11 @@ export function snapshot(dir: string): Snapshot {
       if (SKIP.has(rel) || name.startsWith('.tsbuildout')) continue;
       const st = lstatSync(p);
       const mode = st.mode & 0o7777;
-      if (st.isSymbolicLink()) out.set(rel, { kind: 'link', mode: 0, text: readlinkSync(p).replaceAll(dir, 'DIR') });
+      if (st.isSymbolicLink()) out.set(rel, { kind: 'link', mode: 0, text: normalise(readlinkSync(p), at) });
       else if (st.isDirectory()) {
         out.set(rel, { kind: 'dir', mode, text: '' });
         walk(p);
-      } else out.set(rel, { kind: 'file', mode, text: readFileSync(p, 'latin1').replaceAll(dir, 'DIR') });
+      } else out.set(rel, { kind: 'file', mode, text: normalise(readFileSync(p, 'latin1'), at) });
     }
   };
   walk(dir);
@@ -260,6 +284,103 @@ function freshCopy(root: string, fixture: string): string {
   return dir;
 }
 
+/**
+ * A fixture's master (`# master: {"parameters": {…}, "shared": […], "show": ["child", …]}`):
+ * for each fresh directory, a `tsbuildout master` of its own (the same
+ * state for the four directories, kept between a directory's two runs;
+ * the real slapos.slap and tsbuildout's clients both speak to it), the
+ * root instance `main` requested there with `parameters` on slappart0 (and
+ * the `shared` instances, hosted by it: each publisher can write to its own), and
+ * `master.cfg` written beside the profile with its [slap-connection]. After
+ * each run, what the master knows of `main` and of each instance named in
+ * `show` (parameters, connection parameters, state, error) is written to
+ * `master/<name>.json`, so what publish and request leave on the master is
+ * compared as a file.
+ */
+interface MasterSpec {
+  parameters: Record<string, string>;
+  /** Shared instances requested on main's partition (slave_reference `_<name>`), shown too. */
+  shared?: string[];
+  show?: string[];
+}
+
+function masterSpec(profile: string): MasterSpec | undefined {
+  const m = /^# master:(.*)$/m.exec(profile);
+  return m ? (JSON.parse(m[1]!) as MasterSpec) : undefined;
+}
+
+interface Master {
+  url: string;
+  child: ChildProcess;
+  home: string;
+  /** main's timestamp, as `show` gives it. */
+  timestamp?: string;
+}
+
+function cli(root: string, args: string[]): string {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'tsbuildout.js'), '-U', ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`tsbuildout ${args[0]} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+  return r.stdout;
+}
+
+async function startFixtureMaster(root: string, dir: string, spec: MasterSpec): Promise<Master> {
+  const home = mkdtempSync(join(tmpdir(), 'tsbuildout-rc-master-'));
+  const { child, url } = await startMaster(['--db', join(home, 'master.db'), '--listen', '127.0.0.1:0', '--partitions', '4', '--root', join(home, 'node'), '--access', 'open']);
+  const master = { url, child, home };
+  try {
+    cli(root, ['request', 'main', '/sr/software.cfg', '--master-url', url, '--parameters', JSON.stringify(spec.parameters)]);
+    for (const name of spec.shared ?? []) cli(root, ['request', name, '/sr/software.cfg', '--master-url', url, '--shared']);
+  } catch (e) {
+    stopMaster(master);
+    throw e;
+  }
+  writeFileSync(join(dir, 'master.cfg'), `[slap-connection]\ncomputer-id = local\npartition-id = slappart0\nserver-url = ${url}\nsoftware-release-url = /sr/software.cfg\nkey-file =\ncert-file =\n`);
+  return master;
+}
+
+function stopMaster(m: Master): void {
+  m.child.kill('SIGKILL');
+  rmSync(m.home, { recursive: true, force: true });
+}
+
+/**
+ * JSON-in-XML (`_`, what .serialised recipes send) decoded, its keys sorted:
+ * publish's keys come from a Python set of sections, so the real one's
+ * order changes with the hash seed from run to run.
+ */
+function decoded(d: unknown): unknown {
+  const sorted = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+  const o = d as Record<string, unknown>;
+  if (o && typeof o === 'object' && Object.keys(o).length === 1 && typeof o._ === 'string') {
+    try {
+      return { _: sorted(JSON.parse(o._)) };
+    } catch {
+      // not JSON: as it is
+    }
+  }
+  return d;
+}
+
+/** `master/<name>.json`: an instance as the master knows it (as `tsbuildout show --json`), its times left out. */
+async function dumpMaster(dir: string, m: Master, spec: MasterSpec): Promise<void> {
+  mkdirSync(join(dir, 'master'), { recursive: true });
+  const api = new HttpMaster(m.url);
+  for (const name of ['main', ...(spec.shared ?? []), ...(spec.show ?? [])]) {
+    const found = await api.instanceInformation(name);
+    const shown: Record<string, unknown> = found ? { ...found, parameters: decoded(pyToJs(found.parameters)), connection: decoded(pyToJs(found.connection)) } : { missing: true };
+    if (name === 'main' && typeof shown.timestamp === 'number') m.timestamp = String(shown.timestamp);
+    for (const k of ['timestamp', 'error-at', 'bang-at']) delete shown[k];
+    writeFileSync(join(dir, 'master', `${name}.json`), JSON.stringify(shown, null, 1) + '\n');
+  }
+}
+
 /** `# real-runs-once: why`: the real side runs once per directory (what a second run of the oracle cannot do). */
 const realRunsOnce = (profile: string) => /^# real-runs-once:/m.test(profile);
 
@@ -281,47 +402,57 @@ function noRun(profile: string): Set<string> {
   return new Set([...profile.matchAll(/^# no-run:(.*)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/)));
 }
 
-function runExecutables(snap: Snapshot, dir: string, env: NodeJS.ProcessEnv): Map<string, string> {
+function runExecutables(snap: Snapshot, at: Places, env: NodeJS.ProcessEnv): Map<string, string> {
+  const dir = at.dir;
   const out = new Map<string, string>();
   const skip = noRun(readFileSync(join(dir, 'buildout.cfg'), 'utf8'));
   for (const [rel, item] of snap) {
     if (item.kind !== 'file' || !(item.mode & 0o100) || rel.startsWith('parts/') || skip.has(rel)) continue;
     const r = spawnSync(join(dir, rel), [], { cwd: dir, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL', env: { ...process.env, HOME: dir, ...env } });
     const lastErr = r.stderr.trim().split('\n').pop() ?? '';
-    out.set(rel, `exit ${r.status ?? r.signal}\n${r.stdout}\n${lastErr}`.replaceAll(dir, 'DIR'));
+    out.set(rel, normalise(`exit ${r.status ?? r.signal}\n${r.stdout}\n${lastErr}`, at));
   }
   return out;
 }
 
 export async function runSide(side: 'real' | 'mine', root: string, fixture: string, keep = false): Promise<SideRun> {
   const dirs = [freshCopy(root, fixture), freshCopy(root, fixture)] as [string, string];
-  const once = side === 'real' && realRunsOnce(readFileSync(join(fixture, 'buildout.cfg'), 'utf8'));
+  const profile = readFileSync(join(fixture, 'buildout.cfg'), 'utf8');
+  const once = side === 'real' && realRunsOnce(profile);
+  const spec = masterSpec(profile);
   const run: SideRun = { dirs, snaps: [], installed: [], runs: new Map() };
+  const masters: Master[] = [];
   try {
     for (const dir of dirs) {
+      const master = spec ? await startFixtureMaster(root, dir, spec) : undefined;
+      if (master) masters.push(master);
       const error = (await runOnce(side, root, dir)) ?? undefined;
       if (error) {
         run.error = error;
         return run;
       }
-      const first = snapshot(dir);
+      if (master) await dumpMaster(dir, master, spec!);
+      const at: Places = { dir, ...(master ? { master: master.url } : {}), ...(master?.timestamp ? { timestamp: master.timestamp } : {}) };
+      const first = snapshot(at);
       const installed = new Map<string, Map<string, string>>();
       for (const [part, o] of readInstalled(join(dir, '.installed.cfg')).options) {
-        installed.set(part, new Map([...o].filter(([k]) => k !== '__buildout_signature__').map(([k, v]) => [k, v.replaceAll(dir, 'DIR')])));
+        installed.set(part, new Map([...o].filter(([k]) => k !== '__buildout_signature__').map(([k, v]) => [k, normalise(v, at)])));
       }
       const again = once ? undefined : await runOnce(side, root, dir);
       if (again) {
         run.error = 'second run: ' + again;
         return run;
       }
-      run.snaps.push([first, snapshot(dir)]);
+      if (master) await dumpMaster(dir, master, spec!);
+      run.snaps.push([first, snapshot(at)]);
       run.installed.push(installed);
-      for (const [rel, text] of runExecutables(first, dir, side === 'real' ? oracleEnv(root) : {})) {
+      for (const [rel, text] of runExecutables(first, at, side === 'real' ? oracleEnv(root) : {})) {
         run.runs.set(rel, [...(run.runs.get(rel) ?? []), text]);
       }
     }
     return run;
   } finally {
+    for (const m of masters) stopMaster(m);
     if (!keep) for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }
@@ -366,7 +497,8 @@ export function compare(real: SideRun, mine: SideRun): Comparison {
   const judge = (path: string, why: string | undefined) => {
     count(c.compared, path);
     if (!why) return count(c.identical, path);
-    const d = DELIBERATE.find((x) => x.path.test(path));
+    // `only`: every difference found at the path is the declared one
+    const d = DELIBERATE.find((x) => x.path.test(path) && (!x.only || why.split('; ').every((w) => x.only!.test(w))));
     if (d) count(c.deliberate, path);
     c.differences.push({ path, what: why, ...(d ? { deliberate: d.what } : {}) });
   };

@@ -7,31 +7,20 @@
 // find-links, laid out as zc.buildout lays them out).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
+import { egg, file, serveDirectory, zipEggs } from '../helpers/eggs.ts';
 import { withTree } from '../helpers/files.ts';
 import { repositoryRoot } from '../helpers/paths.ts';
 import { Installer, type InstallSettings } from '../../recipes/lib/eggs/installer.ts';
+import { run, writeProfile } from './run.ts';
 import { markerEnvironment } from '../../profile/conditions.ts';
 import { TargetEnvironment } from '../../profile/environment.ts';
 
 const PYTHON = '/usr/bin/python3';
 const hasZcBuildout = spawnSync(PYTHON, ['-c', 'import zc.buildout, setuptools'], { stdio: 'ignore' }).status === 0;
-
-function file(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
-/** An unpacked egg, as find-links or eggs-directory may hold one. */
-function egg(dir: string, name: string, version: string, requires = ''): void {
-  const base = join(dir, `${name}-${version}-py3.11.egg`);
-  file(join(base, 'EGG-INFO', 'PKG-INFO'), `Metadata-Version: 1.0\nName: ${name}\nVersion: ${version}\n`);
-  if (requires) file(join(base, 'EGG-INFO', 'requires.txt'), requires);
-  file(join(base, name, '__init__.py'), `VERSION = ${JSON.stringify(version)}\n`);
-}
 
 /** A pure-Python wheel, written by the interpreter's zipfile. */
 function wheel(dir: string, name: string, version: string): void {
@@ -172,21 +161,6 @@ test('the egg installer picks and refuses as zc.buildout 2.13 easy_install.insta
   });
 });
 
-/** A static HTTP server in a child process (the installer's downloads block this thread). */
-async function serve(dir: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(PYTHON, ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const port = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', () => reject(new Error('http.server ended')));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
-}
-
 test('an index over HTTP (a simple page per project, #md5= checked, allow-hosts), the download cache, then install-from-cache with the server gone', { skip: !hasZcBuildout && "Debian's python3-zc.buildout is not installed" }, async () => {
   const logger = { info: () => undefined, warning: () => undefined, debug: () => undefined };
   const markerEnv = () => ({}) as Record<string, string>;
@@ -195,15 +169,12 @@ test('an index over HTTP (a simple page per project, #md5= checked, allow-hosts)
     egg(files, 'beta', '1.0');
     egg(files, 'alpha', '2.0', 'beta\n');
     // zipped eggs, as an index serves them
-    for (const n of ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']) {
-      const r = spawnSync('sh', ['-c', `cd '${join(files, n)}' && ${PYTHON} -m zipfile -c ../${n}.zip . && cd .. && rm -r ${n} && mv ${n}.zip ${n}`]);
-      assert.equal(r.status, 0, String(r.stderr));
-    }
+    zipEggs(files, ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']);
     const md5 = (n: string) => createHash('md5').update(readFileSync(join(files, n))).digest('hex');
     for (const [project, egg] of [['alpha', 'alpha-2.0-py3.11.egg'], ['beta', 'beta-1.0-py3.11.egg']] as const) {
       file(join(dir, 'www', 'simple', project, 'index.html'), `<html><body><a href="../../files/${egg}#md5=${md5(egg)}">${egg}</a></body></html>\n`);
     }
-    const server = await serve(join(dir, 'www'));
+    const server = await serveDirectory(join(dir, 'www'));
     const cache = join(dir, 'cache', 'dist');
     mkdirSync(cache, { recursive: true });
     const base = { path: [join(dir, 'develop-eggs')], links: [], newest: true, versions: new Map<string, string>(), preferFinal: true, allowPicked: true, allowUnknownExtras: false, offline: false, executable: PYTHON, logger, markerEnv, downloadCache: cache };
@@ -223,12 +194,47 @@ test('an index over HTTP (a simple page per project, #md5= checked, allow-hosts)
     assert.deepEqual(ws.map((d) => d.location.split('/').pop()), ['beta-1.0-py3.11.egg', 'alpha-2.0-py3.11.egg']);
     // a wrong md5 is refused
     file(join(dir, 'www', 'simple', 'beta', 'index.html'), `<a href="../../files/beta-1.0-py3.11.egg#md5=${'0'.repeat(32)}">b</a>\n`);
-    const again = await serve(join(dir, 'www'));
+    const again = await serveDirectory(join(dir, 'www'));
     try {
       assert.throws(() => new Installer({ ...base, downloadCache: undefined as unknown as string, dest: join(dir, 'eggs3'), index: `${again.url}/simple`, installFromCache: false }).install(['beta']), /MD5 checksum mismatch downloading 'http:\/\/127\.0\.0\.1:\d+\/files\/beta-1\.0-py3\.11\.egg/);
     } finally {
       again.stop();
     }
     assert.deepEqual(readdirSync(join(dir, 'eggs3')), []);
+  });
+});
+
+test('find-links and the index are read once per run, whichever part asks (easy_install._indexes), and again by the next run in the same process', { skip: !hasZcBuildout && "Debian's python3-zc.buildout is not installed" }, async () => {
+  await withTree({}, async (dir) => {
+    const links = join(dir, 'www', 'links');
+    egg(links, 'beta', '1.0');
+    egg(links, 'alpha', '2.0', 'beta\n');
+    zipEggs(links, ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']);
+    const log = join(dir, 'requests.log');
+    writeFileSync(log, '');
+    const server = await serveDirectory(join(dir, 'www'), log);
+    try {
+      // three parts need alpha and beta; newest (the default) asks the index even for what is installed
+      const parts = ['a', 'b', 'c'];
+      writeProfile(
+        dir,
+        `[buildout]\nparts = ${parts.join(' ')}\nfind-links = ${server.url}/links/\nindex = ${server.url}/simple\n\n` + parts.map((p) => `[${p}]\nrecipe = zc.recipe.egg\neggs = alpha\n`).join('\n'),
+      );
+      const requests = () => {
+        const counts: Record<string, number> = {};
+        for (const l of readFileSync(log, 'utf8').split('\n').filter(Boolean)) counts[l] = (counts[l] ?? 0) + 1;
+        return counts;
+      };
+      const first = await run(dir);
+      assert.deepEqual(first.report.installed, parts);
+      assert.deepEqual(requests(), { '/links/': 1, '/simple/alpha/': 1, '/simple/beta/': 1, '/links/alpha-2.0-py3.11.egg': 1, '/links/beta-1.0-py3.11.egg': 1 });
+      assert.deepEqual(readdirSync(join(dir, 'eggs')).sort(), ['alpha-2.0-py3.11.egg', 'beta-1.0-py3.11.egg']);
+      // a second run in this process reads them again: the cache is the run's, not the process's
+      const second = await run(dir);
+      assert.deepEqual(second.report.updated, parts);
+      assert.deepEqual(requests(), { '/links/': 2, '/simple/alpha/': 2, '/simple/beta/': 2, '/links/alpha-2.0-py3.11.egg': 1, '/links/beta-1.0-py3.11.egg': 1 });
+    } finally {
+      server.stop();
+    }
   });
 });

@@ -68,3 +68,16 @@ test('sectionOptions and entryPoints: the options a profile gives each recipe; r
   assert.equal(byName.get('slapos.recipe.template:jinja2')!.proven, false);
   assert.ok(byName.get('slapos.cookbook:wrapper')!.schemaOptions.has('redirect-stdout'));
 });
+
+test('compare: a deliberate difference declared for some options of a part excuses those alone', () => {
+  const installed = (o: Record<string, string>): SideRun => {
+    const record = new Map([['req', new Map(Object.entries(o))]]);
+    return { dirs: ['', ''], snaps: [new Map(), new Map()].map((s) => [s, s] as [Snapshot, Snapshot]), installed: [record, record], runs: new Map() };
+  };
+  const real = installed({ 'instance-guid': "!py!b'local-slappart1'", instance_guid: "!py!b'local-slappart1'", 'instance-status': '!py!None' });
+  const guid = compare(real, installed({ 'instance-guid': 'local-slappart1', instance_guid: 'local-slappart1', 'instance-status': '!py!None' }));
+  assert.equal(guid.differences.length, 1);
+  assert.match(guid.differences[0]!.deliberate ?? '', /the GUID as text/);
+  const status = compare(real, installed({ 'instance-guid': 'local-slappart1', instance_guid: 'local-slappart1', 'instance-status': '' }));
+  assert.equal(status.differences[0]!.deliberate, undefined, 'another option differing too is not excused');
+});

@@ -270,7 +270,7 @@ wrapper = \${buildout:directory}/apache-service
 [echo]
 recipe = slapos.recipe.template:jinja2
 output = \${buildout:directory}/secret.txt
-context = key p secret:passwd
+context = key p publish-early:password
 inline = {{ p }}
 [secret]
 recipe = slapos.cookbook:generate.password
@@ -295,6 +295,9 @@ url = http://p
     const second = JSON.parse((pyToJs((await http.instanceInformation('main'))!.connection) as Record<string, string>)._!) as Record<string, string>;
     assert.equal(second.password, first.password, 'the published password is kept though generate.password has no storage');
     assert.equal(read(join(dir, 'secret.txt')), first.password, 'and injected into its section before it initialised');
+    // the option initialised is removed from its section (publish_early.py: read only through publish-early)
+    writeProfile(dir, read(join(dir, 'buildout.cfg')).replace('key p publish-early:password', 'key p secret:passwd'));
+    await assert.rejects(run(dir), /Missing option: secret:passwd/);
   });
 
   it('the master over HTTP answers what the proxy answers to registerComputerPartition', async () => {

@@ -6,8 +6,10 @@
 // `prefer-final`, `allow-picked-versions` and `install-from-cache` as
 // zc.buildout has them; what is missing is installed into eggs-directory
 // (recipes/lib/eggs/build.ts). zc.recipe.egg and recipe eggs both use it.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { strRepr } from '../../../python/index.ts';
-import { RecipeError, type Logger } from '../../api.ts';
+import { RecipeError, type Logger, type SoftwareStep } from '../../api.ts';
 import { installDist, pythonFacts } from './build.ts';
 import {
   compatible,
@@ -60,6 +62,18 @@ export interface InstallSettings {
   /** The PEP 508 marker environment. */
   markerEnv: () => Record<string, string>;
   buildExt?: Record<string, string>;
+  /**
+   * The run's package indexes by what they read (easy_install._indexes,
+   * keyed by the index and the find-links): each page and find-links entry
+   * is read once per run, whichever part asks. Absent: the installer's own.
+   */
+  indexes?: Map<string, PackageIndex>;
+  /**
+   * Plan only (`tsbuildout plan`): nothing is installed; what would be is
+   * recorded here, each distribution to get taken as installed (its
+   * requirements read where its metadata is on disk: an unpacked egg).
+   */
+  plan?: SoftwareStep[];
 }
 
 /** pkg_resources' hashcmp order, best first: version, precedence, then location. */
@@ -85,15 +99,25 @@ export class Installer {
       index = s.downloadCache;
     }
     if (s.downloadCache && !links.includes(s.downloadCache)) links = [s.downloadCache, ...links];
-    this.index = new PackageIndex({
-      links,
-      index: index.replace(/^file:\/\//, ''),
-      offline: s.offline,
-      logger: s.logger,
-      facts: this.facts,
-      ...(s.allowHosts ? { allowHosts: s.allowHosts } : {}),
-      ...(s.socketTimeout ? { socketTimeout: s.socketTimeout } : {}),
-    });
+    // zc.buildout's Buildout.__init__ makes <download-cache>/dist (a plan makes nothing)
+    if (s.downloadCache && !s.plan) mkdirSync(s.downloadCache, { recursive: true });
+    // easy_install._get_index: one per index and find-links (allow-hosts,
+    // offline and the interpreter are the run's, the same for every part)
+    const key = JSON.stringify([index, links, s.executable]);
+    let found = s.indexes?.get(key);
+    if (!found) {
+      found = new PackageIndex({
+        links,
+        index: index.replace(/^file:\/\//, ''),
+        offline: s.offline,
+        logger: s.logger,
+        facts: this.facts,
+        ...(s.allowHosts ? { allowHosts: s.allowHosts } : {}),
+        ...(s.socketTimeout ? { socketTimeout: s.socketTimeout } : {}),
+      });
+      s.indexes?.set(key, found);
+    }
+    this.index = found;
     this.scanEnv();
   }
 
@@ -178,11 +202,34 @@ export class Installer {
     return [have, undefined];
   }
 
-  /** Installer._get_dist: the distribution, and whether it was installed now. */
-  private getDist(r: Requirement): [Dist, boolean] {
+  /** A plan's step for a distribution to get (undefined: none found, recorded as missing). */
+  private planned(r: Requirement, avail: Dist | undefined): Dist | undefined {
+    const text = requirementText(r);
+    if (!avail || !this.s.dest) {
+      // asked again from the requirements' queue: said once
+      if (this.s.plan!.some((x) => x.action === 'missing' && x.what === text)) return undefined;
+      this.s.plan!.push({ action: 'missing', what: text, reason: this.s.dest ? `Couldn't find a distribution for ${strRepr(text)}.` : "we don't have a distribution and can't install one in offline (no-install) mode" });
+      return undefined;
+    }
+    const have = this.installed(r.key)[0];
+    const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(avail.location);
+    const why = have ? `newer than the installed ${have.version}` : 'not installed';
+    const step: SoftwareStep = { action: avail.precedence === SOURCE_DIST ? 'build' : remote ? 'fetch' : 'local', what: distText(avail), path: avail.location, reason: avail.precedence === SOURCE_DIST ? `${why}; a source distribution, built with its setup.py (its requirements are known once built)` : why };
+    this.s.plan!.push(step);
+    // an unpacked egg's requirements are on disk: the plan follows them
+    const info = join(avail.location, 'EGG-INFO');
+    return !avail.metadata && !remote && existsSync(join(info, 'PKG-INFO')) ? { ...avail, metadata: info } : avail;
+  }
+
+  /** Installer._get_dist: the distribution, and whether it was installed now (undefined: a plan found none). */
+  private getDist(r: Requirement): [Dist, boolean] | undefined {
     let [dist, avail] = this.satisfied(r);
     const text = requirementText(r);
     const fresh = !dist;
+    if (!dist && this.s.plan) {
+      const d = this.planned(r, avail);
+      return d && [d, true];
+    }
     if (!dist) {
       if (!this.s.dest) throw new InstallError(`We don't have a distribution for ${text}\nand can't install one in offline (no-install) mode.\n`);
       const doing = `Getting distribution for ${strRepr(text)}.`;
@@ -244,7 +291,10 @@ export class Installer {
       return d;
     };
     const requirements = specs.map((s) => this.constrain(parseRequirement(s)));
-    for (const r of requirements) add(this.getDist(r));
+    for (const r of requirements) {
+      const got = this.getDist(r);
+      if (got) add(got);
+    }
     const queue = [...requirements].reverse();
     const processed = new Set<string>();
     const best = new Map<string, Dist>();
@@ -254,7 +304,14 @@ export class Installer {
       const id = requirementText(req);
       if (processed.has(id)) continue;
       let dist = best.get(req.key) ?? ws.get(req.key);
-      dist ??= add(this.getDist(req));
+      if (!dist) {
+        const got = this.getDist(req);
+        if (!got) {
+          processed.add(id);
+          continue;
+        }
+        dist = add(got);
+      }
       if (!versionMatches(dist.version, req)) throw new InstallError(this.conflict(dist, req, [...ws.values()]), this.s.versions.has(req.key) ? req.key : undefined);
       best.set(req.key, dist);
       const missing = req.extras.filter((e) => !distExtras(dist!).includes(e)).sort();

@@ -2,13 +2,13 @@
 // Buildout.__init__: newest unless offline, prefer-final,
 // allow-picked-versions, `[versions]` lowercased, download-cache's `dist`
 // subdirectory, install-from-cache refused offline).
-import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { markerEnvironment } from '../../../profile/conditions.ts';
 import { TargetEnvironment } from '../../../profile/environment.ts';
 import { pySplitWhitespace } from '../../../python/index.ts';
 import { RecipeError, type BuildoutView, type Logger } from '../../api.ts';
 import type { InstallSettings } from './installer.ts';
+import type { PackageIndex } from './package-index.ts';
 
 function flag(value: string | undefined, fallback: boolean, name: string): boolean {
   const v = value?.trim();
@@ -38,7 +38,7 @@ export interface PartSources {
 }
 
 /** What the settings read of a run. */
-export type RunView = Pick<BuildoutView, 'section' | 'hasSection' | 'offline' | 'directory'>;
+export type RunView = Pick<BuildoutView, 'section' | 'hasSection' | 'offline' | 'directory' | 'perRun'>;
 
 /**
  * Whether eggs missing for the run itself (recipe eggs, extensions) are
@@ -69,7 +69,6 @@ export function installSettings(buildout: RunView, logger: Logger, part: PartSou
   const dc = get('download-cache')?.trim();
   if (dc) {
     downloadCache = join(resolve(buildout.directory, dc), 'dist');
-    mkdirSync(downloadCache, { recursive: true });
   }
   const installFromCache = flag(get('install-from-cache'), false, 'install-from-cache');
   if (installFromCache && offline) {
@@ -101,5 +100,6 @@ export function installSettings(buildout: RunView, logger: Logger, part: PartSou
     executable,
     logger,
     markerEnv: markerEnv(executable),
+    indexes: buildout.perRun('egg-installer.indexes', () => new Map<string, PackageIndex>()),
   };
 }
