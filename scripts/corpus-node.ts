@@ -12,10 +12,13 @@
 // As root (with unshare), each release runs in a network namespace of its
 // own, so releases and tests listening on the same fixed ports run side by
 // side; otherwise a release's services run under the machine-wide lock of
-// test/helpers/node.ts fixedPortsLock.
-import { existsSync, writeFileSync } from 'node:fs';
+// test/helpers/node.ts fixedPortsLock. Interrupted (INT, TERM, HUP), it stops
+// the nodes it started and removes them.
+import { existsSync, mkdtempSync, rmdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { canIsolateNetwork, corpusReleases, deployCorpus, deployRelease, isolatedDeploy, RESULT, systemToolStandIns, type CorpusNodeOptions, type ReleaseResult } from './lib/corpus-node.ts';
+import { canIsolateNetwork, cleanUpNodes, corpusReleases, deployCorpus, deployRelease, isolatedDeploy, RESULT, systemToolStandIns, type CorpusNodeOptions, type ReleaseResult } from './lib/corpus-node.ts';
+import { killGuardedGroups } from '../recipes/lib/process-guard.ts';
 import { releaseStubs } from '../test/helpers/acceptance.ts';
 import { repositoryRoot } from '../test/helpers/paths.ts';
 import { fixedPortsLock, writeStubs } from '../test/helpers/node.ts';
@@ -25,7 +28,7 @@ const opt = (n: string) => {
   const i = argv.indexOf(n);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const VALUED = ['--jobs', '--only', '--json', '--timeout', '--one'];
+const VALUED = ['--jobs', '--only', '--json', '--timeout', '--one', '--base'];
 const positional = argv.filter((a, i) => !a.startsWith('--') && !VALUED.includes(argv[i - 1] ?? ''));
 const tree = resolve(positional[0] ?? join(repositoryRoot(), '..', 'shared', 'corpus', 'slapos'));
 if (!existsSync(join(tree, 'software'))) {
@@ -35,11 +38,26 @@ if (!existsSync(join(tree, 'software'))) {
 const only = opt('--only')?.split(',');
 const releases = corpusReleases(tree).filter((r) => !only || only.some((o) => r.includes(o)));
 
+// every release's node under one directory of this run (--one: its parent's), so an
+// interrupted run stops the supervisord and services it left and removes them
+const base = opt('--base') ?? mkdtempSync(join(tmpdir(), 'tsbuildout-corpus-node-run-'));
+const cli = join(repositoryRoot(), 'bin', 'tsbuildout.js');
+if (!opt('--base')) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => {
+      process.stderr.write(`corpus-node: ${signal}: stopping the nodes of this run\n`);
+      killGuardedGroups();
+      cleanUpNodes(base, cli, argv.includes('--keep'));
+      process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const)[signal]);
+    });
+}
+
 const systemTools = systemToolStandIns(tree);
 const timeoutMs = Number(opt('--timeout') ?? 300) * 1000;
 const options: CorpusNodeOptions = {
-  cli: join(repositoryRoot(), 'bin', 'tsbuildout.js'),
+  cli,
   tree,
+  base,
   // the system's tools for the components' ones, then the acceptance suite's stand-ins
   stubs: (release) => {
     const s = releaseStubs(tree, release);
@@ -64,7 +82,7 @@ const line = (r: ReleaseResult) =>
 const results = await deployCorpus(releases, {
   ...options,
   ...(isolate
-    ? { deploy: isolatedDeploy(process.argv[1]!, [tree, '--timeout', String(timeoutMs / 1000), ...(argv.includes('--keep') ? ['--keep'] : [])], timeoutMs) }
+    ? { deploy: isolatedDeploy(process.argv[1]!, [tree, '--base', base, '--timeout', String(timeoutMs / 1000), ...(argv.includes('--keep') ? ['--keep'] : [])], timeoutMs) }
     : { servicesLock: fixedPortsLock }),
   jobs: Number(opt('--jobs') ?? 2),
   each: (r) => process.stdout.write(line(r).slice(0, 400) + '\n'),
@@ -75,5 +93,11 @@ const pct = (k: number) => `${((100 * k) / Math.max(1, n)).toFixed(0)}%`;
 process.stdout.write(
   `${n} releases in ${((performance.now() - t0) / 1000).toFixed(0)} s${isolate ? ' (each in a network namespace of its own)' : ''}: L1 ${at(1)} (${pct(at(1))}), L2 ${at(2)} (${pct(at(2))}), L3 ${at(3)}; internal errors ${results.filter((r) => r.internal).length}\n`,
 );
+// empty unless --keep kept nodes in it
+try {
+  rmdirSync(base);
+} catch {
+  // --keep: the kept nodes are there
+}
 const json = opt('--json');
 if (json) writeFileSync(json, JSON.stringify(results, null, 1) + '\n');

@@ -20,6 +20,18 @@ export interface GroupGuard {
 // POSIX sh (dash: no `kill --`); `read` ends on a line ("release") or at the end of the pipe (this process gone, or kill())
 const GUARD = 'trap "" INT TERM HUP; if read -r line && [ "$line" = release ]; then exit 0; fi; kill -9 "-$1" 2>/dev/null; exit 0';
 
+// the groups guarded and not yet released or killed (killGuardedGroups)
+const live = new Set<GroupGuard>();
+
+/**
+ * End now every group this process guards: for a signal handler that must
+ * stop what its children run before it cleans up and exits (the guards
+ * would kill them only once this process is gone).
+ */
+export function killGuardedGroups(): void {
+  for (const g of [...live]) g.kill();
+}
+
 /** Guard the process group `pgid` (a child spawned with `detached: true`). */
 export function guardGroup(pgid: number): GroupGuard {
   let guard: ChildProcess | undefined;
@@ -35,11 +47,12 @@ export function guardGroup(pgid: number): GroupGuard {
   (guard?.stdin as Socket | null | undefined)?.unref?.();
   let done = false;
   const end = (line: string) => {
+    live.delete(handle);
     if (done) return;
     done = true;
     guard?.stdin?.end(line);
   };
-  return {
+  const handle: GroupGuard = {
     release: () => end('release\n'),
     kill: () => {
       end('');
@@ -51,6 +64,8 @@ export function guardGroup(pgid: number): GroupGuard {
       }
     },
   };
+  live.add(handle);
+  return handle;
 }
 
 export interface GuardedRun {

@@ -240,11 +240,12 @@ const WAITING = /not published yet|not ready yet|partially published/;
 
 /**
  * The wall of `--json node instance`: from the last outcome of each
- * partition (the report closing its output), the first that failed on its
+ * partition (the report closing its output), the first that failed (or
+ * whose promises failed, with `promise-failed`) on its
  * own (not waiting for a child it requested), as `slappartN (title):
  * message`; undefined when the report cannot be read.
  */
-export function instanceWall(out: string): string | undefined {
+export function instanceWall(out: string, status: 'failed' | 'promise-failed' = 'failed'): string | undefined {
   const at = out.lastIndexOf('\n{\n');
   let report: { processed?: { partition: string; title: string; status: string; message?: string }[] };
   try {
@@ -253,7 +254,7 @@ export function instanceWall(out: string): string | undefined {
     return undefined;
   }
   const last = new Map((report.processed ?? []).map((p) => [p.partition, p]));
-  const failed = [...last.values()].filter((p) => p.status === 'failed');
+  const failed = [...last.values()].filter((p) => p.status === status);
   const wall = failed.find((p) => !WAITING.test(p.message ?? '')) ?? failed[0];
   if (!wall) return undefined;
   return `${wall.partition} (${wall.title}): ${firstWall(wall.message ?? '')}`;
@@ -280,6 +281,8 @@ export interface CorpusNodeOptions {
    * on this machine (test/helpers/node.ts fixedPortsLock).
    */
   servicesLock?: () => Promise<{ release(): void }>;
+  /** Where each release's temporary node is made (default: the temporary directory); cleanUpNodes stops what is left there. */
+  base?: string;
 }
 
 /** A PATH whose `python3` is `python` (a directory with the link, under `root`). */
@@ -294,7 +297,7 @@ function pathWithPython(root: string, python: string | undefined): NodeJS.Proces
 /** One release on a fresh node. */
 export async function deployRelease(release: string, o: CorpusNodeOptions): Promise<ReleaseResult> {
   const t0 = performance.now();
-  const root = mkdtempSync(join(tmpdir(), 'tsbuildout-corpus-node-'));
+  const root = mkdtempSync(join(o.base ?? tmpdir(), 'tsbuildout-corpus-node-'));
   const node = join(root, 'node');
   const name = relative(o.tree, release);
   const stubs = o.stubs?.(release);
@@ -325,7 +328,8 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     if (inst.code !== 0 && inst.code !== 2) return done(1, `instance: ${instanceWall(inst.out) ?? firstWall(inst.out)}`);
     const st = await step(['--json', 'node', 'status']);
     let level: ReleaseResult['level'] = 2;
-    let wall = inst.code === 2 ? `promises: ${firstWall(inst.out)}` : undefined;
+    // the last outcome of each partition: the promises that failed at first may have passed since
+    let wall = inst.code === 2 ? `promises: ${instanceWall(inst.out, 'promise-failed') ?? firstWall(inst.out)}` : undefined;
     let partitions = 0;
     try {
       const states = JSON.parse(st.out) as { partition: string; title: string; services: { name: string; state: string }[]; promises: Record<string, { failed: boolean; message: string }> }[];
@@ -346,6 +350,20 @@ export async function deployRelease(release: string, o: CorpusNodeOptions): Prom
     if (!o.keep) rmSync(root, { recursive: true, force: true });
     else if (existsSync(root)) process.stderr.write(`kept ${root}\n`);
   }
+}
+
+/**
+ * After an interruption: stop the node of every release under `base`
+ * (their supervisord and services outlive the commands that started them,
+ * by design), then remove them unless `keep`.
+ */
+export function cleanUpNodes(base: string, cli: string, keep = false): void {
+  if (!existsSync(base)) return;
+  for (const entry of readdirSync(base)) {
+    const node = join(base, entry, 'node');
+    if (existsSync(node)) spawnSync(process.execPath, [cli, 'node', 'stop', '--root', node], { stdio: 'ignore', timeout: 60_000 });
+  }
+  if (!keep) rmSync(base, { recursive: true, force: true });
 }
 
 /** How `--one` prints its result. */

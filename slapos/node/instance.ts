@@ -31,7 +31,12 @@ import { type Address, preparePartition, runPartitionBuildout } from './partitio
 import { runPromises, type PromiseResult } from './promises.ts';
 import { ensureSupervisord, groupSettling, startPartition, stopPartition } from './supervisord.ts';
 
-/** How long failing promises are retried right after the services started. */
+/**
+ * Promises run once right after the partition's services start, as
+ * slapgrid's _checkPromiseList; those that failed are run again at the end
+ * of the run, for at most this long in all (slapgrid's next run, which finds
+ * the services listening): one wait per run, not one per partition.
+ */
 export const PROMISE_GRACE_MS = 10_000;
 /**
  * Within the grace, failing promises are retried only while a service
@@ -112,6 +117,15 @@ interface Run {
   freed: number;
   reportedAt: Map<string, number>;
   warned: Set<string>;
+  /** Started partitions whose promises failed after their buildout ran: re-checked at the end of the run. */
+  unsettled: Map<string, Unsettled>;
+}
+
+interface Unsettled {
+  dir: string;
+  title: string;
+  timestamp: string;
+  user: ReturnType<typeof partitionUser>;
 }
 
 export async function runInstances(paths: NodePaths, settings: NodeSettings, o: InstanceOptions): Promise<InstanceReport> {
@@ -119,7 +133,7 @@ export async function runInstances(paths: NodePaths, settings: NodeSettings, o: 
   let master: Promise<{ url: string; serving?: Serving }> | undefined;
   const masterUrl = async () => (await (master ??= masterUrlForRun(settings, opened.local))).url;
   const report: InstanceReport = { exitCode: 0, passes: 0, processed: [] };
-  const run: Run = { paths, settings, api: opened.api, masterUrl, local: opened.local, o, freed: 0, reportedAt: new Map(), warned: new Set() };
+  const run: Run = { paths, settings, api: opened.api, masterUrl, local: opened.local, o, freed: 0, reportedAt: new Map(), warned: new Set(), unsettled: new Map() };
   try {
     if (settings['master-url']) await declareComputer(opened.api, paths, settings, o.say);
     const { owners, notice } = partitionOwners(settings);
@@ -145,7 +159,8 @@ export async function runInstances(paths: NodePaths, settings: NodeSettings, o: 
         const params = cp.attr('_parameter_dict');
         const stamp = params instanceof PyDict ? str(params.get('timestamp')) : '';
         const failed = failedAt.get(pid);
-        if (failed && failed.stamp === stamp && failed.deployed === deployed) continue;
+        // a partition whose buildout ran and whose promises failed waits for the end of the run
+        if (failed && failed.stamp === stamp && (failed.deployed === deployed || last.get(pid)?.status === 'promise-failed')) continue;
         const outcome = await processPartition(run, cp, pass === 0 && !!o.force);
         if (!outcome) continue;
         changed = true;
@@ -157,7 +172,17 @@ export async function runInstances(paths: NodePaths, settings: NodeSettings, o: 
           deployed++;
         }
       }
-      if (!changed) break;
+      // once a pass changed nothing (or after the last one), the promises that failed get
+      // their services' time; a partition that passes them may change what the master has
+      // (the instances it no longer requests), so another pass follows
+      const settled = changed && pass < maxPasses - 1 ? [] : await settle(run, [...last.values()].filter((x) => x.status === 'promise-failed'));
+      for (const outcome of settled) {
+        report.processed.push(outcome);
+        last.set(outcome.partition, outcome);
+        failedAt.delete(outcome.partition);
+        deployed++;
+      }
+      if (!changed && !settled.length) break;
     }
     const outcomes = [...last.values()];
     report.exitCode = outcomes.some((x) => x.status === 'failed') ? 1 : outcomes.some((x) => x.status === 'promise-failed') ? 2 : 0;
@@ -258,9 +283,13 @@ async function processPartition(run: Run, cp: SlapObject, force: boolean): Promi
   let promises: PromiseResult[] | undefined;
   if (state === 'started') {
     await startPartition(paths, pid, dir, user);
-    promises = await runPromises(dir, PROMISE_GRACE_MS, user, () => groupSettling(paths, pid, PROMISE_SETTLE_MS));
+    promises = await runPromises(dir, 0, user);
     const bad = promises.find((p) => p.failed);
-    if (bad) return fail(`Promise '${bad.name}' failed with output: ${bad.message}`, 'promise-failed', promises);
+    if (bad) {
+      run.unsettled.set(pid, { dir, title, timestamp, user });
+      return fail(`Promise '${bad.name}' failed with output: ${bad.message}`, 'promise-failed', promises);
+    }
+    run.unsettled.delete(pid);
     await api.reportState(settings.computer, pid, 'started');
   } else {
     await stopPartition(paths, pid);
@@ -269,6 +298,42 @@ async function processPartition(run: Run, cp: SlapObject, force: boolean): Promi
   await endTransaction(run, pid, dir);
   writeFileSync(stampFile, timestamp);
   return { partition: pid, title, state, status: 'ok', ...(promises ? { promises } : {}) };
+}
+
+/**
+ * The partitions whose promises failed right after their services started,
+ * their promises run again together for at most PROMISE_GRACE_MS, each while
+ * a service of its own may still begin to listen (none started lately: the
+ * failure is final); those that turn green are reported started and up to
+ * date, as slapgrid's next run would find them (without running buildout
+ * again: nothing changed for it).
+ */
+async function settle(run: Run, failed: PartitionOutcome[]): Promise<PartitionOutcome[]> {
+  const { paths, settings, api, o } = run;
+  const deadline = Date.now() + PROMISE_GRACE_MS;
+  const settled = await Promise.all(
+    failed.map(async (outcome): Promise<PartitionOutcome | undefined> => {
+      const pid = outcome.partition;
+      const u = run.unsettled.get(pid);
+      if (!u) return undefined;
+      const promises = await runPromises(u.dir, Math.max(0, deadline - Date.now()), u.user, () => groupSettling(paths, pid, PROMISE_SETTLE_MS));
+      if (promises.some((p) => p.failed)) return undefined;
+      return { partition: pid, title: u.title, state: outcome.state, status: 'ok', promises };
+    }),
+  );
+  const out: PartitionOutcome[] = [];
+  // reported one after the other, in the order the partitions were processed
+  for (const outcome of settled) {
+    if (!outcome) continue;
+    const u = run.unsettled.get(outcome.partition)!;
+    o.say(`Partition ${outcome.partition} (${u.title}): its promises passed once its services listened.`);
+    await api.reportState(settings.computer, outcome.partition, 'started');
+    await endTransaction(run, outcome.partition, u.dir);
+    writeFileSync(join(u.dir, '.timestamp'), u.timestamp);
+    run.unsettled.delete(outcome.partition);
+    out.push(outcome);
+  }
+  return out;
 }
 
 /**

@@ -23,6 +23,12 @@ const CAUCASE: Record<string, string> = {
   'bin/caucase-probe': '#!/bin/sh\n# caucase-probe URL: the CA answers\nexec node -e \'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), (e) => { console.error(String(e.cause || e)); process.exit(1); })\' "$1"\n',
 };
 
+/** The generic stand-in daemon: listens where its command line, or the configuration file it names, says. */
+const DAEMON = stubServer('# DAEMON ARG…: listens where ARG… says\nexec node "$STUB" --argv "$@"');
+
+/** nginx [-p PREFIX] -c CONF …: listens and serves the root CONF names */
+const NGINX = stubServer('while [ $# -gt 0 ]; do [ "$1" = -c ] && conf=$2; shift; done\nexec node "$STUB" --nginx-conf "$conf"');
+
 /** The files each release gets with --stub-bin, relative to its software directory. */
 export const STUBS: Record<string, Record<string, string>> = {
   helloworld: { 'bin/helloweb-python': HELLOWEB, 'bin/helloweb-ruby': HELLOWEB, 'bin/helloweb-go': HELLOWEB },
@@ -35,6 +41,11 @@ export const STUBS: Record<string, Record<string, string>> = {
     'parts/dash/bin/dash': '#!/bin/sh\nexec /bin/sh "$@"\n',
   },
   caucase: CAUCASE,
+  // the corpus-node run's (scripts/corpus-node.ts): the generic daemon for each release's own
+  dream: { 'bin/dream_platform': DAEMON, 'parts/dream-repository.git/node_modules/grunt-cli/bin/grunt': '#!/bin/sh\n# grunt watch: stays up\nexec sleep infinity\n' },
+  fluentd: { 'parts/fluentd/bin/fluentd': DAEMON },
+  ssh: { 'parts/openssh/sbin/sshd': DAEMON },
+  'nginx-push-stream': { 'parts/nginx-push-stream/sbin/nginx': NGINX },
   mosquitto: {
     // mosquitto -c CONF: listens on each `listener PORT HOST` of CONF
     'parts/mosquitto/sbin/mosquitto': stubServer('exec node "$STUB" --body mqtt $(awk \'/^listener /{h=$3; if (h ~ /:/) h="[" h "]"; print h ":" $2}\' "$2")'),
@@ -54,8 +65,7 @@ export const COMPONENT_STUBS: Record<string, string> = {
     '#!/bin/sh\n# stands in for apache\'s htpasswd\nflags=; case "$1" in -*) flags=$1; shift;; esac\nfile=$1 user=$2\ncase "$flags" in *b*) pw=$3;; *) read -r pw;; esac\ncase "$flags" in *c*) : > "$file";; esac\necho "$user:$pw" >> "$file"\n',
   // httpd -f CONF -DFOREGROUND (stack/monitor's): listens where CONF says, HTTPS and Basic authentication as it says
   'parts/apache/bin/httpd': stubServer('while [ $# -gt 0 ]; do [ "$1" = -f ] && conf=$2; shift; done\nexec node "$STUB" --body httpd --httpd-conf "$conf"'),
-  // nginx [-p PREFIX] -c CONF …: listens and serves the root CONF names
-  'parts/nginx/sbin/nginx': stubServer('while [ $# -gt 0 ]; do [ "$1" = -c ] && conf=$2; shift; done\nexec node "$STUB" --nginx-conf "$conf"'),
+  'parts/nginx/sbin/nginx': NGINX,
   'parts/openssl-3.5/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
   'parts/openssl-1.1/bin/openssl': '#!/bin/sh\n# stands in for the openssl component: the system\'s\nexec openssl "$@"\n',
   // ssh-keygen [-t TYPE] [-b BITS] -f FILE -N '' …: a key pair (of the system's ssh-keygen when there is one); -lf FILE: a fingerprint
@@ -134,12 +144,14 @@ export function checkConnection(title: string, c: Record<string, string>): void 
 
 /**
  * What the corpus-node script gives a release of `tree`: the component
- * stand-ins, and when the acceptance suite knows the release its stub map,
- * assignments and the parameters it requests it with.
+ * stand-ins, and when the acceptance suite knows the release its stub map
+ * (a variant, software-dev.cfg, gets its directory's: the same daemons),
+ * assignments and the parameters it requests it with (software.cfg's only).
  */
 export function releaseStubs(tree: string, release: string): { files?: Record<string, string>; assignments?: string[]; parameters?: string } | undefined {
-  const m = /^software\/([^/]+)\/software\.cfg$/.exec(relative(tree, release));
+  const m = /^software\/([^/]+)\/(software[^/]*)\.cfg$/.exec(relative(tree, release));
   const name = m?.[1];
-  const instance = INSTANCES.find(([, s]) => s === name);
-  return { files: { ...COMPONENT_STUBS, ...(name ? STUBS[name] : {}) }, ...(name && ASSIGNMENTS[name] ? { assignments: ASSIGNMENTS[name] } : {}), ...(instance?.[2] ? { parameters: instance[2] } : {}) };
+  const main = m?.[2] === 'software';
+  const instance = main ? INSTANCES.find(([, s]) => s === name) : undefined;
+  return { files: { ...COMPONENT_STUBS, ...(name ? STUBS[name] : {}) }, ...(main && name && ASSIGNMENTS[name] ? { assignments: ASSIGNMENTS[name] } : {}), ...(instance?.[2] ? { parameters: instance[2] } : {}) };
 }

@@ -4,6 +4,7 @@
 // zc.buildout (string values).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withTree } from '../helpers/files.ts';
@@ -243,6 +244,36 @@ init =
       assert.equal(installedOptions(dir, 'ZODB')!.get('pinned'), '6.0', executable);
     });
   }
+});
+
+test('pkg_resources.Environment scans a directory of its search path once, with the distributions of every scan', async (t) => {
+  if (spawnSync('/usr/bin/python3', ['-c', 'import pkg_resources']).status !== 0) return t.skip('no pkg_resources in /usr/bin/python3');
+  await withTree({ 'eggs/a-1.0.egg/EGG-INFO/PKG-INFO': 'Metadata-Version: 1.0\nName: a\nVersion: 1.0\n', 'eggs/b-2.0.egg/EGG-INFO/PKG-INFO': 'Metadata-Version: 1.0\nName: b\nVersion: 2.0\n' }, async (dir) => {
+    writeProfile(
+      dir,
+      profile(
+        ['p'],
+        `[p]
+recipe = slapos.recipe.build
+init =
+  import os, pkg_resources
+  scanned = []
+  find = pkg_resources.find_distributions
+  pkg_resources.find_distributions = lambda item, only=False: scanned.append(item) or find(item, only)
+  eggs = os.path.join(self.buildout['buildout']['directory'], 'eggs')
+  env = pkg_resources.Environment([eggs, eggs, eggs])
+  pkg_resources.find_distributions = find
+  options['scans'] = str(len(scanned))
+  options['found'] = ' '.join(sorted(d.project_name + '-' + d.version for k in env for d in env[k]))
+`,
+      ),
+    );
+    await run(dir, { executable: '/usr/bin/python3' });
+    const saved = installedOptions(dir, 'p')!;
+    assert.equal(saved.get('found'), 'a-1.0 b-2.0');
+    // one scan per egg directory found on it, none for the directory listed again
+    assert.equal(saved.get('scans'), '3');
+  });
 });
 
 test('Options.depends (SlapOS fork): reading a section without depending on it, as component/pypy does', async () => {

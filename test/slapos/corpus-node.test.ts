@@ -82,6 +82,11 @@ test("instanceWall: the last outcome of each partition; one failing on its own b
   // the child deployed in the second pass: its last outcome counts
   assert.equal(instanceWall(report([own, waiting, { ...own, status: 'ok' }])), 'slappart0 (root): [request-db] Connection parameter url not found. Requested instance is currently as: not published yet');
   assert.equal(instanceWall('no report'), undefined);
+  // promises that failed right after the start and passed at the end of the run are no wall
+  const early = { partition: 'slappart1', title: 'web', status: 'promise-failed', message: "Promise 'a.py' failed with output: refused" };
+  const late = { partition: 'slappart2', title: 'db', status: 'promise-failed', message: "Promise 'b.py' failed with output: refused" };
+  assert.equal(instanceWall(report([early, late, { ...early, status: 'ok' }]), 'promise-failed'), "slappart2 (db): Promise 'b.py' failed with output: refused");
+  assert.equal(instanceWall(report([early, late]), 'failed'), undefined);
 });
 
 test("a release's default type and required parameters; a variant without a description of its own reads software.cfg.json", async () => {
