@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childrenCpuMs } from './lib/measure.ts';
 import { median, table } from './lib/stats.ts';
 
 export function generatedProfile(parts: number): string {
@@ -16,16 +17,20 @@ export function generatedProfile(parts: number): string {
   return lines.join('\n');
 }
 
-function cli(cwd: string, root: string): number {
+/** One CLI call: its wall and CPU time (ms). */
+function cli(cwd: string, root: string): { wall: number; cpu: number } {
+  const c0 = childrenCpuMs();
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(root, 'bin', 'tsbuildout.js'), '-U', '--python', '/usr/bin/python3', '--env', 'python=3.11'], { cwd, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`install failed: ${r.stderr}`);
-  return performance.now() - t0;
+  return { wall: performance.now() - t0, cpu: childrenCpuMs() - c0 };
 }
 
+const row = (what: string, xs: { wall: number; cpu: number }[]): string[] => [what, median(xs.map((x) => x.wall)).toFixed(0), median(xs.map((x) => x.cpu)).toFixed(0)];
+
 export function installBench(root: string, runs: number): string {
-  const first: number[] = [];
-  const noop: number[] = [];
+  const first: { wall: number; cpu: number }[] = [];
+  const noop: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < runs; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'tsbuildout-bench-'));
     try {
@@ -44,11 +49,11 @@ export function installBench(root: string, runs: number): string {
       writeFileSync(join(dir, 'buildout.cfg'), generatedProfile(parts));
       cli(dir, root);
       const times = Array.from({ length: runs }, () => cli(dir, root));
-      return [`no-op re-run, ${parts} parts`, median(times).toFixed(0)];
+      return row(`no-op re-run, ${parts} parts`, times);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
   return '\nInstall (generated profile of 200 parts: 100 mkdirectory, 100 plone.recipe.command), whole CLI calls\n' +
-    table(['run', `median wall ms (${runs} runs)`], [['first install', median(first).toFixed(0)], ['no-op re-run', median(noop).toFixed(0)], ...larger]);
+    table(['run', `median wall ms (${runs} runs)`, 'median CPU ms (user + sys)'], [row('first install', first), row('no-op re-run', noop), ...larger]);
 }

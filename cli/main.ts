@@ -34,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
   // `tsbuildout help [COMMAND]`
   if (args.command === 'help') return out((args.args[0] && commandHelp(args.args[0])) || HELP), 0;
   if (args.version) return out(VERSION), 0;
-  const run = runBundle(join(__dirname, 'commands.cjs')).runCommand as typeof runCommand;
+  // a known command names its code cache file (a mistyped one writes none)
+  const run = runBundle(join(__dirname, 'commands.cjs'), commandHelp(args.command) ? args.command : undefined).runCommand as typeof runCommand;
   return run(args, out, err);
 }
 

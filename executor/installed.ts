@@ -208,40 +208,57 @@ function damaged(path: string, what: string, line?: number): BuildoutError {
  */
 export function parseInstalled(text: string, path: string): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();
+  // one pass, each value finished when its last continuation line is read
+  // (a record of 5,000 parts is 40,000 lines: no regular expression or
+  // closure per line, no value rebuilt per continuation line)
+  const lines = (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n');
   let current: Map<string, string> | null = null;
   let key: string | null = null;
-  const lines = text.split(/\r\n|\r|\n/);
-  lines.forEach((line, i) => {
-    if (line === '' && i === lines.length - 1) return;
-    const c = line.charCodeAt(0);
-    if (c === 35 || c === 59) return; // comment
-    if (line === '' || isPySpaceCode(c)) {
-      if (current && key !== null) {
-        const v = current.get(key)!;
-        const block = v === '' || isPySpaceCode(v.charCodeAt(0));
-        const piece = block ? pyRstrip(line) : pyStrip(line);
-        if (block || piece !== '') current.set(key, v + '\n' + piece);
-      } else if (pyStrip(line) !== '') throw damaged(path, `unexpected indented line ${JSON.stringify(line)}`, i + 1);
-      return;
+  let value = '';
+  /** The value started empty: its continuation lines are a block, kept as indented (rstripped, blank ones too). */
+  let block = false;
+  let continued = false;
+  const finish = () => {
+    if (key === null) return;
+    const v = continued && block ? removeLeadingBlankLines(dedent(pyRstrip(value))) : value;
+    current!.set(key, v.includes('%(') ? decodeValue(v) : v);
+    key = null;
+  };
+  const last = lines.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const line = lines[i]!;
+    if (line === '') {
+      if (i === last) break;
+    } else {
+      const c = line.charCodeAt(0);
+      if (c === 35 || c === 59) continue; // comment
+      if (!isPySpaceCode(c)) {
+        finish();
+        const header = c === 91 ? /^\[([^\]]+)\]\s*$/.exec(line) : null;
+        if (header) {
+          current = sections.get(header[1]!) ?? new Map();
+          sections.set(header[1]!, current);
+          continue;
+        }
+        const eq = line.indexOf('=');
+        if (!current || eq <= 0) throw damaged(path, `invalid line ${JSON.stringify(line)}`, i + 1);
+        key = pyRstrip(line.slice(0, eq));
+        value = pyStrip(line.slice(eq + 1));
+        block = value === '';
+        continued = false;
+        continue;
+      }
     }
-    const header = /^\[([^\]]+)\]\s*$/.exec(line);
-    if (header) {
-      current = sections.get(header[1]!) ?? new Map();
-      sections.set(header[1]!, current);
-      key = null;
-      return;
-    }
-    const eq = line.indexOf('=');
-    if (!current || eq <= 0) throw damaged(path, `invalid line ${JSON.stringify(line)}`, i + 1);
-    key = pyRstrip(line.slice(0, eq));
-    current.set(key, pyStrip(line.slice(eq + 1)));
-  });
-  for (const s of sections.values()) {
-    for (const [k, v] of s) {
-      const finished = v !== '' && isPySpaceCode(v.charCodeAt(0)) ? removeLeadingBlankLines(dedent(pyRstrip(v))) : v;
-      s.set(k, decodeValue(finished));
-    }
+    // an empty or indented line: a continuation of the value being read
+    if (key !== null) {
+      const piece = block ? pyRstrip(line) : pyStrip(line);
+      if (block || piece !== '') {
+        value += '\n' + piece;
+        continued = true;
+      }
+    } else if (pyStrip(line) !== '') throw damaged(path, `unexpected indented line ${JSON.stringify(line)}`, i + 1);
   }
+  finish();
   return sections;
 }
 

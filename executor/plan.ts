@@ -14,6 +14,8 @@ import { pySplitWhitespace } from '../python/index.ts';
 import type { RecipeModule } from '../recipes/api.ts';
 import type { RecipeSpec } from '../recipes/registry.ts';
 import { currentOptions } from './options.ts';
+import type { Options } from '../profile/options.ts';
+import { consumerValue } from '../profile/values.ts';
 import type { InstalledState } from './installed.ts';
 import { partSignature } from './signature.ts';
 
@@ -50,6 +52,28 @@ export function optionChanges(saved: ReadonlyMap<string, string>, current: Reado
   return changes;
 }
 
+/**
+ * optionChanges(saved, currentOptions(…)) is empty: every current option
+ * read (as currentOptions reads them, so that none is then unused) and
+ * compared in place.
+ */
+function sameOptions(buildout: Buildout, options: Options, saved: ReadonlyMap<string, string>, checkSignature: boolean): boolean {
+  const skip = (k: string) => k === '__buildout_installed__' || (!checkSignature && k === '__buildout_signature__');
+  let same = true;
+  let compared = 0;
+  for (const k of options.keys()) {
+    if (options.volatile.has(k)) continue;
+    const now = consumerValue(buildout.semantics, options.require(k));
+    if (skip(k)) continue;
+    compared++;
+    if (saved.get(k) !== now) same = false;
+  }
+  if (!same) return false;
+  let kept = 0;
+  for (const k of saved.keys()) if (!skip(k)) kept++;
+  return kept === compared;
+}
+
 export function missingFiles(directory: string, installed: string): string[] {
   return installed
     .split('\n')
@@ -77,7 +101,9 @@ export function uninstalls(
     if (state.incomplete.has(part)) {
       out.push({ part, reason: { kind: 'incomplete', files: (saved.get('__buildout_installed__') ?? '').split('\n').filter(Boolean) } });
     } else if (selected.has(part)) {
-      const changes = optionChanges(saved, currentOptions(buildout, buildout.section(part)), checkSignature);
+      const options = buildout.section(part);
+      // the usual answer (nothing changed) without a map of the current options per part
+      const changes = sameOptions(buildout, options, saved, checkSignature) ? [] : optionChanges(saved, currentOptions(buildout, options), checkSignature);
       if (changes.length) {
         out.push({ part, reason: { kind: 'options-changed', changes } });
         continue;

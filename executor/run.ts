@@ -300,7 +300,7 @@ async function uninstallPart(part: string, saved: ReadonlyMap<string, string>, r
 /** Options a part's recipe never read: maybe a typo (zc.buildout's warning). */
 function warnUnused(buildout: Buildout, section: string, log: Logger): void {
   const options = buildout.section(section);
-  const unused = sortedPy(options.raw.keys()).filter((k) => !options.data.has(k));
+  const unused = sortedPy([...options.raw.keys()].filter((k) => !options.data.has(k)));
   if (!unused.length) return;
   const listed = unused.map((u) => strRepr(u)).join(' ');
   // buildout.py _check_for_unused_options_in_section, in the version the semantics model

@@ -32,6 +32,8 @@ export class RecipeRuntime implements RecipeHost {
   /** The run's Python bridge, started when a part first needs it (see python()). */
   private bridge: BridgeSession | undefined;
   private readonly eggModules = new Map<string, RecipeModule | null>();
+  /** Recipe specs by their text: thousands of parts name a few recipes. */
+  private readonly specs = new Map<string, RecipeSpec | null>();
   readonly policy: ViewPolicy;
 
   constructor(
@@ -53,7 +55,8 @@ export class RecipeRuntime implements RecipeHost {
 
   init(options: Options, buildout: Buildout): void {
     const text = consumerValue(buildout.semantics, options.require('recipe'));
-    const spec = parseRecipeSpec(text);
+    let spec = this.specs.get(text);
+    if (spec === undefined) this.specs.set(text, (spec = parseRecipeSpec(text)));
     if (!spec) {
       throw buildout.error({ rule: 'invalid-recipe', message: `The recipe of [${options.name}], '${text}', has more than one ':'` });
     }

@@ -31,32 +31,63 @@ function stringValue(sem: Buildout['semantics'], v: string, pyBang?: PyBangFallb
 }
 
 export function partOptions(options: Options, buildout: Buildout, pyBang?: PyBangFallback): PartOptions {
-  const sem = buildout.semantics;
-  const view: PartOptions = {
-    name: options.name,
-    get: (key) => {
-      const v = options.get(key);
-      return v === undefined ? undefined : stringValue(sem, v, pyBang);
-    },
-    require: (key) => stringValue(sem, options.require(key), pyBang),
-    typed: (key) => {
-      const v = options.get(key);
-      return v === undefined ? undefined : typedValue(sem, v, pyBang);
-    },
-    has: (key) => options.has(key),
-    substitute: (text) => options.substituteText(text),
-    keys: () => options.keys(),
-    set: (key, value: PyValue) => options.set(key, storedValue(value)),
-    setVolatile: (key, value: PyValue) => {
-      options.set(key, storedValue(value));
-      options.volatile.add(key);
-    },
-    remove: (key) => options.remove(key),
-    computeMissing: (f) => {
-      options.computeMissing = f;
-    },
-  };
-  return view;
+  return new SectionView(options, buildout.semantics, pyBang);
+}
+
+/** A class, not an object of closures: one is made per part and per section a recipe reads. */
+class SectionView implements PartOptions {
+  constructor(
+    private readonly options: Options,
+    private readonly sem: Buildout['semantics'],
+    private readonly pyBang: PyBangFallback | undefined,
+  ) {}
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get(key: string): string | undefined {
+    const v = this.options.get(key);
+    return v === undefined ? undefined : stringValue(this.sem, v, this.pyBang);
+  }
+
+  require(key: string): string {
+    return stringValue(this.sem, this.options.require(key), this.pyBang);
+  }
+
+  typed(key: string): PyValue | undefined {
+    const v = this.options.get(key);
+    return v === undefined ? undefined : typedValue(this.sem, v, this.pyBang);
+  }
+
+  has(key: string): boolean {
+    return this.options.has(key);
+  }
+
+  substitute(text: string): string {
+    return this.options.substituteText(text);
+  }
+
+  keys(): string[] {
+    return this.options.keys();
+  }
+
+  set(key: string, value: PyValue): void {
+    this.options.set(key, storedValue(value));
+  }
+
+  setVolatile(key: string, value: PyValue): void {
+    this.options.set(key, storedValue(value));
+    this.options.volatile.add(key);
+  }
+
+  remove(key: string): void {
+    this.options.remove(key);
+  }
+
+  computeMissing(f: (key: string) => string | undefined): void {
+    this.options.computeMissing = f;
+  }
 }
 
 /**
@@ -77,44 +108,70 @@ export interface ViewPolicy {
 }
 
 export function buildoutView(buildout: Buildout, part: Options, policy: ViewPolicy): BuildoutView {
-  return {
-    section(name: string) {
-      const s = buildout.section(name, { section: part.name, option: '(recipe)' });
-      if (name !== part.name && name !== 'buildout') part.dependencies.add(name);
-      return partOptions(s, buildout);
-    },
-    hasSection(name: string) {
-      return buildout.rawSection(name) !== undefined;
-    },
-    presetOption(section: string, key: string, value: string) {
-      if (!policy.presets) return false;
-      const raw = buildout.rawSection(section);
-      if (!raw || buildout.sections.has(section)) return false;
-      raw.set(key, entry(value, `(set by the recipe of [${part.name}])`));
-      return true;
-    },
-    reinitialise(name: string) {
-      if (!policy.presets) return;
-      const s = buildout.sections.get(name);
-      if (!s?.initialised) throw new Error(`internal: [${name}] is not initialised`);
-      if (!s.get('recipe')) throw new RecipeError(`[${name}] has no recipe to construct again`);
-      buildout.recipeInit(s);
-    },
-    get directory() {
-      return buildout.section('buildout').require('directory');
-    },
-    semantics: buildout.semantics,
-    stubSoftware: policy.stubSoftware,
-    ...(policy.stubTree ? { stubTree: policy.stubTree } : {}),
-    // read from [buildout] when asked: recipes initialise while the profile resolves
-    get offline() {
-      return policy.offline || buildout.section('buildout').get('offline') === 'true';
-    },
-    previous() {
-      return (policy.previous ?? previousRecord)(buildout)?.options.get(part.name);
-    },
-    perRun: runStore(buildout),
-  };
+  return new RecipeBuildoutView(buildout, part, policy);
+}
+
+class RecipeBuildoutView implements BuildoutView {
+  constructor(
+    private readonly buildout: Buildout,
+    private readonly part: Options,
+    private readonly policy: ViewPolicy,
+  ) {}
+
+  section(name: string): PartOptions {
+    const s = this.buildout.section(name, { section: this.part.name, option: '(recipe)' });
+    if (name !== this.part.name && name !== 'buildout') this.part.dependencies.add(name);
+    return partOptions(s, this.buildout);
+  }
+
+  hasSection(name: string): boolean {
+    return this.buildout.rawSection(name) !== undefined;
+  }
+
+  presetOption(section: string, key: string, value: string): boolean {
+    if (!this.policy.presets) return false;
+    const raw = this.buildout.rawSection(section);
+    if (!raw || this.buildout.sections.has(section)) return false;
+    raw.set(key, entry(value, `(set by the recipe of [${this.part.name}])`));
+    return true;
+  }
+
+  reinitialise(name: string): void {
+    if (!this.policy.presets) return;
+    const s = this.buildout.sections.get(name);
+    if (!s?.initialised) throw new Error(`internal: [${name}] is not initialised`);
+    if (!s.get('recipe')) throw new RecipeError(`[${name}] has no recipe to construct again`);
+    this.buildout.recipeInit(s);
+  }
+
+  get directory(): string {
+    return this.buildout.section('buildout').require('directory');
+  }
+
+  get semantics(): Buildout['semantics'] {
+    return this.buildout.semantics;
+  }
+
+  get stubSoftware(): boolean {
+    return this.policy.stubSoftware;
+  }
+
+  get stubTree(): string | undefined {
+    return this.policy.stubTree;
+  }
+
+  // read from [buildout] when asked: recipes initialise while the profile resolves
+  get offline(): boolean {
+    return this.policy.offline || this.buildout.section('buildout').get('offline') === 'true';
+  }
+
+  previous(): ReadonlyMap<string, string> | undefined {
+    return (this.policy.previous ?? previousRecord)(this.buildout)?.options.get(this.part.name);
+  }
+
+  perRun<T>(key: string, make: () => T): T {
+    return runStore(this.buildout)(key, make);
+  }
 }
 
 const stores = new WeakMap<Buildout, Map<string, unknown>>();

@@ -223,7 +223,7 @@ const SCRIPT = String.raw`
     view.x = w / 2 - (n.x + W / 2) * view.k; view.y = h / 2 - (n.y + H / 2) * view.k; apply();
   }
 
-  // address: #search=…&select=…
+  // address: #search=...&select=...
   function readHash() {
     var out = {};
     location.hash.replace(/^#/, '').split('&').forEach(function (kv) {

@@ -32,8 +32,8 @@ export function unknownMarker(recipe: string, section: string): string {
   return `⟨computed by ${recipe} in [${section}]⟩`;
 }
 
-const MARKER = /⟨computed by [^⟩\n]*⟩/;
-const MARKERS = /⟨computed by [^⟩\n]*⟩/g;
+const MARKER = /\u27e8computed by [^\u27e9\n]*\u27e9/;
+const MARKERS = /\u27e8computed by [^\u27e9\n]*\u27e9/g;
 
 export function hasUnknown(value: string | undefined): boolean {
   return value !== undefined && MARKER.test(value);
@@ -43,7 +43,7 @@ export function hasUnknown(value: string | undefined): boolean {
 export function unknownSources(value: string): string[] {
   const out = new Set<string>();
   for (const m of value.matchAll(MARKERS)) {
-    const s = /in \[([^\]]*)\]⟩$/.exec(m[0]);
+    const s = /in \[([^\]]*)\]\u27e9$/.exec(m[0]);
     if (s) out.add(s[1]!);
   }
   return [...out];

@@ -27,7 +27,8 @@ export class SyncWorker<Request, Answer> {
     if (!this.worker) {
       const source = `
 const { parentPort } = require('node:worker_threads');
-const modules = { http: require('node:http'), https: require('node:https'), fs: require('node:fs') };
+// node:https (TLS) loaded only for an https: URL: the worker starts while its caller waits
+const modules = { get http() { return require('node:http'); }, get https() { return require('node:https'); }, fs: require('node:fs') };
 const fn = (${this.fn.toString()});
 parentPort.on('message', ({ port, signal, request }) => {
   fn(modules, request, (answer) => {

@@ -12,7 +12,7 @@
 // comes. Calls nest both ways (Python → resolver → another part's Python
 // code → …); the protocol is strictly nested, so no ids are needed.
 import { writeSync } from 'node:fs';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { guardGroup, type GroupGuard } from '../recipes/lib/process-guard.ts';
 import bridgeSource from './tsbuildout_bridge.py';
 
@@ -63,6 +63,11 @@ if (child) {
   });
 }
 `;
+
+/** node:worker_threads, loaded when a bridge starts (a run that needs no Python never loads it). */
+function threads(): typeof import('node:worker_threads') {
+  return require('node:worker_threads') as typeof import('node:worker_threads');
+}
 
 const BOOT = "import sys; s = sys.argv.pop(1); exec(compile(s, '<tsbuildout-bridge>', 'exec'))";
 
@@ -160,13 +165,13 @@ export class PythonProcess {
   /** Start the interpreter with the bridge module; returns when it is ready. Throws BridgeCrash. */
   static start(opts: StartOptions): PythonProcess {
     const signal = new SharedArrayBuffer(4);
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new (threads().MessageChannel)();
     const base = opts.env ?? process.env;
     // PYTHONHASHSEED=0: sets of strings iterate in the order python/ gives them;
     // the bridge restores the caller's values for the code it runs
     const added: Record<string, string | null> = { PYTHONHASHSEED: base.PYTHONHASHSEED ?? null, PYTHONUNBUFFERED: base.PYTHONUNBUFFERED ?? null };
     const env = { ...base, PYTHONHASHSEED: '0', PYTHONUNBUFFERED: '1', TSBUILDOUT_BRIDGE_RESTORE: JSON.stringify(added) };
-    const worker = new Worker(WORKER_SOURCE, {
+    const worker = new (threads().Worker)(WORKER_SOURCE, {
       eval: true,
       workerData: { python: opts.python, args: ['-c', BOOT, bridgeSource], env, cwd: opts.cwd, signal, port: port2, recipeStdout: opts.recipeStdout ?? false },
       transferList: [port2],
@@ -185,7 +190,7 @@ export class PythonProcess {
   private next(timeoutMs?: number): FromWorker | undefined {
     for (;;) {
       const seen = Atomics.load(this.flag, 0);
-      const m = receiveMessageOnPort(this.port);
+      const m = threads().receiveMessageOnPort(this.port);
       if (m) return m.message as FromWorker;
       if (Atomics.wait(this.flag, 0, seen, timeoutMs) === 'timed-out') return undefined;
     }

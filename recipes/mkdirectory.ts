@@ -5,7 +5,7 @@
 // the last directory of the path only, the parents it creates get 0777
 // (both masked by the umask), so other users can still traverse them.
 // Nothing is returned: directories may hold user data and are never removed.
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecipeModule } from './api.ts';
 import { modeOption } from './lib/files.ts';
@@ -31,14 +31,9 @@ export const mkdirectory: RecipeModule = {
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const install = () => {
       for (const path of paths) {
-        if (!path) continue;
-        let isDir = false;
-        try {
-          isDir = statSync(path).isDirectory();
-        } catch {
-          // missing
-        }
-        if (isDir) continue;
+        // os.path.isdir: a path with a trailing slash resolves only to a directory
+        // (symbolic links followed), and asking costs no Stats object or exception
+        if (!path || existsSync(path + '/')) continue;
         mkdirSync(dirname(path), { recursive: true });
         mkdirSync(path, { mode });
       }

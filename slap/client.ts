@@ -7,8 +7,8 @@
 // recipes). Answers of calls that return nothing are not parsed: the proxy
 // answers them with plain text ('done', 'OK', 'Ignored', "Supplied …").
 import { readFileSync } from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import { isIP } from 'node:net';
 import { PyDict, PyList, type PyValue } from '../python/index.ts';
 import { marshal, SlapObject, unmarshal, xml2dict } from './marshal.ts';
@@ -128,15 +128,24 @@ export function computerDict(c: ComputerConfiguration): PyDict {
   });
 }
 
+/**
+ * net.isIP(s) === 6, asked only of a text with two colons and no `@`, as
+ * every IPv6 address has: Node's IPv6 pattern costs 15–40 ms the first time
+ * it runs, in a run whose master is at 127.0.0.1 or a name.
+ */
+function isIPv6(s: string): boolean {
+  return !s.includes('@') && s.indexOf(':') !== s.lastIndexOf(':') && isIP(s) === 6;
+}
+
 /** A bare IPv6 host of a master URL gets its brackets (slapos/util.py _addIpv6Brackets). */
 export function normaliseMasterUrl(url: string): string {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(url);
   if (!m || m[2]!.startsWith('[')) return url;
   const [, scheme, netloc, rest] = m as unknown as [string, string, string, string];
   // the whole netloc an address, else all but a last `:port`
-  if (isIP(netloc) === 6) return `${scheme}[${netloc}]${rest}`;
+  if (isIPv6(netloc)) return `${scheme}[${netloc}]${rest}`;
   const i = netloc.lastIndexOf(':');
-  if (i > 0 && isIP(netloc.slice(0, i)) === 6) return `${scheme}[${netloc.slice(0, i)}]${netloc.slice(i)}${rest}`;
+  if (i > 0 && isIPv6(netloc.slice(0, i))) return `${scheme}[${netloc.slice(0, i)}]${netloc.slice(i)}${rest}`;
   return url;
 }
 
@@ -258,7 +267,9 @@ export class HttpMaster implements MasterApi {
   /** One exchange (the TLS files are read once per client). */
   fetch(req: HttpRequest): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
-      exchange({ http, https }, req, (o: HttpOutcome) => ('error' in o ? reject(transportError(req.url, o)) : resolve(o)));
+      // node:http and node:https (TLS) load only when a master is called: most runs never do
+      const modules = { http: require('node:http') as typeof Http, https: require('node:https') as typeof Https };
+      exchange(modules, req, (o: HttpOutcome) => ('error' in o ? reject(transportError(req.url, o)) : resolve(o)));
     });
   }
 

@@ -207,7 +207,7 @@ function pySwapcase(s: string): string {
 }
 
 const DIGIT_EXTRA = /[\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792]/u;
-const CJK_NUMERIC = /[〇一二三四五六七八九十百千万億兆零壹贰叁肆伍陆柒捌玖拾佰仟萬貳參陸]/u;
+const CJK_NUMERIC = /[\u3007\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e\u5343\u4e07\u5104\u5146\u96f6\u58f9\u8d30\u53c1\u8086\u4f0d\u9646\u67d2\u634c\u7396\u62fe\u4f70\u4edf\u842c\u8cb3\u53c3\u9678]/u;
 
 const isDecimalChar = (ch: string) => /\p{Nd}/u.test(ch);
 const isDigitChar = (ch: string) => isDecimalChar(ch) || DIGIT_EXTRA.test(ch);
@@ -408,7 +408,7 @@ function translate(s: string, table: PyValue): string {
 
 const m: Record<string, Method<string>> = {
   capitalize: (s, a, k) => (noArgs('str.capitalize', a, k), pyCapitalize(s)),
-  casefold: (s, a, k) => (noArgs('str.casefold', a, k), s.toLowerCase().replace(/ß/g, 'ss').replace(/ς/g, 'σ').replace(/ſ/g, 's')),
+  casefold: (s, a, k) => (noArgs('str.casefold', a, k), s.toLowerCase().replace(/\u00df/g, 'ss').replace(/\u03c2/g, '\u03c3').replace(/\u017f/g, 's')),
   center: (s, a, k) => {
     const [width, fill, len] = justify(s, 'center', a, k);
     if (width <= len) return s;

@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, chmodSync, existsSync, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, realpathSync, rmSync, statSync, utimesSync, writeSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type * as Tar from 'tar';
 import { strRepr } from '../../python/index.ts';
 import { RecipeError } from '../api.ts';
@@ -424,7 +424,7 @@ function extractZip(archive: string, writer: TreeWriter, skip: Skip, fail: (what
       if (method === 0) data = raw;
       else if (method === 8) {
         try {
-          data = inflateRawSync(raw, { maxOutputLength: Math.max(length, 1) });
+          data = (require('node:zlib') as typeof Zlib).inflateRawSync(raw, { maxOutputLength: Math.max(length, 1) });
         } catch (e) {
           throw fail(`${strRepr(name)}: ${(e as Error).message}`);
         }

@@ -157,6 +157,8 @@ export function isTrue(value: string | undefined, fallback = false): boolean {
 
 /** An octal mode string, read as the recipes do: Python's `int(text, 8)` ('700', '0644', '0o755'). */
 export function parseMode(text: string): number {
+  // octal digits alone (the usual '0700'), as int() reads them, without the evaluator
+  if (/^[0-7]{1,12}$/.test(text)) return parseInt(text, 8);
   try {
     return Number(callValue(intType, [text, 8n]) as bigint);
   } catch (e) {

@@ -11,7 +11,7 @@
 // the database in memory, and node-sqlite3-wasm does not lock the file —
 // the master's database is shared by the served master, the node's commands
 // and the real slapos proxy (README "The master").
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -180,6 +180,8 @@ export function buildDeb(o: DebOptions): Deb {
     mkdirSync(empty);
     writeFileSync(join(empty, 'buildout.cfg'), '[buildout]\nparts =\n');
     run(target.node, [join(lib, 'bin/tsbuildout.js'), '-c', join(empty, 'buildout.cfg'), 'resolve'], { cwd: empty, env: { ...process.env, TSBUILDOUT_PARSE_CACHE: 'off' } });
+    // that run wrote its command's cache; shipped as the bundle's own, it serves every command
+    renameSync(join(lib, 'dist/commands.cjs.resolve.v8cache'), join(lib, 'dist/commands.cjs.v8cache'));
     chmodSync(join(lib, 'dist/commands.cjs.v8cache'), 0o644);
 
     const arch = run('dpkg', ['--print-architecture']).trim();
@@ -205,8 +207,10 @@ export function buildDeb(o: DebOptions): Deb {
     mkdirSync(debian);
     writeFileSync(join(debian, 'control'), control);
     // a run killed between writing the code cache's temporary file and
-    // renaming it leaves that file behind: dpkg would keep dist/ for it
-    writeFileSync(join(debian, 'prerm'), `#!/bin/sh\nset -e\nrm -f ${DEB_LIB}/dist/commands.cjs.v8cache.*\n`);
+    // renaming it leaves that file behind, and a command run as root under
+    // another Node (the shipped cache rejected) writes its own cache
+    // (cli/bundle.ts): dpkg would keep dist/ for them
+    writeFileSync(join(debian, 'prerm'), `#!/bin/sh\nset -e\nrm -f ${DEB_LIB}/dist/commands.cjs.v8cache.* ${DEB_LIB}/dist/commands.cjs.*.v8cache ${DEB_LIB}/dist/commands.cjs.*.v8cache.*\n`);
     chmodSync(join(debian, 'prerm'), 0o755);
 
     mkdirSync(o.outDir, { recursive: true });

@@ -34,8 +34,14 @@ export function adminTokenPath(database: string): string {
 
 /** The secret tokens derive from, created with the database (tsbuildout_access17). */
 export function accessSecret(db: BetterSqlite3.Database): Buffer {
-  db.prepare("INSERT OR IGNORE INTO tsbuildout_access17 (name, value) VALUES ('secret', ?)").run(randomBytes(32).toString('hex'));
-  const row = db.prepare("SELECT value FROM tsbuildout_access17 WHERE name='secret'").get() as { value: string };
+  const read = () => db.prepare("SELECT value FROM tsbuildout_access17 WHERE name='secret'").get() as { value: string } | undefined;
+  // written once: a read the other times (a write transaction costs an up-to-date run more than the rest of its queries)
+  let row = read();
+  if (!row) {
+    // two first runs at once: the one that inserts first wins, both read its secret
+    db.prepare("INSERT OR IGNORE INTO tsbuildout_access17 (name, value) VALUES ('secret', ?)").run(randomBytes(32).toString('hex'));
+    row = read()!;
+  }
   return Buffer.from(row.value, 'hex');
 }
 

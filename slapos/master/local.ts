@@ -14,7 +14,7 @@
 // requested publishes (documents.ts); multimaster forwarding is not done.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { PyDict, PyList, repr, str, truthy, type PyValue } from '../../python/index.ts';
 import { MasterError, type ComputerConfiguration, type InstanceInformation, type MasterApi, type RequestAnswer, type RequestArgs } from '../../slap/api.ts';
@@ -48,6 +48,21 @@ function makeRunId(): string {
  * connection parameters, passwords included: mode 0600 (SQLite gives the
  * -wal and -shm files the database's mode), older ones made so too.
  */
+/**
+ * better-sqlite3's compiled addon, named directly: found by the `bindings`
+ * package otherwise, which searches a dozen places from a stack trace (a
+ * tenth of an up-to-date `node instance`). Where it is not at its usual
+ * place (build/Release, where npm's install puts it), `bindings` looks.
+ */
+function nativeBinding(): BetterSqlite3.Options {
+  try {
+    const addon = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    return existsSync(addon) ? { nativeBinding: addon } : {};
+  } catch {
+    return {};
+  }
+}
+
 function privateFiles(path: string): void {
   if (!existsSync(dirname(path))) return;
   closeSync(openSync(path, 'a', 0o600));
@@ -90,7 +105,7 @@ export class LocalMaster {
     let db: BetterSqlite3.Database | undefined;
     try {
       privateFiles(path);
-      db = new Database(path);
+      db = new Database(path, nativeBinding());
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 10000');
       const backup = ensureSchema(db, path, options.computerId ?? DEFAULT_COMPUTER);

@@ -105,8 +105,11 @@ interface Run {
   paths: NodePaths;
   settings: NodeSettings;
   api: MasterApi;
-  /** The master URL the partitions' recipes use. */
-  url: string;
+  /**
+   * The master URL the partitions' recipes use: the local master is served
+   * when a partition first needs it (an up-to-date run serves nothing).
+   */
+  masterUrl: () => Promise<string>;
   /** The local master, when it is the node's: each partition's recipes get their own credentials. */
   local: LocalMaster | undefined;
   o: InstanceOptions;
@@ -127,9 +130,10 @@ interface Unsettled {
 
 export async function runInstances(paths: NodePaths, settings: NodeSettings, o: InstanceOptions): Promise<InstanceReport> {
   const opened = await openMaster(paths, settings);
-  const { url, serving } = await masterUrlForRun(settings, opened.local);
+  let master: Promise<{ url: string; serving?: Serving }> | undefined;
+  const masterUrl = async () => (await (master ??= masterUrlForRun(settings, opened.local))).url;
   const report: InstanceReport = { exitCode: 0, passes: 0, processed: [] };
-  const run: Run = { paths, settings, api: opened.api, url, local: opened.local, o, freed: 0, reportedAt: new Map(), warned: new Set(), unsettled: new Map() };
+  const run: Run = { paths, settings, api: opened.api, masterUrl, local: opened.local, o, freed: 0, reportedAt: new Map(), warned: new Set(), unsettled: new Map() };
   try {
     if (settings['master-url']) await declareComputer(opened.api, paths, settings, o.say);
     const { owners, notice } = partitionOwners(settings);
@@ -183,7 +187,7 @@ export async function runInstances(paths: NodePaths, settings: NodeSettings, o: 
     const outcomes = [...last.values()];
     report.exitCode = outcomes.some((x) => x.status === 'failed') ? 1 : outcomes.some((x) => x.status === 'promise-failed') ? 2 : 0;
   } finally {
-    await serving?.close();
+    if (master) await (await master.catch(() => undefined))?.serving?.close();
     opened.close();
   }
   return report;
@@ -229,7 +233,7 @@ async function destroyPartition(run: Run, pid: string, dir: string, title: strin
 }
 
 async function processPartition(run: Run, cp: SlapObject, force: boolean): Promise<PartitionOutcome | undefined> {
-  const { paths, settings, api, url, o } = run;
+  const { paths, settings, api, o } = run;
   const pid = str(cp.attr('_partition_id'));
   const dir = paths.partition(pid);
   const state = str(cp.attr('_requested_state'));
@@ -257,6 +261,8 @@ async function processPartition(run: Run, cp: SlapObject, force: boolean): Promi
     });
     return { partition: pid, title, state, status: kind, message, ...(promises ? { promises } : {}) };
   };
+  // served now, outside the try: a master that cannot be served ends the run, not this partition
+  const url = await run.masterUrl();
   try {
     const certificate = await updateCertificate(api, settings, pid, user);
     // the local master knows each partition by its own credentials (master/access.ts)

@@ -6,8 +6,7 @@
 // log it. Under the real slapgrid they run as Python with slapos.toolbox.
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, statSync, statfsSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { basename, join } from 'node:path';
 import { rpcCall, RpcFault } from './xmlrpc.ts';
@@ -82,7 +81,8 @@ function get(url: string, o: { timeoutMs: number; verify: boolean; ca?: Buffer; 
     const headers: Record<string, string> = { 'user-agent': 'python-requests (tsbuildout)' };
     if (o.auth) headers.authorization = 'Basic ' + Buffer.from(o.auth).toString('base64');
     const options = { method: 'GET', headers, timeout: o.timeoutMs, ...(tls ? { rejectUnauthorized: o.verify || !!o.ca, ...(o.ca ? { ca: o.ca } : {}), ...(o.cert ? { cert: o.cert } : {}), ...(o.key ? { key: o.key } : {}) } : {}) };
-    const req = (tls ? httpsRequest : httpRequest)(u, options, (res: IncomingMessage) => {
+    // node:https (TLS) loads only when a promise checks a URL: an up-to-date run checks none
+    const req = (tls ? (require('node:https') as typeof import('node:https')) : (require('node:http') as typeof import('node:http'))).request(u, options, (res: IncomingMessage) => {
       res.resume();
       const location = res.headers.location;
       if (location && [301, 302, 303, 307, 308].includes(res.statusCode ?? 0) && hops < 30) {
