@@ -115,6 +115,32 @@ async function ready(child: ChildProcess, url: string, what: string): Promise<vo
   throw new Error(`${what} did not start at ${url}`);
 }
 
+/**
+ * Start a master on a free port, again on another one when it does not come
+ * up as ours: another test's server may take the port between freePort and
+ * the bind (then this one exits, while the other answers /getRunId).
+ */
+async function startOn(start: (port: number) => ChildProcess, db: string, what: string, taken: Set<number>): Promise<{ child: ChildProcess; url: string }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let port = await freePort();
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    const url = `http://127.0.0.1:${port}`;
+    const child = start(port);
+    try {
+      await ready(child, url, what);
+      // ours: its database made, still running a moment later
+      for (let i = 0; i < 50 && !existsSync(db) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 500));
+      if (existsSync(db) && child.exitCode === null && child.signalCode === null) return { child, url };
+    } catch {
+      // it did not start on this port
+    }
+    await stop(child);
+  }
+  throw new Error(`${what} did not start on any of 5 free ports`);
+}
+
 function stop(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -158,11 +184,13 @@ describe('the master, call by call against the real slapos proxy', { skip, timeo
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsbuildout-differential-'));
-    proxyUrl = `http://127.0.0.1:${await freePort()}`;
-    masterUrl = `http://127.0.0.1:${await freePort()}`;
-    proxy = startProxy(config(dir, 'proxy', Number(proxyUrl.split(':')[2])), dir);
-    master = startTsbuildout(config(dir, 'tsbuildout', Number(masterUrl.split(':')[2])), dir);
-    await Promise.all([ready(proxy, proxyUrl, 'the real proxy'), ready(master, masterUrl, 'tsbuildout master')]);
+    const taken = new Set<number>();
+    const [p, m] = await Promise.all([
+      startOn((port) => startProxy(config(dir, 'proxy', port), dir), join(dir, 'proxy.db'), 'the real proxy', taken),
+      startOn((port) => startTsbuildout(config(dir, 'tsbuildout', port), dir), join(dir, 'tsbuildout.db'), 'tsbuildout master', taken),
+    ]);
+    ({ child: proxy, url: proxyUrl } = p);
+    ({ child: master, url: masterUrl } = m);
     proxySteps = await drive(proxyUrl, join(dir, 'proxy.db'), dir);
     // tsbuildout's master lets a caller only at its own partitions: the driver is its administrator
     masterSteps = await drive(masterUrl, join(dir, 'tsbuildout.db'), dir, `admin:${readFileSync(join(dir, 'tsbuildout-admin.token'), 'utf8').trim()}`);
