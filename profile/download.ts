@@ -79,15 +79,21 @@ export class ExtendsDownloader {
    * a parse error (`URL (downloaded as PATH)`, buildout.py `_open`): its
    * cached copy, a file: URL's path, or else, as zc.buildout's download to
    * a temporary file, a `buildout-…` file in the temporary directory,
-   * written now and left for the user to look at (zc.buildout leaves it too).
+   * written now and left for the user to look at (zc.buildout leaves it too);
+   * undefined when it cannot be written.
    */
-  localFile(url: string): string {
+  localFile(url: string): string | undefined {
     const known = this.localFiles.get(url);
     if (known) return known;
     const data = this.memory.get(url);
-    if (!data) throw new Error(`${url} was not read in this run`);
+    if (!data) return undefined;
     const path = join(tmpdir(), 'buildout-' + randomBytes(6).toString('hex'));
-    writeFileSync(path, data, { flag: 'wx', mode: 0o600 });
+    try {
+      writeFileSync(path, data, { flag: 'wx', mode: 0o600 });
+    } catch {
+      // no temporary directory to write to: the message names the URL alone
+      return undefined;
+    }
     this.localFiles.set(url, path);
     return path;
   }

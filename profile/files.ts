@@ -102,7 +102,10 @@ export class ProfileFiles {
       repeatedKeys: this.repeatedKeys,
       condition: (h) => this.conditions.evaluate(h),
       // buildout.py _open: the path as joined, or `URL (downloaded as PATH)`
-      nameInMessages: () => (location.remote ? `${location.name} (downloaded as ${this.downloader.localFile(location.name)})` : location.name),
+      nameInMessages: () => {
+        const local = location.remote ? this.downloader.localFile(location.name) : undefined;
+        return local ? `${location.name} (downloaded as ${local})` : location.name;
+      },
     });
     if (sections.errors.length) {
       throw new BuildoutError(sections.errors.map((d): Diagnostic => ({ ...d, chain })));
