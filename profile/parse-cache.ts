@@ -23,12 +23,12 @@
 // other builds go once unused for a week.
 // TSBUILDOUT_PARSE_CACHE=0 turns the cache off.
 import * as crypto from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Span } from '../parser/diagnostic.ts';
 import { NO_CONTINUATION, type CommentNode, type HeaderNode, type OptionNode, type ProfileTree, type TreeNode } from '../parser/tree.ts';
 import { BUILD, VERSION } from '../version.ts';
-import { userCacheDirectory } from './user-cache.ts';
+import { makeCacheDirectory, userCacheDirectory } from './user-cache.ts';
 
 /** Another build's pack is removed when it was not written to for this long. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
@@ -112,7 +112,7 @@ export class ParseCache {
     this.close();
     if (!this.pending.size && !this.damaged) return;
     try {
-      mkdirSync(this.directory, { recursive: true });
+      makeCacheDirectory(this.directory);
       const fresh = [...this.pending].map(([k, payload]) => record(k, payload));
       let size = 0;
       try {

@@ -3,9 +3,9 @@
 // The answer is kept in the user's cache directory, keyed by the
 // interpreter's real path and its file identity (device, inode, size,
 // modification time), so an upgraded or replaced interpreter is asked again.
-import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { userCacheDirectory } from './user-cache.ts';
+import { makeCacheDirectory, userCacheDirectory } from './user-cache.ts';
 
 const PROBE = `import sys, json
 print(json.dumps([list(sys.version_info[:3]), sys.version_info[3], sys.version_info[4], sys.implementation.name, sys.version]))`;
@@ -62,7 +62,7 @@ export function cachedAnswer<T>(executable: string, name: string, compute: () =>
   if (answer === undefined) return undefined;
   if (key) {
     try {
-      mkdirSync(join(file, '..'), { recursive: true });
+      makeCacheDirectory(join(file, '..'));
       const tmp = `${file}.${process.pid}`;
       writeFileSync(tmp, JSON.stringify({ ...cache, [key]: answer }));
       renameSync(tmp, file);

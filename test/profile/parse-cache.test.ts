@@ -187,6 +187,11 @@ test('commands that load a profile use the user cache ($XDG_CACHE_HOME); TSBUILD
     const off = cli('off', ['TSBUILDOUT_PARSE_CACHE', '0']);
     assert.equal(off.stdout.trim(), '1', off.stderr);
     assert.ok(!existsSync(join(dir, 'off', 'tsbuildout')) || !readdirSync(join(dir, 'off', 'tsbuildout')).some((d) => d.startsWith('parse-')));
+    // no $XDG_CACHE_HOME and a home that does not exist (a service user's): runs uncached, makes no home
+    const homeless = cli('unused', ['XDG_CACHE_HOME', ''], ['HOME', join(dir, 'no-home')]);
+    assert.equal(homeless.status, 0, homeless.stderr);
+    assert.equal(homeless.stdout.trim(), '1');
+    assert.equal(existsSync(join(dir, 'no-home')), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
