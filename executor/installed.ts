@@ -221,7 +221,7 @@ export function parseInstalled(text: string, path: string): Map<string, Map<stri
   const finish = () => {
     if (key === null) return;
     const v = continued && block ? removeLeadingBlankLines(dedent(pyRstrip(value))) : value;
-    current!.set(key, v.includes('%(') ? decodeValue(v) : v);
+    current!.set(key, decodeValue(v));
     key = null;
   };
   const last = lines.length - 1;
