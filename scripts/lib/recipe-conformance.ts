@@ -232,8 +232,14 @@ function alphabet(s: string): string {
  * the same template, or templates that differ only next to a random span
  * (two small random values may agree by chance on one side: `5:¤` and
  * `¤:¤`); then the random values: the same lengths where the real one's
- * are all of one length, no letter or digit class the real ones never use.
+ * are all of one length (of FIXED_LENGTH_FROM or more), no letter or digit
+ * class the real ones never use.
  */
+// a random value's length is taken as fixed from this many characters on
+// (passwords, keys); shorter ones are numbers whose width varies, which
+// four samples often miss (random.time's hour: `15:48` and `12:16`, then `5:07`)
+const FIXED_LENGTH_FROM = 4;
+
 export function agree(real: Template, mine: Template): string | undefined {
   if (real.text !== mine.text) {
     if (!real.spans.length && !mine.spans.length) return 'differs';
@@ -243,7 +249,7 @@ export function agree(real: Template, mine: Template): string | undefined {
   const ms = mine.spans.flat();
   if (!rs.length) return undefined;
   const lengths = new Set(rs.map((x) => x.length));
-  if (real.text === mine.text && lengths.size === 1 && ms.some((x) => x.length !== rs[0]!.length)) return `random value of ${ms.find((x) => x.length !== rs[0]!.length)!.length} characters where the real one has ${rs[0]!.length}`;
+  if (real.text === mine.text && lengths.size === 1 && rs[0]!.length >= FIXED_LENGTH_FROM && ms.some((x) => x.length !== rs[0]!.length)) return `random value of ${ms.find((x) => x.length !== rs[0]!.length)!.length} characters where the real one has ${rs[0]!.length}`;
   const allowed = new Set(alphabet(rs.join('')));
   const bad = [...alphabet(ms.join(''))].filter((c) => !allowed.has(c));
   if (bad.length) return `random value with characters the real one never has (class ${bad.join('')})`;
